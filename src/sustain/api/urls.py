@@ -1,0 +1,27 @@
+"""The REST API at /api/v1/: one router per app, all behind token authentication."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from sustain.api import errors
+from sustain.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="Sustain API",
+    version="1",
+    description="Programs, people and the evidence of a sales training program.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+errors.install(api)
+
+# Each app owns its endpoints; the order here is the order of the OpenAPI document.
+ROUTERS = [
+    ("sustain.orgs.api", "router"),
+    ("sustain.programs.api", "router"),
+]
+
+for module_name, attr in ROUTERS:
+    module = __import__(module_name, fromlist=[attr])
+    api.add_router("/", getattr(module, attr))

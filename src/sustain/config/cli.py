@@ -1,0 +1,25 @@
+"""The `sustain` command: `serve`, `worker`, `demo`, `token create EMAIL`, `impact`, and
+every Django management command, with Sustain's settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "impact":
+        # The impact engine is a library with no Django in it: keep its start-up light.
+        from sustain.impact.cli import main as impact_main
+
+        return impact_main(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sustain.config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sustain", *(args or ["help"])])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

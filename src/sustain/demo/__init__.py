@@ -1,0 +1,1 @@
+"""The demo organization: deterministic, realistic, relative to the day it is loaded."""

@@ -1,0 +1,52 @@
+"""Periodic sweeps (daily digests, weekly nudges, outbox retries). Any number of worker
+processes may run the scheduler: a sweep is enqueued by whichever first moves its
+`next_run_at` forward with a conditional UPDATE, so it runs once per interval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import threading
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from sustain.notify.models import ScheduledSweep
+
+logger = logging.getLogger(__name__)
+
+# (name, dotted path of a @task, interval). Apps add their sweeps here.
+SWEEPS: list[tuple[str, str, dt.timedelta]] = [
+    ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(minutes=5)),
+]
+
+
+def _task(path: str):  # type: ignore[no-untyped-def]
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+def enqueue_due_sweeps(*, now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every sweep whose time has come; returns the names enqueued."""
+    now = now or timezone.now()
+    enqueued = []
+    for name, path, interval in SWEEPS:
+        ScheduledSweep.objects.get_or_create(name=name, defaults={"next_run_at": now})
+        claimed = ScheduledSweep.objects.filter(name=name, next_run_at__lte=now).update(
+            next_run_at=now + interval, last_enqueued_at=now
+        )
+        if claimed:
+            _task(path).enqueue()
+            enqueued.append(name)
+    return enqueued
+
+
+def run_scheduler(stop: threading.Event, *, tick_seconds: float = 30.0) -> None:
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            enqueue_due_sweeps()
+        except Exception:  # a transient database error must not kill the scheduler
+            logger.exception("Scheduling sweeps failed")
+        stop.wait(tick_seconds)

@@ -1,0 +1,108 @@
+"""Queueing and delivering notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sustain.notify.models import Channel, OutboxMessage, OutboxStatus
+from sustain.orgs.models import Person
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def outbox_enqueue(
+    *,
+    recipient: Person,
+    subject: str,
+    body: str,
+    kind: str = "",
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue a message to a person. Returns None when `dedupe_key` was already queued."""
+    from sustain.notify.tasks import deliver_outbox
+
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                organization_id=recipient.organization_id, recipient=recipient,
+                channel=Channel.EMAIL, to=recipient.email, subject=subject, body=body,
+                kind=kind, dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(partial(deliver_outbox.enqueue))
+    return message
+
+
+def _claim(message_id: int, now: dt.datetime) -> bool:
+    """Take the lease on one message with a conditional UPDATE: of several workers racing
+    for it, exactly one sees a row updated."""
+    lease = now + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimable = Q(status=OutboxStatus.PENDING, claimed_until__isnull=True) | Q(
+        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], claimed_until__lt=now
+    )
+    return (
+        OutboxMessage.objects.filter(claimable, pk=message_id).update(
+            status=OutboxStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+        )
+        == 1
+    )
+
+
+def _send(message: OutboxMessage) -> None:
+    email = EmailMessage(
+        subject=message.subject, body=message.body, to=[message.to],
+        from_email=settings.DEFAULT_FROM_EMAIL, headers={"Message-ID": message.message_id},
+    )
+    email.send(fail_silently=False)
+
+
+def outbox_deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> int:
+    """Send what is due. Returns how many messages were sent by this call.
+
+    A message is marked sent only after the mail server accepted it, so a worker killed
+    mid-send leaves it `sending`; when its lease runs out another worker sends it. The
+    claim is exclusive, so two live workers never send the same message."""
+    now = now or timezone.now()
+    due = (
+        OutboxMessage.objects.filter(
+            Q(status=OutboxStatus.PENDING, claimed_until__isnull=True)
+            | Q(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], claimed_until__lt=now)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for message_id in list(due):
+        if not _claim(message_id, now):
+            continue
+        message = OutboxMessage.objects.get(pk=message_id)
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - any transport error is retried
+            logger.warning("Outbox message %s failed: %s", message_id, exc)
+            failed = message.attempts >= MAX_ATTEMPTS
+            backoff = now + dt.timedelta(minutes=2**message.attempts)
+            OutboxMessage.objects.filter(pk=message_id).update(
+                status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+                claimed_until=None if failed else backoff,
+                last_error=str(exc)[:2000],
+            )
+            continue
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
+        sent += 1
+    return sent

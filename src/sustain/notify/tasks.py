@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.tasks import task
+
+from sustain.notify.services import outbox_deliver_due
+
+
+@task()
+def deliver_outbox() -> int:
+    return outbox_deliver_due()

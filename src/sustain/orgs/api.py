@@ -1,0 +1,162 @@
+"""People and teams endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.orgs import access, selectors, services
+from sustain.orgs.models import Person, Role, Team
+
+router = Router(tags=["people and teams"])
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    name: str
+    title: str
+    role: str
+    hire_date: dt.date | None
+    region: str | None
+    team: int | None
+    external_id: str
+
+    @staticmethod
+    def resolve_region(obj: Person) -> str | None:
+        return obj.region.name if obj.region_id else None
+
+    @staticmethod
+    def resolve_team(obj: Person) -> int | None:
+        return obj.team_id
+
+
+class PersonIn(Schema):
+    email: str
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = Role.REP
+    title: str = ""
+    hire_date: dt.date | None = None
+    region: str | None = None
+    team: int | None = None
+    external_id: str = ""
+
+
+class PersonPatch(Schema):
+    email: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
+    role: Role | None = None
+    title: str | None = None
+    hire_date: dt.date | None = None
+    region: str | None = None
+    team: int | None = None
+    external_id: str | None = None
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    region: str | None
+    manager: int | None
+    size: int = 0
+
+    @staticmethod
+    def resolve_region(obj: Team) -> str | None:
+        return obj.region.name if obj.region_id else None
+
+    @staticmethod
+    def resolve_manager(obj: Team) -> int | None:
+        return obj.manager_id
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    region: str | None = None
+    manager: int | None = None
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    region: str | None = None
+    manager: int | None = None
+
+
+class TeamDetail(TeamOut):
+    members: list[PersonOut]
+
+    @staticmethod
+    def resolve_members(obj: Team) -> list[Person]:
+        return obj.visible_members  # type: ignore[attr-defined]
+
+
+def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
+    """Turn the API's plain ids and names into this organization's objects."""
+    org = access.get_organization_for(viewer)
+    if data.get("region") is not None:
+        data["region"] = services.region_get_or_create(organization=org, name=str(data["region"]))
+    if data.get("team") is not None:
+        data["team"] = access.get_team_for(viewer, data["team"])
+    if data.get("manager") is not None:
+        data["manager"] = access.get_person_for(viewer, data["manager"])
+    return data
+
+
+@router.get("/me", response=PersonOut)
+def me(request: HttpRequest) -> Person:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("/people", response=list[PersonOut])
+def people_list(request: HttpRequest, role: Role | None = None) -> list[Person]:
+    return list(selectors.people_list(viewer=request.user, role=role))
+
+
+@router.get("/people/{person_id}", response=PersonOut)
+def people_detail(request: HttpRequest, person_id: int) -> Person:
+    return access.get_person_for(request.user, person_id)
+
+
+@router.post("/people", response={201: PersonOut})
+def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+    if not access.can_edit_people(request.user):
+        raise access.PermissionDenied("Only admins and executives add people.")
+    data = _person_refs(request.user, payload.dict())
+    org = access.get_organization_for(request.user)
+    return Status(201, services.person_create(organization=org, **data))
+
+
+@router.patch("/people/{person_id}", response=PersonOut)
+def people_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    person = access.get_person_for(request.user, person_id, write=True)
+    data = _person_refs(request.user, payload.dict(exclude_unset=True))
+    return services.person_update(person=person, data=data)
+
+
+@router.get("/teams", response=list[TeamOut])
+def teams_list(request: HttpRequest) -> list[Team]:
+    return list(selectors.teams_list(viewer=request.user))
+
+
+@router.get("/teams/{team_id}", response=TeamDetail)
+def teams_detail(request: HttpRequest, team_id: int) -> Team:
+    team = access.get_team_for(request.user, team_id)
+    return selectors.team_with_members(viewer=request.user, team=team)
+
+
+@router.post("/teams", response={201: TeamOut})
+def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
+    if not access.can_edit_teams(request.user):
+        raise access.PermissionDenied("Only admins and executives create teams.")
+    data = _person_refs(request.user, payload.dict())
+    org = access.get_organization_for(request.user)
+    return Status(201, services.team_create(organization=org, **data))
+
+
+@router.patch("/teams/{team_id}", response=TeamOut)
+def teams_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
+    team = access.get_team_for(request.user, team_id, write=True)
+    data = _person_refs(request.user, payload.dict(exclude_unset=True))
+    return services.team_update(team=team, data=data)

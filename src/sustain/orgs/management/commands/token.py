@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sustain.orgs.models import Person
+from sustain.orgs.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "API tokens: `token create EMAIL` prints a new token for that person."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("action", choices=["create"])
+        parser.add_argument("email")
+        parser.add_argument("--label", default="command line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        email = options["email"].strip().lower()
+        person = Person.objects.filter(email=email, is_active=True).first()
+        if person is None:
+            raise CommandError(f"No active person with email {email}.")
+        self.stdout.write(api_token_create(person=person, label=options["label"]))

@@ -1,0 +1,159 @@
+"""Tenants, people, regions and teams. Every other row in Sustain hangs off an
+Organization, directly or through its parent."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="regions")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="region_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EXECUTIVE = "executive", "Executive"
+    OWNER = "owner", "Program owner"
+    MANAGER = "manager", "Manager"
+    REP = "rep", "Sales rep"
+    TRAINER = "trainer", "Trainer (vendor)"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "Administrator"
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> Person:
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> Person:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """A login. Platform staff may have no organization; everyone else has exactly one."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="people", null=True, blank=True
+    )
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REP)
+    hire_date = models.DateField(null=True, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    team = models.ForeignKey(
+        "Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    # The rep's id in the CRM, used to match imported KPI rows when emails differ.
+    external_id = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()
+        if self.region_id and self.region.organization_id != self.organization_id:
+            raise ValidationError({"region": "The region belongs to another organization."})
+        if self.team_id and self.team.organization_id != self.organization_id:
+            raise ValidationError({"team": "The team belongs to another organization."})
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams"
+    )
+    manager = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.region_id and self.region.organization_id != self.organization_id:
+            raise ValidationError({"region": "The region belongs to another organization."})
+        if self.manager_id:
+            if self.manager.organization_id != self.organization_id:
+                raise ValidationError({"manager": "The manager belongs to another organization."})
+            if self.manager.role != Role.MANAGER:
+                raise ValidationError({"manager": "A team is led by a person with the manager role."})
+
+
+class ApiToken(models.Model):
+    """Only the SHA-256 digest is stored: a leaked database does not leak tokens."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(max_length=120, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.label or 'API token'}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return "sus_" + secrets.token_urlsafe(32)

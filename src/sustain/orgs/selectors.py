@@ -1,0 +1,58 @@
+"""Reads of people and teams, each scoped through `access`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from sustain.orgs import access
+from sustain.orgs.models import Person, Role, Team
+
+
+def people_list(*, viewer: Person, role: str | None = None, q: str = "") -> QuerySet[Person]:
+    people = access.people_visible_to(viewer).select_related("region", "team")
+    if role:
+        people = people.filter(role=role)
+    if q:
+        people = people.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    return people
+
+
+def teams_list(*, viewer: Person) -> QuerySet[Team]:
+    return (
+        access.teams_visible_to(viewer)
+        .select_related("region", "manager")
+        .annotate(size=Count("members", filter=Q(members__role=Role.REP)))
+    )
+
+
+def team_with_members(*, viewer: Person, team: Team) -> Team:
+    """The team with `visible_members` (what the viewer may see of its roster) and `size`."""
+    members = list(
+        access.people_visible_to(viewer).filter(team=team).select_related("region", "team")
+    )
+    team.visible_members = members  # type: ignore[attr-defined]
+    team.size = sum(1 for m in members if m.role == Role.REP)  # type: ignore[attr-defined]
+    return team
+
+
+def org_summary(*, viewer: Person) -> dict[str, int]:
+    people = access.people_visible_to(viewer)
+    counts = dict(people.values_list("role").annotate(n=Count("pk")).values_list("role", "n"))
+    return {
+        "reps": counts.get(Role.REP, 0),
+        "managers": counts.get(Role.MANAGER, 0),
+        "people": sum(counts.values()),
+        "teams": access.teams_visible_to(viewer).count(),
+    }
+
+
+def teams_with_members(*, viewer: Person) -> list[Team]:
+    """All visible teams, each with `visible_members`, in two queries."""
+    teams = list(teams_list(viewer=viewer))
+    by_team: dict[int, list[Person]] = {t.pk: [] for t in teams}
+    members = access.people_visible_to(viewer).filter(team__in=teams).select_related("region")
+    for person in members.order_by("name"):
+        by_team[person.team_id].append(person)
+    for team in teams:
+        team.visible_members = by_team[team.pk]  # type: ignore[attr-defined]
+    return teams

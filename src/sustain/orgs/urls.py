@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sustain.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("organization/", views.organization_edit, name="organization"),
+    path("people/", views.people_list, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("teams/", views.teams_list, name="teams"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),
+]

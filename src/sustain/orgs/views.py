@@ -1,0 +1,126 @@
+"""Pages for the organization, people and teams. Thin: authorize through `access`,
+validate a form, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sustain.orgs import access, selectors, services
+from sustain.orgs.forms import OrganizationForm, PersonForm, TeamForm
+from sustain.web.forms import call_service
+
+
+def _form_page(request: HttpRequest, form: object, **context: object) -> HttpResponse:
+    return render(request, "web/form.html", {"form": form, **context})
+
+
+@login_required
+def organization_edit(request: HttpRequest) -> HttpResponse:
+    org = access.get_organization_for(request.user, write=True)
+    form = OrganizationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.organization_update(organization=org, data=data)):
+            messages.success(request, "Organization saved.")
+            return redirect("orgs:organization")
+    return _form_page(request, form, title="Organization", intro="Your company's name in Sustain.")
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not access.sees_individuals(request.user):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    people = selectors.people_list(viewer=request.user, role=role or None, q=q)
+    template = "orgs/people.html#rows" if request.htmx else "orgs/people.html"
+    return render(request, template, {
+        "people": people, "q": q, "role": role,
+        "can_edit": access.can_edit_people(request.user),
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for(request.user, person_id)
+    return render(request, "orgs/person.html", {
+        "person": person, "can_edit": access.can_edit_people(request.user),
+    })
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_edit_people(request.user):
+        raise PermissionDenied
+    org = access.get_organization_for(request.user)
+    form = PersonForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = call_service(form, lambda: services.person_create(organization=org, **data))
+        if person:
+            messages.success(request, f"{person.name} added.")
+            return redirect("orgs:person", person.pk)
+    return _form_page(request, form, title="Add a person", back_url=reverse("orgs:people"))
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for(request.user, person_id, write=True)
+    form = PersonForm(request.POST or None, instance=person, organization=person.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.person_update(person=person, data=data)):
+            messages.success(request, "Saved.")
+            return redirect("orgs:person", person.pk)
+    return _form_page(request, form, title=f"Edit {person.name}",
+                      back_url=reverse("orgs:person", args=[person.pk]))
+
+
+@login_required
+def teams_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "orgs/teams.html", {
+        "teams": selectors.teams_list(viewer=request.user),
+        "can_edit": access.can_edit_teams(request.user),
+    })
+
+
+@login_required
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access.get_team_for(request.user, team_id)
+    return render(request, "orgs/team.html", {
+        "team": selectors.team_with_members(viewer=request.user, team=team),
+        "can_edit": access.can_edit_teams(request.user),
+    })
+
+
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_edit_teams(request.user):
+        raise PermissionDenied
+    org = access.get_organization_for(request.user)
+    form = TeamForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        team = call_service(form, lambda: services.team_create(organization=org, **data))
+        if team:
+            messages.success(request, f"Team {team.name} created.")
+            return redirect("orgs:team", team.pk)
+    return _form_page(request, form, title="New team", back_url=reverse("orgs:teams"))
+
+
+@login_required
+def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access.get_team_for(request.user, team_id, write=True)
+    form = TeamForm(request.POST or None, instance=team, organization=team.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.team_update(team=team, data=data)):
+            messages.success(request, "Saved.")
+            return redirect("orgs:team", team.pk)
+    return _form_page(request, form, title=f"Edit {team.name}",
+                      back_url=reverse("orgs:team", args=[team.pk]))

@@ -1,0 +1,225 @@
+"""Programs, concepts and glossary, workshop sessions and enrollment endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.orgs import access
+from sustain.programs import selectors, services
+from sustain.programs.models import (
+    Concept,
+    Enrollment,
+    GlossaryTerm,
+    Program,
+    ProgramStatus,
+    WorkshopSession,
+)
+
+router = Router(tags=["programs"])
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    vendor: str
+    description: str
+    owner: int | None
+    status: str
+    budget_workshop: Decimal
+    budget_reinforcement: Decimal
+    reinforcement_share: float
+
+    @staticmethod
+    def resolve_owner(obj: Program) -> int | None:
+        return obj.owner_id
+
+
+class ProgramIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    vendor: str = ""
+    description: str = ""
+    owner: int | None = None
+    status: ProgramStatus = ProgramStatus.DRAFT
+    budget_workshop: Decimal = Field(Decimal(0), ge=0)
+    budget_reinforcement: Decimal = Field(Decimal(0), ge=0)
+
+
+class ProgramPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    vendor: str | None = None
+    description: str | None = None
+    owner: int | None = None
+    status: ProgramStatus | None = None
+    budget_workshop: Decimal | None = Field(None, ge=0)
+    budget_reinforcement: Decimal | None = Field(None, ge=0)
+
+
+class TermOut(Schema):
+    id: int
+    term: str
+    definition: str
+
+
+class TermIn(Schema):
+    term: str = Field(min_length=1, max_length=120)
+    definition: str = Field(min_length=1)
+
+
+class ConceptOut(Schema):
+    id: int
+    position: int
+    name: str
+    description: str
+    terms: list[TermOut]
+
+
+class ConceptIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    position: int | None = Field(None, ge=0)
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    location: str
+
+
+class SessionIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+    location: str = ""
+
+
+class EnrollmentOut(Schema):
+    id: int
+    person: int
+    name: str
+    role: str
+    session: int | None
+    attended: bool | None
+    trained_on: dt.date | None
+
+    @staticmethod
+    def resolve_person(obj: Enrollment) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_name(obj: Enrollment) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_session(obj: Enrollment) -> int | None:
+        return obj.session_id
+
+
+class EnrollmentIn(Schema):
+    person: int
+    role: str | None = None
+    session: int | None = None
+    trained_on: dt.date | None = None
+
+
+def _owner(request: HttpRequest, owner_id: int | None) -> dict[str, object]:
+    return {} if owner_id is None else {"owner": access.get_person_for(request.user, owner_id)}
+
+
+@router.get("/programs", response=list[ProgramOut])
+def programs_list(request: HttpRequest) -> list[Program]:
+    return list(selectors.programs_list(viewer=request.user))
+
+
+@router.get("/programs/{program_id}", response=ProgramOut)
+def programs_detail(request: HttpRequest, program_id: int) -> Program:
+    return access.get_program_for(request.user, program_id)
+
+
+@router.post("/programs", response={201: ProgramOut})
+def programs_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
+    if request.user.role not in access.PROGRAM_EDITOR_ROLES:
+        raise PermissionDenied("Only admins, executives and program owners create programs.")
+    data = payload.dict()
+    data.update(_owner(request, data.pop("owner")))
+    org = access.get_organization_for(request.user)
+    return Status(201, services.program_create(organization=org, **data))
+
+
+@router.patch("/programs/{program_id}", response=ProgramOut)
+def programs_update(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
+    program = access.get_program_for(request.user, program_id, write=True)
+    data = payload.dict(exclude_unset=True)
+    if "owner" in data:
+        data.update(_owner(request, data.pop("owner")))
+    return services.program_update(program=program, data=data)
+
+
+@router.get("/programs/{program_id}/concepts", response=list[ConceptOut])
+def concepts_list(request: HttpRequest, program_id: int) -> list[Concept]:
+    program = access.get_program_for(request.user, program_id)
+    return list(selectors.concepts_with_terms(program=program))
+
+
+@router.post("/programs/{program_id}/concepts", response={201: ConceptOut})
+def concepts_create(
+    request: HttpRequest, program_id: int, payload: ConceptIn
+) -> Status[Concept]:
+    program = access.get_program_for(request.user, program_id, write=True)
+    return Status(201, services.concept_create(program=program, **payload.dict()))
+
+
+@router.patch("/concepts/{concept_id}", response=ConceptOut)
+def concepts_update(request: HttpRequest, concept_id: int, payload: ConceptIn) -> Concept:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    return services.concept_update(concept=concept, data=payload.dict(exclude_unset=True))
+
+
+@router.post("/concepts/{concept_id}/terms", response={201: TermOut})
+def terms_create(request: HttpRequest, concept_id: int, payload: TermIn) -> Status[object]:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    return Status(201, services.glossary_term_create(concept=concept, **payload.dict()))
+
+
+@router.get("/programs/{program_id}/sessions", response=list[SessionOut])
+def sessions_list(request: HttpRequest, program_id: int) -> list[WorkshopSession]:
+    return list(access.get_program_for(request.user, program_id).sessions.all())
+
+
+@router.post("/programs/{program_id}/sessions", response={201: SessionOut})
+def sessions_create(
+    request: HttpRequest, program_id: int, payload: SessionIn
+) -> Status[WorkshopSession]:
+    program = access.get_program_for(request.user, program_id, write=True)
+    return Status(201, services.session_create(program=program, **payload.dict()))
+
+
+@router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
+def enrollments_list(request: HttpRequest, program_id: int) -> list[Enrollment]:
+    program = access.get_program_for(request.user, program_id)
+    if not access.sees_individuals(request.user):
+        raise PermissionDenied("Trainers see enrollment counts, not individual people.")
+    return list(selectors.enrollments_list(viewer=request.user, program=program))
+
+
+@router.post("/programs/{program_id}/enrollments", response={201: EnrollmentOut})
+def enrollments_create(
+    request: HttpRequest, program_id: int, payload: EnrollmentIn
+) -> Status[Enrollment]:
+    program = access.get_program_for(request.user, program_id, write=True)
+    person = access.get_person_for(request.user, payload.person)
+    session = (
+        access.get_session_for(request.user, payload.session) if payload.session else None
+    )
+    enrollment = services.enrollment_create(
+        program=program, person=person, role=payload.role, session=session,
+        trained_on=payload.trained_on,
+    )
+    return Status(201, enrollment)

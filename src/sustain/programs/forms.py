@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+
+from sustain.orgs.models import Organization, Person
+from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
+from sustain.web.forms import DateInput
+
+
+class ProgramForm(forms.ModelForm[Program]):
+    class Meta:
+        model = Program
+        fields = [
+            "name", "vendor", "description", "owner", "status",
+            "budget_workshop", "budget_reinforcement",
+        ]
+        labels = {"budget_workshop": "Workshop budget", "budget_reinforcement": "Reinforcement budget"}
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(organization=organization)
+        self.fields["owner"].help_text = "The one person accountable for the program's results."
+
+
+class ConceptForm(forms.ModelForm[Concept]):
+    class Meta:
+        model = Concept
+        fields = ["name", "description", "position"]
+        help_texts = {"position": "Concepts are taught and reinforced in this order."}
+
+
+class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["term", "definition"]
+        widgets = {"definition": forms.TextInput()}
+
+    def validate_unique(self) -> None:
+        pass
+
+
+class SessionForm(forms.ModelForm[WorkshopSession]):
+    class Meta:
+        model = WorkshopSession
+        fields = ["title", "starts_on", "ends_on", "location"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}

@@ -1,0 +1,112 @@
+"""Every write to programs, concepts, glossary, sessions and enrollment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from sustain.lib.services import model_create, model_update
+from sustain.orgs.models import Organization, Person, Role
+from sustain.programs.models import (
+    Concept,
+    Enrollment,
+    GlossaryTerm,
+    Program,
+    ProgramStatus,
+    WorkshopSession,
+)
+
+PROGRAM_FIELDS = (
+    "name", "vendor", "description", "owner", "status",
+    "budget_workshop", "budget_reinforcement", "closed_on",
+)
+
+
+@transaction.atomic
+def program_create(
+    *,
+    organization: Organization,
+    name: str,
+    vendor: str = "",
+    description: str = "",
+    owner: Person | None = None,
+    status: str = ProgramStatus.DRAFT,
+    budget_workshop: Decimal = Decimal(0),
+    budget_reinforcement: Decimal = Decimal(0),
+) -> Program:
+    return model_create(
+        Program, organization=organization, name=name, vendor=vendor, description=description,
+        owner=owner, status=status, budget_workshop=budget_workshop,
+        budget_reinforcement=budget_reinforcement,
+    )
+
+
+@transaction.atomic
+def program_update(*, program: Program, data: dict[str, object]) -> Program:
+    return model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
+
+
+@transaction.atomic
+def concept_create(
+    *, program: Program, name: str, description: str = "", position: int | None = None
+) -> Concept:
+    if position is None:
+        last = program.concepts.aggregate(m=Max("position"))["m"]
+        position = 0 if last is None else last + 1
+    return model_create(
+        Concept, program=program, name=name, description=description, position=position
+    )
+
+
+@transaction.atomic
+def concept_update(*, concept: Concept, data: dict[str, object]) -> Concept:
+    return model_update(instance=concept, data=data, fields=("name", "description", "position"))
+
+
+@transaction.atomic
+def glossary_term_create(*, concept: Concept, term: str, definition: str) -> GlossaryTerm:
+    if concept.terms.filter(term__iexact=term.strip()).exists():
+        raise ValidationError({"term": f"“{term}” is already in this concept's glossary."})
+    return model_create(GlossaryTerm, concept=concept, term=term.strip(), definition=definition)
+
+
+@transaction.atomic
+def session_create(
+    *, program: Program, title: str, starts_on: dt.date, ends_on: dt.date, location: str = ""
+) -> WorkshopSession:
+    return model_create(
+        WorkshopSession, program=program, title=title, starts_on=starts_on, ends_on=ends_on,
+        location=location,
+    )
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    program: Program,
+    person: Person,
+    role: str | None = None,
+    session: WorkshopSession | None = None,
+    trained_on: dt.date | None = None,
+) -> Enrollment:
+    if program.enrollments.filter(person=person).exists():
+        raise ValidationError({"person": f"{person} is already enrolled in this program."})
+    return model_create(
+        Enrollment, program=program, person=person, role=role or person.role or Role.REP,
+        session=session, trained_on=trained_on,
+    )
+
+
+@transaction.atomic
+def enrollment_record_attendance(*, enrollment: Enrollment, attended: bool) -> Enrollment:
+    """Attending the assigned session puts the person in that session's cohort."""
+    if enrollment.session is None:
+        raise ValidationError("Assign a workshop session before recording attendance.")
+    enrollment.attended = attended
+    enrollment.trained_on = enrollment.session.ends_on if attended else None
+    enrollment.save(update_fields=["attended", "trained_on"])
+    return enrollment

@@ -1,0 +1,127 @@
+"""Program pages: overview with concepts and glossary, sessions and enrollment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sustain.orgs import access
+from sustain.programs import selectors, services
+from sustain.programs.forms import ConceptForm, GlossaryTermForm, ProgramForm, SessionForm
+from sustain.web.forms import call_service
+
+
+def _form_page(request: HttpRequest, form: object, **context: object) -> HttpResponse:
+    return render(request, "web/form.html", {"form": form, **context})
+
+
+@login_required
+def programs_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/list.html", {
+        "programs": selectors.programs_list(viewer=request.user),
+        "can_create": request.user.role in access.PROGRAM_EDITOR_ROLES,
+    })
+
+
+@login_required
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    return render(request, "programs/detail.html", {
+        "program": program,
+        "concepts": selectors.concepts_with_terms(program=program),
+        "sessions": program.sessions.all(),
+        "summary": selectors.enrollment_summary(program=program),
+        "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
+        "sees_individuals": access.sees_individuals(request.user),
+        "can_edit": access.can_edit_program(request.user, program),
+        "term_form": GlossaryTermForm(),
+    })
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in access.PROGRAM_EDITOR_ROLES:
+        raise PermissionDenied
+    org = access.get_organization_for(request.user)
+    form = ProgramForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        program = call_service(form, lambda: services.program_create(organization=org, **data))
+        if program:
+            messages.success(request, f"Program “{program.name}” created.")
+            return redirect("programs:detail", program.pk)
+    return _form_page(request, form, title="New program", back_url=reverse("programs:list"))
+
+
+@login_required
+def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.program_update(program=program, data=data)):
+            messages.success(request, "Program saved.")
+            return redirect("programs:detail", program.pk)
+    return _form_page(request, form, title=f"Edit {program.name}",
+                      back_url=reverse("programs:detail", args=[program.pk]))
+
+
+@login_required
+def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = ConceptForm(request.POST or None, initial={"position": program.concepts.count()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.concept_create(program=program, **data)):
+            return redirect(reverse("programs:detail", args=[program.pk]) + "#concepts")
+    return _form_page(request, form, title="Add a concept",
+                      back_url=reverse("programs:detail", args=[program.pk]))
+
+
+@login_required
+def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    form = ConceptForm(request.POST or None, instance=concept)
+    back = reverse("programs:detail", args=[concept.program_id])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.concept_update(concept=concept, data=data)):
+            return redirect(back + "#concepts")
+    return _form_page(request, form, title=f"Edit {concept.name}", back_url=back)
+
+
+@login_required
+@require_POST
+def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+    """HTMX: adds a glossary term and re-renders the concept's glossary in place."""
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    form = GlossaryTermForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.glossary_term_create(concept=concept, **data)):
+            form = GlossaryTermForm()
+    status = 200 if not form.errors else 400
+    if not request.htmx:
+        if form.errors:
+            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(reverse("programs:detail", args=[concept.program_id]) + "#concepts")
+    return render(request, "programs/detail.html#glossary", {
+        "concept": concept, "term_form": form, "can_edit": True,
+    }, status=status)
+
+
+@login_required
+def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = SessionForm(request.POST or None)
+    back = reverse("programs:detail", args=[program.pk])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.session_create(program=program, **data)):
+            return redirect(back + "#sessions")
+    return _form_page(request, form, title="Add a workshop session", back_url=back)

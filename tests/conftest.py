@@ -1,0 +1,116 @@
+"""The fixed cast every test can use: one organization with two teams, a person in each
+role, a program, and an outsider from another organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from sustain.orgs import services as org_services
+from sustain.orgs.models import Organization, Person, Role, Team
+from sustain.programs import services as program_services
+from sustain.programs.models import Concept, Program
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Cast:
+    org: Organization
+    executive: Person
+    owner: Person
+    manager: Person
+    rep: Person
+    trainer: Person
+    analyst: Person
+    admin: Person
+    other_manager: Person
+    other_rep: Person
+    team: Team
+    other_team: Team
+    program: Program
+    concept: Concept
+    outsider: Person
+    outsider_program: Program
+
+    def by_role(self, name: str) -> Person:
+        return getattr(self, name)
+
+
+def make_person(org: Organization, name: str, role: str, **extra: object) -> Person:
+    email = name.lower().replace(" ", ".") + f"@{org.slug}.example"
+    return org_services.person_create(
+        organization=org, email=email, name=name, role=role, password=PASSWORD, **extra
+    )
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    org = org_services.organization_create(name="Acme Corp")
+    region = org_services.region_get_or_create(organization=org, name="West")
+    manager = make_person(org, "Mia Manager", Role.MANAGER, region=region)
+    other_manager = make_person(org, "Otto Othermanager", Role.MANAGER, region=region)
+    team = org_services.team_create(organization=org, name="West 1", region=region,
+                                    manager=manager)
+    other_team = org_services.team_create(organization=org, name="West 2", region=region,
+                                          manager=other_manager)
+    rep = make_person(org, "Rita Rep", Role.REP, team=team, region=region,
+                      hire_date=dt.date(2024, 3, 1))
+    other_rep = make_person(org, "Oscar Otherrep", Role.REP, team=other_team, region=region)
+    owner = make_person(org, "Olga Owner", Role.OWNER)
+    program = program_services.program_create(
+        organization=org, name="Consultative Selling", owner=owner,
+        budget_workshop=Decimal(100000), budget_reinforcement=Decimal(30000),
+    )
+    concept = program_services.concept_create(program=program, name="Discovery")
+    for person in (manager, rep, other_rep):
+        program_services.enrollment_create(program=program, person=person)
+
+    outsider_org = org_services.organization_create(name="Globex")
+    outsider = make_person(outsider_org, "Xavier Outsider", Role.ADMIN)
+    outsider_program = program_services.program_create(
+        organization=outsider_org, name="Globex Selling", owner=outsider
+    )
+    return Cast(
+        org=org, executive=make_person(org, "Eve Executive", Role.EXECUTIVE), owner=owner,
+        manager=manager, rep=rep, trainer=make_person(org, "Tom Trainer", Role.TRAINER),
+        analyst=make_person(org, "Ana Analyst", Role.ANALYST),
+        admin=make_person(org, "Adam Admin", Role.ADMIN), other_manager=other_manager,
+        other_rep=other_rep, team=team, other_team=other_team, program=program,
+        concept=concept, outsider=outsider, outsider_program=outsider_program,
+    )
+
+
+class ApiClient:
+    """A test client that speaks to /api/v1 as one person, with a real token."""
+
+    def __init__(self, person: Person) -> None:
+        self.token = org_services.api_token_create(person=person)
+        self.client = Client(headers={"Authorization": f"Bearer {self.token}"})
+
+    def get(self, path: str):  # type: ignore[no-untyped-def]
+        return self.client.get(f"/api/v1{path}")
+
+    def post(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+        return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json")
+
+    def patch(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+        return self.client.patch(f"/api/v1{path}", data or {}, content_type="application/json")
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    return ApiClient
+
+
+@pytest.fixture
+def login(client: Client):  # type: ignore[no-untyped-def]
+    def as_person(person: Person) -> Client:
+        client.force_login(person)
+        return client
+
+    return as_person
