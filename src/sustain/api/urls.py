@@ -20,6 +20,13 @@ errors.install(api)
 ROUTERS = [
     ("sustain.orgs.api", "router"),
     ("sustain.programs.api", "router"),
+    ("sustain.readiness.api", "router"),
+    ("sustain.plans.api", "router"),
+    ("sustain.coaching.api", "router"),
+    ("sustain.certification.api", "router"),
+    ("sustain.refreshers.api", "router"),
+    ("sustain.metrics.api", "router"),
+    ("sustain.analysis.api", "router"),
 ]
 
 for module_name, attr in ROUTERS:

@@ -14,5 +14,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("programs/", include("sustain.programs.urls")),
+    path("readiness/", include("sustain.readiness.urls")),
+    path("plans/", include("sustain.plans.urls")),
+    path("coaching/", include("sustain.coaching.urls")),
+    path("certification/", include("sustain.certification.urls")),
+    path("refreshers/", include("sustain.refreshers.urls")),
+    path("metrics/", include("sustain.metrics.urls")),
+    path("analysis/", include("sustain.analysis.urls")),
     path("", include("sustain.orgs.urls")),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
 from sustain.programs import selectors, services
+from sustain.programs.tabs import program_tabs
 from sustain.programs.forms import ConceptForm, GlossaryTermForm, ProgramForm, SessionForm
 from sustain.web.forms import call_service
 
@@ -40,6 +41,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "sees_individuals": access.sees_individuals(request.user),
         "can_edit": access.can_edit_program(request.user, program),
         "term_form": GlossaryTermForm(),
+        "tabs": program_tabs(request.user, program),
     })
 
 

@@ -32,6 +32,13 @@ INSTALLED_APPS = [
     "sustain.orgs",
     "sustain.programs",
     "sustain.notify",
+    "sustain.readiness",
+    "sustain.plans",
+    "sustain.coaching",
+    "sustain.certification",
+    "sustain.refreshers",
+    "sustain.metrics",
+    "sustain.analysis",
     "sustain.api",
 ]
 
