@@ -21,6 +21,8 @@ class PersonForm(forms.ModelForm[Person]):
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own checks compare organizations while the form validates.
+        self.instance.organization = organization
         self.fields["region"].queryset = Region.objects.filter(organization=organization)
         self.fields["team"].queryset = Team.objects.filter(organization=organization)
 
@@ -36,6 +38,8 @@ class TeamForm(forms.ModelForm[Team]):
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own checks compare organizations while the form validates.
+        self.instance.organization = organization
         self.fields["region"].queryset = Region.objects.filter(organization=organization)
         self.fields["manager"].queryset = Person.objects.filter(
             organization=organization, role="manager"

@@ -18,6 +18,8 @@ class ProgramForm(forms.ModelForm[Program]):
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own checks compare organizations while the form validates.
+        self.instance.organization = organization
         self.fields["owner"].queryset = Person.objects.filter(organization=organization)
         self.fields["owner"].help_text = "The one person accountable for the program's results."
 

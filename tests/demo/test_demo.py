@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from sustain.demo.builder import build_demo, format_logins
+from sustain.orgs.models import Person, Role, Team
+from sustain.programs.models import Enrollment
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    return build_demo(today=dt.date(2026, 11, 23))
+
+
+def test_it_builds_the_organization_the_issue_describes(demo) -> None:
+    people = Person.objects.filter(organization=demo.org)
+    assert people.filter(role=Role.MANAGER).count() == 9
+    assert 75 <= people.filter(role=Role.REP).count() <= 90
+    assert demo.org.regions.count() == 3
+    assert demo.program.concepts.count() == 6
+    assert all(c.terms.exists() for c in demo.program.concepts.all())
+
+
+def test_it_has_two_cohorts_and_a_group_not_yet_trained(demo) -> None:
+    reps = Enrollment.objects.filter(program=demo.program, role=Role.REP)
+    cohorts = set(reps.exclude(trained_on=None).values_list("trained_on", flat=True))
+    assert len(cohorts) == 2
+    assert reps.filter(trained_on=None).count() >= 20
+
+
+def test_it_prints_one_login_per_role(demo) -> None:
+    lines = format_logins().splitlines()
+    roles = [line.split(":")[0] for line in lines]
+    assert roles == ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
+    assert all(line.endswith(" / sustain-demo") for line in lines)
+
+
+def test_it_prints_a_manager_who_leads_the_printed_reps_first_cohort_team(demo) -> None:
+    logins = dict(line.split(": ") for line in format_logins().splitlines())
+    manager = Person.objects.get(email=logins["manager"].split(" / ")[0])
+    rep = Person.objects.get(email=logins["rep"].split(" / ")[0])
+    assert Team.objects.get(pk=rep.team_id).manager == manager
+    first_cohort = min(Enrollment.objects.exclude(trained_on=None)
+                       .values_list("trained_on", flat=True))
+    assert Enrollment.objects.get(person=rep).trained_on == first_cohort
+
+
+def test_it_lets_the_printed_people_log_in(demo, client) -> None:
+    email = dict(line.split(": ") for line in format_logins().splitlines())["rep"]
+    email, password = email.split(" / ")
+    assert client.login(username=email, password=password)
+
+
+def test_it_loads_only_once(db, capsys) -> None:
+    call_command("demo")
+    call_command("demo")
+    assert Person.objects.filter(role=Role.EXECUTIVE).count() == 1
+    assert "executive: " in capsys.readouterr().out

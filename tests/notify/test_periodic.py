@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from sustain.notify.periodic import SWEEPS, enqueue_due_sweeps
+
+
+def test_it_enqueues_each_sweep_once_per_interval(db) -> None:
+    now = timezone.now()
+    names = [name for name, _, _ in SWEEPS]
+    assert enqueue_due_sweeps(now=now) == names
+    assert enqueue_due_sweeps(now=now + dt.timedelta(seconds=1)) == []
+    later = now + max(interval for _, _, interval in SWEEPS) + dt.timedelta(seconds=1)
+    assert enqueue_due_sweeps(now=later) == names

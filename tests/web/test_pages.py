@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+
+from sustain.orgs.models import Person
+from sustain.programs.models import Program
+from tests.conftest import PASSWORD, Cast
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_it_logs_in_with_email_and_password(cast: Cast, client) -> None:
+    response = client.post("/login/", {"username": cast.rep.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Rita Rep" in client.get("/").content.decode()
+
+
+def test_it_rejects_a_wrong_password(cast: Cast, client) -> None:
+    response = client.post("/login/", {"username": cast.rep.email, "password": "nope"})
+    assert "didn't match" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["executive", "owner", "manager", "rep", "trainer", "analyst",
+                                  "admin"])
+def test_it_shows_every_role_a_home_page(cast: Cast, login, role: str) -> None:
+    page = login(cast.by_role(role)).get("/").content.decode()
+    assert "Consultative Selling" in page
+
+
+def test_it_shows_a_manager_her_team_on_her_home_page(cast: Cast, login) -> None:
+    page = login(cast.manager).get("/").content.decode()
+    assert "Rita Rep" in page
+    assert "Oscar Otherrep" not in page
+
+
+def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, login) -> None:
+    response = login(cast.admin).post("/people/new/", {
+        "name": "Copy", "email": cast.rep.email, "role": "rep",
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_email-error"' in html
+    assert Person.objects.filter(email=cast.rep.email).count() == 1
+
+
+def test_it_creates_a_program_from_the_form(cast: Cast, login) -> None:
+    response = login(cast.owner).post("/programs/new/", {
+        "name": "Negotiation", "status": "draft", "owner": cast.owner.pk,
+        "budget_workshop": "1000", "budget_reinforcement": "500",
+    })
+    program = Program.objects.get(name="Negotiation")
+    assert response.status_code == 302
+    assert response["Location"] == f"/programs/{program.pk}/"
+
+
+def test_it_adds_a_glossary_term_with_htmx(cast: Cast, login) -> None:
+    response = login(cast.owner).post(
+        f"/programs/concepts/{cast.concept.pk}/terms/",
+        {"term": "Impact question", "definition": "What the problem costs."},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Impact question" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_it_refuses_an_empty_glossary_term_with_htmx(cast: Cast, login) -> None:
+    response = login(cast.owner).post(
+        f"/programs/concepts/{cast.concept.pk}/terms/", {"term": "", "definition": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert cast.concept.terms.count() == 0
+
+
+def test_it_filters_people_with_htmx(cast: Cast, login) -> None:
+    response = login(cast.executive).get("/people/?q=rita", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Rita Rep" in html and "Oscar" not in html
+    assert "<html" not in html
+
+
+def test_it_serves_its_own_static_assets(client) -> None:
+    assert client.get("/static/web/sustain.css").status_code == 200
