@@ -59,3 +59,9 @@ def test_it_loads_only_once(db, capsys) -> None:
     call_command("demo")
     assert Person.objects.filter(role=Role.EXECUTIVE).count() == 1
     assert "executive: " in capsys.readouterr().out
+
+
+def test_it_hires_every_trained_rep_before_her_workshop(demo) -> None:
+    for enrollment in Enrollment.objects.exclude(trained_on=None).select_related("person"):
+        if enrollment.person.hire_date:
+            assert enrollment.person.hire_date < enrollment.trained_on

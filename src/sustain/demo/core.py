@@ -134,10 +134,15 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
         program_services.enrollment_create(program=program, person=manager, session=session)
         for rep_index in range(9):
             printed = team_index == 0 and rep_index == 0
-            tenure = 120 if printed else rng.choice([90, 150, 400, 700, 1100, 1600, 2500])
+            # Hired some time before their workshop (or before today for the untrained);
+            # a few are recent hires, for whom the 90-day plan is mandatory.
+            anchor = session.ends_on if session else today
+            tenure = (today - anchor).days + (
+                30 if printed else rng.choice([20, 60, 200, 500, 900, 1400, 2300])
+            )
             rep = person(PRINTED_REP if printed else next(names), Role.REP, "Account Executive",
                          region=region, team=team,
-                         hire_date=today - dt.timedelta(days=tenure + rng.randint(0, 60)),
+                         hire_date=today - dt.timedelta(days=tenure + rng.randint(0, 20)),
                          external_id=f"005NW{team_index}{rep_index:02d}")
             ctx.reps.append(rep)
             program_services.enrollment_create(program=program, person=rep, session=session)

@@ -112,6 +112,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = DATA_DIR / "static"
+# Static files are served from the apps (WHITENOISE_USE_FINDERS); the folder only
+# matters after `collectstatic`, but whitenoise warns when it is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
