@@ -27,7 +27,7 @@ class Inbox:
         self.messages: list[tuple[str, bytes]] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.lock:
             self.messages.append((envelope.rcpt_tos[0], envelope.content))
         return "250 Message accepted"

@@ -1,4 +1,4 @@
-"""The access rules as a matrix: role × object kind × read/write, for pages and the API.
+"""The access rules as a matrix: role by object kind by read/write, for pages and the API.
 Each row is what a person in that role gets; an outsider always gets 404."""
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def outbox_deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> i
         message = OutboxMessage.objects.get(pk=message_id)
         try:
             _send(message)
-        except Exception as exc:  # noqa: BLE001 - any transport error is retried
+        except Exception as exc:
             logger.warning("Outbox message %s failed: %s", message_id, exc)
             failed = message.attempts >= MAX_ATTEMPTS
             backoff = now + dt.timedelta(minutes=2**message.attempts)

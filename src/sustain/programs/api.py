@@ -15,7 +15,6 @@ from sustain.programs import selectors, services
 from sustain.programs.models import (
     Concept,
     Enrollment,
-    GlossaryTerm,
     Program,
     ProgramStatus,
     WorkshopSession,

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
 from sustain.programs import selectors, services
-from sustain.programs.tabs import program_tabs
 from sustain.programs.forms import ConceptForm, GlossaryTermForm, ProgramForm, SessionForm
+from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
