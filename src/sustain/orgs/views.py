@@ -3,32 +3,26 @@ validate a form, call a service or selector, render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from sustain.orgs import access, selectors, services
 from sustain.orgs.forms import OrganizationForm, PersonForm, TeamForm
-from sustain.web.forms import call_service
-
-
-def _form_page(request: HttpRequest, form: object, **context: object) -> HttpResponse:
-    return render(request, "web/form.html", {"form": form, **context})
+from sustain.web.forms import form_page
 
 
 @login_required
 def organization_edit(request: HttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user, write=True)
     form = OrganizationForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.organization_update(organization=org, data=data)):
-            messages.success(request, "Organization saved.")
-            return redirect("orgs:organization")
-    return _form_page(request, form, title="Organization", intro="Your company's name in Sustain.")
+    return form_page(
+        request, form, lambda data: services.organization_update(organization=org, data=data),
+        done=lambda _: reverse("orgs:organization"), message="Organization saved.",
+        title="Organization", intro="Your company's name in Sustain.",
+    )
 
 
 @login_required
@@ -58,27 +52,24 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not access.can_edit_people(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
-    form = PersonForm(request.POST or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = call_service(form, lambda: services.person_create(organization=org, **data))
-        if person:
-            messages.success(request, f"{person.name} added.")
-            return redirect("orgs:person", person.pk)
-    return _form_page(request, form, title="Add a person", back_url=reverse("orgs:people"))
+    return form_page(
+        request, PersonForm(request.POST or None, organization=org),
+        lambda data: services.person_create(organization=org, **data),
+        done=lambda person: reverse("orgs:person", args=[person.pk]), message="Person added.",
+        title="Add a person", back_url=reverse("orgs:people"),
+    )
 
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id, write=True)
-    form = PersonForm(request.POST or None, instance=person, organization=person.organization)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.person_update(person=person, data=data)):
-            messages.success(request, "Saved.")
-            return redirect("orgs:person", person.pk)
-    return _form_page(request, form, title=f"Edit {person.name}",
-                      back_url=reverse("orgs:person", args=[person.pk]))
+    back = reverse("orgs:person", args=[person.pk])
+    return form_page(
+        request,
+        PersonForm(request.POST or None, instance=person, organization=person.organization),
+        lambda data: services.person_update(person=person, data=data),
+        done=lambda _: back, message="Saved.", title=f"Edit {person.name}", back_url=back,
+    )
 
 
 @login_required
@@ -103,24 +94,20 @@ def team_create(request: HttpRequest) -> HttpResponse:
     if not access.can_edit_teams(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
-    form = TeamForm(request.POST or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        team = call_service(form, lambda: services.team_create(organization=org, **data))
-        if team:
-            messages.success(request, f"Team {team.name} created.")
-            return redirect("orgs:team", team.pk)
-    return _form_page(request, form, title="New team", back_url=reverse("orgs:teams"))
+    return form_page(
+        request, TeamForm(request.POST or None, organization=org),
+        lambda data: services.team_create(organization=org, **data),
+        done=lambda team: reverse("orgs:team", args=[team.pk]), message="Team created.",
+        title="New team", back_url=reverse("orgs:teams"),
+    )
 
 
 @login_required
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id, write=True)
-    form = TeamForm(request.POST or None, instance=team, organization=team.organization)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.team_update(team=team, data=data)):
-            messages.success(request, "Saved.")
-            return redirect("orgs:team", team.pk)
-    return _form_page(request, form, title=f"Edit {team.name}",
-                      back_url=reverse("orgs:team", args=[team.pk]))
+    back = reverse("orgs:team", args=[team.pk])
+    return form_page(
+        request, TeamForm(request.POST or None, instance=team, organization=team.organization),
+        lambda data: services.team_update(team=team, data=data),
+        done=lambda _: back, message="Saved.", title=f"Edit {team.name}", back_url=back,
+    )

@@ -14,11 +14,7 @@ from sustain.orgs import access
 from sustain.programs import selectors, services
 from sustain.programs.forms import ConceptForm, GlossaryTermForm, ProgramForm, SessionForm
 from sustain.programs.tabs import program_tabs
-from sustain.web.forms import call_service
-
-
-def _form_page(request: HttpRequest, form: object, **context: object) -> HttpResponse:
-    return render(request, "web/form.html", {"form": form, **context})
+from sustain.web.forms import call_service, form_page
 
 
 @login_required
@@ -50,51 +46,46 @@ def program_create(request: HttpRequest) -> HttpResponse:
     if request.user.role not in access.PROGRAM_EDITOR_ROLES:
         raise PermissionDenied
     org = access.get_organization_for(request.user)
-    form = ProgramForm(request.POST or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        program = call_service(form, lambda: services.program_create(organization=org, **data))
-        if program:
-            messages.success(request, f"Program “{program.name}” created.")
-            return redirect("programs:detail", program.pk)
-    return _form_page(request, form, title="New program", back_url=reverse("programs:list"))
+    return form_page(
+        request, ProgramForm(request.POST or None, organization=org),
+        lambda data: services.program_create(organization=org, **data),
+        done=lambda program: reverse("programs:detail", args=[program.pk]),
+        message="Program created.", title="New program", back_url=reverse("programs:list"),
+    )
 
 
 @login_required
 def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
+    back = reverse("programs:detail", args=[program.pk])
     form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.program_update(program=program, data=data)):
-            messages.success(request, "Program saved.")
-            return redirect("programs:detail", program.pk)
-    return _form_page(request, form, title=f"Edit {program.name}",
-                      back_url=reverse("programs:detail", args=[program.pk]))
+    return form_page(
+        request, form, lambda data: services.program_update(program=program, data=data),
+        done=lambda _: back, message="Program saved.", title=f"Edit {program.name}",
+        back_url=back,
+    )
 
 
 @login_required
 def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
+    back = reverse("programs:detail", args=[program.pk])
     form = ConceptForm(request.POST or None, initial={"position": program.concepts.count()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.concept_create(program=program, **data)):
-            return redirect(reverse("programs:detail", args=[program.pk]) + "#concepts")
-    return _form_page(request, form, title="Add a concept",
-                      back_url=reverse("programs:detail", args=[program.pk]))
+    return form_page(
+        request, form, lambda data: services.concept_create(program=program, **data),
+        done=lambda _: back + "#concepts", title="Add a concept", back_url=back,
+    )
 
 
 @login_required
 def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
-    form = ConceptForm(request.POST or None, instance=concept)
     back = reverse("programs:detail", args=[concept.program_id])
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.concept_update(concept=concept, data=data)):
-            return redirect(back + "#concepts")
-    return _form_page(request, form, title=f"Edit {concept.name}", back_url=back)
+    return form_page(
+        request, ConceptForm(request.POST or None, instance=concept),
+        lambda data: services.concept_update(concept=concept, data=data),
+        done=lambda _: back + "#concepts", title=f"Edit {concept.name}", back_url=back,
+    )
 
 
 @login_required
@@ -120,10 +111,9 @@ def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
 @login_required
 def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
-    form = SessionForm(request.POST or None)
     back = reverse("programs:detail", args=[program.pk])
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.session_create(program=program, **data)):
-            return redirect(back + "#sessions")
-    return _form_page(request, form, title="Add a workshop session", back_url=back)
+    return form_page(
+        request, SessionForm(request.POST or None),
+        lambda data: services.session_create(program=program, **data),
+        done=lambda _: back + "#sessions", title="Add a workshop session", back_url=back,
+    )

@@ -4,10 +4,13 @@ service's validation errors land next to the right field."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 T = TypeVar("T")
 
@@ -30,3 +33,25 @@ def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], T],
+    *,
+    done: Callable[[T], str],
+    message: str = "",
+    **context: object,
+) -> HttpResponse:
+    """The create/edit page pattern: on a valid POST call `save(cleaned_data)` (a service),
+    flash `message` and redirect to `done(result)`; otherwise render the form with its
+    errors beside the fields."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = call_service(form, lambda: save(data))
+        if result is not None:
+            if message:
+                messages.success(request, message)
+            return redirect(done(result))
+    return render(request, "web/form.html", {"form": form, **context})
