@@ -3,7 +3,7 @@
 The effect is dynamic: it ramps up over the first weeks after training, then decays, so a
 two-way fixed-effects regression would be biased while Callaway & Sant'Anna is not.
 
-    python benchmarks/impact/generate.py --reps 50000 --weeks 104 --out benchmarks/impact/data/panel.parquet
+    python generate.py --reps 50000 --weeks 104 --out data/panel.parquet
 """
 
 from __future__ import annotations
@@ -39,8 +39,12 @@ def generate(reps: int, weeks: int, seed: int = 2021) -> pa.Table:
     rep = np.repeat(np.arange(100_000, 100_000 + reps, dtype=np.int64), weeks)
     cohort = np.repeat(unit_cohort, weeks)
     e = week - cohort
-    effect = np.where(cohort > 0, true_effect(e), 0.0) * np.where(np.repeat(coached, weeks), 1.25, 0.75)
-    revenue = np.repeat(level, weeks) + season[week - 1] + effect + rng.normal(0, 500, size=reps * weeks)
+    effect = np.where(cohort > 0, true_effect(e), 0.0) * np.where(
+        np.repeat(coached, weeks), 1.25, 0.75
+    )
+    revenue = (
+        np.repeat(level, weeks) + season[week - 1] + effect + rng.normal(0, 500, size=reps * weeks)
+    )
     return pa.table(
         {
             "rep_id": rep,
@@ -57,7 +61,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=50_000)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--seed", type=int, default=2021)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / "panel.parquet")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "data" / "panel.parquet"
+    )
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(generate(args.reps, args.weeks, args.seed), args.out)

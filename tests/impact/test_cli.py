@@ -31,12 +31,24 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
-def test_it_prints_the_documented_json_keys(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_prints_the_documented_json_keys(
+    panel_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = _run([str(panel_csv), *REQUIRED], capsys)
     data = json.loads(out)
     assert code == 0
-    for key in ("method", "control", "outcome", "n_units", "n_periods", "att_gt", "overall",
-                "event_study", "pretrend", "band"):  # fmt: skip
+    for key in (
+        "method",
+        "control",
+        "outcome",
+        "n_units",
+        "n_periods",
+        "att_gt",
+        "overall",
+        "event_study",
+        "pretrend",
+        "band",
+    ):
         assert key in data
     assert set(data["att_gt"][0]) == {"group", "time", "att", "se"}
     assert set(data["overall"]) == {"att", "se", "ci_low", "ci_high"}
@@ -51,15 +63,41 @@ def test_it_accepts_options_in_any_order_and_parquet(
     parquet = tmp_path / "panel.parquet"
     pd.read_csv(panel_csv).to_parquet(parquet)
     _, first, _ = _run([str(panel_csv), *REQUIRED, "--control", "notyet"], capsys)
-    _, second, _ = _run(["--control", "notyet", "--cohort", "cohort", "--outcome", "y", str(parquet),
-                         "--time", "week", "--unit", "unit"], capsys)  # fmt: skip
+    _, second, _ = _run(
+        [
+            "--control",
+            "notyet",
+            "--cohort",
+            "cohort",
+            "--outcome",
+            "y",
+            str(parquet),
+            "--time",
+            "week",
+            "--unit",
+            "unit",
+        ],
+        capsys,
+    )
     assert json.loads(first)["overall"] == json.loads(second)["overall"]
     assert json.loads(first)["control"] == "notyet"
 
 
-def test_it_reports_subgroups_bootstrap_and_decay(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = [str(panel_csv), *REQUIRED, "--by", "coached", "--bootstrap", "99", "--seed", "3",
-            "--period-days", "7"]  # fmt: skip
+def test_it_reports_subgroups_bootstrap_and_decay(
+    panel_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        str(panel_csv),
+        *REQUIRED,
+        "--by",
+        "coached",
+        "--bootstrap",
+        "99",
+        "--seed",
+        "3",
+        "--period-days",
+        "7",
+    ]
     code, out, _ = _run(argv, capsys)
     data = json.loads(out)
     assert code == 0 and data["band"] == "uniform"
@@ -78,12 +116,24 @@ def test_it_prints_a_table(panel_csv: Path, capsys: pytest.CaptureFixture[str]) 
 def test_it_documents_its_options_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["--help"], capsys)
     assert code == 0
-    for option in ("--unit", "--time", "--outcome", "--cohort", "--control", "--by",
-                   "--bootstrap", "--seed", "--period-days", "--format"):  # fmt: skip
+    for option in (
+        "--unit",
+        "--time",
+        "--outcome",
+        "--cohort",
+        "--control",
+        "--by",
+        "--bootstrap",
+        "--seed",
+        "--period-days",
+        "--format",
+    ):
         assert option in out
 
 
-def test_it_exits_2_with_a_message_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_exits_2_with_a_message_on_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "dup.csv"
     df = make_panel(n_units=20, seed=1)
     pd.concat([df, df.iloc[[5]]]).to_csv(path, index=False)
@@ -92,7 +142,9 @@ def test_it_exits_2_with_a_message_on_bad_input(tmp_path: Path, capsys: pytest.C
     assert "duplicate (unit, time) rows" in err and "Traceback" not in err
 
 
-def test_it_exits_2_on_a_missing_file_or_column(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_exits_2_on_a_missing_file_or_column(
+    panel_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = _run(["nowhere.csv", *REQUIRED], capsys)
     assert code == 2 and "no such file" in err
     code, _, err = _run([str(panel_csv), *REQUIRED[:-1], "first_week"], capsys)
@@ -107,8 +159,10 @@ def test_it_exits_2_on_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_it_runs_as_python_dash_m(panel_csv: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sustain.impact", str(panel_csv), *REQUIRED, "--format", "table"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PYTHONPATH": str(Path(__file__).parents[2] / "src"), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     assert "Overall ATT" in done.stdout

@@ -82,9 +82,14 @@ def test_it_cuts_event_study_at_min_e_and_max_e(mpdta: pd.DataFrame) -> None:
 def test_it_matches_moderndid_on_mpdta(mpdta: pd.DataFrame, control: str) -> None:
     ours = _fit(mpdta, control=control)
     ref = att_gt(
-        mpdta, yname="lemp", tname="year", idname="countyreal", gname="first.treat",
-        control_group="nevertreated" if control == "never" else "notyettreated", boot=False,
-    )  # fmt: skip
+        mpdta,
+        yname="lemp",
+        tname="year",
+        idname="countyreal",
+        gname="first.treat",
+        control_group="nevertreated" if control == "never" else "notyettreated",
+        boot=False,
+    )
     np.testing.assert_allclose([c.att for c in ours.att_gt], ref.att_gt, atol=1e-12)
     np.testing.assert_allclose([c.se for c in ours.att_gt], ref.se_gt, rtol=1e-9)
     dynamic = aggte(ref, type="dynamic", boot=False, cband=False)

@@ -8,8 +8,12 @@ from tests.impact.synth import make_panel
 
 
 def test_it_monetizes_the_att_over_treated_rep_periods() -> None:
-    result = roi(Estimate(att=100.0, se=10.0, ci_low=80.0, ci_high=120.0), treated_periods=50,
-                 workshop_cost=3000.0, reinforcement_cost=1000.0)  # fmt: skip
+    result = roi(
+        Estimate(att=100.0, se=10.0, ci_low=80.0, ci_high=120.0),
+        treated_periods=50,
+        workshop_cost=3000.0,
+        reinforcement_cost=1000.0,
+    )
     assert result.benefit == 5000.0 and result.cost == 4000.0
     assert result.roi == pytest.approx(0.25)
     assert result.ci == pytest.approx((0.0, 0.5))

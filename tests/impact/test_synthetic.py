@@ -20,7 +20,9 @@ def _fit(df: pd.DataFrame, **options: object):
 
 
 def test_it_recovers_an_effect_that_ramps_up_then_decays() -> None:
-    df = make_panel(n_units=3000, n_periods=14, cohorts=(4, 5, 6), effect=ramp_then_decay, noise=0.5)
+    df = make_panel(
+        n_units=3000, n_periods=14, cohorts=(4, 5, 6), effect=ramp_then_decay, noise=0.5
+    )
     events = {int(e.e): e for e in _fit(df).event_study}
     for e in range(0, 7):
         assert events[e].att == pytest.approx(ramp_then_decay(np.array(e)), abs=0.1), e
@@ -30,7 +32,9 @@ def test_it_recovers_an_effect_that_ramps_up_then_decays() -> None:
 
 
 def test_it_reports_when_the_effect_faded() -> None:
-    df = make_panel(n_units=3000, n_periods=14, cohorts=(4, 5, 6), effect=ramp_then_decay, noise=0.5)
+    df = make_panel(
+        n_units=3000, n_periods=14, cohorts=(4, 5, 6), effect=ramp_then_decay, noise=0.5
+    )
     decay = _fit(df, period_days=7).decay
     assert decay is not None and decay.ever_significant
     assert decay.faded_at_period == 6
@@ -49,7 +53,9 @@ def test_it_does_not_credit_a_market_wide_shock_to_training() -> None:
 
 
 def test_it_recovers_a_heterogeneous_effect_by_coaching() -> None:
-    df = make_panel(n_units=4000, effect=lambda e: np.full(e.shape, 2.0), coached_multiplier=2.0, noise=0.5)
+    df = make_panel(
+        n_units=4000, effect=lambda e: np.full(e.shape, 2.0), coached_multiplier=2.0, noise=0.5
+    )
     result = _fit(df, by="coached")
     by_value = {s.value: s.overall for s in result.subgroups}
     assert by_value["True"].att == pytest.approx(4.0, abs=0.1)
@@ -61,7 +67,9 @@ def test_it_recovers_a_heterogeneous_effect_by_coaching() -> None:
 
 
 def test_it_includes_the_shared_comparison_group_in_the_difference_se() -> None:
-    df = make_panel(n_units=800, effect=lambda e: np.full(e.shape, 1.0), coached_multiplier=2.0, seed=3)
+    df = make_panel(
+        n_units=800, effect=lambda e: np.full(e.shape, 1.0), coached_multiplier=2.0, seed=3
+    )
     result = _fit(df, by="coached")
     a, b = (s.overall for s in result.subgroups)
     independent = np.hypot(a.se, b.se)
@@ -106,11 +114,19 @@ def test_it_gives_bootstrap_ses_close_to_analytic_and_a_wider_uniform_band() -> 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("control", ["never", "notyet"])
 def test_it_matches_moderndid_on_random_panels(seed: int, control: str) -> None:
-    df = make_panel(n_units=150, n_periods=7, cohorts=(3, 4, 6), seed=seed,
-                    effect=lambda e: 0.5 * e)  # fmt: skip
+    df = make_panel(
+        n_units=150, n_periods=7, cohorts=(3, 4, 6), seed=seed, effect=lambda e: 0.5 * e
+    )
     ours = _fit(df, control=control)
-    ref = att_gt(df, yname="y", tname="week", idname="unit", gname="cohort", boot=False,
-                 control_group="nevertreated" if control == "never" else "notyettreated")  # fmt: skip
+    ref = att_gt(
+        df,
+        yname="y",
+        tname="week",
+        idname="unit",
+        gname="cohort",
+        boot=False,
+        control_group="nevertreated" if control == "never" else "notyettreated",
+    )
     np.testing.assert_allclose([c.att for c in ours.att_gt], ref.att_gt, atol=1e-10)
     np.testing.assert_allclose([c.se for c in ours.att_gt], ref.se_gt, rtol=1e-8)
     dynamic = aggte(ref, type="dynamic", boot=False, cband=False)
@@ -149,5 +165,7 @@ def test_it_gives_the_brute_force_overall_se_on_an_unbalanced_panel() -> None:
         psi = psi + w * cell_psi
     # did's correction for estimated group shares, unit-level, scaled by 1/n.
     theta = result.overall.att
-    wif = sum(((cohort_of == c.group) - shares[c.group]) * (c.att - theta) for c in post) / total / n
+    wif = (
+        sum(((cohort_of == c.group) - shares[c.group]) * (c.att - theta) for c in post) / total / n
+    )
     assert result.overall.se == pytest.approx(np.sqrt(((psi + wif) ** 2).sum()), rel=1e-8)

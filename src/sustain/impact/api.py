@@ -26,7 +26,12 @@ from sustain.impact.results import (
     SubgroupResult,
 )
 
-CONTROLS = {"never": "never", "nevertreated": "never", "notyet": "notyet", "notyettreated": "notyet"}
+CONTROLS = {
+    "never": "never",
+    "nevertreated": "never",
+    "notyet": "notyet",
+    "notyettreated": "notyet",
+}
 DECAY_DAYS = (90.0, 120.0)
 
 
@@ -67,9 +72,10 @@ def estimate(
     treated_periods = _count_treated_periods(panel)
     moments = engine.compute_moments(panel)
     codes = _subgroup_codes(panel, by)
-    cells = _concat([engine.estimate_cells(panel, moments, mode, None)] + [
-        engine.estimate_cells(panel, moments, mode, code) for code in codes
-    ])  # fmt: skip
+    cells = _concat(
+        [engine.estimate_cells(panel, moments, mode, None)]
+        + [engine.estimate_cells(panel, moments, mode, code) for code in codes]
+    )
     pooled = cells.attr == -1
     if not (pooled & (cells.time >= cells.group)).any():
         raise ImpactInputError(
@@ -111,9 +117,7 @@ def estimate(
     )
 
 
-def _check_options(
-    control: str, bootstrap: int, alpha: float, period_days: float | None
-) -> str:
+def _check_options(control: str, bootstrap: int, alpha: float, period_days: float | None) -> str:
     if control not in CONTROLS:
         raise ImpactInputError(f"control must be 'never' or 'notyet', got {control!r}")
     if int(bootstrap) != bootstrap or bootstrap < 0:
@@ -169,7 +173,9 @@ def _reference(panel: Panel, codes: list[int], by_reference: str | None) -> int 
 
 
 def _concat(parts: list[Cells]) -> Cells:
-    return Cells(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Cells)})
+    return Cells(
+        **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Cells)}
+    )
 
 
 @dataclass
@@ -224,8 +230,9 @@ def _plan(
     plan.calendar_values = tuple(float(t) for t in dates)
     _plan_subgroups(plan, panel, cells, n_total, codes, reference, window)
     if period_days is not None:
-        plan.decay = tuple(_plan_decay(plan, events_f, times, days / period_days, days)
-                           for days in DECAY_DAYS)  # fmt: skip
+        plan.decay = tuple(
+            _plan_decay(plan, events_f, times, days / period_days, days) for days in DECAY_DAYS
+        )
     return plan
 
 
@@ -235,7 +242,9 @@ def _event_study(
     event = cells.event
     times = np.unique(event[selected])
     lo, hi = window
-    times = times[(times >= (-np.inf if lo is None else lo)) & (times <= (np.inf if hi is None else hi))]
+    times = times[
+        (times >= (-np.inf if lo is None else lo)) & (times <= (np.inf if hi is None else hi))
+    ]
     keep = selected[:, None] & (event[:, None] == times[None, :])
     return engine.share_weighted(cells, keep, n_total), times
 
@@ -257,9 +266,16 @@ def _plan_subgroups(
         overall = engine.share_weighted(cells, (mine & post)[:, None], n_total)
         events, times = _event_study(cells, mine, n_total, window)
         made[code] = (overall, events, times)
-        n_trained = int(sum(panel.stop[s] - panel.start[s] for s in range(len(panel.start))
-                            if panel.strata_attr[s] == code and panel.strata_cohort[s] > 0))  # fmt: skip
-        subgroups.append((panel.attr_values[code], n_trained, plan.add(overall), plan.add(events), times))
+        n_trained = int(
+            sum(
+                panel.stop[s] - panel.start[s]
+                for s in range(len(panel.start))
+                if panel.strata_attr[s] == code and panel.strata_cohort[s] > 0
+            )
+        )
+        subgroups.append(
+            (panel.attr_values[code], n_trained, plan.add(overall), plan.add(events), times)
+        )
     plan.subgroups = tuple(subgroups)
     differences = []
     for code in codes:
@@ -274,8 +290,15 @@ def _plan_subgroups(
             e_a.combine(pick_a).weights - e_b.combine(pick_b).weights,
             e_a.combine(pick_a).extra - e_b.combine(pick_b).extra,
         )
-        differences.append((panel.attr_values[code], panel.attr_values[reference],
-                            plan.add(gap), plan.add(gap_events), common))  # fmt: skip
+        differences.append(
+            (
+                panel.attr_values[code],
+                panel.attr_values[reference],
+                plan.add(gap),
+                plan.add(gap_events),
+                common,
+            )
+        )
     plan.differences = tuple(differences)
 
 
@@ -309,7 +332,9 @@ class _Inference:
     def events(self, span: slice, times: np.ndarray | None) -> tuple[EventEffect, ...]:
         assert times is not None
         rows = self.estimate(span, self.critical(span))
-        return tuple(EventEffect(float(e), *r.__dict__.values()) for e, r in zip(times, rows, strict=True))
+        return tuple(
+            EventEffect(float(e), *r.__dict__.values()) for e, r in zip(times, rows, strict=True)
+        )
 
 
 def _infer(
@@ -370,10 +395,22 @@ def _pretrend(
     functional = Functional(weights, np.zeros((len(panel.start), len(pre))))
     cov = engine.covariance(panel, cells, moments, functional)
     theta = cells.att[pre]
-    # A pseudo-inverse keeps the test defined when some placebo cells are collinear.
-    stat = float(theta @ np.linalg.pinv(cov, hermitian=True) @ theta)
-    df = int(np.linalg.matrix_rank(cov, hermitian=True))
+    stat, df = _wald(theta, cov)
     return PreTrendTest(stat=stat, df=df, p_value=float(chdtrc(df, stat)) if df else float("nan"))
+
+
+def _wald(theta: np.ndarray, cov: np.ndarray) -> tuple[float, int]:
+    """theta' cov^-1 theta and its degrees of freedom; a pseudo-inverse if cov is singular."""
+    try:
+        factor = np.linalg.cholesky(cov)
+        solved = np.linalg.solve(factor, theta)
+        return float(solved @ solved), len(theta)
+    except np.linalg.LinAlgError:
+        # Collinear placebo cells: test the identified combinations only.
+        values, vectors = np.linalg.eigh(cov)
+        keep = values > values.max(initial=0.0) * len(theta) * np.finfo(float).eps
+        projected = vectors[:, keep].T @ theta
+        return float(projected @ (projected / values[keep])), int(keep.sum())
 
 
 def _subgroups(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[SubgroupResult, ...]:
@@ -387,8 +424,11 @@ def _differences(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[Diff
     out = []
     for value, reference, o, e, times in plan.differences:
         overall = inference.estimate(o)[0]
-        out.append(Difference(value, reference, *overall.__dict__.values(),
-                              event_study=inference.events(e, times)))  # fmt: skip
+        out.append(
+            Difference(
+                value, reference, *overall.__dict__.values(), event_study=inference.events(e, times)
+            )
+        )
     return tuple(out)
 
 
@@ -399,8 +439,12 @@ def _decay(plan: _Plan, inference: _Inference, period_days: float | None) -> Dec
     post = [e for e in events if e.e >= 0]
     at = {e.e: Estimate(e.att, e.se, e.ci_low, e.ci_high) for e in post}
     points = tuple(
-        DecayPoint(days, e, at.get(e) if e is not None else None,
-                   inference.estimate(span)[0] if span is not None else None)  # fmt: skip
+        DecayPoint(
+            days,
+            e,
+            at.get(e) if e is not None else None,
+            inference.estimate(span)[0] if span is not None else None,
+        )
         for days, e, span in plan.decay
     )
     covers_zero: Callable[[EventEffect], bool] = lambda e: e.ci_low <= 0 <= e.ci_high  # noqa: E731

@@ -24,37 +24,65 @@ def build_parser() -> argparse.ArgumentParser:
             "event study, pre-trend test, optional subgroups and decay."
         ),
     )
-    parser.add_argument("panel", metavar="PANEL", help="long panel, .csv or .parquet: one row per unit and period")
-    parser.add_argument("--unit", required=True, metavar="COL", help="column identifying the rep (unit)")
-    parser.add_argument("--time", required=True, metavar="COL", help="numeric period column (e.g. week number)")
-    parser.add_argument("--outcome", required=True, metavar="COL", help="numeric KPI column; empty = not observed")
     parser.add_argument(
-        "--cohort", required=True, metavar="COL",
+        "panel", metavar="PANEL", help="long panel, .csv or .parquet: one row per unit and period"
+    )
+    parser.add_argument(
+        "--unit", required=True, metavar="COL", help="column identifying the rep (unit)"
+    )
+    parser.add_argument(
+        "--time", required=True, metavar="COL", help="numeric period column (e.g. week number)"
+    )
+    parser.add_argument(
+        "--outcome", required=True, metavar="COL", help="numeric KPI column; empty = not observed"
+    )
+    parser.add_argument(
+        "--cohort",
+        required=True,
+        metavar="COL",
         help="first period trained; 0 or empty = never trained",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--control", choices=("never", "notyet"), default="never",
+        "--control",
+        choices=("never", "notyet"),
+        default="never",
         help="comparison group: never-trained units (default) or also not-yet-trained ones",
-    )  # fmt: skip
-    parser.add_argument("--by", metavar="COL", help="unit-level column splitting the trained reps into subgroups")
+    )
     parser.add_argument(
-        "--by-reference", metavar="VALUE",
+        "--by", metavar="COL", help="unit-level column splitting the trained reps into subgroups"
+    )
+    parser.add_argument(
+        "--by-reference",
+        metavar="VALUE",
         help="subgroup the others are compared with (default: first value in sorted order)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--bootstrap", type=_non_negative_int, default=0, metavar="N",
+        "--bootstrap",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
         help="multiplier-bootstrap draws (Mammen weights) for SEs and a uniform event-study band; "
         "0 = analytic SEs and pointwise intervals (default)",
-    )  # fmt: skip
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="random seed for the bootstrap")
     parser.add_argument(
-        "--period-days", type=float, metavar="N",
+        "--period-days",
+        type=float,
+        metavar="N",
         help="days per time unit (7 for weekly panels): adds the decay report at 90 and 120 days",
-    )  # fmt: skip
-    parser.add_argument("--min-e", type=float, metavar="E", help="first event time in the event study")
-    parser.add_argument("--max-e", type=float, metavar="E", help="last event time in the event study")
-    parser.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
-    parser.add_argument("--format", choices=("json", "table"), default="json", help="output format (default json)")
+    )
+    parser.add_argument(
+        "--min-e", type=float, metavar="E", help="first event time in the event study"
+    )
+    parser.add_argument(
+        "--max-e", type=float, metavar="E", help="last event time in the event study"
+    )
+    parser.add_argument(
+        "--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)"
+    )
+    parser.add_argument(
+        "--format", choices=("json", "table"), default="json", help="output format (default json)"
+    )
     return parser
 
 
@@ -93,11 +121,21 @@ def _estimate(table: Any, args: argparse.Namespace) -> Any:
     from sustain.impact.api import estimate
 
     return estimate(
-        table, unit=args.unit, time=args.time, outcome=args.outcome, cohort=args.cohort,
-        control=args.control, by=args.by, by_reference=args.by_reference,
-        bootstrap=args.bootstrap, seed=args.seed, period_days=args.period_days,
-        min_e=args.min_e, max_e=args.max_e, alpha=args.alpha,
-    )  # fmt: skip
+        table,
+        unit=args.unit,
+        time=args.time,
+        outcome=args.outcome,
+        cohort=args.cohort,
+        control=args.control,
+        by=args.by,
+        by_reference=args.by_reference,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        period_days=args.period_days,
+        min_e=args.min_e,
+        max_e=args.max_e,
+        alpha=args.alpha,
+    )
 
 
 def _read(path: Path, wanted: list[str | None]) -> Any:
@@ -121,8 +159,10 @@ def _read(path: Path, wanted: list[str | None]) -> Any:
             return csv.read_csv(path, convert_options=csv.ConvertOptions(include_columns=columns))
         from pyarrow import parquet
 
-        _require(path, parquet.read_schema(path).names, columns)
-        return parquet.read_table(path, columns=columns)
+        # ParquetFile, unlike read_table, does not import pyarrow.dataset (and with it pandas).
+        source = parquet.ParquetFile(path)
+        _require(path, source.schema_arrow.names, columns)
+        return source.read(columns=columns)
     except (pa.ArrowInvalid, OSError) as exc:
         raise ImpactInputError(f"{path}: cannot read: {exc}") from exc
 
@@ -145,7 +185,9 @@ def render_table(out: dict[str, Any]) -> str:
     ]
     if out["pretrend"]:
         p = out["pretrend"]
-        lines.append(f"Pre-trend test: chi2({p['df']}) = {_num(p['stat'])}, p = {_num(p['p_value'])}")
+        lines.append(
+            f"Pre-trend test: chi2({p['df']}) = {_num(p['stat'])}, p = {_num(p['p_value'])}"
+        )
     lines += ["", f"Event study ({out['band']} {100 * (1 - out['alpha']):.0f}% intervals)"]
     lines += _event_rows(out["event_study"])
     for value, sub in out.get("by", {}).items():

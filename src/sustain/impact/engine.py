@@ -82,6 +82,11 @@ class Functional:
     weights: np.ndarray
     extra: np.ndarray
 
+    @property
+    def used(self) -> np.ndarray:
+        """Cells with a nonzero weight in at least one aggregation."""
+        return np.asarray((self.weights != 0).any(axis=1))
+
     def combine(self, matrix: np.ndarray) -> Functional:
         """Return the J' aggregations given by linear combinations (J x J') of these."""
         return Functional(self.weights @ matrix, self.extra @ matrix)
@@ -242,9 +247,11 @@ def _sum_squares(
         sq = m.inc_sq[:, t_idx, b_idx] + m.inc_sq[:, b_idx, t_idx]
         diff_sum = m.inc_sum[:, t_idx, b_idx] - m.inc_sum[:, b_idx, t_idx]
         cross = m.inc_cross[:, t_idx, b_idx]
-        out += (sq - 2 * cross).T - 2 * center * diff_sum.T + center**2 * m.inc_count[
-            :, t_idx, b_idx
-        ].T
+        out += (
+            (sq - 2 * cross).T
+            - 2 * center * diff_sum.T
+            + center**2 * m.inc_count[:, t_idx, b_idx].T
+        )
     return np.maximum(out, 0.0)
 
 
@@ -274,7 +281,8 @@ def _loadings(
     cells: Cells, moments: Moments, functional: Functional, s: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For stratum s: (A, beta, active cells) with psi_i = (Yc_i - mean_s) @ A + beta."""
-    active = np.flatnonzero(cells.coef[:, s])
+    # Only cells that enter some aggregation and involve stratum s contribute to its loading.
+    active = np.flatnonzero((cells.coef[:, s] != 0) & functional.used)
     n_periods = moments.mean.shape[1]
     scaled = cells.coef[active, s, None] * functional.weights[active]
     # A dense +1/-1 period-by-cell operator turns the scatter into one BLAS product.
@@ -296,7 +304,7 @@ def _incomplete_psi(
 ) -> np.ndarray:
     """Materialized influence functions of stratum s's units that miss some period."""
     rows = moments.yc[panel.start[s] + panel.n_complete[s] : panel.stop[s]]
-    active = np.flatnonzero(cells.coef[:, s])
+    active = np.flatnonzero((cells.coef[:, s] != 0) & functional.used)
     scaled = cells.coef[active, s, None] * functional.weights[active]
     out = np.empty((len(rows), functional.weights.shape[1]))
     for lo in range(0, len(rows), _BLOCK):

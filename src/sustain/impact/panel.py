@@ -99,9 +99,17 @@ def build_panel(
     complete = np.bincount(ucode[observed], minlength=n_units) == n_periods
     strata_key = np.where(unit_cohort > 0, unit_attr, -1)
     return _pivot(
-        y[observed], ucode[observed], tcode[observed], periods, unit_ids,
-        unit_cohort, strata_key, seen, complete, attr_values,
-    )  # fmt: skip
+        y[observed],
+        ucode[observed],
+        tcode[observed],
+        periods,
+        unit_ids,
+        unit_cohort,
+        strata_key,
+        seen,
+        complete,
+        attr_values,
+    )
 
 
 def _pivot(
@@ -125,9 +133,7 @@ def _pivot(
     matrix[row_of_unit[ucode], tcode] = y
 
     cohort_rows, key_rows, complete_rows = unit_cohort[order], strata_key[order], complete[order]
-    change = np.flatnonzero(
-        (np.diff(cohort_rows) != 0) | (np.diff(key_rows) != 0)
-    ) + 1  # fmt: skip
+    change = np.flatnonzero((np.diff(cohort_rows) != 0) | (np.diff(key_rows) != 0)) + 1
     start = np.concatenate([[0], change]).astype(np.int64)
     stop = np.concatenate([change, [len(order)]]).astype(np.int64)
     n_complete = np.add.reduceat(complete_rows.astype(np.int64), start) if len(order) else start
@@ -155,7 +161,9 @@ def _numeric(values: np.ndarray, name: str, units: np.ndarray, *, allow_nan: boo
             )
     if not allow_nan and np.isnan(out).any():
         bad = np.flatnonzero(np.isnan(out))
-        raise ImpactInputError(describe_offenders(f"column {name!r} has empty values", units[bad], bad))
+        raise ImpactInputError(
+            describe_offenders(f"column {name!r} has empty values", units[bad], bad)
+        )
     return out
 
 
@@ -199,8 +207,10 @@ def _factorize(values: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _integral(values: np.ndarray) -> bool:
-    return bool(len(values)) and bool(np.all(np.isfinite(values))) and bool(
-        np.all(values == np.round(values))
+    return (
+        bool(len(values))
+        and bool(np.all(np.isfinite(values)))
+        and bool(np.all(values == np.round(values)))
     )
 
 
