@@ -4,6 +4,8 @@ UV := $(PY) -m uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
+# This environment sets PYTHONDONTWRITEBYTECODE; compile once at install so commands start fast.
+export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: setup run test test-deps lint clean

@@ -92,3 +92,30 @@ def test_it_answers_unknown_ids_with_404_json(cast: Cast, api) -> None:
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert Concept.objects.count() == 1
+
+
+def test_it_records_attendance_through_the_api(cast: Cast, api) -> None:
+    owner = api(cast.owner)
+    session = owner.post(f"/programs/{cast.program.pk}/sessions", {
+        "title": "Day 1", "starts_on": "2026-05-01", "ends_on": "2026-05-02",
+    }).json()
+    enrollment = Enrollment.objects.get(person=cast.rep)
+    body = owner.patch(f"/enrollments/{enrollment.pk}",
+                       {"session": session["id"], "attended": True}).json()
+    assert body["trained_on"] == "2026-05-02"
+    assert body["attended"] is True
+
+
+def test_it_refuses_attendance_without_a_session(cast: Cast, api) -> None:
+    enrollment = Enrollment.objects.get(person=cast.rep)
+    response = api(cast.owner).patch(f"/enrollments/{enrollment.pk}", {"attended": True})
+    assert response.status_code == 400
+    enrollment.refresh_from_db()
+    assert enrollment.trained_on is None
+
+
+def test_it_hides_enrollments_of_other_teams_from_a_manager(cast: Cast, api) -> None:
+    enrollment = Enrollment.objects.get(person=cast.other_rep)
+    assert api(cast.manager).patch(f"/enrollments/{enrollment.pk}", {}).status_code == 404
+    assert api(cast.outsider).patch(f"/enrollments/{enrollment.pk}", {}).status_code == 404
+    assert api(cast.analyst).patch(f"/enrollments/{enrollment.pk}", {}).status_code == 403

@@ -86,3 +86,29 @@ def test_it_filters_people_with_htmx(cast: Cast, login) -> None:
 
 def test_it_serves_its_own_static_assets(client) -> None:
     assert client.get("/static/web/sustain.css").status_code == 200
+
+
+def test_it_enrolls_people_from_the_page(cast: Cast, login) -> None:
+    response = login(cast.owner).post(f"/programs/{cast.program.pk}/enrollments/new/",
+                                      {"people": [cast.executive.pk, cast.analyst.pk]})
+    assert response.status_code == 302
+    assert cast.program.enrollments.filter(person__in=[cast.executive, cast.analyst]).count() == 2
+
+
+def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
+    import datetime as dt
+
+    from sustain.programs.models import Enrollment
+    from sustain.programs.services import session_create
+
+    session = session_create(program=cast.program, title="W", starts_on=dt.date(2026, 1, 5),
+                             ends_on=dt.date(2026, 1, 6))
+    enrollment = Enrollment.objects.get(person=cast.rep)
+    enrollment.session = session
+    enrollment.save(update_fields=["session"])
+    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/attendance/",
+                                      {"attended": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "attended" in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.trained_on == dt.date(2026, 1, 6)

@@ -155,6 +155,19 @@ def enrollments_visible_to(viewer: Person, program: Program) -> QuerySet[Enrollm
     return enrollments.filter(person__in=people_visible_to(viewer))
 
 
+def get_enrollment_for(viewer: Person, pk: object, *, write: bool = False) -> Enrollment:
+    from sustain.programs.models import Enrollment
+
+    enrollments = Enrollment.objects.filter(program__in=programs_visible_to(viewer))
+    if not sees_whole_org(viewer):
+        enrollments = enrollments.filter(person__in=people_visible_to(viewer))
+        if not sees_individuals(viewer):
+            enrollments = enrollments.none()
+    writable = (lambda e: can_edit_program(viewer, e.program)) if write else None
+    return _get(enrollments.select_related("program", "person", "session"), pk,
+                writable=writable)
+
+
 def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> WorkshopSession:
     from sustain.programs.models import WorkshopSession
 

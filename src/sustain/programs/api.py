@@ -128,6 +128,12 @@ class EnrollmentIn(Schema):
     trained_on: dt.date | None = None
 
 
+class EnrollmentPatch(Schema):
+    role: str | None = None
+    session: int | None = None
+    attended: bool | None = None
+
+
 def _owner(request: HttpRequest, owner_id: int | None) -> dict[str, object]:
     return {} if owner_id is None else {"owner": access.get_person_for(request.user, owner_id)}
 
@@ -222,3 +228,14 @@ def enrollments_create(
         trained_on=payload.trained_on,
     )
     return Status(201, enrollment)
+
+
+@router.patch("/enrollments/{enrollment_id}", response=EnrollmentOut)
+def enrollments_update(
+    request: HttpRequest, enrollment_id: int, payload: EnrollmentPatch
+) -> Enrollment:
+    enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
+    data = payload.dict(exclude_unset=True)
+    if data.get("session") is not None:
+        data["session"] = access.get_session_for(request.user, data["session"])
+    return services.enrollment_update(enrollment=enrollment, data=data)

@@ -46,3 +46,24 @@ class SessionForm(forms.ModelForm[WorkshopSession]):
         model = WorkshopSession
         fields = ["title", "starts_on", "ends_on", "location"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class EnrollForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Hold Ctrl (or ⌘) to pick several.",
+    )
+    session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
+
+    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = Person.objects.filter(
+            organization_id=program.organization_id, is_active=True
+        ).exclude(enrollments__program=program)
+        self.fields["session"].queryset = program.sessions.all()
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        choices=[("1", "Attended"), ("0", "Missed")], coerce=lambda v: v == "1"
+    )

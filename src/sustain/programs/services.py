@@ -102,6 +102,25 @@ def enrollment_create(
 
 
 @transaction.atomic
+def enrollment_update(*, enrollment: Enrollment, data: dict[str, object]) -> Enrollment:
+    """Change role or session; `attended` (when given) records attendance and so the cohort."""
+    data = dict(data)
+    attended = data.pop("attended", None)
+    model_update(instance=enrollment, data=data, fields=("role", "session"))
+    if attended is not None:
+        enrollment_record_attendance(enrollment=enrollment, attended=bool(attended))
+    return enrollment
+
+
+@transaction.atomic
+def enrollments_add(
+    *, program: Program, people: list[Person], session: WorkshopSession | None = None
+) -> list[Enrollment]:
+    """Enroll several people at once; all or none."""
+    return [enrollment_create(program=program, person=p, session=session) for p in people]
+
+
+@transaction.atomic
 def enrollment_record_attendance(*, enrollment: Enrollment, attended: bool) -> Enrollment:
     """Attending the assigned session puts the person in that session's cohort."""
     if enrollment.session is None:

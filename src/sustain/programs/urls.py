@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
     path("<int:program_id>/concepts/new/", views.concept_create, name="concept_create"),
     path("<int:program_id>/sessions/new/", views.session_create, name="session_create"),
+    path("<int:program_id>/enrollments/new/", views.enrollments_add, name="enroll"),
+    path("enrollments/<int:enrollment_id>/attendance/", views.enrollment_attendance,
+         name="attendance"),
     path("concepts/<int:concept_id>/edit/", views.concept_edit, name="concept_edit"),
     path("concepts/<int:concept_id>/terms/", views.term_create, name="term_create"),
 ]

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
 from sustain.programs import selectors, services
-from sustain.programs.forms import ConceptForm, GlossaryTermForm, ProgramForm, SessionForm
+from sustain.programs.forms import (
+    AttendanceForm,
+    ConceptForm,
+    EnrollForm,
+    GlossaryTermForm,
+    ProgramForm,
+    SessionForm,
+)
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service, form_page
 
@@ -117,3 +124,35 @@ def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
         lambda data: services.session_create(program=program, **data),
         done=lambda _: back + "#sessions", title="Add a workshop session", back_url=back,
     )
+
+
+@login_required
+def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    back = reverse("programs:detail", args=[program.pk])
+    return form_page(
+        request, EnrollForm(request.POST or None, program=program),
+        lambda data: services.enrollments_add(program=program, **data),
+        done=lambda _: back + "#enrollment", message="Enrolled.", title="Enroll people",
+        intro="People not trained yet form the comparison group for the impact analysis.",
+        back_url=back,
+    )
+
+
+@login_required
+@require_POST
+def enrollment_attendance(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """HTMX: mark attended / missed; re-renders the row."""
+    enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Say attended=1 or attended=0.", status=400)
+    call_service(form, lambda: services.enrollment_record_attendance(
+        enrollment=enrollment, attended=form.cleaned_data["attended"]))
+    if form.errors:
+        return HttpResponse(" ".join(form.non_field_errors()), status=400)
+    if not request.htmx:
+        return redirect(reverse("programs:detail", args=[enrollment.program_id]) + "#enrollment")
+    return render(request, "programs/detail.html#enrollment_row", {
+        "e": enrollment, "can_edit": True,
+    })
