@@ -75,3 +75,22 @@ def test_it_serves_the_openapi_schema(cast: Cast, client) -> None:
 
 def test_it_answers_me(cast: Cast, api) -> None:
     assert api(cast.rep).get("/me").json()["email"] == cast.rep.email
+
+
+def test_it_serves_the_api_docs_without_a_cdn(client) -> None:
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html
+
+
+def test_it_adds_a_region_once(cast: Cast, api) -> None:
+    admin = api(cast.admin)
+    assert admin.post("/regions", {"name": "East"}).status_code == 201
+    response = admin.post("/regions", {"name": "east"})
+    assert response.status_code == 400
+    assert [r["name"] for r in admin.get("/regions").json()] == ["East", "West"]
+
+
+def test_it_lets_only_an_admin_add_regions(cast: Cast, api) -> None:
+    assert api(cast.executive).post("/regions", {"name": "East"}).status_code == 403
+    assert api(cast.outsider).get("/regions").json() == []

@@ -112,3 +112,10 @@ def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
     assert "attended" in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.trained_on == dt.date(2026, 1, 6)
+
+
+def test_it_shows_a_duplicate_region_error_beside_the_field(cast: Cast, login) -> None:
+    response = login(cast.admin).post("/organization/regions/", {"name": "west"})
+    assert response.status_code == 400
+    assert "already a region" in response.content.decode()
+    assert cast.org.regions.count() == 1

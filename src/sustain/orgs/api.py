@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access, selectors, services
-from sustain.orgs.models import Person, Role, Team
+from sustain.orgs.models import Person, Region, Role, Team
 
 router = Router(tags=["people and teams"])
 
@@ -160,3 +160,23 @@ def teams_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team
     team = access.get_team_for(request.user, team_id, write=True)
     data = _person_refs(request.user, payload.dict(exclude_unset=True))
     return services.team_update(team=team, data=data)
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+
+
+class RegionIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+
+
+@router.get("/regions", response=list[RegionOut])
+def regions_list(request: HttpRequest) -> list[Region]:
+    return list(selectors.regions_list(viewer=request.user))
+
+
+@router.post("/regions", response={201: RegionOut})
+def regions_create(request: HttpRequest, payload: RegionIn) -> Status[Region]:
+    org = access.get_organization_for(request.user, write=True)
+    return Status(201, services.region_create(organization=org, name=payload.name))

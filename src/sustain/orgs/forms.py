@@ -12,6 +12,16 @@ class OrganizationForm(forms.ModelForm[Organization]):
         fields = ["name"]
 
 
+class RegionForm(forms.ModelForm[Region]):
+    class Meta:
+        model = Region
+        fields = ["name"]
+        labels = {"name": "New region"}
+
+    def validate_unique(self) -> None:
+        pass
+
+
 class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person

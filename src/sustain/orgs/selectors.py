@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role, Team
+from sustain.orgs.models import Person, Region, Role, Team
 
 
 def people_list(*, viewer: Person, role: str | None = None, q: str = "") -> QuerySet[Person]:
@@ -15,6 +15,14 @@ def people_list(*, viewer: Person, role: str | None = None, q: str = "") -> Quer
     if q:
         people = people.filter(Q(name__icontains=q) | Q(email__icontains=q))
     return people
+
+
+def regions_list(*, viewer: Person) -> QuerySet[Region]:
+    return (
+        Region.objects.filter(organization_id=viewer.organization_id)
+        .annotate(n_teams=Count("teams", distinct=True), n_people=Count("people", distinct=True))
+        .order_by("name")
+    )
 
 
 def teams_list(*, viewer: Person) -> QuerySet[Team]:

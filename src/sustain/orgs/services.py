@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +23,14 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
 @transaction.atomic
 def organization_update(*, organization: Organization, data: dict[str, object]) -> Organization:
     return model_update(instance=organization, data=data, fields=("name",))
+
+
+@transaction.atomic
+def region_create(*, organization: Organization, name: str) -> Region:
+    name = name.strip()
+    if organization.regions.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a region called “{name}”."})
+    return model_create(Region, organization=organization, name=name)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from sustain.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("organization/", views.organization_edit, name="organization"),
+    path("organization/regions/", views.region_create, name="region_create"),
     path("people/", views.people_list, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:person_id>/", views.person_detail, name="person"),

@@ -3,26 +3,47 @@ validate a form, call a service or selector, render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from sustain.orgs import access, selectors, services
-from sustain.orgs.forms import OrganizationForm, PersonForm, TeamForm
-from sustain.web.forms import form_page
+from sustain.orgs.forms import OrganizationForm, PersonForm, RegionForm, TeamForm
+from sustain.web.forms import call_service, form_page
 
 
 @login_required
 def organization_edit(request: HttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user, write=True)
     form = OrganizationForm(request.POST or None, instance=org)
-    return form_page(
-        request, form, lambda data: services.organization_update(organization=org, data=data),
-        done=lambda _: reverse("orgs:organization"), message="Organization saved.",
-        title="Organization", intro="Your company's name in Sustain.",
-    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.organization_update(organization=org, data=data)):
+            messages.success(request, "Organization saved.")
+            return redirect("orgs:organization")
+    return render(request, "orgs/organization.html", {
+        "form": form, "region_form": RegionForm(), "regions": selectors.regions_list(viewer=request.user),
+    })
+
+
+@login_required
+@require_POST
+def region_create(request: HttpRequest) -> HttpResponse:
+    org = access.get_organization_for(request.user, write=True)
+    form = RegionForm(request.POST)
+    if form.is_valid():
+        name = form.cleaned_data["name"]
+        if call_service(form, lambda: services.region_create(organization=org, name=name)):
+            messages.success(request, f"Region {name} added.")
+            return redirect("orgs:organization")
+    return render(request, "orgs/organization.html", {
+        "form": OrganizationForm(instance=org), "region_form": form,
+        "regions": selectors.regions_list(viewer=request.user),
+    }, status=400)
 
 
 @login_required

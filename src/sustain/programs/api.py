@@ -33,6 +33,7 @@ class ProgramOut(Schema):
     budget_workshop: Decimal
     budget_reinforcement: Decimal
     reinforcement_share: float
+    closed_on: dt.date | None
 
     @staticmethod
     def resolve_owner(obj: Program) -> int | None:
@@ -57,6 +58,7 @@ class ProgramPatch(Schema):
     status: ProgramStatus | None = None
     budget_workshop: Decimal | None = Field(None, ge=0)
     budget_reinforcement: Decimal | None = Field(None, ge=0)
+    closed_on: dt.date | None = None
 
 
 class TermOut(Schema):

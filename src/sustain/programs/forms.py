@@ -12,9 +12,11 @@ class ProgramForm(forms.ModelForm[Program]):
         model = Program
         fields = [
             "name", "vendor", "description", "owner", "status",
-            "budget_workshop", "budget_reinforcement",
+            "budget_workshop", "budget_reinforcement", "closed_on",
         ]
-        labels = {"budget_workshop": "Workshop budget", "budget_reinforcement": "Reinforcement budget"}
+        labels = {"budget_workshop": "Workshop budget", "budget_reinforcement": "Reinforcement budget",
+                  "closed_on": "Closed on"}
+        widgets = {"closed_on": DateInput()}
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs (Swagger UI) from its own static files, not a CDN.
+    "ninja",
     "django_tasks_db",
     "sustain.web",
     "sustain.orgs",
