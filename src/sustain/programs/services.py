@@ -37,11 +37,12 @@ def program_create(
     status: str = ProgramStatus.DRAFT,
     budget_workshop: Decimal = Decimal(0),
     budget_reinforcement: Decimal = Decimal(0),
+    closed_on: dt.date | None = None,
 ) -> Program:
     return model_create(
         Program, organization=organization, name=name, vendor=vendor, description=description,
         owner=owner, status=status, budget_workshop=budget_workshop,
-        budget_reinforcement=budget_reinforcement,
+        budget_reinforcement=budget_reinforcement, closed_on=closed_on,
     )
 
 
