@@ -12,8 +12,8 @@ PAGES = ["", "owner/", "settings/", "goals/new/", "needs/", "why/", "touches/new
          "managers/"]
 
 
-@pytest.mark.parametrize("path", PREP_GET + ["needs", "pulse", "brief", "panel",
-                                             "expectations", "why-message"])
+@pytest.mark.parametrize("path", [*PREP_GET, "needs", "pulse", "brief", "panel",
+                                  "expectations", "why-message"])
 def test_it_hides_everything_from_outsiders_in_the_api(api, cast, path):
     r = api(cast.outsider).get(f"/programs/{cast.program.pk}/{path}")
     assert r.status_code == 404

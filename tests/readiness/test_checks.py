@@ -71,7 +71,8 @@ def test_it_flips_owner_fit_on_each_warning(ready_cast):
 def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
     program = ready_cast.program
     program_services.program_update(program=program, data={"owner": ready_cast.trainer})
-    item = next(i for i in readiness_for(Program.objects.get(pk=program.pk)).items if i.key == "owner_fit")
+    fresh = Program.objects.get(pk=program.pk)
+    item = next(i for i in readiness_for(fresh).items if i.key == "owner_fit")
     assert not item.ok and "vendor" in item.detail
 
 

@@ -157,5 +157,5 @@ class AcknowledgeForm(forms.Form):
     pulse = forms.TypedChoiceField(
         choices=[("", "Rather not say"), *[(str(i), str(i)) for i in range(1, 6)]],
         coerce=int, empty_value=None, required=False,
-        label="“I understand why we are changing how we sell” (1 disagree – 5 agree)",
+        label="“I understand why we are changing how we sell” (1 disagree, 5 agree)",
     )

@@ -22,28 +22,37 @@ class ReadinessSettings(models.Model):
         Program, on_delete=models.CASCADE, related_name="readiness_settings"
     )
     min_owner_time_share = models.PositiveSmallIntegerField(
-        default=25, validators=[MaxValueValidator(100)],
+        default=25,
+        validators=[MaxValueValidator(100)],
         help_text="Percent of the owner's time the program needs at least.",
     )
     min_touches = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1)],
+        default=3,
+        validators=[MinValueValidator(1)],
         help_text="Touches of the why message before the workshop.",
     )
     min_channels = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1)],
+        default=2,
+        validators=[MinValueValidator(1)],
         help_text="Different channels the touches use.",
     )
     first_touch_lead_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days between the first touch and the first workshop session.",
+        default=14,
+        help_text="Days between the first touch and the first workshop session.",
     )
     min_horizon_days = models.PositiveSmallIntegerField(
-        default=120, validators=[MinValueValidator(1)],
+        default=120,
+        validators=[MinValueValidator(1)],
         help_text="Effects fade by 90-120 days: measure at least this long after the workshop.",
     )
     min_reinforcement_share = models.PositiveSmallIntegerField(
-        default=25, validators=[MaxValueValidator(100)],
+        default=25,
+        validators=[MaxValueValidator(100)],
         help_text="Percent of the budget spent after the workshop, at least.",
     )
+
+    def __str__(self) -> str:
+        return f"Readiness thresholds of {self.program}"
 
     @classmethod
     def for_program(cls, program: Program) -> ReadinessSettings:
@@ -58,7 +67,8 @@ class OwnerProfile(models.Model):
     has_sales_experience = models.BooleanField(null=True, blank=True)
     sales_years = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(60)])
     time_share = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(100)],
+        default=0,
+        validators=[MaxValueValidator(100)],
         help_text="Percent of the owner's working time allocated to this program.",
     )
     carries_quota = models.BooleanField(default=False)
@@ -68,6 +78,9 @@ class OwnerProfile(models.Model):
     other_programs = models.TextField(
         blank=True, help_text="Other programs or initiatives she owns outside Sustain."
     )
+
+    def __str__(self) -> str:
+        return f"Owner fit for {self.program}"
 
     def clean(self) -> None:
         if self.has_sales_experience is False and self.sales_years:
@@ -98,10 +111,12 @@ class Goal(models.Model):
     baseline_start = models.DateField(null=True, blank=True)
     baseline_end = models.DateField(null=True, blank=True)
     target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    direction = models.CharField(max_length=10, choices=Direction.choices,
-                                 default=Direction.INCREASE)
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
     horizon_days = models.PositiveIntegerField(
-        default=120, validators=[MinValueValidator(1)],
+        default=120,
+        validators=[MinValueValidator(1)],
         help_text="Days after the workshop when the result is measured.",
     )
     leading_indicators = models.TextField(
@@ -139,10 +154,8 @@ class Goal(models.Model):
                 else self.target_value >= self.baseline_value
             )
             if wrong:
-                errors["target_value"] = (
-                    f"The target must be {'above' if self.direction == Direction.INCREASE else 'below'} "
-                    "the baseline for this direction."
-                )
+                side = "above" if self.direction == Direction.INCREASE else "below"
+                errors["target_value"] = f"The target must be {side} the baseline."
         if errors:
             raise ValidationError(errors)
 
@@ -177,6 +190,9 @@ class NeedsFactor(models.Model):
             models.UniqueConstraint(fields=["program", "factor"], name="needs_unique_factor")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()}: {self.rating}"
+
     def clean(self) -> None:
         if self.rating == Severity.MAJOR and not self.notes.strip():
             raise ValidationError({"notes": "Say what the major problem is."})
@@ -189,6 +205,9 @@ class WhyMessage(models.Model):
     status_quo = models.TextField(help_text="Why the way we sell today is not okay.")
     body = models.TextField(blank=True, help_text="The message as reps will read it.")
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Why {self.program}"
 
     def clean(self) -> None:
         if self.author_id and self.author.role != Role.EXECUTIVE:
@@ -225,26 +244,35 @@ class Touch(models.Model):
     date = models.DateField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     forum = models.CharField(max_length=200, blank=True)
-    audience = models.CharField(max_length=20, choices=Audience.choices,
-                                default=Audience.ALL_REPS)
-    region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL_REPS)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     sender = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="touches_sent")
-    status = models.CharField(max_length=10, choices=TouchStatus.choices,
-                              default=TouchStatus.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=TouchStatus.choices, default=TouchStatus.PLANNED
+    )
 
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} on {self.date}"
+
     def clean(self) -> None:
         program = self.program
         if self.date and program.closed_on and self.date > program.closed_on:
-            raise ValidationError({"date": (
-                f"The program closed on {program.closed_on:%Y-%m-%d}; "
-                "a touch cannot be dated after that."
-            )})
+            raise ValidationError(
+                {
+                    "date": (
+                        f"The program closed on {program.closed_on:%Y-%m-%d}; "
+                        "a touch cannot be dated after that."
+                    )
+                }
+            )
         if self.audience == Audience.REGION and self.region_id is None:
             raise ValidationError({"region": "Choose the region this touch addresses."})
         if self.audience == Audience.TEAM and self.team_id is None:
@@ -259,8 +287,7 @@ class Acknowledgement(models.Model):
     """A rep's acknowledgement of the why message, with the optional pulse answer to
     "I understand why we are changing how we sell" (1-5). Shown only by team."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE,
-                                related_name="acknowledgements")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="acknowledgements")
     rep = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acknowledgements")
     acknowledged_at = models.DateTimeField(default=timezone.now)
     pulse = models.PositiveSmallIntegerField(
@@ -268,9 +295,10 @@ class Acknowledgement(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["program", "rep"], name="ack_unique_rep")
-        ]
+        constraints = [models.UniqueConstraint(fields=["program", "rep"], name="ack_unique_rep")]
+
+    def __str__(self) -> str:
+        return f"{self.rep} acknowledged {self.program}"
 
 
 class ExpectationRole(models.TextChoices):
@@ -292,6 +320,9 @@ class Expectation(models.Model):
             models.UniqueConstraint(fields=["program", "role"], name="expectation_unique_role")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.program}"
+
 
 class PanelMember(models.Model):
     """A manager on the customization panel, who tailored the program to her reps."""
@@ -305,6 +336,9 @@ class PanelMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "manager"], name="panel_unique_manager")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} on the panel of {self.program}"
 
     def clean(self) -> None:
         if self.manager.role != Role.MANAGER:
@@ -321,24 +355,34 @@ class CoachingCadence(models.TextChoices):
 
 
 class ReinforcementPlan(models.Model):
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="reinforcement_plan")
-    coaching_cadence = models.CharField(max_length=10, choices=CoachingCadence.choices,
-                                        default=CoachingCadence.NONE)
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="reinforcement_plan"
+    )
+    coaching_cadence = models.CharField(
+        max_length=10, choices=CoachingCadence.choices, default=CoachingCadence.NONE
+    )
     refreshers = models.BooleanField(default=False)
     ninety_day_plans = models.BooleanField(default=False)
     certification = models.BooleanField(default=False, help_text="Managers get certified.")
     notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Reinforcement plan of {self.program}"
 
     @property
     def activities(self) -> list[str]:
         chosen = []
         if self.coaching_cadence != CoachingCadence.NONE:
             chosen.append(f"{self.get_coaching_cadence_display().lower()} coaching")
-        chosen += [label for flag, label in (
-            (self.refreshers, "refreshers"), (self.ninety_day_plans, "90-day plans"),
-            (self.certification, "manager certification"),
-        ) if flag]
+        chosen += [
+            label
+            for flag, label in (
+                (self.refreshers, "refreshers"),
+                (self.ninety_day_plans, "90-day plans"),
+                (self.certification, "manager certification"),
+            )
+            if flag
+        ]
         return chosen
 
 
@@ -350,11 +394,16 @@ class ComparisonKind(models.TextChoices):
 class MeasurementPlan(models.Model):
     """How impact will be measured, and against which comparison group."""
 
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="measurement_plan")
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="measurement_plan"
+    )
     method = models.TextField(help_text="How the impact will be measured.")
-    comparison_kind = models.CharField(max_length=20, choices=ComparisonKind.choices,
-                                       default=ComparisonKind.LATER_TRAINED)
+    comparison_kind = models.CharField(
+        max_length=20, choices=ComparisonKind.choices, default=ComparisonKind.LATER_TRAINED
+    )
     comparison_group = models.TextField(
         blank=True, help_text="Who is in the comparison group (regions, teams)."
     )
+
+    def __str__(self) -> str:
+        return f"Measurement plan of {self.program}"

@@ -114,7 +114,9 @@ def preparation(*, program: Program) -> Preparation:
         goals=list(program.goals.all()),
         needs=needs_context(program=program),
         touches=list(program.touches.select_related("sender", "region", "team")),
-        expectations=[(value, label, by_role.get(value)) for value, label in ExpectationRole.choices],
+        expectations=[
+            (value, label, by_role.get(value)) for value, label in ExpectationRole.choices
+        ],
         panel=list(program.panel.select_related("manager__region")),
         pulse=pulse_by_team(program=program),
     )

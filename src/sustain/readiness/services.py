@@ -15,8 +15,8 @@ from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Program
 from sustain.readiness.models import (
     Acknowledgement,
-    ExpectationRole,
     Expectation,
+    ExpectationRole,
     Factor,
     Goal,
     MeasurementPlan,
@@ -94,7 +94,9 @@ def goal_update(*, goal: Goal, data: Mapping[str, object]) -> Goal:
 
 
 @transaction.atomic
-def needs_factor_rate(*, program: Program, factor: str, rating: str, notes: str = "") -> NeedsFactor:
+def needs_factor_rate(
+    *, program: Program, factor: str, rating: str, notes: str = ""
+) -> NeedsFactor:
     if factor not in Factor.values:
         raise ValidationError({"factor": f"Unknown factor “{factor}”."})
     row = NeedsFactor.objects.filter(program=program, factor=factor).first()
@@ -166,7 +168,8 @@ def expectation_write(
     *, program: Program, role: str, do_differently: str, measured_by: str, recognized_by: str
 ) -> Expectation:
     if role not in ExpectationRole.values:
-        raise ValidationError({"role": f"Expectations are for {', '.join(ExpectationRole.values)}."})
+        roles = ", ".join(ExpectationRole.values)
+        raise ValidationError({"role": f"Expectations are for {roles}."})
     data = {"do_differently": do_differently, "measured_by": measured_by,
             "recognized_by": recognized_by}
     row = Expectation.objects.filter(program=program, role=role).first()

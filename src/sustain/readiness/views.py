@@ -30,10 +30,12 @@ def _form_page(
     request: HttpRequest, program: Program, form: forms.Form, *, title: str,
     save: Callable[[dict[str, Any]], object], back: str, intro: str = "",
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: save(form.cleaned_data)) is not None:
-            messages.success(request, f"{title}: saved.")
-            return redirect(back)
+    saved = request.method == "POST" and form.is_valid() and (
+        call_service(form, lambda: save(form.cleaned_data)) is not None
+    )
+    if saved:
+        messages.success(request, f"{title}: saved.")
+        return redirect(back)
     return render(request, "web/form.html", {
         "form": form, "title": title, "intro": intro, "back_url": back,
         "back_label": program.name,
@@ -232,7 +234,8 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
         if viewer.role != Role.REP:
             raise PermissionDenied
         if form.is_valid() and call_service(form, lambda: services.acknowledgement_record(
-                program=program, rep=viewer, pulse=form.cleaned_data["pulse"])):
+            program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
+        )):
             messages.success(request, "Thank you: your acknowledgement is recorded.")
             return redirect("readiness:brief", program.pk)
     roles = ([ExpectationRole.REP] if viewer.role == Role.REP else
