@@ -16,7 +16,7 @@ from sustain.orgs import access
 from sustain.orgs.models import Region, Role
 from sustain.programs.models import Program
 from sustain.readiness import selectors, services
-from sustain.readiness.checks import readiness_for
+from sustain.readiness.checks import owner_warnings, readiness_for
 from sustain.readiness.models import (
     Audience,
     Channel,
@@ -108,11 +108,13 @@ class OwnerProfilePatch(Schema):
 
 
 def _owner_profile(program: Program) -> dict[str, Any]:
-    prep = selectors.preparation(program=program)
-    profile = selectors._one(program, "owner_profile")
+    profile = selectors.one_to_one(program, "owner_profile")
+    settings = selectors.ReadinessSettings.for_program(program)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
-    return {**data, "owner": program.owner_id, "warnings": prep.owner_warnings,
-            "other_programs_in_sustain": [p.name for p in prep.other_owned]}
+    others = selectors.other_owned(program=program)
+    return {**data, "owner": program.owner_id,
+            "warnings": owner_warnings(program, profile, settings),
+            "other_programs_in_sustain": [p.name for p in others]}
 
 
 @router.get("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
@@ -255,7 +257,7 @@ class BriefOut(Schema):
 
 
 def _why(program: Program) -> dict[str, Any] | None:
-    why = selectors._one(program, "why_message")
+    why = selectors.one_to_one(program, "why_message")
     if why is None:
         return None
     return {"author": why.author_id, "author_name": why.author.name,
@@ -493,7 +495,7 @@ class PlanPatch(Schema):
 
 
 def _plan(program: Program) -> dict[str, Any]:
-    plan = selectors._one(program, "reinforcement_plan")
+    plan = selectors.one_to_one(program, "reinforcement_plan")
     data = {f: getattr(plan, f) for f in services.REINFORCEMENT_FIELDS} if plan else {}
     return {**data, "reinforcement_share": round(program.reinforcement_share, 4)}
 
@@ -526,7 +528,7 @@ class MeasurementPatch(Schema):
 @router.get("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
 def measurement_detail(request: HttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
-    return selectors._one(program, "measurement_plan") or {}
+    return selectors.one_to_one(program, "measurement_plan") or {}
 
 
 @router.patch("/programs/{program_id}/measurement-plan", response=MeasurementSchema)

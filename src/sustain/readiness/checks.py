@@ -171,6 +171,9 @@ def readiness_for(program: Program) -> Readiness:
         "Have an executive write what changed and why the status quo is not okay.",
         "readiness:why")
 
+    if first_session is not None:
+        # Touches after the workshop started do not prepare anyone for it.
+        touches = [t for t in touches if t.date <= first_session.starts_on]
     channels = {t.channel for t in touches}
     reasons = []
     if len(touches) < settings.min_touches:

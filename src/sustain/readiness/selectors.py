@@ -91,26 +91,34 @@ class Preparation:
     pulse: list[TeamPulse]
 
 
-def _one(program: Program, attr: str) -> Any:
+def one_to_one(program: Program, attr: str) -> Any:
+    """The program's row of a one-to-one preparation model, or None."""
     try:
         return getattr(program, attr)
     except ObjectDoesNotExist:
         return None
 
 
+def other_owned(*, program: Program) -> list[Program]:
+    """The owner's other open programs in Sustain: her attention is split across them."""
+    if program.owner_id is None:
+        return []
+    return list(
+        Program.objects.filter(owner_id=program.owner_id)
+        .exclude(pk=program.pk)
+        .exclude(status=ProgramStatus.CLOSED)
+    )
+
+
 def preparation(*, program: Program) -> Preparation:
     settings = ReadinessSettings.for_program(program)
-    other_owned = list(
-        Program.objects.filter(owner_id=program.owner_id).exclude(pk=program.pk)
-        .exclude(status=ProgramStatus.CLOSED)
-    ) if program.owner_id else []
     by_role = {e.role: e for e in program.expectations.all()}
     return Preparation(
         program=program,
         readiness=readiness_for(program),
         settings=settings,
-        owner_warnings=owner_warnings(program, _one(program, "owner_profile"), settings),
-        other_owned=other_owned,
+        owner_warnings=owner_warnings(program, one_to_one(program, "owner_profile"), settings),
+        other_owned=other_owned(program=program),
         goals=list(program.goals.all()),
         needs=needs_context(program=program),
         touches=list(program.touches.select_related("sender", "region", "team")),

@@ -43,7 +43,7 @@ def _form_page(
 
 
 def _initial(program: Program, attr: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    row = selectors._one(program, attr)
+    row = selectors.one_to_one(program, attr)
     return {f: getattr(row, f) for f in fields} if row else {}
 
 
@@ -242,7 +242,7 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
              [ExpectationRole.MANAGER, ExpectationRole.REP] if viewer.role == Role.MANAGER
              else ExpectationRole.values)
     return render(request, "readiness/brief.html", {
-        "program": program, "why": selectors._one(program, "why_message"), "form": form,
+        "program": program, "why": selectors.one_to_one(program, "why_message"), "form": form,
         "expectations": program.expectations.filter(role__in=roles),
         "ack": program.acknowledgements.filter(rep=viewer).first(),
         "is_rep": viewer.role == Role.REP,
