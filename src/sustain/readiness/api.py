@@ -474,6 +474,22 @@ def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status
                                                  scenarios=payload.scenarios))
 
 
+class PanelPatch(Schema):
+    scenarios: str = Field(min_length=1)
+
+
+@router.patch("/panel/{member_id}", response=PanelOut)
+def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> PanelMember:
+    member = (PanelMember.objects.filter(program__in=access.programs_visible_to(request.user))
+              .select_related("program", "manager").filter(pk=member_id).first())
+    if member is None:
+        raise Http404
+    program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
+    if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
+        raise PermissionDenied("A manager edits her own scenarios.")
+    return services.panel_member_update(member=member, scenarios=payload.scenarios)
+
+
 class PlanSchema(Schema):
     coaching_cadence: CoachingCadence = CoachingCadence.NONE
     refreshers: bool = False

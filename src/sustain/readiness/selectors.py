@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program, ProgramStatus
@@ -145,5 +145,4 @@ def rep_pending_acknowledgements(*, viewer: Person) -> list[Program]:
         Program.objects.filter(enrollments__person=viewer, why_message__isnull=False)
         .exclude(status=ProgramStatus.CLOSED)
         .exclude(acknowledgements__rep=viewer)
-        .filter(~Q(status=ProgramStatus.DRAFT))
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:program_id>/needs/", views.needs_edit, name="needs"),
     path("<int:program_id>/why/", views.why_edit, name="why"),
     path("<int:program_id>/touches/new/", views.touch_create, name="touch_create"),
+    path("touches/<int:touch_id>/edit/", views.touch_edit, name="touch_edit"),
     path("<int:program_id>/expectations/<str:role>/", views.expectation_edit,
          name="expectation"),
     path("<int:program_id>/panel/new/", views.panel_create, name="panel_create"),

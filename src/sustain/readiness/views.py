@@ -18,7 +18,7 @@ from sustain.orgs.models import Role
 from sustain.programs.models import Program
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
-from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings
+from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
 from sustain.web.forms import call_service
 
 
@@ -157,6 +157,22 @@ def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
         request, program, form, title="Add a touch", back=_prepare_url(program, "touches"),
         intro="One communication of the why message: when, how, to whom, by whom.",
         save=lambda d: services.touch_create(program=program, **d),
+    )
+
+
+@login_required
+def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
+    touch = Touch.objects.filter(
+        pk=touch_id, program__in=access.programs_visible_to(request.user)
+    ).first()
+    if touch is None:
+        raise Http404
+    program = access.get_program_preparation_for(request.user, touch.program_id, write=True)
+    form = rforms.TouchForm(request.POST or None, program=program,
+                            initial={f: getattr(touch, f) for f in services.TOUCH_FIELDS})
+    return _form_page(
+        request, program, form, title="Edit touch", back=_prepare_url(program, "touches"),
+        save=lambda d: services.touch_update(touch=touch, data=d),
     )
 
 
