@@ -116,3 +116,10 @@ def test_it_refuses_a_touch_moved_after_closing(api, ready_cast):
     assert r.status_code == 400
     touch.refresh_from_db()
     assert touch.date < dt.date(2027, 6, 30)
+
+
+def test_it_shows_a_manager_only_her_own_training_order(login, ready_cast):
+    page = login(ready_cast.manager).get(f"/readiness/{ready_cast.program.pk}/managers/")
+    assert b"West 1" in page.content and b"West 2" not in page.content
+    page = login(ready_cast.owner).get(f"/readiness/{ready_cast.program.pk}/managers/")
+    assert b"West 2" in page.content

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from sustain.orgs.models import Role
+from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program
 from sustain.readiness.models import (
     ExpectationRole,
@@ -80,32 +80,51 @@ def _planned_date(e: Enrollment) -> dt.date | None:
     return None
 
 
-def managers_trained_first(program: Program) -> tuple[bool, str]:
-    """Each team's manager is trained (or scheduled) no later than the first of her reps."""
+@dataclass(frozen=True)
+class TeamTrainingOrder:
+    team: str
+    manager: str
+    manager_id: int | None
+    manager_date: dt.date | None  # trained on, or the start of her scheduled session
+    first_rep_date: dt.date
+
+    @property
+    def ok(self) -> bool:
+        return self.manager_date is not None and self.manager_date <= self.first_rep_date
+
+
+def training_order(program: Program) -> list[TeamTrainingOrder]:
+    """Per team with a dated rep: the manager's training date against her first rep's."""
     enrollments = list(program.enrollments.select_related(
         "session", "person__team__manager"
     ))
     by_person = {e.person_id: e for e in enrollments}
-    first_rep_date: dict[int, tuple[dt.date, object]] = {}
+    first_rep: dict[int, tuple[dt.date, Team]] = {}
     for e in enrollments:
         team = e.person.team
         date = _planned_date(e)
         if e.role != Role.REP or team is None or date is None:
             continue
-        if team.pk not in first_rep_date or date < first_rep_date[team.pk][0]:
-            first_rep_date[team.pk] = (date, team)
-    if not first_rep_date:
+        if team.pk not in first_rep or date < first_rep[team.pk][0]:
+            first_rep[team.pk] = (date, team)
+    rows = []
+    for date, team in first_rep.values():
+        mine = by_person.get(team.manager_id) if team.manager_id else None
+        rows.append(TeamTrainingOrder(
+            team=team.name, manager=team.manager.name if team.manager else "no manager",
+            manager_id=team.manager_id,
+            manager_date=_planned_date(mine) if mine else None, first_rep_date=date,
+        ))
+    return sorted(rows, key=lambda r: r.team)
+
+
+def managers_trained_first(rows: list[TeamTrainingOrder]) -> tuple[bool, str]:
+    if not rows:
         return False, "No rep has a workshop date yet, so the order cannot be checked."
-    late = []
-    for date, team in first_rep_date.values():
-        manager = team.manager  # type: ignore[attr-defined]
-        mine = by_person.get(manager.pk) if manager else None
-        manager_date = _planned_date(mine) if mine else None
-        if manager_date is None or manager_date > date:
-            late.append(f"{manager.name if manager else 'no manager'} ({team})")
+    late = [f"{r.manager} ({r.team})" for r in rows if not r.ok]
     if late:
-        return False, "Trained after their reps, or not at all: " + ", ".join(sorted(late)) + "."
-    return True, f"All {len(first_rep_date)} managers are trained before or with their reps."
+        return False, "Trained after their reps, or not at all: " + ", ".join(late) + "."
+    return True, f"All {len(rows)} managers are trained before or with their reps."
 
 
 def readiness_for(program: Program) -> Readiness:
@@ -210,9 +229,9 @@ def readiness_for(program: Program) -> Readiness:
         "Put managers on the customization panel with the scenarios they bring.",
         "readiness:panel_create")
 
-    trained_ok, trained_detail = managers_trained_first(program)
+    trained_ok, trained_detail = managers_trained_first(training_order(program))
     add("managers_trained_first", trained_ok, trained_detail,
-        "Schedule each manager in a session before or with her reps.", "programs:detail")
+        "Schedule each manager in a session before or with her reps.", "readiness:managers")
 
     share = round(program.reinforcement_share * 100)
     activities = plan.activities if plan else []

@@ -18,6 +18,7 @@ from sustain.orgs.models import Role
 from sustain.programs.models import Program
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
+from sustain.readiness.checks import training_order
 from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
 from sustain.web.forms import call_service
 
@@ -275,4 +276,7 @@ def managers(request: HttpRequest, program_id: int) -> HttpResponse:
         "expectation": program.expectations.filter(role=ExpectationRole.MANAGER).first(),
         "can_edit": access.can_edit_manager_part(request.user, program),
         "on_panel": program.panel.filter(manager=request.user).exists(),
+        "order": [r for r in training_order(program)
+                  if access.can_see_preparation(request.user, program)
+                  or r.manager_id == request.user.pk],
     })
