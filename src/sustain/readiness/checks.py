@@ -19,6 +19,22 @@ from sustain.readiness.models import (
 )
 
 
+LABELS = {
+    "owner_named": "An accountable owner",
+    "owner_fit": "The owner can carry it",
+    "goals_with_baselines": "Goals with baselines",
+    "measurement_horizon": "Measured long enough",
+    "needs_assessment": "What training cannot fix",
+    "why_message": "The why",
+    "dissemination": "The why reaches everyone",
+    "expectations_per_role": "Expectations per role",
+    "managers_engaged": "Managers shaped the program",
+    "managers_trained_first": "Managers trained first",
+    "reinforcement_plan": "Reinforcement planned and funded",
+    "control_group_plan": "A comparison group",
+}
+
+
 @dataclass(frozen=True)
 class Item:
     key: str
@@ -26,6 +42,10 @@ class Item:
     detail: str  # why it is ok or not
     todo: str  # what to do; empty when ok
     action: str  # url name (readiness:...) of the page where it is fixed
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.key]
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
