@@ -106,3 +106,26 @@ def test_it_shows_pulse_by_team_only_from_three_answers(api, cast):
     rows = {r.team: r for r in pulse_by_team(program=cast.program)}
     assert rows["West 1"].acknowledged == 1
     assert rows["West 1"].average is None
+
+
+def test_it_documents_the_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/programs/{program_id}/readiness" in spec["paths"]
+
+
+def test_it_links_the_pages_from_the_program(login, cast):
+    owner_page = login(cast.owner).get(f"/programs/{cast.program.pk}/").content.decode()
+    assert f"/readiness/{cast.program.pk}/" in owner_page
+    rep_page = login(cast.rep).get(f"/programs/{cast.program.pk}/").content.decode()
+    assert f"/readiness/{cast.program.pk}/brief/" in rep_page
+    assert f'href="/readiness/{cast.program.pk}/"' not in rep_page
+
+
+def test_it_wants_the_why_from_an_executive(api, cast):
+    client = api(cast.owner).client
+    url = f"/api/v1/programs/{cast.program.pk}/why-message"
+    body = {"market_change": "Buyers changed.", "status_quo": "We pitch."}
+    r = client.put(url, body, content_type="application/json")
+    assert r.status_code == 400 and "executive" in r.json()["detail"]
+    r = client.put(url, {**body, "author": cast.executive.pk}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["author_name"] == "Eve Executive"
