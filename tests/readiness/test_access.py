@@ -94,3 +94,34 @@ def test_it_lets_a_rep_acknowledge_on_the_page(login, ready_cast):
 def test_it_shows_the_owner_what_to_fix_first(login, cast):
     r = login(cast.owner).get("/")
     assert b"Fix first" in r.content and b"owner_fit" in r.content
+
+
+@pytest.mark.parametrize("path", ["needs", "pulse", "panel", "why-message"])
+def test_it_shows_a_rep_nothing_else_of_the_preparation(api, ready_cast, path):
+    r = api(ready_cast.rep).get(f"/programs/{ready_cast.program.pk}/{path}")
+    assert r.status_code == (200 if path == "why-message" else 403)
+
+
+@pytest.mark.parametrize("path", ["needs", "pulse"])
+def test_it_keeps_aggregates_from_managers(api, cast, path):
+    assert api(cast.manager).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
+
+
+def test_it_keeps_the_panel_of_another_manager_hers(api, ready_cast):
+    member = ready_cast.program.panel.get()
+    r = api(ready_cast.other_manager).patch(f"/panel/{member.pk}", {"scenarios": "mine now"})
+    assert r.status_code == 403
+    member.refresh_from_db()
+    assert member.scenarios == "Renewals"
+    assert api(ready_cast.outsider).patch(f"/panel/{member.pk}", {"scenarios": "x"}
+                                          ).status_code == 404
+
+
+def test_it_hides_goals_and_touches_from_outsiders(api, login, ready_cast):
+    goal = ready_cast.program.goals.get()
+    touch = ready_cast.program.touches.first()
+    outsider = ready_cast.outsider
+    assert api(outsider).patch(f"/goals/{goal.pk}", {"horizon_days": 1}).status_code == 404
+    assert api(outsider).patch(f"/touches/{touch.pk}", {"forum": "x"}).status_code == 404
+    assert login(outsider).get(f"/readiness/goals/{goal.pk}/edit/").status_code == 404
+    assert login(outsider).get(f"/readiness/touches/{touch.pk}/edit/").status_code == 404

@@ -123,3 +123,24 @@ def test_it_shows_a_manager_only_her_own_training_order(login, ready_cast):
     assert b"West 1" in page.content and b"West 2" not in page.content
     page = login(ready_cast.owner).get(f"/readiness/{ready_cast.program.pk}/managers/")
     assert b"West 2" in page.content
+
+
+def test_it_costs_the_same_queries_whatever_the_org_size(login, ready_cast,
+                                                        django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sustain.programs import services as program_services
+
+    client = login(ready_cast.owner)
+    url = f"/readiness/{ready_cast.program.pk}/"
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(6):
+        rep = make_person(ready_cast.org, f"Extra {i}", Role.REP, team=ready_cast.other_team)
+        program_services.enrollment_create(program=ready_cast.program, person=rep)
+        services.acknowledgement_record(program=ready_cast.program, rep=rep, pulse=3)
+        services.touch_create(program=ready_cast.program, channel="chat",
+                              sender=ready_cast.owner, date=dt.date(2027, 1, 1 + i))
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(url)

@@ -18,7 +18,6 @@ from sustain.readiness.models import (
     WhyMessage,
 )
 
-
 LABELS = {
     "owner_named": "An accountable owner",
     "owner_fit": "The owner can carry it",
