@@ -174,3 +174,56 @@ def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> Works
     sessions = WorkshopSession.objects.filter(program__in=programs_visible_to(viewer))
     writable = (lambda s: can_edit_program(viewer, s.program)) if write else None
     return _get(sessions.select_related("program"), pk, writable=writable)
+
+
+# Readiness ------------------------------------------------------------------
+
+PREPARATION_READER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN})
+
+
+def can_see_preparation(viewer: Person, program: Program) -> bool:
+    """The readiness check and the preparation pages: owner, executives, analysts."""
+    if program.organization_id != viewer.organization_id:
+        return False
+    return viewer.role in PREPARATION_READER_ROLES or program.owner_id == viewer.pk
+
+
+def get_program_preparation_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
+    program = get_program_for(viewer, pk)
+    if not can_see_preparation(viewer, program):
+        raise PermissionDenied("The program's preparation is for its owner and leadership.")
+    if write and not can_edit_program(viewer, program):
+        raise PermissionDenied
+    return program
+
+
+def can_edit_manager_part(viewer: Person, program: Program) -> bool:
+    """Managers edit their own part: the customization panel, the managers' expectations."""
+    return can_edit_program(viewer, program) or (
+        program.organization_id == viewer.organization_id and viewer.role == Role.MANAGER
+    )
+
+
+def get_program_manager_part_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
+    program = get_program_for(viewer, pk)
+    readable = can_see_preparation(viewer, program) or viewer.role == Role.MANAGER
+    if not readable or (write and not can_edit_manager_part(viewer, program)):
+        raise PermissionDenied
+    return program
+
+
+def get_program_brief_for(viewer: Person, pk: object) -> Program:
+    """The why message and the reps' expectations: everyone in the program's organization
+    but the vendor."""
+    program = get_program_for(viewer, pk)
+    if viewer.role == Role.TRAINER:
+        raise PermissionDenied
+    return program
+
+
+def get_program_aggregates_for(viewer: Person, pk: object) -> Program:
+    """Needs assessment and team-level pulse: the preparation readers and the trainer."""
+    program = get_program_for(viewer, pk)
+    if not (can_see_preparation(viewer, program) or viewer.role == Role.TRAINER):
+        raise PermissionDenied
+    return program

@@ -1,5 +1,555 @@
+"""Readiness check and preparation endpoints: owner fit, goals, needs assessment, the why
+message and its touches, acknowledgements and pulse, expectations, panel, plans."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.orgs import access
+from sustain.orgs.models import Region, Role
+from sustain.programs.models import Program
+from sustain.readiness import selectors, services
+from sustain.readiness.checks import owner_warnings, readiness_for
+from sustain.readiness.models import (
+    Audience,
+    Channel,
+    CoachingCadence,
+    ComparisonKind,
+    Direction,
+    ExpectationRole,
+    Factor,
+    Goal,
+    Kpi,
+    PanelMember,
+    Severity,
+    Touch,
+    TouchStatus,
+)
 
 router = Router(tags=["readiness"])
+
+
+class ItemOut(Schema):
+    key: str
+    ok: bool
+    detail: str
+    todo: str
+
+
+class ReadinessOut(Schema):
+    ready: bool
+    items: list[ItemOut]
+
+
+@router.get("/programs/{program_id}/readiness", response=ReadinessOut)
+def readiness(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    program = access.get_program_preparation_for(request.user, program_id)
+    result = readiness_for(program)
+    return {"ready": result.ready, "items": [i.as_dict() for i in result.items]}
+
+
+class SettingsSchema(Schema):
+    min_owner_time_share: int = Field(25, ge=0, le=100)
+    min_touches: int = Field(3, ge=1)
+    min_channels: int = Field(2, ge=1, le=6)
+    first_touch_lead_days: int = Field(14, ge=0)
+    min_horizon_days: int = Field(120, ge=1)
+    min_reinforcement_share: int = Field(25, ge=0, le=100)
+
+
+class SettingsPatch(Schema):
+    min_owner_time_share: int | None = Field(None, ge=0, le=100)
+    min_touches: int | None = Field(None, ge=1)
+    min_channels: int | None = Field(None, ge=1, le=6)
+    first_touch_lead_days: int | None = Field(None, ge=0)
+    min_horizon_days: int | None = Field(None, ge=1)
+    min_reinforcement_share: int | None = Field(None, ge=0, le=100)
+
+
+@router.get("/programs/{program_id}/readiness-settings", response=SettingsSchema)
+def settings_detail(request: HttpRequest, program_id: int) -> object:
+    program = access.get_program_preparation_for(request.user, program_id)
+    return selectors.ReadinessSettings.for_program(program)
+
+
+@router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
+def settings_update(request: HttpRequest, program_id: int, payload: SettingsPatch) -> object:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    return services.readiness_settings_update(program=program,
+                                              data=payload.dict(exclude_unset=True))
+
+
+class OwnerProfileOut(Schema):
+    owner: int | None
+    has_sales_experience: bool | None = None
+    sales_years: int = 0
+    time_share: int = 0
+    carries_quota: bool = False
+    paid_for_success: bool = False
+    other_programs: str = ""
+    other_programs_in_sustain: list[str]
+    warnings: list[str]
+
+
+class OwnerProfilePatch(Schema):
+    has_sales_experience: bool | None = None
+    sales_years: int | None = Field(None, ge=0, le=60)
+    time_share: int | None = Field(None, ge=0, le=100)
+    carries_quota: bool | None = None
+    paid_for_success: bool | None = None
+    other_programs: str | None = None
+
+
+def _owner_profile(program: Program) -> dict[str, Any]:
+    profile = selectors.one_to_one(program, "owner_profile")
+    settings = selectors.ReadinessSettings.for_program(program)
+    data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
+    others = selectors.other_owned(program=program)
+    return {**data, "owner": program.owner_id,
+            "warnings": owner_warnings(program, profile, settings),
+            "other_programs_in_sustain": [p.name for p in others]}
+
+
+@router.get("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
+def owner_profile_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    return _owner_profile(access.get_program_preparation_for(request.user, program_id))
+
+
+@router.patch("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
+def owner_profile_update(
+    request: HttpRequest, program_id: int, payload: OwnerProfilePatch
+) -> dict[str, Any]:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    services.owner_profile_update(program=program, data=payload.dict(exclude_unset=True))
+    program.refresh_from_db()
+    return _owner_profile(program)
+
+
+class GoalOut(Schema):
+    id: int
+    kpi: str
+    label: str
+    custom_name: str
+    baseline_value: Decimal | None
+    baseline_start: dt.date | None
+    baseline_end: dt.date | None
+    target_value: Decimal | None
+    direction: str
+    horizon_days: int
+    leading_indicators: str
+
+
+class GoalIn(Schema):
+    kpi: Kpi
+    custom_name: str = ""
+    baseline_value: Decimal | None = None
+    baseline_start: dt.date | None = None
+    baseline_end: dt.date | None = None
+    target_value: Decimal | None = None
+    direction: Direction = Direction.INCREASE
+    horizon_days: int = Field(120, ge=1)
+    leading_indicators: str = ""
+
+
+class GoalPatch(Schema):
+    kpi: Kpi | None = None
+    custom_name: str | None = None
+    baseline_value: Decimal | None = None
+    baseline_start: dt.date | None = None
+    baseline_end: dt.date | None = None
+    target_value: Decimal | None = None
+    direction: Direction | None = None
+    horizon_days: int | None = Field(None, ge=1)
+    leading_indicators: str | None = None
+
+
+def _get_goal(request: HttpRequest, goal_id: int, *, write: bool) -> Goal:
+    goal = (
+        Goal.objects.filter(program__in=access.programs_visible_to(request.user))
+        .select_related("program").filter(pk=goal_id).first()
+    )
+    if goal is None:
+        raise Http404
+    access.get_program_preparation_for(request.user, goal.program_id, write=write)
+    return goal
+
+
+@router.get("/programs/{program_id}/goals", response=list[GoalOut])
+def goals_list(request: HttpRequest, program_id: int) -> list[Goal]:
+    return list(access.get_program_preparation_for(request.user, program_id).goals.all())
+
+
+@router.post("/programs/{program_id}/goals", response={201: GoalOut})
+def goals_create(request: HttpRequest, program_id: int, payload: GoalIn) -> Status[Goal]:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    return Status(201, services.goal_create(program=program, **payload.dict()))
+
+
+@router.patch("/goals/{goal_id}", response=GoalOut)
+def goals_update(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
+    goal = _get_goal(request, goal_id, write=True)
+    return services.goal_update(goal=goal, data=payload.dict(exclude_unset=True))
+
+
+class NeedOut(Schema):
+    factor: str
+    label: str
+    rating: str
+    notes: str
+
+
+class NeedIn(Schema):
+    rating: Severity
+    notes: str = ""
+
+
+@router.get("/programs/{program_id}/needs", response=list[NeedOut])
+def needs_list(request: HttpRequest, program_id: int) -> list[selectors.NeedsContext]:
+    program = access.get_program_aggregates_for(request.user, program_id)
+    return selectors.needs_context(program=program)
+
+
+@router.patch("/programs/{program_id}/needs/{factor}", response=NeedOut)
+def needs_rate(request: HttpRequest, program_id: int, factor: Factor,
+               payload: NeedIn) -> selectors.NeedsContext:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    services.needs_factor_rate(program=program, factor=factor, **payload.dict())
+    return next(n for n in selectors.needs_context(program=program) if n.factor == factor)
+
+
+class WhyOut(Schema):
+    author: int
+    author_name: str
+    market_change: str
+    status_quo: str
+    body: str
+    updated_at: dt.datetime
+
+
+class WhyIn(Schema):
+    author: int | None = Field(None, description="An executive; defaults to the caller.")
+    market_change: str = Field(min_length=1)
+    status_quo: str = Field(min_length=1)
+    body: str = ""
+
+
+class ExpectationOut(Schema):
+    role: str
+    do_differently: str
+    measured_by: str
+    recognized_by: str
+
+
+class BriefOut(Schema):
+    """What a rep sees of the preparation."""
+
+    why: WhyOut | None
+    expectations: list[ExpectationOut]
+    acknowledged: bool
+    pulse: int | None
+
+
+def _why(program: Program) -> dict[str, Any] | None:
+    why = selectors.one_to_one(program, "why_message")
+    if why is None:
+        return None
+    return {"author": why.author_id, "author_name": why.author.name,
+            "market_change": why.market_change, "status_quo": why.status_quo,
+            "body": why.body, "updated_at": why.updated_at}
+
+
+@router.get("/programs/{program_id}/why-message", response={200: WhyOut})
+def why_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    why = _why(access.get_program_brief_for(request.user, program_id))
+    if why is None:
+        raise Http404
+    return why
+
+
+@router.put("/programs/{program_id}/why-message", response=WhyOut)
+def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str, Any] | None:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    author = (access.get_person_for(request.user, payload.author) if payload.author
+              else request.user)
+    services.why_message_write(program=program, author=author,
+                               **payload.dict(exclude={"author"}))
+    program.refresh_from_db()
+    return _why(program)
+
+
+@router.get("/programs/{program_id}/brief", response=BriefOut)
+def brief(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    program = access.get_program_brief_for(request.user, program_id)
+    ack = program.acknowledgements.filter(rep=request.user).first()
+    roles = [ExpectationRole.REP] if request.user.role == Role.REP else ExpectationRole.values
+    return {"why": _why(program), "acknowledged": ack is not None,
+            "pulse": ack.pulse if ack else None,
+            "expectations": list(program.expectations.filter(role__in=roles))}
+
+
+class AcknowledgeIn(Schema):
+    pulse: int | None = None
+
+
+class AcknowledgeOut(Schema):
+    acknowledged: bool
+    pulse: int | None
+
+
+@router.post("/programs/{program_id}/acknowledgement", response={201: AcknowledgeOut})
+def acknowledge(request: HttpRequest, program_id: int,
+                payload: AcknowledgeIn) -> Status[dict[str, Any]]:
+    program = access.get_program_brief_for(request.user, program_id)
+    ack = services.acknowledgement_record(program=program, rep=request.user, pulse=payload.pulse)
+    return Status(201, {"acknowledged": True, "pulse": ack.pulse})
+
+
+class TeamPulseOut(Schema):
+    team: str
+    reps: int
+    acknowledged: int
+    answered: int
+    average: float | None
+
+
+@router.get("/programs/{program_id}/pulse", response=list[TeamPulseOut])
+def pulse(request: HttpRequest, program_id: int) -> list[selectors.TeamPulse]:
+    program = access.get_program_aggregates_for(request.user, program_id)
+    return selectors.pulse_by_team(program=program)
+
+
+class TouchOut(Schema):
+    id: int
+    date: dt.date
+    channel: str
+    forum: str
+    audience: str
+    region: int | None
+    team: int | None
+    sender: int
+    status: str
+
+    @staticmethod
+    def resolve_region(obj: Touch) -> int | None:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_team(obj: Touch) -> int | None:
+        return obj.team_id
+
+    @staticmethod
+    def resolve_sender(obj: Touch) -> int:
+        return obj.sender_id
+
+
+class TouchIn(Schema):
+    date: dt.date
+    channel: Channel
+    forum: str = ""
+    audience: Audience = Audience.ALL_REPS
+    region: int | None = None
+    team: int | None = None
+    sender: int | None = Field(None, description="Defaults to the caller.")
+    status: TouchStatus = TouchStatus.PLANNED
+
+
+class TouchPatch(Schema):
+    date: dt.date | None = None
+    channel: Channel | None = None
+    forum: str | None = None
+    status: TouchStatus | None = None
+
+
+def _org_refs(request: HttpRequest, program: Program, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn region/team/sender ids into the caller's organization's rows (404 otherwise)."""
+    if data.get("region") is not None:
+        region = Region.objects.filter(organization_id=program.organization_id,
+                                       pk=data["region"]).first()
+        if region is None:
+            raise Http404
+        data["region"] = region
+    if data.get("team") is not None:
+        data["team"] = access.get_team_for(request.user, data["team"])
+    data["sender"] = (access.get_person_for(request.user, data["sender"])
+                      if data.get("sender") else request.user)
+    return data
+
+
+@router.get("/programs/{program_id}/touches", response=list[TouchOut])
+def touches_list(request: HttpRequest, program_id: int) -> list[Touch]:
+    return list(access.get_program_preparation_for(request.user, program_id).touches.all())
+
+
+@router.post("/programs/{program_id}/touches", response={201: TouchOut})
+def touches_create(request: HttpRequest, program_id: int, payload: TouchIn) -> Status[Touch]:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    data = _org_refs(request, program, payload.dict())
+    return Status(201, services.touch_create(program=program, **data))
+
+
+@router.patch("/touches/{touch_id}", response=TouchOut)
+def touches_update(request: HttpRequest, touch_id: int, payload: TouchPatch) -> Touch:
+    touch = (Touch.objects.filter(program__in=access.programs_visible_to(request.user))
+             .select_related("program").filter(pk=touch_id).first())
+    if touch is None:
+        raise Http404
+    access.get_program_preparation_for(request.user, touch.program_id, write=True)
+    return services.touch_update(touch=touch, data=payload.dict(exclude_unset=True))
+
+
+class ExpectationIn(Schema):
+    do_differently: str = Field(min_length=1)
+    measured_by: str = Field(min_length=1)
+    recognized_by: str = Field(min_length=1)
+
+
+@router.get("/programs/{program_id}/expectations", response=list[ExpectationOut])
+def expectations_list(request: HttpRequest, program_id: int) -> list[object]:
+    program = access.get_program_for(request.user, program_id)
+    if access.can_see_preparation(request.user, program):
+        roles = ExpectationRole.values
+    elif request.user.role == Role.MANAGER:
+        roles = [ExpectationRole.MANAGER, ExpectationRole.REP]
+    elif request.user.role == Role.REP:
+        roles = [ExpectationRole.REP]
+    else:
+        raise PermissionDenied
+    return list(program.expectations.filter(role__in=roles))
+
+
+@router.put("/programs/{program_id}/expectations/{role}", response=ExpectationOut)
+def expectations_write(request: HttpRequest, program_id: int,
+                       role: Literal["executive", "manager", "rep"],
+                       payload: ExpectationIn) -> object:
+    if role == ExpectationRole.MANAGER:
+        program = access.get_program_manager_part_for(request.user, program_id, write=True)
+    else:
+        program = access.get_program_preparation_for(request.user, program_id, write=True)
+    return services.expectation_write(program=program, role=role, **payload.dict())
+
+
+class PanelOut(Schema):
+    id: int
+    manager: int
+    manager_name: str
+    scenarios: str
+
+    @staticmethod
+    def resolve_manager(obj: PanelMember) -> int:
+        return obj.manager_id
+
+    @staticmethod
+    def resolve_manager_name(obj: PanelMember) -> str:
+        return obj.manager.name
+
+
+class PanelIn(Schema):
+    manager: int | None = Field(None, description="Defaults to the caller (a manager).")
+    scenarios: str = Field(min_length=1)
+
+
+@router.get("/programs/{program_id}/panel", response=list[PanelOut])
+def panel_list(request: HttpRequest, program_id: int) -> list[PanelMember]:
+    program = access.get_program_manager_part_for(request.user, program_id)
+    return list(program.panel.select_related("manager"))
+
+
+@router.post("/programs/{program_id}/panel", response={201: PanelOut})
+def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status[PanelMember]:
+    program = access.get_program_manager_part_for(request.user, program_id, write=True)
+    if access.can_edit_program(request.user, program) and payload.manager:
+        manager = access.get_person_for(request.user, payload.manager)
+    elif payload.manager in (None, request.user.pk):
+        manager = request.user
+    else:
+        raise PermissionDenied("A manager puts herself on the panel.")
+    return Status(201, services.panel_member_add(program=program, manager=manager,
+                                                 scenarios=payload.scenarios))
+
+
+class PanelPatch(Schema):
+    scenarios: str = Field(min_length=1)
+
+
+@router.patch("/panel/{member_id}", response=PanelOut)
+def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> PanelMember:
+    member = (PanelMember.objects.filter(program__in=access.programs_visible_to(request.user))
+              .select_related("program", "manager").filter(pk=member_id).first())
+    if member is None:
+        raise Http404
+    program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
+    if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
+        raise PermissionDenied("A manager edits her own scenarios.")
+    return services.panel_member_update(member=member, scenarios=payload.scenarios)
+
+
+class PlanSchema(Schema):
+    coaching_cadence: CoachingCadence = CoachingCadence.NONE
+    refreshers: bool = False
+    ninety_day_plans: bool = False
+    certification: bool = False
+    notes: str = ""
+
+
+class PlanOut(PlanSchema):
+    reinforcement_share: float
+
+
+class PlanPatch(Schema):
+    coaching_cadence: CoachingCadence | None = None
+    refreshers: bool | None = None
+    ninety_day_plans: bool | None = None
+    certification: bool | None = None
+    notes: str | None = None
+
+
+def _plan(program: Program) -> dict[str, Any]:
+    plan = selectors.one_to_one(program, "reinforcement_plan")
+    data = {f: getattr(plan, f) for f in services.REINFORCEMENT_FIELDS} if plan else {}
+    return {**data, "reinforcement_share": round(program.reinforcement_share, 4)}
+
+
+@router.get("/programs/{program_id}/reinforcement-plan", response=PlanOut)
+def plan_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    return _plan(access.get_program_preparation_for(request.user, program_id))
+
+
+@router.patch("/programs/{program_id}/reinforcement-plan", response=PlanOut)
+def plan_update(request: HttpRequest, program_id: int, payload: PlanPatch) -> dict[str, Any]:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    services.reinforcement_plan_update(program=program, data=payload.dict(exclude_unset=True))
+    program.refresh_from_db()
+    return _plan(program)
+
+
+class MeasurementSchema(Schema):
+    method: str = ""
+    comparison_kind: ComparisonKind = ComparisonKind.LATER_TRAINED
+    comparison_group: str = ""
+
+
+class MeasurementPatch(Schema):
+    method: str | None = None
+    comparison_kind: ComparisonKind | None = None
+    comparison_group: str | None = None
+
+
+@router.get("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
+def measurement_detail(request: HttpRequest, program_id: int) -> object:
+    program = access.get_program_preparation_for(request.user, program_id)
+    return selectors.one_to_one(program, "measurement_plan") or {}
+
+
+@router.patch("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
+def measurement_update(request: HttpRequest, program_id: int,
+                       payload: MeasurementPatch) -> object:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    return services.measurement_plan_update(program=program,
+                                            data=payload.dict(exclude_unset=True))

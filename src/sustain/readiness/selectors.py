@@ -1,0 +1,148 @@
+"""Reads of a program's preparation, for pages, the API and other apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Avg, Count
+
+from sustain.orgs.models import Person, Role, Team
+from sustain.programs.models import Program, ProgramStatus
+from sustain.readiness.checks import Readiness, owner_warnings, readiness_for
+from sustain.readiness.models import (
+    Acknowledgement,
+    ExpectationRole,
+    Factor,
+    ReadinessSettings,
+)
+
+# A team's pulse average is shown only when this many reps answered, so nobody can
+# read one rep's answer off a team of one or two.
+MIN_PULSE_GROUP = 3
+
+
+@dataclass(frozen=True)
+class NeedsContext:
+    factor: str
+    label: str
+    rating: str  # none / minor / major, or "" when not rated
+    notes: str
+
+
+def needs_context(*, program: Program) -> list[NeedsContext]:
+    """The needs assessment in factor order, for the impact report's context section."""
+    rated = {f.factor: f for f in program.needs_factors.all()}
+    return [
+        NeedsContext(value, label, rated[value].rating if value in rated else "",
+                     rated[value].notes if value in rated else "")
+        for value, label in Factor.choices
+    ]
+
+
+@dataclass(frozen=True)
+class TeamPulse:
+    team: str
+    reps: int
+    acknowledged: int
+    answered: int
+    average: float | None  # None when fewer than MIN_PULSE_GROUP answered
+
+
+def pulse_by_team(*, program: Program) -> list[TeamPulse]:
+    """Acknowledgements and pulse answers aggregated per team; never per rep."""
+    teams = (
+        Team.objects.filter(organization_id=program.organization_id,
+                            members__enrollments__program=program,
+                            members__role=Role.REP)
+        .annotate(reps=Count("members", distinct=True))
+        .order_by("name")
+    )
+    stats = {
+        row["rep__team"]: row
+        for row in Acknowledgement.objects.filter(program=program)
+        .values("rep__team")
+        .annotate(n=Count("id"), answered=Count("pulse"), average=Avg("pulse"))
+    }
+    result = []
+    for team in teams:
+        row = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
+        average = row["average"] if row["answered"] >= MIN_PULSE_GROUP else None
+        result.append(TeamPulse(team.name, team.reps, row["n"], row["answered"],
+                                round(float(average), 2) if average is not None else None))
+    return result
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """Everything the preparation page shows about one program."""
+
+    program: Program
+    readiness: Readiness
+    settings: ReadinessSettings
+    owner_warnings: list[str]
+    other_owned: list[Program]
+    goals: list[Any]
+    needs: list[NeedsContext]
+    touches: list[Any]
+    expectations: list[tuple[str, str, Any]]
+    panel: list[Any]
+    pulse: list[TeamPulse]
+
+
+def one_to_one(program: Program, attr: str) -> Any:
+    """The program's row of a one-to-one preparation model, or None."""
+    try:
+        return getattr(program, attr)
+    except ObjectDoesNotExist:
+        return None
+
+
+def other_owned(*, program: Program) -> list[Program]:
+    """The owner's other open programs in Sustain: her attention is split across them."""
+    if program.owner_id is None:
+        return []
+    return list(
+        Program.objects.filter(owner_id=program.owner_id)
+        .exclude(pk=program.pk)
+        .exclude(status=ProgramStatus.CLOSED)
+    )
+
+
+def preparation(*, program: Program) -> Preparation:
+    settings = ReadinessSettings.for_program(program)
+    by_role = {e.role: e for e in program.expectations.all()}
+    return Preparation(
+        program=program,
+        readiness=readiness_for(program),
+        settings=settings,
+        owner_warnings=owner_warnings(program, one_to_one(program, "owner_profile"), settings),
+        other_owned=other_owned(program=program),
+        goals=list(program.goals.all()),
+        needs=needs_context(program=program),
+        touches=list(program.touches.select_related("sender", "region", "team")),
+        expectations=[
+            (value, label, by_role.get(value)) for value, label in ExpectationRole.choices
+        ],
+        panel=list(program.panel.select_related("manager__region")),
+        pulse=pulse_by_team(program=program),
+    )
+
+
+def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
+    """The open programs the viewer owns that are not ready, for her home page."""
+    programs = Program.objects.filter(
+        organization_id=viewer.organization_id, owner=viewer
+    ).exclude(status=ProgramStatus.CLOSED).select_related("owner")
+    checked = [(p, readiness_for(p)) for p in programs]
+    return [(p, r) for p, r in checked if not r.ready]
+
+
+def rep_pending_acknowledgements(*, viewer: Person) -> list[Program]:
+    """Programs the rep is enrolled in whose why message she has not acknowledged yet."""
+    return list(
+        Program.objects.filter(enrollments__person=viewer, why_message__isnull=False)
+        .exclude(status=ProgramStatus.CLOSED)
+        .exclude(acknowledgements__rep=viewer)
+    )

@@ -1,0 +1,282 @@
+"""Readiness and preparation pages. Each form page calls the same service as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sustain.orgs import access
+from sustain.orgs.models import Role
+from sustain.programs.models import Program
+from sustain.readiness import forms as rforms
+from sustain.readiness import selectors, services
+from sustain.readiness.checks import training_order
+from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
+from sustain.web.forms import call_service
+
+
+def _prepare_url(program: Program, anchor: str = "") -> str:
+    return reverse("readiness:prepare", args=[program.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _form_page(
+    request: HttpRequest, program: Program, form: forms.Form, *, title: str,
+    save: Callable[[dict[str, Any]], object], back: str, intro: str = "",
+) -> HttpResponse:
+    saved = request.method == "POST" and form.is_valid() and (
+        call_service(form, lambda: save(form.cleaned_data)) is not None
+    )
+    if saved:
+        messages.success(request, f"{title}: saved.")
+        return redirect(back)
+    return render(request, "web/form.html", {
+        "form": form, "title": title, "intro": intro, "back_url": back,
+        "back_label": program.name,
+    })
+
+
+def _initial(program: Program, attr: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    row = selectors.one_to_one(program, attr)
+    return {f: getattr(row, f) for f in fields} if row else {}
+
+
+@login_required
+def prepare(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id)
+    return render(request, "readiness/prepare.html", {
+        "prep": selectors.preparation(program=program), "program": program,
+        "can_edit": access.can_edit_program(request.user, program),
+    })
+
+
+@login_required
+def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    initial = _initial(program, "owner_profile", services.OWNER_PROFILE_FIELDS)
+    if "has_sales_experience" in initial and initial["has_sales_experience"] is not None:
+        initial["has_sales_experience"] = "true" if initial["has_sales_experience"] else "false"
+    form = rforms.OwnerProfileForm(request.POST or None, initial=initial)
+    owner = program.owner.name if program.owner else "the owner"
+    return _form_page(
+        request, program, form, title=f"Owner fit: {owner}", back=_prepare_url(program, "owner"),
+        save=lambda d: services.owner_profile_update(program=program, data=d),
+    )
+
+
+@login_required
+def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    current = ReadinessSettings.for_program(program)
+    form = rforms.SettingsForm(request.POST or None, initial={
+        f: getattr(current, f) for f in services.SETTINGS_FIELDS})
+    return _form_page(
+        request, program, form, title="Readiness thresholds", back=_prepare_url(program),
+        save=lambda d: services.readiness_settings_update(program=program, data=d),
+    )
+
+
+@login_required
+def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    form = rforms.GoalForm(request.POST or None)
+    return _form_page(
+        request, program, form, title="Add a goal", back=_prepare_url(program, "goals"),
+        intro="A business KPI the program must move, with where it stands today.",
+        save=lambda d: services.goal_create(program=program, **d),
+    )
+
+
+@login_required
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = Goal.objects.filter(
+        pk=goal_id, program__in=access.programs_visible_to(request.user)
+    ).first()
+    if goal is None:
+        raise Http404
+    program = access.get_program_preparation_for(request.user, goal.program_id, write=True)
+    form = rforms.GoalForm(request.POST or None,
+                           initial={f: getattr(goal, f) for f in services.GOAL_FIELDS})
+    return _form_page(
+        request, program, form, title=f"Edit goal: {goal.label}",
+        back=_prepare_url(program, "goals"),
+        save=lambda d: services.goal_update(goal=goal, data=d),
+    )
+
+
+@login_required
+def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    initial = {}
+    for n in selectors.needs_context(program=program):
+        initial[f"{n.factor}_rating"] = n.rating
+        initial[f"{n.factor}_notes"] = n.notes
+
+    def save(data: dict[str, Any]) -> bool:
+        for value in Factor.values:
+            if data[f"{value}_rating"]:
+                services.needs_factor_rate(program=program, factor=value,
+                                           rating=data[f"{value}_rating"],
+                                           notes=data[f"{value}_notes"])
+        return True
+
+    form = rforms.NeedsForm(request.POST or None, initial=initial)
+    return _form_page(
+        request, program, form, title="Needs assessment", back=_prepare_url(program, "needs"),
+        intro="What training cannot fix. Rate each factor and say what you see.", save=save,
+    )
+
+
+@login_required
+def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    initial = _initial(program, "why_message", ("author", "market_change", "status_quo", "body"))
+    if not initial and request.user.role == Role.EXECUTIVE:
+        initial["author"] = request.user
+    form = rforms.WhyForm(request.POST or None, initial=initial, program=program)
+    return _form_page(
+        request, program, form, title="The why", back=_prepare_url(program, "why"),
+        intro="In the reps' terms: what changed in the market, and why the status quo is not "
+              "okay.",
+        save=lambda d: services.why_message_write(program=program, **d),
+    )
+
+
+@login_required
+def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    form = rforms.TouchForm(request.POST or None, program=program,
+                            initial={"sender": request.user})
+    return _form_page(
+        request, program, form, title="Add a touch", back=_prepare_url(program, "touches"),
+        intro="One communication of the why message: when, how, to whom, by whom.",
+        save=lambda d: services.touch_create(program=program, **d),
+    )
+
+
+@login_required
+def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
+    touch = Touch.objects.filter(
+        pk=touch_id, program__in=access.programs_visible_to(request.user)
+    ).first()
+    if touch is None:
+        raise Http404
+    program = access.get_program_preparation_for(request.user, touch.program_id, write=True)
+    form = rforms.TouchForm(request.POST or None, program=program,
+                            initial={f: getattr(touch, f) for f in services.TOUCH_FIELDS})
+    return _form_page(
+        request, program, form, title="Edit touch", back=_prepare_url(program, "touches"),
+        save=lambda d: services.touch_update(touch=touch, data=d),
+    )
+
+
+@login_required
+def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpResponse:
+    if role not in ExpectationRole.values:
+        raise Http404
+    if role == ExpectationRole.MANAGER:
+        program = access.get_program_manager_part_for(request.user, program_id, write=True)
+    else:
+        program = access.get_program_preparation_for(request.user, program_id, write=True)
+    row = program.expectations.filter(role=role).first()
+    fields = ("do_differently", "measured_by", "recognized_by")
+    form = rforms.ExpectationForm(request.POST or None,
+                                  initial={f: getattr(row, f) for f in fields} if row else {})
+    back = (_prepare_url(program, "expectations")
+            if access.can_see_preparation(request.user, program)
+            else reverse("readiness:managers", args=[program.pk]))
+    return _form_page(
+        request, program, form, title=f"Expectations: {ExpectationRole(role).label.lower()}",
+        back=back, save=lambda d: services.expectation_write(program=program, role=role, **d),
+    )
+
+
+@login_required
+def panel_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_manager_part_for(request.user, program_id, write=True)
+    form = rforms.PanelForm(request.POST or None, program=program, viewer=request.user)
+    back = (_prepare_url(program, "panel") if access.can_see_preparation(request.user, program)
+            else reverse("readiness:managers", args=[program.pk]))
+    return _form_page(
+        request, program, form, title="Join the customization panel", back=back,
+        intro="Managers tailor the program to the situations their reps really meet.",
+        save=lambda d: services.panel_member_add(program=program, **d),
+    )
+
+
+@login_required
+def reinforcement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    form = rforms.ReinforcementForm(
+        request.POST or None,
+        initial=_initial(program, "reinforcement_plan", services.REINFORCEMENT_FIELDS),
+    )
+    return _form_page(
+        request, program, form, title="Reinforcement plan",
+        back=_prepare_url(program, "reinforcement"),
+        intro=f"{round(program.reinforcement_share * 100)}% of the budget is spent after the "
+              "workshop (edit the program to change the budget).",
+        save=lambda d: services.reinforcement_plan_update(program=program, data=d),
+    )
+
+
+@login_required
+def measurement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    form = rforms.MeasurementForm(
+        request.POST or None,
+        initial=_initial(program, "measurement_plan", services.MEASUREMENT_FIELDS),
+    )
+    return _form_page(
+        request, program, form, title="Measurement and comparison group",
+        back=_prepare_url(program, "measurement"),
+        save=lambda d: services.measurement_plan_update(program=program, data=d),
+    )
+
+
+@login_required
+def brief(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The why message and the expectations the viewer may read; reps acknowledge here."""
+    program = access.get_program_brief_for(request.user, program_id)
+    viewer = request.user
+    form = rforms.AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if viewer.role != Role.REP:
+            raise PermissionDenied
+        if form.is_valid() and call_service(form, lambda: services.acknowledgement_record(
+            program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
+        )):
+            messages.success(request, "Thank you: your acknowledgement is recorded.")
+            return redirect("readiness:brief", program.pk)
+    roles = ([ExpectationRole.REP] if viewer.role == Role.REP else
+             [ExpectationRole.MANAGER, ExpectationRole.REP] if viewer.role == Role.MANAGER
+             else ExpectationRole.values)
+    return render(request, "readiness/brief.html", {
+        "program": program, "why": selectors.one_to_one(program, "why_message"), "form": form,
+        "expectations": program.expectations.filter(role__in=roles),
+        "ack": program.acknowledgements.filter(rep=viewer).first(),
+        "is_rep": viewer.role == Role.REP,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def managers(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The managers' part: the customization panel and what is expected of managers."""
+    program = access.get_program_manager_part_for(request.user, program_id)
+    return render(request, "readiness/managers.html", {
+        "program": program,
+        "panel": program.panel.select_related("manager"),
+        "expectation": program.expectations.filter(role=ExpectationRole.MANAGER).first(),
+        "can_edit": access.can_edit_manager_part(request.user, program),
+        "on_panel": program.panel.filter(manager=request.user).exists(),
+        "order": [r for r in training_order(program)
+                  if access.can_see_preparation(request.user, program)
+                  or r.manager_id == request.user.pk],
+    })

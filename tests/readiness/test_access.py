@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import pytest
+
+from sustain.readiness import services
+
+PREP_READERS = ["owner", "executive", "analyst", "admin"]
+PREP_GET = ["readiness", "readiness-settings", "owner-profile", "goals", "touches",
+            "reinforcement-plan", "measurement-plan"]
+PAGES = ["", "owner/", "settings/", "goals/new/", "needs/", "why/", "touches/new/",
+         "expectations/rep/", "panel/new/", "reinforcement/", "measurement/", "brief/",
+         "managers/"]
+
+
+@pytest.mark.parametrize("path", [*PREP_GET, "needs", "pulse", "brief", "panel",
+                                  "expectations", "why-message"])
+def test_it_hides_everything_from_outsiders_in_the_api(api, cast, path):
+    r = api(cast.outsider).get(f"/programs/{cast.program.pk}/{path}")
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_it_hides_every_page_from_outsiders(login, cast, path):
+    assert login(cast.outsider).get(f"/readiness/{cast.program.pk}/{path}").status_code == 404
+
+
+@pytest.mark.parametrize("role", PREP_READERS)
+@pytest.mark.parametrize("path", PREP_GET)
+def test_it_shows_preparation_to_leadership(api, cast, role, path):
+    assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["rep", "manager", "trainer"])
+@pytest.mark.parametrize("path", PREP_GET)
+def test_it_refuses_preparation_to_others(api, cast, role, path):
+    assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["rep", "manager", "trainer"])
+def test_it_refuses_the_readiness_page_to_others(login, cast, role):
+    assert login(cast.by_role(role)).get(f"/readiness/{cast.program.pk}/").status_code == 403
+
+
+@pytest.mark.parametrize("role", PREP_READERS)
+def test_it_renders_the_readiness_page(login, ready_cast, role):
+    r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/")
+    assert r.status_code == 200
+    assert b"Ready" in r.content
+
+
+def test_it_refuses_writes_to_the_analyst(api, cast):
+    r = api(cast.analyst).post(f"/programs/{cast.program.pk}/goals", {"kpi": "revenue"})
+    assert r.status_code == 403
+
+
+def test_it_refuses_the_manager_the_rep_expectations(api, cast):
+    r = api(cast.manager).client.put(
+        f"/api/v1/programs/{cast.program.pk}/expectations/rep",
+        {"do_differently": "x", "measured_by": "y", "recognized_by": "z"},
+        content_type="application/json")
+    assert r.status_code == 403
+
+
+def test_it_shows_reps_only_their_expectations(api, ready_cast):
+    body = api(ready_cast.rep).get(f"/programs/{ready_cast.program.pk}/expectations").json()
+    assert [e["role"] for e in body] == ["rep"]
+
+
+def test_it_never_shows_the_trainer_a_rep_answer(api, login, ready_cast):
+    program = ready_cast.program
+    services.acknowledgement_record(program=program, rep=ready_cast.rep, pulse=1)
+    trainer = ready_cast.trainer
+    pulse = api(trainer).get(f"/programs/{program.pk}/pulse").json()
+    assert all(row["average"] is None for row in pulse)  # teams of one or two are hidden
+    assert "Rita" not in str(pulse)
+    assert api(trainer).get(f"/programs/{program.pk}/brief").status_code == 403
+    assert api(trainer).get(f"/programs/{program.pk}/readiness").status_code == 403
+    assert login(trainer).get(f"/readiness/{program.pk}/brief/").status_code == 403
+
+
+def test_it_lets_the_trainer_read_the_needs_assessment(api, ready_cast):
+    r = api(ready_cast.trainer).get(f"/programs/{ready_cast.program.pk}/needs")
+    assert r.status_code == 200 and len(r.json()) == 7
+
+
+def test_it_lets_a_rep_acknowledge_on_the_page(login, ready_cast):
+    client = login(ready_cast.rep)
+    url = f"/readiness/{ready_cast.program.pk}/brief/"
+    assert b"Buyers research alone." in client.get(url).content
+    assert client.post(url, {"pulse": "4"}).status_code == 302
+    assert ready_cast.program.acknowledgements.get().pulse == 4
+
+
+def test_it_shows_the_owner_what_to_fix_first(login, cast):
+    r = login(cast.owner).get("/")
+    assert b"Fix first" in r.content and b"owner_fit" in r.content
+
+
+@pytest.mark.parametrize("path", ["needs", "pulse", "panel", "why-message"])
+def test_it_shows_a_rep_nothing_else_of_the_preparation(api, ready_cast, path):
+    r = api(ready_cast.rep).get(f"/programs/{ready_cast.program.pk}/{path}")
+    assert r.status_code == (200 if path == "why-message" else 403)
+
+
+@pytest.mark.parametrize("path", ["needs", "pulse"])
+def test_it_keeps_aggregates_from_managers(api, cast, path):
+    assert api(cast.manager).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
+
+
+def test_it_keeps_the_panel_of_another_manager_hers(api, ready_cast):
+    member = ready_cast.program.panel.get()
+    r = api(ready_cast.other_manager).patch(f"/panel/{member.pk}", {"scenarios": "mine now"})
+    assert r.status_code == 403
+    member.refresh_from_db()
+    assert member.scenarios == "Renewals"
+    assert api(ready_cast.outsider).patch(f"/panel/{member.pk}", {"scenarios": "x"}
+                                          ).status_code == 404
+
+
+def test_it_hides_goals_and_touches_from_outsiders(api, login, ready_cast):
+    goal = ready_cast.program.goals.get()
+    touch = ready_cast.program.touches.first()
+    outsider = ready_cast.outsider
+    assert api(outsider).patch(f"/goals/{goal.pk}", {"horizon_days": 1}).status_code == 404
+    assert api(outsider).patch(f"/touches/{touch.pk}", {"forum": "x"}).status_code == 404
+    assert login(outsider).get(f"/readiness/goals/{goal.pk}/edit/").status_code == 404
+    assert login(outsider).get(f"/readiness/touches/{touch.pk}/edit/").status_code == 404

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sustain.demo.builder import build_demo
+from sustain.orgs.models import Person
+from sustain.readiness.checks import readiness_for
+
+
+def test_it_builds_a_half_ready_demo_program(db, client):
+    ctx = build_demo(today=dt.date(2026, 11, 23))
+    result = readiness_for(ctx.program)
+    assert 4 <= result.n_ok <= 8
+    assert not result.ready
+    # The demo sets passwords in bulk: log in with the row as stored.
+    client.force_login(Person.objects.get(pk=ctx.logins["owner"].pk))
+    response = client.get("/")
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    assert "Fix first" in page and result.first_todo.key in page
