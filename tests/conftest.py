@@ -101,6 +101,12 @@ class ApiClient:
     def patch(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
         return self.client.patch(f"/api/v1{path}", data or {}, content_type="application/json")
 
+    def put(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+        return self.client.put(f"/api/v1{path}", data or {}, content_type="application/json")
+
+    def delete(self, path: str):  # type: ignore[no-untyped-def]
+        return self.client.delete(f"/api/v1{path}")
+
 
 @pytest.fixture
 def api():  # type: ignore[no-untyped-def]

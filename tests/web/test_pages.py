@@ -106,7 +106,7 @@ def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
     enrollment = Enrollment.objects.get(person=cast.rep)
     enrollment.session = session
     enrollment.save(update_fields=["session"])
-    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/attendance/",
+    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
                                       {"attended": "1"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "attended" in response.content.decode()
@@ -119,3 +119,41 @@ def test_it_shows_a_duplicate_region_error_beside_the_field(cast: Cast, login) -
     assert response.status_code == 400
     assert "already a region" in response.content.decode()
     assert cast.org.regions.count() == 1
+
+
+def test_it_assigns_a_session_from_the_enrollment_row(cast: Cast, login) -> None:
+    import datetime as dt
+
+    from sustain.programs.models import Enrollment
+    from sustain.programs.services import session_create
+
+    session = session_create(program=cast.program, title="W", starts_on=dt.date(2026, 1, 5),
+                             ends_on=dt.date(2026, 1, 6))
+    enrollment = Enrollment.objects.get(person=cast.rep)
+    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
+                                      {"session": session.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    enrollment.refresh_from_db()
+    assert enrollment.session == session
+    assert enrollment.trained_on is None
+
+
+def test_it_refuses_attendance_before_a_session_is_assigned(cast: Cast, login) -> None:
+    from sustain.programs.models import Enrollment
+
+    enrollment = Enrollment.objects.get(person=cast.rep)
+    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
+                                      {"attended": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "Assign a workshop session" in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.attended is None
+
+
+def test_it_will_not_let_a_manager_edit_enrollment_rows(cast: Cast, login) -> None:
+    from sustain.programs.models import Enrollment
+
+    mine = Enrollment.objects.get(person=cast.rep)
+    theirs = Enrollment.objects.get(person=cast.other_rep)
+    assert login(cast.manager).post(f"/programs/enrollments/{mine.pk}/", {}).status_code == 403
+    assert login(cast.manager).post(f"/programs/enrollments/{theirs.pk}/", {}).status_code == 404

@@ -65,7 +65,19 @@ class EnrollForm(forms.Form):
         self.fields["session"].queryset = program.sessions.all()
 
 
-class AttendanceForm(forms.Form):
+class EnrollmentRowForm(forms.Form):
+    """One enrollment row on the program page: assign a session, record attendance."""
+
+    session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
     attended = forms.TypedChoiceField(
-        choices=[("1", "Attended"), ("0", "Missed")], coerce=lambda v: v == "1"
+        choices=[("", "—"), ("1", "Attended"), ("0", "Missed")], coerce=lambda v: v == "1",
+        required=False, empty_value=None,
     )
+
+    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = program.sessions.all()
+
+    def changes(self) -> dict[str, object]:
+        """Only what the request sent: a row form posts one of the two fields."""
+        return {f: self.cleaned_data[f] for f in ("session", "attended") if f in self.data}

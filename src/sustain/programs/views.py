@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from sustain.orgs import access
 from sustain.programs import selectors, services
 from sustain.programs.forms import (
-    AttendanceForm,
     ConceptForm,
     EnrollForm,
+    EnrollmentRowForm,
     GlossaryTermForm,
     ProgramForm,
     SessionForm,
@@ -38,7 +38,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "programs/detail.html", {
         "program": program,
         "concepts": selectors.concepts_with_terms(program=program),
-        "sessions": program.sessions.all(),
+        "sessions": list(program.sessions.all()),
         "summary": selectors.enrollment_summary(program=program),
         "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
         "sees_individuals": access.sees_individuals(request.user),
@@ -141,18 +141,20 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrollment_attendance(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    """HTMX: mark attended / missed; re-renders the row."""
+def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """HTMX: assign a session or mark attended / missed; re-renders the row."""
     enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
-    form = AttendanceForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Say attended=1 or attended=0.", status=400)
-    call_service(form, lambda: services.enrollment_record_attendance(
-        enrollment=enrollment, attended=form.cleaned_data["attended"]))
+    form = EnrollmentRowForm(request.POST, program=enrollment.program)
+    if form.is_valid():
+        changes = form.changes()
+        call_service(form, lambda: services.enrollment_update(enrollment=enrollment, data=changes))
     if form.errors:
-        return HttpResponse(" ".join(form.non_field_errors()), status=400)
+        enrollment.refresh_from_db()
     if not request.htmx:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
         return redirect(reverse("programs:detail", args=[enrollment.program_id]) + "#enrollment")
     return render(request, "programs/detail.html#enrollment_row", {
-        "e": enrollment, "can_edit": True,
-    })
+        "e": enrollment, "can_edit": True, "sessions": enrollment.program.sessions.all(),
+        "row_errors": [e for errs in form.errors.values() for e in errs],
+    }, status=400 if form.errors else 200)
