@@ -28,7 +28,7 @@ def coaching_panel(viewer: Person) -> dict[str, Any] | None:
         return {"kind": "rep", "actions": list(actions)}
     if access.sees_whole_org(viewer) and viewer.role != Role.ANALYST:
         programs = access.programs_visible_to(viewer).exclude(
-            status__in=[ProgramStatus.CLOSED, ProgramStatus.DRAFT])
+            status=ProgramStatus.CLOSED)
         rows = [{"program": p, "stalled": selectors.stalled_observers(program=p, today=today)}
                 for p in programs[:3]]
         return {"kind": "leader", "programs": rows} if rows else None

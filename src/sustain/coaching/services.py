@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from sustain.coaching.models import (
     CoachingPolicy,
@@ -98,7 +99,9 @@ def observation_create(
     if rep.role != Role.REP:
         raise ValidationError({"rep": "Only reps are observed."})
     program, score_rows = _resolve_scores(rep, program, scores)
-    action_rows = _resolve_actions(date, actions) if isinstance(date, dt.date) else []
+    if date > timezone.localdate():
+        raise ValidationError({"date": "An observation cannot be dated in the future."})
+    action_rows = _resolve_actions(date, actions)
     observation = model_create(
         Observation, organization_id=rep.organization_id, program=program, rep=rep,
         observer=observer, date=date, channel=channel, diagnosis=diagnosis,
