@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class CertificationConfig(AppConfig):
     name = "sustain.certification"
     label = "certification"
+
+    def ready(self) -> None:
+        from sustain.orgs.models import Role
+        from sustain.programs.tabs import ProgramTab, register_program_tab
+
+        register_program_tab(ProgramTab(
+            "Certification", "certification:program",
+            lambda viewer, _p: viewer.role != Role.REP, order=40))

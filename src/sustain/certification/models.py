@@ -47,7 +47,7 @@ class TerminologyAttempt(models.Model):
                                 related_name="terminology_attempts")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE,
                                 related_name="terminology_attempts")
-    answers = models.JSONField(default=dict)  # {term id: chosen term id}
+    answers = models.JSONField(default=dict, blank=True)  # {term id: chosen term id}
     correct = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
     taken_at = models.DateTimeField(default=timezone.now)
