@@ -1,4 +1,4 @@
-"""The coaching rows of the access matrix: role × object × read/write, pages and API."""
+"""The coaching rows of the access matrix: role x object x read/write, pages and API."""
 
 from __future__ import annotations
 

@@ -37,6 +37,9 @@ class CertificationPolicy(models.Model):
         default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="A week counts as met when this share of her due reps were on time (%).")
 
+    def __str__(self) -> str:
+        return f"Certification policy of {self.program}"
+
     def clean(self) -> None:
         if self.consistency_weeks > self.consistency_window:
             raise ValidationError({"consistency_weeks": "N cannot exceed M."})
@@ -54,6 +57,9 @@ class TerminologyAttempt(models.Model):
 
     class Meta:
         ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · glossary quiz {self.correct}/{self.total}"
 
     @property
     def pct(self) -> int:
@@ -73,6 +79,9 @@ class RoleModelAssessment(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.manager} · role-play {self.date}"
+
     def clean(self) -> None:
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": "An assessment cannot be dated in the future."})
@@ -88,6 +97,9 @@ class RoleModelScore(models.Model):
 
     class Meta:
         ordering = ["concept__position"]
+
+    def __str__(self) -> str:
+        return f"{self.concept} · {self.score}"
 
 
 class DiagnosisCase(models.Model):
@@ -119,6 +131,9 @@ class DiagnosisAnswer(models.Model):
     class Meta:
         ordering = ["-answered_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.manager} · {self.case}"
+
 
 class Certification(models.Model):
     """Set when all four components first pass; the status is computed from it and her
@@ -132,3 +147,7 @@ class Certification(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["program", "manager"],
                                                name="certification_unique_manager")]
+
+    def __str__(self) -> str:
+        return f"{self.manager} certified {self.certified_on}"
+

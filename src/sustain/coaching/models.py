@@ -77,6 +77,9 @@ class CoachingPolicy(models.Model):
     intensive_per_month = models.PositiveIntegerField(default=2)
     steady_per_month = models.PositiveIntegerField(default=1)
 
+    def __str__(self) -> str:
+        return f"Coaching policy of {self.program}"
+
     def clean(self) -> None:
         if self.intensive_per_month < 1 or self.steady_per_month < 1:
             raise ValidationError("At least one observation a month.")
@@ -130,6 +133,9 @@ class ObservationScore(models.Model):
         ordering = ["concept__position", "concept_id"]
         constraints = [models.UniqueConstraint(fields=["observation", "concept"],
                                                name="observation_score_unique_concept")]
+
+    def __str__(self) -> str:
+        return f"{self.concept} · {self.score}"
 
 
 class DevelopmentAction(models.Model):

@@ -120,15 +120,14 @@ def _add_to_plan(observation: Observation, action: DevelopmentAction) -> None:
     """The plans app is optional: without it (or without a plan for this rep) the action
     lives on the observation page only."""
     try:
-        from sustain.plans.services import plan_item_add  # type: ignore[attr-defined]
         from sustain.plans.models import Plan  # type: ignore[attr-defined]
+        from sustain.plans.services import plan_item_add  # type: ignore[attr-defined]
     except ImportError:
         return
     plan = Plan.objects.filter(rep=observation.rep, program=observation.program).first()
     if plan is None:
         return
-    item = plan_item_add(plan=plan, text=action.text, due=action.due,
-                         source=f"Coaching observation of {observation.date:%d %b %Y}")
+    item = plan_item_add(plan=plan, text=action.text, due=action.due, source="coaching")
     action.plan_item_id = getattr(item, "pk", None)
     action.save(update_fields=["plan_item_id"])
 
