@@ -173,3 +173,9 @@ def test_it_answers_a_case_from_the_page(cast: Cast, login) -> None:
 def test_it_shows_every_managers_status_on_the_program_page(cast: Cast, login) -> None:
     page = login(cast.owner).get(f"/certification/program/{cast.program.pk}/").content.decode()
     assert "Mia Manager" in page and "Not started" in page
+
+
+def test_it_shows_the_manager_her_status_at_home(cast: Cast, login) -> None:
+    page = login(cast.manager).get("/").content.decode()
+    assert "Your certification" in page and "Not started" in page
+    assert "Your certification" not in login(cast.owner).get("/").content.decode()

@@ -128,3 +128,17 @@ def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login,
     assert "trend-spec" in page
     home = login(trained.rep).get("/").content.decode()
     assert "Role-play discovery twice" in home
+
+
+def test_it_refuses_a_rep_not_enrolled_in_the_program(trained: Cast, api, today: dt.date) -> None:
+    trained.program.enrollments.filter(person=trained.rep).delete()
+    r = api(trained.manager).post("/observations", observation_payload(trained, today))
+    assert r.status_code == 400 and "rep" in r.json()["errors"]
+    assert not Observation.objects.exists()
+
+
+def test_it_documents_the_endpoints_in_openapi(cast: Cast, client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/observations", "/api/v1/teams/{team_id}/coverage",
+                 "/api/v1/managers/{manager_id}/certification"):
+        assert path in paths

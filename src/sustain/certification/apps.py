@@ -8,6 +8,7 @@ class CertificationConfig(AppConfig):
     label = "certification"
 
     def ready(self) -> None:
+        from sustain.certification import home  # noqa: F401  registers the home panel
         from sustain.orgs.models import Role
         from sustain.programs.tabs import ProgramTab, register_program_tab
 

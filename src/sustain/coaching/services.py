@@ -99,6 +99,8 @@ def observation_create(
     if rep.role != Role.REP:
         raise ValidationError({"rep": "Only reps are observed."})
     program, score_rows = _resolve_scores(rep, program, scores)
+    if not program.enrollments.filter(person=rep).exists():
+        raise ValidationError({"rep": f"{rep.name} is not enrolled in {program.name}."})
     if date > timezone.localdate():
         raise ValidationError({"date": "An observation cannot be dated in the future."})
     action_rows = _resolve_actions(date, actions)
