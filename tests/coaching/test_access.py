@@ -116,3 +116,44 @@ def test_it_never_shows_the_rep_the_private_note(trained: Cast, obs: Observation
     assert api(trained.manager).get(f"/observations/{obs.pk}").json()["private_note"] == \
         "Secret note"
     assert b"Secret note" not in login(trained.rep).get(f"/coaching/observations/{obs.pk}/").content
+
+
+ACTION_DONE = {
+    #           exe  own  ana  adm  man  oman rep  orep trn  out
+    "api":      [200, 200, 403, 200, 200, 404, 200, 404, 404, 404],
+}
+
+
+@pytest.mark.parametrize(("kind", "role", "expected"), _cases(ACTION_DONE))
+def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
+        trained: Cast, api, today: dt.date, kind: str, role: str, expected: int) -> None:
+    obs = services.observation_create(
+        observer=trained.manager, rep=trained.rep, date=today, channel="video", diagnosis="will",
+        scores=[{"concept": trained.concept.pk, "score": 2, "evidence": ""}],
+        actions=[{"text": "Read the card", "due": today}])
+    action = obs.actions.get()
+    assert api(trained.by_role(role)).post(f"/actions/{action.pk}/done").status_code == expected
+    action.refresh_from_db()
+    assert (action.done_on == today) == (expected == 200)
+
+
+def test_it_marks_an_action_done_from_the_reps_page(trained: Cast, login, today: dt.date) -> None:
+    obs = services.observation_create(
+        observer=trained.manager, rep=trained.rep, date=today, channel="video", diagnosis="will",
+        scores=[{"concept": trained.concept.pk, "score": 2, "evidence": ""}],
+        actions=[{"text": "Read the card", "due": today}])
+    client = login(trained.rep)
+    assert client.post(f"/coaching/actions/{obs.actions.get().pk}/done/").status_code == 302
+    assert obs.actions.get().done_on == today
+    assert "No open development actions" in client.get(
+        f"/coaching/reps/{trained.rep.pk}/").content.decode()
+
+
+def test_it_filters_the_distribution_by_team(trained: Cast, obs: Observation, login) -> None:
+    client = login(trained.owner)
+    r = client.get(f"/coaching/program/{trained.program.pk}/?team={trained.other_team.pk}")
+    assert r.status_code == 200
+    assert r.context["dist_team"] == trained.other_team
+    assert r.context["distribution_spec"]["data"]["values"] == []
+    assert login(trained.manager).get(
+        f"/coaching/program/{trained.program.pk}/?team={trained.other_team.pk}").status_code == 404

@@ -169,6 +169,12 @@ def manager_coverage(request: HttpRequest, manager_id: int) -> dict[str, Any]:
     return _coverage_out(cov)
 
 
+@router.post("/actions/{action_id}/done", response=ActionOut)
+def action_done(request: HttpRequest, action_id: int) -> Any:
+    action = access.get_development_action_for(request.user, action_id, write=True)
+    return services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+
+
 @router.get("/programs/{program_id}/rubric", response=list[BehaviourOut])
 def rubric_list(request: HttpRequest, program_id: int) -> list[RubricBehaviour]:
     program = access.get_program_for(request.user, program_id)

@@ -12,5 +12,6 @@ urlpatterns = [
          name="behaviour_create"),
     path("reps/<int:rep_id>/", views.rep_coaching, name="rep"),
     path("reps/<int:rep_id>/observe/", views.observation_create, name="observe"),
+    path("actions/<int:action_id>/done/", views.action_done, name="action_done"),
     path("observations/<int:observation_id>/", views.observation_detail, name="observation"),
 ]

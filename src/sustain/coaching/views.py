@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from sustain.coaching import selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
@@ -32,10 +33,15 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
              if access.sees_individuals(viewer) else
              selectors.team_reps(program.organization.teams.values_list("pk", flat=True)))
     overall = selectors.coverage(reps=scope, today=today, program=program)
+    team = None
+    if request.GET.get("team") and access.sees_individuals(viewer):
+        team = access.get_team_for(viewer, request.GET["team"])
+    dist_reps = selectors.team_reps([team.pk]) if team else scope
     context = {
         "program": program, "tabs": program_tabs(viewer, program), "overall": overall,
         "sees_individuals": access.sees_individuals(viewer),
-        "distribution_spec": selectors.distribution_spec(program=program, reps=scope),
+        "distribution_spec": selectors.distribution_spec(program=program, reps=dist_reps),
+        "dist_team": team,
         "rubric": selectors.rubric(program=program),
         "can_edit": access.can_edit_program(viewer, program),
         "policy": CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy(),
@@ -96,6 +102,15 @@ def observation_detail(request: HttpRequest, observation_id: int) -> HttpRespons
         "actions": obs.actions.all(),
         "sees_private_note": access.sees_private_note(request.user, obs),
     })
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.get_development_action_for(request.user, action_id, write=True)
+    services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+    messages.success(request, "Action marked done.")
+    return redirect(reverse("coaching:rep", args=[action.observation.rep_id]) + "#actions")
 
 
 @login_required

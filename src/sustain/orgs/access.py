@@ -237,3 +237,18 @@ def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -
     cases = DiagnosisCase.objects.filter(program__in=programs_visible_to(viewer))
     writable = (lambda c: can_edit_program(viewer, c.program)) if write else None
     return _get(cases.select_related("program"), pk, writable=writable)
+
+
+def get_development_action_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    """A prescribed action: readable with its observation; the rep herself, her observer
+    and leaders may mark it done."""
+    from sustain.coaching.models import DevelopmentAction
+
+    actions = DevelopmentAction.objects.filter(observation__in=observations_visible_to(viewer))
+
+    def writable(action: DevelopmentAction) -> bool:
+        obs = action.observation
+        return viewer.pk in (obs.rep_id, obs.observer_id) or viewer.role in OBSERVER_ROLES
+
+    return _get(actions.select_related("observation"), pk,
+                writable=writable if write else None)
