@@ -109,3 +109,16 @@ def test_it_keeps_program_coverage_queries_fixed(trained: Cast, today: dt.date,
     with django_assert_max_num_queries(4):
         selectors.coverage(reps=selectors.team_reps([trained.team.pk, trained.other_team.pk]),
                            today=today)
+
+
+def test_it_lists_overdue_reps_before_reps_on_time(trained: Cast, login, today: dt.date) -> None:
+    _observe(trained, trained.rep, today)
+    from sustain.orgs.services import person_create
+
+    person_create(organization=trained.org, email="late@acme.example", name="Lara Late",
+                  role="rep", team=trained.team)
+    trained.program.enrollments.create(person=Person.objects.get(name="Lara Late"),
+                                       trained_on=today - dt.timedelta(days=40))
+    page = login(trained.manager).get("/").content.decode()
+    assert page.index("Lara Late") < page.index("Rita Rep")
+    assert "overdue 25 d" in page

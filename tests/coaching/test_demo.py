@@ -29,7 +29,7 @@ def test_it_builds_the_coaching_demo_quickly_with_every_state() -> None:
     assert Observation.objects.filter(rep=riley).count() >= 8
     assert Observation.objects.filter(rep=riley, actions__isnull=False).exists()
     dana = selectors.coverage(reps=selectors.team_reps([ctx.teams[0].pk]), today=ctx.today)
-    assert dana["coverage"] == 1.0
+    assert (dana["due"], dana["on_time"]) == (9, 8)  # one rep slipping, top of her home
 
 
 def test_it_renders_the_demo_pages_for_every_role(client, django_assert_max_num_queries) -> None:

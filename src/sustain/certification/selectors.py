@@ -56,6 +56,7 @@ def _consistency(program: Program, managers: list[Person], policy: Certification
     reps = Person.objects.filter(role=Role.REP, team__manager__in=managers)
     data = coaching_selectors.cadence_data(reps=reps, program=program)
     met: dict[int, int] = defaultdict(int)
+    measured: dict[int, int] = defaultdict(int)
     weeks = policy.consistency_window
     threshold = policy.consistency_min_coverage / 100
     for w in range(weeks):
@@ -64,11 +65,13 @@ def _consistency(program: Program, managers: list[Person], policy: Certification
             if status.rep.team is not None and status.rep.team.manager_id:
                 by_manager[status.rep.team.manager_id].append(status)
         for manager_id, statuses in by_manager.items():
+            measured[manager_id] += 1
             if coaching_selectors.summarize(statuses)["coverage"] >= threshold:
                 met[manager_id] += 1
     return {m.pk: {
         "passed": met[m.pk] >= policy.consistency_weeks,
-        "evidence": f"Cadence met in {met[m.pk]} of the last {weeks} weeks "
+        "evidence": "None of her reps has been trained yet: no cadence to meet."
+        if not measured[m.pk] else f"Cadence met in {met[m.pk]} of the last {weeks} weeks "
                     f"(needs {policy.consistency_weeks}; a week counts at "
                     f"{policy.consistency_min_coverage}% of her due reps on time).",
         "weeks_met": met[m.pk], "started": False,

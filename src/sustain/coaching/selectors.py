@@ -33,6 +33,7 @@ class RepStatus:
     on_time: bool = True
     last_observed: dt.date | None = None
     days_overdue: int = 0
+    next_due: dt.date | None = None
     programs: list[Program] = field(default_factory=list)
 
 
@@ -60,10 +61,13 @@ class CadenceData:
             reference = max(last, e.trained_on) if last else e.trained_on
             due_by = reference + dt.timedelta(
                 days=policy.interval_days((as_of - e.trained_on).days))
+            if status.next_due is None or due_by < status.next_due:
+                status.next_due = due_by
             if as_of > due_by:
                 status.on_time = False
                 status.days_overdue = max(status.days_overdue, (as_of - due_by).days)
-        return sorted(by_rep.values(), key=lambda s: (s.on_time, -s.days_overdue, s.rep.name))
+        return sorted(by_rep.values(), key=lambda s: (
+            s.on_time, -s.days_overdue, s.next_due or dt.date.max, s.rep.name))
 
 
 def cadence_data(*, reps: QuerySet[Person] | Iterable[Person],
@@ -86,12 +90,14 @@ def cadence_data(*, reps: QuerySet[Person] | Iterable[Person],
 
 
 def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
+    """`statuses` keep their order: overdue first (most overdue on top), then by next due."""
     due = len(statuses)
     on_time = sum(s.on_time for s in statuses)
     return {
         "due": due, "on_time": on_time,
         "coverage": round(on_time / due, 4) if due else 1.0,
         "overdue": [s for s in statuses if not s.on_time],
+        "statuses": statuses,
     }
 
 
