@@ -122,3 +122,13 @@ def test_it_lists_overdue_reps_before_reps_on_time(trained: Cast, login, today: 
     page = login(trained.manager).get("/").content.decode()
     assert page.index("Lara Late") < page.index("Rita Rep")
     assert "overdue 25 d" in page
+
+
+def test_it_leaves_a_blank_row_for_a_manager_who_stopped(trained: Cast, today: dt.date) -> None:
+    _observe(trained, trained.rep, today - dt.timedelta(days=60))
+    _observe(trained, trained.other_rep, today)
+    cells = selectors.observer_weeks(program=trained.program, today=today, weeks=12)
+    assert cells == [
+        {"observer": "Mia Manager", "week": -8, "observations": 1},
+        {"observer": "Otto Othermanager", "week": 0, "observations": 1},
+    ]

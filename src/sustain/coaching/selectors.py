@@ -160,9 +160,9 @@ def skill_trend_spec(*, rep: Person, program: Program | None = None) -> dict[str
         "encoding": {
             "x": {"field": "date", "type": "temporal", "title": None},
             "y": {"field": "score", "type": "quantitative", "title": "Rubric score",
-                  "scale": {"domain": [1, 4]}, "axis": {"tickMinStep": 1}},
+                  "scale": {"domain": [1, 4]}, "axis": {"values": [1, 2, 3, 4], "format": "d"}},
             "color": {"field": "concept", "type": "nominal", "title": "Concept",
-                      "sort": {"field": "position"}},
+                      "sort": {"field": "position", "op": "min"}},
             "tooltip": [{"field": "date", "type": "temporal"}, {"field": "concept"},
                         {"field": "score"}],
         },
@@ -196,7 +196,7 @@ def distribution_spec(*, program: Program, reps: QuerySet[Person]) -> dict[str, 
         "mark": "bar",
         "encoding": {
             "y": {"field": "concept", "type": "nominal", "title": None,
-                  "sort": {"field": "position"}},
+                  "sort": {"field": "position", "op": "min"}},
             "x": {"field": "reps", "type": "quantitative", "stack": "normalize",
                   "title": "Share of reps (latest score)"},
             "color": {"field": "level", "type": "ordinal", "title": "Score",
@@ -222,18 +222,21 @@ def observer_weeks(*, program: Program, today: dt.date, weeks: int = 26,
         week = weeks - 1 - (today - date).days // 7
         counts[(name, week)] += 1
         names.add(name)
-    return [{"observer": n, "week": w - weeks + 1, "observations": counts.get((n, w), 0)}
-            for n in sorted(names) for w in range(weeks)]
+    # Only weeks with observations get a cell: a manager who stopped leaves a blank row.
+    return [{"observer": n, "week": w - weeks + 1, "observations": counts[(n, w)]}
+            for n in sorted(names) for w in range(weeks) if counts.get((n, w))]
 
 
-def observer_weeks_spec(**kwargs: Any) -> dict[str, Any]:
+def observer_weeks_spec(*, weeks: int = 26, **kwargs: Any) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": "container", "height": {"step": 18},
-        "data": {"values": observer_weeks(**kwargs)},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": observer_weeks(weeks=weeks, **kwargs)},
         "mark": "rect",
         "encoding": {
-            "x": {"field": "week", "type": "ordinal", "title": "Weeks ago (0 = this week)"},
+            "x": {"field": "week", "type": "ordinal", "title": "Weeks ago (0 = this week)",
+                  "scale": {"domain": list(range(-weeks + 1, 1))}},
             "y": {"field": "observer", "type": "nominal", "title": None},
             "color": {"field": "observations", "type": "quantitative", "title": "Observations",
                       "scale": {"scheme": "greens"}},
