@@ -179,3 +179,13 @@ def test_it_shows_the_manager_her_status_at_home(cast: Cast, login) -> None:
     page = login(cast.manager).get("/").content.decode()
     assert "Your certification" in page and "Not started" in page
     assert "Your certification" not in login(cast.owner).get("/").content.decode()
+
+
+def test_it_reads_every_managers_status_in_fixed_queries(
+        trained: Cast, glossary: list, today: dt.date, django_assert_max_num_queries) -> None:
+    _pass_all_but_consistency(trained, glossary, today)
+    managers = [trained.manager, trained.other_manager]
+    with django_assert_max_num_queries(12):
+        rows = selectors.certification_rows(program=trained.program, managers=managers,
+                                            today=today)
+    assert [r["status"] for r in rows] == ["in_progress", "not_started"]
