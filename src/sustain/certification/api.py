@@ -1,5 +1,169 @@
+"""Certification endpoints: a manager's four components and status; quiz, assessments
+and diagnosis cases."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.certification import selectors, services
+from sustain.orgs import access
+from sustain.programs.models import Program
 
 router = Router(tags=["certification"])
+
+
+class ComponentOut(Schema):
+    passed: bool
+    evidence: str
+
+
+class ComponentsOut(Schema):
+    terminology: ComponentOut
+    role_model: ComponentOut
+    diagnosis: ComponentOut
+    consistency: ComponentOut
+
+
+class CertificationOut(Schema):
+    manager: int
+    program: int
+    status: str
+    certified_on: dt.date | None
+    components: ComponentsOut
+
+
+class QuizAnswerIn(Schema):
+    term: int
+    choice: int
+
+
+class QuizIn(Schema):
+    answers: list[QuizAnswerIn]
+
+
+class QuizResultOut(Schema):
+    correct: int
+    total: int
+    pct: int
+
+
+class AssessmentIn(Schema):
+    date: dt.date
+    scores: list[dict[str, int]] = Field(
+        description='[{"concept": id, "score": 1-4}] for every concept of the program')
+    notes: str = ""
+
+
+class CaseIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    situation: str = Field(min_length=1)
+    root_cause: str
+    prescription: str = Field(min_length=1)
+
+
+class CaseOut(Schema):
+    id: int
+    title: str
+    situation: str
+
+
+class CaseAnswerIn(Schema):
+    root_cause: str
+    prescription: str = ""
+
+
+class CaseAnswerOut(Schema):
+    id: int
+    correct: bool
+
+
+def _program(request: HttpRequest, manager_id: int, program_id: int | None) -> Program:
+    if program_id is not None:
+        return access.get_program_for(request.user, program_id)
+    program = access.programs_visible_to(request.user).filter(
+        enrollments__person_id=manager_id).order_by("-created_at").first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def certification_out(program: Program, row: dict[str, Any]) -> dict[str, Any]:
+    return {"manager": row["manager"].pk, "program": program.pk, "status": row["status"],
+            "certified_on": row["certified_on"], "components": row["components"]}
+
+
+@router.get("/managers/{manager_id}/certification", response=CertificationOut)
+def manager_certification(request: HttpRequest, manager_id: int,
+                          program: int | None = None) -> dict[str, Any]:
+    """`program` defaults to the latest program the manager is enrolled in."""
+    prog = _program(request, manager_id, program)
+    manager = access.get_manager_for(request.user, prog, manager_id)
+    row = selectors.certification_rows(program=prog, managers=[manager],
+                                       today=timezone.localdate())[0]
+    return certification_out(prog, row)
+
+
+@router.get("/programs/{program_id}/certifications", response=list[CertificationOut])
+def program_certifications(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
+    program = access.get_program_for(request.user, program_id)
+    managers = access.managers_certifiable_by(request.user, program).order_by("name")
+    rows = selectors.certification_rows(program=program, managers=managers,
+                                        today=timezone.localdate())
+    return [certification_out(program, r) for r in rows]
+
+
+@router.post("/programs/{program_id}/terminology-quiz", response={201: QuizResultOut})
+def quiz_submit(request: HttpRequest, program_id: int, payload: QuizIn) -> Status[Any]:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    attempt = services.terminology_submit(
+        program=program, manager=manager, answers={a.term: a.choice for a in payload.answers})
+    return Status(201, {"correct": attempt.correct, "total": attempt.total, "pct": attempt.pct})
+
+
+@router.post("/programs/{program_id}/managers/{manager_id}/role-model",
+             response={201: CertificationOut})
+def role_model_create(request: HttpRequest, program_id: int, manager_id: int,
+                      payload: AssessmentIn) -> Status[Any]:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, manager_id)
+    if not access.can_assess(request.user, program):
+        raise PermissionDenied("Only the program owner or the trainer assesses role-plays.")
+    scores = {}
+    for row in payload.scores:
+        if "concept" not in row or "score" not in row:
+            raise ValidationError({"scores": "Each score needs a concept and a score."})
+        scores[row["concept"]] = row["score"]
+    services.role_model_assess(program=program, manager=manager, assessor=request.user,
+                               date=payload.date, scores=scores, notes=payload.notes)
+    row = selectors.certification_rows(program=program, managers=[manager],
+                                       today=timezone.localdate())[0]
+    return Status(201, certification_out(program, row))
+
+
+@router.get("/programs/{program_id}/diagnosis-cases", response=list[CaseOut])
+def cases_list(request: HttpRequest, program_id: int) -> list[Any]:
+    program = access.get_program_for(request.user, program_id)
+    return list(program.diagnosis_cases.all())
+
+
+@router.post("/programs/{program_id}/diagnosis-cases", response={201: CaseOut})
+def cases_create(request: HttpRequest, program_id: int, payload: CaseIn) -> Status[Any]:
+    program = access.get_program_for(request.user, program_id, write=True)
+    return Status(201, services.diagnosis_case_create(program=program, **payload.dict()))
+
+
+@router.post("/diagnosis-cases/{case_id}/answers", response={201: CaseAnswerOut})
+def cases_answer(request: HttpRequest, case_id: int, payload: CaseAnswerIn) -> Status[Any]:
+    case = access.get_diagnosis_case_for(request.user, case_id)
+    manager = access.get_manager_for(request.user, case.program, request.user.pk)
+    answer = services.diagnosis_answer(case=case, manager=manager, root_cause=payload.root_cause,
+                                       prescription=payload.prescription)
+    return Status(201, answer)

@@ -1,5 +1,188 @@
+"""Coaching endpoints: observations, rubric, coverage per team and per manager."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.coaching import selectors, services
+from sustain.coaching.models import Observation, RubricBehaviour
+from sustain.orgs import access
+from sustain.orgs.models import Person
 
 router = Router(tags=["coaching"])
+
+
+class ScoreIn(Schema):
+    concept: int
+    # Range checked by the service, so a 5 gets the same clear 400 from page and API.
+    score: int
+    evidence: str = ""
+
+
+class ActionIn(Schema):
+    text: str = Field(min_length=1, max_length=500)
+    due: dt.date
+
+
+class ObservationIn(Schema):
+    rep: int
+    date: dt.date
+    channel: str
+    scores: list[ScoreIn] = Field(min_length=1)
+    diagnosis: str
+    actions: list[ActionIn] = []
+    private_note: str = ""
+    summary: str = ""
+    program: int | None = None
+
+
+class ScoreOut(Schema):
+    concept: int
+    concept_name: str
+    score: int
+    level: str
+    evidence: str
+
+
+class ActionOut(Schema):
+    id: int
+    text: str
+    due: dt.date
+    done_on: dt.date | None
+    plan_item_id: int | None
+
+
+class ObservationOut(Schema):
+    id: int
+    rep: int
+    observer: int
+    program: int
+    date: dt.date
+    channel: str
+    diagnosis: str
+    summary: str
+    scores: list[ScoreOut]
+    actions: list[ActionOut]
+    private_note: str | None = Field(
+        None, description="Absent (null) for the rep herself: the manager's own note.")
+
+
+class OverdueRepOut(Schema):
+    id: int
+    name: str
+    last_observed: dt.date | None
+    days_overdue: int
+
+
+class CoverageOut(Schema):
+    due: int
+    on_time: int
+    coverage: float
+    overdue_reps: list[OverdueRepOut]
+
+
+class BehaviourIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    level_1: str = Field(min_length=1, max_length=300)
+    level_2: str = Field(min_length=1, max_length=300)
+    level_3: str = Field(min_length=1, max_length=300)
+    level_4: str = Field(min_length=1, max_length=300)
+
+
+class BehaviourOut(BehaviourIn):
+    id: int
+    concept: int
+    position: int
+
+    @staticmethod
+    def resolve_concept(obj: RubricBehaviour) -> int:
+        return obj.concept_id
+
+
+def observation_out(viewer: Person, obs: Observation) -> dict[str, Any]:
+    return {
+        "id": obs.pk, "rep": obs.rep_id, "observer": obs.observer_id, "program": obs.program_id,
+        "date": obs.date, "channel": obs.channel, "diagnosis": obs.diagnosis,
+        "summary": obs.summary,
+        "scores": [{"concept": s.concept_id, "concept_name": s.concept.name, "score": s.score,
+                    "level": s.get_score_display(), "evidence": s.evidence}
+                   for s in obs.scores.all()],
+        "actions": list(obs.actions.all()),
+        "private_note": obs.private_note if access.sees_private_note(viewer, obs) else None,
+    }
+
+
+def _coverage_out(cov: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "due": cov["due"], "on_time": cov["on_time"], "coverage": cov["coverage"],
+        "overdue_reps": [{"id": s.rep.pk, "name": s.rep.name, "last_observed": s.last_observed,
+                          "days_overdue": s.days_overdue} for s in cov["overdue"]],
+    }
+
+
+@router.post("/observations", response={201: ObservationOut})
+def observations_create(request: HttpRequest, payload: ObservationIn) -> Status[dict[str, Any]]:
+    rep = access.get_rep_to_observe(request.user, payload.rep)
+    program = access.get_program_for(request.user, payload.program) if payload.program else None
+    obs = services.observation_create(
+        observer=request.user, rep=rep, date=payload.date, channel=payload.channel,
+        diagnosis=payload.diagnosis, scores=[s.dict() for s in payload.scores],
+        actions=[a.dict() for a in payload.actions], private_note=payload.private_note,
+        summary=payload.summary, program=program,
+    )
+    return Status(201, observation_out(request.user, obs))
+
+
+@router.get("/observations/{observation_id}", response=ObservationOut)
+def observations_detail(request: HttpRequest, observation_id: int) -> dict[str, Any]:
+    obs = access.get_observation_for(request.user, observation_id)
+    return observation_out(request.user, obs)  # type: ignore[arg-type]
+
+
+@router.get("/reps/{rep_id}/observations", response=list[ObservationOut])
+def rep_observations(request: HttpRequest, rep_id: int) -> list[dict[str, Any]]:
+    rep = access.get_rep_for(request.user, rep_id)
+    qs = selectors.observations_for_rep(
+        observations=access.observations_visible_to(request.user), rep=rep)
+    return [observation_out(request.user, o) for o in qs]
+
+
+@router.get("/teams/{team_id}/coverage", response=CoverageOut)
+def team_coverage(request: HttpRequest, team_id: int) -> dict[str, Any]:
+    team = access.get_team_for(request.user, team_id)
+    cov = selectors.coverage(reps=selectors.team_reps([team.pk]), today=timezone.localdate())
+    return _coverage_out(cov)
+
+
+@router.get("/managers/{manager_id}/coverage", response=CoverageOut)
+def manager_coverage(request: HttpRequest, manager_id: int) -> dict[str, Any]:
+    manager = access.get_person_for(request.user, manager_id)
+    teams = access.teams_visible_to(request.user).filter(manager=manager)
+    cov = selectors.coverage(reps=selectors.team_reps(teams.values_list("pk", flat=True)),
+                             today=timezone.localdate())
+    return _coverage_out(cov)
+
+
+@router.post("/actions/{action_id}/done", response=ActionOut)
+def action_done(request: HttpRequest, action_id: int) -> Any:
+    action = access.get_development_action_for(request.user, action_id, write=True)
+    return services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+
+
+@router.get("/programs/{program_id}/rubric", response=list[BehaviourOut])
+def rubric_list(request: HttpRequest, program_id: int) -> list[RubricBehaviour]:
+    program = access.get_program_for(request.user, program_id)
+    return list(RubricBehaviour.objects.filter(concept__program=program))
+
+
+@router.post("/concepts/{concept_id}/behaviours", response={201: BehaviourOut})
+def rubric_create(request: HttpRequest, concept_id: int,
+                  payload: BehaviourIn) -> Status[RubricBehaviour]:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    return Status(201, services.rubric_behaviour_create(concept=concept, **payload.dict()))

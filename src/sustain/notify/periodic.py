@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 # (name, dotted path of a @task, interval). Apps add their sweeps here.
 SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(minutes=5)),
+    # The dedupe key (manager, ISO week) keeps it to one nudge a week even if run again.
+    ("coaching-nudge", "sustain.coaching.tasks.nudge_managers", dt.timedelta(weeks=1)),
+    ("certification-refresh", "sustain.certification.tasks.refresh_certifications",
+     dt.timedelta(days=1)),
 ]
 
 

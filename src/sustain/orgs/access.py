@@ -227,3 +227,94 @@ def get_program_aggregates_for(viewer: Person, pk: object) -> Program:
     if not (can_see_preparation(viewer, program) or viewer.role == Role.TRAINER):
         raise PermissionDenied
     return program
+
+
+# Coaching ---------------------------------------------------------------------
+
+# Who may record an observation of a rep she can see: her manager, or a leader acting
+# as a coach. Analysts read, trainers see aggregates only.
+OBSERVER_ROLES = frozenset({Role.MANAGER, Role.OWNER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def get_rep_to_observe(viewer: Person, pk: object) -> Person:
+    """A rep the viewer may observe: 404 if she cannot see her, 403 if she may not coach."""
+    rep = _get(people_visible_to(viewer).filter(role=Role.REP), pk, writable=None)
+    if viewer.role not in OBSERVER_ROLES:
+        raise PermissionDenied("Only managers and coaches record observations.")
+    return rep
+
+
+def get_rep_for(viewer: Person, pk: object) -> Person:
+    """A rep whose coaching record the viewer may read (never for a trainer)."""
+    return _get(people_visible_to(viewer).filter(role=Role.REP), pk, writable=None)
+
+
+def observations_visible_to(viewer: Person) -> QuerySet[Model]:
+    from sustain.coaching.models import Observation
+
+    if viewer.organization_id is None or not sees_individuals(viewer):
+        return Observation.objects.none()
+    return Observation.objects.filter(
+        organization_id=viewer.organization_id, rep__in=people_visible_to(viewer)
+    )
+
+
+def get_observation_for(viewer: Person, pk: object) -> Model:
+    return _get(observations_visible_to(viewer), pk, writable=None)
+
+
+def sees_private_note(viewer: Person, observation: Model) -> bool:
+    """The rep reads everything about her observation except the private note."""
+    return viewer.role != Role.REP and viewer.pk != observation.rep_id  # type: ignore[attr-defined]
+
+
+# Certification -------------------------------------------------------------------
+
+ASSESSOR_ROLES = frozenset({Role.OWNER, Role.TRAINER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def managers_certifiable_by(viewer: Person, program: Program) -> QuerySet[Person]:
+    """Managers whose certification the viewer may read: leaders and the trainer (she
+    assesses them) see every enrolled manager; a manager sees herself."""
+    managers = Person.objects.filter(
+        organization_id=program.organization_id, role=Role.MANAGER,
+        enrollments__program=program,
+    )
+    if viewer.organization_id != program.organization_id:
+        return managers.none()
+    if sees_whole_org(viewer) or viewer.role == Role.TRAINER:
+        return managers
+    return managers.filter(pk=viewer.pk)
+
+
+def get_manager_for(viewer: Person, program: Program, pk: object) -> Person:
+    return _get(managers_certifiable_by(viewer, program), pk, writable=None)
+
+
+def can_assess(viewer: Person, program: Program) -> bool:
+    if program.organization_id != viewer.organization_id:
+        return False
+    return viewer.role in ASSESSOR_ROLES or program.owner_id == viewer.pk
+
+
+def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    from sustain.certification.models import DiagnosisCase
+
+    cases = DiagnosisCase.objects.filter(program__in=programs_visible_to(viewer))
+    writable = (lambda c: can_edit_program(viewer, c.program)) if write else None
+    return _get(cases.select_related("program"), pk, writable=writable)
+
+
+def get_development_action_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    """A prescribed action: readable with its observation; the rep herself, her observer
+    and leaders may mark it done."""
+    from sustain.coaching.models import DevelopmentAction
+
+    actions = DevelopmentAction.objects.filter(observation__in=observations_visible_to(viewer))
+
+    def writable(action: DevelopmentAction) -> bool:
+        obs = action.observation
+        return viewer.pk in (obs.rep_id, obs.observer_id) or viewer.role in OBSERVER_ROLES
+
+    return _get(actions.select_related("observation"), pk,
+                writable=writable if write else None)

@@ -1,0 +1,153 @@
+"""Manager certification: four components, each with its evidence and pass mark.
+
+- terminology: an auto-graded quiz built from the program's glossary;
+- role-modelling: an assessor scores the manager's own role-play on the rubric;
+- diagnosis: written cases with a known root cause, her answers graded against them;
+- coaching consistency: computed from her observations (cadence met N of the last M weeks).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from sustain.coaching.models import Diagnosis, Score
+from sustain.orgs.models import Person
+from sustain.programs.models import Concept, Program
+
+
+class CertificationPolicy(models.Model):
+    program = models.OneToOneField(Program, on_delete=models.CASCADE,
+                                   related_name="certification_policy")
+    terminology_pass_pct = models.PositiveIntegerField(
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    role_model_pass = models.DecimalField(
+        max_digits=3, decimal_places=2, default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Average rubric score the manager's own role-play must reach.")
+    diagnosis_pass_pct = models.PositiveIntegerField(
+        default=75, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    consistency_weeks = models.PositiveIntegerField(
+        default=6, help_text="N: weeks the cadence must be met ...")
+    consistency_window = models.PositiveIntegerField(
+        default=8, help_text="... out of the last M weeks.")
+    consistency_min_coverage = models.PositiveIntegerField(
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A week counts as met when this share of her due reps were on time (%).")
+
+    def __str__(self) -> str:
+        return f"Certification policy of {self.program}"
+
+    def clean(self) -> None:
+        if self.consistency_weeks > self.consistency_window:
+            raise ValidationError({"consistency_weeks": "N cannot exceed M."})
+
+
+class TerminologyAttempt(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="terminology_attempts")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
+                                related_name="terminology_attempts")
+    answers = models.JSONField(default=dict, blank=True)  # {term id: chosen term id}
+    correct = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · glossary quiz {self.correct}/{self.total}"
+
+    @property
+    def pct(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+class RoleModelAssessment(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="role_model_assessments")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
+                                related_name="role_model_assessments")
+    assessor = models.ForeignKey(Person, on_delete=models.PROTECT,
+                                 related_name="role_model_assessments_made")
+    date = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · role-play {self.date}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "An assessment cannot be dated in the future."})
+        if self.manager_id and self.manager_id == self.assessor_id:
+            raise ValidationError({"assessor": "Nobody assesses herself."})
+
+
+class RoleModelScore(models.Model):
+    assessment = models.ForeignKey(RoleModelAssessment, on_delete=models.CASCADE,
+                                   related_name="scores")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+
+    class Meta:
+        ordering = ["concept__position"]
+
+    def __str__(self) -> str:
+        return f"{self.concept} · {self.score}"
+
+
+class DiagnosisCase(models.Model):
+    """A written rep situation with its known root cause and prescription."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="diagnosis_cases")
+    title = models.CharField(max_length=200)
+    situation = models.TextField()
+    root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
+    prescription = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DiagnosisAnswer(models.Model):
+    case = models.ForeignKey(DiagnosisCase, on_delete=models.CASCADE, related_name="answers")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
+                                related_name="diagnosis_answers")
+    root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
+    prescription = models.TextField()
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · {self.case}"
+
+
+class Certification(models.Model):
+    """Set when all four components first pass; the status is computed from it and her
+    current consistency (certified, or lapsed when consistency dropped since)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="certifications")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certifications")
+    certified_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "manager"],
+                                               name="certification_unique_manager")]
+
+    def __str__(self) -> str:
+        return f"{self.manager} certified {self.certified_on}"
+

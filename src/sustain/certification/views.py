@@ -1,0 +1,140 @@
+"""Certification pages: every manager's status per program, the glossary quiz, the
+diagnosis cases, the role-play assessment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sustain.certification import selectors, services
+from sustain.certification.forms import (
+    AssessmentForm,
+    CaseAnswerForm,
+    CaseForm,
+    PolicyForm,
+    QuizForm,
+)
+from sustain.orgs import access
+from sustain.orgs.models import Role
+from sustain.programs.tabs import program_tabs
+from sustain.web.forms import call_service
+
+
+@login_required
+def program_certification(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    if request.user.role == Role.REP:
+        raise PermissionDenied("Certification is for managers.")
+    managers = access.managers_certifiable_by(request.user, program).order_by("name")
+    rows = selectors.certification_rows(program=program, managers=managers,
+                                        today=timezone.localdate())
+    counts = {label: sum(r["status_label"] == label for r in rows)
+              for label in selectors.STATUS_LABELS.values()}
+    return render(request, "certification/program.html", {
+        "program": program, "tabs": program_tabs(request.user, program), "rows": rows,
+        "counts": counts, "policy": selectors.policy_for(program),
+        "is_manager": request.user.role == Role.MANAGER,
+        "can_assess": access.can_assess(request.user, program),
+        "can_edit": access.can_edit_program(request.user, program),
+        "cases": program.diagnosis_cases.all(),
+    })
+
+
+def _back(program_id: int) -> str:
+    return reverse("certification:program", args=[program_id])
+
+
+@login_required
+def quiz(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    form = QuizForm(request.POST or None, questions=selectors.quiz_questions(program=program))
+    if request.method == "POST" and form.is_valid():
+        answers = form.answers()
+        attempt = call_service(form, lambda: services.terminology_submit(
+            program=program, manager=manager, answers=answers))
+        if attempt:
+            messages.success(request, f"Glossary quiz: {attempt.correct} of {attempt.total} "
+                                      f"correct ({attempt.pct}%).")
+            return redirect(_back(program.pk))
+    return render(request, "web/form.html", {
+        "form": form, "title": f"Glossary quiz · {program.name}", "back_url": _back(program.pk),
+        "submit": "Submit answers"})
+
+
+@login_required
+def cases(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    latest = {}
+    for answer in manager.diagnosis_answers.filter(case__program=program).order_by(
+            "answered_at", "id"):
+        latest[answer.case_id] = answer
+    return render(request, "certification/cases.html", {
+        "program": program, "form": CaseAnswerForm(),
+        "cases": [(c, latest.get(c.pk)) for c in program.diagnosis_cases.all()],
+    })
+
+
+@login_required
+@require_POST
+def case_answer(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access.get_diagnosis_case_for(request.user, case_id)
+    manager = access.get_manager_for(request.user, case.program, request.user.pk)
+    form = CaseAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        call_service(form, lambda: services.diagnosis_answer(case=case, manager=manager, **data))
+    if form.errors:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("certification:cases", args=[case.program_id]) + f"#case-{case.pk}")
+
+
+@login_required
+def case_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.diagnosis_case_create(program=program, **data)):
+            return redirect(_back(program.pk))
+    return render(request, "web/form.html", {
+        "form": form, "title": "New diagnosis case", "back_url": _back(program.pk)})
+
+
+@login_required
+def assess(request: HttpRequest, program_id: int, manager_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, manager_id)
+    if not access.can_assess(request.user, program):
+        raise PermissionDenied("Only the program owner or the trainer assesses role-plays.")
+    form = AssessmentForm(request.POST or None, concepts=list(program.concepts.all()))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if call_service(form, lambda: services.role_model_assess(
+                program=program, manager=manager, assessor=request.user, date=d["date"],
+                scores=form.scores(), notes=d["notes"])):
+            messages.success(request, f"Role-play of {manager.name} assessed.")
+            return redirect(_back(program.pk))
+    return render(request, "web/form.html", {
+        "form": form, "title": f"Assess {manager.name}'s role-play",
+        "intro": "Score her own role-play on the coaching rubric.", "back_url": _back(program.pk)})
+
+
+@login_required
+def policy_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = PolicyForm(request.POST or None, instance=selectors.policy_for(program))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, lambda: services.certification_policy_set(program=program,
+                                                                         data=data)):
+            return redirect(_back(program.pk))
+    return render(request, "web/form.html", {
+        "form": form, "title": "Certification pass marks", "back_url": _back(program.pk)})

@@ -1,0 +1,156 @@
+"""Coaching: the rubric per concept, observations of a rep by her manager with scores,
+a root-cause diagnosis and a prescription, and the cadence policy per program."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from sustain.orgs.models import Organization, Person
+from sustain.programs.models import Concept, Program
+
+
+class Score(models.IntegerChoices):
+    NOT_OBSERVED = 1, "Not observed"
+    DEVELOPING = 2, "Developing"
+    PROFICIENT = 3, "Proficient"
+    ROLE_MODEL = 4, "Role model"
+
+
+class Channel(models.TextChoices):
+    FIELD = "field", "Field ride-along"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    ROLE_PLAY = "role_play", "Role-play"
+
+
+class Diagnosis(models.TextChoices):
+    """Root cause of the gap: the four inside the rep, then the outside factors of the
+    needs assessment, which training and coaching cannot fix."""
+
+    KNOWLEDGE = "knowledge", "Knowledge"
+    SKILL = "skill", "Skill"
+    WILL = "will", "Will / motivation"
+    PROCESS = "process", "Process / tools"
+    COMPENSATION_PLAN = "compensation_plan", "Outside: compensation plan"
+    WORK_ENVIRONMENT = "work_environment", "Outside: work environment and morale"
+    BRAND_IMAGE = "brand_image", "Outside: brand image"
+    MARKETING_COLLATERAL = "marketing_collateral", "Outside: marketing collateral"
+    MANAGEMENT_MEASURES = "management_measures", "Outside: management measures"
+    SALES_PROCESS = "sales_process", "Outside: sales process and tools"
+    STAFFING = "staffing_turnover", "Outside: staffing and turnover"
+
+
+OUTSIDE_FACTORS = frozenset(d.value for d in Diagnosis) - {"knowledge", "skill", "will", "process"}
+
+
+class RubricBehaviour(models.Model):
+    """An observable behaviour of a concept, with what each score looks like."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="behaviours")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    level_1 = models.CharField("Not observed", max_length=300)
+    level_2 = models.CharField("Developing", max_length=300)
+    level_3 = models.CharField("Proficient", max_length=300)
+    level_4 = models.CharField("Role model", max_length=300)
+
+    class Meta:
+        ordering = ["concept__position", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def levels(self) -> list[tuple[int, str, str]]:
+        return [(s.value, s.label, getattr(self, f"level_{s.value}")) for s in Score]
+
+
+class CoachingPolicy(models.Model):
+    """How often each rep must be observed: more often in the first days after her
+    workshop (when new habits form or die), then a steady rate."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE,
+                                   related_name="coaching_policy")
+    intensive_days = models.PositiveIntegerField(default=90)
+    intensive_per_month = models.PositiveIntegerField(default=2)
+    steady_per_month = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Coaching policy of {self.program}"
+
+    def clean(self) -> None:
+        if self.intensive_per_month < 1 or self.steady_per_month < 1:
+            raise ValidationError("At least one observation a month.")
+
+    def interval_days(self, days_since_training: int) -> int:
+        per_month = (self.intensive_per_month if days_since_training < self.intensive_days
+                     else self.steady_per_month)
+        return max(1, round(30 / per_month))
+
+
+class Observation(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="observations")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="observations")
+    rep = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="observations")
+    observer = models.ForeignKey(Person, on_delete=models.PROTECT,
+                                 related_name="observations_made")
+    date = models.DateField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    diagnosis = models.CharField(max_length=40, choices=Diagnosis.choices)
+    summary = models.TextField(blank=True)
+    # Shown to the observer and the program's leadership, never to the rep.
+    private_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["rep", "program", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.rep} · {self.date}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "An observation cannot be dated in the future."})
+        if self.rep_id and self.program_id:
+            if self.rep.organization_id != self.program.organization_id:
+                raise ValidationError({"rep": "The rep belongs to another organization."})
+            if self.rep_id == self.observer_id:
+                raise ValidationError({"rep": "Nobody observes herself."})
+
+
+class ObservationScore(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
+                                    related_name="scores")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["concept__position", "concept_id"]
+        constraints = [models.UniqueConstraint(fields=["observation", "concept"],
+                                               name="observation_score_unique_concept")]
+
+    def __str__(self) -> str:
+        return f"{self.concept} · {self.score}"
+
+
+class DevelopmentAction(models.Model):
+    """The prescription: what the rep does next, by when. Mirrored onto her 90-day plan
+    when she has one (`plan_item_id`)."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
+                                    related_name="actions")
+    text = models.CharField(max_length=500)
+    due = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    plan_item_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.text

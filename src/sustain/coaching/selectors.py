@@ -1,0 +1,270 @@
+"""Reads of the coaching app: cadence and coverage, histories, skill-trend charts.
+
+Coverage: a rep is *due* once she has been trained in a program that is not closed; she
+is *on time* when her last observation in each such program (or her training date, if
+never observed) is no older than the policy's interval (15 days during the first 90
+days at 2 a month, then 30). Coverage = reps on time / reps due."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, Prefetch, QuerySet
+
+from sustain.coaching.models import (
+    CoachingPolicy,
+    Observation,
+    ObservationScore,
+    RubricBehaviour,
+    Score,
+)
+from sustain.orgs.models import Person, Role
+from sustain.programs.models import Enrollment, Program, ProgramStatus
+
+
+@dataclass
+class RepStatus:
+    rep: Person
+    on_time: bool = True
+    last_observed: dt.date | None = None
+    days_overdue: int = 0
+    next_due: dt.date | None = None
+    programs: list[Program] = field(default_factory=list)
+
+
+@dataclass
+class CadenceData:
+    """Everything needed to compute coverage at any date, loaded in three queries."""
+
+    enrollments: list[Enrollment]
+    policies: dict[int, CoachingPolicy]
+    dates: dict[tuple[int, int], list[dt.date]]
+
+    def statuses(self, as_of: dt.date) -> list[RepStatus]:
+        by_rep: dict[int, RepStatus] = {}
+        for e in self.enrollments:
+            if e.trained_on is None or e.trained_on > as_of:
+                continue
+            status = by_rep.setdefault(e.person_id, RepStatus(rep=e.person))
+            status.programs.append(e.program)
+            policy = self.policies.get(e.program_id) or CoachingPolicy()
+            dates = self.dates.get((e.person_id, e.program_id), [])
+            i = bisect.bisect_right(dates, as_of)
+            last = dates[i - 1] if i else None
+            if last and (status.last_observed is None or last > status.last_observed):
+                status.last_observed = last
+            reference = max(last, e.trained_on) if last else e.trained_on
+            due_by = reference + dt.timedelta(
+                days=policy.interval_days((as_of - e.trained_on).days))
+            if status.next_due is None or due_by < status.next_due:
+                status.next_due = due_by
+            if as_of > due_by:
+                status.on_time = False
+                status.days_overdue = max(status.days_overdue, (as_of - due_by).days)
+        return sorted(by_rep.values(), key=lambda s: (
+            s.on_time, -s.days_overdue, s.next_due or dt.date.max, s.rep.name))
+
+
+def cadence_data(*, reps: QuerySet[Person] | Iterable[Person],
+                 program: Program | None = None) -> CadenceData:
+    enrollments = Enrollment.objects.filter(
+        person__in=reps, person__role=Role.REP, trained_on__isnull=False,
+    ).exclude(program__status=ProgramStatus.CLOSED).select_related("person__team", "program")
+    if program is not None:
+        enrollments = enrollments.filter(program=program)
+    enrollments_list = list(enrollments)
+    program_ids = {e.program_id for e in enrollments_list}
+    policies = {p.program_id: p for p in CoachingPolicy.objects.filter(program_id__in=program_ids)}
+    dates: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    rows = Observation.objects.filter(
+        rep__in={e.person_id for e in enrollments_list}, program_id__in=program_ids
+    ).order_by("date").values_list("rep_id", "program_id", "date")
+    for rep_id, program_id, date in rows:
+        dates[(rep_id, program_id)].append(date)
+    return CadenceData(enrollments_list, policies, dict(dates))
+
+
+def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
+    """`statuses` keep their order: overdue first (most overdue on top), then by next due."""
+    due = len(statuses)
+    on_time = sum(s.on_time for s in statuses)
+    return {
+        "due": due, "on_time": on_time,
+        "coverage": round(on_time / due, 4) if due else 1.0,
+        "overdue": [s for s in statuses if not s.on_time],
+        "statuses": statuses,
+    }
+
+
+def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
+    return Person.objects.filter(team_id__in=list(team_ids), role=Role.REP)
+
+
+def coverage(*, reps: QuerySet[Person], today: dt.date,
+             program: Program | None = None) -> dict[str, Any]:
+    return summarize(cadence_data(reps=reps, program=program).statuses(today))
+
+
+def weekly_coverage(*, reps: QuerySet[Person], today: dt.date, weeks: int,
+                    program: Program | None = None) -> list[tuple[dt.date, dict[str, Any]]]:
+    """Coverage at the end of each of the last `weeks` weeks, oldest first."""
+    data = cadence_data(reps=reps, program=program)
+    ends = [today - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+    return [(end, summarize(data.statuses(end))) for end in ends]
+
+
+def team_coverage_rows(*, program: Program, teams: Iterable[Any],
+                       today: dt.date) -> list[dict[str, Any]]:
+    teams = list(teams)
+    statuses = cadence_data(reps=team_reps(t.pk for t in teams), program=program).statuses(today)
+    by_team: dict[int | None, list[RepStatus]] = defaultdict(list)
+    for s in statuses:
+        by_team[s.rep.team_id].append(s)
+    return [{"team": t, **summarize(by_team.get(t.pk, []))} for t in teams]
+
+
+def observations_for_rep(*, observations: QuerySet[Observation], rep: Person,
+                         program: Program | None = None) -> QuerySet[Observation]:
+    qs = observations.filter(rep=rep).select_related("observer", "program").prefetch_related(
+        Prefetch("scores", queryset=ObservationScore.objects.select_related("concept")),
+        "actions",
+    )
+    return qs.filter(program=program) if program is not None else qs
+
+
+def rubric(*, program: Program) -> list[Any]:
+    concepts = list(program.concepts.prefetch_related(
+        Prefetch("behaviours", queryset=RubricBehaviour.objects.order_by("position", "id"))))
+    return concepts
+
+
+def skill_trend_spec(*, rep: Person, program: Program | None = None) -> dict[str, Any]:
+    """Vega-Lite: the rep's score per concept over time."""
+    rows = ObservationScore.objects.filter(observation__rep=rep)
+    if program is not None:
+        rows = rows.filter(observation__program=program)
+    values = [
+        {"date": d.isoformat(), "concept": name, "score": score, "position": pos}
+        for d, name, score, pos in rows.order_by("observation__date").values_list(
+            "observation__date", "concept__name", "score", "concept__position")
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container", "height": 220, "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {"field": "score", "type": "quantitative", "title": "Rubric score",
+                  "scale": {"domain": [1, 4]}, "axis": {"values": [1, 2, 3, 4], "format": "d"}},
+            "color": {"field": "concept", "type": "nominal", "title": "Concept",
+                      "sort": {"field": "position", "op": "min"}},
+            "tooltip": [{"field": "date", "type": "temporal"}, {"field": "concept"},
+                        {"field": "score"}],
+        },
+    }
+
+
+def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[str, Any]]:
+    """Each rep's latest score per concept, counted per concept and score: an aggregate
+    that names nobody."""
+    latest: dict[tuple[int, int], tuple[dt.date, int, str, int]] = {}
+    rows = ObservationScore.objects.filter(
+        observation__program=program, observation__rep__in=reps,
+    ).values_list("observation__rep_id", "concept_id", "observation__date", "score",
+                  "concept__name", "concept__position").order_by("observation__date", "id")
+    for rep_id, concept_id, date, score, name, pos in rows:
+        latest[(rep_id, concept_id)] = (date, score, name, pos)
+    counts: dict[tuple[str, int, int], int] = defaultdict(int)
+    for _date, score, name, pos in latest.values():
+        counts[(name, pos, score)] += 1
+    labels = dict(Score.choices)
+    return [{"concept": name, "position": pos, "score": score, "level": labels[score],
+             "reps": n} for (name, pos, score), n in sorted(counts.items(),
+                                                             key=lambda kv: (kv[0][1], kv[0][2]))]
+
+
+def distribution_spec(*, program: Program, reps: QuerySet[Person]) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container", "height": 220,
+        "data": {"values": distribution_rows(program=program, reps=reps)},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "concept", "type": "nominal", "title": None,
+                  "sort": {"field": "position", "op": "min"}},
+            "x": {"field": "reps", "type": "quantitative", "stack": "normalize",
+                  "title": "Share of reps (latest score)"},
+            "color": {"field": "level", "type": "ordinal", "title": "Score",
+                      "sort": [s.label for s in Score],
+                      "scale": {"scheme": "blues"}},
+            "order": {"field": "score"},
+            "tooltip": [{"field": "concept"}, {"field": "level"}, {"field": "reps"}],
+        },
+    }
+
+
+def observer_weeks(*, program: Program, today: dt.date, weeks: int = 26,
+                   observers: QuerySet[Person] | None = None) -> list[dict[str, Any]]:
+    """Observations per observer per week since the workshop, oldest week first: the
+    manager who stopped coaching after week 4 shows as a row that goes blank."""
+    start = today - dt.timedelta(weeks=weeks)
+    qs = Observation.objects.filter(program=program, date__gt=start)
+    if observers is not None:
+        qs = qs.filter(observer__in=observers)
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    names: set[str] = set()
+    for name, date in qs.values_list("observer__name", "date"):
+        week = weeks - 1 - (today - date).days // 7
+        counts[(name, week)] += 1
+        names.add(name)
+    # Only weeks with observations get a cell: a manager who stopped leaves a blank row.
+    return [{"observer": n, "week": w - weeks + 1, "observations": counts[(n, w)]}
+            for n in sorted(names) for w in range(weeks) if counts.get((n, w))]
+
+
+def observer_weeks_spec(*, weeks: int = 26, **kwargs: Any) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container", "height": {"step": 18},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": observer_weeks(weeks=weeks, **kwargs)},
+        "mark": "rect",
+        "encoding": {
+            "x": {"field": "week", "type": "ordinal", "title": "Weeks ago (0 = this week)",
+                  "scale": {"domain": list(range(-weeks + 1, 1))}},
+            "y": {"field": "observer", "type": "nominal", "title": None},
+            "color": {"field": "observations", "type": "quantitative", "title": "Observations",
+                      "scale": {"scheme": "greens"}},
+            "tooltip": [{"field": "observer"}, {"field": "week"}, {"field": "observations"}],
+        },
+    }
+
+
+def stalled_observers(*, program: Program, today: dt.date,
+                      quiet_weeks: int = 3) -> list[dict[str, Any]]:
+    """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks."""
+    managers = Person.objects.filter(role=Role.MANAGER, organization_id=program.organization_id,
+                                     managed_teams__isnull=False).distinct()
+    last = dict(Observation.objects.filter(program=program).order_by().values("observer_id")
+                .annotate(last=Max("date")).values_list("observer_id", "last"))
+    data = cadence_data(reps=Person.objects.filter(team__manager__in=managers, role=Role.REP),
+                        program=program)
+    statuses = data.statuses(today)
+    due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)
+    for s in statuses:
+        due_by_manager[s.rep.team.manager_id if s.rep.team else 0].append(s)
+    cutoff = today - dt.timedelta(weeks=quiet_weeks)
+    rows = []
+    for m in managers:
+        reps_due = due_by_manager.get(m.pk, [])
+        if not reps_due:
+            continue
+        last_date = last.get(m.pk)
+        if last_date is None or last_date < cutoff:
+            rows.append({"manager": m, "last": last_date, **summarize(reps_due)})
+    return sorted(rows, key=lambda r: (r["last"] or dt.date.min))
