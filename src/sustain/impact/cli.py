@@ -1,0 +1,195 @@
+"""``sustain impact PANEL ...``: estimate a training's effect from a CSV or Parquet panel.
+
+Imports stay light at module level (argparse, json, sys): numpy, pyarrow and scipy load only
+when a panel is actually estimated, so ``--help`` and the Django-free wiring stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sustain impact",
+        description=(
+            "Estimate the effect of a staggered training program on a KPI with Callaway & "
+            "Sant'Anna (2021) difference-in-differences: group-time effects, overall effect, "
+            "event study, pre-trend test, optional subgroups and decay."
+        ),
+    )
+    parser.add_argument("panel", metavar="PANEL", help="long panel, .csv or .parquet: one row per unit and period")
+    parser.add_argument("--unit", required=True, metavar="COL", help="column identifying the rep (unit)")
+    parser.add_argument("--time", required=True, metavar="COL", help="numeric period column (e.g. week number)")
+    parser.add_argument("--outcome", required=True, metavar="COL", help="numeric KPI column; empty = not observed")
+    parser.add_argument(
+        "--cohort", required=True, metavar="COL",
+        help="first period trained; 0 or empty = never trained",
+    )  # fmt: skip
+    parser.add_argument(
+        "--control", choices=("never", "notyet"), default="never",
+        help="comparison group: never-trained units (default) or also not-yet-trained ones",
+    )  # fmt: skip
+    parser.add_argument("--by", metavar="COL", help="unit-level column splitting the trained reps into subgroups")
+    parser.add_argument(
+        "--by-reference", metavar="VALUE",
+        help="subgroup the others are compared with (default: first value in sorted order)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--bootstrap", type=_non_negative_int, default=0, metavar="N",
+        help="multiplier-bootstrap draws (Mammen weights) for SEs and a uniform event-study band; "
+        "0 = analytic SEs and pointwise intervals (default)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, metavar="N", help="random seed for the bootstrap")
+    parser.add_argument(
+        "--period-days", type=float, metavar="N",
+        help="days per time unit (7 for weekly panels): adds the decay report at 90 and 120 days",
+    )  # fmt: skip
+    parser.add_argument("--min-e", type=float, metavar="E", help="first event time in the event study")
+    parser.add_argument("--max-e", type=float, metavar="E", help="last event time in the event study")
+    parser.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
+    parser.add_argument("--format", choices=("json", "table"), default="json", help="output format (default json)")
+    return parser
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; return the exit code (0 ok, 2 bad input or usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help and on usage errors
+        return int(exc.code or 0)
+    from sustain.impact.errors import ImpactInputError
+
+    try:
+        table = _read(Path(args.panel), [args.unit, args.time, args.outcome, args.cohort, args.by])
+        result = _estimate(table, args)
+    except ImpactInputError as exc:
+        print(f"sustain impact: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = result.to_dict()
+    if args.format == "json":
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(out))
+    return 0
+
+
+def _estimate(table: Any, args: argparse.Namespace) -> Any:
+    from sustain.impact.api import estimate
+
+    return estimate(
+        table, unit=args.unit, time=args.time, outcome=args.outcome, cohort=args.cohort,
+        control=args.control, by=args.by, by_reference=args.by_reference,
+        bootstrap=args.bootstrap, seed=args.seed, period_days=args.period_days,
+        min_e=args.min_e, max_e=args.max_e, alpha=args.alpha,
+    )  # fmt: skip
+
+
+def _read(path: Path, wanted: list[str | None]) -> Any:
+    """Read only the needed columns of a CSV or Parquet file as a pyarrow Table."""
+    from sustain.impact.errors import ImpactInputError
+
+    columns = list(dict.fromkeys(c for c in wanted if c is not None))
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq"):
+        raise ImpactInputError(f"{path}: expected a .csv or .parquet file")
+    if not path.is_file():
+        raise ImpactInputError(f"{path}: no such file")
+    import pyarrow as pa
+
+    try:
+        if suffix == ".csv":
+            from pyarrow import csv
+
+            names = csv.open_csv(path).schema.names
+            _require(path, names, columns)
+            return csv.read_csv(path, convert_options=csv.ConvertOptions(include_columns=columns))
+        from pyarrow import parquet
+
+        _require(path, parquet.read_schema(path).names, columns)
+        return parquet.read_table(path, columns=columns)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ImpactInputError(f"{path}: cannot read: {exc}") from exc
+
+
+def _require(path: Path, names: list[str], columns: list[str]) -> None:
+    from sustain.impact.errors import ImpactInputError
+
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ImpactInputError(f"{path}: no column(s) {missing}; the file has {names}")
+
+
+def render_table(out: dict[str, Any]) -> str:
+    """A plain-text report of the JSON result."""
+    lines = [
+        f"Callaway & Sant'Anna DiD on {out['outcome']!r} "
+        f"(control: {out['control']}, {out['n_units']} units, {out['n_periods']} periods)",
+        "",
+        "Overall ATT: " + _estimate_line(out["overall"]),
+    ]
+    if out["pretrend"]:
+        p = out["pretrend"]
+        lines.append(f"Pre-trend test: chi2({p['df']}) = {_num(p['stat'])}, p = {_num(p['p_value'])}")
+    lines += ["", f"Event study ({out['band']} {100 * (1 - out['alpha']):.0f}% intervals)"]
+    lines += _event_rows(out["event_study"])
+    for value, sub in out.get("by", {}).items():
+        lines += ["", f"Subgroup {out['by_column']} = {value}: " + _estimate_line(sub["overall"])]
+    diffs = out.get("difference")
+    for d in [diffs] if isinstance(diffs, dict) else diffs or []:
+        lines.append(f"Difference {d['value']} - {d['reference']}: " + _estimate_line(d))
+    if out.get("decay"):
+        lines += ["", _decay_text(out["decay"])]
+    for note in out["notes"]:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _estimate_line(e: dict[str, Any]) -> str:
+    return f"{_num(e['att'])} (SE {_num(e['se'])}, CI {_num(e['ci_low'])} .. {_num(e['ci_high'])})"
+
+
+def _event_rows(rows: list[dict[str, Any]]) -> list[str]:
+    out = [f"{'e':>6} {'att':>12} {'se':>12} {'ci_low':>12} {'ci_high':>12}"]
+    for r in rows:
+        cells = (_num(r[k]) for k in ("att", "se", "ci_low", "ci_high"))
+        out.append(f"{r['e']:>6g} " + " ".join(f"{c:>12}" for c in cells))
+    return out
+
+
+def _decay_text(decay: dict[str, Any]) -> str:
+    lines = []
+    for days, point in decay["points"].items():
+        if point["after"] is not None:
+            lines.append(f"Average effect from day {days} on: " + _estimate_line(point["after"]))
+    if decay["faded_at_period"] is None:
+        lines.append("The effect has not faded by the end of the panel.")
+    else:
+        lines.append(
+            f"Effect faded at event time {decay['faded_at_period']:g} "
+            f"({decay['faded_at_days']:g} days)"
+        )
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The one exception the impact engine raises for data it cannot estimate from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ImpactInputError(ValueError):
+    """The panel cannot be estimated as given; the message names the offending rows or units."""
+
+
+def describe_offenders(
+    what: str, unit_ids: Sequence[object], rows: Sequence[int] | None = None, limit: int = 5
+) -> str:
+    """Render ``what`` followed by the first few unit ids (and 0-based row numbers, if given)."""
+    shown = ", ".join(repr(_plain(u)) for u in list(unit_ids)[:limit])
+    more = f" and {len(unit_ids) - limit} more" if len(unit_ids) > limit else ""
+    text = f"{what}: unit(s) {shown}{more}"
+    if rows is not None and len(rows):
+        row_text = ", ".join(str(int(r)) for r in list(rows)[:limit])
+        text += f" (rows {row_text}{' ...' if len(rows) > limit else ''})"
+    return text
+
+
+def _plain(value: object) -> object:
+    # numpy scalars print as np.int64(3) under repr(); users know their ids as plain values.
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value

@@ -1,0 +1,114 @@
+"""The command line: JSON keys, option order, help, table, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sustain.impact.cli import main
+from tests.impact.synth import make_panel
+
+REQUIRED = ["--unit", "unit", "--time", "week", "--outcome", "y", "--cohort", "cohort"]
+
+
+@pytest.fixture
+def panel_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "panel.csv"
+    df = make_panel(n_units=200, seed=1)
+    df["cohort"] = df["cohort"].astype("Int64").replace(0, pd.NA)  # empty = never trained
+    df.to_csv(path, index=False)
+    return path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_it_prints_the_documented_json_keys(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run([str(panel_csv), *REQUIRED], capsys)
+    data = json.loads(out)
+    assert code == 0
+    for key in ("method", "control", "outcome", "n_units", "n_periods", "att_gt", "overall",
+                "event_study", "pretrend", "band"):  # fmt: skip
+        assert key in data
+    assert set(data["att_gt"][0]) == {"group", "time", "att", "se"}
+    assert set(data["overall"]) == {"att", "se", "ci_low", "ci_high"}
+    assert set(data["event_study"][0]) == {"e", "att", "se", "ci_low", "ci_high"}
+    assert set(data["pretrend"]) == {"stat", "df", "p_value"}
+    assert data["n_units"] == 200 and data["band"] == "pointwise"
+
+
+def test_it_accepts_options_in_any_order_and_parquet(
+    panel_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parquet = tmp_path / "panel.parquet"
+    pd.read_csv(panel_csv).to_parquet(parquet)
+    _, first, _ = _run([str(panel_csv), *REQUIRED, "--control", "notyet"], capsys)
+    _, second, _ = _run(["--control", "notyet", "--cohort", "cohort", "--outcome", "y", str(parquet),
+                         "--time", "week", "--unit", "unit"], capsys)  # fmt: skip
+    assert json.loads(first)["overall"] == json.loads(second)["overall"]
+    assert json.loads(first)["control"] == "notyet"
+
+
+def test_it_reports_subgroups_bootstrap_and_decay(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [str(panel_csv), *REQUIRED, "--by", "coached", "--bootstrap", "99", "--seed", "3",
+            "--period-days", "7"]  # fmt: skip
+    code, out, _ = _run(argv, capsys)
+    data = json.loads(out)
+    assert code == 0 and data["band"] == "uniform"
+    assert set(data["by"]) == {"False", "True"}
+    assert set(data["by"]["True"]) >= {"overall", "event_study"}
+    assert {"att", "se", "ci_low", "ci_high", "value", "reference"} <= set(data["difference"])
+    assert set(data["decay"]["points"]) == {"90", "120"}
+
+
+def test_it_prints_a_table(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run([str(panel_csv), *REQUIRED, "--format", "table"], capsys)
+    assert code == 0
+    assert "Overall ATT" in out and "Event study" in out and "Pre-trend test" in out
+
+
+def test_it_documents_its_options_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["--help"], capsys)
+    assert code == 0
+    for option in ("--unit", "--time", "--outcome", "--cohort", "--control", "--by",
+                   "--bootstrap", "--seed", "--period-days", "--format"):  # fmt: skip
+        assert option in out
+
+
+def test_it_exits_2_with_a_message_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "dup.csv"
+    df = make_panel(n_units=20, seed=1)
+    pd.concat([df, df.iloc[[5]]]).to_csv(path, index=False)
+    code, out, err = _run([str(path), *REQUIRED], capsys)
+    assert code == 2 and out == ""
+    assert "duplicate (unit, time) rows" in err and "Traceback" not in err
+
+
+def test_it_exits_2_on_a_missing_file_or_column(panel_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["nowhere.csv", *REQUIRED], capsys)
+    assert code == 2 and "no such file" in err
+    code, _, err = _run([str(panel_csv), *REQUIRED[:-1], "first_week"], capsys)
+    assert code == 2 and "first_week" in err
+
+
+def test_it_exits_2_on_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["panel.csv", "--unit", "u"], capsys)
+    assert code == 2 and "required" in err
+
+
+def test_it_runs_as_python_dash_m(panel_csv: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sustain.impact", str(panel_csv), *REQUIRED, "--format", "table"],
+        capture_output=True, text=True, check=False,
+        env={"PYTHONPATH": str(Path(__file__).parents[2] / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Overall ATT" in done.stdout
