@@ -29,8 +29,8 @@ def test_it_turns_a_salesforce_export_into_weekly_measures(cast, sf_csv):
 
 
 def test_it_reads_a_hubspot_export_matching_owners_by_name(cast):
-    data = ("Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
-            "1,X,Closed won,700,2026-03-03 10:00,2026-02-27 09:00,Rita Rep\n").encode()
+    data = (b"Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
+            b"1,X,Closed won,700,2026-03-03 10:00,2026-02-27 09:00,Rita Rep\n")
     kpi_import(organization=cast.org, file=data, filename="deals.csv", source="hubspot")
     assert _values("revenue") == {(cast.rep.pk, dt.date(2026, 3, 2)): 700}
 

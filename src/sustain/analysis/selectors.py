@@ -34,7 +34,7 @@ def register_kirkpatrick(level: int, provider: Provider) -> None:
 def _guarded(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
-    except Exception:  # noqa: BLE001 - another app missing or mid-migration: show nothing
+    except Exception:
         log.debug("kirkpatrick provider unavailable", exc_info=True)
         return None
 

@@ -128,7 +128,7 @@ def imports_detail(request: HttpRequest, job_id: int) -> ImportJob:
 
 @router.post("/imports", response={201: JobOut})
 def imports_create(request: HttpRequest, file: File[UploadedFile], source: Form[str],
-                   format: Form[str] = "") -> Status[ImportJob]:  # noqa: A002
+                   format: Form[str] = "") -> Status[ImportJob]:
     """Upload a file; the import runs in the background: poll /imports/{id}."""
     _importer(request)
     org = access.get_organization_for(request.user)

@@ -121,7 +121,7 @@ def read_table(source: str | Path | IO[bytes], filename: str) -> tuple[pd.DataFr
     try:
         # pyarrow parses in C on both cores; values stay typed where they are clean.
         frame = pd.read_csv(source, engine="pyarrow", encoding="utf-8-sig")
-    except Exception as exc:  # noqa: BLE001 - a malformed CSV names its line in the message
+    except Exception as exc:
         raise ImportRejected([RowError(filename, 0, "", "", f"unreadable CSV: {exc}")]) from exc
     return frame, 2
 
