@@ -160,13 +160,15 @@ def _upsert(rep_ids: np.ndarray, periods: pd.Series, kpi_ids: np.ndarray, values
                         "kpi_id bigint, value double precision) ON COMMIT DROP")
             with cur.copy("COPY kpi_import_rows (rep_id, period, kpi_id, value) FROM STDIN") \
                     as copy:
-                for i, row in enumerate(rows):
+                # No progress writes in here: the connection is busy streaming the COPY.
+                for row in rows:
                     copy.write_row(row)
-                    if i % CHUNK == 0:
-                        report(50 + 40 * i // max(len(rows), 1))
+            report(90)
             cur.execute(f"INSERT INTO {table} (rep_id, period, kpi_id, value) "
                         "SELECT rep_id, period, kpi_id, value FROM kpi_import_rows "
                         "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = EXCLUDED.value")
+            # Dropped now too: an enclosing transaction may run a second import.
+            cur.execute("DROP TABLE kpi_import_rows")
         return len(rows)
     sql = (f"INSERT INTO {table} (rep_id, period, kpi_id, value) VALUES (?, ?, ?, ?) "
            "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value")
