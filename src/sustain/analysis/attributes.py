@@ -34,7 +34,7 @@ def tenure_band(hired: dt.date | None, on: dt.date) -> str:
     if hired is None:
         return "unknown"
     years = (on - hired).days / 365.25
-    return "under 1 year" if years < 1 else "1–3 years" if years < 3 else "3 years or more"
+    return "under 1 year" if years < 1 else "1-3 years" if years < 3 else "3 years or more"
 
 
 def _tenure(org: Organization, on: dt.date) -> dict[int, str]:

@@ -1,5 +1,5 @@
 """Reads for the analysis page: the latest run, the event-study chart spec, the
-Kirkpatrick summary and the needs-assessment context. Levels 1–3 come from other apps:
+Kirkpatrick summary and the needs-assessment context. Levels 1-3 come from other apps:
 each is read through a guarded provider and shown as "not measured yet" when absent."""
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class RepLookup:
     def __init__(self, people: list[tuple[int, str, str, str]]) -> None:
         self.keys: dict[str, int] = {}
         names: dict[str, list[int]] = {}
-        for pk, email, external_id, name in people:
+        for pk, _email, _external_id, name in people:
             names.setdefault(name.strip().lower(), []).append(pk)
         # Names first so that emails and external ids win when they collide.
         for name, pks in names.items():
@@ -117,7 +117,7 @@ def read_table(source: str | Path | IO[bytes], filename: str) -> tuple[pd.DataFr
     if suffix == ".parquet":
         return pd.read_parquet(source), 1
     if suffix not in (".csv", ".txt"):
-        raise ImportRejected([RowError(filename, 0, "", suffix, "expected a .csv or .parquet file")])
+        raise ImportRejected([RowError(filename, 0, "", suffix, "expected .csv or .parquet")])
     try:
         # pyarrow parses in C on both cores; values stay typed where they are clean.
         frame = pd.read_csv(source, engine="pyarrow", encoding="utf-8-sig")

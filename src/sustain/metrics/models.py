@@ -12,7 +12,7 @@ from sustain.orgs.models import Organization, Person
 class KpiUnit(models.TextChoices):
     CURRENCY = "currency", "Currency"
     COUNT = "count", "Count"
-    RATIO = "ratio", "Ratio (0–1)"
+    RATIO = "ratio", "Ratio (0-1)"
     DAYS = "days", "Days"
     NUMBER = "number", "Number"
 
