@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.SlugField(max_length=80)),
                 ('name', models.CharField(max_length=200)),
-                ('unit', models.CharField(choices=[('currency', 'Currency'), ('count', 'Count'), ('ratio', 'Ratio (0–1)'), ('days', 'Days'), ('number', 'Number')], default='number', max_length=20)),
+                ('unit', models.CharField(choices=[('currency', 'Currency'), ('count', 'Count'), ('ratio', 'Ratio (0-1)'), ('days', 'Days'), ('number', 'Number')], default='number', max_length=20)),
                 ('direction', models.CharField(choices=[('up', 'Higher is better'), ('down', 'Lower is better')], default='up', max_length=4)),
                 ('monetary', models.BooleanField(default=False)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpis', to='orgs.organization')),

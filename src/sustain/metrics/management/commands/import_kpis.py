@@ -34,7 +34,8 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(exc.errors)} rejected row(s); nothing was imported.") from None
+            n = len(exc.errors)
+            raise CommandError(f"{n} rejected row(s); nothing was imported.") from None
         self.stdout.write(
             f"Imported {summary.values_written} values ({', '.join(summary.kpis)}) from "
             f"{summary.rows_read} rows, {summary.first_period} to {summary.last_period}."
