@@ -1,5 +1,68 @@
+"""Impact analysis runs per program and KPI."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from sustain.analysis import services
+from sustain.analysis.models import AnalysisRun, Control
+from sustain.orgs import access
 
 router = Router(tags=["analysis"])
+
+
+class RunIn(Schema):
+    kpi: int
+    by: str = ""
+    control: Control = Control.NEVER
+
+
+class RunOut(Schema):
+    id: int
+    program: int
+    kpi: int
+    by: str
+    control: str
+    status: str
+    progress: int
+    message: str
+    result: dict[str, Any] | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_program(obj: AnalysisRun) -> int:
+        return obj.program_id
+
+    @staticmethod
+    def resolve_kpi(obj: AnalysisRun) -> int:
+        return obj.kpi_id
+
+
+@router.get("/programs/{program_id}/analyses", response=list[RunOut])
+def runs_list(request: HttpRequest, program_id: int) -> list[AnalysisRun]:
+    program = access.get_program_for(request.user, program_id)
+    return list(program.analysis_runs.all()[:50])
+
+
+@router.post("/programs/{program_id}/analyses", response={201: RunOut})
+def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status[AnalysisRun]:
+    program = access.get_program_for(request.user, program_id)
+    if not access.can_run_analysis(request.user, program):
+        raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
+    kpi = access.get_kpi_for(request.user, payload.kpi)
+    run = services.analysis_run_create(program=program, kpi=kpi, by=payload.by,
+                                       control=payload.control, created_by=request.user)
+    return Status(201, run)
+
+
+@router.get("/analyses/{run_id}", response=RunOut)
+def runs_detail(request: HttpRequest, run_id: int) -> AnalysisRun:
+    run = access.get_analysis_run_for(request.user, run_id)
+    run.refresh_from_db()
+    return run

@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class AnalysisConfig(AppConfig):
     name = "sustain.analysis"
     label = "analysis"
+
+    def ready(self) -> None:
+        from sustain.programs.tabs import ProgramTab, register_program_tab
+
+        register_program_tab(ProgramTab("Impact analysis", "analysis:program",
+                                        lambda viewer, program: True, order=90))

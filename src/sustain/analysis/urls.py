@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from sustain.analysis import views
 
 app_name = "analysis"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("programs/<int:program_id>/", views.program_analysis, name="program"),
+    path("programs/<int:program_id>/kpis/<int:kpi_id>/", views.goal_analysis, name="goal"),
+    path("programs/<int:program_id>/kpis/<int:kpi_id>/run/", views.run_create, name="run"),
+]

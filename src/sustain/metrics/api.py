@@ -1,5 +1,155 @@
+"""KPI definitions, values, saved column mappings and imports."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count
+from django.http import HttpRequest
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from sustain.metrics import services
+from sustain.metrics.models import Direction, ImportJob, ImportMapping, KpiDefinition, KpiUnit
+from sustain.orgs import access
 
 router = Router(tags=["metrics"])
+
+
+class KpiOut(Schema):
+    id: int
+    key: str
+    name: str
+    unit: str
+    direction: str
+    monetary: bool
+
+
+class KpiIn(Schema):
+    key: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=200)
+    unit: KpiUnit = KpiUnit.NUMBER
+    direction: Direction = Direction.UP
+    monetary: bool = False
+
+
+class ValueOut(Schema):
+    rep: int
+    period: dt.date
+    value: float
+
+
+class PeriodMeanOut(Schema):
+    period: dt.date
+    mean: float
+    reps: int
+
+
+class JobOut(Schema):
+    id: int
+    source: str
+    format: str
+    filename: str
+    status: str
+    progress: int
+    rows_read: int
+    values_written: int
+    error_count: int
+    errors: list[dict[str, Any]]
+    created_at: dt.datetime
+
+
+class MappingIn(Schema):
+    columns: dict[str, Any]
+
+
+class MappingOut(Schema):
+    source: str
+    columns: dict[str, Any]
+
+
+def _importer(request: HttpRequest) -> None:
+    if not access.can_import_kpis(request.user):
+        raise PermissionDenied("Only analysts, program owners, executives and admins import KPIs.")
+
+
+@router.get("/kpis", response=list[KpiOut])
+def kpis_list(request: HttpRequest) -> list[KpiDefinition]:
+    org = access.get_organization_for(request.user)
+    return list(KpiDefinition.objects.filter(organization=org))
+
+
+@router.post("/kpis", response={201: KpiOut})
+def kpis_create(request: HttpRequest, payload: KpiIn) -> Status[KpiDefinition]:
+    _importer(request)
+    org = access.get_organization_for(request.user)
+    return Status(201, services.kpi_definition_create(organization=org, **payload.dict()))
+
+
+@router.get("/kpis/{kpi_id}/values", response=list[ValueOut])
+def kpi_values(request: HttpRequest, kpi_id: int, rep: int | None = None,
+               since: dt.date | None = None, limit: int = 10000) -> list[dict[str, Any]]:
+    """Individual values the caller may read: all (whole-org roles), her team's (manager),
+    her own (rep). The trainer reads /means instead."""
+    kpi = access.get_kpi_for(request.user, kpi_id)
+    if not access.sees_individuals(request.user):
+        raise PermissionDenied("Trainers see aggregates only: use /kpis/{id}/means.")
+    values = access.kpi_values_visible_to(request.user).filter(kpi=kpi)
+    if rep is not None:
+        values = values.filter(rep_id=rep)
+    if since is not None:
+        values = values.filter(period__gte=since)
+    rows = values.order_by("period", "rep_id").values("rep_id", "period", "value")[:limit]
+    return [{"rep": r["rep_id"], "period": r["period"], "value": r["value"]} for r in rows]
+
+
+@router.get("/kpis/{kpi_id}/means", response=list[PeriodMeanOut])
+def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
+    """The organization's mean per period: an aggregate every member may read."""
+    kpi = access.get_kpi_for(request.user, kpi_id)
+    rows = (kpi.values.values("period").annotate(mean=Avg("value"), reps=Count("rep_id"))
+            .order_by("period"))
+    return list(rows)
+
+
+@router.get("/imports", response=list[JobOut])
+def imports_list(request: HttpRequest) -> list[ImportJob]:
+    _importer(request)
+    return list(ImportJob.objects.filter(organization_id=request.user.organization_id)[:100])
+
+
+@router.get("/imports/{job_id}", response=JobOut)
+def imports_detail(request: HttpRequest, job_id: int) -> ImportJob:
+    return access.get_import_job_for(request.user, job_id)
+
+
+@router.post("/imports", response={201: JobOut})
+def imports_create(request: HttpRequest, file: File[UploadedFile], source: Form[str],
+                   format: Form[str] = "") -> Status[ImportJob]:
+    """Upload a file; the import runs in the background: poll /imports/{id}."""
+    _importer(request)
+    org = access.get_organization_for(request.user)
+    job = services.import_job_create(organization=org, created_by=request.user, source=source,
+                                     filename=file.name or "upload.csv", content=file,
+                                     fmt=format)
+    job.refresh_from_db()
+    return Status(201, job)
+
+
+@router.get("/import-mappings/{source}", response=MappingOut)
+def mapping_detail(request: HttpRequest, source: str) -> dict[str, Any]:
+    _importer(request)
+    mapping = ImportMapping.objects.filter(organization_id=request.user.organization_id,
+                                           source=source).first()
+    return {"source": source, "columns": mapping.columns if mapping else {}}
+
+
+@router.put("/import-mappings/{source}", response=MappingOut)
+def mapping_save(request: HttpRequest, source: str, payload: MappingIn) -> ImportMapping:
+    _importer(request)
+    org = access.get_organization_for(request.user)
+    return services.import_mapping_save(organization=org, source=source,
+                                        columns=payload.columns)

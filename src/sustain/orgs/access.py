@@ -318,3 +318,56 @@ def get_development_action_for(viewer: Person, pk: object, *, write: bool = Fals
 
     return _get(actions.select_related("observation"), pk,
                 writable=writable if write else None)
+
+
+# Metrics and analysis ---------------------------------------------------------
+
+KPI_IMPORTER_ROLES = frozenset({Role.ANALYST, Role.OWNER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def can_import_kpis(viewer: Person) -> bool:
+    return viewer.organization_id is not None and viewer.role in KPI_IMPORTER_ROLES
+
+
+def kpi_values_visible_to(viewer: Person) -> QuerySet:
+    """Individual KPI values: the whole org, a manager's team, a rep's own; none for the
+    trainer, who reads aggregates only."""
+    from sustain.metrics.models import KpiValue
+
+    if viewer.organization_id is None or not sees_individuals(viewer):
+        return KpiValue.objects.none()
+    values = KpiValue.objects.filter(kpi__organization_id=viewer.organization_id)
+    if sees_whole_org(viewer):
+        return values
+    return values.filter(rep__in=people_visible_to(viewer))
+
+
+def get_kpi_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    from sustain.metrics.models import KpiDefinition
+
+    kpis = KpiDefinition.objects.filter(organization_id=viewer.organization_id)
+    if viewer.organization_id is None:
+        kpis = kpis.none()
+    writable = (lambda _k: can_import_kpis(viewer)) if write else None
+    return _get(kpis, pk, writable=writable)
+
+
+def get_import_job_for(viewer: Person, pk: object) -> Model:
+    from sustain.metrics.models import ImportJob
+
+    jobs = ImportJob.objects.filter(organization_id=viewer.organization_id)
+    if viewer.organization_id is None:
+        jobs = jobs.none()
+    return _get(jobs, pk, writable=lambda _j: can_import_kpis(viewer))
+
+
+def can_run_analysis(viewer: Person, program: Program) -> bool:
+    return can_import_kpis(viewer) or can_edit_program(viewer, program)
+
+
+def get_analysis_run_for(viewer: Person, pk: object) -> Model:
+    """Analyses are aggregates: whoever sees the program reads them."""
+    from sustain.analysis.models import AnalysisRun
+
+    runs = AnalysisRun.objects.filter(program__in=programs_visible_to(viewer))
+    return _get(runs.select_related("program", "kpi"), pk, writable=None)

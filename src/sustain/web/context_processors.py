@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user.role != Role.TRAINER and user.role != Role.REP:
         nav.append(("Teams", reverse("orgs:teams")))
         nav.append(("People", reverse("orgs:people")))
+    if access.can_import_kpis(user):
+        nav.append(("KPIs", reverse("metrics:index")))
     if access.can_edit_organization(user):
         nav.append(("Organization", reverse("orgs:organization")))
     path = request.path

@@ -1,0 +1,50 @@
+"""A run of the impact analysis for one program and one KPI (the goal), computed in the
+background; its result is the engine's JSON plus what the page needs around it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from sustain.metrics.models import KpiDefinition
+from sustain.orgs.models import Person
+from sustain.programs.models import Program
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Control(models.TextChoices):
+    NEVER = "never", "Never trained"
+    NOTYET = "notyet", "Not yet trained"
+
+
+class AnalysisRun(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="analysis_runs")
+    kpi = models.ForeignKey(KpiDefinition, on_delete=models.CASCADE, related_name="analysis_runs")
+    by = models.CharField(max_length=60, blank=True, help_text="Split by this rep attribute.")
+    control = models.CharField(max_length=10, choices=Control.choices, default=Control.NEVER)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["program", "kpi", "-created_at"], name="run_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.kpi} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)

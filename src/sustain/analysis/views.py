@@ -1,0 +1,83 @@
+"""The analysis page per program and goal (a KPI): run it, watch it, read it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sustain.analysis import selectors, services
+from sustain.analysis.attributes import available_attributes
+from sustain.analysis.models import AnalysisRun, Control
+from sustain.metrics.models import KpiDefinition
+from sustain.orgs import access
+from sustain.web.forms import call_service
+
+
+class RunForm(forms.Form):
+    by = forms.ChoiceField(required=False, label="Split trained reps by")
+    control = forms.ChoiceField(choices=Control.choices, initial=Control.NEVER,
+                                label="Comparison group")
+
+    def __init__(self, *args: object, attributes: list[tuple[str, str]], **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.fields["by"].choices = [("", "No split"), *attributes]
+
+
+def _kpis(program_org_id: int):  # type: ignore[no-untyped-def]
+    return KpiDefinition.objects.filter(organization_id=program_org_id)
+
+
+@login_required
+def program_analysis(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    kpis = list(_kpis(program.organization_id))
+    first = next((k for k in kpis if k.monetary), kpis[0] if kpis else None)
+    if first is None:
+        return render(request, "analysis/analysis.html", {"program": program, "kpis": []})
+    return redirect("analysis:goal", program.pk, first.pk)
+
+
+@login_required
+def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    kpi = access.get_kpi_for(request.user, kpi_id)
+    runs = selectors.runs_for(program=program, kpi=kpi)
+    run = runs.filter(pk=request.GET["run"]).first() if request.GET.get("run", "").isdigit() \
+        else runs.first()
+    context = {
+        "program": program, "kpi": kpi, "kpis": _kpis(program.organization_id), "run": run,
+        "can_run": access.can_run_analysis(request.user, program),
+        "form": RunForm(attributes=available_attributes(program.organization),
+                        initial={"by": run.by if run else ""}),
+        "levels": selectors.kirkpatrick(program=program, run=run),
+        "needs": selectors.needs_context(program=program),
+        "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
+        if run and run.result else None,
+    }
+    if request.htmx:
+        return render(request, "analysis/analysis.html#run", context)
+    return render(request, "analysis/analysis.html", context)
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    kpi = access.get_kpi_for(request.user, kpi_id)
+    if not access.can_run_analysis(request.user, program):
+        raise PermissionDenied
+    form = RunForm(request.POST, attributes=available_attributes(program.organization))
+    run: AnalysisRun | None = None
+    if form.is_valid():
+        data = form.cleaned_data
+        run = call_service(form, lambda: services.analysis_run_create(
+            program=program, kpi=kpi, by=data["by"], control=data["control"],
+            created_by=request.user))
+    if run is None:
+        return render(request, "web/form.html", {"form": form, "title": "Run the analysis"},
+                      status=400)
+    return redirect(f"{request.path.rsplit('/run/', 1)[0]}/?run={run.pk}")

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sustain.analysis.models import AnalysisRun
+from sustain.analysis.services import analysis_run_create
+from sustain.metrics.models import KpiValue
+from sustain.metrics.services import _ensure_kpis
+from sustain.programs.models import Enrollment
+
+
+@pytest.fixture
+def revenue(cast):  # type: ignore[no-untyped-def]
+    """12 weekly periods; the rep is trained in week 6 and gains 100 a week."""
+    kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
+    start = dt.date(2026, 1, 5)
+    Enrollment.objects.filter(program=cast.program, person=cast.rep).update(
+        trained_on=start + dt.timedelta(weeks=6))
+    rows = []
+    for week in range(12):
+        period = start + dt.timedelta(weeks=week)
+        for rep, lift in ((cast.rep, 100.0 if week >= 6 else 0.0), (cast.other_rep, 0.0)):
+            rows.append(KpiValue(rep=rep, period=period, kpi_id=kpi_id,
+                                 value=1000 + 10 * week + lift))
+    KpiValue.objects.bulk_create(rows)
+    return cast.program.organization.kpis.get(key="revenue")
+
+
+def test_it_estimates_the_effect_with_roi(cast, revenue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = analysis_run_create(program=cast.program, kpi=revenue)
+    run.refresh_from_db()
+    assert run.status == "done", run.message
+    assert run.result["overall"]["att"] == pytest.approx(100)
+    assert run.result["roi"]["treated_periods"] == 6
+
+
+def test_it_fails_clearly_without_data(cast):
+    kpi_id = _ensure_kpis(cast.org, ["wins"])["wins"]
+    run = analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id),
+                              run_now=True)
+    assert run.status == "failed" and "No values" in run.message
+
+
+def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
+    analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
+    page = login(cast.trainer).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-spec-id="event-study-spec"' in body and "not measured yet" in body
+    assert "Return on investment" in body
+
+
+def test_it_runs_from_the_page_for_an_analyst_only(cast, revenue, login,
+                                                   django_capture_on_commit_callbacks):
+    url = f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/run/"
+    assert login(cast.rep).post(url, {"control": "never"}).status_code == 403
+    assert AnalysisRun.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.analyst).post(url, {"control": "never", "by": "region"})
+    assert response.status_code == 302
+    assert AnalysisRun.objects.get().status == "done"
+
+
+def test_it_hides_analyses_from_outsiders(cast, revenue, api, login):
+    run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
+    assert api(cast.outsider).get(f"/analyses/{run.pk}").status_code == 404
+    assert api(cast.outsider).post(f"/programs/{cast.program.pk}/analyses",
+                                   {"kpi": revenue.pk}).status_code == 404
+    assert login(cast.outsider).get(
+        f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/").status_code == 404
+    assert api(cast.trainer).get(f"/analyses/{run.pk}").status_code == 200
+    assert api(cast.trainer).post(f"/programs/{cast.program.pk}/analyses",
+                                  {"kpi": revenue.pk}).status_code == 403
+
+
+def test_it_rejects_an_unknown_split(cast, revenue, api):
+    response = api(cast.analyst).post(f"/programs/{cast.program.pk}/analyses",
+                                      {"kpi": revenue.pk, "by": "shoe_size"})
+    assert response.status_code == 400 and AnalysisRun.objects.count() == 0
