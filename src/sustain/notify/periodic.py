@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 # (name, dotted path of a @task, interval). Apps add their sweeps here.
 SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(minutes=5)),
+    ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
+    ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
 ]
 
 
