@@ -69,7 +69,7 @@ def test_the_manager_reweights_her_reps_plan(api, plan: Plan) -> None:
         f"/plans/{plan.pk}/phases",
         {"phases": [{"id": ids[2], "days": 10}, {"id": ids[0]}, {"id": ids[1]}]})
     assert response.status_code == 200
-    assert [p["concept"] for p in response.json()["phases"]][0] == "Closing"
+    assert response.json()["phases"][0]["concept"] == "Closing"
 
 
 def test_it_rejects_a_phase_of_another_plan(api, plan: Plan, other_plan: Plan) -> None:

@@ -128,7 +128,8 @@ def test_it_rejects_a_rating_out_of_range(plan: Plan) -> None:
 
 
 def test_it_restarts_a_plan_from_a_new_day(plan: Plan) -> None:
-    services.plan_restart(plan=plan, start=TRAINED_ON + dt.timedelta(days=20), note="Back from leave")
+    new_start = TRAINED_ON + dt.timedelta(days=20)
+    services.plan_restart(plan=plan, start=new_start, note="Back from leave")
     assert selectors.dated_phases(plan)[0].start == TRAINED_ON + dt.timedelta(days=20)
     with pytest.raises(ValidationError):
         services.plan_restart(plan=plan, start=TRAINED_ON, note="too early")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from sustain.demo.context import DemoContext
 from sustain.plans import services
 from sustain.plans.models import CheckIn, Plan, week_of
