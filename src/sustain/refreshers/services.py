@@ -139,6 +139,14 @@ def refresher_answer(
     )
 
 
+def _due_counts(person_ids: list[int], cutoff: dt.datetime) -> Any:
+    # Counting a column of the (person, due) index lets PostgreSQL answer from the index.
+    return (
+        Card.objects.filter(person_id__in=person_ids, due__lt=cutoff)
+        .values("person_id").annotate(n=Count("person_id")).values_list("person_id", "n")
+    )
+
+
 def refreshers_send_digests(
     *, today: dt.date | None = None, batch_size: int = DIGEST_BATCH
 ) -> dict[str, int]:
@@ -161,10 +169,7 @@ def refreshers_send_digests(
                 break
             last = people[-1][0]
             people_seen += len(people)
-            due = dict(
-                Card.objects.filter(person_id__in=[p[0] for p in people], due__lt=cutoff)
-                .values("person_id").annotate(n=Count("id")).values_list("person_id", "n")
-            )
+            due = dict(_due_counts([p[0] for p in people], cutoff))
             messages = [
                 OutboxMessage(
                     organization_id=org_id, recipient_id=pk, channel=Channel.EMAIL, to=email,
