@@ -1,6 +1,7 @@
 """Benchmark of the daily refresher digest sweep at scale.
 
-    DATABASE_URL=sqlite:////tmp/sustain-bench.sqlite3 .venv/bin/python benchmarks/refreshers/bench.py
+    DATABASE_URL=sqlite:////tmp/sustain-bench.sqlite3 \
+        .venv/bin/python benchmarks/refreshers/bench.py
     scripts/pg-throwaway .venv/bin/python benchmarks/refreshers/bench.py
 
 Generates PEOPLE participants x QUESTIONS questions (one FSRS card each, a quarter of them
@@ -56,8 +57,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from generate import generate
+
     from sustain.notify.models import OutboxMessage
     from sustain.refreshers.services import refreshers_send_digests
 

@@ -37,3 +37,16 @@ def test_the_manager_restarts_a_plan(login, plan: Plan) -> None:
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.start == new_start and plan.restart_note == "After leave"
+
+
+def test_the_manager_opens_her_reps_plan_and_the_program_tab(login, plan: Plan) -> None:
+    client = login(plan.rep.team.manager)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Restart plan" in page and "Discovery" in page
+    assert "I commit to this plan" not in page
+    assert client.get(f"/plans/program/{plan.program_id}/").status_code == 200
+    assert "Plans" in client.get(f"/programs/{plan.program_id}/").content.decode()
+
+
+def test_the_home_page_shows_the_reps_plan_panel(login, plan: Plan) -> None:
+    assert "My 90-day plan" in login(plan.rep).get("/").content.decode()

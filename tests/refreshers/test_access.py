@@ -46,3 +46,10 @@ def test_the_page_answers_a_due_refresher(login, cast: Cast, question: Question)
     second = client.post(f"/refreshers/{question.pk}/answer/", {"answer": "x"})
     assert second.status_code == 400
     assert Review.objects.count() == 1
+
+
+def test_the_program_page_embeds_the_retention_charts(login, cast: Cast,
+                                                      question: Question) -> None:
+    page = login(cast.owner).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
+    assert 'id="spec-concept"' in page and 'id="spec-team"' in page
+    assert question.prompt in page
