@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sustain.plans.models import Plan
+from sustain.plans.services import plan_item_add
 from tests.conftest import Cast
 
 SEES_ALL = ["executive", "owner", "analyst", "admin"]
@@ -67,6 +68,7 @@ def test_the_other_manager_cannot_touch_the_plan(api, trained: Cast, plan: Plan)
 def test_outsiders_get_404_everywhere(api, login, trained: Cast, plan: Plan) -> None:
     client = api(trained.outsider)
     pk, program = plan.pk, trained.program.pk
+    item = plan_item_add(plan=plan, text="Role-play", source="coaching")
     for path in (f"/plans/{pk}", f"/plans/{pk}/check-ins", f"/programs/{program}/plans",
                  f"/programs/{program}/plans/summary", f"/teams/{trained.team.pk}/plans",
                  "/me/plan"):
@@ -75,9 +77,11 @@ def test_outsiders_get_404_everywhere(api, login, trained: Cast, plan: Plan) -> 
                        (f"/plans/{pk}/restart", {"start": "2026-01-01", "note": "x"}),
                        (f"/plans/{pk}/below-quota", {"below_quota": True}),
                        (f"/plans/{pk}/items", {"text": "x"}),
+                       (f"/plans/{pk}/items/{item.pk}/done", {}),
                        (f"/programs/{program}/plans", {"person": trained.rep.pk})):
         assert client.post(path, data).status_code == 404, path
     assert client.patch(f"/plans/{pk}/phases", {"phases": []}).status_code == 404
+    assert client.patch(f"/programs/{program}/plan-policy", {"plan_days": 30}).status_code == 404
     web = login(trained.outsider)
     for path in (f"/plans/{pk}/", f"/plans/{pk}/restart/", f"/plans/program/{program}/"):
         assert web.get(path).status_code == 404, path
@@ -86,3 +90,5 @@ def test_outsiders_get_404_everywhere(api, login, trained: Cast, plan: Plan) -> 
         assert web.post(path, {"rating": 3}).status_code == 404, path
     plan.refresh_from_db()
     assert plan.committed_at is None and not plan.check_ins.exists()
+    item.refresh_from_db()
+    assert item.done_at is None

@@ -85,3 +85,30 @@ def test_the_team_endpoint_lists_progress(api, plan: Plan, other_plan: Plan) -> 
     body = api(plan.rep.team.manager).get(f"/teams/{plan.rep.team_id}/plans").json()
     assert [p["rep_name"] for p in body] == [plan.rep.name]
     assert {"streak", "missed_check_ins", "percent"} <= set(body[0])
+
+
+def test_the_owner_sets_the_plan_policy_and_a_manager_cannot(api, trained: Cast) -> None:
+    path = f"/programs/{trained.program.pk}/plan-policy"
+    assert api(trained.manager).get(path).json()["new_hire_days"] == 180
+    assert api(trained.manager).patch(path, {"new_hire_days": 90}).status_code == 403
+    assert api(trained.owner).patch(path, {"new_hire_days": 90}).json()["new_hire_days"] == 90
+    assert api(trained.owner).patch(path, {"quota_periods": 0}).status_code == 422
+    assert api(trained.outsider).get(path).status_code == 404
+
+
+def test_the_plan_days_policy_shapes_new_plans(api, trained: Cast) -> None:
+    api(trained.owner).patch(f"/programs/{trained.program.pk}/plan-policy", {"plan_days": 60})
+    body = api(trained.owner).post(f"/programs/{trained.program.pk}/plans",
+                                   {"person": trained.rep.pk}).json()
+    assert [p["days"] for p in body["phases"]] == [20, 20, 20]
+
+
+def test_the_rep_marks_a_coaching_item_done(api, plan: Plan, other_plan: Plan) -> None:
+    from sustain.plans.services import plan_item_add
+
+    item = plan_item_add(plan=plan, text="Role-play", source="coaching")
+    assert api(plan.rep).post(f"/plans/{plan.pk}/items/{item.pk}/done").json()["done"] is True
+    foreign = plan_item_add(plan=other_plan, text="x")
+    assert api(plan.rep).post(f"/plans/{plan.pk}/items/{foreign.pk}/done").status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.done_at is None

@@ -115,6 +115,26 @@ class BelowQuotaIn(Schema):
     below_quota: bool
 
 
+class PolicyOut(Schema):
+    plan_days: int
+    commit_within_days: int
+    new_hire_days: int
+    quota_threshold: float
+    quota_periods: int
+
+
+class PolicyPatch(Schema):
+    plan_days: int | None = Field(None, ge=7, le=365)
+    commit_within_days: int | None = Field(None, ge=0, le=90)
+    new_hire_days: int | None = Field(None, ge=0, le=3650)
+    quota_threshold: float | None = Field(None, ge=0, le=5)
+    quota_periods: int | None = Field(None, ge=1, le=52)
+
+
+class ItemDoneIn(Schema):
+    done: bool = True
+
+
 class ItemIn(Schema):
     text: str = Field(min_length=1, max_length=500)
     due: dt.date | None = None
@@ -271,3 +291,27 @@ def team_plans(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
     team = access.get_team_for(request.user, team_id)
     return [_out(p) for p in selectors.team_progress(viewer=request.user, team=team,
                                                      today=_today())]
+
+
+@router.post("/plans/{plan_id}/items/{item_id}/done", response=ItemOut)
+def plans_item_done(
+    request: HttpRequest, plan_id: int, item_id: int, payload: ItemDoneIn
+) -> dict[str, object]:
+    plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
+    item = plan.items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item = services.plan_item_done(item=item, done=payload.done)
+    return {"id": item.pk, "text": item.text, "due": item.due, "source": item.source,
+            "done": item.done_at is not None}
+
+
+@router.get("/programs/{program_id}/plan-policy", response=PolicyOut)
+def plan_policy(request: HttpRequest, program_id: int) -> object:
+    return selectors.policy_for(access.get_program_for(request.user, program_id))
+
+
+@router.patch("/programs/{program_id}/plan-policy", response=PolicyOut)
+def plan_policy_update(request: HttpRequest, program_id: int, payload: PolicyPatch) -> object:
+    program = access.get_program_for(request.user, program_id, write=True)
+    return services.plan_policy_update(program=program, data=payload.dict(exclude_unset=True))

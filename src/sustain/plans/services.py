@@ -76,6 +76,20 @@ def plans_generate(*, program: Any) -> int:
     return n
 
 
+POLICY_FIELDS = ("plan_days", "commit_within_days", "new_hire_days", "quota_threshold",
+                 "quota_periods")
+
+
+@transaction.atomic
+def plan_policy_update(*, program: Any, data: dict[str, Any]) -> Any:
+    """Save the program's plan rules. Existing plans keep their phases; their mandatory
+    reason is recomputed when the manager next sets the below-quota flag."""
+    from sustain.plans.models import PlanPolicy
+
+    policy, _ = PlanPolicy.objects.get_or_create(program=program)
+    return model_update(instance=policy, data=data, fields=POLICY_FIELDS)
+
+
 @transaction.atomic
 def plan_commit(*, plan: Plan, now: dt.datetime | None = None) -> Plan:
     if plan.committed_at is not None:
