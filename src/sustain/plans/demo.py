@@ -9,7 +9,7 @@ import datetime as dt
 
 from sustain.demo.context import DemoContext
 from sustain.plans import services
-from sustain.plans.models import CheckIn, Plan, week_of
+from sustain.plans.models import CheckIn, Phase, Plan, week_of
 from sustain.plans.selectors import dated_phases
 
 APPLIED = ["Opened with a call objective on every first meeting.",
@@ -67,6 +67,13 @@ def build(ctx: DemoContext) -> None:
             n += 1
     CheckIn.objects.bulk_create(check_ins)
     riley_plan = next(p for p in plans if p.rep_id == riley.pk)
+    goals = ["A written call objective before every first meeting",
+             "Two impact questions on every discovery call",
+             "Summarize back before I present, on every call"]
+    phases = list(riley_plan.phases.order_by("position")[: len(goals)])
+    for phase, goal in zip(phases, goals, strict=True):
+        phase.goal = goal
+    Phase.objects.bulk_update(phases, ["goal"])
     services.plan_item_add(plan=riley_plan, text="Role-play a price objection with Dana",
                            due=today + dt.timedelta(days=4), source="coaching")
     services.plan_item_add(plan=riley_plan, text="Shadow Ava's discovery call on Thursday",
