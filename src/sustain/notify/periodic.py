@@ -23,6 +23,8 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("coaching-nudge", "sustain.coaching.tasks.nudge_managers", dt.timedelta(weeks=1)),
     ("certification-refresh", "sustain.certification.tasks.refresh_certifications",
      dt.timedelta(days=1)),
+    ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
+    ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
 ]
 
 

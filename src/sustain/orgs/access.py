@@ -23,6 +23,7 @@ from django.http import Http404
 from sustain.orgs.models import Organization, Person, Role, Team
 
 if TYPE_CHECKING:
+    from sustain.plans.models import Plan
     from sustain.programs.models import Concept, Enrollment, Program, WorkshopSession
 
 M = TypeVar("M", bound=Model)
@@ -371,3 +372,47 @@ def get_analysis_run_for(viewer: Person, pk: object) -> Model:
 
     runs = AnalysisRun.objects.filter(program__in=programs_visible_to(viewer))
     return _get(runs.select_related("program", "kpi"), pk, writable=None)
+
+
+# Plans ----------------------------------------------------------------------
+
+
+def plans_visible_to(viewer: Person) -> QuerySet[Plan]:
+    """Individual plans: the whole org for org-wide roles, her team's for a manager, her
+    own for a rep, none for a trainer (she reads the program's aggregates)."""
+    from sustain.plans.models import Plan
+
+    plans = Plan.objects.filter(program__organization_id=viewer.organization_id)
+    if viewer.organization_id is None or not sees_individuals(viewer):
+        return plans.none()
+    if sees_whole_org(viewer):
+        return plans
+    if viewer.role == Role.MANAGER:
+        return plans.filter(rep__team__manager=viewer)
+    return plans.filter(rep=viewer)
+
+
+def can_shape_plan(viewer: Person, plan: Plan) -> bool:
+    """Reorder and reweight phases, set goals: the rep herself or her manager."""
+    return viewer.pk == plan.rep_id or can_manage_plan(viewer, plan)
+
+
+def can_manage_plan(viewer: Person, plan: Plan) -> bool:
+    """Restart a plan, set the below-quota flag: the rep's manager or a program editor."""
+    if plan.rep.team_id is not None and plan.rep.team.manager_id == viewer.pk:
+        return True
+    return can_edit_program(viewer, plan.program)
+
+
+def can_check_in(viewer: Person, plan: Plan) -> bool:
+    """Only the rep reports her own progress and commits to her own plan."""
+    return viewer.pk == plan.rep_id
+
+
+def get_plan_for(
+    viewer: Person, pk: object, *, write: Callable[[Person, Plan], bool] | None = None
+) -> Plan:
+    """`write` is one of the can_* rules above; visible but not allowed is a 403."""
+    writable = (lambda p: write(viewer, p)) if write is not None else None
+    plans = plans_visible_to(viewer).select_related("rep__team", "program", "enrollment")
+    return _get(plans, pk, writable=writable)

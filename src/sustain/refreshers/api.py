@@ -1,5 +1,110 @@
+"""Refreshers: the signed-in person's due questions and answers (fixed contract under /me),
+the question bank per concept, and retention aggregates."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sustain.orgs import access
+from sustain.refreshers import selectors, services
+from sustain.refreshers.models import Card, Question, QuestionKind
 
 router = Router(tags=["refreshers"])
+
+
+class DueOut(Schema):
+    id: int
+    concept: str
+    kind: str
+    prompt: str
+    choices: list[str]
+    due: dt.date
+
+
+class AnswerIn(Schema):
+    answer: str = Field(max_length=300)
+
+
+class AnswerOut(Schema):
+    correct: bool
+    correct_answer: str
+    explanation: str
+    next_due: dt.date
+
+
+class QuestionOut(Schema):
+    id: int
+    concept: int
+    kind: str
+    prompt: str
+    choices: list[str]
+    answer: str
+    explanation: str
+
+    @staticmethod
+    def resolve_concept(obj: Question) -> int:
+        return obj.concept_id
+
+
+class QuestionIn(Schema):
+    kind: QuestionKind = QuestionKind.CHOICE
+    prompt: str = Field(min_length=1, max_length=4000)
+    choices: list[str] = Field(min_length=2, max_length=8)
+    answer: str = Field(min_length=1, max_length=300)
+    explanation: str = Field(min_length=1, max_length=4000)
+
+
+class RetentionOut(Schema):
+    week: dt.date
+    group: str
+    retention: float
+    answers: int
+
+
+@router.get("/me/refreshers/due", response=list[DueOut])
+def me_due(request: HttpRequest) -> list[dict[str, Any]]:
+    cards = selectors.due_cards(person=request.user, today=timezone.localdate())
+    return [
+        {"id": c.question_id, "concept": c.question.concept.name, "kind": c.question.kind,
+         "prompt": c.question.prompt, "choices": c.question.choices, "due": c.due.date()}
+        for c in cards
+    ]
+
+
+@router.post("/me/refreshers/{question_id}/answer", response=AnswerOut)
+def me_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> dict[str, Any]:
+    card = Card.objects.filter(person=request.user, question_id=question_id).first()
+    if card is None:
+        raise Http404
+    review = services.refresher_answer(person=request.user, card=card, answer=payload.answer)
+    question = review.card.question
+    return {"correct": review.correct, "correct_answer": question.answer,
+            "explanation": question.explanation, "next_due": review.next_due.date()}
+
+
+@router.get("/concepts/{concept_id}/questions", response=list[QuestionOut])
+def questions_list(request: HttpRequest, concept_id: int) -> list[Question]:
+    concept = access.get_concept_for(request.user, concept_id)
+    return list(concept.questions.all())
+
+
+@router.post("/concepts/{concept_id}/questions", response={201: QuestionOut})
+def questions_create(
+    request: HttpRequest, concept_id: int, payload: QuestionIn
+) -> Status[Question]:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    return Status(201, services.question_create(concept=concept, **payload.dict()))
+
+
+@router.get("/programs/{program_id}/refreshers/retention", response=list[RetentionOut])
+def retention(
+    request: HttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
+) -> list[dict[str, Any]]:
+    program = access.get_program_for(request.user, program_id)
+    return selectors.retention(program=program, by=by)

@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class RefreshersConfig(AppConfig):
     name = "sustain.refreshers"
     label = "refreshers"
+
+    def ready(self) -> None:
+        from sustain.programs.tabs import ProgramTab, register_program_tab
+        from sustain.refreshers import panels  # noqa: F401 - registers the home panel
+
+        register_program_tab(
+            ProgramTab("Refreshers", "refreshers:program", lambda v, p: True, order=60)
+        )

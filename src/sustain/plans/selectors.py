@@ -1,0 +1,162 @@
+"""Reads of plans: a plan with its dated phases, a team's progress, a program's aggregates.
+Each costs a fixed number of queries whatever the number of reps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from sustain.orgs import access
+from sustain.orgs.models import Person, Team
+from sustain.plans import rules
+from sustain.plans.models import CheckIn, Phase, Plan, PlanPolicy
+from sustain.programs.models import Program
+
+
+def attainment_periods(rep: Person) -> list[float]:
+    """The rep's quota attainment per period, oldest first (1.0 = 100%).
+
+    The seam to the metrics app (imported KPIs): until it exists there is no series and
+    only the manager's below-quota flag makes a plan mandatory for performance."""
+    return []
+
+
+def policy_for(program: Program) -> PlanPolicy:
+    """The program's saved policy, or the defaults (unsaved) when it has none."""
+    try:
+        return program.plan_policy
+    except PlanPolicy.DoesNotExist:
+        return PlanPolicy(program=program)
+
+
+@dataclass
+class DatedPhase:
+    phase: Phase
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def concept(self) -> str:
+        return self.phase.concept.name
+
+
+def dated_phases(plan: Plan, phases: list[Phase] | None = None) -> list[DatedPhase]:
+    phases = phases if phases is not None else list(plan.phases.select_related("concept"))
+    out, start = [], plan.start
+    for phase in sorted(phases, key=lambda p: p.position):
+        end = start + dt.timedelta(days=phase.days - 1)
+        out.append(DatedPhase(phase=phase, start=start, end=end))
+        start = end + dt.timedelta(days=1)
+    return out
+
+
+@dataclass
+class PlanProgress:
+    plan: Plan
+    phases: list[DatedPhase]
+    today: dt.date
+    check_ins: list[CheckIn] = field(default_factory=list)
+
+    @property
+    def end(self) -> dt.date:
+        return self.phases[-1].end if self.phases else self.plan.start
+
+    @property
+    def status(self) -> str:
+        if self.today < self.plan.start:
+            return "not started"
+        return "finished" if self.today > self.end else "in progress"
+
+    @property
+    def current(self) -> DatedPhase | None:
+        for dp in self.phases:
+            if dp.start <= self.today <= dp.end:
+                return dp
+        return None
+
+    @property
+    def percent(self) -> int:
+        total = (self.end - self.plan.start).days + 1
+        done = (min(self.today, self.end) - self.plan.start).days + 1
+        return max(0, min(100, round(100 * done / total))) if total > 0 else 0
+
+    @property
+    def checked_weeks(self) -> set[dt.date]:
+        return {c.week for c in self.check_ins}
+
+    @property
+    def due_weeks(self) -> list[dt.date]:
+        """Weeks of the plan already over: each of them should have a check-in."""
+        this_week = rules.weeks_between(self.today, self.today)[0]
+        last = min(self.end, this_week - dt.timedelta(days=1))
+        return rules.weeks_between(self.plan.start, last) if last >= self.plan.start else []
+
+    @property
+    def missed(self) -> int:
+        checked = self.checked_weeks
+        return sum(1 for w in self.due_weeks if w not in checked)
+
+    @property
+    def streak(self) -> int:
+        return rules.streak(self.checked_weeks, this_week=rules.weeks_between(
+            self.today, self.today)[0])
+
+    @property
+    def last_rating(self) -> int | None:
+        return self.check_ins[0].rating if self.check_ins else None
+
+    @property
+    def overdue_commitment(self) -> bool:
+        return self.plan.committed_at is None and self.plan.flagged_at is not None
+
+
+def _plans_with_everything(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    return plans.select_related("rep__team", "program", "enrollment").prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.select_related("concept")),
+        Prefetch("check_ins", queryset=CheckIn.objects.order_by("-week")),
+        "items",
+    )
+
+
+def plan_progress(plan: Plan, *, today: dt.date) -> PlanProgress:
+    plan = _plans_with_everything(Plan.objects.filter(pk=plan.pk)).get()
+    return PlanProgress(plan=plan, phases=dated_phases(plan, list(plan.phases.all())),
+                        today=today, check_ins=list(plan.check_ins.all()))
+
+
+def plans_progress(plans: QuerySet[Plan], *, today: dt.date) -> list[PlanProgress]:
+    return [
+        PlanProgress(plan=p, phases=dated_phases(p, list(p.phases.all())), today=today,
+                     check_ins=list(p.check_ins.all()))
+        for p in _plans_with_everything(plans)
+    ]
+
+
+def plan_for_rep(rep: Person) -> Plan | None:
+    """The rep's latest plan (a rep in several programs works the newest one)."""
+    return Plan.objects.filter(rep=rep).order_by("-start", "-pk").first()
+
+
+def team_progress(*, viewer: Person, team: Team, today: dt.date) -> list[PlanProgress]:
+    plans = access.plans_visible_to(viewer).filter(rep__team=team)
+    return plans_progress(plans, today=today)
+
+
+def program_summary(*, program: Program, today: dt.date) -> dict[str, object]:
+    """Aggregates only (the trainer sees these): counts and averages, no names."""
+    progress = plans_progress(Plan.objects.filter(program=program), today=today)
+    n = len(progress)
+    ratings = [p.last_rating for p in progress if p.last_rating is not None]
+    due = sum(len(p.due_weeks) for p in progress)
+    missed = sum(p.missed for p in progress)
+    return {
+        "plans": n,
+        "committed": sum(1 for p in progress if p.plan.committed_at),
+        "mandatory": sum(1 for p in progress if p.plan.mandatory),
+        "in_progress": sum(1 for p in progress if p.status == "in progress"),
+        "finished": sum(1 for p in progress if p.status == "finished"),
+        "check_in_rate": (due - missed) / due if due else None,
+        "average_rating": sum(ratings) / len(ratings) if ratings else None,
+    }

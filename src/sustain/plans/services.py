@@ -1,0 +1,226 @@
+"""Every write to plans: creating from the program, commitment, reshaping phases, check-ins,
+items from other apps, and the daily sweep that flags uncommitted plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sustain.lib.services import model_create, model_update
+from sustain.notify.services import outbox_enqueue
+from sustain.orgs.models import Role
+from sustain.plans import rules, selectors
+from sustain.plans.models import CheckIn, Phase, Plan, PlanItem, week_of
+from sustain.programs.models import Enrollment
+
+
+def _behaviours(concept: Any) -> str:
+    lines = [f"Use “{t.term}”: {t.definition}" for t in concept.terms.all()]
+    return "\n".join(lines or [concept.description or f"Practise {concept.name} on every call."])
+
+
+def _reason(plan: Plan) -> str:
+    policy = selectors.policy_for(plan.program)
+    return rules.mandatory_reason(
+        hire_date=plan.rep.hire_date, trained_on=plan.start - dt.timedelta(days=1),
+        new_hire_days=policy.new_hire_days, attainment=selectors.attainment_periods(plan.rep),
+        quota_threshold=policy.quota_threshold, quota_periods=policy.quota_periods,
+        manager_flag=plan.below_quota_flag,
+    )
+
+
+@transaction.atomic
+def plan_create(*, enrollment: Enrollment) -> Plan:
+    """The rep's plan from her program: one phase per concept in concept order, the plan's
+    days split evenly, starting the day after her workshop."""
+    if enrollment.pk is None or enrollment.role != Role.REP:
+        raise ValidationError({"person": "Plans are for reps enrolled in the program."})
+    if enrollment.trained_on is None:
+        raise ValidationError(
+            {"person": f"{enrollment.person} has not attended the workshop yet."}
+        )
+    if Plan.objects.filter(enrollment=enrollment).exists():
+        raise ValidationError({"person": f"{enrollment.person} already has a plan."})
+    program = enrollment.program
+    concepts = list(program.concepts.prefetch_related("terms"))
+    if not concepts:
+        raise ValidationError({"program": "The program has no concepts to plan."})
+    plan = model_create(
+        Plan, enrollment=enrollment, program=program, rep=enrollment.person,
+        start=enrollment.trained_on + dt.timedelta(days=1),
+    )
+    days = rules.split_days(selectors.policy_for(program).plan_days, len(concepts))
+    Phase.objects.bulk_create([
+        Phase(plan=plan, concept=c, position=i, days=d, behaviours=_behaviours(c))
+        for i, (c, d) in enumerate(zip(concepts, days, strict=True))
+    ])
+    plan.mandatory_reason = _reason(plan)
+    plan.save(update_fields=["mandatory_reason"])
+    return plan
+
+
+def plans_generate(*, program: Any) -> int:
+    """A plan for every trained rep of the program who has none; returns how many."""
+    missing = program.enrollments.filter(
+        role=Role.REP, trained_on__isnull=False, plan__isnull=True
+    ).select_related("person", "program")
+    n = 0
+    for enrollment in missing:
+        plan_create(enrollment=enrollment)
+        n += 1
+    return n
+
+
+POLICY_FIELDS = ("plan_days", "commit_within_days", "new_hire_days", "quota_threshold",
+                 "quota_periods")
+
+
+@transaction.atomic
+def plan_policy_update(*, program: Any, data: dict[str, Any]) -> Any:
+    """Save the program's plan rules. Existing plans keep their phases; their mandatory
+    reason is recomputed when the manager next sets the below-quota flag."""
+    from sustain.plans.models import PlanPolicy
+
+    policy, _ = PlanPolicy.objects.get_or_create(program=program)
+    return model_update(instance=policy, data=data, fields=POLICY_FIELDS)
+
+
+@transaction.atomic
+def plan_commit(*, plan: Plan, now: dt.datetime | None = None) -> Plan:
+    if plan.committed_at is not None:
+        raise ValidationError(
+            {"committed_at": f"You committed to this plan on {plan.committed_at:%d %b %Y}."}
+        )
+    plan.committed_at = now or timezone.now()
+    plan.save(update_fields=["committed_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_phases_update(*, plan: Plan, phases: Sequence[dict[str, Any]]) -> Plan:
+    """Reorder and reweight: `phases` lists every phase of the plan once, in the new order,
+    as {"id", "days"?, "goal"?, "behaviours"?}."""
+    current = {p.pk: p for p in plan.phases.select_for_update()}
+    ids = [p.get("id") for p in phases]
+    if sorted(ids, key=str) != sorted(current, key=str):
+        raise ValidationError({"phases": "List each phase of this plan exactly once."})
+    for position, data in enumerate(phases):
+        phase = current[data["id"]]
+        update = {"position": position, **{k: data[k] for k in ("days", "goal", "behaviours")
+                                           if k in data and data[k] is not None}}
+        for k, v in update.items():
+            setattr(phase, k, v)
+        phase.full_clean(exclude=["plan", "concept"], validate_constraints=False)
+    Phase.objects.bulk_update(current.values(), ["position", "days", "goal", "behaviours"])
+    return plan
+
+
+@transaction.atomic
+def plan_restart(*, plan: Plan, start: dt.date, note: str) -> Plan:
+    """A manager restarts the plan, e.g. after a leave: phases keep their order and days
+    and run from the new `start`. The note says why, for the rep and the record."""
+    if start < plan.enrollment.trained_on + dt.timedelta(days=1):
+        raise ValidationError({"start": "A plan cannot start before the rep's workshop."})
+    if not note.strip():
+        raise ValidationError({"note": "Say why the plan restarts (the rep reads it)."})
+    return model_update(instance=plan, data={"start": start, "restart_note": note.strip()},
+                        fields=("start", "restart_note"))
+
+
+@transaction.atomic
+def plan_set_below_quota(*, plan: Plan, flag: bool) -> Plan:
+    plan.below_quota_flag = flag
+    plan.mandatory_reason = _reason(plan)
+    plan.save(update_fields=["below_quota_flag", "mandatory_reason"])
+    return plan
+
+
+@transaction.atomic
+def check_in_record(
+    *, plan: Plan, applied: str, struggled: str, rating: int, today: dt.date | None = None
+) -> CheckIn:
+    """This week's check-in; a second one in the same week amends the first."""
+    today = today or timezone.localdate()
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Rate yourself from 1 to 5."})
+    if today < plan.start:
+        raise ValidationError({"week": f"Your plan starts on {plan.start:%d %b %Y}."})
+    progress = selectors.plan_progress(plan, today=today)
+    current = progress.current or (progress.phases[-1] if progress.phases else None)
+    values = {"applied": applied.strip(), "struggled": struggled.strip(), "rating": rating,
+              "phase": current.phase if current else None}
+    existing = plan.check_ins.filter(week=week_of(today)).first()
+    if existing is not None:
+        return model_update(instance=existing, data=values, fields=tuple(values))
+    return model_create(CheckIn, plan=plan, week=week_of(today), **values)
+
+
+@transaction.atomic
+def plan_item_add(
+    *, plan: Plan, text: str, due: dt.date | None = None, source: str = ""
+) -> PlanItem:
+    """Add an item to a rep's plan; other apps call this (coaching: development actions,
+    `source="coaching"`). Shown on the plan page with its due date."""
+    return model_create(PlanItem, plan=plan, text=text.strip(), due=due, source=source)
+
+
+@transaction.atomic
+def plan_item_done(*, item: PlanItem, done: bool = True) -> PlanItem:
+    item.done_at = timezone.now() if done else None
+    item.save(update_fields=["done_at"])
+    return item
+
+
+def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
+    """Tell each manager about her reps' plans still uncommitted `commit_within_days` after
+    the workshop. Each plan is claimed with a conditional UPDATE, so two workers never
+    flag it twice; the outbox key makes a retry harmless."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    candidates = Plan.objects.filter(
+        committed_at__isnull=True, flagged_at__isnull=True,
+        start__lte=today - dt.timedelta(days=6),  # start = workshop + 1; default 7 days
+    ).select_related("rep__team__manager", "program__plan_policy", "enrollment")
+    flagged = 0
+    for plan in candidates:
+        policy = selectors.policy_for(plan.program)
+        if plan.enrollment.trained_on + dt.timedelta(days=policy.commit_within_days) > today:
+            continue
+        manager = plan.rep.team.manager if plan.rep.team else None
+        with transaction.atomic():
+            if not Plan.objects.filter(pk=plan.pk, flagged_at__isnull=True).update(
+                flagged_at=now
+            ):
+                continue
+            flagged += 1
+            if manager is None:
+                continue
+            outbox_enqueue(
+                recipient=manager, kind="plan_uncommitted",
+                subject=f"{plan.rep.name} has not committed to the 90-day plan yet",
+                body=(
+                    f"{plan.rep.name}'s plan for {plan.program.name} started on "
+                    f"{plan.start:%d %b %Y} and is not committed yet. A short conversation "
+                    "about what they want from it usually helps."
+                ),
+                dedupe_key=f"plan-uncommitted-{plan.pk}",
+            )
+    return flagged
+
+
+def plans_daily(*, today: dt.date | None = None) -> dict[str, int]:
+    """The daily sweep: plans for newly trained reps, then flags for uncommitted ones."""
+    from sustain.programs.models import Program
+
+    created = 0
+    for program in Program.objects.filter(
+        enrollments__trained_on__isnull=False, enrollments__plan__isnull=True,
+        enrollments__role=Role.REP,
+    ).distinct():
+        created += plans_generate(program=program)
+    return {"created": created, "flagged": plans_flag_uncommitted(today=today)}

@@ -1,0 +1,200 @@
+"""Writes of refreshers: the question bank, cards for participants, answers graded and
+rescheduled with FSRS, and the daily digest sweep.
+
+Grading: the answer is the recall test. A correct answer is `Rating.Good`, a wrong one
+`Rating.Again`; Hard and Easy are not used because a multiple-choice answer says
+whether she recalled, not how hard it felt. The scheduler has no learning steps and no
+fuzzing: refreshers arrive as a daily digest, so minute-long steps would mean nothing,
+and whole-day intervals are what the person sees ("next due on ...")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler, State
+
+from sustain.lib.services import model_create
+from sustain.notify.models import Channel, OutboxMessage
+from sustain.orgs.models import Person
+from sustain.programs.models import Concept, Enrollment, Program
+from sustain.refreshers.models import Card, Question, Review
+
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+# One concept's questions are introduced each week after the workshop, in concept order,
+# so a participant starts with a handful of questions and not the whole bank at once.
+INTRODUCE_EVERY = dt.timedelta(weeks=1)
+DIGEST_BATCH = 1000
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def due_cutoff(today: dt.date) -> dt.datetime:
+    """A card is due today if it falls due before tomorrow begins."""
+    return day_start(today + dt.timedelta(days=1))
+
+
+def to_fsrs(card: Card) -> FsrsCard:
+    return FsrsCard(
+        card_id=card.pk or 0, state=State(card.state), step=card.step,
+        stability=card.stability, difficulty=card.difficulty,
+        due=card.due.astimezone(dt.UTC),
+        last_review=card.last_review.astimezone(dt.UTC) if card.last_review else None,
+    )
+
+
+def _first_due(trained_on: dt.date, index: int) -> dt.datetime:
+    return day_start(trained_on + dt.timedelta(days=1)) + INTRODUCE_EVERY * index
+
+
+def _cards_for(enrollments: Iterable[Any], questions: list[Question],
+               index: dict[int, int]) -> list[Card]:
+    return [
+        Card(person_id=e.person_id, question=q,
+             due=_first_due(e.trained_on, index[q.concept_id]))
+        for e in enrollments for q in questions
+    ]
+
+
+def _concept_index(program: Program) -> dict[int, int]:
+    return {c: i for i, c in enumerate(program.concepts.values_list("pk", flat=True))}
+
+
+@transaction.atomic
+def question_create(
+    *, concept: Concept, prompt: str, choices: list[str], answer: str, explanation: str,
+    kind: str = "choice",
+) -> Question:
+    """Add a question; everyone already trained in the program gets its card."""
+    question = model_create(
+        Question, concept=concept, kind=kind, prompt=prompt.strip(),
+        choices=[c.strip() for c in choices], answer=answer.strip(),
+        explanation=explanation.strip(),
+    )
+    trained = concept.program.enrollments.filter(trained_on__isnull=False)
+    Card.objects.bulk_create(
+        _cards_for(trained, [question], _concept_index(concept.program)),
+        ignore_conflicts=True,
+    )
+    return question
+
+
+@transaction.atomic
+def cards_sync(*, program: Program) -> int:
+    """Cards for trained participants (managers too) who have none in this program yet."""
+    questions = list(Question.objects.filter(concept__program=program))
+    if not questions:
+        return 0
+    has_cards = Card.objects.filter(person=OuterRef("person"),
+                                    question__concept__program=program)
+    missing = list(program.enrollments.filter(trained_on__isnull=False)
+                   .exclude(Exists(has_cards)))
+    cards = _cards_for(missing, questions, _concept_index(program))
+    Card.objects.bulk_create(cards, batch_size=5000, ignore_conflicts=True)
+    return len(missing)
+
+
+def grade(question: Question, answer: str) -> Rating:
+    return Rating.Good if answer.strip() == question.answer else Rating.Again
+
+
+@transaction.atomic
+def refresher_answer(
+    *, person: Person, card: Card, answer: str, now: dt.datetime | None = None
+) -> Review:
+    """Grade the answer, reschedule the card with FSRS, log the review."""
+    now = (now or timezone.now()).astimezone(dt.UTC)
+    card = Card.objects.select_for_update().select_related("question").get(pk=card.pk)
+    if card.person_id != person.pk:
+        raise ValidationError({"card": "This refresher is someone else's."})
+    if card.due >= due_cutoff(now.date()):
+        raise ValidationError(
+            {"answer": f"This refresher is not due yet: it is due on {card.due:%d %b %Y}."}
+        )
+    if not answer.strip():
+        raise ValidationError({"answer": "Pick an answer."})
+    rating = grade(card.question, answer)
+    updated, _log = SCHEDULER.review_card(to_fsrs(card), rating, now)
+    card.state, card.step = int(updated.state), updated.step
+    card.stability, card.difficulty = updated.stability, updated.difficulty
+    card.due, card.last_review = updated.due, updated.last_review
+    card.reviews += 1
+    card.lapses += rating == Rating.Again and card.reviews > 1
+    card.save(update_fields=["state", "step", "stability", "difficulty", "due",
+                             "last_review", "reviews", "lapses"])
+    return Review.objects.create(
+        card=card, person=person, concept_id=card.question.concept_id, team_id=person.team_id,
+        answer=answer.strip()[:300], correct=rating == Rating.Good, rating=int(rating),
+        reviewed_at=now, next_due=card.due,
+    )
+
+
+def _due_counts(person_ids: list[int], cutoff: dt.datetime) -> Any:
+    # Counting a column of the (person, due) index lets PostgreSQL answer from the index.
+    return (
+        Card.objects.filter(person_id__in=person_ids, due__lt=cutoff)
+        .values("person_id").annotate(n=Count("person_id")).values_list("person_id", "n")
+    )
+
+
+def refreshers_send_digests(
+    *, today: dt.date | None = None, batch_size: int = DIGEST_BATCH
+) -> dict[str, int]:
+    """One digest per person with refreshers due today, through the outbox.
+
+    People are walked in primary-key batches; each batch costs three queries whatever its
+    size (the people, their due counts, one bulk insert). The dedupe key (person, day)
+    makes a second run the same day queue nothing new."""
+    today = today or timezone.localdate()
+    cutoff = due_cutoff(today)
+    url = getattr(settings, "SUSTAIN_BASE_URL", "").rstrip("/") + "/refreshers/"
+    last, people_seen, queued = 0, 0, 0
+    while True:
+        with transaction.atomic():
+            people = list(
+                Person.objects.filter(pk__gt=last, is_active=True, organization__isnull=False)
+                .order_by("pk").values_list("pk", "email", "organization_id")[:batch_size]
+            )
+            if not people:
+                break
+            last = people[-1][0]
+            people_seen += len(people)
+            due = dict(_due_counts([p[0] for p in people], cutoff))
+            messages = [
+                OutboxMessage(
+                    organization_id=org_id, recipient_id=pk, channel=Channel.EMAIL, to=email,
+                    subject=f"{due[pk]} refresher{'s' if due[pk] != 1 else ''} due today",
+                    body=(f"You have {due[pk]} refresher question{'s' if due[pk] != 1 else ''}"
+                          f" due today. Two minutes keeps the workshop fresh: {url}"),
+                    kind="refresher_digest", dedupe_key=f"refreshers-{pk}-{today.isoformat()}",
+                )
+                for pk, email, org_id in people if due.get(pk)
+            ]
+            if messages:
+                OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+                queued += len(messages)
+    if queued:
+        from sustain.notify.tasks import deliver_outbox
+
+        transaction.on_commit(partial(deliver_outbox.enqueue))
+    return {"people": people_seen, "digests": queued}
+
+
+def refreshers_daily(*, today: dt.date | None = None) -> dict[str, int]:
+    """The daily sweep: cards for the newly trained, then the digests."""
+    synced = 0
+    for program in Program.objects.filter(
+        Exists(Enrollment.objects.filter(program=OuterRef("pk"), trained_on__isnull=False))
+    ):
+        synced += cards_sync(program=program)
+    return {"synced": synced, **refreshers_send_digests(today=today)}

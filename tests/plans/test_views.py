@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from sustain.plans.models import Plan
+
+
+def test_the_rep_commits_and_checks_in_on_her_page(login, plan: Plan) -> None:
+    client = login(plan.rep)
+    assert b"I commit to this plan" in client.get("/plans/me/").content
+    client.post(f"/plans/{plan.pk}/commit/")
+    response = client.post(f"/plans/{plan.pk}/check-in/",
+                           {"applied": "Asked impact questions", "struggled": "", "rating": "4"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.committed_at is not None
+    assert plan.check_ins.get().rating == 4
+
+
+def test_a_bad_rating_shows_next_to_the_field(login, plan: Plan) -> None:
+    response = login(plan.rep).post(f"/plans/{plan.pk}/check-in/", {"rating": "9"})
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not plan.check_ins.exists()
+
+
+def test_the_team_page_shows_her_reps(login, plan: Plan, other_plan: Plan) -> None:
+    content = login(plan.rep.team.manager).get("/plans/team/").content.decode()
+    assert plan.rep.name in content
+    assert other_plan.rep.name not in content
+
+
+def test_the_manager_restarts_a_plan(login, plan: Plan) -> None:
+    import datetime as dt
+
+    new_start = plan.start + dt.timedelta(days=10)
+    response = login(plan.rep.team.manager).post(
+        f"/plans/{plan.pk}/restart/", {"start": new_start.isoformat(), "note": "After leave"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.start == new_start and plan.restart_note == "After leave"
+
+
+def test_the_manager_opens_her_reps_plan_and_the_program_tab(login, plan: Plan) -> None:
+    client = login(plan.rep.team.manager)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Restart plan" in page and "Discovery" in page
+    assert "I commit to this plan" not in page
+    assert client.get(f"/plans/program/{plan.program_id}/").status_code == 200
+    assert "Plans" in client.get(f"/programs/{plan.program_id}/").content.decode()
+
+
+def test_the_home_page_shows_the_reps_plan_panel(login, plan: Plan) -> None:
+    assert "My 90-day plan" in login(plan.rep).get("/").content.decode()
