@@ -90,7 +90,19 @@ def test_it_does_not_reject_parallel_trends_without_a_pretrend() -> None:
     df = make_panel(n_units=1500, noise=0.5, seed=1)
     pretrend = _fit(df).pretrend
     assert pretrend is not None and pretrend.p_value > 0.05
-    assert pretrend.df == 3 + 5 + 7 - 3  # pre-periods of cohorts 4, 6, 8 with varying base
+    assert pretrend.df == 6  # event times -6..-1: the earliest cohort (8) has 6 placebo periods
+
+
+def test_it_keeps_the_pretrend_test_honest_with_few_reps_and_many_weeks() -> None:
+    # 80 reps, 52 weeks: testing all ~70 placebo cells at once would rest on a covariance
+    # estimated from 80 clusters and reject parallel trends whatever the data.
+    rejections = 0
+    for seed in range(5):
+        df = make_panel(n_units=80, n_periods=52, cohorts=(30, 42), noise=0.5, seed=seed)
+        pretrend = _fit(df).pretrend
+        assert pretrend is not None and pretrend.df == 8
+        rejections += pretrend.p_value < 0.01
+    assert rejections <= 1
 
 
 def test_it_reproduces_the_bootstrap_with_a_seed() -> None:
