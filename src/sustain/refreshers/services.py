@@ -25,6 +25,7 @@ from sustain.lib.services import model_create
 from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
+from sustain.refreshers.choice import is_correct
 from sustain.refreshers.models import Card, Question, Review
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
@@ -104,7 +105,7 @@ def cards_sync(*, program: Program) -> int:
 
 
 def grade(question: Question, answer: str) -> Rating:
-    return Rating.Good if answer.strip() == question.answer else Rating.Again
+    return Rating.Good if is_correct(question, answer) else Rating.Again
 
 
 @transaction.atomic
