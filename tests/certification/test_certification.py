@@ -47,8 +47,8 @@ def test_it_builds_a_multiple_choice_quiz_from_the_glossary(cast: Cast, glossary
     questions = selectors.quiz_questions(program=cast.program)
     assert len(questions) == 5
     for q in questions:
-        assert len(q["options"]) == 4
-        assert (q["term"].pk, q["term"].definition) in q["options"]
+        assert len(q.options) == 4
+        assert (q.term.pk, q.term.definition) in q.options
     assert questions == selectors.quiz_questions(program=cast.program)
 
 

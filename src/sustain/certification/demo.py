@@ -42,8 +42,8 @@ def build(ctx: DemoContext) -> None:
     cohort1 = today - dt.timedelta(weeks=24)
 
     def quiz(manager_index: int, right: int, when: dt.date) -> None:
-        answers = {q["term"].pk: q["term"].pk if i < right else next(
-            pk for pk, _ in q["options"] if pk != q["term"].pk)
+        answers = {q.term.pk: q.answer if i < right else next(
+            pk for pk in q.choices if pk != q.answer)
             for i, q in enumerate(questions)}
         TerminologyAttempt.objects.create(
             program=program, manager=ctx.managers[manager_index], answers=answers,

@@ -8,16 +8,17 @@ from django.utils import timezone
 from sustain.certification.models import CertificationPolicy, DiagnosisCase
 from sustain.coaching.models import Diagnosis, Score
 from sustain.programs.models import Concept
+from sustain.refreshers.choice import GlossaryQuestion
 from sustain.web.forms import DateInput
 
 
 class QuizForm(forms.Form):
-    def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: list[GlossaryQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for q in questions:
-            self.fields[f"term_{q['term'].pk}"] = forms.TypedChoiceField(
-                label=f"What does “{q['term'].term}” mean?", coerce=int,
-                choices=q["options"], widget=forms.RadioSelect, required=False)
+            self.fields[f"term_{q.term.pk}"] = forms.TypedChoiceField(
+                label=q.prompt, coerce=int, choices=q.options, widget=forms.RadioSelect,
+                required=False)
 
     def answers(self) -> dict[int, int]:
         return {int(k.removeprefix("term_")): v for k, v in self.cleaned_data.items()

@@ -4,7 +4,6 @@ Statuses for a whole program cost a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -21,6 +20,7 @@ from sustain.certification.models import (
 from sustain.coaching import selectors as coaching_selectors
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import GlossaryTerm, Program
+from sustain.refreshers.choice import GlossaryQuestion, glossary_questions
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -36,19 +36,10 @@ def policy_for(program: Program) -> CertificationPolicy:
     return policy or CertificationPolicy(program=program)
 
 
-def quiz_questions(*, program: Program) -> list[dict[str, Any]]:
-    """One multiple-choice question per glossary term: pick its definition among up to
-    three others. Seeded by the term's id, so the same quiz is graded as shown."""
-    terms = list(GlossaryTerm.objects.filter(concept__program=program)
-                 .order_by("concept__position", "term"))
-    questions = []
-    for term in terms:
-        rng = random.Random(term.pk)
-        others = [t for t in terms if t.pk != term.pk]
-        options = [term, *rng.sample(others, min(3, len(others)))]
-        rng.shuffle(options)
-        questions.append({"term": term, "options": [(o.pk, o.definition) for o in options]})
-    return questions
+def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
+    """The terminology quiz: one multiple-choice question per glossary term."""
+    return glossary_questions(list(GlossaryTerm.objects.filter(concept__program=program)
+                                   .order_by("concept__position", "term")))
 
 
 def _consistency(program: Program, managers: list[Person], policy: CertificationPolicy,

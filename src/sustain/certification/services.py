@@ -24,6 +24,7 @@ from sustain.coaching.models import Score
 from sustain.lib.services import model_create, model_update
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Program
+from sustain.refreshers.choice import is_correct
 
 
 def _check_manager(program: Program, manager: Person) -> None:
@@ -48,14 +49,15 @@ def terminology_submit(*, program: Program, manager: Person,
     questions = selectors.quiz_questions(program=program)
     if not questions:
         raise ValidationError({"answers": "This program has no glossary to be quizzed on."})
-    known = {q["term"].pk: {pk for pk, _ in q["options"]} for q in questions}
+    by_term = {q.term.pk: q for q in questions}
     for term_id, chosen in answers.items():
-        if term_id not in known or chosen not in known[term_id]:
+        if term_id not in by_term or chosen not in by_term[term_id].choices:
             raise ValidationError({"answers": f"Unknown question or option: {term_id}."})
-    correct = sum(1 for term_id in known if answers.get(term_id) == term_id)
+    correct = sum(1 for term_id, q in by_term.items()
+                  if term_id in answers and is_correct(q, answers[term_id]))
     attempt = model_create(TerminologyAttempt, program=program, manager=manager,
                            answers={str(k): v for k, v in answers.items()},
-                           correct=correct, total=len(known))
+                           correct=correct, total=len(questions))
     certification_refresh(program=program, manager=manager)
     return attempt
 

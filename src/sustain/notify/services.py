@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -20,6 +22,34 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxDraft:
+    """One message for `outbox_enqueue_many`. Ids rather than a Person, so a sweep can
+    build thousands from a `values_list` without loading people."""
+
+    organization_id: int
+    recipient_id: int
+    to: str
+    subject: str
+    body: str
+    kind: str = ""
+    dedupe_key: str | None = None
+
+    @classmethod
+    def for_person(cls, recipient: Person, *, subject: str, body: str, kind: str = "",
+                   dedupe_key: str | None = None) -> OutboxDraft:
+        assert recipient.organization_id is not None
+        return cls(organization_id=recipient.organization_id, recipient_id=recipient.pk,
+                   to=recipient.email, subject=subject, body=body, kind=kind,
+                   dedupe_key=dedupe_key)
+
+
+def _deliver_after_commit() -> None:
+    from sustain.notify.tasks import deliver_outbox
+
+    transaction.on_commit(partial(deliver_outbox.enqueue))
+
+
 def outbox_enqueue(
     *,
     recipient: Person,
@@ -29,8 +59,6 @@ def outbox_enqueue(
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
     """Queue a message to a person. Returns None when `dedupe_key` was already queued."""
-    from sustain.notify.tasks import deliver_outbox
-
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -42,8 +70,28 @@ def outbox_enqueue(
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(partial(deliver_outbox.enqueue))
+    _deliver_after_commit()
     return message
+
+
+def outbox_enqueue_many(*, messages: Sequence[OutboxDraft]) -> int:
+    """Queue many messages with one INSERT, and one delivery task after commit.
+
+    A message whose `dedupe_key` is already queued is skipped, so a sweep that runs twice
+    queues nothing new. Returns how many were offered (the skipped ones included: with
+    ignore_conflicts the database does not say which rows it kept)."""
+    if not messages:
+        return 0
+    OutboxMessage.objects.bulk_create(
+        [OutboxMessage(
+            organization_id=m.organization_id, recipient_id=m.recipient_id,
+            channel=Channel.EMAIL, to=m.to, subject=m.subject, body=m.body, kind=m.kind,
+            dedupe_key=m.dedupe_key,
+        ) for m in messages],
+        ignore_conflicts=True,
+    )
+    _deliver_after_commit()
+    return len(messages)
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:

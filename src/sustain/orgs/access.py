@@ -138,12 +138,19 @@ def get_program_for(viewer: Person, pk: object, *, write: bool = False) -> Progr
     return _get(programs_visible_to(viewer).select_related("owner"), pk, writable=writable)
 
 
+def get_program_part_for(viewer: Person, model: type[M], pk: object, *, write: bool = False,
+                         related: tuple[str, ...] = ()) -> M:
+    """An object that belongs to one program (its `program` field): seen with the program,
+    changed by whoever may edit the program."""
+    objects = model._default_manager.filter(program__in=programs_visible_to(viewer))
+    writable = (lambda o: can_edit_program(viewer, o.program)) if write else None  # type: ignore[attr-defined]
+    return _get(objects.select_related("program", *related), pk, writable=writable)
+
+
 def get_concept_for(viewer: Person, pk: object, *, write: bool = False) -> Concept:
     from sustain.programs.models import Concept
 
-    concepts = Concept.objects.filter(program__in=programs_visible_to(viewer))
-    writable = (lambda c: can_edit_program(viewer, c.program)) if write else None
-    return _get(concepts.select_related("program"), pk, writable=writable)
+    return get_program_part_for(viewer, Concept, pk, write=write)
 
 
 def enrollments_visible_to(viewer: Person, program: Program) -> QuerySet[Enrollment]:
@@ -172,9 +179,7 @@ def get_enrollment_for(viewer: Person, pk: object, *, write: bool = False) -> En
 def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> WorkshopSession:
     from sustain.programs.models import WorkshopSession
 
-    sessions = WorkshopSession.objects.filter(program__in=programs_visible_to(viewer))
-    writable = (lambda s: can_edit_program(viewer, s.program)) if write else None
-    return _get(sessions.select_related("program"), pk, writable=writable)
+    return get_program_part_for(viewer, WorkshopSession, pk, write=write)
 
 
 # Readiness ------------------------------------------------------------------
@@ -196,6 +201,15 @@ def get_program_preparation_for(viewer: Person, pk: object, *, write: bool = Fal
     if write and not can_edit_program(viewer, program):
         raise PermissionDenied
     return program
+
+
+def get_preparation_part_for(viewer: Person, model: type[M], pk: object, *,
+                             write: bool = False) -> M:
+    """A goal, touch... of a program's preparation: 404 unless its program is visible, then
+    the preparation's own rules."""
+    part = get_program_part_for(viewer, model, pk)
+    get_program_preparation_for(viewer, part.program_id, write=write)  # type: ignore[attr-defined]
+    return part
 
 
 def can_edit_manager_part(viewer: Person, program: Program) -> bool:
@@ -301,9 +315,7 @@ def can_assess(viewer: Person, program: Program) -> bool:
 def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
     from sustain.certification.models import DiagnosisCase
 
-    cases = DiagnosisCase.objects.filter(program__in=programs_visible_to(viewer))
-    writable = (lambda c: can_edit_program(viewer, c.program)) if write else None
-    return _get(cases.select_related("program"), pk, writable=writable)
+    return get_program_part_for(viewer, DiagnosisCase, pk, write=write)
 
 
 def get_development_action_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
@@ -370,8 +382,7 @@ def get_analysis_run_for(viewer: Person, pk: object) -> Model:
     """Analyses are aggregates: whoever sees the program reads them."""
     from sustain.analysis.models import AnalysisRun
 
-    runs = AnalysisRun.objects.filter(program__in=programs_visible_to(viewer))
-    return _get(runs.select_related("program", "kpi"), pk, writable=None)
+    return get_program_part_for(viewer, AnalysisRun, pk, related=("kpi",))
 
 
 # Plans ----------------------------------------------------------------------

@@ -171,14 +171,7 @@ class GoalPatch(Schema):
 
 
 def _get_goal(request: HttpRequest, goal_id: int, *, write: bool) -> Goal:
-    goal = (
-        Goal.objects.filter(program__in=access.programs_visible_to(request.user))
-        .select_related("program").filter(pk=goal_id).first()
-    )
-    if goal is None:
-        raise Http404
-    access.get_program_preparation_for(request.user, goal.program_id, write=write)
-    return goal
+    return access.get_preparation_part_for(request.user, Goal, goal_id, write=write)
 
 
 @router.get("/programs/{program_id}/goals", response=list[GoalOut])
@@ -396,11 +389,7 @@ def touches_create(request: HttpRequest, program_id: int, payload: TouchIn) -> S
 
 @router.patch("/touches/{touch_id}", response=TouchOut)
 def touches_update(request: HttpRequest, touch_id: int, payload: TouchPatch) -> Touch:
-    touch = (Touch.objects.filter(program__in=access.programs_visible_to(request.user))
-             .select_related("program").filter(pk=touch_id).first())
-    if touch is None:
-        raise Http404
-    access.get_program_preparation_for(request.user, touch.program_id, write=True)
+    touch = access.get_preparation_part_for(request.user, Touch, touch_id, write=True)
     return services.touch_update(touch=touch, data=payload.dict(exclude_unset=True))
 
 
@@ -480,10 +469,8 @@ class PanelPatch(Schema):
 
 @router.patch("/panel/{member_id}", response=PanelOut)
 def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> PanelMember:
-    member = (PanelMember.objects.filter(program__in=access.programs_visible_to(request.user))
-              .select_related("program", "manager").filter(pk=member_id).first())
-    if member is None:
-        raise Http404
+    member = access.get_program_part_for(request.user, PanelMember, member_id,
+                                         related=("manager",))
     program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
     if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
         raise PermissionDenied("A manager edits her own scenarios.")

@@ -96,12 +96,8 @@ def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = Goal.objects.filter(
-        pk=goal_id, program__in=access.programs_visible_to(request.user)
-    ).first()
-    if goal is None:
-        raise Http404
-    program = access.get_program_preparation_for(request.user, goal.program_id, write=True)
+    goal = access.get_preparation_part_for(request.user, Goal, goal_id, write=True)
+    program = goal.program
     form = rforms.GoalForm(request.POST or None,
                            initial={f: getattr(goal, f) for f in services.GOAL_FIELDS})
     return _form_page(
@@ -163,12 +159,8 @@ def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
-    touch = Touch.objects.filter(
-        pk=touch_id, program__in=access.programs_visible_to(request.user)
-    ).first()
-    if touch is None:
-        raise Http404
-    program = access.get_program_preparation_for(request.user, touch.program_id, write=True)
+    touch = access.get_preparation_part_for(request.user, Touch, touch_id, write=True)
+    program = touch.program
     form = rforms.TouchForm(request.POST or None, program=program,
                             initial={f: getattr(touch, f) for f in services.TOUCH_FIELDS})
     return _form_page(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +22,10 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from sustain.lib.services import model_create
-from sustain.notify.models import Channel, OutboxMessage
+from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
+from sustain.refreshers.choice import is_correct
 from sustain.refreshers.models import Card, Question, Review
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
@@ -105,7 +105,7 @@ def cards_sync(*, program: Program) -> int:
 
 
 def grade(question: Question, answer: str) -> Rating:
-    return Rating.Good if answer.strip() == question.answer else Rating.Again
+    return Rating.Good if is_correct(question, answer) else Rating.Again
 
 
 @transaction.atomic
@@ -153,8 +153,9 @@ def refreshers_send_digests(
     """One digest per person with refreshers due today, through the outbox.
 
     People are walked in primary-key batches; each batch costs three queries whatever its
-    size (the people, their due counts, one bulk insert). The dedupe key (person, day)
-    makes a second run the same day queue nothing new."""
+    size (the people, their due counts, one bulk insert). Each batch commits on its own,
+    and its digests start going out then. The dedupe key (person, day) makes a second run
+    the same day queue nothing new."""
     today = today or timezone.localdate()
     cutoff = due_cutoff(today)
     url = getattr(settings, "SUSTAIN_BASE_URL", "").rstrip("/") + "/refreshers/"
@@ -170,23 +171,16 @@ def refreshers_send_digests(
             last = people[-1][0]
             people_seen += len(people)
             due = dict(_due_counts([p[0] for p in people], cutoff))
-            messages = [
-                OutboxMessage(
-                    organization_id=org_id, recipient_id=pk, channel=Channel.EMAIL, to=email,
+            queued += outbox_enqueue_many(messages=[
+                OutboxDraft(
+                    organization_id=org_id, recipient_id=pk, to=email,
                     subject=f"{due[pk]} refresher{'s' if due[pk] != 1 else ''} due today",
                     body=(f"You have {due[pk]} refresher question{'s' if due[pk] != 1 else ''}"
                           f" due today. Two minutes keeps the workshop fresh: {url}"),
                     kind="refresher_digest", dedupe_key=f"refreshers-{pk}-{today.isoformat()}",
                 )
                 for pk, email, org_id in people if due.get(pk)
-            ]
-            if messages:
-                OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
-                queued += len(messages)
-    if queued:
-        from sustain.notify.tasks import deliver_outbox
-
-        transaction.on_commit(partial(deliver_outbox.enqueue))
+            ])
     return {"people": people_seen, "digests": queued}
 
 
