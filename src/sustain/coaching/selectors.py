@@ -113,14 +113,17 @@ COACHED = "yes"
 NOT_COACHED = "no"
 TOO_EARLY = "too early"
 NOT_TRAINED = "not trained"
-# A rep is judged once she has had this many days of her intensive period.
+# A rep is judged once she has had this many days of her intensive period, and counts as
+# coached when on time on at least this share of them ("most", with a margin so that two
+# observations in her first month do not carry a 70-day-old cohort).
 MIN_JUDGED_DAYS = 30
+COACHED_SHARE = 2 / 3
 
 
 def coached_labels(*, reps: QuerySet[Person], as_of: dt.date) -> dict[int, str]:
     """Whether each rep was coached as the program's policy asks, from the observations:
-    "yes" when she was on time (see the module docstring) on more than half of the days of
-    her intensive period (the first `intensive_days`, 90 by default, after her workshop, or
+    "yes" when she was on time (see the module docstring) on at least COACHED_SHARE (two
+    thirds) of the days of her intensive period (the first `intensive_days`, 90 by default, after her workshop, or
     as much of it as has elapsed by `as_of`); "no" otherwise; "too early" when fewer than
     MIN_JUDGED_DAYS of it have elapsed; "not trained" when she has no training date. With
     several programs, coached in any of them counts."""
@@ -132,7 +135,7 @@ def coached_labels(*, reps: QuerySet[Person], as_of: dt.date) -> dict[int, str]:
             continue
         on_time, elapsed = data.intensive_on_time(e, as_of)
         label = (TOO_EARLY if elapsed < MIN_JUDGED_DAYS
-                 else COACHED if on_time * 2 > elapsed else NOT_COACHED)
+                 else COACHED if on_time >= COACHED_SHARE * elapsed else NOT_COACHED)
         if rank[label] > rank[labels.get(e.person_id, NOT_TRAINED)]:
             labels[e.person_id] = label
     return labels
