@@ -57,13 +57,14 @@ def refresher_retention(program: Program) -> Items:
 def manager_certification(program: Program) -> Items:
     from sustain.certification.selectors import (
         CERTIFIED,
+        NOT_STARTED,
         certification_rows,
         program_managers,
     )
 
     rows = certification_rows(program=program, managers=program_managers(program),
                               today=timezone.localdate())
-    if not rows:
+    if all(r["status"] == NOT_STARTED for r in rows):  # nobody assessed: nothing measured
         return None
     certified = sum(r["status"] == CERTIFIED for r in rows)
     return [{"label": "Managers certified as coaches",

@@ -73,20 +73,20 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
     reviewed at least once. None when nobody has answered yet."""
     since = now - dt.timedelta(days=30)
     counts = Review.objects.filter(concept__program=program).aggregate(
-        n=Count("id"), correct=Count("id", filter=Q(correct=True)),
-        recent_n=Count("id", filter=Q(reviewed_at__gte=since)),
-        recent_correct=Count("id", filter=Q(correct=True, reviewed_at__gte=since)))
-    if not counts["n"]:
+        total=Count("id"), right=Count("id", filter=Q(correct=True)),
+        recent_total=Count("id", filter=Q(reviewed_at__gte=since)),
+        recent_right=Count("id", filter=Q(correct=True, reviewed_at__gte=since)))
+    if not counts["total"]:
         return None
     cards = Card.objects.filter(question__concept__program=program, last_review__isnull=False,
                                 stability__isnull=False)
     values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now)
               for c in cards]
     return {
-        "answers": counts["n"], "correct": counts["correct"] / counts["n"],
-        "recent_answers": counts["recent_n"],
-        "recent_correct": (counts["recent_correct"] / counts["recent_n"]
-                           if counts["recent_n"] else None),
+        "answers": counts["total"], "correct": counts["right"] / counts["total"],
+        "recent_answers": counts["recent_total"],
+        "recent_correct": (counts["recent_right"] / counts["recent_total"]
+                           if counts["recent_total"] else None),
         "cards": len(values),
         "retrievability": sum(values) / len(values) if values else None,
     }
