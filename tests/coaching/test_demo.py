@@ -24,7 +24,8 @@ def test_it_builds_the_coaching_demo_quickly_with_every_state() -> None:
     assert by_name["Dana Whitfield"] == "certified"
     assert {r["status"] for r in rows} == {"not_started", "in_progress", "certified", "lapsed"}
     stalled = selectors.stalled_observers(program=ctx.program, today=ctx.today)
-    assert {r["manager"] for r in stalled} == {ctx.managers[1], ctx.managers[2], ctx.managers[5]}
+    # The non-coaching teams of the KPI story (North 2, Central 3) stopped after week 4.
+    assert {r["manager"] for r in stalled} == {ctx.managers[1], ctx.managers[5]}
     riley = ctx.logins["rep"]
     assert Observation.objects.filter(rep=riley).count() >= 8
     assert Observation.objects.filter(rep=riley, actions__isnull=False).exists()

@@ -8,6 +8,9 @@ class AnalysisConfig(AppConfig):
     label = "analysis"
 
     def ready(self) -> None:
+        from sustain.analysis import evidence
+
+        evidence.register()  # coached attribute, Kirkpatrick levels 2-3 from the other apps
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
         register_program_tab(ProgramTab("Impact analysis", "analysis:program",

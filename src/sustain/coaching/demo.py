@@ -1,6 +1,10 @@
-"""Demo coaching history. Dana Whitfield (North 1) coaches steadily; the managers of
-North 2, North 3 and Central 3 stopped observing after week 4, the pattern the seeds warn
-about; South is not trained yet, so nobody is due there."""
+"""Demo coaching history. The managers of North 1 (Dana Whitfield), North 3, Central 1 and
+Central 2 coach steadily; the managers of North 2 and Central 3 stopped observing after
+week 4, the pattern the seeds warn about; South is not trained yet, so nobody is due there.
+
+COACHING_TEAMS is the demo's single truth about who coaches: the KPI generator
+(metrics/demo.py) keeps the training effect for exactly these teams, and the analysis
+derives its `coached` split from the observations written here."""
 
 from __future__ import annotations
 
@@ -16,9 +20,8 @@ from sustain.coaching.models import (
 )
 from sustain.demo.context import DemoContext
 
-# Team index -> weeks after the workshop in which the manager observed (None: all along).
-STOPPED_AFTER_WEEK_4 = {1, 2, 5}
-STEADY = {0, 3, 4}
+COACHING_TEAMS = frozenset({"North 1", "North 3", "Central 1", "Central 2"})
+STOPPED_AFTER_WEEK_4 = frozenset({"North 2", "Central 3"})
 
 LEVELS = ("Does not do it, even when the call invites it.",
           "Does it sometimes or mechanically; the buyer notices the technique.",
@@ -44,9 +47,9 @@ def _behaviours(ctx: DemoContext) -> None:
     RubricBehaviour.objects.bulk_create(rows)
 
 
-def _observation_weeks(team_index: int, trained_on: dt.date, today: dt.date) -> list[int]:
+def _observation_weeks(team: str, trained_on: dt.date, today: dt.date) -> list[int]:
     total_weeks = (today - trained_on).days // 7
-    if team_index in STOPPED_AFTER_WEEK_4:
+    if team in STOPPED_AFTER_WEEK_4:
         return [w for w in (1, 3) if w <= total_weeks]
     # Every two weeks for the first 13 weeks, then every three.
     weeks = [*range(1, 14, 2), *range(16, total_weeks + 1, 3)]
@@ -61,13 +64,13 @@ def build(ctx: DemoContext) -> None:
     observations: list[Observation] = []
     plan: list[tuple[int, list[tuple[int, int]], str]] = []  # per observation: scores, diag
     for team_index, (team, manager) in enumerate(zip(ctx.teams, ctx.managers, strict=True)):
-        if team_index not in STEADY | STOPPED_AFTER_WEEK_4:
+        if team.name not in COACHING_TEAMS | STOPPED_AFTER_WEEK_4:
             continue
         reps = [r for r in ctx.reps if r.team_id == team.pk and trained.get(r.pk)]
         for rep_index, rep in enumerate(reps):
             trained_on = trained[rep.pk]
             base = rng.choice([1.6, 2.0, 2.3])
-            weeks = _observation_weeks(team_index, trained_on, ctx.today)
+            weeks = _observation_weeks(team.name, trained_on, ctx.today)
             if team_index == 0 and rep_index == len(reps) - 1:
                 # Even Dana has one rep slipping: she tops her home page, overdue.
                 weeks = weeks[:-2]

@@ -45,6 +45,32 @@ class CadenceData:
     policies: dict[int, CoachingPolicy]
     dates: dict[tuple[int, int], list[dt.date]]
 
+    def policy(self, e: Enrollment) -> CoachingPolicy:
+        return self.policies.get(e.program_id) or CoachingPolicy()
+
+    def due_by(self, e: Enrollment, as_of: dt.date) -> tuple[dt.date | None, dt.date]:
+        """The enrollment's last observation on or before `as_of` and the date the next
+        one is due by (`e.trained_on` must be set)."""
+        assert e.trained_on is not None
+        dates = self.dates.get((e.person_id, e.program_id), [])
+        i = bisect.bisect_right(dates, as_of)
+        last = dates[i - 1] if i else None
+        reference = max(last, e.trained_on) if last else e.trained_on
+        return last, reference + dt.timedelta(
+            days=self.policy(e).interval_days((as_of - e.trained_on).days))
+
+    def intensive_on_time(self, e: Enrollment, as_of: dt.date) -> tuple[int, int]:
+        """(days on time, days elapsed) over the enrollment's intensive period (the policy's
+        first `intensive_days` after training) up to `as_of`."""
+        assert e.trained_on is not None
+        end = min(as_of, e.trained_on + dt.timedelta(days=self.policy(e).intensive_days))
+        elapsed = (end - e.trained_on).days
+        on_time = 0
+        for n in range(1, elapsed + 1):
+            day = e.trained_on + dt.timedelta(days=n)
+            on_time += day <= self.due_by(e, day)[1]
+        return on_time, max(elapsed, 0)
+
     def statuses(self, as_of: dt.date) -> list[RepStatus]:
         by_rep: dict[int, RepStatus] = {}
         for e in self.enrollments:
@@ -52,15 +78,9 @@ class CadenceData:
                 continue
             status = by_rep.setdefault(e.person_id, RepStatus(rep=e.person))
             status.programs.append(e.program)
-            policy = self.policies.get(e.program_id) or CoachingPolicy()
-            dates = self.dates.get((e.person_id, e.program_id), [])
-            i = bisect.bisect_right(dates, as_of)
-            last = dates[i - 1] if i else None
+            last, due_by = self.due_by(e, as_of)
             if last and (status.last_observed is None or last > status.last_observed):
                 status.last_observed = last
-            reference = max(last, e.trained_on) if last else e.trained_on
-            due_by = reference + dt.timedelta(
-                days=policy.interval_days((as_of - e.trained_on).days))
             if status.next_due is None or due_by < status.next_due:
                 status.next_due = due_by
             if as_of > due_by:
@@ -87,6 +107,59 @@ def cadence_data(*, reps: QuerySet[Person] | Iterable[Person],
     for rep_id, program_id, date in rows:
         dates[(rep_id, program_id)].append(date)
     return CadenceData(enrollments_list, policies, dict(dates))
+
+
+COACHED = "yes"
+NOT_COACHED = "no"
+TOO_EARLY = "too early"
+NOT_TRAINED = "not trained"
+# A rep is judged once she has had this many days of her intensive period, and counts as
+# coached when on time on at least this share of them ("most", with a margin so that two
+# observations in her first month do not carry a 70-day-old cohort).
+MIN_JUDGED_DAYS = 30
+COACHED_SHARE = 2 / 3
+
+
+def coached_labels(*, reps: QuerySet[Person], as_of: dt.date) -> dict[int, str]:
+    """Whether each rep was coached as the program's policy asks, from the observations:
+    "yes" when she was on time (see the module docstring) on at least COACHED_SHARE (two
+    thirds) of the days of her intensive period (the first `intensive_days`, 90 by default, after her workshop, or
+    as much of it as has elapsed by `as_of`); "no" otherwise; "too early" when fewer than
+    MIN_JUDGED_DAYS of it have elapsed; "not trained" when she has no training date. With
+    several programs, coached in any of them counts."""
+    data = cadence_data(reps=reps)
+    labels = {pk: NOT_TRAINED for pk in reps.values_list("pk", flat=True)}
+    rank = {NOT_TRAINED: 0, TOO_EARLY: 1, NOT_COACHED: 2, COACHED: 3}
+    for e in data.enrollments:
+        if e.trained_on is None or e.trained_on > as_of:
+            continue
+        on_time, elapsed = data.intensive_on_time(e, as_of)
+        label = (TOO_EARLY if elapsed < MIN_JUDGED_DAYS
+                 else COACHED if on_time >= COACHED_SHARE * elapsed else NOT_COACHED)
+        if rank[label] > rank[labels.get(e.person_id, NOT_TRAINED)]:
+            labels[e.person_id] = label
+    return labels
+
+
+def score_trend(*, program: Program, window_days: int = 30) -> dict[str, Any] | None:
+    """Average rubric score of the program's observations in each rep's first
+    `window_days` after her workshop, and in the latest `window_days` with observations:
+    the behaviour change of Kirkpatrick level 3. None when nothing has been scored."""
+    rows = list(ObservationScore.objects.filter(observation__program=program).values_list(
+        "observation__rep_id", "observation__date", "score"))
+    if not rows:
+        return None
+    trained = dict(Enrollment.objects.filter(program=program, trained_on__isnull=False)
+                   .values_list("person_id", "trained_on"))
+    latest_day = max(date for _rep, date, _score in rows)
+    early = [s for rep, date, s in rows if rep in trained
+             and 0 <= (date - trained[rep]).days < window_days]
+    recent = [s for _rep, date, s in rows if (latest_day - date).days < window_days]
+    return {
+        "early": round(sum(early) / len(early), 2) if early else None, "early_n": len(early),
+        "recent": round(sum(recent) / len(recent), 2), "recent_n": len(recent),
+        "latest_day": latest_day,
+    }
 
 
 def summarize(statuses: list[RepStatus]) -> dict[str, Any]:

@@ -4,8 +4,9 @@ The story: the effect ramps up over the first six weeks after the workshop; on t
 managers keep coaching (North 1, North 3, Central 1, Central 2) it lasts, elsewhere (North 2,
 Central 3) it fades by about 16 weeks. A market-wide lift starts 20 weeks ago — a
 before/after comparison would credit it to the training, the comparison group does not —
-and every rep follows the same seasonality. The attribute `coached` (yes/no) is stored as a
-RepAttribute so the analysis can split by it.
+and every rep follows the same seasonality. Which teams coach is coaching/demo.py's
+COACHING_TEAMS, the same constant its observation history follows, so the analysis' `coached`
+split (derived from those observations) finds the effect this generator put in.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
-from sustain.metrics.models import KpiValue, RepAttribute
+from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 
 WEEKS = 52
-COACHING_TEAMS = frozenset({"North 1", "North 3", "Central 1", "Central 2"})
 
 
 def training_effect(weeks_since: int, coached: bool) -> float:
@@ -39,11 +40,9 @@ def build(ctx: DemoContext) -> None:
                    .values_list("person_id", "trained_on"))
     rng = ctx.rng
     rows: list[KpiValue] = []
-    attributes: list[RepAttribute] = []
     for rep in ctx.reps:
         team = next(t for t in ctx.teams if t.pk == rep.team_id)
         coached = team.name in COACHING_TEAMS
-        attributes.append(RepAttribute(rep=rep, name="coached", value="yes" if coached else "no"))
         base = rng.uniform(14000, 26000)
         day = trained.get(rep.pk)
         for i, week in enumerate(weeks):
@@ -60,4 +59,3 @@ def build(ctx: DemoContext) -> None:
                                ("cycle_days", round(cycle, 1))):
                 rows.append(KpiValue(rep=rep, period=week, kpi_id=kpis[key], value=value))
     KpiValue.objects.bulk_create(rows, batch_size=5000)
-    RepAttribute.objects.bulk_create(attributes)

@@ -37,6 +37,9 @@ STANDARD_KPIS: dict[str, dict[str, Any]] = {
     "wins": {"name": "Deals won", "unit": KpiUnit.COUNT, "direction": Direction.UP},
     "win_rate": {"name": "Win rate", "unit": KpiUnit.RATIO, "direction": Direction.UP},
     "cycle_days": {"name": "Sales cycle", "unit": KpiUnit.DAYS, "direction": Direction.DOWN},
+    # Read by plans.selectors.attainment_periods (the below-quota rule): 1.0 = 100% of quota.
+    "attainment": {"name": "Quota attainment", "unit": KpiUnit.RATIO,
+                   "direction": Direction.UP},
 }
 CHUNK = 100_000
 

@@ -14,13 +14,25 @@ from sustain.plans import rules
 from sustain.plans.models import CheckIn, Phase, Plan, PlanPolicy
 from sustain.programs.models import Program
 
+# The imported KPI read as quota attainment (first found wins), values 1.0 = 100% of quota.
+ATTAINMENT_KPI_KEYS = ("attainment", "quota_attainment")
+
 
 def attainment_periods(rep: Person) -> list[float]:
-    """The rep's quota attainment per period, oldest first (1.0 = 100%).
+    """The rep's quota attainment per period, oldest first (1.0 = 100%), from the metrics
+    KPI store: the values of her organization's `attainment` KPI (or `quota_attainment`).
+    [] when no such KPI has been imported; then only the manager's below-quota flag makes a
+    plan mandatory for performance."""
+    from sustain.metrics.models import KpiDefinition, KpiValue
 
-    The seam to the metrics app (imported KPIs): until it exists there is no series and
-    only the manager's below-quota flag makes a plan mandatory for performance."""
-    return []
+    keys = dict(KpiDefinition.objects.filter(
+        organization_id=rep.organization_id, key__in=ATTAINMENT_KPI_KEYS,
+    ).values_list("key", "pk"))
+    kpi_id = next((keys[k] for k in ATTAINMENT_KPI_KEYS if k in keys), None)
+    if kpi_id is None:
+        return []
+    return list(KpiValue.objects.filter(rep=rep, kpi_id=kpi_id).order_by("period")
+                .values_list("value", flat=True))
 
 
 def policy_for(program: Program) -> PlanPolicy:

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncWeek
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
 from sustain.refreshers.models import Card, Question, Review
-from sustain.refreshers.services import due_cutoff
+from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
 
 
 def due_cards(*, person: Person, today: dt.date) -> QuerySet[Card]:
@@ -64,4 +64,29 @@ def retention_spec(*, program: Program, by: str) -> dict[str, Any]:
             "tooltip": [{"field": "group", "title": label}, {"field": "week", "type": "temporal"},
                         {"field": "retention", "format": ".0%"}, {"field": "answers"}],
         },
+    }
+
+
+def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] | None:
+    """Kirkpatrick level 2 from refreshers: the share of answers correct (all of them, and
+    those of the last 30 days) and the average FSRS retrievability `now` of the cards
+    reviewed at least once. None when nobody has answered yet."""
+    since = now - dt.timedelta(days=30)
+    counts = Review.objects.filter(concept__program=program).aggregate(
+        total=Count("id"), right=Count("id", filter=Q(correct=True)),
+        recent_total=Count("id", filter=Q(reviewed_at__gte=since)),
+        recent_right=Count("id", filter=Q(correct=True, reviewed_at__gte=since)))
+    if not counts["total"]:
+        return None
+    cards = Card.objects.filter(question__concept__program=program, last_review__isnull=False,
+                                stability__isnull=False)
+    values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now)
+              for c in cards]
+    return {
+        "answers": counts["total"], "correct": counts["right"] / counts["total"],
+        "recent_answers": counts["recent_total"],
+        "recent_correct": (counts["recent_right"] / counts["recent_total"]
+                           if counts["recent_total"] else None),
+        "cards": len(values),
+        "retrievability": sum(values) / len(values) if values else None,
     }
