@@ -393,7 +393,7 @@ def _pretrend(
 ) -> PreTrendTest | None:
     """Joint Wald test that the pre-training event-study effects are all zero, with their
     influence-function covariance (event times nearest training first; see above)."""
-    from scipy.special import chdtrc
+    from scipy.special import fdtrc
 
     pre_times = np.unique(cells.event[pooled & (cells.time < cells.group)])
     if not len(pre_times):
@@ -404,7 +404,14 @@ def _pretrend(
     theta = functional.weights.T @ cells.att
     cov = engine.covariance(panel, cells, moments, functional)
     stat, df = _wald(theta, cov)
-    return PreTrendTest(stat=stat, df=df, p_value=float(chdtrc(df, stat)) if df else float("nan"))
+    clusters = panel.n_units
+    if not df or clusters <= df:
+        return PreTrendTest(stat=stat, df=df, p_value=float("nan"))
+    # Hotelling's small-sample correction: the covariance is itself estimated from the
+    # units, so the statistic is F(df, G - df) after scaling, not chi-square (which
+    # over-rejects when G is in the tens, as in one sales force).
+    f_stat = stat * (clusters - df) / ((clusters - 1) * df)
+    return PreTrendTest(stat=stat, df=df, p_value=float(fdtrc(df, clusters - df, f_stat)))
 
 
 def _wald(theta: np.ndarray, cov: np.ndarray) -> tuple[float, int]:

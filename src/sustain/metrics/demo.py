@@ -20,6 +20,7 @@ from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 
 WEEKS = 52
+TYPICAL_WEEKLY_REVENUE = 20000
 
 
 def training_effect(weeks_since: int, coached: bool) -> float:
@@ -50,7 +51,10 @@ def build(ctx: DemoContext) -> None:
             shock = 1.08 if i >= WEEKS - 20 else 1.0
             since = (week - day).days // 7 if day and week >= day else -1
             lift = 1 + training_effect(since, coached)
-            revenue = max(0.0, base * season * shock * lift * rng.gauss(1, 0.08))
+            # Season and market move every rep's revenue by the same amount (additively), so
+            # trained and untrained reps share a trend, as the comparison design assumes.
+            market = TYPICAL_WEEKLY_REVENUE * (season * shock - 1)
+            revenue = max(0.0, base * lift * rng.gauss(1, 0.08) + market)
             wins = max(0, round(revenue / 6000 + rng.gauss(0, 0.6)))
             closed = wins + max(0, round(rng.gauss(3, 1) - 0.5 * (lift - 1) * 10))
             cycle = max(5.0, rng.gauss(48, 6) * (1 - 0.5 * (lift - 1)))
