@@ -4,7 +4,42 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from sustain.orgs import access
-from sustain.orgs.models import Role
+from sustain.orgs.models import Person, Role
+
+LEADERS = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN})
+
+
+def _current_program_id(user: Person) -> int | None:
+    """The program the sidebar's program-scoped links open: the newest one she can see."""
+    return access.programs_visible_to(user).order_by("-pk").values_list("pk", flat=True).first()
+
+
+def _links(user: Person) -> list[tuple[str, str]]:
+    """A person's daily work first, then the directories her role can browse."""
+    role = user.role
+    program_id = _current_program_id(user)
+    nav = [("Home", reverse("home"))]
+    if role == Role.REP:
+        nav += [("My plan", reverse("plans:mine")), ("Refreshers", reverse("refreshers:due")),
+                ("My coaching", reverse("coaching:rep", args=[user.pk]))]
+    if role == Role.MANAGER:
+        nav.append(("Team plans", reverse("plans:team")))
+        if program_id is not None:
+            nav.append(("Coaching", reverse("coaching:program", args=[program_id])))
+        nav += [("My plan", reverse("plans:mine")), ("Refreshers", reverse("refreshers:due"))]
+    if role == Role.TRAINER and program_id is not None:
+        nav.append(("Coaching", reverse("coaching:program", args=[program_id])))
+    nav.append(("Programs", reverse("programs:list")))
+    if role in LEADERS and program_id is not None:
+        nav.append(("Impact", reverse("analysis:program", args=[program_id])))
+    if role not in (Role.TRAINER, Role.REP):
+        nav.append(("Teams", reverse("orgs:teams")))
+        nav.append(("People", reverse("orgs:people")))
+    if access.can_import_kpis(user):
+        nav.append(("KPIs", reverse("metrics:index")))
+    if access.can_edit_organization(user):
+        nav.append(("Organization", reverse("orgs:organization")))
+    return nav
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -12,18 +47,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.organization_id is None:
         return {"nav": []}
-    nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
-    if user.role != Role.TRAINER and user.role != Role.REP:
-        nav.append(("Teams", reverse("orgs:teams")))
-        nav.append(("People", reverse("orgs:people")))
-    if access.can_import_kpis(user):
-        nav.append(("KPIs", reverse("metrics:index")))
-    if access.can_edit_organization(user):
-        nav.append(("Organization", reverse("orgs:organization")))
     path = request.path
     return {
         "nav": [
-            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
-            for label, url in nav
+            {"label": label, "url": url,
+             "active": path == url or (url != "/" and path.startswith(url))}
+            for label, url in _links(user)
         ]
     }
