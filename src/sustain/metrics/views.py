@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from sustain.metrics import services
 from sustain.metrics.models import ImportJob, KpiDefinition, Source
@@ -47,7 +48,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         if job:
             return redirect("metrics:job", job.pk)
     return render(request, "web/form.html", {
-        "form": form, "title": "Import KPIs", "multipart": True,
+        "form": form, "title": "Import KPIs", "multipart": True, "submit": "Import",
+        "back_url": reverse("metrics:index"), "back_label": "KPIs",
         "intro": "A KPI panel (wide: one row per rep and period, a column per KPI; long: rep, "
                  "period, kpi, value), a Salesforce opportunity report or a HubSpot deal "
                  "export. Nothing is written unless every row is valid.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -40,7 +41,7 @@ def enrollments_list(*, viewer: Person, program: Program) -> QuerySet[Enrollment
 
 @dataclass(frozen=True)
 class Cohort:
-    trained_on: str  # ISO date, or "" for the not-yet-trained group
+    trained_on: dt.date | None  # None for the not-yet-trained group
     n_reps: int
     n_managers: int
 
@@ -66,7 +67,7 @@ def enrollment_summary(*, program: Program) -> EnrollmentSummary:
     )
     cohorts = [
         Cohort(
-            trained_on=r["trained_on"].isoformat() if r["trained_on"] else "",
+            trained_on=r["trained_on"],
             n_reps=r["reps"], n_managers=r["managers"],
         )
         for r in rows
