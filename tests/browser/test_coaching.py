@@ -35,7 +35,7 @@ def test_it_takes_an_observation_from_manager_to_rep(cast: Cast, sign_in, live_s
     page.wait_for_url(f"{live_server.url}/login/")
     page = sign_in(cast.rep.email)
     expect(page.locator("#coaching-panel").get_by_text(action)).to_be_visible()
-    page.get_by_role("link", name="My coaching").click()
+    page.locator("#coaching-panel").get_by_role("link", name="My coaching").click()
     expect(page.locator("#actions").get_by_text(action)).to_be_visible()
     page.locator("#observations").get_by_role("link").first.click()
     expect(page.get_by_test_id("diagnosis")).to_have_text("Skill")
