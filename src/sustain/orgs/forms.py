@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from sustain.orgs.models import Organization, Person, Region, Team
-from sustain.web.forms import DateInput
+from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
 class OrganizationForm(forms.ModelForm[Organization]):
@@ -12,17 +12,14 @@ class OrganizationForm(forms.ModelForm[Organization]):
         fields = ["name"]
 
 
-class RegionForm(forms.ModelForm[Region]):
+class RegionForm(UniqueCheckedByService, forms.ModelForm[Region]):
     class Meta:
         model = Region
         fields = ["name"]
         labels = {"name": "New region"}
 
-    def validate_unique(self) -> None:
-        pass
 
-
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(UniqueCheckedByService, forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = ["name", "email", "title", "role", "hire_date", "region", "team", "external_id"]
@@ -36,12 +33,8 @@ class PersonForm(forms.ModelForm[Person]):
         self.fields["region"].queryset = Region.objects.filter(organization=organization)
         self.fields["team"].queryset = Team.objects.filter(organization=organization)
 
-    def validate_unique(self) -> None:
-        # The service validates the full row (uniqueness included) in its transaction.
-        pass
 
-
-class TeamForm(forms.ModelForm[Team]):
+class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
     class Meta:
         model = Team
         fields = ["name", "region", "manager"]
@@ -54,6 +47,3 @@ class TeamForm(forms.ModelForm[Team]):
         self.fields["manager"].queryset = Person.objects.filter(
             organization=organization, role="manager"
         )
-
-    def validate_unique(self) -> None:
-        pass

@@ -4,7 +4,7 @@ from django import forms
 
 from sustain.orgs.models import Organization, Person
 from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
-from sustain.web.forms import DateInput
+from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
 class ProgramForm(forms.ModelForm[Program]):
@@ -33,14 +33,11 @@ class ConceptForm(forms.ModelForm[Concept]):
         help_texts = {"position": "Concepts are taught and reinforced in this order."}
 
 
-class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
+class GlossaryTermForm(UniqueCheckedByService, forms.ModelForm[GlossaryTerm]):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "definition"]
         widgets = {"definition": forms.TextInput()}
-
-    def validate_unique(self) -> None:
-        pass
 
 
 class SessionForm(forms.ModelForm[WorkshopSession]):

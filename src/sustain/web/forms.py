@@ -31,6 +31,14 @@ def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
         return None
 
 
+class UniqueCheckedByService:
+    """For ModelForms whose service checks uniqueness (case-insensitively, in its
+    transaction, with a message that names the clash): skip the form's own query."""
+
+    def validate_unique(self) -> None:
+        return None
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
