@@ -127,6 +127,10 @@ def programs_visible_to(viewer: Person) -> QuerySet[Program]:
     return Program.objects.filter(organization_id=viewer.organization_id)
 
 
+def can_create_program(viewer: Person) -> bool:
+    return viewer.organization_id is not None and viewer.role in PROGRAM_EDITOR_ROLES
+
+
 def can_edit_program(viewer: Person, program: Program) -> bool:
     if program.organization_id != viewer.organization_id:
         return False

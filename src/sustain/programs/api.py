@@ -152,7 +152,7 @@ def programs_detail(request: HttpRequest, program_id: int) -> Program:
 
 @router.post("/programs", response={201: ProgramOut})
 def programs_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
-    if request.user.role not in access.PROGRAM_EDITOR_ROLES:
+    if not access.can_create_program(request.user):
         raise PermissionDenied("Only admins, executives and program owners create programs.")
     data = payload.dict()
     data.update(_owner(request, data.pop("owner")))

@@ -28,7 +28,7 @@ from sustain.web.forms import call_service, form_page
 def programs_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/list.html", {
         "programs": selectors.programs_list(viewer=request.user),
-        "can_create": request.user.role in access.PROGRAM_EDITOR_ROLES,
+        "can_create": access.can_create_program(request.user),
     })
 
 
@@ -50,7 +50,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def program_create(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in access.PROGRAM_EDITOR_ROLES:
+    if not access.can_create_program(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
     return form_page(

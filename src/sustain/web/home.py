@@ -33,7 +33,7 @@ def home_context(viewer: Person) -> dict[str, Any]:
     context: dict[str, Any] = {
         "programs": programs,
         "panels": panels,
-        "can_create_program": viewer.role in access.PROGRAM_EDITOR_ROLES,
+        "can_create_program": access.can_create_program(viewer),
     }
     if viewer.role == Role.MANAGER:
         context["teams"] = org_selectors.teams_with_members(viewer=viewer)
