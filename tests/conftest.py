@@ -54,17 +54,21 @@ def cast(db: None) -> Cast:
     region = org_services.region_get_or_create(organization=org, name="West")
     manager = make_person(org, "Mia Manager", Role.MANAGER, region=region)
     other_manager = make_person(org, "Otto Othermanager", Role.MANAGER, region=region)
-    team = org_services.team_create(organization=org, name="West 1", region=region,
-                                    manager=manager)
-    other_team = org_services.team_create(organization=org, name="West 2", region=region,
-                                          manager=other_manager)
-    rep = make_person(org, "Rita Rep", Role.REP, team=team, region=region,
-                      hire_date=dt.date(2024, 3, 1))
+    team = org_services.team_create(organization=org, name="West 1", region=region, manager=manager)
+    other_team = org_services.team_create(
+        organization=org, name="West 2", region=region, manager=other_manager
+    )
+    rep = make_person(
+        org, "Rita Rep", Role.REP, team=team, region=region, hire_date=dt.date(2024, 3, 1)
+    )
     other_rep = make_person(org, "Oscar Otherrep", Role.REP, team=other_team, region=region)
     owner = make_person(org, "Olga Owner", Role.OWNER)
     program = program_services.program_create(
-        organization=org, name="Consultative Selling", owner=owner,
-        budget_workshop=Decimal(100000), budget_reinforcement=Decimal(30000),
+        organization=org,
+        name="Consultative Selling",
+        owner=owner,
+        budget_workshop=Decimal(100000),
+        budget_reinforcement=Decimal(30000),
     )
     concept = program_services.concept_create(program=program, name="Discovery")
     for person in (manager, rep, other_rep):
@@ -76,12 +80,22 @@ def cast(db: None) -> Cast:
         organization=outsider_org, name="Globex Selling", owner=outsider
     )
     return Cast(
-        org=org, executive=make_person(org, "Eve Executive", Role.EXECUTIVE), owner=owner,
-        manager=manager, rep=rep, trainer=make_person(org, "Tom Trainer", Role.TRAINER),
+        org=org,
+        executive=make_person(org, "Eve Executive", Role.EXECUTIVE),
+        owner=owner,
+        manager=manager,
+        rep=rep,
+        trainer=make_person(org, "Tom Trainer", Role.TRAINER),
         analyst=make_person(org, "Ana Analyst", Role.ANALYST),
-        admin=make_person(org, "Adam Admin", Role.ADMIN), other_manager=other_manager,
-        other_rep=other_rep, team=team, other_team=other_team, program=program,
-        concept=concept, outsider=outsider, outsider_program=outsider_program,
+        admin=make_person(org, "Adam Admin", Role.ADMIN),
+        other_manager=other_manager,
+        other_rep=other_rep,
+        team=team,
+        other_team=other_team,
+        program=program,
+        concept=concept,
+        outsider=outsider,
+        outsider_program=outsider_program,
     )
 
 

@@ -13,13 +13,16 @@ def main(path: str = "benchmarks/import/panel.csv", reps: int = 4808, weeks: int
     kpis = np.array(["revenue", "wins", "win_rate", "cycle_days"])
     rep = np.repeat(np.arange(reps), weeks * len(kpis))
     week = np.tile(np.repeat(np.arange(weeks), len(kpis)), reps)
-    frame = pd.DataFrame({
-        "rep": pd.Series(rep).map(lambda i: f"rep{i}@bench.example"),
-        "period": (pd.Timestamp("2025-01-06") + pd.to_timedelta(week * 7, unit="D"))
-        .strftime("%Y-%m-%d"),
-        "kpi": np.tile(kpis, reps * weeks),
-        "value": rng.gamma(2.0, 500.0, len(rep)).round(2),
-    })
+    frame = pd.DataFrame(
+        {
+            "rep": pd.Series(rep).map(lambda i: f"rep{i}@bench.example"),
+            "period": (pd.Timestamp("2025-01-06") + pd.to_timedelta(week * 7, unit="D")).strftime(
+                "%Y-%m-%d"
+            ),
+            "kpi": np.tile(kpis, reps * weeks),
+            "value": rng.gamma(2.0, 500.0, len(rep)).round(2),
+        }
+    )
     frame.to_csv(path, index=False)
     print(f"{len(frame):,} rows -> {path}")
 

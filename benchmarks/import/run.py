@@ -27,16 +27,28 @@ def main(path: str = "benchmarks/import/panel.csv") -> None:
     org = Organization.objects.create(name="Bench", slug="bench")
     pw = make_password(None)
     reps = int(os.environ.get("BENCH_REPS", "4808"))
-    Person.objects.bulk_create([
-        Person(organization=org, email=f"rep{i}@bench.example", name=f"Rep {i}", role=Role.REP,
-               password=pw) for i in range(reps)])
+    Person.objects.bulk_create(
+        [
+            Person(
+                organization=org,
+                email=f"rep{i}@bench.example",
+                name=f"Rep {i}",
+                role=Role.REP,
+                password=pw,
+            )
+            for i in range(reps)
+        ]
+    )
     for attempt in ("first import", "re-import (replaces)"):
         start = time.perf_counter()
-        summary = kpi_import(organization=org, file=path, filename=os.path.basename(path),
-                             source="panel", fmt="long")
+        summary = kpi_import(
+            organization=org, file=path, filename=os.path.basename(path), source="panel", fmt="long"
+        )
         took = time.perf_counter() - start
-        print(f"{attempt}: {summary.rows_read:,} rows, {summary.values_written:,} values "
-              f"in {took:.1f} s; stored {KpiValue.objects.count():,}")
+        print(
+            f"{attempt}: {summary.rows_read:,} rows, {summary.values_written:,} values "
+            f"in {took:.1f} s; stored {KpiValue.objects.count():,}"
+        )
     os.unlink(db)
 
 

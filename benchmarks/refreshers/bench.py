@@ -65,18 +65,23 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     today = dt.date(2026, 11, 23)
     t0 = time.perf_counter()
-    generated = generate(people=args.people, questions=args.questions, today=today,
-                         keep=args.keep)
+    generated = generate(people=args.people, questions=args.questions, today=today, keep=args.keep)
     t_generate = time.perf_counter() - t0
     OutboxMessage.objects.filter(kind="refresher_digest").delete()
 
     from sustain.orgs.models import Person
     from sustain.refreshers.services import _due_counts, due_cutoff
 
-    first = list(Person.objects.filter(organization__slug="bench-refreshers")
-                 .order_by("pk").values_list("pk", flat=True)[: args.batch])
-    plan = re.sub(r"\{[0-9,]{40,}\}", "{...the batch's ids...}",
-                  _due_counts(first, due_cutoff(today)).explain())
+    first = list(
+        Person.objects.filter(organization__slug="bench-refreshers")
+        .order_by("pk")
+        .values_list("pk", flat=True)[: args.batch]
+    )
+    plan = re.sub(
+        r"\{[0-9,]{40,}\}",
+        "{...the batch's ids...}",
+        _due_counts(first, due_cutoff(today)).explain(),
+    )
     print("Plan of the due-count query for one batch:\n" + plan)
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
@@ -106,7 +111,7 @@ def main() -> None:
         "generate_seconds": round(t_generate, 1),
         "due_count_plan": plan.splitlines(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
+        f"{platform.python_version()}",
     }
     print(json.dumps(out, indent=2))
     (HERE / "results").mkdir(exist_ok=True)

@@ -19,7 +19,7 @@ def main() -> None:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         'font-family="sans-serif" font-size="13">',
         '<text x="10" y="22" font-size="15" font-weight="bold">Daily refresher digest sweep: '
-        'wall time</text>',
+        "wall time</text>",
     ]
     for i, r in enumerate(results):
         y = top + i * (bar_h + 22)
@@ -28,8 +28,8 @@ def main() -> None:
             f'<text x="10" y="{y + bar_h / 2 + 4}">{r["backend"]}</text>',
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#2563eb"/>',
             f'<text x="{left + w + 6:.1f}" y="{y + bar_h / 2 + 4}">{r["sweep_seconds"]} s · '
-            f'{r["people"]:,} people, {r["cards"]:,} cards · '
-            f'{r["queries_per_batch"]} statements/batch</text>',
+            f"{r['people']:,} people, {r['cards']:,} cards · "
+            f"{r['queries_per_batch']} statements/batch</text>",
         ]
     x = left + BUDGET * scale
     parts += [

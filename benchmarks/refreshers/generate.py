@@ -24,8 +24,11 @@ def generate(*, people: int, questions: int, today: dt.date, keep: bool = False)
         return {"cards": cards.count(), "due": -1}
     if org is not None:
         with connection.cursor() as cur:  # a cascade through the ORM would take minutes
-            cur.execute("DELETE FROM refreshers_card WHERE person_id IN "
-                        "(SELECT id FROM orgs_person WHERE organization_id = %s)", [org.pk])
+            cur.execute(
+                "DELETE FROM refreshers_card WHERE person_id IN "
+                "(SELECT id FROM orgs_person WHERE organization_id = %s)",
+                [org.pk],
+            )
         org.delete()
 
     due_now = dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC)
@@ -36,10 +39,20 @@ def generate(*, people: int, questions: int, today: dt.date, keep: bool = False)
         org = Organization.objects.create(name="Benchmark Co", slug=SLUG)
         program = Program.objects.create(organization=org, name="Bench program")
         concepts = Concept.objects.bulk_create(
-            [Concept(program=program, name=f"Concept {i}", position=i) for i in range(6)])
-        Question.objects.bulk_create([
-            Question(concept=concepts[i % 6], prompt=f"Question {i}?", choices=["a", "b"],
-                     answer="a", explanation="Because.") for i in range(questions)])
+            [Concept(program=program, name=f"Concept {i}", position=i) for i in range(6)]
+        )
+        Question.objects.bulk_create(
+            [
+                Question(
+                    concept=concepts[i % 6],
+                    prompt=f"Question {i}?",
+                    choices=["a", "b"],
+                    answer="a",
+                    explanation="Because.",
+                )
+                for i in range(questions)
+            ]
+        )
         with connection.cursor() as cur:
             cur.execute(
                 """
@@ -53,8 +66,7 @@ def generate(*, people: int, questions: int, today: dt.date, keep: bool = False)
                 """,
                 [people, False, org.pk, True, False, adapt(due_now)],
             )
-            for q in Question.objects.filter(concept__program=program).values_list("pk",
-                                                                                    flat=True):
+            for q in Question.objects.filter(concept__program=program).values_list("pk", flat=True):
                 cur.execute(
                     """
                     INSERT INTO refreshers_card (person_id, question_id, state, step,

@@ -17,13 +17,15 @@ def revenue(cast):  # type: ignore[no-untyped-def]
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     start = dt.date(2026, 1, 5)
     Enrollment.objects.filter(program=cast.program, person=cast.rep).update(
-        trained_on=start + dt.timedelta(weeks=6))
+        trained_on=start + dt.timedelta(weeks=6)
+    )
     rows = []
     for week in range(12):
         period = start + dt.timedelta(weeks=week)
         for rep, lift in ((cast.rep, 100.0 if week >= 6 else 0.0), (cast.other_rep, 0.0)):
-            rows.append(KpiValue(rep=rep, period=period, kpi_id=kpi_id,
-                                 value=1000 + 10 * week + lift))
+            rows.append(
+                KpiValue(rep=rep, period=period, kpi_id=kpi_id, value=1000 + 10 * week + lift)
+            )
     KpiValue.objects.bulk_create(rows)
     return cast.program.organization.kpis.get(key="revenue")
 
@@ -39,8 +41,7 @@ def test_it_estimates_the_effect_with_roi(cast, revenue, django_capture_on_commi
 
 def test_it_fails_clearly_without_data(cast):
     kpi_id = _ensure_kpis(cast.org, ["wins"])["wins"]
-    run = analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id),
-                              run_now=True)
+    run = analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id), run_now=True)
     assert run.status == "failed" and "No values" in run.message
 
 
@@ -53,8 +54,9 @@ def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
     assert "Return on investment" in body
 
 
-def test_it_runs_from_the_page_for_an_analyst_only(cast, revenue, login,
-                                                   django_capture_on_commit_callbacks):
+def test_it_runs_from_the_page_for_an_analyst_only(
+    cast, revenue, login, django_capture_on_commit_callbacks
+):
     url = f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/run/"
     assert login(cast.rep).post(url, {"control": "never"}).status_code == 403
     assert AnalysisRun.objects.count() == 0
@@ -67,16 +69,29 @@ def test_it_runs_from_the_page_for_an_analyst_only(cast, revenue, login,
 def test_it_hides_analyses_from_outsiders(cast, revenue, api, login):
     run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
     assert api(cast.outsider).get(f"/analyses/{run.pk}").status_code == 404
-    assert api(cast.outsider).post(f"/programs/{cast.program.pk}/analyses",
-                                   {"kpi": revenue.pk}).status_code == 404
-    assert login(cast.outsider).get(
-        f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/").status_code == 404
+    assert (
+        api(cast.outsider)
+        .post(f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk})
+        .status_code
+        == 404
+    )
+    assert (
+        login(cast.outsider)
+        .get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
+        .status_code
+        == 404
+    )
     assert api(cast.trainer).get(f"/analyses/{run.pk}").status_code == 200
-    assert api(cast.trainer).post(f"/programs/{cast.program.pk}/analyses",
-                                  {"kpi": revenue.pk}).status_code == 403
+    assert (
+        api(cast.trainer)
+        .post(f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk})
+        .status_code
+        == 403
+    )
 
 
 def test_it_rejects_an_unknown_split(cast, revenue, api):
-    response = api(cast.analyst).post(f"/programs/{cast.program.pk}/analyses",
-                                      {"kpi": revenue.pk, "by": "shoe_size"})
+    response = api(cast.analyst).post(
+        f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, "by": "shoe_size"}
+    )
     assert response.status_code == 400 and AnalysisRun.objects.count() == 0

@@ -20,8 +20,13 @@ def test_it_derives_coached_from_the_demo_observations_and_splits_the_run() -> N
     trained = dict(ctx.program.enrollments.values_list("person_id", "trained_on"))
     team_names = {t.pk: t.name for t in ctx.teams}
     for rep in ctx.reps:
-        expected = ("not trained" if trained.get(rep.pk) is None
-                    else "yes" if team_names[rep.team_id] in COACHING_TEAMS else "no")
+        expected = (
+            "not trained"
+            if trained.get(rep.pk) is None
+            else "yes"
+            if team_names[rep.team_id] in COACHING_TEAMS
+            else "no"
+        )
         assert labels[rep.pk] == expected, (rep.name, team_names[rep.team_id])
 
     run = AnalysisRun.objects.get(program=ctx.program, by="coached")

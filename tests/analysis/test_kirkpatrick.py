@@ -42,13 +42,18 @@ def test_it_says_not_measured_yet_without_data(trained: Cast, login) -> None:
 
 def test_it_reports_refresher_retention(trained: Cast) -> None:
     question = refresher_services.question_create(
-        concept=trained.concept, prompt="Which question uncovers impact?",
-        choices=["What does it cost you?", "Do you like it?"], answer="What does it cost you?",
-        explanation="Impact is a cost.")
+        concept=trained.concept,
+        prompt="Which question uncovers impact?",
+        choices=["What does it cost you?", "Do you like it?"],
+        answer="What does it cost you?",
+        explanation="Impact is a cost.",
+    )
     now = timezone.now() + dt.timedelta(days=10)  # every card is due
-    for person, answer in ((trained.rep, "What does it cost you?"),
-                           (trained.other_rep, "Do you like it?"),
-                           (trained.manager, "What does it cost you?")):
+    for person, answer in (
+        (trained.rep, "What does it cost you?"),
+        (trained.other_rep, "Do you like it?"),
+        (trained.manager, "What does it cost you?"),
+    ):
         card = Card.objects.get(person=person, question=question)
         refresher_services.refresher_answer(person=person, card=card, answer=answer, now=now)
     items = {i["label"]: i["value"] for i in evidence.refresher_retention(trained.program)}
@@ -60,22 +65,32 @@ def test_it_reports_refresher_retention(trained: Cast) -> None:
 
 def test_it_reports_the_share_of_managers_certified(trained: Cast) -> None:
     case = cert_services.diagnosis_case_create(
-        program=trained.program, title="Quinn", situation="Skips discovery.",
-        root_cause="will", prescription="Talk.")
-    cert_services.diagnosis_answer(case=case, manager=trained.manager, root_cause="skill",
-                                  prescription="Role-play.")
+        program=trained.program,
+        title="Quinn",
+        situation="Skips discovery.",
+        root_cause="will",
+        prescription="Talk.",
+    )
+    cert_services.diagnosis_answer(
+        case=case, manager=trained.manager, root_cause="skill", prescription="Role-play."
+    )
     assert evidence.manager_certification(trained.program) == [
-        {"label": "Managers certified as coaches", "value": "0 of 1 (0%)"}]
-    Certification.objects.create(program=trained.program, manager=trained.manager,
-                                  certified_on=timezone.localdate())
+        {"label": "Managers certified as coaches", "value": "0 of 1 (0%)"}
+    ]
+    Certification.objects.create(
+        program=trained.program, manager=trained.manager, certified_on=timezone.localdate()
+    )
     # Certified, but her reps are overdue for coaching: lapsed, not counted.
     assert evidence.manager_certification(trained.program)[0]["value"] == "0 of 1 (0%)"
     for days_ago in range(0, 60, 7):  # her rep observed weekly since the workshop
         coaching_services.observation_create(
-            observer=trained.manager, rep=trained.rep,
-            date=timezone.localdate() - dt.timedelta(days=days_ago), channel="phone",
-            diagnosis="skill", scores=[{"concept": trained.concept.pk, "score": 3,
-                                        "evidence": ""}])
+            observer=trained.manager,
+            rep=trained.rep,
+            date=timezone.localdate() - dt.timedelta(days=days_ago),
+            channel="phone",
+            diagnosis="skill",
+            scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}],
+        )
     assert evidence.manager_certification(trained.program)[0]["value"] == "1 of 1 (100%)"
     assert "Managers certified as coaches" in [i["label"] for i in _levels(trained)[2]]
 
@@ -84,9 +99,13 @@ def test_it_reports_the_rubric_score_trend(trained: Cast) -> None:
     start = timezone.localdate() - dt.timedelta(days=60)
     for day, score in ((5, 1), (20, 2), (45, 3), (55, 4)):
         coaching_services.observation_create(
-            observer=trained.manager, rep=trained.rep, date=start + dt.timedelta(days=day),
-            channel="phone", diagnosis="skill",
-            scores=[{"concept": trained.concept.pk, "score": score, "evidence": ""}])
+            observer=trained.manager,
+            rep=trained.rep,
+            date=start + dt.timedelta(days=day),
+            channel="phone",
+            diagnosis="skill",
+            scores=[{"concept": trained.concept.pk, "score": score, "evidence": ""}],
+        )
     items = evidence.rubric_trend(trained.program)
     assert items[0]["value"] == "1.50 / 4 (2 scores)"
     assert items[1]["value"] == "3.50 / 4 (2 scores, +2.00)"
@@ -94,20 +113,28 @@ def test_it_reports_the_rubric_score_trend(trained: Cast) -> None:
 
 
 def test_it_reports_check_in_ratings(trained: Cast) -> None:
-    plan = plan_services.plan_create(enrollment=trained.program.enrollments.get(
-        person=trained.rep))
-    plan_services.check_in_record(plan=plan, applied="Asked impact questions", struggled="",
-                                  rating=4)
+    plan = plan_services.plan_create(enrollment=trained.program.enrollments.get(person=trained.rep))
+    plan_services.check_in_record(
+        plan=plan, applied="Asked impact questions", struggled="", rating=4
+    )
     assert evidence.check_in_ratings(trained.program) == [
-        {"label": "Reps' own rating of applying it (weekly check-ins)",
-         "value": "4.0 / 5 (1 check-ins)"}]
+        {
+            "label": "Reps' own rating of applying it (weekly check-ins)",
+            "value": "4.0 / 5 (1 check-ins)",
+        }
+    ]
     assert "check-ins" in _levels(trained)[3][-1]["value"]
 
 
 def test_it_keeps_other_programs_data_out(trained: Cast) -> None:
     coaching_services.observation_create(
-        observer=trained.manager, rep=trained.rep, date=timezone.localdate(), channel="phone",
-        diagnosis="skill", scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}])
+        observer=trained.manager,
+        rep=trained.rep,
+        date=timezone.localdate(),
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}],
+    )
     assert evidence.rubric_trend(trained.outsider_program) is None
     assert evidence.check_in_ratings(trained.outsider_program) is None
     assert evidence.refresher_retention(trained.outsider_program) is None

@@ -15,19 +15,27 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_imports_a_salesforce_export_and_reads_the_analysis(cast, page, live_server,
-                                                              tmp_path):
+def test_it_imports_a_salesforce_export_and_reads_the_analysis(cast, page, live_server, tmp_path):
     export = tmp_path / "opportunities.csv"
     export.write_text(
         "Opportunity Owner,Owner Email,Stage,Amount,Close Date,Created Date\n"
-        f"Rita Rep,{cast.rep.email},Closed Won,1000,2026-03-02,2026-02-01\n")
+        f"Rita Rep,{cast.rep.email},Closed Won,1000,2026-03-02,2026-02-01\n"
+    )
     start = dt.date(2026, 1, 5)
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     Enrollment.objects.filter(person=cast.rep).update(trained_on=start + dt.timedelta(weeks=4))
-    KpiValue.objects.bulk_create([
-        KpiValue(rep=rep, period=start + dt.timedelta(weeks=w), kpi_id=kpi_id,
-                 value=1000 + (100 if rep == cast.rep and w >= 4 else 0) + w)
-        for w in range(8) for rep in (cast.rep, cast.other_rep)])
+    KpiValue.objects.bulk_create(
+        [
+            KpiValue(
+                rep=rep,
+                period=start + dt.timedelta(weeks=w),
+                kpi_id=kpi_id,
+                value=1000 + (100 if rep == cast.rep and w >= 4 else 0) + w,
+            )
+            for w in range(8)
+            for rep in (cast.rep, cast.other_rep)
+        ]
+    )
     analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id), run_now=True)
 
     page.goto(f"{live_server.url}/login/")

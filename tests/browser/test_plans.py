@@ -23,14 +23,16 @@ def _sign_in(page: Page, base: str, person: Person) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rep_follows_through_and_her_manager_sees_it(page: Page, live_server,
-                                                       cast: Cast) -> None:
+def test_a_rep_follows_through_and_her_manager_sees_it(page: Page, live_server, cast: Cast) -> None:
     cast.program.enrollments.update(trained_on=dt.date.today() - dt.timedelta(days=10))
     plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
     refresher_services.question_create(
-        concept=cast.concept, prompt="What does an impact question ask?",
-        choices=["What the problem costs", "The budget"], answer="What the problem costs",
-        explanation="Impact questions put a number on the problem.")
+        concept=cast.concept,
+        prompt="What does an impact question ask?",
+        choices=["What the problem costs", "The budget"],
+        answer="What the problem costs",
+        explanation="Impact questions put a number on the problem.",
+    )
     base = live_server.url
 
     _sign_in(page, base, cast.rep)

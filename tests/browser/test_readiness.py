@@ -42,8 +42,7 @@ def test_it_walks_an_owner_from_not_ready_to_ready(page: Page, live_server, cast
     expect(page.locator("#id_target_value-error")).to_contain_text("target")
     page.fill("#id_target_value", "25")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator('tr[data-key="goals_with_baselines"]')).to_have_attribute(
-        "data-ok", "true")
+    expect(page.locator('tr[data-key="goals_with_baselines"]')).to_have_attribute("data-ok", "true")
 
     _fix(page, "why_message")
     page.select_option("#id_author", label=cast.executive.name)

@@ -11,8 +11,18 @@ from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["executive", "owner", "analyst", "admin", "manager", "other_manager", "rep",
-         "other_rep", "trainer", "outsider"]
+ROLES = [
+    "executive",
+    "owner",
+    "analyst",
+    "admin",
+    "manager",
+    "other_manager",
+    "rep",
+    "other_rep",
+    "trainer",
+    "outsider",
+]
 
 
 def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
@@ -21,18 +31,19 @@ def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
 
 READ = {
     #                  exe  own  ana  adm  man  oman rep  orep trn  out
-    "manager_api":     [200, 200, 200, 200, 200, 404, 404, 404, 200, 404],
-    "program_api":     [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
-    "program_page":    [200, 200, 200, 200, 200, 200, 403, 403, 200, 404],
-    "quiz_page":       [404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
-    "cases_page":      [404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
-    "assess_page":     [200, 200, 403, 200, 403, 404, 404, 404, 200, 404],
+    "manager_api": [200, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+    "program_api": [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
+    "program_page": [200, 200, 200, 200, 200, 200, 403, 403, 200, 404],
+    "quiz_page": [404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
+    "cases_page": [404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
+    "assess_page": [200, 200, 403, 200, 403, 404, 404, 404, 200, 404],
 }
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
-def test_it_applies_certification_read_rules(cast: Cast, api, login, glossary: list, kind: str,
-                                             role: str, expected: int) -> None:
+def test_it_applies_certification_read_rules(
+    cast: Cast, api, login, glossary: list, kind: str, role: str, expected: int
+) -> None:
     viewer = cast.by_role(role)
     p, m = cast.program.pk, cast.manager.pk
     how, path = {
@@ -49,36 +60,47 @@ def test_it_applies_certification_read_rules(cast: Cast, api, login, glossary: l
 
 WRITE = {
     #                  exe  own  ana  adm  man  oman rep  orep trn  out
-    "role_model":      [201, 201, 403, 201, 403, 404, 404, 404, 201, 404],
-    "quiz":            [404, 404, 404, 404, 201, 404, 404, 404, 404, 404],
-    "case":            [201, 201, 403, 201, 403, 403, 403, 403, 403, 404],
+    "role_model": [201, 201, 403, 201, 403, 404, 404, 404, 201, 404],
+    "quiz": [404, 404, 404, 404, 201, 404, 404, 404, 404, 404],
+    "case": [201, 201, 403, 201, 403, 403, 403, 403, 403, 404],
 }
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
-def test_it_applies_certification_write_rules(cast: Cast, api, glossary: list, kind: str,
-                                              role: str, expected: int) -> None:
+def test_it_applies_certification_write_rules(
+    cast: Cast, api, glossary: list, kind: str, role: str, expected: int
+) -> None:
     client = api(cast.by_role(role))
     p, m = cast.program.pk, cast.manager.pk
     if kind == "role_model":
-        r = client.post(f"/programs/{p}/managers/{m}/role-model", {
-            "date": dt.date.today().isoformat(),
-            "scores": [{"concept": cast.concept.pk, "score": 3}]})
+        r = client.post(
+            f"/programs/{p}/managers/{m}/role-model",
+            {
+                "date": dt.date.today().isoformat(),
+                "scores": [{"concept": cast.concept.pk, "score": 3}],
+            },
+        )
         written = RoleModelAssessment.objects.exists()
     elif kind == "quiz":
-        r = client.post(f"/programs/{p}/terminology-quiz", {"answers": [
-            {"term": glossary[0].pk, "choice": glossary[0].pk}]})
+        r = client.post(
+            f"/programs/{p}/terminology-quiz",
+            {"answers": [{"term": glossary[0].pk, "choice": glossary[0].pk}]},
+        )
         written = TerminologyAttempt.objects.exists()
     else:
-        r = client.post(f"/programs/{p}/diagnosis-cases", {
-            "title": "Quinn", "situation": "Won't", "root_cause": "will", "prescription": "Ask"})
+        r = client.post(
+            f"/programs/{p}/diagnosis-cases",
+            {"title": "Quinn", "situation": "Won't", "root_cause": "will", "prescription": "Ask"},
+        )
         written = DiagnosisCase.objects.exists()
     assert r.status_code == expected
     assert written == (expected == 201)
 
 
 def test_it_rejects_an_unknown_root_cause(cast: Cast, api) -> None:
-    r = api(cast.owner).post(f"/programs/{cast.program.pk}/diagnosis-cases", {
-        "title": "Quinn", "situation": "Won't", "root_cause": "astrology", "prescription": "x"})
+    r = api(cast.owner).post(
+        f"/programs/{cast.program.pk}/diagnosis-cases",
+        {"title": "Quinn", "situation": "Won't", "root_cause": "astrology", "prescription": "x"},
+    )
     assert r.status_code == 400 and "root_cause" in r.json()["errors"]
     assert not DiagnosisCase.objects.exists()

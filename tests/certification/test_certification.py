@@ -19,28 +19,44 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(cast: Cast, today: dt.date) -> dict:
-    return selectors.certification_rows(program=cast.program, managers=[cast.manager],
-                                        today=today)[0]
+    return selectors.certification_rows(program=cast.program, managers=[cast.manager], today=today)[
+        0
+    ]
 
 
 def _pass_all_but_consistency(cast: Cast, glossary: list, today: dt.date) -> None:
-    services.terminology_submit(program=cast.program, manager=cast.manager,
-                                answers={t.pk: t.pk for t in glossary})
-    services.role_model_assess(program=cast.program, manager=cast.manager, assessor=cast.trainer,
-                               date=today, scores={cast.concept.pk: 4})
+    services.terminology_submit(
+        program=cast.program, manager=cast.manager, answers={t.pk: t.pk for t in glossary}
+    )
+    services.role_model_assess(
+        program=cast.program,
+        manager=cast.manager,
+        assessor=cast.trainer,
+        date=today,
+        scores={cast.concept.pk: 4},
+    )
     case = services.diagnosis_case_create(
-        program=cast.program, title="Quiet Quinn", situation="Knows it, can do it, won't.",
-        root_cause="will", prescription="Connect the technique to her own goals.")
-    services.diagnosis_answer(case=case, manager=cast.manager, root_cause="will",
-                              prescription="Find out what she wants.")
+        program=cast.program,
+        title="Quiet Quinn",
+        situation="Knows it, can do it, won't.",
+        root_cause="will",
+        prescription="Connect the technique to her own goals.",
+    )
+    services.diagnosis_answer(
+        case=case, manager=cast.manager, root_cause="will", prescription="Find out what she wants."
+    )
 
 
 def _coach_weekly(cast: Cast, today: dt.date, weeks: int) -> None:
     for w in range(weeks):
         coaching_services.observation_create(
-            observer=cast.manager, rep=cast.rep, date=today - dt.timedelta(weeks=w),
-            channel="field", diagnosis="skill",
-            scores=[{"concept": cast.concept.pk, "score": 3, "evidence": ""}])
+            observer=cast.manager,
+            rep=cast.rep,
+            date=today - dt.timedelta(weeks=w),
+            channel="field",
+            diagnosis="skill",
+            scores=[{"concept": cast.concept.pk, "score": 3, "evidence": ""}],
+        )
 
 
 def test_it_builds_a_multiple_choice_quiz_from_the_glossary(cast: Cast, glossary: list) -> None:
@@ -54,8 +70,9 @@ def test_it_builds_a_multiple_choice_quiz_from_the_glossary(cast: Cast, glossary
 
 def test_it_grades_the_quiz(cast: Cast, glossary: list) -> None:
     answers = {t.pk: t.pk for t in glossary[:3]} | {glossary[3].pk: glossary[0].pk}
-    attempt = services.terminology_submit(program=cast.program, manager=cast.manager,
-                                          answers=answers)
+    attempt = services.terminology_submit(
+        program=cast.program, manager=cast.manager, answers=answers
+    )
     assert (attempt.correct, attempt.total, attempt.pct) == (3, 5, 60)
 
 
@@ -63,13 +80,13 @@ def test_it_rejects_an_option_not_on_the_quiz(cast: Cast, glossary: list) -> Non
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.terminology_submit(program=cast.program, manager=cast.manager,
-                                    answers={glossary[0].pk: 999999})
+        services.terminology_submit(
+            program=cast.program, manager=cast.manager, answers={glossary[0].pk: 999999}
+        )
     assert not TerminologyAttempt.objects.exists()
 
 
-def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list,
-                                               today: dt.date) -> None:
+def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list, today: dt.date) -> None:
     assert _row(cast, today)["status"] == "not_started"
     services.terminology_submit(program=cast.program, manager=cast.manager, answers={})
     row = _row(cast, today)
@@ -79,7 +96,8 @@ def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list,
 
 
 def test_it_certifies_when_all_four_pass_and_lapses_when_coaching_stops(
-        trained: Cast, glossary: list, today: dt.date) -> None:
+    trained: Cast, glossary: list, today: dt.date
+) -> None:
     trained.program.enrollments.update(trained_on=today - dt.timedelta(days=60))
     _coach_weekly(trained, today, 8)
     _pass_all_but_consistency(trained, glossary, today)
@@ -92,8 +110,9 @@ def test_it_certifies_when_all_four_pass_and_lapses_when_coaching_stops(
     assert later["status"] == "lapsed"
 
 
-def test_it_does_not_certify_without_consistency(trained: Cast, glossary: list,
-                                                 today: dt.date) -> None:
+def test_it_does_not_certify_without_consistency(
+    trained: Cast, glossary: list, today: dt.date
+) -> None:
     _pass_all_but_consistency(trained, glossary, today)
     assert not Certification.objects.exists()
     assert _row(trained, today)["status"] == "in_progress"
@@ -101,8 +120,9 @@ def test_it_does_not_certify_without_consistency(trained: Cast, glossary: list,
 
 def test_it_uses_the_configured_n_of_m_weeks(trained: Cast, today: dt.date) -> None:
     _coach_weekly(trained, today, 2)
-    policy = CertificationPolicy.objects.create(program=trained.program, consistency_weeks=3,
-                                                consistency_window=4)
+    policy = CertificationPolicy.objects.create(
+        program=trained.program, consistency_weeks=3, consistency_window=4
+    )
     row = _row(trained, today)
     # Met this week and last (observed), and three weeks ago (9 days after training, not
     # yet due); missed two weeks ago (16 days after training, never observed).
@@ -115,12 +135,18 @@ def test_it_uses_the_configured_n_of_m_weeks(trained: Cast, today: dt.date) -> N
 
 def test_it_grades_a_diagnosis_against_the_known_root_cause(cast: Cast) -> None:
     case = services.diagnosis_case_create(
-        program=cast.program, title="Frank", situation="Misses steps since the CRM change.",
-        root_cause="process", prescription="Fix the CRM stage.")
-    assert not services.diagnosis_answer(case=case, manager=cast.manager, root_cause="skill",
-                                         prescription="Drill").correct
-    assert services.diagnosis_answer(case=case, manager=cast.manager, root_cause="process",
-                                     prescription="Fix the stage").correct
+        program=cast.program,
+        title="Frank",
+        situation="Misses steps since the CRM change.",
+        root_cause="process",
+        prescription="Fix the CRM stage.",
+    )
+    assert not services.diagnosis_answer(
+        case=case, manager=cast.manager, root_cause="skill", prescription="Drill"
+    ).correct
+    assert services.diagnosis_answer(
+        case=case, manager=cast.manager, root_cause="process", prescription="Fix the stage"
+    ).correct
 
 
 def test_it_answers_the_certification_contract(cast: Cast, api, glossary: list) -> None:
@@ -135,17 +161,21 @@ def test_it_answers_the_certification_contract(cast: Cast, api, glossary: list) 
 def test_it_takes_the_quiz_from_the_page(cast: Cast, login, glossary: list) -> None:
     client = login(cast.manager)
     assert client.get(f"/certification/program/{cast.program.pk}/quiz/").status_code == 200
-    r = client.post(f"/certification/program/{cast.program.pk}/quiz/",
-                    {f"term_{t.pk}": str(t.pk) for t in glossary})
+    r = client.post(
+        f"/certification/program/{cast.program.pk}/quiz/",
+        {f"term_{t.pk}": str(t.pk) for t in glossary},
+    )
     assert r.status_code == 302
     assert TerminologyAttempt.objects.get().pct == 100
 
 
-def test_it_lets_the_trainer_assess_a_role_play_from_the_page(cast: Cast, login,
-                                                              today: dt.date) -> None:
+def test_it_lets_the_trainer_assess_a_role_play_from_the_page(
+    cast: Cast, login, today: dt.date
+) -> None:
     r = login(cast.trainer).post(
         f"/certification/program/{cast.program.pk}/managers/{cast.manager.pk}/assess/",
-        {"date": today.isoformat(), f"score_{cast.concept.pk}": "4", "notes": "Modelled well"})
+        {"date": today.isoformat(), f"score_{cast.concept.pk}": "4", "notes": "Modelled well"},
+    )
     assert r.status_code == 302
     assert RoleModelAssessment.objects.get().assessor == cast.trainer
 
@@ -153,18 +183,22 @@ def test_it_lets_the_trainer_assess_a_role_play_from_the_page(cast: Cast, login,
 def test_it_rejects_a_role_play_score_of_5(cast: Cast, api, today: dt.date) -> None:
     r = api(cast.owner).post(
         f"/programs/{cast.program.pk}/managers/{cast.manager.pk}/role-model",
-        {"date": today.isoformat(), "scores": [{"concept": cast.concept.pk, "score": 5}]})
+        {"date": today.isoformat(), "scores": [{"concept": cast.concept.pk, "score": 5}]},
+    )
     assert r.status_code == 400
     assert not RoleModelAssessment.objects.exists()
 
 
 def test_it_answers_a_case_from_the_page(cast: Cast, login) -> None:
-    case = services.diagnosis_case_create(program=cast.program, title="Frank", situation="x",
-                                          root_cause="process", prescription="y")
+    case = services.diagnosis_case_create(
+        program=cast.program, title="Frank", situation="x", root_cause="process", prescription="y"
+    )
     client = login(cast.manager)
     assert client.get(f"/certification/program/{cast.program.pk}/cases/").status_code == 200
-    client.post(f"/certification/cases/{case.pk}/answer/", {"root_cause": "process",
-                                                            "prescription": "Fix it"})
+    client.post(
+        f"/certification/cases/{case.pk}/answer/",
+        {"root_cause": "process", "prescription": "Fix it"},
+    )
     assert DiagnosisAnswer.objects.get().correct
     client.post(f"/certification/cases/{case.pk}/answer/", {"root_cause": "nonsense"})
     assert DiagnosisAnswer.objects.count() == 1
@@ -182,10 +216,10 @@ def test_it_shows_the_manager_her_status_at_home(cast: Cast, login) -> None:
 
 
 def test_it_reads_every_managers_status_in_fixed_queries(
-        trained: Cast, glossary: list, today: dt.date, django_assert_max_num_queries) -> None:
+    trained: Cast, glossary: list, today: dt.date, django_assert_max_num_queries
+) -> None:
     _pass_all_but_consistency(trained, glossary, today)
     managers = [trained.manager, trained.other_manager]
     with django_assert_max_num_queries(12):
-        rows = selectors.certification_rows(program=trained.program, managers=managers,
-                                            today=today)
+        rows = selectors.certification_rows(program=trained.program, managers=managers, today=today)
     assert [r["status"] for r in rows] == ["in_progress", "not_started"]

@@ -29,11 +29,17 @@ def concept2(cast: Cast) -> Concept:
 
 def observation_payload(cast: Cast, today: dt.date, **overrides: object) -> dict[str, object]:
     payload: dict[str, object] = {
-        "rep": cast.rep.pk, "date": today.isoformat(), "channel": "phone",
+        "rep": cast.rep.pk,
+        "date": today.isoformat(),
+        "channel": "phone",
         "scores": [{"concept": cast.concept.pk, "score": 2, "evidence": "Pitched at minute 2."}],
         "diagnosis": "skill",
-        "actions": [{"text": "Role-play discovery twice", "due": (today + dt.timedelta(days=14))
-                     .isoformat()}],
+        "actions": [
+            {
+                "text": "Role-play discovery twice",
+                "due": (today + dt.timedelta(days=14)).isoformat(),
+            }
+        ],
         "private_note": "Seemed distracted; check on workload.",
     }
     payload.update(overrides)

@@ -11,28 +11,43 @@ from sustain.coaching.models import Observation, RubricBehaviour
 from tests.coaching.conftest import observation_payload
 from tests.conftest import Cast
 
-ROLES = ["executive", "owner", "analyst", "admin", "manager", "other_manager", "rep",
-         "other_rep", "trainer", "outsider"]
+ROLES = [
+    "executive",
+    "owner",
+    "analyst",
+    "admin",
+    "manager",
+    "other_manager",
+    "rep",
+    "other_rep",
+    "trainer",
+    "outsider",
+]
 
 
 @pytest.fixture
 def obs(trained: Cast, today: dt.date) -> Observation:
     return services.observation_create(
-        observer=trained.manager, rep=trained.rep, date=today, channel="video",
-        diagnosis="will", private_note="Secret note",
-        scores=[{"concept": trained.concept.pk, "score": 2, "evidence": "ok"}])
+        observer=trained.manager,
+        rep=trained.rep,
+        date=today,
+        channel="video",
+        diagnosis="will",
+        private_note="Secret note",
+        scores=[{"concept": trained.concept.pk, "score": 2, "evidence": "ok"}],
+    )
 
 
 READ = {
     #                   exe  own  ana  adm  man  oman rep  orep trn  out
-    "observation_api":  [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
+    "observation_api": [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
     "observation_page": [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
-    "rep_api":          [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
-    "rep_page":         [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
-    "team_coverage":    [200, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+    "rep_api": [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
+    "rep_page": [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
+    "team_coverage": [200, 200, 200, 200, 200, 404, 404, 404, 404, 404],
     "manager_coverage": [200, 200, 200, 200, 200, 404, 404, 404, 404, 404],
-    "program_page":     [200, 200, 200, 200, 200, 200, 302, 302, 200, 404],
-    "rubric_api":       [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
+    "program_page": [200, 200, 200, 200, 200, 200, 302, 302, 200, 404],
+    "rubric_api": [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
 }
 
 
@@ -54,8 +69,9 @@ def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
-def test_it_applies_coaching_read_rules(trained: Cast, obs: Observation, api, login, kind: str,
-                                        role: str, expected: int) -> None:
+def test_it_applies_coaching_read_rules(
+    trained: Cast, obs: Observation, api, login, kind: str, role: str, expected: int
+) -> None:
     how, path = _url(kind, trained, obs)
     viewer = trained.by_role(role)
     r = api(viewer).get(path) if how == "api" else login(viewer).get(path)
@@ -64,32 +80,42 @@ def test_it_applies_coaching_read_rules(trained: Cast, obs: Observation, api, lo
 
 WRITE = {
     #                  exe  own  ana  adm  man  oman rep  orep trn  out
-    "observe_api":     [201, 201, 403, 201, 201, 404, 403, 404, 404, 404],
-    "observe_page":    [200, 200, 403, 200, 200, 404, 403, 404, 404, 404],
-    "behaviour_api":   [201, 201, 403, 201, 403, 403, 403, 403, 403, 404],
-    "behaviour_page":  [200, 200, 403, 200, 403, 403, 403, 403, 403, 404],
-    "policy_page":     [200, 200, 403, 200, 403, 403, 403, 403, 403, 404],
+    "observe_api": [201, 201, 403, 201, 201, 404, 403, 404, 404, 404],
+    "observe_page": [200, 200, 403, 200, 200, 404, 403, 404, 404, 404],
+    "behaviour_api": [201, 201, 403, 201, 403, 403, 403, 403, 403, 404],
+    "behaviour_page": [200, 200, 403, 200, 403, 403, 403, 403, 403, 404],
+    "policy_page": [200, 200, 403, 200, 403, 403, 403, 403, 403, 404],
 }
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
-def test_it_applies_coaching_write_rules(trained: Cast, api, login, today: dt.date, kind: str,
-                                         role: str, expected: int) -> None:
+def test_it_applies_coaching_write_rules(
+    trained: Cast, api, login, today: dt.date, kind: str, role: str, expected: int
+) -> None:
     viewer = trained.by_role(role)
     if kind == "observe_api":
         r = api(viewer).post("/observations", observation_payload(trained, today))
         assert r.status_code == expected
         assert Observation.objects.exists() == (expected == 201)
     elif kind == "behaviour_api":
-        r = api(viewer).post(f"/concepts/{trained.concept.pk}/behaviours", {
-            "name": "Asks impact questions", "level_1": "a", "level_2": "b", "level_3": "c",
-            "level_4": "d"})
+        r = api(viewer).post(
+            f"/concepts/{trained.concept.pk}/behaviours",
+            {
+                "name": "Asks impact questions",
+                "level_1": "a",
+                "level_2": "b",
+                "level_3": "c",
+                "level_4": "d",
+            },
+        )
         assert r.status_code == expected
         assert RubricBehaviour.objects.exists() == (expected == 201)
     else:
-        path = {"observe_page": f"/coaching/reps/{trained.rep.pk}/observe/",
-                "behaviour_page": f"/coaching/concepts/{trained.concept.pk}/behaviours/new/",
-                "policy_page": f"/coaching/program/{trained.program.pk}/policy/"}[kind]
+        path = {
+            "observe_page": f"/coaching/reps/{trained.rep.pk}/observe/",
+            "behaviour_page": f"/coaching/concepts/{trained.concept.pk}/behaviours/new/",
+            "policy_page": f"/coaching/program/{trained.program.pk}/policy/",
+        }[kind]
         assert login(viewer).get(path).status_code == expected
 
 
@@ -101,8 +127,9 @@ def test_it_shows_the_trainer_aggregates_only(trained: Cast, obs: Observation, l
     assert "Oscar Otherrep" not in html
 
 
-def test_it_denies_a_manager_another_teams_rep(trained: Cast, obs: Observation, api, login,
-                                               today: dt.date) -> None:
+def test_it_denies_a_manager_another_teams_rep(
+    trained: Cast, obs: Observation, api, login, today: dt.date
+) -> None:
     other = api(trained.other_manager)
     assert other.post("/observations", observation_payload(trained, today)).status_code == 404
     assert other.get(f"/observations/{obs.pk}").status_code == 404
@@ -110,27 +137,35 @@ def test_it_denies_a_manager_another_teams_rep(trained: Cast, obs: Observation, 
     assert Observation.objects.count() == 1
 
 
-def test_it_never_shows_the_rep_the_private_note(trained: Cast, obs: Observation, api,
-                                                 login) -> None:
+def test_it_never_shows_the_rep_the_private_note(
+    trained: Cast, obs: Observation, api, login
+) -> None:
     assert api(trained.rep).get(f"/observations/{obs.pk}").json()["private_note"] is None
-    assert api(trained.manager).get(f"/observations/{obs.pk}").json()["private_note"] == \
-        "Secret note"
+    assert (
+        api(trained.manager).get(f"/observations/{obs.pk}").json()["private_note"] == "Secret note"
+    )
     assert b"Secret note" not in login(trained.rep).get(f"/coaching/observations/{obs.pk}/").content
 
 
 ACTION_DONE = {
     #           exe  own  ana  adm  man  oman rep  orep trn  out
-    "api":      [200, 200, 403, 200, 200, 404, 200, 404, 404, 404],
+    "api": [200, 200, 403, 200, 200, 404, 200, 404, 404, 404],
 }
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(ACTION_DONE))
 def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
-        trained: Cast, api, today: dt.date, kind: str, role: str, expected: int) -> None:
+    trained: Cast, api, today: dt.date, kind: str, role: str, expected: int
+) -> None:
     obs = services.observation_create(
-        observer=trained.manager, rep=trained.rep, date=today, channel="video", diagnosis="will",
+        observer=trained.manager,
+        rep=trained.rep,
+        date=today,
+        channel="video",
+        diagnosis="will",
         scores=[{"concept": trained.concept.pk, "score": 2, "evidence": ""}],
-        actions=[{"text": "Read the card", "due": today}])
+        actions=[{"text": "Read the card", "due": today}],
+    )
     action = obs.actions.get()
     assert api(trained.by_role(role)).post(f"/actions/{action.pk}/done").status_code == expected
     action.refresh_from_db()
@@ -139,14 +174,21 @@ def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
 
 def test_it_marks_an_action_done_from_the_reps_page(trained: Cast, login, today: dt.date) -> None:
     obs = services.observation_create(
-        observer=trained.manager, rep=trained.rep, date=today, channel="video", diagnosis="will",
+        observer=trained.manager,
+        rep=trained.rep,
+        date=today,
+        channel="video",
+        diagnosis="will",
         scores=[{"concept": trained.concept.pk, "score": 2, "evidence": ""}],
-        actions=[{"text": "Read the card", "due": today}])
+        actions=[{"text": "Read the card", "due": today}],
+    )
     client = login(trained.rep)
     assert client.post(f"/coaching/actions/{obs.actions.get().pk}/done/").status_code == 302
     assert obs.actions.get().done_on == today
-    assert "No open development actions" in client.get(
-        f"/coaching/reps/{trained.rep.pk}/").content.decode()
+    assert (
+        "No open development actions"
+        in client.get(f"/coaching/reps/{trained.rep.pk}/").content.decode()
+    )
 
 
 def test_it_filters_the_distribution_by_team(trained: Cast, obs: Observation, login) -> None:
@@ -155,5 +197,9 @@ def test_it_filters_the_distribution_by_team(trained: Cast, obs: Observation, lo
     assert r.status_code == 200
     assert r.context["dist_team"] == trained.other_team
     assert r.context["distribution_spec"]["data"]["values"] == []
-    assert login(trained.manager).get(
-        f"/coaching/program/{trained.program.pk}/?team={trained.other_team.pk}").status_code == 404
+    assert (
+        login(trained.manager)
+        .get(f"/coaching/program/{trained.program.pk}/?team={trained.other_team.pk}")
+        .status_code
+        == 404
+    )

@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _observe(cast: Cast, rep: Person, date: dt.date) -> None:
     services.observation_create(
-        observer=cast.manager if rep == cast.rep else cast.other_manager, rep=rep, date=date,
-        channel="phone", diagnosis="skill",
-        scores=[{"concept": cast.concept.pk, "score": 3, "evidence": ""}])
+        observer=cast.manager if rep == cast.rep else cast.other_manager,
+        rep=rep,
+        date=date,
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": cast.concept.pk, "score": 3, "evidence": ""}],
+    )
 
 
 def _team_cov(cast: Cast, today: dt.date) -> dict:
@@ -28,8 +32,9 @@ def test_it_counts_only_trained_reps_as_due(cast: Cast, today: dt.date) -> None:
     assert _team_cov(cast, today)["due"] == 0
 
 
-def test_it_marks_a_rep_never_observed_overdue_after_the_interval(trained: Cast,
-                                                                  today: dt.date) -> None:
+def test_it_marks_a_rep_never_observed_overdue_after_the_interval(
+    trained: Cast, today: dt.date
+) -> None:
     cov = _team_cov(trained, today)
     # Trained 30 days ago, 2 a month in the first 90 days: due every 15 days.
     assert (cov["due"], cov["on_time"], cov["coverage"]) == (1, 0, 0.0)
@@ -43,8 +48,9 @@ def test_it_counts_a_recent_observation_on_time(trained: Cast, today: dt.date) -
     assert _team_cov(trained, today + dt.timedelta(days=6))["coverage"] == 0.0
 
 
-def test_it_slows_to_the_steady_rate_after_the_intensive_period(trained: Cast,
-                                                                today: dt.date) -> None:
+def test_it_slows_to_the_steady_rate_after_the_intensive_period(
+    trained: Cast, today: dt.date
+) -> None:
     trained.program.enrollments.update(trained_on=today - dt.timedelta(days=200))
     _observe(trained, trained.rep, today - dt.timedelta(days=25))
     assert _team_cov(trained, today)["coverage"] == 1.0
@@ -52,11 +58,18 @@ def test_it_slows_to_the_steady_rate_after_the_intensive_period(trained: Cast,
     assert _team_cov(trained, today)["coverage"] == 0.0
 
 
-def test_it_answers_team_coverage_with_the_fixed_contract(trained: Cast, api,
-                                                          today: dt.date) -> None:
+def test_it_answers_team_coverage_with_the_fixed_contract(
+    trained: Cast, api, today: dt.date
+) -> None:
     body = api(trained.manager).get(f"/teams/{trained.team.pk}/coverage").json()
-    assert body == {"due": 1, "on_time": 0, "coverage": 0.0, "overdue_reps": [
-        {"id": trained.rep.pk, "name": "Rita Rep", "last_observed": None, "days_overdue": 15}]}
+    assert body == {
+        "due": 1,
+        "on_time": 0,
+        "coverage": 0.0,
+        "overdue_reps": [
+            {"id": trained.rep.pk, "name": "Rita Rep", "last_observed": None, "days_overdue": 15}
+        ],
+    }
 
 
 def test_it_lists_overdue_reps_first_on_the_manager_home(trained: Cast, login) -> None:
@@ -81,8 +94,9 @@ def test_it_registers_the_nudge_sweep() -> None:
     assert "sustain.coaching.tasks.nudge_managers" in [path for _, path, _ in SWEEPS]
 
 
-def test_it_shows_managers_who_stopped_coaching_to_leaders(trained: Cast, login,
-                                                           today: dt.date) -> None:
+def test_it_shows_managers_who_stopped_coaching_to_leaders(
+    trained: Cast, login, today: dt.date
+) -> None:
     _observe(trained, trained.rep, today - dt.timedelta(days=28))
     _observe(trained, trained.other_rep, today - dt.timedelta(days=2))
     stalled = selectors.stalled_observers(program=trained.program, today=today)
@@ -98,27 +112,37 @@ def test_it_builds_the_skill_trend_and_distribution(trained: Cast, today: dt.dat
     _observe(trained, trained.rep, today)
     spec = selectors.skill_trend_spec(rep=trained.rep)
     assert [v["score"] for v in spec["data"]["values"]] == [3, 3]
-    rows = selectors.distribution_rows(program=trained.program,
-                                       reps=Person.objects.filter(role="rep"))
-    assert rows == [{"concept": "Discovery", "position": 0, "score": 3, "level": "Proficient",
-                     "reps": 1}]
+    rows = selectors.distribution_rows(
+        program=trained.program, reps=Person.objects.filter(role="rep")
+    )
+    assert rows == [
+        {"concept": "Discovery", "position": 0, "score": 3, "level": "Proficient", "reps": 1}
+    ]
 
 
-def test_it_keeps_program_coverage_queries_fixed(trained: Cast, today: dt.date,
-                                                 django_assert_max_num_queries) -> None:
+def test_it_keeps_program_coverage_queries_fixed(
+    trained: Cast, today: dt.date, django_assert_max_num_queries
+) -> None:
     with django_assert_max_num_queries(4):
-        selectors.coverage(reps=selectors.team_reps([trained.team.pk, trained.other_team.pk]),
-                           today=today)
+        selectors.coverage(
+            reps=selectors.team_reps([trained.team.pk, trained.other_team.pk]), today=today
+        )
 
 
 def test_it_lists_overdue_reps_before_reps_on_time(trained: Cast, login, today: dt.date) -> None:
     _observe(trained, trained.rep, today)
     from sustain.orgs.services import person_create
 
-    person_create(organization=trained.org, email="late@acme.example", name="Lara Late",
-                  role="rep", team=trained.team)
-    trained.program.enrollments.create(person=Person.objects.get(name="Lara Late"),
-                                       trained_on=today - dt.timedelta(days=40))
+    person_create(
+        organization=trained.org,
+        email="late@acme.example",
+        name="Lara Late",
+        role="rep",
+        team=trained.team,
+    )
+    trained.program.enrollments.create(
+        person=Person.objects.get(name="Lara Late"), trained_on=today - dt.timedelta(days=40)
+    )
     page = login(trained.manager).get("/").content.decode()
     assert page.index("Lara Late") < page.index("Rita Rep")
     assert "overdue 25 d" in page

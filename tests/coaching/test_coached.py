@@ -21,9 +21,14 @@ TRAINED = dt.date(2026, 1, 5)
 def _observe(cast: Cast, rep: Person, *days: int) -> None:
     for day in days:
         Observation.objects.create(
-            organization=cast.org, program=cast.program, rep=rep,
+            organization=cast.org,
+            program=cast.program,
+            rep=rep,
             observer=cast.manager if rep == cast.rep else cast.other_manager,
-            date=TRAINED + dt.timedelta(days=day), channel="phone", diagnosis="skill")
+            date=TRAINED + dt.timedelta(days=day),
+            channel="phone",
+            diagnosis="skill",
+        )
 
 
 def _labels(cast: Cast, as_of: dt.date) -> dict[int, str]:
@@ -66,8 +71,9 @@ def test_it_follows_the_programs_policy(trained: Cast) -> None:
     _observe(trained, trained.rep, 7, 21, 45)
     # 2 a month: overdue days 37-44 and 61-90, on time 52 of 90 days.
     assert _labels(trained, TRAINED + dt.timedelta(days=200))[trained.rep.pk] == "no"
-    CoachingPolicy.objects.create(program=trained.program, intensive_per_month=1,
-                                  steady_per_month=1)
+    CoachingPolicy.objects.create(
+        program=trained.program, intensive_per_month=1, steady_per_month=1
+    )
     # Once a month: on time until day 75.
     assert _labels(trained, TRAINED + dt.timedelta(days=200))[trained.rep.pk] == "yes"
 
@@ -100,8 +106,7 @@ def test_it_shadows_a_stored_coached_attribute(trained: Cast) -> None:
     assert keys.count("coached") == 1
 
 
-def test_it_uses_a_fixed_number_of_queries(trained: Cast,
-                                           django_assert_max_num_queries) -> None:
+def test_it_uses_a_fixed_number_of_queries(trained: Cast, django_assert_max_num_queries) -> None:
     _observe(trained, trained.rep, *range(14, 91, 14))
     with django_assert_max_num_queries(4):
         _labels(trained, TRAINED + dt.timedelta(days=120))
@@ -110,8 +115,12 @@ def test_it_uses_a_fixed_number_of_queries(trained: Cast,
 def test_it_reads_observations_made_through_the_service(trained: Cast) -> None:
     today = TRAINED + dt.timedelta(days=120)
     services.observation_create(
-        observer=trained.manager, rep=trained.rep, date=TRAINED + dt.timedelta(days=5),
-        channel="phone", diagnosis="skill",
-        scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}])
+        observer=trained.manager,
+        rep=trained.rep,
+        date=TRAINED + dt.timedelta(days=5),
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}],
+    )
     assert selectors.cadence_data(reps=Person.objects.filter(pk=trained.rep.pk)).dates
     assert _labels(trained, today)[trained.rep.pk] == "no"

@@ -18,8 +18,8 @@ def test_it_builds_the_coaching_demo_quickly_with_every_state() -> None:
     elapsed = time.perf_counter() - started
     assert elapsed < 30
     rows = cert_selectors.certification_rows(
-        program=ctx.program, managers=cert_selectors.program_managers(ctx.program),
-        today=ctx.today)
+        program=ctx.program, managers=cert_selectors.program_managers(ctx.program), today=ctx.today
+    )
     by_name = {r["manager"].name: r["status"] for r in rows}
     assert by_name["Dana Whitfield"] == "certified"
     assert {r["status"] for r in rows} == {"not_started", "in_progress", "certified", "lapsed"}
@@ -39,16 +39,27 @@ def test_it_renders_the_demo_pages_for_every_role(client, django_assert_max_num_
     ctx = build_demo()
     p, riley = ctx.program.pk, ctx.logins["rep"].pk
     expected = {  # home, program coaching, certification, Riley's coaching page
-        "executive": (200, 200, 200, 200), "owner": (200, 200, 200, 200),
-        "manager": (200, 200, 200, 200), "rep": (200, 302, 403, 200),
-        "trainer": (200, 200, 200, 404), "analyst": (200, 200, 200, 200),
+        "executive": (200, 200, 200, 200),
+        "owner": (200, 200, 200, 200),
+        "manager": (200, 200, 200, 200),
+        "rep": (200, 302, 403, 200),
+        "trainer": (200, 200, 200, 404),
+        "analyst": (200, 200, 200, 200),
         "admin": (200, 200, 200, 200),
     }
     for role, person in ctx.logins.items():
         # The demo sets passwords in bulk: reload so the session hash matches.
         client.force_login(Person.objects.get(pk=person.pk))
-        for path, status in zip(("/", f"/coaching/program/{p}/", f"/certification/program/{p}/",
-                                 f"/coaching/reps/{riley}/"), expected[role], strict=True):
+        for path, status in zip(
+            (
+                "/",
+                f"/coaching/program/{p}/",
+                f"/certification/program/{p}/",
+                f"/coaching/reps/{riley}/",
+            ),
+            expected[role],
+            strict=True,
+        ):
             with django_assert_max_num_queries(40):
                 r = client.get(path)
             assert r.status_code == status, (role, path, r.status_code)

@@ -16,9 +16,15 @@ def test_it_records_an_observation_through_the_api(trained: Cast, api, today: dt
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["rep"] == trained.rep.pk
-    assert body["scores"] == [{"concept": trained.concept.pk, "concept_name": "Discovery",
-                               "score": 2, "level": "Developing",
-                               "evidence": "Pitched at minute 2."}]
+    assert body["scores"] == [
+        {
+            "concept": trained.concept.pk,
+            "concept_name": "Discovery",
+            "score": 2,
+            "level": "Developing",
+            "evidence": "Pitched at minute 2.",
+        }
+    ]
     assert body["diagnosis"] == "skill"
     assert body["actions"][0]["text"] == "Role-play discovery twice"
     assert body["private_note"] == "Seemed distracted; check on workload."
@@ -26,19 +32,22 @@ def test_it_records_an_observation_through_the_api(trained: Cast, api, today: dt
     assert obs.observer == trained.manager and obs.program == trained.program
 
 
-@pytest.mark.parametrize(("override", "field"), [
-    ({"scores": [{"concept": 0, "score": 5, "evidence": ""}]}, "scores"),
-    ({"date": "2999-01-01"}, "date"),
-    ({"diagnosis": "bad_luck"}, "diagnosis"),
-    ({"channel": "carrier_pigeon"}, "channel"),
-    ({"actions": [{"text": "Read the book", "due": "2000-01-01"}]}, "actions"),
-])
-def test_it_rejects_bad_input_and_writes_nothing(trained: Cast, api, today: dt.date,
-                                                 override: dict, field: str) -> None:
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"scores": [{"concept": 0, "score": 5, "evidence": ""}]}, "scores"),
+        ({"date": "2999-01-01"}, "date"),
+        ({"diagnosis": "bad_luck"}, "diagnosis"),
+        ({"channel": "carrier_pigeon"}, "channel"),
+        ({"actions": [{"text": "Read the book", "due": "2000-01-01"}]}, "actions"),
+    ],
+)
+def test_it_rejects_bad_input_and_writes_nothing(
+    trained: Cast, api, today: dt.date, override: dict, field: str
+) -> None:
     if field == "scores":
         override = {"scores": [{"concept": trained.concept.pk, "score": 5, "evidence": ""}]}
-    r = api(trained.manager).post("/observations",
-                                  observation_payload(trained, today, **override))
+    r = api(trained.manager).post("/observations", observation_payload(trained, today, **override))
     assert r.status_code == 400, r.content
     assert field in r.json()["errors"]
     assert r.json()["detail"]
@@ -49,18 +58,19 @@ def test_it_rejects_bad_input_and_writes_nothing(trained: Cast, api, today: dt.d
 
 def test_it_explains_a_score_of_5(trained: Cast, api, today: dt.date) -> None:
     payload = observation_payload(
-        trained, today, scores=[{"concept": trained.concept.pk, "score": 5, "evidence": ""}])
+        trained, today, scores=[{"concept": trained.concept.pk, "score": 5, "evidence": ""}]
+    )
     detail = api(trained.manager).post("/observations", payload).json()["detail"]
     assert "1 to 4" in detail
 
 
-def test_it_rejects_a_concept_of_another_organization(trained: Cast, api,
-                                                      today: dt.date) -> None:
+def test_it_rejects_a_concept_of_another_organization(trained: Cast, api, today: dt.date) -> None:
     from sustain.programs import services
 
     foreign = services.concept_create(program=trained.outsider_program, name="Theirs")
     payload = observation_payload(
-        trained, today, scores=[{"concept": foreign.pk, "score": 3, "evidence": ""}])
+        trained, today, scores=[{"concept": foreign.pk, "score": 3, "evidence": ""}]
+    )
     assert api(trained.manager).post("/observations", payload).status_code == 400
     assert not Observation.objects.exists()
 
@@ -71,10 +81,10 @@ def test_it_needs_at_least_one_score(trained: Cast, api, today: dt.date) -> None
     assert not Observation.objects.exists()
 
 
-def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login,
-                                                today: dt.date) -> None:
-    obs_id = api(trained.manager).post("/observations",
-                                       observation_payload(trained, today)).json()["id"]
+def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login, today: dt.date) -> None:
+    obs_id = (
+        api(trained.manager).post("/observations", observation_payload(trained, today)).json()["id"]
+    )
     assert api(trained.rep).get(f"/observations/{obs_id}").json()["private_note"] is None
     listed = api(trained.rep).get(f"/reps/{trained.rep.pk}/observations").json()
     assert [o["private_note"] for o in listed] == [None]
@@ -85,17 +95,26 @@ def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login,
     assert b"distracted" in login(trained.owner).get(f"/coaching/observations/{obs_id}/").content
 
 
-def test_it_records_an_observation_from_the_page(trained: Cast, login, today: dt.date,
-                                                 concept2) -> None:
+def test_it_records_an_observation_from_the_page(
+    trained: Cast, login, today: dt.date, concept2
+) -> None:
     client = login(trained.manager)
     assert client.get(f"/coaching/reps/{trained.rep.pk}/observe/").status_code == 200
     due = today + dt.timedelta(days=7)
-    r = client.post(f"/coaching/reps/{trained.rep.pk}/observe/", {
-        "date": today.isoformat(), "channel": "field", f"score_{trained.concept.pk}": "3",
-        f"evidence_{trained.concept.pk}": "Good impact questions", f"score_{concept2.pk}": "",
-        "diagnosis": "knowledge", "action_text_1": "Review the value statement card",
-        "action_due_1": due.isoformat(), "private_note": "",
-    })
+    r = client.post(
+        f"/coaching/reps/{trained.rep.pk}/observe/",
+        {
+            "date": today.isoformat(),
+            "channel": "field",
+            f"score_{trained.concept.pk}": "3",
+            f"evidence_{trained.concept.pk}": "Good impact questions",
+            f"score_{concept2.pk}": "",
+            "diagnosis": "knowledge",
+            "action_text_1": "Review the value statement card",
+            "action_due_1": due.isoformat(),
+            "private_note": "",
+        },
+    )
     obs = Observation.objects.get()
     assert r.status_code == 302 and r.url == f"/coaching/observations/{obs.pk}/"
     assert [s.concept for s in obs.scores.all()] == [trained.concept]
@@ -103,25 +122,34 @@ def test_it_records_an_observation_from_the_page(trained: Cast, login, today: dt
 
 
 def test_it_shows_the_page_error_next_to_the_date(trained: Cast, login, today: dt.date) -> None:
-    r = login(trained.manager).post(f"/coaching/reps/{trained.rep.pk}/observe/", {
-        "date": (today + dt.timedelta(days=3)).isoformat(), "channel": "field",
-        f"score_{trained.concept.pk}": "3", "diagnosis": "skill",
-    })
+    r = login(trained.manager).post(
+        f"/coaching/reps/{trained.rep.pk}/observe/",
+        {
+            "date": (today + dt.timedelta(days=3)).isoformat(),
+            "channel": "field",
+            f"score_{trained.concept.pk}": "3",
+            "diagnosis": "skill",
+        },
+    )
     assert r.status_code == 200
     assert "cannot be dated in the future" in r.content.decode()
     assert not Observation.objects.exists()
 
 
 def test_it_asks_for_a_score_on_the_page(trained: Cast, login, today: dt.date) -> None:
-    r = login(trained.manager).post(f"/coaching/reps/{trained.rep.pk}/observe/", {
-        "date": today.isoformat(), "channel": "field", "diagnosis": "skill",
-    })
+    r = login(trained.manager).post(
+        f"/coaching/reps/{trained.rep.pk}/observe/",
+        {
+            "date": today.isoformat(),
+            "channel": "field",
+            "diagnosis": "skill",
+        },
+    )
     assert "Score at least one concept" in r.content.decode()
     assert not Observation.objects.exists()
 
 
-def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login,
-                                                today: dt.date) -> None:
+def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login, today: dt.date) -> None:
     api(trained.manager).post("/observations", observation_payload(trained, today))
     page = login(trained.rep).get(f"/coaching/reps/{trained.rep.pk}/").content.decode()
     assert "Role-play discovery twice" in page
@@ -139,6 +167,9 @@ def test_it_refuses_a_rep_not_enrolled_in_the_program(trained: Cast, api, today:
 
 def test_it_documents_the_endpoints_in_openapi(cast: Cast, client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/observations", "/api/v1/teams/{team_id}/coverage",
-                 "/api/v1/managers/{manager_id}/certification"):
+    for path in (
+        "/api/v1/observations",
+        "/api/v1/teams/{team_id}/coverage",
+        "/api/v1/managers/{manager_id}/certification",
+    ):
         assert path in paths

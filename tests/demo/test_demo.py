@@ -43,8 +43,9 @@ def test_it_prints_a_manager_who_leads_the_printed_reps_first_cohort_team(demo) 
     manager = Person.objects.get(email=logins["manager"].split(" / ")[0])
     rep = Person.objects.get(email=logins["rep"].split(" / ")[0])
     assert Team.objects.get(pk=rep.team_id).manager == manager
-    first_cohort = min(Enrollment.objects.exclude(trained_on=None)
-                       .values_list("trained_on", flat=True))
+    first_cohort = min(
+        Enrollment.objects.exclude(trained_on=None).values_list("trained_on", flat=True)
+    )
     assert Enrollment.objects.get(person=rep).trained_on == first_cohort
 
 

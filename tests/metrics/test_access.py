@@ -38,16 +38,18 @@ def test_it_forbids_others_to_upload(cast, role, sf_csv, login, api):
     assert ImportJob.objects.count() == 0
 
 
-def test_it_uploads_through_the_api_and_reports_rejections(cast, sf_csv, api,
-                                                          django_capture_on_commit_callbacks):
+def test_it_uploads_through_the_api_and_reports_rejections(
+    cast, sf_csv, api, django_capture_on_commit_callbacks
+):
     client = api(cast.analyst).client
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/imports", _upload(sf_csv.replace(b"3000", b"abc")))
     assert response.status_code == 201
     job = api(cast.analyst).get(f"/imports/{response.json()['id']}").json()
     assert job["status"] == "failed"
-    assert job["errors"] == [{"file": "opps.csv", "row": 4, "column": "Amount", "value": "abc",
-                              "reason": "not a number"}]
+    assert job["errors"] == [
+        {"file": "opps.csv", "row": 4, "column": "Amount", "value": "abc", "reason": "not a number"}
+    ]
     assert KpiValue.objects.count() == 0
 
 
@@ -61,14 +63,14 @@ def test_it_scopes_kpi_values_by_role(cast, imported, api):
     assert api(cast.trainer).get(f"/kpis/{imported.pk}/means").status_code == 200
 
 
-def test_it_hides_everything_from_outsiders(cast, imported, api, login, sf_csv,
-                                            django_capture_on_commit_callbacks):
+def test_it_hides_everything_from_outsiders(
+    cast, imported, api, login, sf_csv, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.analyst).post("/metrics/import/", _upload(sf_csv))
     job = ImportJob.objects.get()
     outsider = api(cast.outsider)
-    for path in (f"/kpis/{imported.pk}/values", f"/kpis/{imported.pk}/means",
-                 f"/imports/{job.pk}"):
+    for path in (f"/kpis/{imported.pk}/values", f"/kpis/{imported.pk}/means", f"/imports/{job.pk}"):
         assert outsider.get(path).status_code == 404
     assert outsider.get("/kpis").json() == []
     assert login(cast.outsider).get(f"/metrics/import/{job.pk}/").status_code == 404
@@ -77,11 +79,18 @@ def test_it_hides_everything_from_outsiders(cast, imported, api, login, sf_csv,
 
 def test_it_saves_mappings_and_rejects_unknown_fields(cast, api):
     client = api(cast.analyst).client
-    ok = client.put("/api/v1/import-mappings/salesforce", {"columns": {"owner": "Rep Email"}},
-                    content_type="application/json")
+    ok = client.put(
+        "/api/v1/import-mappings/salesforce",
+        {"columns": {"owner": "Rep Email"}},
+        content_type="application/json",
+    )
     assert ok.status_code == 200
-    bad = client.put("/api/v1/import-mappings/salesforce", {"columns": {"shoe": "x"}},
-                     content_type="application/json")
+    bad = client.put(
+        "/api/v1/import-mappings/salesforce",
+        {"columns": {"shoe": "x"}},
+        content_type="application/json",
+    )
     assert bad.status_code == 400
     assert api(cast.analyst).get("/import-mappings/salesforce").json()["columns"] == {
-        "owner": "Rep Email"}
+        "owner": "Rep Email"
+    }

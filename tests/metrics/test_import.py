@@ -29,21 +29,28 @@ def test_it_turns_a_salesforce_export_into_weekly_measures(cast, sf_csv):
 
 
 def test_it_reads_a_hubspot_export_matching_owners_by_name(cast):
-    data = (b"Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
-            b"1,X,Closed won,700,2026-03-03 10:00,2026-02-27 09:00,Rita Rep\n")
+    data = (
+        b"Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
+        b"1,X,Closed won,700,2026-03-03 10:00,2026-02-27 09:00,Rita Rep\n"
+    )
     kpi_import(organization=cast.org, file=data, filename="deals.csv", source="hubspot")
     assert _values("revenue") == {(cast.rep.pk, dt.date(2026, 3, 2)): 700}
 
 
 def test_it_imports_wide_and_long_panels_csv_and_parquet(cast):
-    wide = pd.DataFrame({"rep": [cast.rep.email, cast.other_rep.external_id or
-                                 cast.other_rep.email],
-                         "period": ["2026-01-05", "2026-01-05"], "revenue": [10.0, 20.0],
-                         "calls": [3, None]})
+    wide = pd.DataFrame(
+        {
+            "rep": [cast.rep.email, cast.other_rep.external_id or cast.other_rep.email],
+            "period": ["2026-01-05", "2026-01-05"],
+            "revenue": [10.0, 20.0],
+            "calls": [3, None],
+        }
+    )
     buf = io.BytesIO()
     wide.to_parquet(buf)
-    kpi_import(organization=cast.org, file=buf.getvalue(), filename="p.parquet", source="panel",
-               fmt="wide")
+    kpi_import(
+        organization=cast.org, file=buf.getvalue(), filename="p.parquet", source="panel", fmt="wide"
+    )
     assert len(_values("revenue")) == 2 and len(_values("calls")) == 1
     long = f"rep,period,kpi,value\n{cast.rep.email},2026-01-12,revenue,11\n".encode()
     kpi_import(organization=cast.org, file=long, filename="l.csv", source="panel")
@@ -59,15 +66,33 @@ def test_it_replaces_on_reimport_and_never_duplicates(cast, sf_csv):
     assert _values("revenue")[(cast.rep.pk, dt.date(2026, 3, 2))] == 1500
 
 
-@pytest.mark.parametrize(("body", "row", "column", "value", "reason"), [
-    ("rep,period,kpi,value\n{rep},2026-01-05,revenue,1\nnobody@x.example,2026-01-05,revenue,2\n",
-     3, "rep", "nobody@x.example", "unknown rep"),
-    ("rep,period,kpi,value\n{rep},2026-01-05,revenue,1\n{rep},2026-01-12,revenue,lots\n",
-     3, "value", "lots", "not a number"),
-    ("rep,period,kpi,value\n{rep},2026-01-05,revenue,1\n{rep},not-a-date,revenue,2\n",
-     3, "period", "not-a-date", "not a date"),
-    ("rep,kpi,value\n{rep},revenue,1\n", 1, "period", "", "missing column"),
-])
+@pytest.mark.parametrize(
+    ("body", "row", "column", "value", "reason"),
+    [
+        (
+            "rep,period,kpi,value\n{rep},2026-01-05,revenue,1\nnobody@x.example,2026-01-05,revenue,2\n",
+            3,
+            "rep",
+            "nobody@x.example",
+            "unknown rep",
+        ),
+        (
+            "rep,period,kpi,value\n{rep},2026-01-05,revenue,1\n{rep},2026-01-12,revenue,lots\n",
+            3,
+            "value",
+            "lots",
+            "not a number",
+        ),
+        (
+            "rep,period,kpi,value\n{rep},2026-01-05,revenue,1\n{rep},not-a-date,revenue,2\n",
+            3,
+            "period",
+            "not-a-date",
+            "not a date",
+        ),
+        ("rep,kpi,value\n{rep},revenue,1\n", 1, "period", "", "missing column"),
+    ],
+)
 def test_it_rejects_bad_rows_and_writes_nothing(cast, body, row, column, value, reason):
     data = body.format(rep=cast.rep.email).encode()
     with pytest.raises(ImportRejected) as info:
@@ -79,8 +104,10 @@ def test_it_rejects_bad_rows_and_writes_nothing(cast, body, row, column, value, 
 
 
 def test_it_reports_every_rejected_row(cast):
-    data = (f"rep,period,kpi,value\na@x,2026-01-05,revenue,1\n{cast.rep.email},2026-01-05,"
-            "revenue,x\nb@x,2026-01-05,revenue,2\n").encode()
+    data = (
+        f"rep,period,kpi,value\na@x,2026-01-05,revenue,1\n{cast.rep.email},2026-01-05,"
+        "revenue,x\nb@x,2026-01-05,revenue,2\n"
+    ).encode()
     with pytest.raises(ImportRejected) as info:
         kpi_import(organization=cast.org, file=data, filename="bad.csv", source="panel")
     assert [e.row for e in info.value.errors] == [2, 3, 4]
@@ -90,16 +117,16 @@ def test_it_rejects_a_bad_salesforce_date(cast, sf_csv):
     bad = sf_csv.replace(b"2026-03-10", b"someday")
     with pytest.raises(ImportRejected) as info:
         kpi_import(organization=cast.org, file=bad, filename="o.csv", source="salesforce")
-    assert [(e.row, e.column, e.value) for e in info.value.errors] == [(4, "Close Date",
-                                                                        "someday")]
+    assert [(e.row, e.column, e.value) for e in info.value.errors] == [(4, "Close Date", "someday")]
     assert KpiValue.objects.count() == 0
 
 
 def test_it_uses_the_saved_mapping(cast):
     from sustain.metrics.services import import_mapping_save
 
-    import_mapping_save(organization=cast.org, source="panel",
-                        columns={"rep": "Seller", "period": "Week"})
+    import_mapping_save(
+        organization=cast.org, source="panel", columns={"rep": "Seller", "period": "Week"}
+    )
     data = f"Seller,Week,revenue\n{cast.rep.email},2026-01-05,5\n".encode()
     kpi_import(organization=cast.org, file=data, filename="m.csv", source="panel", fmt="wide")
     assert list(_values("revenue").values()) == [5]

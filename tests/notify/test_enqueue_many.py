@@ -11,26 +11,33 @@ from tests.conftest import Cast
 
 
 def _drafts(cast: Cast, day: str) -> list[OutboxDraft]:
-    return [OutboxDraft.for_person(p, subject=f"Hi {p.name}", body="b", kind="test",
-                                   dedupe_key=f"test-{p.pk}-{day}")
-            for p in (cast.rep, cast.other_rep, cast.manager)]
+    return [
+        OutboxDraft.for_person(
+            p, subject=f"Hi {p.name}", body="b", kind="test", dedupe_key=f"test-{p.pk}-{day}"
+        )
+        for p in (cast.rep, cast.other_rep, cast.manager)
+    ]
 
 
-def test_it_queues_every_message_with_one_insert(cast: Cast, django_assert_num_queries,
-                                                 django_capture_on_commit_callbacks) -> None:
+def test_it_queues_every_message_with_one_insert(
+    cast: Cast, django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(1):
         assert outbox_enqueue_many(messages=_drafts(cast, "mon")) == 3
     assert len(callbacks) == 1  # one delivery task, not one per message
     rows = OutboxMessage.objects.filter(kind="test")
     assert sorted(rows.values_list("recipient", flat=True)) == sorted(
-        [cast.rep.pk, cast.other_rep.pk, cast.manager.pk])
+        [cast.rep.pk, cast.other_rep.pk, cast.manager.pk]
+    )
     assert {(m.to, m.organization_id, m.status) for m in rows if m.recipient == cast.rep} == {
-        (cast.rep.email, cast.org.pk, OutboxStatus.PENDING)}
+        (cast.rep.email, cast.org.pk, OutboxStatus.PENDING)
+    }
 
 
 def test_it_skips_messages_whose_dedupe_key_is_queued(cast: Cast) -> None:
-    outbox_enqueue(recipient=cast.rep, subject="First", body="b",
-                   dedupe_key=f"test-{cast.rep.pk}-mon")
+    outbox_enqueue(
+        recipient=cast.rep, subject="First", body="b", dedupe_key=f"test-{cast.rep.pk}-mon"
+    )
     outbox_enqueue_many(messages=_drafts(cast, "mon"))
     outbox_enqueue_many(messages=_drafts(cast, "mon"))
     assert OutboxMessage.objects.count() == 3
@@ -39,8 +46,9 @@ def test_it_skips_messages_whose_dedupe_key_is_queued(cast: Cast) -> None:
     assert OutboxMessage.objects.count() == 6
 
 
-def test_it_does_nothing_for_no_messages(db: None, django_assert_num_queries,
-                                         django_capture_on_commit_callbacks) -> None:
+def test_it_does_nothing_for_no_messages(
+    db: None, django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(0):
         assert outbox_enqueue_many(messages=[]) == 0
     assert callbacks == []

@@ -41,10 +41,12 @@ def smtp() -> Iterator[Inbox]:
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    mailers = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
-    }}
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
     with override_settings(MAILERS=mailers):
         yield inbox
     controller.stop()
@@ -71,8 +73,7 @@ def test_it_never_sends_a_message_twice(cast: Cast, smtp: Inbox, on_commit) -> N
 def test_it_queues_a_deduplicated_message_once(cast: Cast, smtp: Inbox, on_commit) -> None:
     with on_commit(execute=True):
         first = outbox_enqueue(recipient=cast.rep, subject="Digest", body="x", dedupe_key="d-1")
-        second = outbox_enqueue(recipient=cast.rep, subject="Digest", body="x",
-                                dedupe_key="d-1")
+        second = outbox_enqueue(recipient=cast.rep, subject="Digest", body="x", dedupe_key="d-1")
     assert first is not None and second is None
     assert OutboxMessage.objects.filter(dedupe_key="d-1").count() == 1
     assert len(smtp.messages) == 1
@@ -82,8 +83,13 @@ def test_it_resends_a_message_whose_worker_died_mid_send(cast: Cast, smtp: Inbox
     now = timezone.now()
     # What a killed worker leaves behind: claimed, never marked sent.
     stuck = OutboxMessage.objects.create(
-        organization=cast.org, recipient=cast.rep, to=cast.rep.email, subject="Stuck",
-        body="b", status=OutboxStatus.SENDING, attempts=1,
+        organization=cast.org,
+        recipient=cast.rep,
+        to=cast.rep.email,
+        subject="Stuck",
+        body="b",
+        status=OutboxStatus.SENDING,
+        attempts=1,
         claimed_until=now + dt.timedelta(minutes=5),
     )
     assert outbox_deliver_due(now=now) == 0  # its lease still holds
@@ -105,10 +111,12 @@ def test_it_gives_exactly_one_of_two_racing_workers_the_message(cast: Cast, smtp
 
 
 def test_it_retries_later_when_the_server_is_down(cast: Cast, on_commit) -> None:
-    mailers = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-    }}
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
     with override_settings(MAILERS=mailers), on_commit(execute=True):
         message = outbox_enqueue(recipient=cast.rep, subject="s", body="b")
     assert message is not None

@@ -7,8 +7,18 @@ import pytest
 
 from tests.conftest import Cast
 
-ROLES = ["executive", "owner", "analyst", "admin", "manager", "other_manager", "rep",
-         "other_rep", "trainer", "outsider"]
+ROLES = [
+    "executive",
+    "owner",
+    "analyst",
+    "admin",
+    "manager",
+    "other_manager",
+    "rep",
+    "other_rep",
+    "trainer",
+    "outsider",
+]
 
 # Object kinds and how to reach them: (API path, page path), built from the cast.
 OBJECTS = {
@@ -21,10 +31,10 @@ OBJECTS = {
 
 READ = {
     #              exe  own  ana  adm  man  oman rep  orep trn  out
-    "person":      [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
-    "team":        [200, 200, 200, 200, 200, 404, 404, 404, 404, 404],
-    "program":     [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
-    "concepts":    [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
+    "person": [200, 200, 200, 200, 200, 404, 200, 404, 404, 404],
+    "team": [200, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+    "program": [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
+    "concepts": [200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
     "enrollments": [200, 200, 200, 200, 200, 200, 200, 200, 403, 404],
 }
 
@@ -35,18 +45,21 @@ WRITES = {
     "program": lambda c: ("patch", f"/programs/{c.program.pk}", {"vendor": "Summit"}, 200),
     "concepts": lambda c: ("post", f"/programs/{c.program.pk}/concepts", {"name": "Closing"}, 201),
     "enrollments": lambda c: (
-        "post", f"/programs/{c.program.pk}/enrollments", {"person": c.owner.pk}, 201,
+        "post",
+        f"/programs/{c.program.pk}/enrollments",
+        {"person": c.owner.pk},
+        201,
     ),
 }
 
 OK = "ok"
 WRITE = {
     #              exe  own  ana  adm  man  oman rep  orep trn  out
-    "person":      [OK,  403, 403, OK,  403, 404, 403, 404, 404, 404],
-    "team":        [OK,  403, 403, OK,  403, 404, 404, 404, 404, 404],
-    "program":     [OK,  OK,  403, OK,  403, 403, 403, 403, 403, 404],
-    "concepts":    [OK,  OK,  403, OK,  403, 403, 403, 403, 403, 404],
-    "enrollments": [OK,  OK,  403, OK,  403, 403, 403, 403, 403, 404],
+    "person": [OK, 403, 403, OK, 403, 404, 403, 404, 404, 404],
+    "team": [OK, 403, 403, OK, 403, 404, 404, 404, 404, 404],
+    "program": [OK, OK, 403, OK, 403, 403, 403, 403, 403, 404],
+    "concepts": [OK, OK, 403, OK, 403, 403, 403, 403, 403, 404],
+    "enrollments": [OK, OK, 403, OK, 403, 403, 403, 403, 403, 404],
 }
 
 # Edit pages: GET of the form is a write.
@@ -63,35 +76,39 @@ def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
-def test_it_applies_read_rules_to_the_api(cast: Cast, api, kind: str, role: str,
-                                          expected: int) -> None:
+def test_it_applies_read_rules_to_the_api(
+    cast: Cast, api, kind: str, role: str, expected: int
+) -> None:
     path, _ = OBJECTS[kind](cast)
     assert api(cast.by_role(role)).get(path).status_code == expected
 
 
 # Enrollment has no page of its own: it is shown on the program page.
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(
-    {k: v for k, v in READ.items() if k != "enrollments"}
-))
-def test_it_applies_read_rules_to_pages(cast: Cast, login, kind: str, role: str,
-                                        expected: int) -> None:
+@pytest.mark.parametrize(
+    ("kind", "role", "expected"), _cases({k: v for k, v in READ.items() if k != "enrollments"})
+)
+def test_it_applies_read_rules_to_pages(
+    cast: Cast, login, kind: str, role: str, expected: int
+) -> None:
     _, page = OBJECTS[kind](cast)
     assert login(cast.by_role(role)).get(page).status_code == expected
 
 
 @pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
-def test_it_applies_write_rules_to_the_api(cast: Cast, api, kind: str, role: str,
-                                           expected: object) -> None:
+def test_it_applies_write_rules_to_the_api(
+    cast: Cast, api, kind: str, role: str, expected: object
+) -> None:
     method, path, body, success = WRITES[kind](cast)
     response = getattr(api(cast.by_role(role)), method)(path, body)
     assert response.status_code == (success if expected == OK else expected), response.content
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(
-    {k: v for k, v in WRITE.items() if k in EDIT_PAGES}
-))
-def test_it_applies_write_rules_to_edit_pages(cast: Cast, login, kind: str, role: str,
-                                              expected: object) -> None:
+@pytest.mark.parametrize(
+    ("kind", "role", "expected"), _cases({k: v for k, v in WRITE.items() if k in EDIT_PAGES})
+)
+def test_it_applies_write_rules_to_edit_pages(
+    cast: Cast, login, kind: str, role: str, expected: object
+) -> None:
     response = login(cast.by_role(role)).get(EDIT_PAGES[kind](cast))
     assert response.status_code == (200 if expected == OK else expected)
 

@@ -19,9 +19,15 @@ def test_it_shows_a_persons_role_and_id(cast: Cast, api) -> None:
 
 
 def test_it_creates_a_person(cast: Cast, api) -> None:
-    response = api(cast.admin).post("/people", {
-        "email": "New.Rep@Acme.example", "name": "New Rep", "role": "rep", "team": cast.team.pk,
-    })
+    response = api(cast.admin).post(
+        "/people",
+        {
+            "email": "New.Rep@Acme.example",
+            "name": "New Rep",
+            "role": "rep",
+            "team": cast.team.pk,
+        },
+    )
     assert response.status_code == 201
     person = Person.objects.get(pk=response.json()["id"])
     assert person.email == "new.rep@acme.example"
@@ -37,8 +43,9 @@ def test_it_rejects_a_duplicate_email_with_a_clear_400(cast: Cast, api) -> None:
 
 
 def test_it_rejects_an_unknown_role_with_422(cast: Cast, api) -> None:
-    response = api(cast.admin).post("/people", {"email": "x@acme.example", "name": "X",
-                                               "role": "emperor"})
+    response = api(cast.admin).post(
+        "/people", {"email": "x@acme.example", "name": "X", "role": "emperor"}
+    )
     assert response.status_code == 422
     assert "detail" in response.json()
 
@@ -67,9 +74,13 @@ def test_it_lists_a_teams_members(cast: Cast, api) -> None:
 
 def test_it_serves_the_openapi_schema(cast: Cast, client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
-    for path in ["/api/v1/people", "/api/v1/teams", "/api/v1/programs",
-                 "/api/v1/programs/{program_id}/concepts",
-                 "/api/v1/programs/{program_id}/enrollments"]:
+    for path in [
+        "/api/v1/people",
+        "/api/v1/teams",
+        "/api/v1/programs",
+        "/api/v1/programs/{program_id}/concepts",
+        "/api/v1/programs/{program_id}/enrollments",
+    ]:
         assert path in schema["paths"]
 
 

@@ -23,7 +23,9 @@ def test_it_runs_the_impact_command_without_django(tmp_path) -> None:
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "sustain", "impact", "--help"], capture_output=True, text=True,
+        [sys.executable, "-m", "sustain", "impact", "--help"],
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -13,14 +13,16 @@ SEES_ALL = ["executive", "owner", "analyst", "admin"]
 
 
 @pytest.mark.parametrize("role", SEES_ALL)
-def test_org_wide_roles_see_every_plan(api, role: str, trained: Cast, plan: Plan,
-                                       other_plan: Plan) -> None:
+def test_org_wide_roles_see_every_plan(
+    api, role: str, trained: Cast, plan: Plan, other_plan: Plan
+) -> None:
     body = api(trained.by_role(role)).get(f"/programs/{trained.program.pk}/plans").json()
     assert {p["id"] for p in body} == {plan.pk, other_plan.pk}
 
 
-def test_a_manager_sees_only_her_teams_plans(api, trained: Cast, plan: Plan,
-                                             other_plan: Plan) -> None:
+def test_a_manager_sees_only_her_teams_plans(
+    api, trained: Cast, plan: Plan, other_plan: Plan
+) -> None:
     client = api(trained.manager)
     body = client.get(f"/programs/{trained.program.pk}/plans").json()
     assert [p["id"] for p in body] == [plan.pk]
@@ -33,7 +35,8 @@ def test_a_rep_sees_only_her_own_plan(api, trained: Cast, plan: Plan, other_plan
     assert client.get(f"/plans/{plan.pk}").status_code == 200
     assert client.get(f"/plans/{other_plan.pk}").status_code == 404
     assert [p["id"] for p in client.get(f"/programs/{trained.program.pk}/plans").json()] == [
-        plan.pk]
+        plan.pk
+    ]
 
 
 def test_the_trainer_sees_only_aggregates(api, trained: Cast, plan: Plan) -> None:
@@ -53,8 +56,9 @@ def test_the_trainer_cannot_open_a_plan_page(login, trained: Cast, plan: Plan) -
 
 
 def test_a_rep_cannot_restart_her_plan(api, plan: Plan) -> None:
-    response = api(plan.rep).post(f"/plans/{plan.pk}/restart",
-                                  {"start": str(plan.start), "note": "x"})
+    response = api(plan.rep).post(
+        f"/plans/{plan.pk}/restart", {"start": str(plan.start), "note": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -69,24 +73,36 @@ def test_outsiders_get_404_everywhere(api, login, trained: Cast, plan: Plan) -> 
     client = api(trained.outsider)
     pk, program = plan.pk, trained.program.pk
     item = plan_item_add(plan=plan, text="Role-play", source="coaching")
-    for path in (f"/plans/{pk}", f"/plans/{pk}/check-ins", f"/programs/{program}/plans",
-                 f"/programs/{program}/plans/summary", f"/teams/{trained.team.pk}/plans",
-                 "/me/plan"):
+    for path in (
+        f"/plans/{pk}",
+        f"/plans/{pk}/check-ins",
+        f"/programs/{program}/plans",
+        f"/programs/{program}/plans/summary",
+        f"/teams/{trained.team.pk}/plans",
+        "/me/plan",
+    ):
         assert client.get(path).status_code == 404, path
-    for path, data in ((f"/plans/{pk}/check-ins", {"rating": 3}),
-                       (f"/plans/{pk}/restart", {"start": "2026-01-01", "note": "x"}),
-                       (f"/plans/{pk}/below-quota", {"below_quota": True}),
-                       (f"/plans/{pk}/items", {"text": "x"}),
-                       (f"/plans/{pk}/items/{item.pk}/done", {}),
-                       (f"/programs/{program}/plans", {"person": trained.rep.pk})):
+    for path, data in (
+        (f"/plans/{pk}/check-ins", {"rating": 3}),
+        (f"/plans/{pk}/restart", {"start": "2026-01-01", "note": "x"}),
+        (f"/plans/{pk}/below-quota", {"below_quota": True}),
+        (f"/plans/{pk}/items", {"text": "x"}),
+        (f"/plans/{pk}/items/{item.pk}/done", {}),
+        (f"/programs/{program}/plans", {"person": trained.rep.pk}),
+    ):
         assert client.post(path, data).status_code == 404, path
     assert client.patch(f"/plans/{pk}/phases", {"phases": []}).status_code == 404
     assert client.patch(f"/programs/{program}/plan-policy", {"plan_days": 30}).status_code == 404
     web = login(trained.outsider)
     for path in (f"/plans/{pk}/", f"/plans/{pk}/restart/", f"/plans/program/{program}/"):
         assert web.get(path).status_code == 404, path
-    for path in (f"/plans/{pk}/commit/", f"/plans/{pk}/check-in/", f"/plans/{pk}/phases/",
-                 f"/plans/{pk}/items/", f"/plans/{pk}/below-quota/"):
+    for path in (
+        f"/plans/{pk}/commit/",
+        f"/plans/{pk}/check-in/",
+        f"/plans/{pk}/phases/",
+        f"/plans/{pk}/items/",
+        f"/plans/{pk}/below-quota/",
+    ):
         assert web.post(path, {"rating": 3}).status_code == 404, path
     plan.refresh_from_db()
     assert plan.committed_at is None and not plan.check_ins.exists()

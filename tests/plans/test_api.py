@@ -25,7 +25,8 @@ def test_it_commits_my_plan(api, plan: Plan) -> None:
 
 def test_it_records_my_check_in(api, plan: Plan) -> None:
     response = api(plan.rep).post(
-        "/me/check-ins", {"applied": "Impact questions", "struggled": "Silence", "rating": 4})
+        "/me/check-ins", {"applied": "Impact questions", "struggled": "Silence", "rating": 4}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["concept"] in ("Discovery", "Objections", "Closing")
     assert plan.check_ins.get().rating == 4
@@ -33,8 +34,9 @@ def test_it_records_my_check_in(api, plan: Plan) -> None:
 
 def test_it_rejects_a_rating_out_of_range_and_changes_nothing(api, plan: Plan) -> None:
     for rating in (0, 6, "five"):
-        response = api(plan.rep).post("/me/check-ins", {"applied": "", "struggled": "",
-                                                        "rating": rating})
+        response = api(plan.rep).post(
+            "/me/check-ins", {"applied": "", "struggled": "", "rating": rating}
+        )
         assert response.status_code == 422
     assert not CheckIn.objects.exists()
 
@@ -49,16 +51,18 @@ def test_it_refuses_a_check_in_on_another_reps_plan(api, plan: Plan, other_plan:
 
 def test_it_refuses_a_plan_for_someone_not_enrolled(api, trained: Cast) -> None:
     trained.program.enrollments.filter(person=trained.rep).delete()
-    response = api(trained.owner).post(f"/programs/{trained.program.pk}/plans",
-                                       {"person": trained.rep.pk})
+    response = api(trained.owner).post(
+        f"/programs/{trained.program.pk}/plans", {"person": trained.rep.pk}
+    )
     assert response.status_code == 400
     assert "not enrolled" in response.json()["errors"]["person"][0]
     assert not Plan.objects.exists()
 
 
 def test_the_manager_creates_a_plan_for_her_rep(api, trained: Cast) -> None:
-    response = api(trained.manager).post(f"/programs/{trained.program.pk}/plans",
-                                         {"person": trained.rep.pk})
+    response = api(trained.manager).post(
+        f"/programs/{trained.program.pk}/plans", {"person": trained.rep.pk}
+    )
     assert response.status_code == 201
     assert Plan.objects.get().rep == trained.rep
 
@@ -67,7 +71,8 @@ def test_the_manager_reweights_her_reps_plan(api, plan: Plan) -> None:
     ids = list(plan.phases.values_list("pk", flat=True))
     response = api(plan.rep.team.manager).patch(
         f"/plans/{plan.pk}/phases",
-        {"phases": [{"id": ids[2], "days": 10}, {"id": ids[0]}, {"id": ids[1]}]})
+        {"phases": [{"id": ids[2], "days": 10}, {"id": ids[0]}, {"id": ids[1]}]},
+    )
     assert response.status_code == 200
     assert response.json()["phases"][0]["concept"] == "Closing"
 
@@ -75,8 +80,9 @@ def test_the_manager_reweights_her_reps_plan(api, plan: Plan) -> None:
 def test_it_rejects_a_phase_of_another_plan(api, plan: Plan, other_plan: Plan) -> None:
     ids = list(plan.phases.values_list("pk", flat=True))
     foreign = other_plan.phases.first().pk
-    response = api(plan.rep).patch("/me/plan/phases", {"phases": [
-        {"id": foreign}, {"id": ids[1]}, {"id": ids[2]}]})
+    response = api(plan.rep).patch(
+        "/me/plan/phases", {"phases": [{"id": foreign}, {"id": ids[1]}, {"id": ids[2]}]}
+    )
     assert response.status_code == 400
     assert list(plan.phases.values_list("pk", flat=True)) == ids
 
@@ -98,8 +104,11 @@ def test_the_owner_sets_the_plan_policy_and_a_manager_cannot(api, trained: Cast)
 
 def test_the_plan_days_policy_shapes_new_plans(api, trained: Cast) -> None:
     api(trained.owner).patch(f"/programs/{trained.program.pk}/plan-policy", {"plan_days": 60})
-    body = api(trained.owner).post(f"/programs/{trained.program.pk}/plans",
-                                   {"person": trained.rep.pk}).json()
+    body = (
+        api(trained.owner)
+        .post(f"/programs/{trained.program.pk}/plans", {"person": trained.rep.pk})
+        .json()
+    )
     assert [p["days"] for p in body["phases"]] == [20, 20, 20]
 
 

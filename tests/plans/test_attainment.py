@@ -20,15 +20,17 @@ MONDAY = dt.date(2026, 1, 5)
 
 def _import(cast: Cast, rows: list[tuple[str, int, float]], kpi: str = "attainment") -> None:
     lines = ["rep,period,kpi,value"] + [
-        f"{email},{MONDAY + dt.timedelta(weeks=week)},{kpi},{value}"
-        for email, week, value in rows]
-    kpi_import(organization=cast.org, file="\n".join(lines).encode(), filename="a.csv",
-               source="panel")
+        f"{email},{MONDAY + dt.timedelta(weeks=week)},{kpi},{value}" for email, week, value in rows
+    ]
+    kpi_import(
+        organization=cast.org, file="\n".join(lines).encode(), filename="a.csv", source="panel"
+    )
 
 
 def _plan(cast: Cast) -> Plan:
-    return services.plan_create(enrollment=Enrollment.objects.get(program=cast.program,
-                                                                   person=cast.rep))
+    return services.plan_create(
+        enrollment=Enrollment.objects.get(program=cast.program, person=cast.rep)
+    )
 
 
 def test_it_returns_nothing_without_an_attainment_kpi(trained: Cast) -> None:
@@ -39,27 +41,32 @@ def test_it_returns_nothing_without_an_attainment_kpi(trained: Cast) -> None:
 
 def test_it_reads_the_reps_values_oldest_first(trained: Cast) -> None:
     # Imported out of order, with another rep's values and another org's KPI of that key.
-    _import(trained, [(trained.rep.email, 2, 0.7), (trained.rep.email, 0, 0.9),
-                      (trained.rep.email, 1, 0.6), (trained.other_rep.email, 0, 1.4)])
+    _import(
+        trained,
+        [
+            (trained.rep.email, 2, 0.7),
+            (trained.rep.email, 0, 0.9),
+            (trained.rep.email, 1, 0.6),
+            (trained.other_rep.email, 0, 1.4),
+        ],
+    )
     other_kpi = _ensure_kpis(trained.outsider.organization, ["attainment"])["attainment"]
     KpiValue.objects.create(rep=trained.outsider, kpi_id=other_kpi, period=MONDAY, value=0.1)
     assert selectors.attainment_periods(trained.rep) == [0.9, 0.6, 0.7]
     assert selectors.attainment_periods(trained.other_rep) == [1.4]
-    assert KpiDefinition.objects.get(organization=trained.org, key="attainment").unit \
-        == KpiUnit.RATIO
+    assert (
+        KpiDefinition.objects.get(organization=trained.org, key="attainment").unit == KpiUnit.RATIO
+    )
 
 
-def test_it_makes_the_plan_mandatory_when_the_latest_periods_are_under_quota(
-        trained: Cast) -> None:
-    _import(trained, [(trained.rep.email, w, v) for w, v in
-                      enumerate([1.2, 0.7, 0.75, 0.79])])
+def test_it_makes_the_plan_mandatory_when_the_latest_periods_are_under_quota(trained: Cast) -> None:
+    _import(trained, [(trained.rep.email, w, v) for w, v in enumerate([1.2, 0.7, 0.75, 0.79])])
     plan = _plan(trained)
     assert plan.mandatory_reason == MandatoryReason.BELOW_QUOTA
     assert not plan.below_quota_flag
 
 
-def test_it_stays_voluntary_when_one_recent_period_reached_the_threshold(
-        trained: Cast) -> None:
+def test_it_stays_voluntary_when_one_recent_period_reached_the_threshold(trained: Cast) -> None:
     _import(trained, [(trained.rep.email, w, v) for w, v in enumerate([0.5, 0.6, 0.8, 0.7])])
     assert _plan(trained).mandatory_reason == MandatoryReason.NONE
 
@@ -80,8 +87,7 @@ def test_it_falls_back_to_quota_attainment(trained: Cast) -> None:
     assert _plan(trained).mandatory_reason == MandatoryReason.BELOW_QUOTA
 
 
-def test_it_reads_in_a_fixed_number_of_queries(trained: Cast,
-                                               django_assert_num_queries) -> None:
+def test_it_reads_in_a_fixed_number_of_queries(trained: Cast, django_assert_num_queries) -> None:
     _import(trained, [(trained.rep.email, w, 0.5) for w in range(20)])
     with django_assert_num_queries(2):
         selectors.attainment_periods(trained.rep)

@@ -9,8 +9,15 @@ TRAINED = dt.date(2026, 9, 1)
 
 
 def _reason(**kw: object) -> str:
-    args = dict(hire_date=dt.date(2020, 1, 1), trained_on=TRAINED, new_hire_days=180,
-                attainment=[], quota_threshold=0.8, quota_periods=3, manager_flag=False)
+    args = dict(
+        hire_date=dt.date(2020, 1, 1),
+        trained_on=TRAINED,
+        new_hire_days=180,
+        attainment=[],
+        quota_threshold=0.8,
+        quota_periods=3,
+        manager_flag=False,
+    )
     args.update(kw)
     return rules.mandatory_reason(**args)  # type: ignore[arg-type]
 

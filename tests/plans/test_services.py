@@ -23,10 +23,14 @@ def test_it_creates_one_phase_per_concept_in_order_from_the_day_after(plan: Plan
 
 def test_it_reorders_and_reweights_without_gaps(plan: Plan) -> None:
     a, b, c = plan.phases.all()
-    services.plan_phases_update(plan=plan, phases=[
-        {"id": c.pk, "days": 20}, {"id": a.pk, "days": 40, "goal": "Ask 3 impact questions"},
-        {"id": b.pk},
-    ])
+    services.plan_phases_update(
+        plan=plan,
+        phases=[
+            {"id": c.pk, "days": 20},
+            {"id": a.pk, "days": 40, "goal": "Ask 3 impact questions"},
+            {"id": b.pk},
+        ],
+    )
     phases = selectors.dated_phases(plan)
     assert [d.concept for d in phases] == ["Closing", "Discovery", "Objections"]
     assert [d.phase.days for d in phases] == [20, 40, 30]
@@ -56,7 +60,8 @@ def test_it_stores_the_mandatory_reason_for_a_new_hire(trained: Cast) -> None:
     trained.other_rep.hire_date = TRAINED_ON - dt.timedelta(days=30)
     trained.other_rep.save(update_fields=["hire_date"])
     plan = services.plan_create(
-        enrollment=trained.program.enrollments.get(person=trained.other_rep))
+        enrollment=trained.program.enrollments.get(person=trained.other_rep)
+    )
     assert plan.mandatory_reason == MandatoryReason.NEW_HIRE
     assert "new colleagues" in plan.reason_text
 
@@ -104,8 +109,9 @@ def test_it_does_not_flag_a_committed_plan(plan: Plan) -> None:
 def test_it_counts_streaks_and_missed_check_ins(plan: Plan) -> None:
     day = plan.start
     for weeks in (0, 2, 3):
-        services.check_in_record(plan=plan, applied="a", struggled="", rating=3,
-                                 today=day + dt.timedelta(weeks=weeks))
+        services.check_in_record(
+            plan=plan, applied="a", struggled="", rating=3, today=day + dt.timedelta(weeks=weeks)
+        )
     p = selectors.plan_progress(plan, today=day + dt.timedelta(weeks=4))
     assert p.streak == 2
     assert p.missed == 1
@@ -115,15 +121,15 @@ def test_it_counts_streaks_and_missed_check_ins(plan: Plan) -> None:
 def test_it_amends_a_second_check_in_the_same_week(plan: Plan) -> None:
     monday = week_of(plan.start) + dt.timedelta(weeks=1)
     services.check_in_record(plan=plan, applied="a", struggled="", rating=2, today=monday)
-    services.check_in_record(plan=plan, applied="b", struggled="", rating=4,
-                             today=monday + dt.timedelta(days=4))
+    services.check_in_record(
+        plan=plan, applied="b", struggled="", rating=4, today=monday + dt.timedelta(days=4)
+    )
     assert list(plan.check_ins.values_list("applied", "rating")) == [("b", 4)]
 
 
 def test_it_rejects_a_rating_out_of_range(plan: Plan) -> None:
     with pytest.raises(ValidationError):
-        services.check_in_record(plan=plan, applied="", struggled="", rating=6,
-                                 today=plan.start)
+        services.check_in_record(plan=plan, applied="", struggled="", rating=6, today=plan.start)
     assert not plan.check_ins.exists()
 
 
@@ -136,8 +142,9 @@ def test_it_restarts_a_plan_from_a_new_day(plan: Plan) -> None:
 
 
 def test_it_adds_items_for_other_apps(plan: Plan) -> None:
-    item = services.plan_item_add(plan=plan, text="Role-play objections with Mia",
-                                  due=dt.date(2026, 10, 1), source="coaching")
+    item = services.plan_item_add(
+        plan=plan, text="Role-play objections with Mia", due=dt.date(2026, 10, 1), source="coaching"
+    )
     assert list(plan.items.all()) == [item]
 
 

@@ -7,8 +7,10 @@ def test_the_rep_commits_and_checks_in_on_her_page(login, plan: Plan) -> None:
     client = login(plan.rep)
     assert b"I commit to this plan" in client.get("/plans/me/").content
     client.post(f"/plans/{plan.pk}/commit/")
-    response = client.post(f"/plans/{plan.pk}/check-in/",
-                           {"applied": "Asked impact questions", "struggled": "", "rating": "4"})
+    response = client.post(
+        f"/plans/{plan.pk}/check-in/",
+        {"applied": "Asked impact questions", "struggled": "", "rating": "4"},
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.committed_at is not None
@@ -33,7 +35,8 @@ def test_the_manager_restarts_a_plan(login, plan: Plan) -> None:
 
     new_start = plan.start + dt.timedelta(days=10)
     response = login(plan.rep.team.manager).post(
-        f"/plans/{plan.pk}/restart/", {"start": new_start.isoformat(), "note": "After leave"})
+        f"/plans/{plan.pk}/restart/", {"start": new_start.isoformat(), "note": "After leave"}
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.start == new_start and plan.restart_note == "After leave"

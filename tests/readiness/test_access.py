@@ -5,15 +5,35 @@ import pytest
 from sustain.readiness import services
 
 PREP_READERS = ["owner", "executive", "analyst", "admin"]
-PREP_GET = ["readiness", "readiness-settings", "owner-profile", "goals", "touches",
-            "reinforcement-plan", "measurement-plan"]
-PAGES = ["", "owner/", "settings/", "goals/new/", "needs/", "why/", "touches/new/",
-         "expectations/rep/", "panel/new/", "reinforcement/", "measurement/", "brief/",
-         "managers/"]
+PREP_GET = [
+    "readiness",
+    "readiness-settings",
+    "owner-profile",
+    "goals",
+    "touches",
+    "reinforcement-plan",
+    "measurement-plan",
+]
+PAGES = [
+    "",
+    "owner/",
+    "settings/",
+    "goals/new/",
+    "needs/",
+    "why/",
+    "touches/new/",
+    "expectations/rep/",
+    "panel/new/",
+    "reinforcement/",
+    "measurement/",
+    "brief/",
+    "managers/",
+]
 
 
-@pytest.mark.parametrize("path", [*PREP_GET, "needs", "pulse", "brief", "panel",
-                                  "expectations", "why-message"])
+@pytest.mark.parametrize(
+    "path", [*PREP_GET, "needs", "pulse", "brief", "panel", "expectations", "why-message"]
+)
 def test_it_hides_everything_from_outsiders_in_the_api(api, cast, path):
     r = api(cast.outsider).get(f"/programs/{cast.program.pk}/{path}")
     assert r.status_code == 404
@@ -57,7 +77,8 @@ def test_it_refuses_the_manager_the_rep_expectations(api, cast):
     r = api(cast.manager).client.put(
         f"/api/v1/programs/{cast.program.pk}/expectations/rep",
         {"do_differently": "x", "measured_by": "y", "recognized_by": "z"},
-        content_type="application/json")
+        content_type="application/json",
+    )
     assert r.status_code == 403
 
 
@@ -113,8 +134,9 @@ def test_it_keeps_the_panel_of_another_manager_hers(api, ready_cast):
     assert r.status_code == 403
     member.refresh_from_db()
     assert member.scenarios == "Renewals"
-    assert api(ready_cast.outsider).patch(f"/panel/{member.pk}", {"scenarios": "x"}
-                                          ).status_code == 404
+    assert (
+        api(ready_cast.outsider).patch(f"/panel/{member.pk}", {"scenarios": "x"}).status_code == 404
+    )
 
 
 def test_it_hides_goals_and_touches_from_outsiders(api, login, ready_cast):

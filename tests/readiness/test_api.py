@@ -20,17 +20,30 @@ def test_it_is_ready_over_the_api(api, ready_cast):
 
 
 def test_it_creates_a_goal(api, cast):
-    r = api(cast.owner).post(f"/programs/{cast.program.pk}/goals", {
-        "kpi": "revenue", "baseline_value": "100", "baseline_start": "2026-01-01",
-        "baseline_end": "2026-03-31", "target_value": "120"})
+    r = api(cast.owner).post(
+        f"/programs/{cast.program.pk}/goals",
+        {
+            "kpi": "revenue",
+            "baseline_value": "100",
+            "baseline_start": "2026-01-01",
+            "baseline_end": "2026-03-31",
+            "target_value": "120",
+        },
+    )
     assert r.status_code == 201, r.json()
     assert r.json()["horizon_days"] == 120
 
 
 def test_it_rejects_a_goal_with_no_baseline(api, cast):
-    r = api(cast.owner).post(f"/programs/{cast.program.pk}/goals", {
-        "kpi": "revenue", "baseline_start": "2026-01-01", "baseline_end": "2026-03-31",
-        "target_value": "120"})
+    r = api(cast.owner).post(
+        f"/programs/{cast.program.pk}/goals",
+        {
+            "kpi": "revenue",
+            "baseline_start": "2026-01-01",
+            "baseline_end": "2026-03-31",
+            "target_value": "120",
+        },
+    )
     assert r.status_code == 400
     assert "baseline" in r.json()["errors"]["baseline_value"][0]
     assert not Goal.objects.exists()
@@ -39,16 +52,18 @@ def test_it_rejects_a_goal_with_no_baseline(api, cast):
 def test_it_rejects_a_touch_after_the_program_closed(api, cast):
     cast.program.closed_on = dt.date(2026, 12, 31)
     cast.program.save(update_fields=["closed_on"])
-    r = api(cast.owner).post(f"/programs/{cast.program.pk}/touches", {
-        "date": "2027-01-05", "channel": "email"})
+    r = api(cast.owner).post(
+        f"/programs/{cast.program.pk}/touches", {"date": "2027-01-05", "channel": "email"}
+    )
     assert r.status_code == 400
     assert "closed on 2026-12-31" in r.json()["errors"]["date"][0]
     assert not Touch.objects.exists()
 
 
 def test_it_rejects_a_pulse_of_7(api, cast):
-    services.why_message_write(program=cast.program, author=cast.executive,
-                               market_change="m", status_quo="s")
+    services.why_message_write(
+        program=cast.program, author=cast.executive, market_change="m", status_quo="s"
+    )
     r = api(cast.rep).post(f"/programs/{cast.program.pk}/acknowledgement", {"pulse": 7})
     assert r.status_code == 400
     assert "1 (disagree) to 5" in r.json()["errors"]["pulse"][0]
@@ -56,10 +71,13 @@ def test_it_rejects_a_pulse_of_7(api, cast):
 
 
 def test_it_keeps_the_earlier_pulse_on_a_bad_answer(api, cast):
-    services.why_message_write(program=cast.program, author=cast.executive,
-                               market_change="m", status_quo="s")
-    assert api(cast.rep).post(f"/programs/{cast.program.pk}/acknowledgement",
-                              {"pulse": 4}).status_code == 201
+    services.why_message_write(
+        program=cast.program, author=cast.executive, market_change="m", status_quo="s"
+    )
+    assert (
+        api(cast.rep).post(f"/programs/{cast.program.pk}/acknowledgement", {"pulse": 4}).status_code
+        == 201
+    )
     api(cast.rep).post(f"/programs/{cast.program.pk}/acknowledgement", {"pulse": 7})
     assert Acknowledgement.objects.get().pulse == 4
 
@@ -72,8 +90,10 @@ def test_it_shows_the_rep_her_brief(api, ready_cast):
 
 
 def test_it_updates_owner_profile_and_warns(api, cast):
-    r = api(cast.owner).patch(f"/programs/{cast.program.pk}/owner-profile", {
-        "has_sales_experience": False, "time_share": 10, "carries_quota": True})
+    r = api(cast.owner).patch(
+        f"/programs/{cast.program.pk}/owner-profile",
+        {"has_sales_experience": False, "time_share": 10, "carries_quota": True},
+    )
     assert r.status_code == 200
     assert len(r.json()["warnings"]) == 3
 
@@ -93,15 +113,18 @@ def test_it_lets_a_manager_join_the_panel(api, cast):
 def test_it_writes_the_manager_expectations_as_a_manager(api, cast):
     r = api(cast.manager).client.put(
         f"/api/v1/programs/{cast.program.pk}/expectations/manager",
-        {"do_differently": "Coach weekly", "measured_by": "Observations",
-         "recognized_by": "Bonus"}, content_type="application/json")
+        {"do_differently": "Coach weekly", "measured_by": "Observations", "recognized_by": "Bonus"},
+        content_type="application/json",
+    )
     assert r.status_code == 200
 
 
 def test_it_shows_pulse_by_team_only_from_three_answers(api, cast):
     from sustain.readiness.selectors import pulse_by_team
-    services.why_message_write(program=cast.program, author=cast.executive,
-                               market_change="m", status_quo="s")
+
+    services.why_message_write(
+        program=cast.program, author=cast.executive, market_change="m", status_quo="s"
+    )
     services.acknowledgement_record(program=cast.program, rep=cast.rep, pulse=2)
     rows = {r.team: r for r in pulse_by_team(program=cast.program)}
     assert rows["West 1"].acknowledged == 1

@@ -43,29 +43,47 @@ def test_it_is_ready_when_everything_is_fixed(ready_cast):
 
 def test_it_lists_the_twelve_items_in_order(cast):
     keys = [i.key for i in readiness_for(cast.program).items]
-    assert keys == ["owner_named", "owner_fit", "goals_with_baselines", "measurement_horizon",
-                    "needs_assessment", "why_message", "dissemination",
-                    "expectations_per_role", "managers_engaged", "managers_trained_first",
-                    "reinforcement_plan", "control_group_plan"]
+    assert keys == [
+        "owner_named",
+        "owner_fit",
+        "goals_with_baselines",
+        "measurement_horizon",
+        "needs_assessment",
+        "why_message",
+        "dissemination",
+        "expectations_per_role",
+        "managers_engaged",
+        "managers_trained_first",
+        "reinforcement_plan",
+        "control_group_plan",
+    ]
     assert readiness_for(cast.program).ready is False
 
 
 def test_it_flips_owner_named(ready_cast):
     program = ready_cast.program
     program_services.program_update(program=program, data={"owner": None})
-    _flips(program, "owner_named",
-           lambda: program_services.program_update(program=program,
-                                                   data={"owner": ready_cast.owner}))
+    _flips(
+        program,
+        "owner_named",
+        lambda: program_services.program_update(program=program, data={"owner": ready_cast.owner}),
+    )
 
 
 def test_it_flips_owner_fit_on_each_warning(ready_cast):
     program = ready_cast.program
-    for bad in ({"has_sales_experience": False, "sales_years": 0}, {"time_share": 10},
-                {"carries_quota": True, "paid_for_success": False}):
+    for bad in (
+        {"has_sales_experience": False, "sales_years": 0},
+        {"time_share": 10},
+        {"carries_quota": True, "paid_for_success": False},
+    ):
         good = {k: getattr(program.owner_profile, k) for k in bad}
         services.owner_profile_update(program=program, data=bad)
-        _flips(program, "owner_fit",
-               lambda good=good: services.owner_profile_update(program=program, data=good))
+        _flips(
+            program,
+            "owner_fit",
+            lambda good=good: services.owner_profile_update(program=program, data=good),
+        )
 
 
 def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
@@ -79,35 +97,61 @@ def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
 def test_it_flips_goals_with_baselines(ready_cast):
     Goal.objects.all().delete()
     from tests.readiness.conftest import goal_ready
+
     _flips(ready_cast.program, "goals_with_baselines", lambda: goal_ready(ready_cast))
 
 
 def test_it_flips_measurement_horizon(ready_cast):
     goal = Goal.objects.get()
     services.goal_update(goal=goal, data={"horizon_days": 90})
-    _flips(ready_cast.program, "measurement_horizon",
-           lambda: services.goal_update(goal=goal, data={"horizon_days": 150}))
+    _flips(
+        ready_cast.program,
+        "measurement_horizon",
+        lambda: services.goal_update(goal=goal, data={"horizon_days": 150}),
+    )
 
 
 def test_it_flips_needs_assessment(ready_cast):
     NeedsFactor.objects.filter(factor="brand").delete()
-    _flips(ready_cast.program, "needs_assessment", lambda: services.needs_factor_rate(
-        program=ready_cast.program, factor="brand", rating="none"))
+    _flips(
+        ready_cast.program,
+        "needs_assessment",
+        lambda: services.needs_factor_rate(
+            program=ready_cast.program, factor="brand", rating="none"
+        ),
+    )
 
 
 def test_it_flips_why_message(ready_cast):
     WhyMessage.objects.all().delete()
-    _flips(ready_cast.program, "why_message", lambda: services.why_message_write(
-        program=ready_cast.program, author=ready_cast.executive, market_change="m",
-        status_quo="s"))
+    _flips(
+        ready_cast.program,
+        "why_message",
+        lambda: services.why_message_write(
+            program=ready_cast.program,
+            author=ready_cast.executive,
+            market_change="m",
+            status_quo="s",
+        ),
+    )
 
 
 def test_it_flips_dissemination(ready_cast):
     program = ready_cast.program
     Touch.objects.exclude(channel="email").delete()
-    _flips(program, "dissemination", lambda: [services.touch_create(
-        program=program, channel="chat", sender=ready_cast.owner,
-        date=FIRST_SESSION - dt.timedelta(days=3)) for _ in range(2)])
+    _flips(
+        program,
+        "dissemination",
+        lambda: [
+            services.touch_create(
+                program=program,
+                channel="chat",
+                sender=ready_cast.owner,
+                date=FIRST_SESSION - dt.timedelta(days=3),
+            )
+            for _ in range(2)
+        ],
+    )
 
 
 def test_it_wants_the_first_touch_early_enough(ready_cast):
@@ -120,48 +164,76 @@ def test_it_wants_the_first_touch_early_enough(ready_cast):
 
 def test_it_flips_expectations_per_role(ready_cast):
     Expectation.objects.filter(role="rep").delete()
-    _flips(ready_cast.program, "expectations_per_role", lambda: services.expectation_write(
-        program=ready_cast.program, role="rep", do_differently="d", measured_by="m",
-        recognized_by="r"))
+    _flips(
+        ready_cast.program,
+        "expectations_per_role",
+        lambda: services.expectation_write(
+            program=ready_cast.program,
+            role="rep",
+            do_differently="d",
+            measured_by="m",
+            recognized_by="r",
+        ),
+    )
 
 
 def test_it_flips_managers_engaged(ready_cast):
     PanelMember.objects.all().delete()
-    _flips(ready_cast.program, "managers_engaged", lambda: services.panel_member_add(
-        program=ready_cast.program, manager=ready_cast.other_manager, scenarios="Upsell"))
+    _flips(
+        ready_cast.program,
+        "managers_engaged",
+        lambda: services.panel_member_add(
+            program=ready_cast.program, manager=ready_cast.other_manager, scenarios="Upsell"
+        ),
+    )
 
 
 def test_it_flips_managers_trained_first(ready_cast):
     program = ready_cast.program
-    later = program_services.session_create(program=program, title="Later",
-                                            starts_on=dt.date(2027, 4, 1),
-                                            ends_on=dt.date(2027, 4, 1))
+    later = program_services.session_create(
+        program=program, title="Later", starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2027, 4, 1)
+    )
     manager = Enrollment.objects.filter(person=ready_cast.manager)
     manager.update(session=later)
-    assert "Mia Manager" in next(i.detail for i in readiness_for(program).items
-                                 if i.key == "managers_trained_first")
-    _flips(program, "managers_trained_first",
-           lambda: manager.update(trained_on=dt.date(2027, 2, 1)))
+    assert "Mia Manager" in next(
+        i.detail for i in readiness_for(program).items if i.key == "managers_trained_first"
+    )
+    _flips(
+        program, "managers_trained_first", lambda: manager.update(trained_on=dt.date(2027, 2, 1))
+    )
 
 
 def test_it_flips_reinforcement_plan_on_budget_share(ready_cast):
     program = ready_cast.program
     program_services.program_update(program=program, data={"budget_reinforcement": Decimal(1)})
-    _flips(program, "reinforcement_plan", lambda: program_services.program_update(
-        program=program, data={"budget_reinforcement": Decimal(50000)}))
+    _flips(
+        program,
+        "reinforcement_plan",
+        lambda: program_services.program_update(
+            program=program, data={"budget_reinforcement": Decimal(50000)}
+        ),
+    )
 
 
 def test_it_flips_reinforcement_plan_on_activities(ready_cast):
     program = ready_cast.program
     services.reinforcement_plan_update(program=program, data={"coaching_cadence": "none"})
-    _flips(program, "reinforcement_plan", lambda: services.reinforcement_plan_update(
-        program=program, data={"refreshers": True}))
+    _flips(
+        program,
+        "reinforcement_plan",
+        lambda: services.reinforcement_plan_update(program=program, data={"refreshers": True}),
+    )
 
 
 def test_it_flips_control_group_plan(ready_cast):
     MeasurementPlan.objects.all().delete()
-    _flips(ready_cast.program, "control_group_plan", lambda: services.measurement_plan_update(
-        program=ready_cast.program, data={"method": "DiD", "comparison_group": "South"}))
+    _flips(
+        ready_cast.program,
+        "control_group_plan",
+        lambda: services.measurement_plan_update(
+            program=ready_cast.program, data={"method": "DiD", "comparison_group": "South"}
+        ),
+    )
 
 
 def test_it_costs_a_fixed_number_of_queries(ready_cast, django_assert_max_num_queries):

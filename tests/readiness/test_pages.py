@@ -9,9 +9,17 @@ from tests.conftest import make_person
 
 
 def test_it_shows_a_goal_without_baseline_next_to_the_field(login, cast):
-    r = login(cast.owner).post(f"/readiness/{cast.program.pk}/goals/new/", {
-        "kpi": "margin", "baseline_start": "2026-01-01", "baseline_end": "2026-02-01",
-        "target_value": "30", "direction": "increase", "horizon_days": "120"})
+    r = login(cast.owner).post(
+        f"/readiness/{cast.program.pk}/goals/new/",
+        {
+            "kpi": "margin",
+            "baseline_start": "2026-01-01",
+            "baseline_end": "2026-02-01",
+            "target_value": "30",
+            "direction": "increase",
+            "horizon_days": "120",
+        },
+    )
     assert r.status_code == 200
     assert "baseline" in r.context["form"].errors["baseline_value"][0]
     assert not Goal.objects.exists()
@@ -20,9 +28,16 @@ def test_it_shows_a_goal_without_baseline_next_to_the_field(login, cast):
 def test_it_refuses_a_touch_after_the_program_closed_on_the_page(login, cast):
     cast.program.closed_on = dt.date(2026, 12, 31)
     cast.program.save(update_fields=["closed_on"])
-    r = login(cast.owner).post(f"/readiness/{cast.program.pk}/touches/new/", {
-        "date": "2027-02-01", "channel": "email", "audience": "all_reps",
-        "sender": cast.owner.pk, "status": "planned"})
+    r = login(cast.owner).post(
+        f"/readiness/{cast.program.pk}/touches/new/",
+        {
+            "date": "2027-02-01",
+            "channel": "email",
+            "audience": "all_reps",
+            "sender": cast.owner.pk,
+            "status": "planned",
+        },
+    )
     assert "2026-12-31" in r.context["form"].errors["date"][0]
     assert not Touch.objects.exists()
 
@@ -36,9 +51,16 @@ def test_it_refuses_a_pulse_of_7_on_the_page(login, ready_cast):
 
 def test_it_edits_a_touch(login, ready_cast):
     touch = Touch.objects.first()
-    r = login(ready_cast.owner).post(f"/readiness/touches/{touch.pk}/edit/", {
-        "date": touch.date.isoformat(), "channel": touch.channel, "audience": "all_reps",
-        "sender": ready_cast.executive.pk, "status": "done"})
+    r = login(ready_cast.owner).post(
+        f"/readiness/touches/{touch.pk}/edit/",
+        {
+            "date": touch.date.isoformat(),
+            "channel": touch.channel,
+            "audience": "all_reps",
+            "sender": ready_cast.executive.pk,
+            "status": "done",
+        },
+    )
     assert r.status_code == 302
     touch.refresh_from_db()
     assert touch.status == "done"
@@ -47,15 +69,19 @@ def test_it_edits_a_touch(login, ready_cast):
 def test_it_lets_a_manager_join_the_panel_on_her_page(login, cast):
     client = login(cast.manager)
     assert client.get(f"/readiness/{cast.program.pk}/managers/").status_code == 200
-    r = client.post(f"/readiness/{cast.program.pk}/panel/new/",
-                    {"manager": cast.manager.pk, "scenarios": "Price objections"})
+    r = client.post(
+        f"/readiness/{cast.program.pk}/panel/new/",
+        {"manager": cast.manager.pk, "scenarios": "Price objections"},
+    )
     assert r.status_code == 302
     assert PanelMember.objects.get().manager == cast.manager
 
 
 def test_it_keeps_a_manager_from_adding_another_manager(login, cast):
-    r = login(cast.manager).post(f"/readiness/{cast.program.pk}/panel/new/",
-                                 {"manager": cast.other_manager.pk, "scenarios": "x"})
+    r = login(cast.manager).post(
+        f"/readiness/{cast.program.pk}/panel/new/",
+        {"manager": cast.other_manager.pk, "scenarios": "x"},
+    )
     assert r.status_code == 200 and r.context["form"].errors["manager"]
     assert not PanelMember.objects.exists()
 
@@ -65,8 +91,10 @@ def test_it_refuses_the_rep_the_manager_page(login, cast):
 
 
 def test_it_refuses_preparation_writes_to_a_manager(login, cast):
-    r = login(cast.manager).post(f"/readiness/{cast.program.pk}/expectations/rep/", {
-        "do_differently": "x", "measured_by": "y", "recognized_by": "z"})
+    r = login(cast.manager).post(
+        f"/readiness/{cast.program.pk}/expectations/rep/",
+        {"do_differently": "x", "measured_by": "y", "recognized_by": "z"},
+    )
     assert r.status_code == 403
 
 
@@ -83,10 +111,13 @@ def test_it_hides_the_fix_first_panel_when_ready(login, ready_cast):
 def test_it_shows_a_team_average_from_three_answers(api, cast):
     from sustain.programs import services as program_services
     from sustain.readiness.selectors import pulse_by_team
-    services.why_message_write(program=cast.program, author=cast.executive,
-                               market_change="m", status_quo="s")
-    reps = [cast.rep] + [make_person(cast.org, f"Rep {i}", Role.REP, team=cast.team)
-                         for i in range(2)]
+
+    services.why_message_write(
+        program=cast.program, author=cast.executive, market_change="m", status_quo="s"
+    )
+    reps = [cast.rep] + [
+        make_person(cast.org, f"Rep {i}", Role.REP, team=cast.team) for i in range(2)
+    ]
     for i, rep in enumerate(reps):
         if rep != cast.rep:
             program_services.enrollment_create(program=cast.program, person=rep)
@@ -94,16 +125,17 @@ def test_it_shows_a_team_average_from_three_answers(api, cast):
     row = next(r for r in pulse_by_team(program=cast.program) if r.team == "West 1")
     assert (row.reps, row.answered, row.average) == (3, 3, 4.0)
     body = api(cast.trainer).get(f"/programs/{cast.program.pk}/pulse").json()
-    assert {"team": "West 1", "reps": 3, "acknowledged": 3, "answered": 3,
-            "average": 4.0} in body
+    assert {"team": "West 1", "reps": 3, "acknowledged": 3, "answered": 3, "average": 4.0} in body
 
 
 def test_it_changes_thresholds_over_the_api(api, cast):
-    r = api(cast.owner).patch(f"/programs/{cast.program.pk}/readiness-settings",
-                              {"min_reinforcement_share": 20})
+    r = api(cast.owner).patch(
+        f"/programs/{cast.program.pk}/readiness-settings", {"min_reinforcement_share": 20}
+    )
     assert r.status_code == 200 and r.json()["min_touches"] == 3
-    r = api(cast.owner).patch(f"/programs/{cast.program.pk}/readiness-settings",
-                              {"min_reinforcement_share": 120})
+    r = api(cast.owner).patch(
+        f"/programs/{cast.program.pk}/readiness-settings", {"min_reinforcement_share": 120}
+    )
     assert r.status_code == 422
 
 
@@ -125,8 +157,9 @@ def test_it_shows_a_manager_only_her_own_training_order(login, ready_cast):
     assert b"West 2" in page.content
 
 
-def test_it_costs_the_same_queries_whatever_the_org_size(login, ready_cast,
-                                                        django_assert_num_queries):
+def test_it_costs_the_same_queries_whatever_the_org_size(
+    login, ready_cast, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -140,7 +173,11 @@ def test_it_costs_the_same_queries_whatever_the_org_size(login, ready_cast,
         rep = make_person(ready_cast.org, f"Extra {i}", Role.REP, team=ready_cast.other_team)
         program_services.enrollment_create(program=ready_cast.program, person=rep)
         services.acknowledgement_record(program=ready_cast.program, rep=rep, pulse=3)
-        services.touch_create(program=ready_cast.program, channel="chat",
-                              sender=ready_cast.owner, date=dt.date(2027, 1, 1 + i))
+        services.touch_create(
+            program=ready_cast.program,
+            channel="chat",
+            sender=ready_cast.owner,
+            date=dt.date(2027, 1, 1 + i),
+        )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)

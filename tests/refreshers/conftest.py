@@ -15,7 +15,8 @@ TRAINED_ON = dt.date.today() - dt.timedelta(days=10)
 def question(cast: Cast) -> Question:
     cast.program.enrollments.update(trained_on=TRAINED_ON)
     return services.question_create(
-        concept=cast.concept, prompt="What does an impact question ask?",
+        concept=cast.concept,
+        prompt="What does an impact question ask?",
         choices=["The cost of the problem", "The budget", "The decision maker"],
         answer="The cost of the problem",
         explanation="Impact questions put a number on the problem, in the buyer's words.",

@@ -7,8 +7,9 @@ from sustain.refreshers.models import Question, Review
 from tests.conftest import Cast
 
 
-def test_the_trainer_reads_the_bank_and_aggregates(api, login, cast: Cast,
-                                                   question: Question) -> None:
+def test_the_trainer_reads_the_bank_and_aggregates(
+    api, login, cast: Cast, question: Question
+) -> None:
     assert api(cast.trainer).get(f"/concepts/{cast.concept.pk}/questions").status_code == 200
     assert login(cast.trainer).get(f"/refreshers/program/{cast.program.pk}/").status_code == 200
 
@@ -16,17 +17,25 @@ def test_the_trainer_reads_the_bank_and_aggregates(api, login, cast: Cast,
 def test_a_manager_and_a_rep_cannot_write_questions(api, cast: Cast) -> None:
     data = {"prompt": "?", "choices": ["a", "b"], "answer": "a", "explanation": "e"}
     for person in (cast.manager, cast.rep, cast.trainer):
-        assert api(person).post(f"/concepts/{cast.concept.pk}/questions",
-                                data).status_code == 403
+        assert api(person).post(f"/concepts/{cast.concept.pk}/questions", data).status_code == 403
     assert not Question.objects.exists()
 
 
 def test_outsiders_get_404_everywhere(api, login, cast: Cast, question: Question) -> None:
     client = api(cast.outsider)
     assert client.get(f"/concepts/{cast.concept.pk}/questions").status_code == 404
-    assert client.post(f"/concepts/{cast.concept.pk}/questions", {
-        "prompt": "?", "choices": ["a", "b"], "answer": "a", "explanation": "e",
-    }).status_code == 404
+    assert (
+        client.post(
+            f"/concepts/{cast.concept.pk}/questions",
+            {
+                "prompt": "?",
+                "choices": ["a", "b"],
+                "answer": "a",
+                "explanation": "e",
+            },
+        ).status_code
+        == 404
+    )
     assert client.get(f"/programs/{cast.program.pk}/refreshers/retention").status_code == 404
     assert client.post(f"/me/refreshers/{question.pk}/answer", {"answer": "x"}).status_code == 404
     assert client.get("/me/refreshers/due").json() == []
@@ -39,8 +48,11 @@ def test_outsiders_get_404_everywhere(api, login, cast: Cast, question: Question
 def test_the_page_answers_a_due_refresher(login, cast: Cast, question: Question) -> None:
     client = login(cast.manager)  # managers get refreshers too
     assert question.prompt in client.get("/refreshers/").content.decode()
-    response = client.post(f"/refreshers/{question.pk}/answer/",
-                           {"answer": "The cost of the problem"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/refreshers/{question.pk}/answer/",
+        {"answer": "The cost of the problem"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert b"Correct" in response.content
     second = client.post(f"/refreshers/{question.pk}/answer/", {"answer": "x"})
@@ -48,8 +60,9 @@ def test_the_page_answers_a_due_refresher(login, cast: Cast, question: Question)
     assert Review.objects.count() == 1
 
 
-def test_the_program_page_embeds_the_retention_charts(login, cast: Cast,
-                                                      question: Question) -> None:
+def test_the_program_page_embeds_the_retention_charts(
+    login, cast: Cast, question: Question
+) -> None:
     page = login(cast.owner).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
     assert 'id="spec-concept"' in page and 'id="spec-team"' in page
     assert question.prompt in page

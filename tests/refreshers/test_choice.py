@@ -16,8 +16,12 @@ def test_it_grades_a_bank_question_by_its_answer_text(question: Question) -> Non
 
 
 def test_it_asks_each_glossary_term_among_up_to_three_others(cast: Cast) -> None:
-    terms = [program_services.glossary_term_create(
-        concept=cast.concept, term=f"Term {i}", definition=f"Definition {i}") for i in range(3)]
+    terms = [
+        program_services.glossary_term_create(
+            concept=cast.concept, term=f"Term {i}", definition=f"Definition {i}"
+        )
+        for i in range(3)
+    ]
     questions = glossary_questions(terms)
     assert [q.term for q in questions] == terms
     for q in questions:
@@ -30,7 +34,8 @@ def test_it_asks_each_glossary_term_among_up_to_three_others(cast: Cast) -> None
 
 
 def test_a_lone_glossary_term_has_only_its_own_definition(cast: Cast) -> None:
-    term = program_services.glossary_term_create(concept=cast.concept, term="Cushion",
-                                                 definition="Acknowledge, don't argue")
+    term = program_services.glossary_term_create(
+        concept=cast.concept, term="Cushion", definition="Acknowledge, don't argue"
+    )
     [q] = glossary_questions([term])
     assert q.options == ((term.pk, "Acknowledge, don't argue"),)

@@ -9,13 +9,13 @@ from sustain.refreshers.models import Card, Question
 from tests.conftest import Cast, make_person
 
 
-def test_it_sends_one_digest_per_person_with_due_refreshers(cast: Cast,
-                                                             question: Question) -> None:
+def test_it_sends_one_digest_per_person_with_due_refreshers(cast: Cast, question: Question) -> None:
     today = dt.date.today()
     services.refreshers_send_digests(today=today)
     services.refreshers_send_digests(today=today)  # a second run the same day: no duplicate
     recipients = OutboxMessage.objects.filter(kind="refresher_digest").values_list(
-        "recipient", flat=True)
+        "recipient", flat=True
+    )
     assert sorted(recipients) == sorted([cast.rep.pk, cast.other_rep.pk, cast.manager.pk])
 
 
@@ -46,8 +46,9 @@ def test_the_sweep_costs_a_fixed_number_of_queries_per_batch(
     assert OutboxMessage.objects.filter(kind="refresher_digest").count() == n
 
 
-def test_the_daily_sweep_creates_cards_for_the_newly_trained(cast: Cast,
-                                                              question: Question) -> None:
+def test_the_daily_sweep_creates_cards_for_the_newly_trained(
+    cast: Cast, question: Question
+) -> None:
     newbie = make_person(cast.org, "New Rep", Role.REP)
     cast.program.enrollments.create(person=newbie, role=Role.REP, trained_on=dt.date.today())
     result = services.refreshers_daily()

@@ -33,10 +33,12 @@ def test_it_gives_every_trained_participant_a_card_due_after_the_workshop(
 
 def test_a_correct_answer_is_good_and_matches_fsrs(cast: Cast, question: Question) -> None:
     card = _card(cast, question)
-    expected, _ = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False
-                            ).review_card(services.to_fsrs(card), Rating.Good, NOW)
-    review = services.refresher_answer(person=cast.rep, card=card,
-                                       answer="The cost of the problem", now=NOW)
+    expected, _ = Scheduler(
+        learning_steps=(), relearning_steps=(), enable_fuzzing=False
+    ).review_card(services.to_fsrs(card), Rating.Good, NOW)
+    review = services.refresher_answer(
+        person=cast.rep, card=card, answer="The cost of the problem", now=NOW
+    )
     card.refresh_from_db()
     assert review.correct and review.rating == Rating.Good
     assert card.due == expected.due and card.stability == pytest.approx(expected.stability)
@@ -45,11 +47,13 @@ def test_a_correct_answer_is_good_and_matches_fsrs(cast: Cast, question: Questio
 
 def test_a_wrong_answer_is_again_and_comes_back_sooner(cast: Cast, question: Question) -> None:
     right = _card(cast, question)
-    services.refresher_answer(person=cast.rep, card=right, answer="The cost of the problem",
-                              now=NOW)
+    services.refresher_answer(
+        person=cast.rep, card=right, answer="The cost of the problem", now=NOW
+    )
     wrong = Card.objects.get(person=cast.other_rep, question=question)
-    review = services.refresher_answer(person=cast.other_rep, card=wrong, answer="The budget",
-                                       now=NOW)
+    review = services.refresher_answer(
+        person=cast.other_rep, card=wrong, answer="The budget", now=NOW
+    )
     right.refresh_from_db()
     wrong.refresh_from_db()
     assert not review.correct and review.rating == Rating.Again
@@ -64,8 +68,9 @@ def test_intervals_grow_with_each_good_answer_as_fsrs_documents(
     reference = FsrsCard(card_id=1, due=NOW)
     scheduler = services.SCHEDULER
     for _ in range(4):
-        services.refresher_answer(person=cast.rep, card=card, answer="The cost of the problem",
-                                  now=now)
+        services.refresher_answer(
+            person=cast.rep, card=card, answer="The cost of the problem", now=now
+        )
         card.refresh_from_db()
         reference, _ = scheduler.review_card(reference, Rating.Good, now)
         assert card.due == reference.due
@@ -88,8 +93,7 @@ def test_it_refuses_an_answer_to_a_question_not_due(cast: Cast, question: Questi
 
 def test_it_counts_a_lapse_on_a_forgotten_review(cast: Cast, question: Question) -> None:
     card = _card(cast, question)
-    services.refresher_answer(person=cast.rep, card=card, answer="The cost of the problem",
-                              now=NOW)
+    services.refresher_answer(person=cast.rep, card=card, answer="The cost of the problem", now=NOW)
     card.refresh_from_db()
     services.refresher_answer(person=cast.rep, card=card, answer="The budget", now=card.due)
     card.refresh_from_db()

@@ -24,8 +24,9 @@ def test_it_rejects_a_wrong_password(cast: Cast, client) -> None:
     assert "didn't match" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["executive", "owner", "manager", "rep", "trainer", "analyst",
-                                  "admin"])
+@pytest.mark.parametrize(
+    "role", ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
+)
 def test_it_shows_every_role_a_home_page(cast: Cast, login, role: str) -> None:
     page = login(cast.by_role(role)).get("/").content.decode()
     assert "Consultative Selling" in page
@@ -38,9 +39,14 @@ def test_it_shows_a_manager_her_team_on_her_home_page(cast: Cast, login) -> None
 
 
 def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, login) -> None:
-    response = login(cast.admin).post("/people/new/", {
-        "name": "Copy", "email": cast.rep.email, "role": "rep",
-    })
+    response = login(cast.admin).post(
+        "/people/new/",
+        {
+            "name": "Copy",
+            "email": cast.rep.email,
+            "role": "rep",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_email-error"' in html
@@ -48,10 +54,16 @@ def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, lo
 
 
 def test_it_creates_a_program_from_the_form(cast: Cast, login) -> None:
-    response = login(cast.owner).post("/programs/new/", {
-        "name": "Negotiation", "status": "draft", "owner": cast.owner.pk,
-        "budget_workshop": "1000", "budget_reinforcement": "500",
-    })
+    response = login(cast.owner).post(
+        "/programs/new/",
+        {
+            "name": "Negotiation",
+            "status": "draft",
+            "owner": cast.owner.pk,
+            "budget_workshop": "1000",
+            "budget_reinforcement": "500",
+        },
+    )
     program = Program.objects.get(name="Negotiation")
     assert response.status_code == 302
     assert response["Location"] == f"/programs/{program.pk}/"
@@ -70,7 +82,8 @@ def test_it_adds_a_glossary_term_with_htmx(cast: Cast, login) -> None:
 
 def test_it_refuses_an_empty_glossary_term_with_htmx(cast: Cast, login) -> None:
     response = login(cast.owner).post(
-        f"/programs/concepts/{cast.concept.pk}/terms/", {"term": "", "definition": ""},
+        f"/programs/concepts/{cast.concept.pk}/terms/",
+        {"term": "", "definition": ""},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 400
@@ -89,8 +102,10 @@ def test_it_serves_its_own_static_assets(client) -> None:
 
 
 def test_it_enrolls_people_from_the_page(cast: Cast, login) -> None:
-    response = login(cast.owner).post(f"/programs/{cast.program.pk}/enrollments/new/",
-                                      {"people": [cast.executive.pk, cast.analyst.pk]})
+    response = login(cast.owner).post(
+        f"/programs/{cast.program.pk}/enrollments/new/",
+        {"people": [cast.executive.pk, cast.analyst.pk]},
+    )
     assert response.status_code == 302
     assert cast.program.enrollments.filter(person__in=[cast.executive, cast.analyst]).count() == 2
 
@@ -101,13 +116,15 @@ def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
     from sustain.programs.models import Enrollment
     from sustain.programs.services import session_create
 
-    session = session_create(program=cast.program, title="W", starts_on=dt.date(2026, 1, 5),
-                             ends_on=dt.date(2026, 1, 6))
+    session = session_create(
+        program=cast.program, title="W", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 1, 6)
+    )
     enrollment = Enrollment.objects.get(person=cast.rep)
     enrollment.session = session
     enrollment.save(update_fields=["session"])
-    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
-                                      {"attended": "1"}, headers={"HX-Request": "true"})
+    response = login(cast.owner).post(
+        f"/programs/enrollments/{enrollment.pk}/", {"attended": "1"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert "attended" in response.content.decode()
     enrollment.refresh_from_db()
@@ -127,11 +144,15 @@ def test_it_assigns_a_session_from_the_enrollment_row(cast: Cast, login) -> None
     from sustain.programs.models import Enrollment
     from sustain.programs.services import session_create
 
-    session = session_create(program=cast.program, title="W", starts_on=dt.date(2026, 1, 5),
-                             ends_on=dt.date(2026, 1, 6))
+    session = session_create(
+        program=cast.program, title="W", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 1, 6)
+    )
     enrollment = Enrollment.objects.get(person=cast.rep)
-    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
-                                      {"session": session.pk}, headers={"HX-Request": "true"})
+    response = login(cast.owner).post(
+        f"/programs/enrollments/{enrollment.pk}/",
+        {"session": session.pk},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     enrollment.refresh_from_db()
     assert enrollment.session == session
@@ -142,8 +163,9 @@ def test_it_refuses_attendance_before_a_session_is_assigned(cast: Cast, login) -
     from sustain.programs.models import Enrollment
 
     enrollment = Enrollment.objects.get(person=cast.rep)
-    response = login(cast.owner).post(f"/programs/enrollments/{enrollment.pk}/",
-                                      {"attended": "1"}, headers={"HX-Request": "true"})
+    response = login(cast.owner).post(
+        f"/programs/enrollments/{enrollment.pk}/", {"attended": "1"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400
     assert "Assign a workshop session" in response.content.decode()
     enrollment.refresh_from_db()

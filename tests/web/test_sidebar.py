@@ -6,8 +6,16 @@ from tests.conftest import Cast
 
 SIDEBAR = {
     "rep": ["Home", "My plan", "Refreshers", "My coaching", "Programs"],
-    "manager": ["Home", "Team plans", "Coaching", "My plan", "Refreshers", "Programs", "Teams",
-                "People"],
+    "manager": [
+        "Home",
+        "Team plans",
+        "Coaching",
+        "My plan",
+        "Refreshers",
+        "Programs",
+        "Teams",
+        "People",
+    ],
     "trainer": ["Home", "Coaching", "Programs"],
     "executive": ["Home", "Programs", "Impact", "Teams", "People"],
     "owner": ["Home", "Programs", "Impact", "Teams", "People"],

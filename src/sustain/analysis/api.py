@@ -56,8 +56,9 @@ def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status
     if not access.can_run_analysis(request.user, program):
         raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
     kpi = access.get_kpi_for(request.user, payload.kpi)
-    run = services.analysis_run_create(program=program, kpi=kpi, by=payload.by,
-                                       control=payload.control, created_by=request.user)
+    run = services.analysis_run_create(
+        program=program, kpi=kpi, by=payload.by, control=payload.control, created_by=request.user
+    )
     return Status(201, run)
 
 

@@ -13,5 +13,8 @@ class AnalysisConfig(AppConfig):
         evidence.register()  # coached attribute, Kirkpatrick levels 2-3 from the other apps
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
-        register_program_tab(ProgramTab("Impact analysis", "analysis:program",
-                                        lambda viewer, program: True, order=90))
+        register_program_tab(
+            ProgramTab(
+                "Impact analysis", "analysis:program", lambda viewer, program: True, order=90
+            )
+        )

@@ -47,8 +47,9 @@ register_attribute("tenure", "Tenure band", _tenure)
 
 
 def available_attributes(org: Organization) -> list[tuple[str, str]]:
-    stored = sorted(set(RepAttribute.objects.filter(rep__organization=org)
-                        .values_list("name", flat=True)))
+    stored = sorted(
+        set(RepAttribute.objects.filter(rep__organization=org).values_list("name", flat=True))
+    )
     out = [(k, label) for k, (label, _fn) in ATTRIBUTES.items()]
     return [(k, k.replace("_", " ").capitalize()) for k in stored if k not in ATTRIBUTES] + out
 
@@ -56,5 +57,6 @@ def available_attributes(org: Organization) -> list[tuple[str, str]]:
 def attribute_values(org: Organization, key: str, on: dt.date) -> dict[int, str]:
     if key in ATTRIBUTES:
         return ATTRIBUTES[key][1](org, on)
-    return dict(RepAttribute.objects.filter(rep__organization=org, name=key)
-                .values_list("rep_id", "value"))
+    return dict(
+        RepAttribute.objects.filter(rep__organization=org, name=key).values_list("rep_id", "value")
+    )

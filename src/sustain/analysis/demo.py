@@ -9,5 +9,10 @@ from sustain.metrics.models import KpiDefinition
 
 def build(ctx: DemoContext) -> None:
     revenue = KpiDefinition.objects.get(organization=ctx.org, key="revenue")
-    analysis_run_create(program=ctx.program, kpi=revenue, by="coached",
-                        created_by=ctx.logins["analyst"], run_now=True)
+    analysis_run_create(
+        program=ctx.program,
+        kpi=revenue,
+        by="coached",
+        created_by=ctx.logins["analyst"],
+        run_now=True,
+    )

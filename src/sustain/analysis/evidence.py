@@ -41,16 +41,26 @@ def refresher_retention(program: Program) -> Items:
     summary = retention_summary(program=program, now=timezone.now())
     if summary is None:
         return None
-    items = [{"label": "Refresher answers correct",
-              "value": f"{_pct(summary['correct'])} of {summary['answers']:,}"}]
+    items = [
+        {
+            "label": "Refresher answers correct",
+            "value": f"{_pct(summary['correct'])} of {summary['answers']:,}",
+        }
+    ]
     if summary["recent_correct"] is not None:
-        items.append({"label": "Refresher answers correct, last 30 days",
-                      "value": f"{_pct(summary['recent_correct'])} "
-                               f"of {summary['recent_answers']:,}"})
+        items.append(
+            {
+                "label": "Refresher answers correct, last 30 days",
+                "value": f"{_pct(summary['recent_correct'])} of {summary['recent_answers']:,}",
+            }
+        )
     if summary["retrievability"] is not None:
-        items.append({"label": "Predicted recall today (FSRS retrievability)",
-                      "value": f"{_pct(summary['retrievability'])} "
-                               f"over {summary['cards']:,} cards"})
+        items.append(
+            {
+                "label": "Predicted recall today (FSRS retrievability)",
+                "value": f"{_pct(summary['retrievability'])} over {summary['cards']:,} cards",
+            }
+        )
     return items
 
 
@@ -62,13 +72,18 @@ def manager_certification(program: Program) -> Items:
         program_managers,
     )
 
-    rows = certification_rows(program=program, managers=program_managers(program),
-                              today=timezone.localdate())
+    rows = certification_rows(
+        program=program, managers=program_managers(program), today=timezone.localdate()
+    )
     if all(r["status"] == NOT_STARTED for r in rows):  # nobody assessed: nothing measured
         return None
     certified = sum(r["status"] == CERTIFIED for r in rows)
-    return [{"label": "Managers certified as coaches",
-             "value": f"{certified} of {len(rows)} ({_pct(certified / len(rows))})"}]
+    return [
+        {
+            "label": "Managers certified as coaches",
+            "value": f"{certified} of {len(rows)} ({_pct(certified / len(rows))})",
+        }
+    ]
 
 
 def rubric_trend(program: Program) -> Items:
@@ -79,29 +94,43 @@ def rubric_trend(program: Program) -> Items:
         return None
     items = []
     if trend["early"] is not None:
-        items.append({"label": "Average rubric score, first 30 days after the workshop",
-                      "value": f"{trend['early']:.2f} / 4 ({trend['early_n']} scores)"})
-    change = (f", {trend['recent'] - trend['early']:+.2f}" if trend["early"] is not None
-              else "")
-    items.append({"label": f"Average rubric score, 30 days to {trend['latest_day']}",
-                  "value": f"{trend['recent']:.2f} / 4 ({trend['recent_n']} scores{change})"})
+        items.append(
+            {
+                "label": "Average rubric score, first 30 days after the workshop",
+                "value": f"{trend['early']:.2f} / 4 ({trend['early_n']} scores)",
+            }
+        )
+    change = f", {trend['recent'] - trend['early']:+.2f}" if trend["early"] is not None else ""
+    items.append(
+        {
+            "label": f"Average rubric score, 30 days to {trend['latest_day']}",
+            "value": f"{trend['recent']:.2f} / 4 ({trend['recent_n']} scores{change})",
+        }
+    )
     return items
 
 
 def check_in_ratings(program: Program) -> Items:
     from sustain.plans.models import CheckIn
 
-    agg = CheckIn.objects.filter(plan__program=program).aggregate(
-        avg=Avg("rating"), n=Count("id"))
+    agg = CheckIn.objects.filter(plan__program=program).aggregate(avg=Avg("rating"), n=Count("id"))
     if not agg["n"]:
         return None
-    return [{"label": "Reps' own rating of applying it (weekly check-ins)",
-             "value": f"{agg['avg']:.1f} / 5 ({agg['n']:,} check-ins)"}]
+    return [
+        {
+            "label": "Reps' own rating of applying it (weekly check-ins)",
+            "value": f"{agg['avg']:.1f} / 5 ({agg['n']:,} check-ins)",
+        }
+    ]
 
 
 def register() -> None:
     register_attribute("coached", "Coached (cadence met in the first 90 days)", coached)
-    for level, provider in ((2, refresher_retention), (2, manager_certification),
-                            (3, rubric_trend), (3, check_in_ratings)):
+    for level, provider in (
+        (2, refresher_retention),
+        (2, manager_certification),
+        (3, rubric_trend),
+        (3, check_in_ratings),
+    ):
         if provider not in KIRKPATRICK_PROVIDERS[level]:  # ready() may run twice
             register_kirkpatrick(level, provider)

@@ -20,8 +20,13 @@ from sustain.programs.models import Program
 
 @transaction.atomic
 def analysis_run_create(
-    *, program: Program, kpi: KpiDefinition, by: str = "", control: str = Control.NEVER,
-    created_by: Person | None = None, run_now: bool = False,
+    *,
+    program: Program,
+    kpi: KpiDefinition,
+    by: str = "",
+    control: str = Control.NEVER,
+    created_by: Person | None = None,
+    run_now: bool = False,
 ) -> AnalysisRun:
     if kpi.organization_id != program.organization_id:
         raise ValidationError({"kpi": "The KPI belongs to another organization."})
@@ -41,21 +46,28 @@ def analysis_run_create(
     return run
 
 
-def build_panel(*, program: Program, kpi: KpiDefinition, by: str = "") -> tuple[pd.DataFrame,
-                                                                                 dict[str, Any]]:
+def build_panel(
+    *, program: Program, kpi: KpiDefinition, by: str = ""
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """One row per (rep, period): the KPI value, the period's index (1..T), the cohort (index
     of the first period at/after the rep's training date; 0 = never trained) and the split
     attribute. Reps trained before the first period have no before and are left out."""
     values = pd.DataFrame.from_records(
-        KpiValue.objects.filter(kpi=kpi, rep__role=Role.REP)
-        .values_list("rep_id", "period", "value"), columns=["rep", "period", "value"])
+        KpiValue.objects.filter(kpi=kpi, rep__role=Role.REP).values_list(
+            "rep_id", "period", "value"
+        ),
+        columns=["rep", "period", "value"],
+    )
     if values.empty:
         raise ValidationError({"kpi": f"No values of {kpi.name} have been imported yet."})
     values["period"] = pd.to_datetime(values["period"])
     periods = np.sort(values["period"].unique())
     values["t"] = np.searchsorted(periods, values["period"].to_numpy()) + 1
-    trained = dict(program.enrollments.filter(trained_on__isnull=False, person__role=Role.REP)
-                   .values_list("person_id", "trained_on"))
+    trained = dict(
+        program.enrollments.filter(trained_on__isnull=False, person__role=Role.REP).values_list(
+            "person_id", "trained_on"
+        )
+    )
     reps = values["rep"].unique()
     cohort = np.zeros(len(reps), dtype="int64")
     for i, rep in enumerate(reps):
@@ -82,8 +94,9 @@ def build_panel(*, program: Program, kpi: KpiDefinition, by: str = "") -> tuple[
     return values, meta
 
 
-def analysis_run_execute(*, run: AnalysisRun,
-                         progress: Callable[[int], None] | None = None) -> AnalysisRun:
+def analysis_run_execute(
+    *, run: AnalysisRun, progress: Callable[[int], None] | None = None
+) -> AnalysisRun:
     """Compute the run and store its result; bad data ends the run as failed with the
     engine's message, never a wrong number."""
     from sustain.impact import ImpactInputError, estimate
@@ -100,17 +113,25 @@ def analysis_run_execute(*, run: AnalysisRun,
     try:
         panel, meta = build_panel(program=run.program, kpi=run.kpi, by=run.by)
         step(40)
-        result = estimate(panel, unit="rep", time="t", outcome="value", cohort="cohort",
-                          control=run.control, by="attr" if run.by else None,
-                          period_days=meta["period_days"])
+        result = estimate(
+            panel,
+            unit="rep",
+            time="t",
+            outcome="value",
+            cohort="cohort",
+            control=run.control,
+            by="attr" if run.by else None,
+            period_days=meta["period_days"],
+        )
         step(90)
         out = result.to_dict()
         out["meta"] = meta
         program = run.program
         if run.kpi.monetary and program.budget_total > 0:
-            out["roi"] = result.roi(workshop_cost=float(program.budget_workshop),
-                                    reinforcement_cost=float(program.budget_reinforcement)
-                                    ).to_dict()
+            out["roi"] = result.roi(
+                workshop_cost=float(program.budget_workshop),
+                reinforcement_cost=float(program.budget_reinforcement),
+            ).to_dict()
         run.result = out
         run.status = RunStatus.DONE
         run.message = ""

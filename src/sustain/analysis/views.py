@@ -19,8 +19,9 @@ from sustain.web.forms import call_service
 
 class RunForm(forms.Form):
     by = forms.ChoiceField(required=False, label="Split trained reps by")
-    control = forms.ChoiceField(choices=Control.choices, initial=Control.NEVER,
-                                label="Comparison group")
+    control = forms.ChoiceField(
+        choices=Control.choices, initial=Control.NEVER, label="Comparison group"
+    )
 
     def __init__(self, *args: object, attributes: list[tuple[str, str]], **kw: object) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
@@ -46,17 +47,26 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
     program = access.get_program_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     runs = selectors.runs_for(program=program, kpi=kpi)
-    run = runs.filter(pk=request.GET["run"]).first() if request.GET.get("run", "").isdigit() \
+    run = (
+        runs.filter(pk=request.GET["run"]).first()
+        if request.GET.get("run", "").isdigit()
         else runs.first()
+    )
     context = {
-        "program": program, "kpi": kpi, "kpis": _kpis(program.organization_id), "run": run,
+        "program": program,
+        "kpi": kpi,
+        "kpis": _kpis(program.organization_id),
+        "run": run,
         "can_run": access.can_run_analysis(request.user, program),
-        "form": RunForm(attributes=available_attributes(program.organization),
-                        initial={"by": run.by if run else ""}),
+        "form": RunForm(
+            attributes=available_attributes(program.organization),
+            initial={"by": run.by if run else ""},
+        ),
         "levels": selectors.kirkpatrick(program=program, run=run),
         "needs": selectors.needs_context(program=program),
         "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
-        if run and run.result else None,
+        if run and run.result
+        else None,
     }
     if request.htmx:
         return render(request, "analysis/analysis.html#run", context)
@@ -74,10 +84,18 @@ def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRespon
     run: AnalysisRun | None = None
     if form.is_valid():
         data = form.cleaned_data
-        run = call_service(form, lambda: services.analysis_run_create(
-            program=program, kpi=kpi, by=data["by"], control=data["control"],
-            created_by=request.user))
+        run = call_service(
+            form,
+            lambda: services.analysis_run_create(
+                program=program,
+                kpi=kpi,
+                by=data["by"],
+                control=data["control"],
+                created_by=request.user,
+            ),
+        )
     if run is None:
-        return render(request, "web/form.html", {"form": form, "title": "Run the analysis"},
-                      status=400)
+        return render(
+            request, "web/form.html", {"form": form, "title": "Run the analysis"}, status=400
+        )
     return redirect(f"{request.path.rsplit('/run/', 1)[0]}/?run={run.pk}")

@@ -57,7 +57,8 @@ class QuizResultOut(Schema):
 class AssessmentIn(Schema):
     date: dt.date
     scores: list[dict[str, int]] = Field(
-        description='[{"concept": id, "score": 1-4}] for every concept of the program')
+        description='[{"concept": id, "score": 1-4}] for every concept of the program'
+    )
     notes: str = ""
 
 
@@ -87,26 +88,37 @@ class CaseAnswerOut(Schema):
 def _program(request: HttpRequest, manager_id: int, program_id: int | None) -> Program:
     if program_id is not None:
         return access.get_program_for(request.user, program_id)
-    program = access.programs_visible_to(request.user).filter(
-        enrollments__person_id=manager_id).order_by("-created_at").first()
+    program = (
+        access.programs_visible_to(request.user)
+        .filter(enrollments__person_id=manager_id)
+        .order_by("-created_at")
+        .first()
+    )
     if program is None:
         raise Http404
     return program
 
 
 def certification_out(program: Program, row: dict[str, Any]) -> dict[str, Any]:
-    return {"manager": row["manager"].pk, "program": program.pk, "status": row["status"],
-            "certified_on": row["certified_on"], "components": row["components"]}
+    return {
+        "manager": row["manager"].pk,
+        "program": program.pk,
+        "status": row["status"],
+        "certified_on": row["certified_on"],
+        "components": row["components"],
+    }
 
 
 @router.get("/managers/{manager_id}/certification", response=CertificationOut)
-def manager_certification(request: HttpRequest, manager_id: int,
-                          program: int | None = None) -> dict[str, Any]:
+def manager_certification(
+    request: HttpRequest, manager_id: int, program: int | None = None
+) -> dict[str, Any]:
     """`program` defaults to the latest program the manager is enrolled in."""
     prog = _program(request, manager_id, program)
     manager = access.get_manager_for(request.user, prog, manager_id)
-    row = selectors.certification_rows(program=prog, managers=[manager],
-                                       today=timezone.localdate())[0]
+    row = selectors.certification_rows(
+        program=prog, managers=[manager], today=timezone.localdate()
+    )[0]
     return certification_out(prog, row)
 
 
@@ -114,8 +126,9 @@ def manager_certification(request: HttpRequest, manager_id: int,
 def program_certifications(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = access.get_program_for(request.user, program_id)
     managers = access.managers_certifiable_by(request.user, program).order_by("name")
-    rows = selectors.certification_rows(program=program, managers=managers,
-                                        today=timezone.localdate())
+    rows = selectors.certification_rows(
+        program=program, managers=managers, today=timezone.localdate()
+    )
     return [certification_out(program, r) for r in rows]
 
 
@@ -124,14 +137,17 @@ def quiz_submit(request: HttpRequest, program_id: int, payload: QuizIn) -> Statu
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     attempt = services.terminology_submit(
-        program=program, manager=manager, answers={a.term: a.choice for a in payload.answers})
+        program=program, manager=manager, answers={a.term: a.choice for a in payload.answers}
+    )
     return Status(201, {"correct": attempt.correct, "total": attempt.total, "pct": attempt.pct})
 
 
-@router.post("/programs/{program_id}/managers/{manager_id}/role-model",
-             response={201: CertificationOut})
-def role_model_create(request: HttpRequest, program_id: int, manager_id: int,
-                      payload: AssessmentIn) -> Status[Any]:
+@router.post(
+    "/programs/{program_id}/managers/{manager_id}/role-model", response={201: CertificationOut}
+)
+def role_model_create(
+    request: HttpRequest, program_id: int, manager_id: int, payload: AssessmentIn
+) -> Status[Any]:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, manager_id)
     if not access.can_assess(request.user, program):
@@ -141,10 +157,17 @@ def role_model_create(request: HttpRequest, program_id: int, manager_id: int,
         if "concept" not in row or "score" not in row:
             raise ValidationError({"scores": "Each score needs a concept and a score."})
         scores[row["concept"]] = row["score"]
-    services.role_model_assess(program=program, manager=manager, assessor=request.user,
-                               date=payload.date, scores=scores, notes=payload.notes)
-    row = selectors.certification_rows(program=program, managers=[manager],
-                                       today=timezone.localdate())[0]
+    services.role_model_assess(
+        program=program,
+        manager=manager,
+        assessor=request.user,
+        date=payload.date,
+        scores=scores,
+        notes=payload.notes,
+    )
+    row = selectors.certification_rows(
+        program=program, managers=[manager], today=timezone.localdate()
+    )[0]
     return Status(201, certification_out(program, row))
 
 
@@ -164,6 +187,7 @@ def cases_create(request: HttpRequest, program_id: int, payload: CaseIn) -> Stat
 def cases_answer(request: HttpRequest, case_id: int, payload: CaseAnswerIn) -> Status[Any]:
     case = access.get_diagnosis_case_for(request.user, case_id)
     manager = access.get_manager_for(request.user, case.program, request.user.pk)
-    answer = services.diagnosis_answer(case=case, manager=manager, root_cause=payload.root_cause,
-                                       prescription=payload.prescription)
+    answer = services.diagnosis_answer(
+        case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
+    )
     return Status(201, answer)

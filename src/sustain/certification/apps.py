@@ -12,6 +12,11 @@ class CertificationConfig(AppConfig):
         from sustain.orgs.models import Role
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
-        register_program_tab(ProgramTab(
-            "Certification", "certification:program",
-            lambda viewer, _p: viewer.role != Role.REP, order=40))
+        register_program_tab(
+            ProgramTab(
+                "Certification",
+                "certification:program",
+                lambda viewer, _p: viewer.role != Role.REP,
+                order=40,
+            )
+        )

@@ -17,12 +17,19 @@ class QuizForm(forms.Form):
         super().__init__(*args, **kwargs)
         for q in questions:
             self.fields[f"term_{q.term.pk}"] = forms.TypedChoiceField(
-                label=q.prompt, coerce=int, choices=q.options, widget=forms.RadioSelect,
-                required=False)
+                label=q.prompt,
+                coerce=int,
+                choices=q.options,
+                widget=forms.RadioSelect,
+                required=False,
+            )
 
     def answers(self) -> dict[int, int]:
-        return {int(k.removeprefix("term_")): v for k, v in self.cleaned_data.items()
-                if v not in (None, "")}
+        return {
+            int(k.removeprefix("term_")): v
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "")
+        }
 
 
 class AssessmentForm(forms.Form):
@@ -33,9 +40,11 @@ class AssessmentForm(forms.Form):
         self.concepts = concepts
         for c in concepts:
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
-                label=f"{c.name}: score", coerce=int, choices=Score.choices)
-        self.fields["notes"] = forms.CharField(required=False, widget=forms.Textarea(
-            attrs={"rows": 3}))
+                label=f"{c.name}: score", coerce=int, choices=Score.choices
+            )
+        self.fields["notes"] = forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
 
     def scores(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.concepts}
@@ -55,5 +64,11 @@ class CaseAnswerForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = CertificationPolicy
-        fields = ["terminology_pass_pct", "role_model_pass", "diagnosis_pass_pct",
-                  "consistency_weeks", "consistency_window", "consistency_min_coverage"]
+        fields = [
+            "terminology_pass_pct",
+            "role_model_pass",
+            "diagnosis_pass_pct",
+            "consistency_weeks",
+            "consistency_window",
+            "consistency_min_coverage",
+        ]

@@ -17,8 +17,18 @@ from sustain.web.home import home_panel
 def certification_panel(viewer: Person) -> dict[str, Any] | None:
     if viewer.role != Role.MANAGER:
         return None
-    programs = access.programs_visible_to(viewer).filter(enrollments__person=viewer).exclude(
-        status=ProgramStatus.CLOSED)[:3]
-    rows = [{"program": p, **selectors.certification_rows(
-        program=p, managers=[viewer], today=timezone.localdate())[0]} for p in programs]
+    programs = (
+        access.programs_visible_to(viewer)
+        .filter(enrollments__person=viewer)
+        .exclude(status=ProgramStatus.CLOSED)[:3]
+    )
+    rows = [
+        {
+            "program": p,
+            **selectors.certification_rows(
+                program=p, managers=[viewer], today=timezone.localdate()
+            )[0],
+        }
+        for p in programs
+    ]
     return {"rows": rows} if rows else None

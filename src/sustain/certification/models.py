@@ -19,23 +19,33 @@ from sustain.programs.models import Concept, Program
 
 
 class CertificationPolicy(models.Model):
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="certification_policy")
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="certification_policy"
+    )
     terminology_pass_pct = models.PositiveIntegerField(
-        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)])
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     role_model_pass = models.DecimalField(
-        max_digits=3, decimal_places=2, default=3,
+        max_digits=3,
+        decimal_places=2,
+        default=3,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Average rubric score the manager's own role-play must reach.")
+        help_text="Average rubric score the manager's own role-play must reach.",
+    )
     diagnosis_pass_pct = models.PositiveIntegerField(
-        default=75, validators=[MinValueValidator(1), MaxValueValidator(100)])
+        default=75, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     consistency_weeks = models.PositiveIntegerField(
-        default=6, help_text="N: weeks the cadence must be met ...")
+        default=6, help_text="N: weeks the cadence must be met ..."
+    )
     consistency_window = models.PositiveIntegerField(
-        default=8, help_text="... out of the last M weeks.")
+        default=8, help_text="... out of the last M weeks."
+    )
     consistency_min_coverage = models.PositiveIntegerField(
-        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="A week counts as met when this share of her due reps were on time (%).")
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A week counts as met when this share of her due reps were on time (%).",
+    )
 
     def __str__(self) -> str:
         return f"Certification policy of {self.program}"
@@ -46,10 +56,12 @@ class CertificationPolicy(models.Model):
 
 
 class TerminologyAttempt(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE,
-                                related_name="terminology_attempts")
-    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                related_name="terminology_attempts")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="terminology_attempts"
+    )
+    manager = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="terminology_attempts"
+    )
     answers = models.JSONField(default=dict, blank=True)  # {term id: chosen term id}
     correct = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
@@ -67,12 +79,15 @@ class TerminologyAttempt(models.Model):
 
 
 class RoleModelAssessment(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE,
-                                related_name="role_model_assessments")
-    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                related_name="role_model_assessments")
-    assessor = models.ForeignKey(Person, on_delete=models.PROTECT,
-                                 related_name="role_model_assessments_made")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="role_model_assessments"
+    )
+    manager = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="role_model_assessments"
+    )
+    assessor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="role_model_assessments_made"
+    )
     date = models.DateField()
     notes = models.TextField(blank=True)
 
@@ -90,8 +105,9 @@ class RoleModelAssessment(models.Model):
 
 
 class RoleModelScore(models.Model):
-    assessment = models.ForeignKey(RoleModelAssessment, on_delete=models.CASCADE,
-                                   related_name="scores")
+    assessment = models.ForeignKey(
+        RoleModelAssessment, on_delete=models.CASCADE, related_name="scores"
+    )
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField(choices=Score.choices)
 
@@ -105,8 +121,7 @@ class RoleModelScore(models.Model):
 class DiagnosisCase(models.Model):
     """A written rep situation with its known root cause and prescription."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE,
-                                related_name="diagnosis_cases")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="diagnosis_cases")
     title = models.CharField(max_length=200)
     situation = models.TextField()
     root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
@@ -121,8 +136,7 @@ class DiagnosisCase(models.Model):
 
 class DiagnosisAnswer(models.Model):
     case = models.ForeignKey(DiagnosisCase, on_delete=models.CASCADE, related_name="answers")
-    manager = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                related_name="diagnosis_answers")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="diagnosis_answers")
     root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
     prescription = models.TextField()
     correct = models.BooleanField()
@@ -139,15 +153,16 @@ class Certification(models.Model):
     """Set when all four components first pass; the status is computed from it and her
     current consistency (certified, or lapsed when consistency dropped since)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE,
-                                related_name="certifications")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="certifications")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certifications")
     certified_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["program", "manager"],
-                                               name="certification_unique_manager")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "manager"], name="certification_unique_manager"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.manager} certified {self.certified_on}"
-

@@ -26,8 +26,12 @@ NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 CERTIFIED = "certified"
 LAPSED = "lapsed"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress",
-                 CERTIFIED: "Certified", LAPSED: "Lapsed"}
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    IN_PROGRESS: "In progress",
+    CERTIFIED: "Certified",
+    LAPSED: "Lapsed",
+}
 COMPONENTS = ["terminology", "role_model", "diagnosis", "consistency"]
 
 
@@ -38,12 +42,18 @@ def policy_for(program: Program) -> CertificationPolicy:
 
 def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
     """The terminology quiz: one multiple-choice question per glossary term."""
-    return glossary_questions(list(GlossaryTerm.objects.filter(concept__program=program)
-                                   .order_by("concept__position", "term")))
+    return glossary_questions(
+        list(
+            GlossaryTerm.objects.filter(concept__program=program).order_by(
+                "concept__position", "term"
+            )
+        )
+    )
 
 
-def _consistency(program: Program, managers: list[Person], policy: CertificationPolicy,
-                 today: dt.date) -> dict[int, dict[str, Any]]:
+def _consistency(
+    program: Program, managers: list[Person], policy: CertificationPolicy, today: dt.date
+) -> dict[int, dict[str, Any]]:
     reps = Person.objects.filter(role=Role.REP, team__manager__in=managers)
     data = coaching_selectors.cadence_data(reps=reps, program=program)
     met: dict[int, int] = defaultdict(int)
@@ -59,40 +69,56 @@ def _consistency(program: Program, managers: list[Person], policy: Certification
             measured[manager_id] += 1
             if coaching_selectors.summarize(statuses)["coverage"] >= threshold:
                 met[manager_id] += 1
-    return {m.pk: {
-        "passed": met[m.pk] >= policy.consistency_weeks,
-        "evidence": "None of her reps has been trained yet: no cadence to meet."
-        if not measured[m.pk] else f"Cadence met in {met[m.pk]} of the last {weeks} weeks "
-                    f"(needs {policy.consistency_weeks}; a week counts at "
-                    f"{policy.consistency_min_coverage}% of her due reps on time).",
-        "weeks_met": met[m.pk], "started": False,
-    } for m in managers}
+    return {
+        m.pk: {
+            "passed": met[m.pk] >= policy.consistency_weeks,
+            "evidence": "None of her reps has been trained yet: no cadence to meet."
+            if not measured[m.pk]
+            else f"Cadence met in {met[m.pk]} of the last {weeks} weeks "
+            f"(needs {policy.consistency_weeks}; a week counts at "
+            f"{policy.consistency_min_coverage}% of her due reps on time).",
+            "weeks_met": met[m.pk],
+            "started": False,
+        }
+        for m in managers
+    }
 
 
-def certification_rows(*, program: Program, managers: Iterable[Person],
-                       today: dt.date) -> list[dict[str, Any]]:
+def certification_rows(
+    *, program: Program, managers: Iterable[Person], today: dt.date
+) -> list[dict[str, Any]]:
     managers = list(managers)
     ids = [m.pk for m in managers]
     policy = policy_for(program)
 
     attempts: dict[int, TerminologyAttempt] = {}
     for a in TerminologyAttempt.objects.filter(program=program, manager_id__in=ids).order_by(
-            "taken_at", "id"):
+        "taken_at", "id"
+    ):
         best = attempts.get(a.manager_id)
         if best is None or a.pct >= best.pct:
             attempts[a.manager_id] = a
     assessments: dict[int, RoleModelAssessment] = {}
-    for r in RoleModelAssessment.objects.filter(program=program, manager_id__in=ids).order_by(
-            "date", "id").select_related("assessor").prefetch_related("scores"):
+    for r in (
+        RoleModelAssessment.objects.filter(program=program, manager_id__in=ids)
+        .order_by("date", "id")
+        .select_related("assessor")
+        .prefetch_related("scores")
+    ):
         assessments[r.manager_id] = r
     n_cases = DiagnosisCase.objects.filter(program=program).count()
     latest: dict[tuple[int, int], bool] = {}
-    for manager_id, case_id, correct in DiagnosisAnswer.objects.filter(
-            case__program=program, manager_id__in=ids).order_by("answered_at", "id").values_list(
-            "manager_id", "case_id", "correct"):
+    for manager_id, case_id, correct in (
+        DiagnosisAnswer.objects.filter(case__program=program, manager_id__in=ids)
+        .order_by("answered_at", "id")
+        .values_list("manager_id", "case_id", "correct")
+    ):
         latest[(manager_id, case_id)] = correct
-    certified = dict(Certification.objects.filter(program=program, manager_id__in=ids)
-                     .values_list("manager_id", "certified_on"))
+    certified = dict(
+        Certification.objects.filter(program=program, manager_id__in=ids).values_list(
+            "manager_id", "certified_on"
+        )
+    )
     consistency = _consistency(program, managers, policy, today)
 
     rows = []
@@ -100,9 +126,12 @@ def certification_rows(*, program: Program, managers: Iterable[Person],
         a = attempts.get(m.pk)
         terminology = {
             "passed": bool(a and a.total and a.pct >= policy.terminology_pass_pct),
-            "evidence": (f"Best quiz: {a.correct}/{a.total} ({a.pct}%) on {a.taken_at:%Y-%m-%d}; "
-                         f"pass mark {policy.terminology_pass_pct}%." if a else
-                         "Glossary quiz not taken yet."),
+            "evidence": (
+                f"Best quiz: {a.correct}/{a.total} ({a.pct}%) on {a.taken_at:%Y-%m-%d}; "
+                f"pass mark {policy.terminology_pass_pct}%."
+                if a
+                else "Glossary quiz not taken yet."
+            ),
             "started": a is not None,
         }
         r = assessments.get(m.pk)
@@ -110,24 +139,35 @@ def certification_rows(*, program: Program, managers: Iterable[Person],
         avg = Decimal(sum(scores)) / len(scores) if scores else None
         role_model = {
             "passed": avg is not None and avg >= policy.role_model_pass,
-            "evidence": (f"Role-play scored {avg:.2f} on average by {r.assessor.name} on "
-                         f"{r.date}; pass mark {policy.role_model_pass}." if r and avg is not None
-                         else "Role-play not assessed yet."),
+            "evidence": (
+                f"Role-play scored {avg:.2f} on average by {r.assessor.name} on "
+                f"{r.date}; pass mark {policy.role_model_pass}."
+                if r and avg is not None
+                else "Role-play not assessed yet."
+            ),
             "started": r is not None,
         }
         answered = [(c, ok) for (mid, c), ok in latest.items() if mid == m.pk]
         right = sum(ok for _, ok in answered)
         pct = round(100 * right / n_cases) if n_cases else 0
         diagnosis = {
-            "passed": bool(n_cases) and len(answered) == n_cases
+            "passed": bool(n_cases)
+            and len(answered) == n_cases
             and pct >= policy.diagnosis_pass_pct,
-            "evidence": (f"{right} of {n_cases} cases diagnosed correctly ({len(answered)} "
-                         f"answered); pass mark {policy.diagnosis_pass_pct}%." if n_cases
-                         else "No diagnosis cases written for this program yet."),
+            "evidence": (
+                f"{right} of {n_cases} cases diagnosed correctly ({len(answered)} "
+                f"answered); pass mark {policy.diagnosis_pass_pct}%."
+                if n_cases
+                else "No diagnosis cases written for this program yet."
+            ),
             "started": bool(answered),
         }
-        components = {"terminology": terminology, "role_model": role_model,
-                      "diagnosis": diagnosis, "consistency": consistency[m.pk]}
+        components = {
+            "terminology": terminology,
+            "role_model": role_model,
+            "diagnosis": diagnosis,
+            "consistency": consistency[m.pk],
+        }
         certified_on = certified.get(m.pk)
         if certified_on:
             status = CERTIFIED if consistency[m.pk]["passed"] else LAPSED
@@ -135,12 +175,22 @@ def certification_rows(*, program: Program, managers: Iterable[Person],
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
-        rows.append({"manager": m, "status": status, "status_label": STATUS_LABELS[status],
-                     "certified_on": certified_on, "components": components,
-                     "all_passed": all(c["passed"] for c in components.values())})
+        rows.append(
+            {
+                "manager": m,
+                "status": status,
+                "status_label": STATUS_LABELS[status],
+                "certified_on": certified_on,
+                "components": components,
+                "all_passed": all(c["passed"] for c in components.values()),
+            }
+        )
     return rows
 
 
 def program_managers(program: Program) -> Any:
-    return Person.objects.filter(role=Role.MANAGER, enrollments__program=program).select_related(
-        "team").order_by("name")
+    return (
+        Person.objects.filter(role=Role.MANAGER, enrollments__program=program)
+        .select_related("team")
+        .order_by("name")
+    )

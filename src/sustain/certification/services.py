@@ -35,14 +35,24 @@ def _check_manager(program: Program, manager: Person) -> None:
 @transaction.atomic
 def certification_policy_set(*, program: Program, data: Mapping[str, Any]) -> CertificationPolicy:
     policy, _ = CertificationPolicy.objects.get_or_create(program=program)
-    return model_update(instance=policy, data=data, fields=[
-        "terminology_pass_pct", "role_model_pass", "diagnosis_pass_pct", "consistency_weeks",
-        "consistency_window", "consistency_min_coverage"])
+    return model_update(
+        instance=policy,
+        data=data,
+        fields=[
+            "terminology_pass_pct",
+            "role_model_pass",
+            "diagnosis_pass_pct",
+            "consistency_weeks",
+            "consistency_window",
+            "consistency_min_coverage",
+        ],
+    )
 
 
 @transaction.atomic
-def terminology_submit(*, program: Program, manager: Person,
-                       answers: Mapping[int, int]) -> TerminologyAttempt:
+def terminology_submit(
+    *, program: Program, manager: Person, answers: Mapping[int, int]
+) -> TerminologyAttempt:
     """Grade a glossary quiz: `answers` maps each term's id to the id of the term whose
     definition she chose. Unanswered questions count as wrong."""
     _check_manager(program, manager)
@@ -53,18 +63,33 @@ def terminology_submit(*, program: Program, manager: Person,
     for term_id, chosen in answers.items():
         if term_id not in by_term or chosen not in by_term[term_id].choices:
             raise ValidationError({"answers": f"Unknown question or option: {term_id}."})
-    correct = sum(1 for term_id, q in by_term.items()
-                  if term_id in answers and is_correct(q, answers[term_id]))
-    attempt = model_create(TerminologyAttempt, program=program, manager=manager,
-                           answers={str(k): v for k, v in answers.items()},
-                           correct=correct, total=len(questions))
+    correct = sum(
+        1
+        for term_id, q in by_term.items()
+        if term_id in answers and is_correct(q, answers[term_id])
+    )
+    attempt = model_create(
+        TerminologyAttempt,
+        program=program,
+        manager=manager,
+        answers={str(k): v for k, v in answers.items()},
+        correct=correct,
+        total=len(questions),
+    )
     certification_refresh(program=program, manager=manager)
     return attempt
 
 
 @transaction.atomic
-def role_model_assess(*, program: Program, manager: Person, assessor: Person, date: dt.date,
-                      scores: Mapping[int, int], notes: str = "") -> RoleModelAssessment:
+def role_model_assess(
+    *,
+    program: Program,
+    manager: Person,
+    assessor: Person,
+    date: dt.date,
+    scores: Mapping[int, int],
+    notes: str = "",
+) -> RoleModelAssessment:
     """`scores` maps concept id to a rubric score 1-4; every concept must be scored."""
     _check_manager(program, manager)
     concepts = {c.pk: c for c in program.concepts.all()}
@@ -72,38 +97,60 @@ def role_model_assess(*, program: Program, manager: Person, assessor: Person, da
         raise ValidationError({"scores": "Score every concept of the program once."})
     for concept_id, score in scores.items():
         if score not in Score.values:
-            raise ValidationError({"scores": f"Score for “{concepts[concept_id].name}” must "
-                                             f"be 1 to 4, not {score}."})
-    assessment = model_create(RoleModelAssessment, program=program, manager=manager,
-                              assessor=assessor, date=date, notes=notes.strip())
+            raise ValidationError(
+                {"scores": f"Score for “{concepts[concept_id].name}” must be 1 to 4, not {score}."}
+            )
+    assessment = model_create(
+        RoleModelAssessment,
+        program=program,
+        manager=manager,
+        assessor=assessor,
+        date=date,
+        notes=notes.strip(),
+    )
     RoleModelScore.objects.bulk_create(
-        RoleModelScore(assessment=assessment, concept_id=c, score=s) for c, s in scores.items())
+        RoleModelScore(assessment=assessment, concept_id=c, score=s) for c, s in scores.items()
+    )
     certification_refresh(program=program, manager=manager)
     return assessment
 
 
 @transaction.atomic
-def diagnosis_case_create(*, program: Program, title: str, situation: str, root_cause: str,
-                          prescription: str) -> DiagnosisCase:
-    return model_create(DiagnosisCase, program=program, title=title, situation=situation,
-                        root_cause=root_cause, prescription=prescription)
+def diagnosis_case_create(
+    *, program: Program, title: str, situation: str, root_cause: str, prescription: str
+) -> DiagnosisCase:
+    return model_create(
+        DiagnosisCase,
+        program=program,
+        title=title,
+        situation=situation,
+        root_cause=root_cause,
+        prescription=prescription,
+    )
 
 
 @transaction.atomic
-def diagnosis_answer(*, case: DiagnosisCase, manager: Person, root_cause: str,
-                     prescription: str) -> DiagnosisAnswer:
+def diagnosis_answer(
+    *, case: DiagnosisCase, manager: Person, root_cause: str, prescription: str
+) -> DiagnosisAnswer:
     """Graded on the root cause; her prescription is kept beside the model answer."""
     _check_manager(case.program, manager)
-    answer = model_create(DiagnosisAnswer, case=case, manager=manager, root_cause=root_cause,
-                          prescription=prescription.strip(),
-                          correct=root_cause == case.root_cause)
+    answer = model_create(
+        DiagnosisAnswer,
+        case=case,
+        manager=manager,
+        root_cause=root_cause,
+        prescription=prescription.strip(),
+        correct=root_cause == case.root_cause,
+    )
     certification_refresh(program=case.program, manager=manager)
     return answer
 
 
 @transaction.atomic
-def certification_refresh(*, program: Program, manager: Person,
-                          today: dt.date | None = None) -> Certification | None:
+def certification_refresh(
+    *, program: Program, manager: Person, today: dt.date | None = None
+) -> Certification | None:
     """Certify her the first time all four components pass. Once certified the date
     stays; a later drop in consistency shows as `lapsed`, computed when read."""
     existing = Certification.objects.filter(program=program, manager=manager).first()
@@ -121,12 +168,14 @@ def certifications_refresh_all(*, today: dt.date) -> int:
 
     created = 0
     for program in Program.objects.exclude(status=ProgramStatus.CLOSED):
-        done = set(Certification.objects.filter(program=program)
-                   .values_list("manager_id", flat=True))
+        done = set(
+            Certification.objects.filter(program=program).values_list("manager_id", flat=True)
+        )
         managers = selectors.program_managers(program).exclude(pk__in=done)
         for row in selectors.certification_rows(program=program, managers=managers, today=today):
             if row["all_passed"]:
-                model_create(Certification, program=program, manager=row["manager"],
-                             certified_on=today)
+                model_create(
+                    Certification, program=program, manager=row["manager"], certified_on=today
+                )
                 created += 1
     return created

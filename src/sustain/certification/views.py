@@ -32,18 +32,28 @@ def program_certification(request: HttpRequest, program_id: int) -> HttpResponse
     if request.user.role == Role.REP:
         raise PermissionDenied("Certification is for managers.")
     managers = access.managers_certifiable_by(request.user, program).order_by("name")
-    rows = selectors.certification_rows(program=program, managers=managers,
-                                        today=timezone.localdate())
-    counts = {label: sum(r["status_label"] == label for r in rows)
-              for label in selectors.STATUS_LABELS.values()}
-    return render(request, "certification/program.html", {
-        "program": program, "tabs": program_tabs(request.user, program), "rows": rows,
-        "counts": counts, "policy": selectors.policy_for(program),
-        "is_manager": request.user.role == Role.MANAGER,
-        "can_assess": access.can_assess(request.user, program),
-        "can_edit": access.can_edit_program(request.user, program),
-        "cases": program.diagnosis_cases.all(),
-    })
+    rows = selectors.certification_rows(
+        program=program, managers=managers, today=timezone.localdate()
+    )
+    counts = {
+        label: sum(r["status_label"] == label for r in rows)
+        for label in selectors.STATUS_LABELS.values()
+    }
+    return render(
+        request,
+        "certification/program.html",
+        {
+            "program": program,
+            "tabs": program_tabs(request.user, program),
+            "rows": rows,
+            "counts": counts,
+            "policy": selectors.policy_for(program),
+            "is_manager": request.user.role == Role.MANAGER,
+            "can_assess": access.can_assess(request.user, program),
+            "can_edit": access.can_edit_program(request.user, program),
+            "cases": program.diagnosis_cases.all(),
+        },
+    )
 
 
 def _back(program_id: int) -> str:
@@ -57,15 +67,26 @@ def quiz(request: HttpRequest, program_id: int) -> HttpResponse:
     form = QuizForm(request.POST or None, questions=selectors.quiz_questions(program=program))
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
-        attempt = call_service(form, lambda: services.terminology_submit(
-            program=program, manager=manager, answers=answers))
+        attempt = call_service(
+            form,
+            lambda: services.terminology_submit(program=program, manager=manager, answers=answers),
+        )
         if attempt:
-            messages.success(request, f"Glossary quiz: {attempt.correct} of {attempt.total} "
-                                      f"correct ({attempt.pct}%).")
+            messages.success(
+                request,
+                f"Glossary quiz: {attempt.correct} of {attempt.total} correct ({attempt.pct}%).",
+            )
             return redirect(_back(program.pk))
-    return render(request, "web/form.html", {
-        "form": form, "title": f"Glossary quiz · {program.name}", "back_url": _back(program.pk),
-        "submit": "Submit answers"})
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": f"Glossary quiz · {program.name}",
+            "back_url": _back(program.pk),
+            "submit": "Submit answers",
+        },
+    )
 
 
 @login_required
@@ -74,12 +95,18 @@ def cases(request: HttpRequest, program_id: int) -> HttpResponse:
     manager = access.get_manager_for(request.user, program, request.user.pk)
     latest = {}
     for answer in manager.diagnosis_answers.filter(case__program=program).order_by(
-            "answered_at", "id"):
+        "answered_at", "id"
+    ):
         latest[answer.case_id] = answer
-    return render(request, "certification/cases.html", {
-        "program": program, "form": CaseAnswerForm(),
-        "cases": [(c, latest.get(c.pk)) for c in program.diagnosis_cases.all()],
-    })
+    return render(
+        request,
+        "certification/cases.html",
+        {
+            "program": program,
+            "form": CaseAnswerForm(),
+            "cases": [(c, latest.get(c.pk)) for c in program.diagnosis_cases.all()],
+        },
+    )
 
 
 @login_required
@@ -104,8 +131,11 @@ def case_create(request: HttpRequest, program_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(form, lambda: services.diagnosis_case_create(program=program, **data)):
             return redirect(_back(program.pk))
-    return render(request, "web/form.html", {
-        "form": form, "title": "New diagnosis case", "back_url": _back(program.pk)})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": "New diagnosis case", "back_url": _back(program.pk)},
+    )
 
 
 @login_required
@@ -117,14 +147,29 @@ def assess(request: HttpRequest, program_id: int, manager_id: int) -> HttpRespon
     form = AssessmentForm(request.POST or None, concepts=list(program.concepts.all()))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if call_service(form, lambda: services.role_model_assess(
-                program=program, manager=manager, assessor=request.user, date=d["date"],
-                scores=form.scores(), notes=d["notes"])):
+        if call_service(
+            form,
+            lambda: services.role_model_assess(
+                program=program,
+                manager=manager,
+                assessor=request.user,
+                date=d["date"],
+                scores=form.scores(),
+                notes=d["notes"],
+            ),
+        ):
             messages.success(request, f"Role-play of {manager.name} assessed.")
             return redirect(_back(program.pk))
-    return render(request, "web/form.html", {
-        "form": form, "title": f"Assess {manager.name}'s role-play",
-        "intro": "Score her own role-play on the coaching rubric.", "back_url": _back(program.pk)})
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": f"Assess {manager.name}'s role-play",
+            "intro": "Score her own role-play on the coaching rubric.",
+            "back_url": _back(program.pk),
+        },
+    )
 
 
 @login_required
@@ -133,8 +178,12 @@ def policy_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     form = PolicyForm(request.POST or None, instance=selectors.policy_for(program))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.certification_policy_set(program=program,
-                                                                         data=data)):
+        if call_service(
+            form, lambda: services.certification_policy_set(program=program, data=data)
+        ):
             return redirect(_back(program.pk))
-    return render(request, "web/form.html", {
-        "form": form, "title": "Certification pass marks", "back_url": _back(program.pk)})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": "Certification pass marks", "back_url": _back(program.pk)},
+    )

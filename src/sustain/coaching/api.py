@@ -70,7 +70,8 @@ class ObservationOut(Schema):
     scores: list[ScoreOut]
     actions: list[ActionOut]
     private_note: str | None = Field(
-        None, description="Absent (null) for the rep herself: the manager's own note.")
+        None, description="Absent (null) for the rep herself: the manager's own note."
+    )
 
 
 class OverdueRepOut(Schema):
@@ -107,12 +108,24 @@ class BehaviourOut(BehaviourIn):
 
 def observation_out(viewer: Person, obs: Observation) -> dict[str, Any]:
     return {
-        "id": obs.pk, "rep": obs.rep_id, "observer": obs.observer_id, "program": obs.program_id,
-        "date": obs.date, "channel": obs.channel, "diagnosis": obs.diagnosis,
+        "id": obs.pk,
+        "rep": obs.rep_id,
+        "observer": obs.observer_id,
+        "program": obs.program_id,
+        "date": obs.date,
+        "channel": obs.channel,
+        "diagnosis": obs.diagnosis,
         "summary": obs.summary,
-        "scores": [{"concept": s.concept_id, "concept_name": s.concept.name, "score": s.score,
-                    "level": s.get_score_display(), "evidence": s.evidence}
-                   for s in obs.scores.all()],
+        "scores": [
+            {
+                "concept": s.concept_id,
+                "concept_name": s.concept.name,
+                "score": s.score,
+                "level": s.get_score_display(),
+                "evidence": s.evidence,
+            }
+            for s in obs.scores.all()
+        ],
         "actions": list(obs.actions.all()),
         "private_note": obs.private_note if access.sees_private_note(viewer, obs) else None,
     }
@@ -120,9 +133,18 @@ def observation_out(viewer: Person, obs: Observation) -> dict[str, Any]:
 
 def _coverage_out(cov: dict[str, Any]) -> dict[str, Any]:
     return {
-        "due": cov["due"], "on_time": cov["on_time"], "coverage": cov["coverage"],
-        "overdue_reps": [{"id": s.rep.pk, "name": s.rep.name, "last_observed": s.last_observed,
-                          "days_overdue": s.days_overdue} for s in cov["overdue"]],
+        "due": cov["due"],
+        "on_time": cov["on_time"],
+        "coverage": cov["coverage"],
+        "overdue_reps": [
+            {
+                "id": s.rep.pk,
+                "name": s.rep.name,
+                "last_observed": s.last_observed,
+                "days_overdue": s.days_overdue,
+            }
+            for s in cov["overdue"]
+        ],
     }
 
 
@@ -131,10 +153,16 @@ def observations_create(request: HttpRequest, payload: ObservationIn) -> Status[
     rep = access.get_rep_to_observe(request.user, payload.rep)
     program = access.get_program_for(request.user, payload.program) if payload.program else None
     obs = services.observation_create(
-        observer=request.user, rep=rep, date=payload.date, channel=payload.channel,
-        diagnosis=payload.diagnosis, scores=[s.dict() for s in payload.scores],
-        actions=[a.dict() for a in payload.actions], private_note=payload.private_note,
-        summary=payload.summary, program=program,
+        observer=request.user,
+        rep=rep,
+        date=payload.date,
+        channel=payload.channel,
+        diagnosis=payload.diagnosis,
+        scores=[s.dict() for s in payload.scores],
+        actions=[a.dict() for a in payload.actions],
+        private_note=payload.private_note,
+        summary=payload.summary,
+        program=program,
     )
     return Status(201, observation_out(request.user, obs))
 
@@ -149,7 +177,8 @@ def observations_detail(request: HttpRequest, observation_id: int) -> dict[str, 
 def rep_observations(request: HttpRequest, rep_id: int) -> list[dict[str, Any]]:
     rep = access.get_rep_for(request.user, rep_id)
     qs = selectors.observations_for_rep(
-        observations=access.observations_visible_to(request.user), rep=rep)
+        observations=access.observations_visible_to(request.user), rep=rep
+    )
     return [observation_out(request.user, o) for o in qs]
 
 
@@ -164,8 +193,9 @@ def team_coverage(request: HttpRequest, team_id: int) -> dict[str, Any]:
 def manager_coverage(request: HttpRequest, manager_id: int) -> dict[str, Any]:
     manager = access.get_person_for(request.user, manager_id)
     teams = access.teams_visible_to(request.user).filter(manager=manager)
-    cov = selectors.coverage(reps=selectors.team_reps(teams.values_list("pk", flat=True)),
-                             today=timezone.localdate())
+    cov = selectors.coverage(
+        reps=selectors.team_reps(teams.values_list("pk", flat=True)), today=timezone.localdate()
+    )
     return _coverage_out(cov)
 
 
@@ -182,7 +212,8 @@ def rubric_list(request: HttpRequest, program_id: int) -> list[RubricBehaviour]:
 
 
 @router.post("/concepts/{concept_id}/behaviours", response={201: BehaviourOut})
-def rubric_create(request: HttpRequest, concept_id: int,
-                  payload: BehaviourIn) -> Status[RubricBehaviour]:
+def rubric_create(
+    request: HttpRequest, concept_id: int, payload: BehaviourIn
+) -> Status[RubricBehaviour]:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return Status(201, services.rubric_behaviour_create(concept=concept, **payload.dict()))

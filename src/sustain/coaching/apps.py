@@ -12,5 +12,8 @@ class CoachingConfig(AppConfig):
         from sustain.orgs.models import Role
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
-        register_program_tab(ProgramTab(
-            "Coaching", "coaching:program", lambda viewer, _p: viewer.role != Role.REP, order=30))
+        register_program_tab(
+            ProgramTab(
+                "Coaching", "coaching:program", lambda viewer, _p: viewer.role != Role.REP, order=30
+            )
+        )

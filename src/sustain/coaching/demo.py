@@ -23,10 +23,12 @@ from sustain.demo.context import DemoContext
 COACHING_TEAMS = frozenset({"North 1", "North 3", "Central 1", "Central 2"})
 STOPPED_AFTER_WEEK_4 = frozenset({"North 2", "Central 3"})
 
-LEVELS = ("Does not do it, even when the call invites it.",
-          "Does it sometimes or mechanically; the buyer notices the technique.",
-          "Does it naturally on most calls, with the intended effect.",
-          "Does it on every call and others learn from watching her.")
+LEVELS = (
+    "Does not do it, even when the call invites it.",
+    "Does it sometimes or mechanically; the buyer notices the technique.",
+    "Does it naturally on most calls, with the intended effect.",
+    "Does it on every call and others learn from watching her.",
+)
 
 ACTIONS = {
     "knowledge": "Re-read the {c} card and explain it back to me in our 1:1",
@@ -41,9 +43,17 @@ OUTSIDE = [d.value for d in Diagnosis][4:]
 def _behaviours(ctx: DemoContext) -> None:
     rows = []
     for concept in ctx.program.concepts.all():
-        rows.append(RubricBehaviour(
-            concept=concept, position=0, name=f"Applies {concept.name.lower()} on live calls",
-            level_1=LEVELS[0], level_2=LEVELS[1], level_3=LEVELS[2], level_4=LEVELS[3]))
+        rows.append(
+            RubricBehaviour(
+                concept=concept,
+                position=0,
+                name=f"Applies {concept.name.lower()} on live calls",
+                level_1=LEVELS[0],
+                level_2=LEVELS[1],
+                level_3=LEVELS[2],
+                level_4=LEVELS[3],
+            )
+        )
     RubricBehaviour.objects.bulk_create(rows)
 
 
@@ -75,8 +85,7 @@ def build(ctx: DemoContext) -> None:
                 # Even Dana has one rep slipping: she tops her home page, overdue.
                 weeks = weeks[:-2]
             for n, week in enumerate(weeks):
-                date = min(ctx.today, trained_on + dt.timedelta(weeks=week,
-                                                               days=rng.randint(0, 1)))
+                date = min(ctx.today, trained_on + dt.timedelta(weeks=week, days=rng.randint(0, 1)))
                 # Steadily coached reps improve; the concept of the phase is scored.
                 level = min(4, round(base + 0.18 * n + rng.uniform(-0.4, 0.4)))
                 phase = concepts[min(len(concepts) - 1, week // 3)]
@@ -85,12 +94,21 @@ def build(ctx: DemoContext) -> None:
                     earlier = concepts[min(len(concepts) - 1, week // 3) - 1]
                     scores.append((earlier.pk, max(1, min(4, level + rng.choice([0, 1])))))
                 diagnosis = rng.choice(OUTSIDE) if rng.random() < 0.1 else rng.choice(INSIDE)
-                observations.append(Observation(
-                    organization=ctx.org, program=ctx.program, rep=rep, observer=manager,
-                    date=date, channel=rng.choice(list(Channel.values)), diagnosis=diagnosis,
-                    summary=f"Worked on {phase.name.lower()}.",
-                    private_note=("Check workload before pushing harder." if diagnosis == "will"
-                                  else "")))
+                observations.append(
+                    Observation(
+                        organization=ctx.org,
+                        program=ctx.program,
+                        rep=rep,
+                        observer=manager,
+                        date=date,
+                        channel=rng.choice(list(Channel.values)),
+                        diagnosis=diagnosis,
+                        summary=f"Worked on {phase.name.lower()}.",
+                        private_note=(
+                            "Check workload before pushing harder." if diagnosis == "will" else ""
+                        ),
+                    )
+                )
                 plan.append((len(observations) - 1, scores, diagnosis))
     Observation.objects.bulk_create(observations)
     names = {c.pk: c.name.lower() for c in concepts}
@@ -98,16 +116,32 @@ def build(ctx: DemoContext) -> None:
     for index, scores, diagnosis in plan:
         obs = observations[index]
         for concept_id, score in scores:
-            scores_rows.append(ObservationScore(
-                observation=obs, concept_id=concept_id, score=score,
-                evidence=rng.choice(["Asked two impact questions.", "Pitched before the need "
-                                     "was clear.", "Summarized back the buyer's goal.",
-                                     "Set a dated next step."])))
+            scores_rows.append(
+                ObservationScore(
+                    observation=obs,
+                    concept_id=concept_id,
+                    score=score,
+                    evidence=rng.choice(
+                        [
+                            "Asked two impact questions.",
+                            "Pitched before the need was clear.",
+                            "Summarized back the buyer's goal.",
+                            "Set a dated next step.",
+                        ]
+                    ),
+                )
+            )
         if diagnosis in ACTIONS:
             due = obs.date + dt.timedelta(days=14)
-            action_rows.append(DevelopmentAction(
-                observation=obs, text=ACTIONS[diagnosis].format(c=names[scores[0][0]]), due=due,
-                done_on=due - dt.timedelta(days=2) if due < ctx.today - dt.timedelta(days=7)
-                else None))
+            action_rows.append(
+                DevelopmentAction(
+                    observation=obs,
+                    text=ACTIONS[diagnosis].format(c=names[scores[0][0]]),
+                    due=due,
+                    done_on=due - dt.timedelta(days=2)
+                    if due < ctx.today - dt.timedelta(days=7)
+                    else None,
+                )
+            )
     ObservationScore.objects.bulk_create(scores_rows)
     DevelopmentAction.objects.bulk_create(action_rows)

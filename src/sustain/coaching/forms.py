@@ -25,36 +25,57 @@ class ObservationForm(forms.Form):
         self.concepts = concepts
         for c in concepts:
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
-                label=f"{c.name}: score", required=False, coerce=int, empty_value=None,
-                choices=[("", "— not scored this time"), *Score.choices])
+                label=f"{c.name}: score",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "— not scored this time"), *Score.choices],
+            )
             self.fields[f"evidence_{c.pk}"] = forms.CharField(
-                label=f"{c.name}: evidence", required=False,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=f"{c.name}: evidence",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         self.fields["diagnosis"] = forms.ChoiceField(
-            label="Diagnosis (root cause of the gap)",
-            choices=[("", "—"), *Diagnosis.choices])
+            label="Diagnosis (root cause of the gap)", choices=[("", "—"), *Diagnosis.choices]
+        )
         self.fields["summary"] = forms.CharField(
-            label="Summary for the rep", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            label="Summary for the rep", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
         for i in range(1, ACTION_ROWS + 1):
             self.fields[f"action_text_{i}"] = forms.CharField(
-                label=f"Development action {i}", required=False, max_length=500)
+                label=f"Development action {i}", required=False, max_length=500
+            )
             self.fields[f"action_due_{i}"] = forms.DateField(
-                label=f"Action {i} due", required=False, widget=DateInput)
+                label=f"Action {i} due", required=False, widget=DateInput
+            )
         self.fields["private_note"] = forms.CharField(
-            label="Private note (never shown to the rep)", required=False,
-            widget=forms.Textarea(attrs={"rows": 2}))
+            label="Private note (never shown to the rep)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
-        scores = [{"concept": c, "score": d[f"score_{c.pk}"], "evidence": d[f"evidence_{c.pk}"]}
-                  for c in self.concepts if d.get(f"score_{c.pk}") is not None]
+        scores = [
+            {"concept": c, "score": d[f"score_{c.pk}"], "evidence": d[f"evidence_{c.pk}"]}
+            for c in self.concepts
+            if d.get(f"score_{c.pk}") is not None
+        ]
         actions: list[dict[str, str | dt.date | None]] = [
             {"text": d[f"action_text_{i}"], "due": d[f"action_due_{i}"]}
             for i in range(1, ACTION_ROWS + 1)
-            if d.get(f"action_text_{i}") or d.get(f"action_due_{i}")]
-        return {"date": d["date"], "channel": d["channel"], "diagnosis": d["diagnosis"],
-                "summary": d["summary"], "private_note": d["private_note"],
-                "scores": scores, "actions": actions}
+            if d.get(f"action_text_{i}") or d.get(f"action_due_{i}")
+        ]
+        return {
+            "date": d["date"],
+            "channel": d["channel"],
+            "diagnosis": d["diagnosis"],
+            "summary": d["summary"],
+            "private_note": d["private_note"],
+            "scores": scores,
+            "actions": actions,
+        }
 
 
 class BehaviourForm(forms.ModelForm):

@@ -24,12 +24,14 @@ def coaching_panel(viewer: Person) -> dict[str, Any] | None:
         return {"kind": "manager", "coverage": cov}
     if viewer.role == Role.REP:
         actions = DevelopmentAction.objects.filter(
-            observation__rep=viewer, done_on__isnull=True).order_by("due")[:10]
+            observation__rep=viewer, done_on__isnull=True
+        ).order_by("due")[:10]
         return {"kind": "rep", "actions": list(actions)}
     if access.sees_whole_org(viewer) and viewer.role != Role.ANALYST:
-        programs = access.programs_visible_to(viewer).exclude(
-            status=ProgramStatus.CLOSED)
-        rows = [{"program": p, "stalled": selectors.stalled_observers(program=p, today=today)}
-                for p in programs[:3]]
+        programs = access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)
+        rows = [
+            {"program": p, "stalled": selectors.stalled_observers(program=p, today=today)}
+            for p in programs[:3]
+        ]
         return {"kind": "leader", "programs": rows} if rows else None
     return None

@@ -71,8 +71,9 @@ class CoachingPolicy(models.Model):
     """How often each rep must be observed: more often in the first days after her
     workshop (when new habits form or die), then a steady rate."""
 
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="coaching_policy")
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="coaching_policy"
+    )
     intensive_days = models.PositiveIntegerField(default=90)
     intensive_per_month = models.PositiveIntegerField(default=2)
     steady_per_month = models.PositiveIntegerField(default=1)
@@ -85,18 +86,21 @@ class CoachingPolicy(models.Model):
             raise ValidationError("At least one observation a month.")
 
     def interval_days(self, days_since_training: int) -> int:
-        per_month = (self.intensive_per_month if days_since_training < self.intensive_days
-                     else self.steady_per_month)
+        per_month = (
+            self.intensive_per_month
+            if days_since_training < self.intensive_days
+            else self.steady_per_month
+        )
         return max(1, round(30 / per_month))
 
 
 class Observation(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="observations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="observations"
+    )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="observations")
     rep = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="observations")
-    observer = models.ForeignKey(Person, on_delete=models.PROTECT,
-                                 related_name="observations_made")
+    observer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observations_made")
     date = models.DateField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     diagnosis = models.CharField(max_length=40, choices=Diagnosis.choices)
@@ -123,16 +127,18 @@ class Observation(models.Model):
 
 
 class ObservationScore(models.Model):
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
-                                    related_name="scores")
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="scores")
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField(choices=Score.choices)
     evidence = models.TextField(blank=True)
 
     class Meta:
         ordering = ["concept__position", "concept_id"]
-        constraints = [models.UniqueConstraint(fields=["observation", "concept"],
-                                               name="observation_score_unique_concept")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "concept"], name="observation_score_unique_concept"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.concept} · {self.score}"
@@ -142,8 +148,7 @@ class DevelopmentAction(models.Model):
     """The prescription: what the rep does next, by when. Mirrored onto her 90-day plan
     when she has one (`plan_item_id`)."""
 
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
-                                    related_name="actions")
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="actions")
     text = models.CharField(max_length=500)
     due = models.DateField()
     done_on = models.DateField(null=True, blank=True)

@@ -57,7 +57,8 @@ class CadenceData:
         last = dates[i - 1] if i else None
         reference = max(last, e.trained_on) if last else e.trained_on
         return last, reference + dt.timedelta(
-            days=self.policy(e).interval_days((as_of - e.trained_on).days))
+            days=self.policy(e).interval_days((as_of - e.trained_on).days)
+        )
 
     def intensive_on_time(self, e: Enrollment, as_of: dt.date) -> tuple[int, int]:
         """(days on time, days elapsed) over the enrollment's intensive period (the policy's
@@ -86,24 +87,37 @@ class CadenceData:
             if as_of > due_by:
                 status.on_time = False
                 status.days_overdue = max(status.days_overdue, (as_of - due_by).days)
-        return sorted(by_rep.values(), key=lambda s: (
-            s.on_time, -s.days_overdue, s.next_due or dt.date.max, s.rep.name))
+        return sorted(
+            by_rep.values(),
+            key=lambda s: (s.on_time, -s.days_overdue, s.next_due or dt.date.max, s.rep.name),
+        )
 
 
-def cadence_data(*, reps: QuerySet[Person] | Iterable[Person],
-                 program: Program | None = None) -> CadenceData:
-    enrollments = Enrollment.objects.filter(
-        person__in=reps, person__role=Role.REP, trained_on__isnull=False,
-    ).exclude(program__status=ProgramStatus.CLOSED).select_related("person__team", "program")
+def cadence_data(
+    *, reps: QuerySet[Person] | Iterable[Person], program: Program | None = None
+) -> CadenceData:
+    enrollments = (
+        Enrollment.objects.filter(
+            person__in=reps,
+            person__role=Role.REP,
+            trained_on__isnull=False,
+        )
+        .exclude(program__status=ProgramStatus.CLOSED)
+        .select_related("person__team", "program")
+    )
     if program is not None:
         enrollments = enrollments.filter(program=program)
     enrollments_list = list(enrollments)
     program_ids = {e.program_id for e in enrollments_list}
     policies = {p.program_id: p for p in CoachingPolicy.objects.filter(program_id__in=program_ids)}
     dates: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
-    rows = Observation.objects.filter(
-        rep__in={e.person_id for e in enrollments_list}, program_id__in=program_ids
-    ).order_by("date").values_list("rep_id", "program_id", "date")
+    rows = (
+        Observation.objects.filter(
+            rep__in={e.person_id for e in enrollments_list}, program_id__in=program_ids
+        )
+        .order_by("date")
+        .values_list("rep_id", "program_id", "date")
+    )
     for rep_id, program_id, date in rows:
         dates[(rep_id, program_id)].append(date)
     return CadenceData(enrollments_list, policies, dict(dates))
@@ -134,8 +148,13 @@ def coached_labels(*, reps: QuerySet[Person], as_of: dt.date) -> dict[int, str]:
         if e.trained_on is None or e.trained_on > as_of:
             continue
         on_time, elapsed = data.intensive_on_time(e, as_of)
-        label = (TOO_EARLY if elapsed < MIN_JUDGED_DAYS
-                 else COACHED if on_time >= COACHED_SHARE * elapsed else NOT_COACHED)
+        label = (
+            TOO_EARLY
+            if elapsed < MIN_JUDGED_DAYS
+            else COACHED
+            if on_time >= COACHED_SHARE * elapsed
+            else NOT_COACHED
+        )
         if rank[label] > rank[labels.get(e.person_id, NOT_TRAINED)]:
             labels[e.person_id] = label
     return labels
@@ -145,19 +164,30 @@ def score_trend(*, program: Program, window_days: int = 30) -> dict[str, Any] | 
     """Average rubric score of the program's observations in each rep's first
     `window_days` after her workshop, and in the latest `window_days` with observations:
     the behaviour change of Kirkpatrick level 3. None when nothing has been scored."""
-    rows = list(ObservationScore.objects.filter(observation__program=program).values_list(
-        "observation__rep_id", "observation__date", "score"))
+    rows = list(
+        ObservationScore.objects.filter(observation__program=program).values_list(
+            "observation__rep_id", "observation__date", "score"
+        )
+    )
     if not rows:
         return None
-    trained = dict(Enrollment.objects.filter(program=program, trained_on__isnull=False)
-                   .values_list("person_id", "trained_on"))
+    trained = dict(
+        Enrollment.objects.filter(program=program, trained_on__isnull=False).values_list(
+            "person_id", "trained_on"
+        )
+    )
     latest_day = max(date for _rep, date, _score in rows)
-    early = [s for rep, date, s in rows if rep in trained
-             and 0 <= (date - trained[rep]).days < window_days]
+    early = [
+        s
+        for rep, date, s in rows
+        if rep in trained and 0 <= (date - trained[rep]).days < window_days
+    ]
     recent = [s for _rep, date, s in rows if (latest_day - date).days < window_days]
     return {
-        "early": round(sum(early) / len(early), 2) if early else None, "early_n": len(early),
-        "recent": round(sum(recent) / len(recent), 2), "recent_n": len(recent),
+        "early": round(sum(early) / len(early), 2) if early else None,
+        "early_n": len(early),
+        "recent": round(sum(recent) / len(recent), 2),
+        "recent_n": len(recent),
         "latest_day": latest_day,
     }
 
@@ -167,7 +197,8 @@ def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
     due = len(statuses)
     on_time = sum(s.on_time for s in statuses)
     return {
-        "due": due, "on_time": on_time,
+        "due": due,
+        "on_time": on_time,
         "coverage": round(on_time / due, 4) if due else 1.0,
         "overdue": [s for s in statuses if not s.on_time],
         "statuses": statuses,
@@ -178,21 +209,24 @@ def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
     return Person.objects.filter(team_id__in=list(team_ids), role=Role.REP)
 
 
-def coverage(*, reps: QuerySet[Person], today: dt.date,
-             program: Program | None = None) -> dict[str, Any]:
+def coverage(
+    *, reps: QuerySet[Person], today: dt.date, program: Program | None = None
+) -> dict[str, Any]:
     return summarize(cadence_data(reps=reps, program=program).statuses(today))
 
 
-def weekly_coverage(*, reps: QuerySet[Person], today: dt.date, weeks: int,
-                    program: Program | None = None) -> list[tuple[dt.date, dict[str, Any]]]:
+def weekly_coverage(
+    *, reps: QuerySet[Person], today: dt.date, weeks: int, program: Program | None = None
+) -> list[tuple[dt.date, dict[str, Any]]]:
     """Coverage at the end of each of the last `weeks` weeks, oldest first."""
     data = cadence_data(reps=reps, program=program)
     ends = [today - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
     return [(end, summarize(data.statuses(end))) for end in ends]
 
 
-def team_coverage_rows(*, program: Program, teams: Iterable[Any],
-                       today: dt.date) -> list[dict[str, Any]]:
+def team_coverage_rows(
+    *, program: Program, teams: Iterable[Any], today: dt.date
+) -> list[dict[str, Any]]:
     teams = list(teams)
     statuses = cadence_data(reps=team_reps(t.pk for t in teams), program=program).statuses(today)
     by_team: dict[int | None, list[RepStatus]] = defaultdict(list)
@@ -201,18 +235,26 @@ def team_coverage_rows(*, program: Program, teams: Iterable[Any],
     return [{"team": t, **summarize(by_team.get(t.pk, []))} for t in teams]
 
 
-def observations_for_rep(*, observations: QuerySet[Observation], rep: Person,
-                         program: Program | None = None) -> QuerySet[Observation]:
-    qs = observations.filter(rep=rep).select_related("observer", "program").prefetch_related(
-        Prefetch("scores", queryset=ObservationScore.objects.select_related("concept")),
-        "actions",
+def observations_for_rep(
+    *, observations: QuerySet[Observation], rep: Person, program: Program | None = None
+) -> QuerySet[Observation]:
+    qs = (
+        observations.filter(rep=rep)
+        .select_related("observer", "program")
+        .prefetch_related(
+            Prefetch("scores", queryset=ObservationScore.objects.select_related("concept")),
+            "actions",
+        )
     )
     return qs.filter(program=program) if program is not None else qs
 
 
 def rubric(*, program: Program) -> list[Any]:
-    concepts = list(program.concepts.prefetch_related(
-        Prefetch("behaviours", queryset=RubricBehaviour.objects.order_by("position", "id"))))
+    concepts = list(
+        program.concepts.prefetch_related(
+            Prefetch("behaviours", queryset=RubricBehaviour.objects.order_by("position", "id"))
+        )
+    )
     return concepts
 
 
@@ -224,20 +266,35 @@ def skill_trend_spec(*, rep: Person, program: Program | None = None) -> dict[str
     values = [
         {"date": d.isoformat(), "concept": name, "score": score, "position": pos}
         for d, name, score, pos in rows.order_by("observation__date").values_list(
-            "observation__date", "concept__name", "score", "concept__position")
+            "observation__date", "concept__name", "score", "concept__position"
+        )
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container", "height": 220, "data": {"values": values},
+        "width": "container",
+        "height": 220,
+        "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "title": None},
-            "y": {"field": "score", "type": "quantitative", "title": "Rubric score",
-                  "scale": {"domain": [1, 4]}, "axis": {"values": [1, 2, 3, 4], "format": "d"}},
-            "color": {"field": "concept", "type": "nominal", "title": "Concept",
-                      "sort": {"field": "position", "op": "min"}},
-            "tooltip": [{"field": "date", "type": "temporal"}, {"field": "concept"},
-                        {"field": "score"}],
+            "y": {
+                "field": "score",
+                "type": "quantitative",
+                "title": "Rubric score",
+                "scale": {"domain": [1, 4]},
+                "axis": {"values": [1, 2, 3, 4], "format": "d"},
+            },
+            "color": {
+                "field": "concept",
+                "type": "nominal",
+                "title": "Concept",
+                "sort": {"field": "position", "op": "min"},
+            },
+            "tooltip": [
+                {"field": "date", "type": "temporal"},
+                {"field": "concept"},
+                {"field": "score"},
+            ],
         },
     }
 
@@ -246,43 +303,69 @@ def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[
     """Each rep's latest score per concept, counted per concept and score: an aggregate
     that names nobody."""
     latest: dict[tuple[int, int], tuple[dt.date, int, str, int]] = {}
-    rows = ObservationScore.objects.filter(
-        observation__program=program, observation__rep__in=reps,
-    ).values_list("observation__rep_id", "concept_id", "observation__date", "score",
-                  "concept__name", "concept__position").order_by("observation__date", "id")
+    rows = (
+        ObservationScore.objects.filter(
+            observation__program=program,
+            observation__rep__in=reps,
+        )
+        .values_list(
+            "observation__rep_id",
+            "concept_id",
+            "observation__date",
+            "score",
+            "concept__name",
+            "concept__position",
+        )
+        .order_by("observation__date", "id")
+    )
     for rep_id, concept_id, date, score, name, pos in rows:
         latest[(rep_id, concept_id)] = (date, score, name, pos)
     counts: dict[tuple[str, int, int], int] = defaultdict(int)
     for _date, score, name, pos in latest.values():
         counts[(name, pos, score)] += 1
     labels = dict(Score.choices)
-    return [{"concept": name, "position": pos, "score": score, "level": labels[score],
-             "reps": n} for (name, pos, score), n in sorted(counts.items(),
-                                                             key=lambda kv: (kv[0][1], kv[0][2]))]
+    return [
+        {"concept": name, "position": pos, "score": score, "level": labels[score], "reps": n}
+        for (name, pos, score), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][2]))
+    ]
 
 
 def distribution_spec(*, program: Program, reps: QuerySet[Person]) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container", "height": 220,
+        "width": "container",
+        "height": 220,
         "data": {"values": distribution_rows(program=program, reps=reps)},
         "mark": "bar",
         "encoding": {
-            "y": {"field": "concept", "type": "nominal", "title": None,
-                  "sort": {"field": "position", "op": "min"}},
-            "x": {"field": "reps", "type": "quantitative", "stack": "normalize",
-                  "title": "Share of reps (latest score)"},
-            "color": {"field": "level", "type": "ordinal", "title": "Score",
-                      "sort": [s.label for s in Score],
-                      "scale": {"scheme": "blues"}},
+            "y": {
+                "field": "concept",
+                "type": "nominal",
+                "title": None,
+                "sort": {"field": "position", "op": "min"},
+            },
+            "x": {
+                "field": "reps",
+                "type": "quantitative",
+                "stack": "normalize",
+                "title": "Share of reps (latest score)",
+            },
+            "color": {
+                "field": "level",
+                "type": "ordinal",
+                "title": "Score",
+                "sort": [s.label for s in Score],
+                "scale": {"scheme": "blues"},
+            },
             "order": {"field": "score"},
             "tooltip": [{"field": "concept"}, {"field": "level"}, {"field": "reps"}],
         },
     }
 
 
-def observer_weeks(*, program: Program, today: dt.date, weeks: int = 26,
-                   observers: QuerySet[Person] | None = None) -> list[dict[str, Any]]:
+def observer_weeks(
+    *, program: Program, today: dt.date, weeks: int = 26, observers: QuerySet[Person] | None = None
+) -> list[dict[str, Any]]:
     """Observations per observer per week since the workshop, oldest week first: the
     manager who stopped coaching after week 4 shows as a row that goes blank."""
     start = today - dt.timedelta(weeks=weeks)
@@ -296,37 +379,58 @@ def observer_weeks(*, program: Program, today: dt.date, weeks: int = 26,
         counts[(name, week)] += 1
         names.add(name)
     # Only weeks with observations get a cell: a manager who stopped leaves a blank row.
-    return [{"observer": n, "week": w - weeks + 1, "observations": counts[(n, w)]}
-            for n in sorted(names) for w in range(weeks) if counts.get((n, w))]
+    return [
+        {"observer": n, "week": w - weeks + 1, "observations": counts[(n, w)]}
+        for n in sorted(names)
+        for w in range(weeks)
+        if counts.get((n, w))
+    ]
 
 
 def observer_weeks_spec(*, weeks: int = 26, **kwargs: Any) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container", "height": {"step": 18},
+        "width": "container",
+        "height": {"step": 18},
         "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": observer_weeks(weeks=weeks, **kwargs)},
         "mark": "rect",
         "encoding": {
-            "x": {"field": "week", "type": "ordinal", "title": "Weeks ago (0 = this week)",
-                  "scale": {"domain": list(range(-weeks + 1, 1))}},
+            "x": {
+                "field": "week",
+                "type": "ordinal",
+                "title": "Weeks ago (0 = this week)",
+                "scale": {"domain": list(range(-weeks + 1, 1))},
+            },
             "y": {"field": "observer", "type": "nominal", "title": None},
-            "color": {"field": "observations", "type": "quantitative", "title": "Observations",
-                      "scale": {"scheme": "greens"}},
+            "color": {
+                "field": "observations",
+                "type": "quantitative",
+                "title": "Observations",
+                "scale": {"scheme": "greens"},
+            },
             "tooltip": [{"field": "observer"}, {"field": "week"}, {"field": "observations"}],
         },
     }
 
 
-def stalled_observers(*, program: Program, today: dt.date,
-                      quiet_weeks: int = 3) -> list[dict[str, Any]]:
+def stalled_observers(
+    *, program: Program, today: dt.date, quiet_weeks: int = 3
+) -> list[dict[str, Any]]:
     """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks."""
-    managers = Person.objects.filter(role=Role.MANAGER, organization_id=program.organization_id,
-                                     managed_teams__isnull=False).distinct()
-    last = dict(Observation.objects.filter(program=program).order_by().values("observer_id")
-                .annotate(last=Max("date")).values_list("observer_id", "last"))
-    data = cadence_data(reps=Person.objects.filter(team__manager__in=managers, role=Role.REP),
-                        program=program)
+    managers = Person.objects.filter(
+        role=Role.MANAGER, organization_id=program.organization_id, managed_teams__isnull=False
+    ).distinct()
+    last = dict(
+        Observation.objects.filter(program=program)
+        .order_by()
+        .values("observer_id")
+        .annotate(last=Max("date"))
+        .values_list("observer_id", "last")
+    )
+    data = cadence_data(
+        reps=Person.objects.filter(team__manager__in=managers, role=Role.REP), program=program
+    )
     statuses = data.statuses(today)
     due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)
     for s in statuses:
@@ -340,4 +444,4 @@ def stalled_observers(*, program: Program, today: dt.date,
         last_date = last.get(m.pk)
         if last_date is None or last_date < cutoff:
             rows.append({"manager": m, "last": last_date, **summarize(reps_due)})
-    return sorted(rows, key=lambda r: (r["last"] or dt.date.min))
+    return sorted(rows, key=lambda r: r["last"] or dt.date.min)

@@ -28,32 +28,54 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def rubric_behaviour_create(
-    *, concept: Concept, name: str, level_1: str, level_2: str, level_3: str, level_4: str,
+    *,
+    concept: Concept,
+    name: str,
+    level_1: str,
+    level_2: str,
+    level_3: str,
+    level_4: str,
     position: int | None = None,
 ) -> RubricBehaviour:
     if position is None:
         position = concept.behaviours.count()
-    return model_create(RubricBehaviour, concept=concept, name=name, position=position,
-                        level_1=level_1, level_2=level_2, level_3=level_3, level_4=level_4)
+    return model_create(
+        RubricBehaviour,
+        concept=concept,
+        name=name,
+        position=position,
+        level_1=level_1,
+        level_2=level_2,
+        level_3=level_3,
+        level_4=level_4,
+    )
 
 
 @transaction.atomic
 def coaching_policy_set(*, program: Program, data: Mapping[str, Any]) -> CoachingPolicy:
     policy, _ = CoachingPolicy.objects.get_or_create(program=program)
-    return model_update(instance=policy, data=data, fields=[
-        "intensive_days", "intensive_per_month", "steady_per_month"])
+    return model_update(
+        instance=policy,
+        data=data,
+        fields=["intensive_days", "intensive_per_month", "steady_per_month"],
+    )
 
 
-def _resolve_scores(rep: Person, program: Program | None,
-                    scores: Iterable[Mapping[str, Any]]) -> tuple[Program, list[dict[str, Any]]]:
+def _resolve_scores(
+    rep: Person, program: Program | None, scores: Iterable[Mapping[str, Any]]
+) -> tuple[Program, list[dict[str, Any]]]:
     rows = list(scores)
     if not rows:
         raise ValidationError({"scores": "Score at least one concept you observed."})
     ids = [r["concept"].pk if isinstance(r["concept"], Concept) else r["concept"] for r in rows]
-    concepts = Concept.objects.select_related("program").filter(
-        pk__in=[i for i in ids if isinstance(i, int)],
-        program__organization_id=rep.organization_id,
-    ).in_bulk()
+    concepts = (
+        Concept.objects.select_related("program")
+        .filter(
+            pk__in=[i for i in ids if isinstance(i, int)],
+            program__organization_id=rep.organization_id,
+        )
+        .in_bulk()
+    )
     resolved = []
     for row, concept_id in zip(rows, ids, strict=True):
         concept = concepts.get(concept_id) if isinstance(concept_id, int) else None
@@ -61,10 +83,15 @@ def _resolve_scores(rep: Person, program: Program | None,
             raise ValidationError({"scores": f"Unknown concept: {concept_id}."})
         score = row.get("score")
         if score not in Score.values:
-            raise ValidationError({"scores": f"Score for “{concept.name}” must be 1 to 4 "
-                                             f"({', '.join(Score.labels)}), not {score}."})
-        resolved.append({"concept": concept, "score": score,
-                         "evidence": (row.get("evidence") or "").strip()})
+            raise ValidationError(
+                {
+                    "scores": f"Score for “{concept.name}” must be 1 to 4 "
+                    f"({', '.join(Score.labels)}), not {score}."
+                }
+            )
+        resolved.append(
+            {"concept": concept, "score": score, "evidence": (row.get("evidence") or "").strip()}
+        )
     programs = {r["concept"].program for r in resolved}
     if len(programs) > 1 or (program is not None and programs != {program}):
         raise ValidationError({"scores": "All concepts must belong to the observed program."})
@@ -90,9 +117,17 @@ def _resolve_actions(date: dt.date, actions: Iterable[Mapping[str, Any]]) -> lis
 
 @transaction.atomic
 def observation_create(
-    *, observer: Person, rep: Person, date: dt.date, channel: str, diagnosis: str,
-    scores: Iterable[Mapping[str, Any]], actions: Iterable[Mapping[str, Any]] = (),
-    private_note: str = "", summary: str = "", program: Program | None = None,
+    *,
+    observer: Person,
+    rep: Person,
+    date: dt.date,
+    channel: str,
+    diagnosis: str,
+    scores: Iterable[Mapping[str, Any]],
+    actions: Iterable[Mapping[str, Any]] = (),
+    private_note: str = "",
+    summary: str = "",
+    program: Program | None = None,
 ) -> Observation:
     """Record an observation with its scores and prescription. Nothing is written unless
     all of it is valid. Actions are copied onto the rep's 90-day plan when she has one."""
@@ -105,14 +140,23 @@ def observation_create(
         raise ValidationError({"date": "An observation cannot be dated in the future."})
     action_rows = _resolve_actions(date, actions)
     observation = model_create(
-        Observation, organization_id=rep.organization_id, program=program, rep=rep,
-        observer=observer, date=date, channel=channel, diagnosis=diagnosis,
-        private_note=private_note.strip(), summary=summary.strip(),
+        Observation,
+        organization_id=rep.organization_id,
+        program=program,
+        rep=rep,
+        observer=observer,
+        date=date,
+        channel=channel,
+        diagnosis=diagnosis,
+        private_note=private_note.strip(),
+        summary=summary.strip(),
     )
     ObservationScore.objects.bulk_create(
-        ObservationScore(observation=observation, **row) for row in score_rows)
+        ObservationScore(observation=observation, **row) for row in score_rows
+    )
     created = DevelopmentAction.objects.bulk_create(
-        DevelopmentAction(observation=observation, **row) for row in action_rows)
+        DevelopmentAction(observation=observation, **row) for row in action_rows
+    )
     for action in created:
         _add_to_plan(observation, action)
     return observation
@@ -149,8 +193,12 @@ def managers_nudge(*, today: dt.date) -> int:
     by_manager: dict[int, list[selectors.RepStatus]] = {}
     managers: dict[int, Person] = {}
     data = selectors.cadence_data(reps=reps)
-    team_managers = {t.pk: t.manager for t in Team.objects.filter(
-        pk__in={e.person.team_id for e in data.enrollments}).select_related("manager")}
+    team_managers = {
+        t.pk: t.manager
+        for t in Team.objects.filter(
+            pk__in={e.person.team_id for e in data.enrollments}
+        ).select_related("manager")
+    }
     for status in data.statuses(today):
         manager = team_managers[status.rep.team_id]  # type: ignore[union-attr]
         managers[manager.pk] = manager
@@ -161,14 +209,20 @@ def managers_nudge(*, today: dt.date) -> int:
         summary = selectors.summarize(statuses)
         if not summary["overdue"]:
             continue
-        lines = [f"- {s.rep.name}: last observed {s.last_observed or 'never'}, "
-                 f"{s.days_overdue} days overdue" for s in summary["overdue"]]
+        lines = [
+            f"- {s.rep.name}: last observed {s.last_observed or 'never'}, "
+            f"{s.days_overdue} days overdue"
+            for s in summary["overdue"]
+        ]
         message = outbox_enqueue(
-            recipient=managers[manager_id], kind="coaching_nudge",
+            recipient=managers[manager_id],
+            kind="coaching_nudge",
             subject=f"{len(summary['overdue'])} of your reps are due an observation",
-            body=(f"Your coaching coverage is {summary['coverage']:.0%} "
-                  f"({summary['on_time']} of {summary['due']} reps observed on time).\n\n"
-                  "Observe these reps this week:\n" + "\n".join(lines)),
+            body=(
+                f"Your coaching coverage is {summary['coverage']:.0%} "
+                f"({summary['on_time']} of {summary['due']} reps observed on time).\n\n"
+                "Observe these reps this week:\n" + "\n".join(lines)
+            ),
             dedupe_key=f"coaching-nudge:{manager_id}:{year}-W{week:02d}",
         )
         sent += message is not None

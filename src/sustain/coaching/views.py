@@ -29,16 +29,20 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
     today = timezone.localdate()
     teams = access.teams_visible_to(viewer).select_related("manager")
     # The trainer reads the whole program's numbers, never a team's or a person's.
-    scope = (selectors.team_reps(teams.values_list("pk", flat=True))
-             if access.sees_individuals(viewer) else
-             selectors.team_reps(program.organization.teams.values_list("pk", flat=True)))
+    scope = (
+        selectors.team_reps(teams.values_list("pk", flat=True))
+        if access.sees_individuals(viewer)
+        else selectors.team_reps(program.organization.teams.values_list("pk", flat=True))
+    )
     overall = selectors.coverage(reps=scope, today=today, program=program)
     team = None
     if request.GET.get("team") and access.sees_individuals(viewer):
         team = access.get_team_for(viewer, request.GET["team"])
     dist_reps = selectors.team_reps([team.pk]) if team else scope
     context = {
-        "program": program, "tabs": program_tabs(viewer, program), "overall": overall,
+        "program": program,
+        "tabs": program_tabs(viewer, program),
+        "overall": overall,
         "sees_individuals": access.sees_individuals(viewer),
         "distribution_spec": selectors.distribution_spec(program=program, reps=dist_reps),
         "dist_team": team,
@@ -47,8 +51,9 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
         "policy": CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy(),
     }
     if access.sees_individuals(viewer):
-        context["team_rows"] = selectors.team_coverage_rows(program=program, teams=teams,
-                                                            today=today)
+        context["team_rows"] = selectors.team_coverage_rows(
+            program=program, teams=teams, today=today
+        )
     if access.sees_whole_org(viewer):
         context["stalled"] = selectors.stalled_observers(program=program, today=today)
         context["weeks_spec"] = selectors.observer_weeks_spec(program=program, today=today)
@@ -59,21 +64,30 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
 def rep_coaching(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access.get_rep_for(request.user, rep_id)
     observations = selectors.observations_for_rep(
-        observations=access.observations_visible_to(request.user), rep=rep)
-    return render(request, "coaching/rep.html", {
-        "rep": rep, "observations": observations,
-        "trend_spec": selectors.skill_trend_spec(rep=rep),
-        "can_observe": request.user.role in access.OBSERVER_ROLES and request.user.pk != rep.pk,
-        "open_actions": [a for o in observations for a in o.actions.all() if a.done_on is None],
-    })
+        observations=access.observations_visible_to(request.user), rep=rep
+    )
+    return render(
+        request,
+        "coaching/rep.html",
+        {
+            "rep": rep,
+            "observations": observations,
+            "trend_spec": selectors.skill_trend_spec(rep=rep),
+            "can_observe": request.user.role in access.OBSERVER_ROLES and request.user.pk != rep.pk,
+            "open_actions": [a for o in observations for a in o.actions.all() if a.done_on is None],
+        },
+    )
 
 
 @login_required
 def observation_create(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access.get_rep_to_observe(request.user, rep_id)
     programs = access.programs_visible_to(request.user).filter(enrollments__person=rep)
-    program = (access.get_program_for(request.user, request.GET["program"])
-               if request.GET.get("program") else programs.order_by("-created_at").first())
+    program = (
+        access.get_program_for(request.user, request.GET["program"])
+        if request.GET.get("program")
+        else programs.order_by("-created_at").first()
+    )
     back = reverse("coaching:rep", args=[rep.pk])
     if program is None:
         messages.error(request, f"{rep.name} is not enrolled in any program yet.")
@@ -81,27 +95,42 @@ def observation_create(request: HttpRequest, rep_id: int) -> HttpResponse:
     form = ObservationForm(request.POST or None, concepts=list(program.concepts.all()))
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        obs = call_service(form, lambda: services.observation_create(
-            observer=request.user, rep=rep, program=program, **kwargs))
+        obs = call_service(
+            form,
+            lambda: services.observation_create(
+                observer=request.user, rep=rep, program=program, **kwargs
+            ),
+        )
         if obs:
             messages.success(request, f"Observation of {rep.name} recorded.")
             return redirect("coaching:observation", obs.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": f"Observe {rep.name}", "back_url": back,
-        "intro": f"{program.name}: score what you saw against the rubric, diagnose the root "
-                 "cause, prescribe what she does next.",
-        "submit": "Record observation",
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": f"Observe {rep.name}",
+            "back_url": back,
+            "intro": f"{program.name}: score what you saw against the rubric, diagnose the root "
+            "cause, prescribe what she does next.",
+            "submit": "Record observation",
+        },
+    )
 
 
 @login_required
 def observation_detail(request: HttpRequest, observation_id: int) -> HttpResponse:
     obs: Observation = access.get_observation_for(request.user, observation_id)  # type: ignore[assignment]
-    return render(request, "coaching/observation.html", {
-        "obs": obs, "scores": obs.scores.select_related("concept"),
-        "actions": obs.actions.all(),
-        "sees_private_note": access.sees_private_note(request.user, obs),
-    })
+    return render(
+        request,
+        "coaching/observation.html",
+        {
+            "obs": obs,
+            "scores": obs.scores.select_related("concept"),
+            "actions": obs.actions.all(),
+            "sees_private_note": access.sees_private_note(request.user, obs),
+        },
+    )
 
 
 @login_required
@@ -122,8 +151,11 @@ def behaviour_create(request: HttpRequest, concept_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(form, lambda: services.rubric_behaviour_create(concept=concept, **data)):
             return redirect(back)
-    return render(request, "web/form.html", {
-        "form": form, "title": f"Rubric behaviour for {concept.name}", "back_url": back})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": f"Rubric behaviour for {concept.name}", "back_url": back},
+    )
 
 
 @login_required
@@ -136,5 +168,6 @@ def policy_edit(request: HttpRequest, program_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(form, lambda: services.coaching_policy_set(program=program, data=data)):
             return redirect(back)
-    return render(request, "web/form.html", {
-        "form": form, "title": "Coaching cadence", "back_url": back})
+    return render(
+        request, "web/form.html", {"form": form, "title": "Coaching cadence", "back_url": back}
+    )

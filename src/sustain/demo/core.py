@@ -16,36 +16,132 @@ from sustain.orgs.models import Person, Role
 from sustain.programs import services as program_services
 from sustain.programs.models import ProgramStatus
 
-FIRST = ["Ava", "Liam", "Maya", "Noah", "Zoe", "Ethan", "Priya", "Lucas", "Chloe", "Mateo",
-         "Grace", "Omar", "Isla", "Caleb", "Nina", "Diego", "Hannah", "Ravi", "Leah", "Owen",
-         "Sofia", "Jonah", "Amara", "Felix", "Elena", "Marcus", "Yara", "Theo", "Keiko", "Samir",
-         "Julia", "Andre", "Mei", "Tobias", "Aisha", "Victor", "Lena", "Kwame", "Rosa", "Declan"]
-LAST = ["Chen", "Okafor", "Schmidt", "Garcia", "Novak", "Patel", "Johansson", "Rossi", "Kim",
-        "Dubois", "Haddad", "Murphy", "Silva", "Nakamura", "Kowalski", "Mensah", "Larsen",
-        "Ortiz", "Fischer", "Ahmed", "Brennan", "Costa", "Ivanova", "Moreau", "Tanaka", "Walsh",
-        "Reyes", "Lindqvist", "Adeyemi", "Baptiste"]
+FIRST = [
+    "Ava",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Zoe",
+    "Ethan",
+    "Priya",
+    "Lucas",
+    "Chloe",
+    "Mateo",
+    "Grace",
+    "Omar",
+    "Isla",
+    "Caleb",
+    "Nina",
+    "Diego",
+    "Hannah",
+    "Ravi",
+    "Leah",
+    "Owen",
+    "Sofia",
+    "Jonah",
+    "Amara",
+    "Felix",
+    "Elena",
+    "Marcus",
+    "Yara",
+    "Theo",
+    "Keiko",
+    "Samir",
+    "Julia",
+    "Andre",
+    "Mei",
+    "Tobias",
+    "Aisha",
+    "Victor",
+    "Lena",
+    "Kwame",
+    "Rosa",
+    "Declan",
+]
+LAST = [
+    "Chen",
+    "Okafor",
+    "Schmidt",
+    "Garcia",
+    "Novak",
+    "Patel",
+    "Johansson",
+    "Rossi",
+    "Kim",
+    "Dubois",
+    "Haddad",
+    "Murphy",
+    "Silva",
+    "Nakamura",
+    "Kowalski",
+    "Mensah",
+    "Larsen",
+    "Ortiz",
+    "Fischer",
+    "Ahmed",
+    "Brennan",
+    "Costa",
+    "Ivanova",
+    "Moreau",
+    "Tanaka",
+    "Walsh",
+    "Reyes",
+    "Lindqvist",
+    "Adeyemi",
+    "Baptiste",
+]
 
 REGIONS = ["North", "Central", "South"]
 
 CONCEPTS = [
-    ("Pre-call planning", "Research the account and set a call objective the buyer would value.",
-     [("Call objective", "The commitment you want from the buyer at the end of the call."),
-      ("Account brief", "One page of what you know and what you need to learn.")]),
-    ("Discovery questioning", "Uncover the business problem behind the request before pitching.",
-     [("Open question", "A question that cannot be answered with yes or no."),
-      ("Impact question", "Asks what the problem costs the buyer, in their own numbers.")]),
-    ("Active listening", "Confirm understanding before responding.",
-     [("Summarize-back", "Restating the buyer's need in their words and checking it."),
-      ("Talk ratio", "Share of the call the rep spends talking; aim under 45%.")]),
-    ("Value proposition", "Tie capabilities to the buyer's stated outcomes.",
-     [("Value statement", "Outcome + evidence + differentiator, in one sentence."),
-      ("Proof point", "A customer result that makes the claim credible.")]),
-    ("Handling objections", "Treat objections as requests for information.",
-     [("Cushion", "Acknowledging the concern without agreeing or arguing."),
-      ("Isolate", "Checking whether this is the only thing in the way.")]),
-    ("Gaining commitment", "Ask for a clear next step every call.",
-     [("Next step", "A dated action both sides agreed to."),
-      ("Trial close", "A question that tests readiness without asking for the order.")]),
+    (
+        "Pre-call planning",
+        "Research the account and set a call objective the buyer would value.",
+        [
+            ("Call objective", "The commitment you want from the buyer at the end of the call."),
+            ("Account brief", "One page of what you know and what you need to learn."),
+        ],
+    ),
+    (
+        "Discovery questioning",
+        "Uncover the business problem behind the request before pitching.",
+        [
+            ("Open question", "A question that cannot be answered with yes or no."),
+            ("Impact question", "Asks what the problem costs the buyer, in their own numbers."),
+        ],
+    ),
+    (
+        "Active listening",
+        "Confirm understanding before responding.",
+        [
+            ("Summarize-back", "Restating the buyer's need in their words and checking it."),
+            ("Talk ratio", "Share of the call the rep spends talking; aim under 45%."),
+        ],
+    ),
+    (
+        "Value proposition",
+        "Tie capabilities to the buyer's stated outcomes.",
+        [
+            ("Value statement", "Outcome + evidence + differentiator, in one sentence."),
+            ("Proof point", "A customer result that makes the claim credible."),
+        ],
+    ),
+    (
+        "Handling objections",
+        "Treat objections as requests for information.",
+        [
+            ("Cushion", "Acknowledging the concern without agreeing or arguing."),
+            ("Isolate", "Checking whether this is the only thing in the way."),
+        ],
+    ),
+    (
+        "Gaining commitment",
+        "Ask for a clear next step every call.",
+        [
+            ("Next step", "A dated action both sides agreed to."),
+            ("Trial close", "A question that tests readiness without asking for the order."),
+        ],
+    ),
 ]
 
 
@@ -74,8 +170,12 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
 
     names = _unique_names(rng)
     executive = person(next(names), Role.EXECUTIVE, "VP Sales")
-    owner = person(next(names), Role.OWNER, "Sales Enablement Director",
-                   hire_date=today - dt.timedelta(days=2200))
+    owner = person(
+        next(names),
+        Role.OWNER,
+        "Sales Enablement Director",
+        hire_date=today - dt.timedelta(days=2200),
+    )
     trainer = person(next(names), Role.TRAINER, "Facilitator, Summit Sales Training")
     analyst = person(next(names), Role.ANALYST, "Revenue Operations Analyst")
     admin = person(next(names), Role.ADMIN, "Sales Operations Admin")
@@ -85,13 +185,17 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
 
     regions = [org_services.region_get_or_create(organization=org, name=r) for r in REGIONS]
     program = program_services.program_create(
-        organization=org, name="Consultative Selling 2026", vendor="Summit Sales Training",
+        organization=org,
+        name="Consultative Selling 2026",
+        vendor="Summit Sales Training",
         description=(
             "Six concepts of consultative selling, taught in a two-day workshop and "
             "reinforced for 90 days by managers' coaching, refreshers and development plans."
         ),
-        owner=owner, status=ProgramStatus.SUSTAINING,
-        budget_workshop=Decimal("180000"), budget_reinforcement=Decimal("45000"),
+        owner=owner,
+        status=ProgramStatus.SUSTAINING,
+        budget_workshop=Decimal("180000"),
+        budget_reinforcement=Decimal("45000"),
     )
     for position, (name, description, terms) in enumerate(CONCEPTS):
         concept = program_services.concept_create(
@@ -106,26 +210,48 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
     s2_end = today - dt.timedelta(weeks=10)
     sessions = [
         program_services.session_create(
-            program=program, title="Workshop · cohort 1", starts_on=s1_end - dt.timedelta(days=1),
-            ends_on=s1_end, location="Chicago",
+            program=program,
+            title="Workshop · cohort 1",
+            starts_on=s1_end - dt.timedelta(days=1),
+            ends_on=s1_end,
+            location="Chicago",
         ),
         program_services.session_create(
-            program=program, title="Workshop · cohort 2", starts_on=s2_end - dt.timedelta(days=1),
-            ends_on=s2_end, location="Dallas",
+            program=program,
+            title="Workshop · cohort 2",
+            starts_on=s2_end - dt.timedelta(days=1),
+            ends_on=s2_end,
+            location="Dallas",
         ),
     ]
 
-    ctx = DemoContext(today=today, rng=rng, org=org, program=program, sessions=sessions, logins={
-        "executive": executive, "owner": owner, "trainer": trainer, "analyst": analyst,
-        "admin": admin,
-    })
+    ctx = DemoContext(
+        today=today,
+        rng=rng,
+        org=org,
+        program=program,
+        sessions=sessions,
+        logins={
+            "executive": executive,
+            "owner": owner,
+            "trainer": trainer,
+            "analyst": analyst,
+            "admin": admin,
+        },
+    )
     for team_index in range(9):
         region = regions[team_index // 3]
-        manager = person(next(names) if team_index else PRINTED_MANAGER, Role.MANAGER,
-                         f"Sales Manager, {region.name}", region=region,
-                         hire_date=today - dt.timedelta(days=rng.randint(900, 3000)))
+        manager = person(
+            next(names) if team_index else PRINTED_MANAGER,
+            Role.MANAGER,
+            f"Sales Manager, {region.name}",
+            region=region,
+            hire_date=today - dt.timedelta(days=rng.randint(900, 3000)),
+        )
         team = org_services.team_create(
-            organization=org, name=f"{region.name} {team_index % 3 + 1}", region=region,
+            organization=org,
+            name=f"{region.name} {team_index % 3 + 1}",
+            region=region,
             manager=manager,
         )
         ctx.managers.append(manager)
@@ -140,10 +266,15 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
             tenure = (today - anchor).days + (
                 30 if printed else rng.choice([20, 60, 200, 500, 900, 1400, 2300])
             )
-            rep = person(PRINTED_REP if printed else next(names), Role.REP, "Account Executive",
-                         region=region, team=team,
-                         hire_date=today - dt.timedelta(days=tenure + rng.randint(0, 20)),
-                         external_id=f"005NW{team_index}{rep_index:02d}")
+            rep = person(
+                PRINTED_REP if printed else next(names),
+                Role.REP,
+                "Account Executive",
+                region=region,
+                team=team,
+                hire_date=today - dt.timedelta(days=tenure + rng.randint(0, 20)),
+                external_id=f"005NW{team_index}{rep_index:02d}",
+            )
             ctx.reps.append(rep)
             program_services.enrollment_create(program=program, person=rep, session=session)
     for enrollment in program.enrollments.select_related("session"):
@@ -156,4 +287,3 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
     ctx.logins["manager"] = ctx.managers[0]
     ctx.logins["rep"] = ctx.reps[0]
     return ctx
-

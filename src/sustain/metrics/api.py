@@ -90,8 +90,13 @@ def kpis_create(request: HttpRequest, payload: KpiIn) -> Status[KpiDefinition]:
 
 
 @router.get("/kpis/{kpi_id}/values", response=list[ValueOut])
-def kpi_values(request: HttpRequest, kpi_id: int, rep: int | None = None,
-               since: dt.date | None = None, limit: int = 10000) -> list[dict[str, Any]]:
+def kpi_values(
+    request: HttpRequest,
+    kpi_id: int,
+    rep: int | None = None,
+    since: dt.date | None = None,
+    limit: int = 10000,
+) -> list[dict[str, Any]]:
     """Individual values the caller may read: all (whole-org roles), her team's (manager),
     her own (rep). The trainer reads /means instead."""
     kpi = access.get_kpi_for(request.user, kpi_id)
@@ -110,8 +115,11 @@ def kpi_values(request: HttpRequest, kpi_id: int, rep: int | None = None,
 def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
     """The organization's mean per period: an aggregate every member may read."""
     kpi = access.get_kpi_for(request.user, kpi_id)
-    rows = (kpi.values.values("period").annotate(mean=Avg("value"), reps=Count("rep_id"))
-            .order_by("period"))
+    rows = (
+        kpi.values.values("period")
+        .annotate(mean=Avg("value"), reps=Count("rep_id"))
+        .order_by("period")
+    )
     return list(rows)
 
 
@@ -127,14 +135,20 @@ def imports_detail(request: HttpRequest, job_id: int) -> ImportJob:
 
 
 @router.post("/imports", response={201: JobOut})
-def imports_create(request: HttpRequest, file: File[UploadedFile], source: Form[str],
-                   format: Form[str] = "") -> Status[ImportJob]:
+def imports_create(
+    request: HttpRequest, file: File[UploadedFile], source: Form[str], format: Form[str] = ""
+) -> Status[ImportJob]:
     """Upload a file; the import runs in the background: poll /imports/{id}."""
     _importer(request)
     org = access.get_organization_for(request.user)
-    job = services.import_job_create(organization=org, created_by=request.user, source=source,
-                                     filename=file.name or "upload.csv", content=file,
-                                     fmt=format)
+    job = services.import_job_create(
+        organization=org,
+        created_by=request.user,
+        source=source,
+        filename=file.name or "upload.csv",
+        content=file,
+        fmt=format,
+    )
     job.refresh_from_db()
     return Status(201, job)
 
@@ -142,8 +156,9 @@ def imports_create(request: HttpRequest, file: File[UploadedFile], source: Form[
 @router.get("/import-mappings/{source}", response=MappingOut)
 def mapping_detail(request: HttpRequest, source: str) -> dict[str, Any]:
     _importer(request)
-    mapping = ImportMapping.objects.filter(organization_id=request.user.organization_id,
-                                           source=source).first()
+    mapping = ImportMapping.objects.filter(
+        organization_id=request.user.organization_id, source=source
+    ).first()
     return {"source": source, "columns": mapping.columns if mapping else {}}
 
 
@@ -151,5 +166,4 @@ def mapping_detail(request: HttpRequest, source: str) -> dict[str, Any]:
 def mapping_save(request: HttpRequest, source: str, payload: MappingIn) -> ImportMapping:
     _importer(request)
     org = access.get_organization_for(request.user)
-    return services.import_mapping_save(organization=org, source=source,
-                                        columns=payload.columns)
+    return services.import_mapping_save(organization=org, source=source, columns=payload.columns)

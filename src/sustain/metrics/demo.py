@@ -37,8 +37,11 @@ def build(ctx: DemoContext) -> None:
     kpis = _ensure_kpis(ctx.org, ["revenue", "wins", "win_rate", "cycle_days"])
     monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
     weeks = [monday - dt.timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
-    trained = dict(ctx.program.enrollments.filter(trained_on__isnull=False)
-                   .values_list("person_id", "trained_on"))
+    trained = dict(
+        ctx.program.enrollments.filter(trained_on__isnull=False).values_list(
+            "person_id", "trained_on"
+        )
+    )
     rng = ctx.rng
     rows: list[KpiValue] = []
     for rep in ctx.reps:
@@ -58,8 +61,11 @@ def build(ctx: DemoContext) -> None:
             wins = max(0, round(revenue / 6000 + rng.gauss(0, 0.6)))
             closed = wins + max(0, round(rng.gauss(3, 1) - 0.5 * (lift - 1) * 10))
             cycle = max(5.0, rng.gauss(48, 6) * (1 - 0.5 * (lift - 1)))
-            for key, value in (("revenue", round(revenue, 2)), ("wins", wins),
-                               ("win_rate", round(wins / closed, 3) if closed else 0.0),
-                               ("cycle_days", round(cycle, 1))):
+            for key, value in (
+                ("revenue", round(revenue, 2)),
+                ("wins", wins),
+                ("win_rate", round(wins / closed, 3) if closed else 0.0),
+                ("cycle_days", round(cycle, 1)),
+            ):
                 rows.append(KpiValue(rep=rep, period=week, kpi_id=kpis[key], value=value))
     KpiValue.objects.bulk_create(rows, batch_size=5000)

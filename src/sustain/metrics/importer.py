@@ -29,8 +29,12 @@ DEFAULT_COLUMNS: dict[str, dict[str, list[str]]] = {
         "value": ["value"],
     },
     "salesforce": {
-        "owner": ["Owner Email", "Opportunity Owner: Email", "Opportunity Owner Email",
-                  "Opportunity Owner"],
+        "owner": [
+            "Owner Email",
+            "Opportunity Owner: Email",
+            "Opportunity Owner Email",
+            "Opportunity Owner",
+        ],
         "amount": ["Amount", "Amount (converted)"],
         "close_date": ["Close Date"],
         "stage": ["Stage"],
@@ -61,8 +65,10 @@ class RowError:
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column {self.column!r}, value {self.value!r}: " \
-               f"{self.reason}"
+        return (
+            f"{self.file}, row {self.row}, column {self.column!r}, value {self.value!r}: "
+            f"{self.reason}"
+        )
 
 
 class ImportRejected(Exception):
@@ -126,8 +132,9 @@ def read_table(source: str | Path | IO[bytes], filename: str) -> tuple[pd.DataFr
     return frame, 2
 
 
-def _pick(frame: pd.DataFrame, wanted: str, mapping: Mapping[str, str], candidates: list[str]
-          ) -> str | None:
+def _pick(
+    frame: pd.DataFrame, wanted: str, mapping: Mapping[str, str], candidates: list[str]
+) -> str | None:
     if mapping.get(wanted):
         return mapping[wanted] if mapping[wanted] in frame.columns else None
     lower = {str(c).strip().lower(): c for c in frame.columns}
@@ -137,8 +144,9 @@ def _pick(frame: pd.DataFrame, wanted: str, mapping: Mapping[str, str], candidat
     return None
 
 
-def _columns(frame: pd.DataFrame, source: str, needed: list[str], mapping: Mapping[str, str],
-             filename: str) -> dict[str, str]:
+def _columns(
+    frame: pd.DataFrame, source: str, needed: list[str], mapping: Mapping[str, str], filename: str
+) -> dict[str, str]:
     found: dict[str, str] = {}
     errors = []
     for field in needed:
@@ -159,16 +167,24 @@ class _Errors:
         self.first_row = first_row
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, bad: np.ndarray, positions: np.ndarray, column: str, values: pd.Series,
-            reason: str | pd.Series) -> None:
+    def add(
+        self,
+        bad: np.ndarray,
+        positions: np.ndarray,
+        column: str,
+        values: pd.Series,
+        reason: str | pd.Series,
+    ) -> None:
         if not bad.any():
             return
-        part = pd.DataFrame({
-            "row": positions[bad] + self.first_row,
-            "column": column,
-            "value": values[bad].astype("string").fillna("").to_numpy(),
-            "reason": reason[bad].to_numpy() if isinstance(reason, pd.Series) else reason,
-        })
+        part = pd.DataFrame(
+            {
+                "row": positions[bad] + self.first_row,
+                "column": column,
+                "value": values[bad].astype("string").fillna("").to_numpy(),
+                "reason": reason[bad].to_numpy() if isinstance(reason, pd.Series) else reason,
+            }
+        )
         self.parts.append(part)
 
     def raise_if_any(self) -> None:
@@ -177,8 +193,9 @@ class _Errors:
         table = pd.concat(self.parts).sort_values(["row", "column"], kind="stable")
         errors = [
             RowError(self.filename, int(r), str(c), str(v), str(m))
-            for r, c, v, m in zip(table["row"], table["column"], table["value"], table["reason"],
-                                  strict=True)
+            for r, c, v, m in zip(
+                table["row"], table["column"], table["value"], table["reason"], strict=True
+            )
         ]
         raise ImportRejected(errors)
 
@@ -204,19 +221,29 @@ def _dates(values: pd.Series) -> pd.Series:
     return parsed
 
 
-def parse_panel(frame: pd.DataFrame, *, filename: str, first_row: int, fmt: str,
-                mapping: Mapping[str, str], reps: RepLookup,
-                known_kpis: Mapping[str, str] | None = None) -> Parsed:
+def parse_panel(
+    frame: pd.DataFrame,
+    *,
+    filename: str,
+    first_row: int,
+    fmt: str,
+    mapping: Mapping[str, str],
+    reps: RepLookup,
+    known_kpis: Mapping[str, str] | None = None,
+) -> Parsed:
     """A wide or long panel as a long frame. `known_kpis` maps header text to KPI keys."""
     if fmt not in PANEL_FORMATS:
         raise ImportRejected([RowError(filename, 0, "", fmt, "format must be wide or long")])
     positions = np.arange(len(frame))
     if fmt == "long":
         cols = _columns(frame, "panel", ["rep", "period", "kpi", "value"], mapping, filename)
-        long = pd.DataFrame({
-            "pos": positions, "kpi": frame[cols["kpi"]].astype("string").str.strip(),
-            "value": frame[cols["value"]],
-        })
+        long = pd.DataFrame(
+            {
+                "pos": positions,
+                "kpi": frame[cols["kpi"]].astype("string").str.strip(),
+                "value": frame[cols["value"]],
+            }
+        )
     else:
         cols = _columns(frame, "panel", ["rep", "period"], mapping, filename)
         kpi_columns = [c for c in frame.columns if c not in (cols["rep"], cols["period"])]
@@ -229,27 +256,60 @@ def parse_panel(frame: pd.DataFrame, *, filename: str, first_row: int, fmt: str,
         for column in kpi_columns:
             numbers, bad = _numbers(frame[column])
             errors.add(bad, positions, str(column), frame[column], "not a number")
-            parts.append(pd.DataFrame({
-                "pos": positions, "kpi": str(column).strip(), "value": numbers,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "pos": positions,
+                        "kpi": str(column).strip(),
+                        "value": numbers,
+                    }
+                )
+            )
         long = pd.concat(parts, ignore_index=True)
         # An empty cell is a KPI not measured that period, not an error.
         long = long[long["value"].notna()]
         return _finish(long, filename, first_row, reps, known_kpis, frame, cols, errors, None)
-    return _finish(long, filename, first_row, reps, known_kpis, frame, cols,
-                   _Errors(filename, first_row), cols["value"])
+    return _finish(
+        long,
+        filename,
+        first_row,
+        reps,
+        known_kpis,
+        frame,
+        cols,
+        _Errors(filename, first_row),
+        cols["value"],
+    )
 
 
-def _finish(long: pd.DataFrame, filename: str, first_row: int, reps: RepLookup,
-            known_kpis: Mapping[str, str] | None, frame: pd.DataFrame, cols: dict[str, str],
-            errors: _Errors, value_column: str | None) -> Parsed:
+def _finish(
+    long: pd.DataFrame,
+    filename: str,
+    first_row: int,
+    reps: RepLookup,
+    known_kpis: Mapping[str, str] | None,
+    frame: pd.DataFrame,
+    cols: dict[str, str],
+    errors: _Errors,
+    value_column: str | None,
+) -> Parsed:
     positions = np.arange(len(frame))
     rep_ids = reps.resolve(frame[cols["rep"]])
-    errors.add(rep_ids.isna().to_numpy(), positions, cols["rep"], frame[cols["rep"]],
-               "unknown rep: no person with this email or external id")
+    errors.add(
+        rep_ids.isna().to_numpy(),
+        positions,
+        cols["rep"],
+        frame[cols["rep"]],
+        "unknown rep: no person with this email or external id",
+    )
     periods = _dates(frame[cols["period"]])
-    errors.add(periods.isna().to_numpy(), positions, cols["period"], frame[cols["period"]],
-               "not a date (expected YYYY-MM-DD)")
+    errors.add(
+        periods.isna().to_numpy(),
+        positions,
+        cols["period"],
+        frame[cols["period"]],
+        "not a date (expected YYYY-MM-DD)",
+    )
     long = long.assign(
         rep_id=rep_ids.to_numpy()[long["pos"].to_numpy()],
         period=periods.to_numpy()[long["pos"].to_numpy()],
@@ -258,23 +318,31 @@ def _finish(long: pd.DataFrame, filename: str, first_row: int, reps: RepLookup,
         numbers, bad = _numbers(long["value"])
         errors.add(bad, long["pos"].to_numpy(), value_column, long["value"], "not a number")
         empty = long["kpi"].isna() | (long["kpi"] == "")
-        errors.add(empty.to_numpy(), long["pos"].to_numpy(), cols["kpi"], long["kpi"],
-                   "empty KPI name")
+        errors.add(
+            empty.to_numpy(), long["pos"].to_numpy(), cols["kpi"], long["kpi"], "empty KPI name"
+        )
         long = long.assign(value=numbers)
         long = long[long["value"].notna()]
     if known_kpis:
         long = long.assign(kpi=long["kpi"].map(lambda k: known_kpis.get(k, k)))
     dup = long.duplicated(["rep_id", "period", "kpi"], keep="first").to_numpy()
     dup = dup & long["rep_id"].notna().to_numpy() & long["period"].notna().to_numpy()
-    errors.add(dup, long["pos"].to_numpy(), cols["period"],
-               long["period"].astype("string"), "the same rep, period and KPI appear twice")
+    errors.add(
+        dup,
+        long["pos"].to_numpy(),
+        cols["period"],
+        long["period"].astype("string"),
+        "the same rep, period and KPI appear twice",
+    )
     errors.raise_if_any()
-    out = pd.DataFrame({
-        "rep_id": long["rep_id"].astype("int64").to_numpy(),
-        "period": long["period"].dt.normalize().to_numpy(),
-        "kpi": long["kpi"].astype(str).to_numpy(),
-        "value": long["value"].astype("float64").to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "rep_id": long["rep_id"].astype("int64").to_numpy(),
+            "period": long["period"].dt.normalize().to_numpy(),
+            "kpi": long["kpi"].astype(str).to_numpy(),
+            "value": long["value"].astype("float64").to_numpy(),
+        }
+    )
     return Parsed(out, len(frame))
 
 
@@ -282,12 +350,20 @@ WON = ("closed won", "closedwon", "won")
 LOST = ("closed lost", "closedlost", "lost")
 
 
-def parse_crm(frame: pd.DataFrame, *, source: str, filename: str, first_row: int,
-              mapping: Mapping[str, str], reps: RepLookup) -> Parsed:
+def parse_crm(
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    filename: str,
+    first_row: int,
+    mapping: Mapping[str, str],
+    reps: RepLookup,
+) -> Parsed:
     """Opportunities/deals as per-rep weekly revenue, wins, win rate and cycle days, by the
     Monday of the close date's week. Open deals carry no weekly measure and are skipped."""
-    cols = _columns(frame, source, ["owner", "amount", "close_date", "stage", "created_date"],
-                    mapping, filename)
+    cols = _columns(
+        frame, source, ["owner", "amount", "close_date", "stage", "created_date"], mapping, filename
+    )
     positions = np.arange(len(frame))
     stage = frame[cols["stage"]].astype("string").str.strip().str.lower()
     won = stage.isin(WON) | stage.str.startswith("closed won").fillna(False)
@@ -295,52 +371,92 @@ def parse_crm(frame: pd.DataFrame, *, source: str, filename: str, first_row: int
     closed = (won | lost).fillna(False).to_numpy()
     errors = _Errors(filename, first_row)
     rep_ids = reps.resolve(frame[cols["owner"]])
-    errors.add(rep_ids.isna().to_numpy() & closed, positions, cols["owner"], frame[cols["owner"]],
-               "unknown rep: no person with this email, external id or name")
+    errors.add(
+        rep_ids.isna().to_numpy() & closed,
+        positions,
+        cols["owner"],
+        frame[cols["owner"]],
+        "unknown rep: no person with this email, external id or name",
+    )
     amount, bad_amount = _numbers(frame[cols["amount"]])
-    errors.add(bad_amount & closed, positions, cols["amount"], frame[cols["amount"]],
-               "not a number")
+    errors.add(
+        bad_amount & closed, positions, cols["amount"], frame[cols["amount"]], "not a number"
+    )
     close = _dates(frame[cols["close_date"]])
-    errors.add(close.isna().to_numpy() & closed, positions, cols["close_date"],
-               frame[cols["close_date"]], "not a date")
+    errors.add(
+        close.isna().to_numpy() & closed,
+        positions,
+        cols["close_date"],
+        frame[cols["close_date"]],
+        "not a date",
+    )
     created = _dates(frame[cols["created_date"]])
-    errors.add(created.isna().to_numpy() & closed, positions, cols["created_date"],
-               frame[cols["created_date"]], "not a date")
+    errors.add(
+        created.isna().to_numpy() & closed,
+        positions,
+        cols["created_date"],
+        frame[cols["created_date"]],
+        "not a date",
+    )
     errors.raise_if_any()
-    deals = pd.DataFrame({
-        "rep_id": rep_ids[closed].astype("int64"),
-        "period": (close[closed] - pd.to_timedelta(close[closed].dt.day_of_week, unit="D"))
-        .dt.normalize(),
-        "won": won[closed].astype(bool),
-        "amount": amount[closed].fillna(0.0),
-        "cycle": (close[closed] - created[closed]).dt.days.astype("float64"),
-    })
+    deals = pd.DataFrame(
+        {
+            "rep_id": rep_ids[closed].astype("int64"),
+            "period": (
+                close[closed] - pd.to_timedelta(close[closed].dt.day_of_week, unit="D")
+            ).dt.normalize(),
+            "won": won[closed].astype(bool),
+            "amount": amount[closed].fillna(0.0),
+            "cycle": (close[closed] - created[closed]).dt.days.astype("float64"),
+        }
+    )
     deals["won_amount"] = deals["amount"].where(deals["won"], 0.0)
     deals["won_cycle"] = deals["cycle"].where(deals["won"])
-    weekly = deals.groupby(["rep_id", "period"]).agg(
-        revenue=("won_amount", "sum"), wins=("won", "sum"), closed=("won", "size"),
-        cycle_days=("won_cycle", "mean"),
-    ).reset_index()
+    weekly = (
+        deals.groupby(["rep_id", "period"])
+        .agg(
+            revenue=("won_amount", "sum"),
+            wins=("won", "sum"),
+            closed=("won", "size"),
+            cycle_days=("won_cycle", "mean"),
+        )
+        .reset_index()
+    )
     weekly["wins"] = weekly["wins"].astype("float64")
     weekly["win_rate"] = weekly["wins"] / weekly["closed"]
-    long = weekly.melt(id_vars=["rep_id", "period"], value_vars=list(CRM_KPIS),
-                       var_name="kpi", value_name="value").dropna(subset=["value"])
+    long = weekly.melt(
+        id_vars=["rep_id", "period"], value_vars=list(CRM_KPIS), var_name="kpi", value_name="value"
+    ).dropna(subset=["value"])
     return Parsed(long.reset_index(drop=True), len(frame))
 
 
-def parse_file(source_file: str | Path | IO[bytes] | bytes, *, filename: str, source: str,
-               fmt: str | None, mapping: Mapping[str, str], reps: RepLookup,
-               known_kpis: Mapping[str, str] | None = None) -> Parsed:
+def parse_file(
+    source_file: str | Path | IO[bytes] | bytes,
+    *,
+    filename: str,
+    source: str,
+    fmt: str | None,
+    mapping: Mapping[str, str],
+    reps: RepLookup,
+    known_kpis: Mapping[str, str] | None = None,
+) -> Parsed:
     if isinstance(source_file, bytes):
         source_file = io.BytesIO(source_file)
     frame, first_row = read_table(source_file, filename)
     if source == "panel":
-        return parse_panel(frame, filename=filename, first_row=first_row,
-                           fmt=fmt or _guess_format(frame), mapping=mapping, reps=reps,
-                           known_kpis=known_kpis)
+        return parse_panel(
+            frame,
+            filename=filename,
+            first_row=first_row,
+            fmt=fmt or _guess_format(frame),
+            mapping=mapping,
+            reps=reps,
+            known_kpis=known_kpis,
+        )
     if source in ("salesforce", "hubspot"):
-        return parse_crm(frame, source=source, filename=filename, first_row=first_row,
-                         mapping=mapping, reps=reps)
+        return parse_crm(
+            frame, source=source, filename=filename, first_row=first_row, mapping=mapping, reps=reps
+        )
     raise ImportRejected([RowError(filename, 0, "", source, "unknown source")])
 
 

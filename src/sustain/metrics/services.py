@@ -32,26 +32,41 @@ from sustain.orgs.models import Organization, Person
 
 # The KPIs a CRM export produces, created on first use.
 STANDARD_KPIS: dict[str, dict[str, Any]] = {
-    "revenue": {"name": "Revenue", "unit": KpiUnit.CURRENCY, "direction": Direction.UP,
-                "monetary": True},
+    "revenue": {
+        "name": "Revenue",
+        "unit": KpiUnit.CURRENCY,
+        "direction": Direction.UP,
+        "monetary": True,
+    },
     "wins": {"name": "Deals won", "unit": KpiUnit.COUNT, "direction": Direction.UP},
     "win_rate": {"name": "Win rate", "unit": KpiUnit.RATIO, "direction": Direction.UP},
     "cycle_days": {"name": "Sales cycle", "unit": KpiUnit.DAYS, "direction": Direction.DOWN},
     # Read by plans.selectors.attainment_periods (the below-quota rule): 1.0 = 100% of quota.
-    "attainment": {"name": "Quota attainment", "unit": KpiUnit.RATIO,
-                   "direction": Direction.UP},
+    "attainment": {"name": "Quota attainment", "unit": KpiUnit.RATIO, "direction": Direction.UP},
 }
 CHUNK = 100_000
 
 
 def kpi_definition_create(
-    *, organization: Organization, key: str, name: str, unit: str = KpiUnit.NUMBER,
-    direction: str = Direction.UP, monetary: bool = False,
+    *,
+    organization: Organization,
+    key: str,
+    name: str,
+    unit: str = KpiUnit.NUMBER,
+    direction: str = Direction.UP,
+    monetary: bool = False,
 ) -> KpiDefinition:
     if KpiDefinition.objects.filter(organization=organization, key=key).exists():
         raise ValidationError({"key": "A KPI with this key already exists."})
-    return model_create(KpiDefinition, organization=organization, key=key, name=name, unit=unit,
-                        direction=direction, monetary=monetary)
+    return model_create(
+        KpiDefinition,
+        organization=organization,
+        key=key,
+        name=name,
+        unit=unit,
+        direction=direction,
+        monetary=monetary,
+    )
 
 
 @transaction.atomic
@@ -66,18 +81,27 @@ def kpi_key(text: str) -> str:
 def _ensure_kpis(organization: Organization, keys: Iterable[str]) -> dict[str, int]:
     """Ids of the KPIs named in a file, creating those not defined yet."""
     keys = set(keys)
-    existing = dict(KpiDefinition.objects.filter(organization=organization, key__in=keys)
-                    .values_list("key", "id"))
+    existing = dict(
+        KpiDefinition.objects.filter(organization=organization, key__in=keys).values_list(
+            "key", "id"
+        )
+    )
     missing = [
-        KpiDefinition(organization=organization, key=k,
-                      **STANDARD_KPIS.get(k, {"name": k.replace("_", " ").capitalize()}))
+        KpiDefinition(
+            organization=organization,
+            key=k,
+            **STANDARD_KPIS.get(k, {"name": k.replace("_", " ").capitalize()}),
+        )
         for k in sorted(keys - existing.keys())
     ]
     for kpi in KpiDefinition.objects.bulk_create(missing):
         existing[kpi.key] = kpi.pk
     if any(v is None for v in existing.values()):  # backends without RETURNING
-        existing = dict(KpiDefinition.objects.filter(organization=organization, key__in=keys)
-                        .values_list("key", "id"))
+        existing = dict(
+            KpiDefinition.objects.filter(organization=organization, key__in=keys).values_list(
+                "key", "id"
+            )
+        )
     return existing
 
 
@@ -90,8 +114,12 @@ def import_mapping_save(
     allowed = set(importer.DEFAULT_COLUMNS[source]) | ({"kpis"} if source == "panel" else set())
     unknown = set(columns) - allowed
     if unknown:
-        raise ValidationError({"columns": f"Unknown fields: {', '.join(sorted(unknown))}; "
-                                          f"expected some of {', '.join(sorted(allowed))}."})
+        raise ValidationError(
+            {
+                "columns": f"Unknown fields: {', '.join(sorted(unknown))}; "
+                f"expected some of {', '.join(sorted(allowed))}."
+            }
+        )
     mapping, _ = ImportMapping.objects.get_or_create(organization=organization, source=source)
     mapping.columns = dict(columns)
     mapping.updated_at = timezone.now()
@@ -110,13 +138,19 @@ class ImportSummary:
 
 def rep_lookup(organization: Organization) -> RepLookup:
     people = Person.objects.filter(organization=organization).values_list(
-        "pk", "email", "external_id", "name")
+        "pk", "email", "external_id", "name"
+    )
     return RepLookup(list(people))
 
 
 def kpi_import(
-    *, organization: Organization, file: str | Path | IO[bytes] | bytes, filename: str,
-    source: str, fmt: str | None = None, mapping: Mapping[str, Any] | None = None,
+    *,
+    organization: Organization,
+    file: str | Path | IO[bytes] | bytes,
+    filename: str,
+    source: str,
+    fmt: str | None = None,
+    mapping: Mapping[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Validate the whole file, then write it in one transaction. A (rep, period, KPI) that
@@ -127,56 +161,83 @@ def kpi_import(
         saved = ImportMapping.objects.filter(organization=organization, source=source).first()
         mapping = saved.columns if saved else {}
     known = {d.name: d.key for d in KpiDefinition.objects.filter(organization=organization)}
-    parsed = importer.parse_file(file, filename=filename, source=source, fmt=fmt,
-                                 mapping=mapping, reps=rep_lookup(organization),
-                                 known_kpis=known)
+    parsed = importer.parse_file(
+        file,
+        filename=filename,
+        source=source,
+        fmt=fmt,
+        mapping=mapping,
+        reps=rep_lookup(organization),
+        known_kpis=known,
+    )
     report(50)
     frame = parsed.frame
     frame["kpi"] = frame["kpi"].map(kpi_key)
     with transaction.atomic():
         ids = _ensure_kpis(organization, frame["kpi"].unique())
         kpi_ids = frame["kpi"].map(ids).astype("int64")
-        written = _upsert(frame["rep_id"].to_numpy(), frame["period"], kpi_ids.to_numpy(),
-                          frame["value"].to_numpy(), report)
+        written = _upsert(
+            frame["rep_id"].to_numpy(),
+            frame["period"],
+            kpi_ids.to_numpy(),
+            frame["value"].to_numpy(),
+            report,
+        )
     periods = frame["period"]
     return ImportSummary(
-        rows_read=parsed.rows_read, values_written=written,
-        kpis=sorted(ids), first_period=str(periods.min().date()) if written else None,
+        rows_read=parsed.rows_read,
+        values_written=written,
+        kpis=sorted(ids),
+        first_period=str(periods.min().date()) if written else None,
         last_period=str(periods.max().date()) if written else None,
     )
 
 
-def _upsert(rep_ids: np.ndarray, periods: pd.Series, kpi_ids: np.ndarray, values: np.ndarray,
-            report: Callable[[int], None]) -> int:
+def _upsert(
+    rep_ids: np.ndarray,
+    periods: pd.Series,
+    kpi_ids: np.ndarray,
+    values: np.ndarray,
+    report: Callable[[int], None],
+) -> int:
     """Bulk insert-or-replace through the driver: the ORM's per-object overhead would cost
     minutes on a million rows."""
     table = KpiValue._meta.db_table
-    day = periods.dt.strftime("%Y-%m-%d").to_numpy() if connection.vendor == "sqlite" \
+    day = (
+        periods.dt.strftime("%Y-%m-%d").to_numpy()
+        if connection.vendor == "sqlite"
         else periods.dt.date.to_numpy()
-    rows = list(zip(rep_ids.tolist(), day.tolist(), kpi_ids.tolist(), values.tolist(),
-                    strict=True))
+    )
+    rows = list(zip(rep_ids.tolist(), day.tolist(), kpi_ids.tolist(), values.tolist(), strict=True))
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "postgresql":
         with raw.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE kpi_import_rows (rep_id bigint, period date, "
-                        "kpi_id bigint, value double precision) ON COMMIT DROP")
-            with cur.copy("COPY kpi_import_rows (rep_id, period, kpi_id, value) FROM STDIN") \
-                    as copy:
+            cur.execute(
+                "CREATE TEMP TABLE kpi_import_rows (rep_id bigint, period date, "
+                "kpi_id bigint, value double precision) ON COMMIT DROP"
+            )
+            with cur.copy(
+                "COPY kpi_import_rows (rep_id, period, kpi_id, value) FROM STDIN"
+            ) as copy:
                 # No progress writes in here: the connection is busy streaming the COPY.
                 for row in rows:
                     copy.write_row(row)
             report(90)
-            cur.execute(f"INSERT INTO {table} (rep_id, period, kpi_id, value) "
-                        "SELECT rep_id, period, kpi_id, value FROM kpi_import_rows "
-                        "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = EXCLUDED.value")
+            cur.execute(
+                f"INSERT INTO {table} (rep_id, period, kpi_id, value) "
+                "SELECT rep_id, period, kpi_id, value FROM kpi_import_rows "
+                "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = EXCLUDED.value"
+            )
             # Dropped now too: an enclosing transaction may run a second import.
             cur.execute("DROP TABLE kpi_import_rows")
         return len(rows)
-    sql = (f"INSERT INTO {table} (rep_id, period, kpi_id, value) VALUES (?, ?, ?, ?) "
-           "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value")
+    sql = (
+        f"INSERT INTO {table} (rep_id, period, kpi_id, value) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value"
+    )
     for start in range(0, len(rows), CHUNK):
-        raw.executemany(sql, rows[start:start + CHUNK])
+        raw.executemany(sql, rows[start : start + CHUNK])
         report(50 + 50 * (start + CHUNK) // max(len(rows), 1))
     return len(rows)
 
@@ -186,8 +247,13 @@ def _upsert(rep_ids: np.ndarray, periods: pd.Series, kpi_ids: np.ndarray, values
 
 @transaction.atomic
 def import_job_create(
-    *, organization: Organization, created_by: Person | None, source: str, filename: str,
-    content: Any, fmt: str = "",
+    *,
+    organization: Organization,
+    created_by: Person | None,
+    source: str,
+    filename: str,
+    content: Any,
+    fmt: str = "",
 ) -> ImportJob:
     from django.core.files.base import ContentFile
 
@@ -197,10 +263,18 @@ def import_job_create(
         raise ValidationError({"format": "Format must be wide or long."})
     if Path(filename).suffix.lower() not in (".csv", ".parquet", ".txt"):
         raise ValidationError({"file": "Upload a .csv or .parquet file."})
-    job = ImportJob(organization=organization, created_by=created_by, source=source,
-                    format=fmt, filename=Path(filename).name)
-    job.file.save(Path(filename).name, content if hasattr(content, "read") or
-                  hasattr(content, "chunks") else ContentFile(content), save=False)
+    job = ImportJob(
+        organization=organization,
+        created_by=created_by,
+        source=source,
+        format=fmt,
+        filename=Path(filename).name,
+    )
+    job.file.save(
+        Path(filename).name,
+        content if hasattr(content, "read") or hasattr(content, "chunks") else ContentFile(content),
+        save=False,
+    )
     job.full_clean()
     job.save()
     from sustain.metrics.tasks import run_import
@@ -220,22 +294,35 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     job.save(update_fields=["status"])
     try:
         with job.file.open("rb") as handle:
-            summary = kpi_import(organization=job.organization, file=handle,
-                                 filename=job.filename, source=job.source,
-                                 fmt=job.format or None,
-                                 progress=lambda p: _job_progress(job, p))
+            summary = kpi_import(
+                organization=job.organization,
+                file=handle,
+                filename=job.filename,
+                source=job.source,
+                fmt=job.format or None,
+                progress=lambda p: _job_progress(job, p),
+            )
     except ImportRejected as exc:
         job.status = JobStatus.FAILED
         job.error_count = len(exc.errors)
-        job.errors = [e.as_dict() for e in exc.errors[:importer.MAX_REPORTED]]
+        job.errors = [e.as_dict() for e in exc.errors[: importer.MAX_REPORTED]]
     else:
         job.status = JobStatus.DONE
         job.rows_read = summary.rows_read
         job.values_written = summary.values_written
     job.progress = 100
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error_count", "errors", "rows_read", "values_written",
-                            "progress", "finished_at"])
+    job.save(
+        update_fields=[
+            "status",
+            "error_count",
+            "errors",
+            "rows_read",
+            "values_written",
+            "progress",
+            "finished_at",
+        ]
+    )
     return job
 
 
@@ -245,7 +332,8 @@ def rep_attributes_set(*, reps: Iterable[Person], name: str, values: Mapping[int
     ids = [r.pk for r in reps if r.pk in values]
     RepAttribute.objects.filter(rep_id__in=ids, name=name).delete()
     RepAttribute.objects.bulk_create(
-        [RepAttribute(rep_id=i, name=name, value=values[i]) for i in ids])
+        [RepAttribute(rep_id=i, name=name, value=values[i]) for i in ids]
+    )
     return len(ids)
 
 

@@ -18,20 +18,26 @@ from sustain.web.forms import call_service
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="CSV or Parquet.")
     source = forms.ChoiceField(choices=Source.choices)
-    format = forms.ChoiceField(choices=[("", "Guess from the header"), ("wide", "Wide"),
-                                        ("long", "Long")], required=False,
-                               help_text="Panels only.")
+    format = forms.ChoiceField(
+        choices=[("", "Guess from the header"), ("wide", "Wide"), ("long", "Long")],
+        required=False,
+        help_text="Panels only.",
+    )
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user)
     can_import = access.can_import_kpis(request.user)
-    return render(request, "metrics/index.html", {
-        "kpis": KpiDefinition.objects.filter(organization=org),
-        "jobs": ImportJob.objects.filter(organization=org)[:20] if can_import else [],
-        "can_import": can_import,
-    })
+    return render(
+        request,
+        "metrics/index.html",
+        {
+            "kpis": KpiDefinition.objects.filter(organization=org),
+            "jobs": ImportJob.objects.filter(organization=org)[:20] if can_import else [],
+            "can_import": can_import,
+        },
+    )
 
 
 @login_required
@@ -42,18 +48,34 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        job = call_service(form, lambda: services.import_job_create(
-            organization=org, created_by=request.user, source=data["source"],
-            filename=data["file"].name, content=data["file"], fmt=data["format"]))
+        job = call_service(
+            form,
+            lambda: services.import_job_create(
+                organization=org,
+                created_by=request.user,
+                source=data["source"],
+                filename=data["file"].name,
+                content=data["file"],
+                fmt=data["format"],
+            ),
+        )
         if job:
             return redirect("metrics:job", job.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": "Import KPIs", "multipart": True, "submit": "Import",
-        "back_url": reverse("metrics:index"), "back_label": "KPIs",
-        "intro": "A KPI panel (wide: one row per rep and period, a column per KPI; long: rep, "
-                 "period, kpi, value), a Salesforce opportunity report or a HubSpot deal "
-                 "export. Nothing is written unless every row is valid.",
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": "Import KPIs",
+            "multipart": True,
+            "submit": "Import",
+            "back_url": reverse("metrics:index"),
+            "back_label": "KPIs",
+            "intro": "A KPI panel (wide: one row per rep and period, a column per KPI; long: rep, "
+            "period, kpi, value), a Salesforce opportunity report or a HubSpot deal "
+            "export. Nothing is written unless every row is valid.",
+        },
+    )
 
 
 @login_required

@@ -21,8 +21,11 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(minutes=5)),
     # The dedupe key (manager, ISO week) keeps it to one nudge a week even if run again.
     ("coaching-nudge", "sustain.coaching.tasks.nudge_managers", dt.timedelta(weeks=1)),
-    ("certification-refresh", "sustain.certification.tasks.refresh_certifications",
-     dt.timedelta(days=1)),
+    (
+        "certification-refresh",
+        "sustain.certification.tasks.refresh_certifications",
+        dt.timedelta(days=1),
+    ),
     ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
     ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
 ]

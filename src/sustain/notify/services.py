@@ -36,12 +36,25 @@ class OutboxDraft:
     dedupe_key: str | None = None
 
     @classmethod
-    def for_person(cls, recipient: Person, *, subject: str, body: str, kind: str = "",
-                   dedupe_key: str | None = None) -> OutboxDraft:
+    def for_person(
+        cls,
+        recipient: Person,
+        *,
+        subject: str,
+        body: str,
+        kind: str = "",
+        dedupe_key: str | None = None,
+    ) -> OutboxDraft:
         assert recipient.organization_id is not None
-        return cls(organization_id=recipient.organization_id, recipient_id=recipient.pk,
-                   to=recipient.email, subject=subject, body=body, kind=kind,
-                   dedupe_key=dedupe_key)
+        return cls(
+            organization_id=recipient.organization_id,
+            recipient_id=recipient.pk,
+            to=recipient.email,
+            subject=subject,
+            body=body,
+            kind=kind,
+            dedupe_key=dedupe_key,
+        )
 
 
 def _deliver_after_commit() -> None:
@@ -62,9 +75,14 @@ def outbox_enqueue(
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                organization_id=recipient.organization_id, recipient=recipient,
-                channel=Channel.EMAIL, to=recipient.email, subject=subject, body=body,
-                kind=kind, dedupe_key=dedupe_key,
+                organization_id=recipient.organization_id,
+                recipient=recipient,
+                channel=Channel.EMAIL,
+                to=recipient.email,
+                subject=subject,
+                body=body,
+                kind=kind,
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
@@ -83,11 +101,19 @@ def outbox_enqueue_many(*, messages: Sequence[OutboxDraft]) -> int:
     if not messages:
         return 0
     OutboxMessage.objects.bulk_create(
-        [OutboxMessage(
-            organization_id=m.organization_id, recipient_id=m.recipient_id,
-            channel=Channel.EMAIL, to=m.to, subject=m.subject, body=m.body, kind=m.kind,
-            dedupe_key=m.dedupe_key,
-        ) for m in messages],
+        [
+            OutboxMessage(
+                organization_id=m.organization_id,
+                recipient_id=m.recipient_id,
+                channel=Channel.EMAIL,
+                to=m.to,
+                subject=m.subject,
+                body=m.body,
+                kind=m.kind,
+                dedupe_key=m.dedupe_key,
+            )
+            for m in messages
+        ],
         ignore_conflicts=True,
     )
     _deliver_after_commit()
@@ -111,8 +137,11 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
 
 def _send(message: OutboxMessage) -> None:
     email = EmailMessage(
-        subject=message.subject, body=message.body, to=[message.to],
-        from_email=settings.DEFAULT_FROM_EMAIL, headers={"Message-ID": message.message_id},
+        subject=message.subject,
+        body=message.body,
+        to=[message.to],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        headers={"Message-ID": message.message_id},
     )
     email.send(fail_silently=False)
 

@@ -142,8 +142,14 @@ def get_program_for(viewer: Person, pk: object, *, write: bool = False) -> Progr
     return _get(programs_visible_to(viewer).select_related("owner"), pk, writable=writable)
 
 
-def get_program_part_for(viewer: Person, model: type[M], pk: object, *, write: bool = False,
-                         related: tuple[str, ...] = ()) -> M:
+def get_program_part_for(
+    viewer: Person,
+    model: type[M],
+    pk: object,
+    *,
+    write: bool = False,
+    related: tuple[str, ...] = (),
+) -> M:
     """An object that belongs to one program (its `program` field): seen with the program,
     changed by whoever may edit the program."""
     objects = model._default_manager.filter(program__in=programs_visible_to(viewer))
@@ -176,8 +182,7 @@ def get_enrollment_for(viewer: Person, pk: object, *, write: bool = False) -> En
         if not sees_individuals(viewer):
             enrollments = enrollments.none()
     writable = (lambda e: can_edit_program(viewer, e.program)) if write else None
-    return _get(enrollments.select_related("program", "person", "session"), pk,
-                writable=writable)
+    return _get(enrollments.select_related("program", "person", "session"), pk, writable=writable)
 
 
 def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> WorkshopSession:
@@ -207,8 +212,9 @@ def get_program_preparation_for(viewer: Person, pk: object, *, write: bool = Fal
     return program
 
 
-def get_preparation_part_for(viewer: Person, model: type[M], pk: object, *,
-                             write: bool = False) -> M:
+def get_preparation_part_for(
+    viewer: Person, model: type[M], pk: object, *, write: bool = False
+) -> M:
     """A goal, touch... of a program's preparation: 404 unless its program is visible, then
     the preparation's own rules."""
     part = get_program_part_for(viewer, model, pk)
@@ -296,7 +302,8 @@ def managers_certifiable_by(viewer: Person, program: Program) -> QuerySet[Person
     """Managers whose certification the viewer may read: leaders and the trainer (she
     assesses them) see every enrolled manager; a manager sees herself."""
     managers = Person.objects.filter(
-        organization_id=program.organization_id, role=Role.MANAGER,
+        organization_id=program.organization_id,
+        role=Role.MANAGER,
         enrollments__program=program,
     )
     if viewer.organization_id != program.organization_id:
@@ -333,8 +340,7 @@ def get_development_action_for(viewer: Person, pk: object, *, write: bool = Fals
         obs = action.observation
         return viewer.pk in (obs.rep_id, obs.observer_id) or viewer.role in OBSERVER_ROLES
 
-    return _get(actions.select_related("observation"), pk,
-                writable=writable if write else None)
+    return _get(actions.select_related("observation"), pk, writable=writable if write else None)
 
 
 # Metrics and analysis ---------------------------------------------------------

@@ -34,12 +34,26 @@ class PersonAdmin(UserAdmin):
     search_fields = ["name", "email"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["organization", "name", "title", "role", "hire_date", "region",
-                                "team", "external_id"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "organization",
+                    "name",
+                    "title",
+                    "role",
+                    "hire_date",
+                    "region",
+                    "team",
+                    "external_id",
+                ]
+            },
+        ),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "name", "organization", "role",
-                                        "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"fields": ["email", "name", "organization", "role", "password1", "password2"]})
+    ]
 
 
 @admin.register(ApiToken)

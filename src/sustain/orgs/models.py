@@ -135,7 +135,9 @@ class Team(models.Model):
             if self.manager.organization_id != self.organization_id:
                 raise ValidationError({"manager": "The manager belongs to another organization."})
             if self.manager.role != Role.MANAGER:
-                raise ValidationError({"manager": "A team is led by a person with the manager role."})
+                raise ValidationError(
+                    {"manager": "A team is led by a person with the manager role."}
+                )
 
 
 class ApiToken(models.Model):

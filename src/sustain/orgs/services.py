@@ -54,8 +54,15 @@ def person_create(
     password: str | None = None,
 ) -> Person:
     person = Person(
-        organization=organization, email=email.strip().lower(), name=name, role=role,
-        title=title, hire_date=hire_date, region=region, team=team, external_id=external_id,
+        organization=organization,
+        email=email.strip().lower(),
+        name=name,
+        role=role,
+        title=title,
+        hire_date=hire_date,
+        region=region,
+        team=team,
+        external_id=external_id,
     )
     person.set_password(password) if password else person.set_unusable_password()
     person.full_clean()

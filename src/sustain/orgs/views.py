@@ -25,9 +25,15 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
         if call_service(form, lambda: services.organization_update(organization=org, data=data)):
             messages.success(request, "Organization saved.")
             return redirect("orgs:organization")
-    return render(request, "orgs/organization.html", {
-        "form": form, "region_form": RegionForm(), "regions": selectors.regions_list(viewer=request.user),
-    })
+    return render(
+        request,
+        "orgs/organization.html",
+        {
+            "form": form,
+            "region_form": RegionForm(),
+            "regions": selectors.regions_list(viewer=request.user),
+        },
+    )
 
 
 @login_required
@@ -40,10 +46,16 @@ def region_create(request: HttpRequest) -> HttpResponse:
         if call_service(form, lambda: services.region_create(organization=org, name=name)):
             messages.success(request, f"Region {name} added.")
             return redirect("orgs:organization")
-    return render(request, "orgs/organization.html", {
-        "form": OrganizationForm(instance=org), "region_form": form,
-        "regions": selectors.regions_list(viewer=request.user),
-    }, status=400)
+    return render(
+        request,
+        "orgs/organization.html",
+        {
+            "form": OrganizationForm(instance=org),
+            "region_form": form,
+            "regions": selectors.regions_list(viewer=request.user),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -54,18 +66,29 @@ def people_list(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     people = selectors.people_list(viewer=request.user, role=role or None, q=q)
     template = "orgs/people.html#rows" if request.htmx else "orgs/people.html"
-    return render(request, template, {
-        "people": people, "q": q, "role": role,
-        "can_edit": access.can_edit_people(request.user),
-    })
+    return render(
+        request,
+        template,
+        {
+            "people": people,
+            "q": q,
+            "role": role,
+            "can_edit": access.can_edit_people(request.user),
+        },
+    )
 
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id)
-    return render(request, "orgs/person.html", {
-        "person": person, "can_edit": access.can_edit_people(request.user),
-    })
+    return render(
+        request,
+        "orgs/person.html",
+        {
+            "person": person,
+            "can_edit": access.can_edit_people(request.user),
+        },
+    )
 
 
 @login_required
@@ -74,10 +97,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     org = access.get_organization_for(request.user)
     return form_page(
-        request, PersonForm(request.POST or None, organization=org),
+        request,
+        PersonForm(request.POST or None, organization=org),
         lambda data: services.person_create(organization=org, **data),
-        done=lambda person: reverse("orgs:person", args=[person.pk]), message="Person added.",
-        title="Add a person", back_url=reverse("orgs:people"),
+        done=lambda person: reverse("orgs:person", args=[person.pk]),
+        message="Person added.",
+        title="Add a person",
+        back_url=reverse("orgs:people"),
     )
 
 
@@ -89,25 +115,36 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         request,
         PersonForm(request.POST or None, instance=person, organization=person.organization),
         lambda data: services.person_update(person=person, data=data),
-        done=lambda _: back, message="Saved.", title=f"Edit {person.name}", back_url=back,
+        done=lambda _: back,
+        message="Saved.",
+        title=f"Edit {person.name}",
+        back_url=back,
     )
 
 
 @login_required
 def teams_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "orgs/teams.html", {
-        "teams": selectors.teams_list(viewer=request.user),
-        "can_edit": access.can_edit_teams(request.user),
-    })
+    return render(
+        request,
+        "orgs/teams.html",
+        {
+            "teams": selectors.teams_list(viewer=request.user),
+            "can_edit": access.can_edit_teams(request.user),
+        },
+    )
 
 
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id)
-    return render(request, "orgs/team.html", {
-        "team": selectors.team_with_members(viewer=request.user, team=team),
-        "can_edit": access.can_edit_teams(request.user),
-    })
+    return render(
+        request,
+        "orgs/team.html",
+        {
+            "team": selectors.team_with_members(viewer=request.user, team=team),
+            "can_edit": access.can_edit_teams(request.user),
+        },
+    )
 
 
 @login_required
@@ -116,10 +153,13 @@ def team_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     org = access.get_organization_for(request.user)
     return form_page(
-        request, TeamForm(request.POST or None, organization=org),
+        request,
+        TeamForm(request.POST or None, organization=org),
         lambda data: services.team_create(organization=org, **data),
-        done=lambda team: reverse("orgs:team", args=[team.pk]), message="Team created.",
-        title="New team", back_url=reverse("orgs:teams"),
+        done=lambda team: reverse("orgs:team", args=[team.pk]),
+        message="Team created.",
+        title="New team",
+        back_url=reverse("orgs:teams"),
     )
 
 
@@ -128,7 +168,11 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id, write=True)
     back = reverse("orgs:team", args=[team.pk])
     return form_page(
-        request, TeamForm(request.POST or None, instance=team, organization=team.organization),
+        request,
+        TeamForm(request.POST or None, instance=team, organization=team.organization),
         lambda data: services.team_update(team=team, data=data),
-        done=lambda _: back, message="Saved.", title=f"Edit {team.name}", back_url=back,
+        done=lambda _: back,
+        message="Saved.",
+        title=f"Edit {team.name}",
+        back_url=back,
     )

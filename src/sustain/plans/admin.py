@@ -21,8 +21,14 @@ class PlanAdmin(admin.ModelAdmin[Plan]):
 
 @admin.register(PlanPolicy)
 class PlanPolicyAdmin(admin.ModelAdmin[PlanPolicy]):
-    list_display = ["program", "plan_days", "commit_within_days", "new_hire_days",
-                    "quota_threshold", "quota_periods"]
+    list_display = [
+        "program",
+        "plan_days",
+        "commit_within_days",
+        "new_hire_days",
+        "quota_threshold",
+        "quota_periods",
+    ]
 
 
 admin.site.register(CheckIn)

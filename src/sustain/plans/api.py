@@ -145,22 +145,46 @@ def _out(p: PlanProgress) -> dict[str, object]:
     plan = p.plan
     current = p.current
     return {
-        "id": plan.pk, "rep": plan.rep_id, "rep_name": plan.rep.name, "program": plan.program_id,
-        "start": plan.start, "end": p.end, "restart_note": plan.restart_note,
-        "committed_at": plan.committed_at, "mandatory": plan.mandatory,
-        "mandatory_reason": plan.mandatory_reason, "reason_text": plan.reason_text,
-        "status": p.status, "current_concept": current.concept if current else None,
-        "percent": p.percent, "streak": p.streak, "missed_check_ins": p.missed,
-        "last_rating": p.last_rating, "flagged_uncommitted": p.overdue_commitment,
+        "id": plan.pk,
+        "rep": plan.rep_id,
+        "rep_name": plan.rep.name,
+        "program": plan.program_id,
+        "start": plan.start,
+        "end": p.end,
+        "restart_note": plan.restart_note,
+        "committed_at": plan.committed_at,
+        "mandatory": plan.mandatory,
+        "mandatory_reason": plan.mandatory_reason,
+        "reason_text": plan.reason_text,
+        "status": p.status,
+        "current_concept": current.concept if current else None,
+        "percent": p.percent,
+        "streak": p.streak,
+        "missed_check_ins": p.missed,
+        "last_rating": p.last_rating,
+        "flagged_uncommitted": p.overdue_commitment,
         "phases": [
-            {"id": d.phase.pk, "concept": d.concept, "concept_id": d.phase.concept_id,
-             "position": d.phase.position, "days": d.phase.days, "start": d.start, "end": d.end,
-             "behaviours": d.phase.behaviour_list, "goal": d.phase.goal}
+            {
+                "id": d.phase.pk,
+                "concept": d.concept,
+                "concept_id": d.phase.concept_id,
+                "position": d.phase.position,
+                "days": d.phase.days,
+                "start": d.start,
+                "end": d.end,
+                "behaviours": d.phase.behaviour_list,
+                "goal": d.phase.goal,
+            }
             for d in p.phases
         ],
         "items": [
-            {"id": i.pk, "text": i.text, "due": i.due, "source": i.source,
-             "done": i.done_at is not None}
+            {
+                "id": i.pk,
+                "text": i.text,
+                "due": i.due,
+                "source": i.source,
+                "done": i.done_at is not None,
+            }
             for i in plan.items.all()
         ],
     }
@@ -251,8 +275,10 @@ def plans_below_quota(
 def plans_item_add(request: HttpRequest, plan_id: int, payload: ItemIn) -> Status[dict]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     item: PlanItem = services.plan_item_add(plan=plan, **payload.dict())
-    return Status(201, {"id": item.pk, "text": item.text, "due": item.due,
-                        "source": item.source, "done": False})
+    return Status(
+        201,
+        {"id": item.pk, "text": item.text, "due": item.due, "source": item.source, "done": False},
+    )
 
 
 @router.get("/programs/{program_id}/plans", response=list[PlanOut])
@@ -270,8 +296,10 @@ def program_plan_create(
 ) -> Status[dict[str, object]]:
     program = access.get_program_for(request.user, program_id)
     person = access.get_person_for(request.user, payload.person)
-    if not (access.can_edit_program(request.user, program)
-            or (person.team_id and person.team.manager_id == request.user.pk)):
+    if not (
+        access.can_edit_program(request.user, program)
+        or (person.team_id and person.team.manager_id == request.user.pk)
+    ):
         raise PermissionDenied("Only the rep's manager or a program editor creates plans.")
     enrollment = program.enrollments.filter(person=person).first()
     if enrollment is None:
@@ -289,8 +317,9 @@ def program_plans_summary(request: HttpRequest, program_id: int) -> dict[str, ob
 @router.get("/teams/{team_id}/plans", response=list[PlanOut])
 def team_plans(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
     team = access.get_team_for(request.user, team_id)
-    return [_out(p) for p in selectors.team_progress(viewer=request.user, team=team,
-                                                     today=_today())]
+    return [
+        _out(p) for p in selectors.team_progress(viewer=request.user, team=team, today=_today())
+    ]
 
 
 @router.post("/plans/{plan_id}/items/{item_id}/done", response=ItemOut)
@@ -302,8 +331,13 @@ def plans_item_done(
     if item is None:
         raise Http404
     item = services.plan_item_done(item=item, done=payload.done)
-    return {"id": item.pk, "text": item.text, "due": item.due, "source": item.source,
-            "done": item.done_at is not None}
+    return {
+        "id": item.pk,
+        "text": item.text,
+        "due": item.due,
+        "source": item.source,
+        "done": item.done_at is not None,
+    }
 
 
 @router.get("/programs/{program_id}/plan-policy", response=PolicyOut)

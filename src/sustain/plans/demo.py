@@ -12,15 +12,22 @@ from sustain.plans import services
 from sustain.plans.models import CheckIn, Phase, Plan, week_of
 from sustain.plans.selectors import dated_phases
 
-APPLIED = ["Opened with a call objective on every first meeting.",
-           "Asked two impact questions before showing the product.",
-           "Summarized back the buyer's need and got a yes.",
-           "Used a proof point from a similar customer.",
-           "Cushioned a price objection instead of discounting.",
-           "Closed every call with a dated next step."]
-STRUGGLED = ["", "", "Ran out of time to prepare for back-to-back calls.",
-             "Buyer kept steering to price.", "Talked too much on the demo call.",
-             "Forgot the trial close when the call went well."]
+APPLIED = [
+    "Opened with a call objective on every first meeting.",
+    "Asked two impact questions before showing the product.",
+    "Summarized back the buyer's need and got a yes.",
+    "Used a proof point from a similar customer.",
+    "Cushioned a price objection instead of discounting.",
+    "Closed every call with a dated next step.",
+]
+STRUGGLED = [
+    "",
+    "",
+    "Ran out of time to prepare for back-to-back calls.",
+    "Buyer kept steering to price.",
+    "Talked too much on the demo call.",
+    "Forgot the trial close when the call went well.",
+]
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -36,9 +43,11 @@ def build(ctx: DemoContext) -> None:
     for plan in plans:
         if plan.rep_id == riley.pk:
             services.plan_restart(
-                plan=plan, start=today - dt.timedelta(weeks=5),
+                plan=plan,
+                start=today - dt.timedelta(weeks=5),
                 note=f"Restarted by {ctx.logins['manager'].name} after {riley.name}'s "
-                "leave: the phases run again from her first week back.")
+                "leave: the phases run again from her first week back.",
+            )
             plan.committed_at = _at(plan.start, 10)
             diligence = 1.0
         else:
@@ -59,22 +68,39 @@ def build(ctx: DemoContext) -> None:
             if day < today and not skip and rng.random() < diligence - 0.03 * n:
                 phase = next((d.phase for d in phases if d.start <= day <= d.end), None)
                 rating = max(1, min(5, 2 + n // 4 + rng.choice([-1, 0, 0, 1])))
-                check_ins.append(CheckIn(
-                    plan=plan, phase=phase, week=week, rating=rating,
-                    applied=rng.choice(APPLIED), struggled=rng.choice(STRUGGLED),
-                    created_at=_at(day, 17)))
+                check_ins.append(
+                    CheckIn(
+                        plan=plan,
+                        phase=phase,
+                        week=week,
+                        rating=rating,
+                        applied=rng.choice(APPLIED),
+                        struggled=rng.choice(STRUGGLED),
+                        created_at=_at(day, 17),
+                    )
+                )
             week += dt.timedelta(weeks=1)
             n += 1
     CheckIn.objects.bulk_create(check_ins)
     riley_plan = next(p for p in plans if p.rep_id == riley.pk)
-    goals = ["A written call objective before every first meeting",
-             "Two impact questions on every discovery call",
-             "Summarize back before I present, on every call"]
+    goals = [
+        "A written call objective before every first meeting",
+        "Two impact questions on every discovery call",
+        "Summarize back before I present, on every call",
+    ]
     phases = list(riley_plan.phases.order_by("position")[: len(goals)])
     for phase, goal in zip(phases, goals, strict=True):
         phase.goal = goal
     Phase.objects.bulk_update(phases, ["goal"])
-    services.plan_item_add(plan=riley_plan, text="Role-play a price objection with Dana",
-                           due=today + dt.timedelta(days=4), source="coaching")
-    services.plan_item_add(plan=riley_plan, text="Shadow Ava's discovery call on Thursday",
-                           due=today + dt.timedelta(days=10), source="coaching")
+    services.plan_item_add(
+        plan=riley_plan,
+        text="Role-play a price objection with Dana",
+        due=today + dt.timedelta(days=4),
+        source="coaching",
+    )
+    services.plan_item_add(
+        plan=riley_plan,
+        text="Shadow Ava's discovery call on Thursday",
+        due=today + dt.timedelta(days=10),
+        source="coaching",
+    )

@@ -8,12 +8,21 @@ RATINGS = [(i, str(i)) for i in range(1, 6)]
 
 
 class CheckInForm(forms.Form):
-    applied = forms.CharField(label="What I applied this week", widget=forms.Textarea(
-        attrs={"rows": 2}), required=False, max_length=4000)
-    struggled = forms.CharField(label="Where I struggled", widget=forms.Textarea(
-        attrs={"rows": 2}), required=False, max_length=4000)
-    rating = forms.TypedChoiceField(label="How well I practise the current concept (1 to 5)",
-                                    choices=RATINGS, coerce=int)
+    applied = forms.CharField(
+        label="What I applied this week",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    struggled = forms.CharField(
+        label="Where I struggled",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    rating = forms.TypedChoiceField(
+        label="How well I practise the current concept (1 to 5)", choices=RATINGS, coerce=int
+    )
 
 
 class RestartForm(forms.Form):

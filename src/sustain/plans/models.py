@@ -25,11 +25,13 @@ class PlanPolicy(models.Model):
         help_text="A rep hired within this many days of her workshop must follow the plan.",
     )
     quota_threshold = models.FloatField(
-        default=0.8, validators=[MinValueValidator(0)],
+        default=0.8,
+        validators=[MinValueValidator(0)],
         help_text="Attainment (1.0 = 100% of quota) under which a period counts as below quota.",
     )
     quota_periods = models.PositiveIntegerField(
-        default=3, validators=[MinValueValidator(1)],
+        default=3,
+        validators=[MinValueValidator(1)],
         help_text="Consecutive latest periods below the threshold that make the plan mandatory.",
     )
 
@@ -125,8 +127,9 @@ class CheckIn(models.Model):
     """One per plan per week (`week` is the Monday); a second one that week amends it."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="check_ins")
-    phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="check_ins")
+    phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
+    )
     week = models.DateField()
     applied = models.TextField(blank=True)
     struggled = models.TextField(blank=True)

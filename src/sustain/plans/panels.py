@@ -15,15 +15,18 @@ from sustain.web.home import home_panel
 @home_panel("plans/_panel.html")
 def plans_panel(viewer: Person) -> dict[str, Any] | None:
     if viewer.role == Role.MANAGER:
-        return {"title": "Team plans", "url": reverse("plans:team"),
-                "text": "Your reps' 90-day plans: who committed, streaks, missed check-ins."}
+        return {
+            "title": "Team plans",
+            "url": reverse("plans:team"),
+            "text": "Your reps' 90-day plans: who committed, streaks, missed check-ins.",
+        }
     if viewer.role != Role.REP:
         return None
     plan = selectors.plan_for_rep(viewer)
     if plan is None:
         return None
     p = selectors.plan_progress(plan, today=timezone.localdate())
-    text = (f"Now: {p.current.concept}." if p.current else f"Your plan is {p.status}.")
+    text = f"Now: {p.current.concept}." if p.current else f"Your plan is {p.status}."
     if plan.committed_at is None:
         text += " You have not committed to it yet."
     return {"title": "My 90-day plan", "url": reverse("plans:mine"), "text": text}

@@ -25,14 +25,20 @@ def attainment_periods(rep: Person) -> list[float]:
     plan mandatory for performance."""
     from sustain.metrics.models import KpiDefinition, KpiValue
 
-    keys = dict(KpiDefinition.objects.filter(
-        organization_id=rep.organization_id, key__in=ATTAINMENT_KPI_KEYS,
-    ).values_list("key", "pk"))
+    keys = dict(
+        KpiDefinition.objects.filter(
+            organization_id=rep.organization_id,
+            key__in=ATTAINMENT_KPI_KEYS,
+        ).values_list("key", "pk")
+    )
     kpi_id = next((keys[k] for k in ATTAINMENT_KPI_KEYS if k in keys), None)
     if kpi_id is None:
         return []
-    return list(KpiValue.objects.filter(rep=rep, kpi_id=kpi_id).order_by("period")
-                .values_list("value", flat=True))
+    return list(
+        KpiValue.objects.filter(rep=rep, kpi_id=kpi_id)
+        .order_by("period")
+        .values_list("value", flat=True)
+    )
 
 
 def policy_for(program: Program) -> PlanPolicy:
@@ -112,8 +118,9 @@ class PlanProgress:
 
     @property
     def streak(self) -> int:
-        return rules.streak(self.checked_weeks, this_week=rules.weeks_between(
-            self.today, self.today)[0])
+        return rules.streak(
+            self.checked_weeks, this_week=rules.weeks_between(self.today, self.today)[0]
+        )
 
     @property
     def last_rating(self) -> int | None:
@@ -134,14 +141,22 @@ def _plans_with_everything(plans: QuerySet[Plan]) -> QuerySet[Plan]:
 
 def plan_progress(plan: Plan, *, today: dt.date) -> PlanProgress:
     plan = _plans_with_everything(Plan.objects.filter(pk=plan.pk)).get()
-    return PlanProgress(plan=plan, phases=dated_phases(plan, list(plan.phases.all())),
-                        today=today, check_ins=list(plan.check_ins.all()))
+    return PlanProgress(
+        plan=plan,
+        phases=dated_phases(plan, list(plan.phases.all())),
+        today=today,
+        check_ins=list(plan.check_ins.all()),
+    )
 
 
 def plans_progress(plans: QuerySet[Plan], *, today: dt.date) -> list[PlanProgress]:
     return [
-        PlanProgress(plan=p, phases=dated_phases(p, list(p.phases.all())), today=today,
-                     check_ins=list(p.check_ins.all()))
+        PlanProgress(
+            plan=p,
+            phases=dated_phases(p, list(p.phases.all())),
+            today=today,
+            check_ins=list(p.check_ins.all()),
+        )
         for p in _plans_with_everything(plans)
     ]
 

@@ -27,9 +27,12 @@ def _behaviours(concept: Any) -> str:
 def _reason(plan: Plan) -> str:
     policy = selectors.policy_for(plan.program)
     return rules.mandatory_reason(
-        hire_date=plan.rep.hire_date, trained_on=plan.start - dt.timedelta(days=1),
-        new_hire_days=policy.new_hire_days, attainment=selectors.attainment_periods(plan.rep),
-        quota_threshold=policy.quota_threshold, quota_periods=policy.quota_periods,
+        hire_date=plan.rep.hire_date,
+        trained_on=plan.start - dt.timedelta(days=1),
+        new_hire_days=policy.new_hire_days,
+        attainment=selectors.attainment_periods(plan.rep),
+        quota_threshold=policy.quota_threshold,
+        quota_periods=policy.quota_periods,
         manager_flag=plan.below_quota_flag,
     )
 
@@ -41,9 +44,7 @@ def plan_create(*, enrollment: Enrollment) -> Plan:
     if enrollment.pk is None or enrollment.role != Role.REP:
         raise ValidationError({"person": "Plans are for reps enrolled in the program."})
     if enrollment.trained_on is None:
-        raise ValidationError(
-            {"person": f"{enrollment.person} has not attended the workshop yet."}
-        )
+        raise ValidationError({"person": f"{enrollment.person} has not attended the workshop yet."})
     if Plan.objects.filter(enrollment=enrollment).exists():
         raise ValidationError({"person": f"{enrollment.person} already has a plan."})
     program = enrollment.program
@@ -51,14 +52,19 @@ def plan_create(*, enrollment: Enrollment) -> Plan:
     if not concepts:
         raise ValidationError({"program": "The program has no concepts to plan."})
     plan = model_create(
-        Plan, enrollment=enrollment, program=program, rep=enrollment.person,
+        Plan,
+        enrollment=enrollment,
+        program=program,
+        rep=enrollment.person,
         start=enrollment.trained_on + dt.timedelta(days=1),
     )
     days = rules.split_days(selectors.policy_for(program).plan_days, len(concepts))
-    Phase.objects.bulk_create([
-        Phase(plan=plan, concept=c, position=i, days=d, behaviours=_behaviours(c))
-        for i, (c, d) in enumerate(zip(concepts, days, strict=True))
-    ])
+    Phase.objects.bulk_create(
+        [
+            Phase(plan=plan, concept=c, position=i, days=d, behaviours=_behaviours(c))
+            for i, (c, d) in enumerate(zip(concepts, days, strict=True))
+        ]
+    )
     plan.mandatory_reason = _reason(plan)
     plan.save(update_fields=["mandatory_reason"])
     return plan
@@ -76,8 +82,13 @@ def plans_generate(*, program: Any) -> int:
     return n
 
 
-POLICY_FIELDS = ("plan_days", "commit_within_days", "new_hire_days", "quota_threshold",
-                 "quota_periods")
+POLICY_FIELDS = (
+    "plan_days",
+    "commit_within_days",
+    "new_hire_days",
+    "quota_threshold",
+    "quota_periods",
+)
 
 
 @transaction.atomic
@@ -111,8 +122,14 @@ def plan_phases_update(*, plan: Plan, phases: Sequence[dict[str, Any]]) -> Plan:
         raise ValidationError({"phases": "List each phase of this plan exactly once."})
     for position, data in enumerate(phases):
         phase = current[data["id"]]
-        update = {"position": position, **{k: data[k] for k in ("days", "goal", "behaviours")
-                                           if k in data and data[k] is not None}}
+        update = {
+            "position": position,
+            **{
+                k: data[k]
+                for k in ("days", "goal", "behaviours")
+                if k in data and data[k] is not None
+            },
+        }
         for k, v in update.items():
             setattr(phase, k, v)
         phase.full_clean(exclude=["plan", "concept"], validate_constraints=False)
@@ -128,8 +145,11 @@ def plan_restart(*, plan: Plan, start: dt.date, note: str) -> Plan:
         raise ValidationError({"start": "A plan cannot start before the rep's workshop."})
     if not note.strip():
         raise ValidationError({"note": "Say why the plan restarts (the rep reads it)."})
-    return model_update(instance=plan, data={"start": start, "restart_note": note.strip()},
-                        fields=("start", "restart_note"))
+    return model_update(
+        instance=plan,
+        data={"start": start, "restart_note": note.strip()},
+        fields=("start", "restart_note"),
+    )
 
 
 @transaction.atomic
@@ -152,8 +172,12 @@ def check_in_record(
         raise ValidationError({"week": f"Your plan starts on {plan.start:%d %b %Y}."})
     progress = selectors.plan_progress(plan, today=today)
     current = progress.current or (progress.phases[-1] if progress.phases else None)
-    values = {"applied": applied.strip(), "struggled": struggled.strip(), "rating": rating,
-              "phase": current.phase if current else None}
+    values = {
+        "applied": applied.strip(),
+        "struggled": struggled.strip(),
+        "rating": rating,
+        "phase": current.phase if current else None,
+    }
     existing = plan.check_ins.filter(week=week_of(today)).first()
     if existing is not None:
         return model_update(instance=existing, data=values, fields=tuple(values))
@@ -183,7 +207,8 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     now = timezone.now()
     candidates = Plan.objects.filter(
-        committed_at__isnull=True, flagged_at__isnull=True,
+        committed_at__isnull=True,
+        flagged_at__isnull=True,
         start__lte=today - dt.timedelta(days=6),  # start = workshop + 1; default 7 days
     ).select_related("rep__team__manager", "program__plan_policy", "enrollment")
     flagged = 0
@@ -193,15 +218,14 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
             continue
         manager = plan.rep.team.manager if plan.rep.team else None
         with transaction.atomic():
-            if not Plan.objects.filter(pk=plan.pk, flagged_at__isnull=True).update(
-                flagged_at=now
-            ):
+            if not Plan.objects.filter(pk=plan.pk, flagged_at__isnull=True).update(flagged_at=now):
                 continue
             flagged += 1
             if manager is None:
                 continue
             outbox_enqueue(
-                recipient=manager, kind="plan_uncommitted",
+                recipient=manager,
+                kind="plan_uncommitted",
                 subject=f"{plan.rep.name} has not committed to the 90-day plan yet",
                 body=(
                     f"{plan.rep.name}'s plan for {plan.program.name} started on "
@@ -219,7 +243,8 @@ def plans_daily(*, today: dt.date | None = None) -> dict[str, int]:
 
     created = 0
     for program in Program.objects.filter(
-        enrollments__trained_on__isnull=False, enrollments__plan__isnull=True,
+        enrollments__trained_on__isnull=False,
+        enrollments__plan__isnull=True,
         enrollments__role=Role.REP,
     ).distinct():
         created += plans_generate(program=program)

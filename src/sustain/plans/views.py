@@ -23,13 +23,20 @@ from sustain.web.forms import call_service
 def _plan_page(request: HttpRequest, plan: Plan, **extra: object) -> HttpResponse:
     viewer = request.user
     progress = selectors.plan_progress(plan, today=timezone.localdate())
-    return render(request, "plans/plan.html", {
-        "p": progress, "plan": progress.plan, "mine": viewer.pk == plan.rep_id,
-        "can_shape": access.can_shape_plan(viewer, plan),
-        "can_manage": access.can_manage_plan(viewer, plan),
-        "check_in_form": extra.pop("check_in_form", CheckInForm()),
-        "item_form": ItemForm(), **extra,
-    })
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "p": progress,
+            "plan": progress.plan,
+            "mine": viewer.pk == plan.rep_id,
+            "can_shape": access.can_shape_plan(viewer, plan),
+            "can_manage": access.can_manage_plan(viewer, plan),
+            "check_in_form": extra.pop("check_in_form", CheckInForm()),
+            "item_form": ItemForm(),
+            **extra,
+        },
+    )
 
 
 @login_required
@@ -69,8 +76,9 @@ def plan_check_in(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.check_in_record(
-                plan=plan, today=timezone.localdate(), **data)):
+        if call_service(
+            form, lambda: services.check_in_record(plan=plan, today=timezone.localdate(), **data)
+        ):
             messages.success(request, "Check-in saved. See you next week.")
             return _back(plan, request)
     return _plan_page(request, plan, check_in_form=form)
@@ -84,12 +92,14 @@ def plan_phases(request: HttpRequest, plan_id: int) -> HttpResponse:
     rows = []
     try:
         for phase in plan.phases.all():
-            rows.append({
-                "id": phase.pk,
-                "position": int(request.POST.get(f"position-{phase.pk}", phase.position)),
-                "days": int(request.POST.get(f"days-{phase.pk}", phase.days)),
-                "goal": request.POST.get(f"goal-{phase.pk}", phase.goal),
-            })
+            rows.append(
+                {
+                    "id": phase.pk,
+                    "position": int(request.POST.get(f"position-{phase.pk}", phase.position)),
+                    "days": int(request.POST.get(f"days-{phase.pk}", phase.days)),
+                    "goal": request.POST.get(f"goal-{phase.pk}", phase.goal),
+                }
+            )
         rows.sort(key=lambda r: (r.pop("position"), r["id"]))
         services.plan_phases_update(plan=plan, phases=rows)
         messages.success(request, "Phases saved.")
@@ -108,11 +118,16 @@ def plan_restart(request: HttpRequest, plan_id: int) -> HttpResponse:
         if call_service(form, lambda: services.plan_restart(plan=plan, **data)):
             messages.success(request, "Plan restarted.")
             return redirect("plans:detail", plan.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": f"Restart {plan.rep.name}'s plan",
-        "intro": "After a leave or a role change: the phases run again from the new day.",
-        "back_url": reverse("plans:detail", args=[plan.pk]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": f"Restart {plan.rep.name}'s plan",
+            "intro": "After a leave or a role change: the phases run again from the new day.",
+            "back_url": reverse("plans:detail", args=[plan.pk]),
+        },
+    )
 
 
 @login_required
@@ -129,13 +144,20 @@ def plan_below_quota(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     form = ItemForm(request.POST)
-    if form.is_valid() and call_service(form, lambda: services.plan_item_add(
-            plan=plan, source="manager" if request.user.pk != plan.rep_id else "rep",
-            **form.cleaned_data)):
+    if form.is_valid() and call_service(
+        form,
+        lambda: services.plan_item_add(
+            plan=plan,
+            source="manager" if request.user.pk != plan.rep_id else "rep",
+            **form.cleaned_data,
+        ),
+    ):
         messages.success(request, "Item added.")
     else:
-        messages.error(request, "Item not added: " + "; ".join(
-            e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request,
+            "Item not added: " + "; ".join(e for errs in form.errors.values() for e in errs),
+        )
     return _back(plan, request)
 
 
@@ -152,11 +174,17 @@ def team_page(request: HttpRequest) -> HttpResponse:
     elif viewer.role != Role.MANAGER:
         teams = list(teams[:1])
     today = timezone.localdate()
-    return render(request, "plans/team.html", {
-        "teams": [{"team": t, "rows": selectors.team_progress(viewer=viewer, team=t, today=today)}
-                  for t in teams],
-        "all_teams": access.teams_visible_to(viewer) if viewer.role != Role.MANAGER else [],
-    })
+    return render(
+        request,
+        "plans/team.html",
+        {
+            "teams": [
+                {"team": t, "rows": selectors.team_progress(viewer=viewer, team=t, today=today)}
+                for t in teams
+            ],
+            "all_teams": access.teams_visible_to(viewer) if viewer.role != Role.MANAGER else [],
+        },
+    )
 
 
 @login_required
@@ -164,11 +192,15 @@ def program_plans(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     if request.user.organization_id is None:
         raise Http404
-    return render(request, "plans/program.html", {
-        "program": program,
-        "summary": selectors.program_summary(program=program, today=timezone.localdate()),
-        "can_generate": access.can_edit_program(request.user, program),
-    })
+    return render(
+        request,
+        "plans/program.html",
+        {
+            "program": program,
+            "summary": selectors.program_summary(program=program, today=timezone.localdate()),
+            "can_generate": access.can_edit_program(request.user, program),
+        },
+    )
 
 
 @login_required

@@ -176,9 +176,7 @@ def concepts_list(request: HttpRequest, program_id: int) -> list[Concept]:
 
 
 @router.post("/programs/{program_id}/concepts", response={201: ConceptOut})
-def concepts_create(
-    request: HttpRequest, program_id: int, payload: ConceptIn
-) -> Status[Concept]:
+def concepts_create(request: HttpRequest, program_id: int, payload: ConceptIn) -> Status[Concept]:
     program = access.get_program_for(request.user, program_id, write=True)
     return Status(201, services.concept_create(program=program, **payload.dict()))
 
@@ -222,11 +220,12 @@ def enrollments_create(
 ) -> Status[Enrollment]:
     program = access.get_program_for(request.user, program_id, write=True)
     person = access.get_person_for(request.user, payload.person)
-    session = (
-        access.get_session_for(request.user, payload.session) if payload.session else None
-    )
+    session = access.get_session_for(request.user, payload.session) if payload.session else None
     enrollment = services.enrollment_create(
-        program=program, person=person, role=payload.role, session=session,
+        program=program,
+        person=person,
+        role=payload.role,
+        session=session,
         trained_on=payload.trained_on,
     )
     return Status(201, enrollment)

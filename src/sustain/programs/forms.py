@@ -11,11 +11,20 @@ class ProgramForm(forms.ModelForm[Program]):
     class Meta:
         model = Program
         fields = [
-            "name", "vendor", "description", "owner", "status",
-            "budget_workshop", "budget_reinforcement", "closed_on",
+            "name",
+            "vendor",
+            "description",
+            "owner",
+            "status",
+            "budget_workshop",
+            "budget_reinforcement",
+            "closed_on",
         ]
-        labels = {"budget_workshop": "Workshop budget", "budget_reinforcement": "Reinforcement budget",
-                  "closed_on": "Closed on"}
+        labels = {
+            "budget_workshop": "Workshop budget",
+            "budget_reinforcement": "Reinforcement budget",
+            "closed_on": "Closed on",
+        }
         widgets = {"closed_on": DateInput()}
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
@@ -49,7 +58,8 @@ class SessionForm(forms.ModelForm[WorkshopSession]):
 
 class EnrollForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12}),
+        queryset=Person.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text="Hold Ctrl (or ⌘) to pick several.",
     )
     session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
@@ -67,8 +77,10 @@ class EnrollmentRowForm(forms.Form):
 
     session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
     attended = forms.TypedChoiceField(
-        choices=[("", "—"), ("1", "Attended"), ("0", "Missed")], coerce=lambda v: v == "1",
-        required=False, empty_value=None,
+        choices=[("", "—"), ("1", "Attended"), ("0", "Missed")],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=None,
     )
 
     def __init__(self, *args: object, program: Program, **kwargs: object) -> None:

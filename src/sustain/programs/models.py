@@ -39,7 +39,10 @@ class Program(models.Model):
         max_digits=12, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
     )
     budget_reinforcement = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
         help_text="Spent after the workshop: coaching, refreshers, plans, certification.",
     )
     closed_on = models.DateField(null=True, blank=True)
@@ -121,7 +124,10 @@ class Enrollment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REP)
     session = models.ForeignKey(
-        WorkshopSession, on_delete=models.SET_NULL, null=True, blank=True,
+        WorkshopSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="enrollments",
     )
     attended = models.BooleanField(null=True, blank=True)

@@ -68,7 +68,8 @@ def enrollment_summary(*, program: Program) -> EnrollmentSummary:
     cohorts = [
         Cohort(
             trained_on=r["trained_on"],
-            n_reps=r["reps"], n_managers=r["managers"],
+            n_reps=r["reps"],
+            n_managers=r["managers"],
         )
         for r in rows
     ]
@@ -78,6 +79,8 @@ def enrollment_summary(*, program: Program) -> EnrollmentSummary:
     total = program.enrollments.count()
     trained = program.enrollments.filter(trained_on__isnull=False).count()
     return EnrollmentSummary(
-        enrolled=total, trained=trained,
-        attended_rate=(attended / n_marked) if n_marked else None, cohorts=cohorts,
+        enrolled=total,
+        trained=trained,
+        attended_rate=(attended / n_marked) if n_marked else None,
+        cohorts=cohorts,
     )

@@ -21,8 +21,14 @@ from sustain.programs.models import (
 )
 
 PROGRAM_FIELDS = (
-    "name", "vendor", "description", "owner", "status",
-    "budget_workshop", "budget_reinforcement", "closed_on",
+    "name",
+    "vendor",
+    "description",
+    "owner",
+    "status",
+    "budget_workshop",
+    "budget_reinforcement",
+    "closed_on",
 )
 
 
@@ -40,9 +46,16 @@ def program_create(
     closed_on: dt.date | None = None,
 ) -> Program:
     return model_create(
-        Program, organization=organization, name=name, vendor=vendor, description=description,
-        owner=owner, status=status, budget_workshop=budget_workshop,
-        budget_reinforcement=budget_reinforcement, closed_on=closed_on,
+        Program,
+        organization=organization,
+        name=name,
+        vendor=vendor,
+        description=description,
+        owner=owner,
+        status=status,
+        budget_workshop=budget_workshop,
+        budget_reinforcement=budget_reinforcement,
+        closed_on=closed_on,
     )
 
 
@@ -80,7 +93,11 @@ def session_create(
     *, program: Program, title: str, starts_on: dt.date, ends_on: dt.date, location: str = ""
 ) -> WorkshopSession:
     return model_create(
-        WorkshopSession, program=program, title=title, starts_on=starts_on, ends_on=ends_on,
+        WorkshopSession,
+        program=program,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
         location=location,
     )
 
@@ -97,8 +114,12 @@ def enrollment_create(
     if program.enrollments.filter(person=person).exists():
         raise ValidationError({"person": f"{person} is already enrolled in this program."})
     return model_create(
-        Enrollment, program=program, person=person, role=role or person.role or Role.REP,
-        session=session, trained_on=trained_on,
+        Enrollment,
+        program=program,
+        person=person,
+        role=role or person.role or Role.REP,
+        session=session,
+        trained_on=trained_on,
     )
 
 

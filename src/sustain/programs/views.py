@@ -26,26 +26,34 @@ from sustain.web.forms import call_service, form_page
 
 @login_required
 def programs_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "programs/list.html", {
-        "programs": selectors.programs_list(viewer=request.user),
-        "can_create": access.can_create_program(request.user),
-    })
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "programs": selectors.programs_list(viewer=request.user),
+            "can_create": access.can_create_program(request.user),
+        },
+    )
 
 
 @login_required
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
-    return render(request, "programs/detail.html", {
-        "program": program,
-        "concepts": selectors.concepts_with_terms(program=program),
-        "sessions": list(program.sessions.all()),
-        "summary": selectors.enrollment_summary(program=program),
-        "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
-        "sees_individuals": access.sees_individuals(request.user),
-        "can_edit": access.can_edit_program(request.user, program),
-        "term_form": GlossaryTermForm(),
-        "tabs": program_tabs(request.user, program),
-    })
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "concepts": selectors.concepts_with_terms(program=program),
+            "sessions": list(program.sessions.all()),
+            "summary": selectors.enrollment_summary(program=program),
+            "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
+            "sees_individuals": access.sees_individuals(request.user),
+            "can_edit": access.can_edit_program(request.user, program),
+            "term_form": GlossaryTermForm(),
+            "tabs": program_tabs(request.user, program),
+        },
+    )
 
 
 @login_required
@@ -54,10 +62,13 @@ def program_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     org = access.get_organization_for(request.user)
     return form_page(
-        request, ProgramForm(request.POST or None, organization=org),
+        request,
+        ProgramForm(request.POST or None, organization=org),
         lambda data: services.program_create(organization=org, **data),
         done=lambda program: reverse("programs:detail", args=[program.pk]),
-        message="Program created.", title="New program", back_url=reverse("programs:list"),
+        message="Program created.",
+        title="New program",
+        back_url=reverse("programs:list"),
     )
 
 
@@ -67,8 +78,12 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     back = reverse("programs:detail", args=[program.pk])
     form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
     return form_page(
-        request, form, lambda data: services.program_update(program=program, data=data),
-        done=lambda _: back, message="Program saved.", title=f"Edit {program.name}",
+        request,
+        form,
+        lambda data: services.program_update(program=program, data=data),
+        done=lambda _: back,
+        message="Program saved.",
+        title=f"Edit {program.name}",
         back_url=back,
     )
 
@@ -79,8 +94,12 @@ def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
     back = reverse("programs:detail", args=[program.pk])
     form = ConceptForm(request.POST or None, initial={"position": program.concepts.count()})
     return form_page(
-        request, form, lambda data: services.concept_create(program=program, **data),
-        done=lambda _: back + "#concepts", title="Add a concept", back_url=back,
+        request,
+        form,
+        lambda data: services.concept_create(program=program, **data),
+        done=lambda _: back + "#concepts",
+        title="Add a concept",
+        back_url=back,
     )
 
 
@@ -89,9 +108,12 @@ def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     back = reverse("programs:detail", args=[concept.program_id])
     return form_page(
-        request, ConceptForm(request.POST or None, instance=concept),
+        request,
+        ConceptForm(request.POST or None, instance=concept),
         lambda data: services.concept_update(concept=concept, data=data),
-        done=lambda _: back + "#concepts", title=f"Edit {concept.name}", back_url=back,
+        done=lambda _: back + "#concepts",
+        title=f"Edit {concept.name}",
+        back_url=back,
     )
 
 
@@ -110,9 +132,16 @@ def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
         if form.errors:
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect(reverse("programs:detail", args=[concept.program_id]) + "#concepts")
-    return render(request, "programs/detail.html#glossary", {
-        "concept": concept, "term_form": form, "can_edit": True,
-    }, status=status)
+    return render(
+        request,
+        "programs/detail.html#glossary",
+        {
+            "concept": concept,
+            "term_form": form,
+            "can_edit": True,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -120,9 +149,12 @@ def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     return form_page(
-        request, SessionForm(request.POST or None),
+        request,
+        SessionForm(request.POST or None),
         lambda data: services.session_create(program=program, **data),
-        done=lambda _: back + "#sessions", title="Add a workshop session", back_url=back,
+        done=lambda _: back + "#sessions",
+        title="Add a workshop session",
+        back_url=back,
     )
 
 
@@ -131,9 +163,12 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     return form_page(
-        request, EnrollForm(request.POST or None, program=program),
+        request,
+        EnrollForm(request.POST or None, program=program),
         lambda data: services.enrollments_add(program=program, **data),
-        done=lambda _: back + "#enrollment", message="Enrolled.", title="Enroll people",
+        done=lambda _: back + "#enrollment",
+        message="Enrolled.",
+        title="Enroll people",
         intro="People not trained yet form the comparison group for the impact analysis.",
         back_url=back,
     )
@@ -154,7 +189,14 @@ def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(reverse("programs:detail", args=[enrollment.program_id]) + "#enrollment")
-    return render(request, "programs/detail.html#enrollment_row", {
-        "e": enrollment, "can_edit": True, "sessions": enrollment.program.sessions.all(),
-        "row_errors": [e for errs in form.errors.values() for e in errs],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "programs/detail.html#enrollment_row",
+        {
+            "e": enrollment,
+            "can_edit": True,
+            "sessions": enrollment.program.sessions.all(),
+            "row_errors": [e for errs in form.errors.values() for e in errs],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -82,8 +82,9 @@ def settings_detail(request: HttpRequest, program_id: int) -> object:
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
 def settings_update(request: HttpRequest, program_id: int, payload: SettingsPatch) -> object:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    return services.readiness_settings_update(program=program,
-                                              data=payload.dict(exclude_unset=True))
+    return services.readiness_settings_update(
+        program=program, data=payload.dict(exclude_unset=True)
+    )
 
 
 class OwnerProfileOut(Schema):
@@ -112,9 +113,12 @@ def _owner_profile(program: Program) -> dict[str, Any]:
     settings = selectors.ReadinessSettings.for_program(program)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
     others = selectors.other_owned(program=program)
-    return {**data, "owner": program.owner_id,
-            "warnings": owner_warnings(program, profile, settings),
-            "other_programs_in_sustain": [p.name for p in others]}
+    return {
+        **data,
+        "owner": program.owner_id,
+        "warnings": owner_warnings(program, profile, settings),
+        "other_programs_in_sustain": [p.name for p in others],
+    }
 
 
 @router.get("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
@@ -210,8 +214,9 @@ def needs_list(request: HttpRequest, program_id: int) -> list[selectors.NeedsCon
 
 
 @router.patch("/programs/{program_id}/needs/{factor}", response=NeedOut)
-def needs_rate(request: HttpRequest, program_id: int, factor: Factor,
-               payload: NeedIn) -> selectors.NeedsContext:
+def needs_rate(
+    request: HttpRequest, program_id: int, factor: Factor, payload: NeedIn
+) -> selectors.NeedsContext:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.needs_factor_rate(program=program, factor=factor, **payload.dict())
     return next(n for n in selectors.needs_context(program=program) if n.factor == factor)
@@ -253,9 +258,14 @@ def _why(program: Program) -> dict[str, Any] | None:
     why = selectors.one_to_one(program, "why_message")
     if why is None:
         return None
-    return {"author": why.author_id, "author_name": why.author.name,
-            "market_change": why.market_change, "status_quo": why.status_quo,
-            "body": why.body, "updated_at": why.updated_at}
+    return {
+        "author": why.author_id,
+        "author_name": why.author.name,
+        "market_change": why.market_change,
+        "status_quo": why.status_quo,
+        "body": why.body,
+        "updated_at": why.updated_at,
+    }
 
 
 @router.get("/programs/{program_id}/why-message", response={200: WhyOut})
@@ -269,10 +279,8 @@ def why_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
 @router.put("/programs/{program_id}/why-message", response=WhyOut)
 def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str, Any] | None:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    author = (access.get_person_for(request.user, payload.author) if payload.author
-              else request.user)
-    services.why_message_write(program=program, author=author,
-                               **payload.dict(exclude={"author"}))
+    author = access.get_person_for(request.user, payload.author) if payload.author else request.user
+    services.why_message_write(program=program, author=author, **payload.dict(exclude={"author"}))
     program.refresh_from_db()
     return _why(program)
 
@@ -282,9 +290,12 @@ def brief(request: HttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_brief_for(request.user, program_id)
     ack = program.acknowledgements.filter(rep=request.user).first()
     roles = [ExpectationRole.REP] if request.user.role == Role.REP else ExpectationRole.values
-    return {"why": _why(program), "acknowledged": ack is not None,
-            "pulse": ack.pulse if ack else None,
-            "expectations": list(program.expectations.filter(role__in=roles))}
+    return {
+        "why": _why(program),
+        "acknowledged": ack is not None,
+        "pulse": ack.pulse if ack else None,
+        "expectations": list(program.expectations.filter(role__in=roles)),
+    }
 
 
 class AcknowledgeIn(Schema):
@@ -297,8 +308,9 @@ class AcknowledgeOut(Schema):
 
 
 @router.post("/programs/{program_id}/acknowledgement", response={201: AcknowledgeOut})
-def acknowledge(request: HttpRequest, program_id: int,
-                payload: AcknowledgeIn) -> Status[dict[str, Any]]:
+def acknowledge(
+    request: HttpRequest, program_id: int, payload: AcknowledgeIn
+) -> Status[dict[str, Any]]:
     program = access.get_program_brief_for(request.user, program_id)
     ack = services.acknowledgement_record(program=program, rep=request.user, pulse=payload.pulse)
     return Status(201, {"acknowledged": True, "pulse": ack.pulse})
@@ -363,15 +375,17 @@ class TouchPatch(Schema):
 def _org_refs(request: HttpRequest, program: Program, data: dict[str, Any]) -> dict[str, Any]:
     """Turn region/team/sender ids into the caller's organization's rows (404 otherwise)."""
     if data.get("region") is not None:
-        region = Region.objects.filter(organization_id=program.organization_id,
-                                       pk=data["region"]).first()
+        region = Region.objects.filter(
+            organization_id=program.organization_id, pk=data["region"]
+        ).first()
         if region is None:
             raise Http404
         data["region"] = region
     if data.get("team") is not None:
         data["team"] = access.get_team_for(request.user, data["team"])
-    data["sender"] = (access.get_person_for(request.user, data["sender"])
-                      if data.get("sender") else request.user)
+    data["sender"] = (
+        access.get_person_for(request.user, data["sender"]) if data.get("sender") else request.user
+    )
     return data
 
 
@@ -414,9 +428,12 @@ def expectations_list(request: HttpRequest, program_id: int) -> list[object]:
 
 
 @router.put("/programs/{program_id}/expectations/{role}", response=ExpectationOut)
-def expectations_write(request: HttpRequest, program_id: int,
-                       role: Literal["executive", "manager", "rep"],
-                       payload: ExpectationIn) -> object:
+def expectations_write(
+    request: HttpRequest,
+    program_id: int,
+    role: Literal["executive", "manager", "rep"],
+    payload: ExpectationIn,
+) -> object:
     if role == ExpectationRole.MANAGER:
         program = access.get_program_manager_part_for(request.user, program_id, write=True)
     else:
@@ -459,8 +476,10 @@ def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status
         manager = request.user
     else:
         raise PermissionDenied("A manager puts herself on the panel.")
-    return Status(201, services.panel_member_add(program=program, manager=manager,
-                                                 scenarios=payload.scenarios))
+    return Status(
+        201,
+        services.panel_member_add(program=program, manager=manager, scenarios=payload.scenarios),
+    )
 
 
 class PanelPatch(Schema):
@@ -469,8 +488,7 @@ class PanelPatch(Schema):
 
 @router.patch("/panel/{member_id}", response=PanelOut)
 def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> PanelMember:
-    member = access.get_program_part_for(request.user, PanelMember, member_id,
-                                         related=("manager",))
+    member = access.get_program_part_for(request.user, PanelMember, member_id, related=("manager",))
     program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
     if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
         raise PermissionDenied("A manager edits her own scenarios.")
@@ -535,8 +553,6 @@ def measurement_detail(request: HttpRequest, program_id: int) -> object:
 
 
 @router.patch("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
-def measurement_update(request: HttpRequest, program_id: int,
-                       payload: MeasurementPatch) -> object:
+def measurement_update(request: HttpRequest, program_id: int, payload: MeasurementPatch) -> object:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    return services.measurement_plan_update(program=program,
-                                            data=payload.dict(exclude_unset=True))
+    return services.measurement_plan_update(program=program, data=payload.dict(exclude_unset=True))

@@ -71,8 +71,9 @@ def _one(program: Program, attr: str, model: type) -> object | None:
         return None
 
 
-def owner_warnings(program: Program, profile: OwnerProfile | None,
-                   settings: ReadinessSettings) -> list[str]:
+def owner_warnings(
+    program: Program, profile: OwnerProfile | None, settings: ReadinessSettings
+) -> list[str]:
     warnings = []
     owner = program.owner
     if owner is not None and owner.role == Role.TRAINER:
@@ -114,9 +115,7 @@ class TeamTrainingOrder:
 
 def training_order(program: Program) -> list[TeamTrainingOrder]:
     """Per team with a dated rep: the manager's training date against her first rep's."""
-    enrollments = list(program.enrollments.select_related(
-        "session", "person__team__manager"
-    ))
+    enrollments = list(program.enrollments.select_related("session", "person__team__manager"))
     by_person = {e.person_id: e for e in enrollments}
     first_rep: dict[int, tuple[dt.date, Team]] = {}
     for e in enrollments:
@@ -129,11 +128,15 @@ def training_order(program: Program) -> list[TeamTrainingOrder]:
     rows = []
     for date, team in first_rep.values():
         mine = by_person.get(team.manager_id) if team.manager_id else None
-        rows.append(TeamTrainingOrder(
-            team=team.name, manager=team.manager.name if team.manager else "no manager",
-            manager_id=team.manager_id,
-            manager_date=_planned_date(mine) if mine else None, first_rep_date=date,
-        ))
+        rows.append(
+            TeamTrainingOrder(
+                team=team.name,
+                manager=team.manager.name if team.manager else "no manager",
+                manager_id=team.manager_id,
+                manager_date=_planned_date(mine) if mine else None,
+                first_rep_date=date,
+            )
+        )
     return sorted(rows, key=lambda r: r.team)
 
 
@@ -155,9 +158,11 @@ def readiness_for(program: Program) -> Readiness:
     goals = list(program.goals.all())
     factors = {f.factor for f in program.needs_factors.all()}
     touches = list(program.touches.all())
-    expectations = {e.role for e in program.expectations.all()
-                    if e.do_differently.strip() and e.measured_by.strip()
-                    and e.recognized_by.strip()}
+    expectations = {
+        e.role
+        for e in program.expectations.all()
+        if e.do_differently.strip() and e.measured_by.strip() and e.recognized_by.strip()
+    }
     panel = program.panel.count()
     first_session = program.sessions.order_by("starts_on").first()
     items: list[Item] = []
@@ -166,9 +171,13 @@ def readiness_for(program: Program) -> Readiness:
         items.append(Item(key, ok, detail, "" if ok else todo, action))
 
     owner = program.owner
-    add("owner_named", owner is not None,
+    add(
+        "owner_named",
+        owner is not None,
         f"{owner.name} owns the program." if owner else "Nobody is accountable for the program.",
-        "Name one accountable, sales-savvy owner.", "programs:edit")
+        "Name one accountable, sales-savvy owner.",
+        "programs:edit",
+    )
 
     warnings = owner_warnings(program, profile, settings)
     if owner is None:
@@ -177,37 +186,59 @@ def readiness_for(program: Program) -> Readiness:
         fit_detail = "The owner's profile is not filled in."
     else:
         fit_detail = " ".join(warnings) or "Sales-experienced, with the time and the incentive."
-    add("owner_fit", owner is not None and profile is not None and not warnings, fit_detail,
+    add(
+        "owner_fit",
+        owner is not None and profile is not None and not warnings,
+        fit_detail,
         "Record the owner's experience, time and incentives, and fix the warnings.",
-        "readiness:owner")
+        "readiness:owner",
+    )
 
-    add("goals_with_baselines", bool(goals),
+    add(
+        "goals_with_baselines",
+        bool(goals),
         f"{len(goals)} goal{'s' if len(goals) != 1 else ''} with baselines and targets."
-        if goals else "No business goal with a baseline yet.",
+        if goals
+        else "No business goal with a baseline yet.",
         "Add the KPIs the program must move, with their baseline and target.",
-        "readiness:goal_create")
+        "readiness:goal_create",
+    )
 
     short = [g for g in goals if g.horizon_days < settings.min_horizon_days]
-    add("measurement_horizon", bool(goals) and not short,
-        (f"Measured {min(g.horizon_days for g in goals)}+ days after the workshop."
-         if goals and not short else
-         "No goals to measure." if not goals else
-         f"{', '.join(g.label for g in short)} measured before {settings.min_horizon_days} "
-         "days: effects fade by 90-120 days."),
+    add(
+        "measurement_horizon",
+        bool(goals) and not short,
+        (
+            f"Measured {min(g.horizon_days for g in goals)}+ days after the workshop."
+            if goals and not short
+            else "No goals to measure."
+            if not goals
+            else f"{', '.join(g.label for g in short)} measured before {settings.min_horizon_days} "
+            "days: effects fade by 90-120 days."
+        ),
         f"Measure every goal at least {settings.min_horizon_days} days after the workshop.",
-        "readiness:prepare")
+        "readiness:prepare",
+    )
 
     missing = [label for value, label in Factor.choices if value not in factors]
-    add("needs_assessment", not missing,
-        "All factors training cannot fix are rated." if not missing
+    add(
+        "needs_assessment",
+        not missing,
+        "All factors training cannot fix are rated."
+        if not missing
         else f"Not rated: {', '.join(missing)}.",
-        "Rate each factor none, minor or major, with notes.", "readiness:needs")
+        "Rate each factor none, minor or major, with notes.",
+        "readiness:needs",
+    )
 
     why_ok = why is not None and bool(why.market_change.strip() and why.status_quo.strip())
-    add("why_message", why_ok,
+    add(
+        "why_message",
+        why_ok,
         f"Written by {why.author.name}." if why_ok and why else "No leadership message yet.",
         "Have an executive write what changed and why the status quo is not okay.",
-        "readiness:why")
+        "readiness:why",
+    )
 
     if first_session is not None:
         # Touches after the workshop started do not prepare anyone for it.
@@ -220,37 +251,54 @@ def readiness_for(program: Program) -> Readiness:
         reasons.append(f"{len(channels)} of {settings.min_channels} channels")
     if first_session is None:
         reasons.append("no workshop session scheduled to plan against")
-    elif not touches or (
-        first_session.starts_on - touches[0].date
-    ).days < settings.first_touch_lead_days:
+    elif (
+        not touches
+        or (first_session.starts_on - touches[0].date).days < settings.first_touch_lead_days
+    ):
         reasons.append(
             f"the first touch must be at least {settings.first_touch_lead_days} days before "
             f"the first session ({first_session.starts_on:%Y-%m-%d})"
         )
-    add("dissemination", not reasons,
+    add(
+        "dissemination",
+        not reasons,
         f"{len(touches)} touches over {len(channels)} channels, starting early enough."
-        if not reasons else "; ".join(reasons).capitalize() + ".",
+        if not reasons
+        else "; ".join(reasons).capitalize() + ".",
         f"Plan at least {settings.min_touches} touches over {settings.min_channels} channels, "
         f"the first {settings.first_touch_lead_days} days before the workshop.",
-        "readiness:touch_create")
+        "readiness:touch_create",
+    )
 
-    roles_missing = [label for value, label in ExpectationRole.choices
-                     if value not in expectations]
-    add("expectations_per_role", not roles_missing,
+    roles_missing = [label for value, label in ExpectationRole.choices if value not in expectations]
+    add(
+        "expectations_per_role",
+        not roles_missing,
         "Executives, managers and reps know what changes, how it is measured and rewarded."
-        if not roles_missing else f"Missing for: {', '.join(roles_missing).lower()}.",
+        if not roles_missing
+        else f"Missing for: {', '.join(roles_missing).lower()}.",
         "Write what each role will do differently, how it is measured and rewarded.",
-        "readiness:prepare")
+        "readiness:prepare",
+    )
 
-    add("managers_engaged", panel > 0,
+    add(
+        "managers_engaged",
+        panel > 0,
         f"{panel} manager{'s' if panel != 1 else ''} on the customization panel."
-        if panel else "No customization panel: managers have not shaped the program.",
+        if panel
+        else "No customization panel: managers have not shaped the program.",
         "Put managers on the customization panel with the scenarios they bring.",
-        "readiness:panel_create")
+        "readiness:panel_create",
+    )
 
     trained_ok, trained_detail = managers_trained_first(training_order(program))
-    add("managers_trained_first", trained_ok, trained_detail,
-        "Schedule each manager in a session before or with her reps.", "readiness:managers")
+    add(
+        "managers_trained_first",
+        trained_ok,
+        trained_detail,
+        "Schedule each manager in a session before or with her reps.",
+        "readiness:managers",
+    )
 
     share = round(program.reinforcement_share * 100)
     activities = plan.activities if plan else []
@@ -262,20 +310,28 @@ def readiness_for(program: Program) -> Readiness:
             f"{share}% of the budget after the workshop "
             f"(at least {settings.min_reinforcement_share}%)"
         )
-    add("reinforcement_plan", not plan_reasons,
+    add(
+        "reinforcement_plan",
+        not plan_reasons,
         f"{', '.join(activities).capitalize()}; {share}% of the budget after the workshop."
-        if not plan_reasons else "; ".join(plan_reasons).capitalize() + ".",
+        if not plan_reasons
+        else "; ".join(plan_reasons).capitalize() + ".",
         "Plan coaching, refreshers, 90-day plans and certification, and budget for them.",
-        "readiness:reinforcement")
+        "readiness:reinforcement",
+    )
 
     m_ok = measurement is not None and bool(
         measurement.method.strip() and measurement.comparison_group.strip()
     )
-    add("control_group_plan", m_ok,
+    add(
+        "control_group_plan",
+        m_ok,
         f"Compared with a group {measurement.get_comparison_kind_display().lower()}: "
-        f"{measurement.comparison_group}." if m_ok and measurement else
-        "No comparison group: a change could not be told apart from the market.",
+        f"{measurement.comparison_group}."
+        if m_ok and measurement
+        else "No comparison group: a change could not be told apart from the market.",
         "Say how impact is measured and which later-trained or untrained group compares.",
-        "readiness:measurement")
+        "readiness:measurement",
+    )
 
     return Readiness(ready=all(i.ok for i in items), items=items)

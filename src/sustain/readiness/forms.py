@@ -22,33 +22,45 @@ YES_NO = [("", "Unknown"), ("true", "Yes"), ("false", "No")]
 
 class OwnerProfileForm(forms.Form):
     has_sales_experience = forms.TypedChoiceField(
-        choices=YES_NO, required=False, coerce=lambda v: v == "true", empty_value=None,
+        choices=YES_NO,
+        required=False,
+        coerce=lambda v: v == "true",
+        empty_value=None,
         label="Sales experience",
     )
-    sales_years = forms.IntegerField(min_value=0, max_value=60, initial=0,
-                                     label="Years of sales experience")
-    time_share = forms.IntegerField(min_value=0, max_value=100, initial=0,
-                                    label="Share of her time for the program (%)")
+    sales_years = forms.IntegerField(
+        min_value=0, max_value=60, initial=0, label="Years of sales experience"
+    )
+    time_share = forms.IntegerField(
+        min_value=0, max_value=100, initial=0, label="Share of her time for the program (%)"
+    )
     carries_quota = forms.BooleanField(required=False, label="Also carries a quota")
-    paid_for_success = forms.BooleanField(required=False,
-                                          label="Program success is part of her pay")
-    other_programs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                     label="Other programs she owns")
+    paid_for_success = forms.BooleanField(
+        required=False, label="Program success is part of her pay"
+    )
+    other_programs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Other programs she owns"
+    )
 
 
 class GoalForm(forms.Form):
     kpi = forms.ChoiceField(choices=Kpi.choices, label="KPI")
     custom_name = forms.CharField(required=False, label="Custom KPI name")
     baseline_value = forms.DecimalField(required=False, label="Baseline value")
-    baseline_start = forms.DateField(required=False, widget=DateInput(),
-                                     label="Baseline period from")
+    baseline_start = forms.DateField(
+        required=False, widget=DateInput(), label="Baseline period from"
+    )
     baseline_end = forms.DateField(required=False, widget=DateInput(), label="Baseline period to")
     target_value = forms.DecimalField(required=False, label="Target")
     direction = forms.ChoiceField(choices=Direction.choices)
-    horizon_days = forms.IntegerField(min_value=1, initial=120,
-                                      label="Measured this many days after the workshop")
-    leading_indicators = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                         required=False, label="Leading behaviour indicators")
+    horizon_days = forms.IntegerField(
+        min_value=1, initial=120, label="Measured this many days after the workshop"
+    )
+    leading_indicators = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Leading behaviour indicators",
+    )
 
 
 class NeedsForm(forms.Form):
@@ -59,19 +71,25 @@ class NeedsForm(forms.Form):
                 choices=[("", "Not rated"), *Severity.choices], required=False, label=label
             )
             self.fields[f"{value}_notes"] = forms.CharField(
-                required=False, label=f"{label}: notes",
+                required=False,
+                label=f"{label}: notes",
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
 
 
 class WhyForm(forms.Form):
     author = forms.ModelChoiceField(queryset=Person.objects.none(), label="Executive")
-    market_change = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                                    label="What changed in the market")
-    status_quo = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                                 label="Why the status quo is not okay")
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                           label="The message as reps will read it")
+    market_change = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What changed in the market"
+    )
+    status_quo = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why the status quo is not okay"
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        label="The message as reps will read it",
+    )
 
     def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -101,24 +119,26 @@ class TouchForm(forms.Form):
 
 
 class ExpectationForm(forms.Form):
-    do_differently = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                     label="What they will do differently")
-    measured_by = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                  label="How it will be measured")
-    recognized_by = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                    label="How it will be recognized and rewarded")
+    do_differently = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="What they will do differently"
+    )
+    measured_by = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be measured"
+    )
+    recognized_by = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be recognized and rewarded"
+    )
 
 
 class PanelForm(forms.Form):
     manager = forms.ModelChoiceField(queryset=Person.objects.none())
-    scenarios = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                                label="Scenarios she contributed")
+    scenarios = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Scenarios she contributed"
+    )
 
-    def __init__(self, *args: object, program: Program, viewer: Person,
-                 **kwargs: object) -> None:
+    def __init__(self, *args: object, program: Program, viewer: Person, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        managers = Person.objects.filter(organization_id=program.organization_id,
-                                         role=Role.MANAGER)
+        managers = Person.objects.filter(organization_id=program.organization_id, role=Role.MANAGER)
         if viewer.role == Role.MANAGER:
             managers = managers.filter(pk=viewer.pk)
         self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
@@ -133,29 +153,35 @@ class ReinforcementForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    method = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                             label="How the impact will be measured")
-    comparison_kind = forms.ChoiceField(choices=ComparisonKind.choices,
-                                        label="Comparison group is")
-    comparison_group = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                       label="Who is in the comparison group")
+    method = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="How the impact will be measured"
+    )
+    comparison_kind = forms.ChoiceField(choices=ComparisonKind.choices, label="Comparison group is")
+    comparison_group = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Who is in the comparison group"
+    )
 
 
 class SettingsForm(forms.Form):
-    min_owner_time_share = forms.IntegerField(min_value=0, max_value=100,
-                                              label="Owner's time share at least (%)")
+    min_owner_time_share = forms.IntegerField(
+        min_value=0, max_value=100, label="Owner's time share at least (%)"
+    )
     min_touches = forms.IntegerField(min_value=1, label="Touches at least")
     min_channels = forms.IntegerField(min_value=1, max_value=6, label="Channels at least")
     first_touch_lead_days = forms.IntegerField(
-        min_value=0, label="First touch this many days before the workshop")
+        min_value=0, label="First touch this many days before the workshop"
+    )
     min_horizon_days = forms.IntegerField(min_value=1, label="Measurement horizon at least (days)")
     min_reinforcement_share = forms.IntegerField(
-        min_value=0, max_value=100, label="Budget after the workshop at least (%)")
+        min_value=0, max_value=100, label="Budget after the workshop at least (%)"
+    )
 
 
 class AcknowledgeForm(forms.Form):
     pulse = forms.TypedChoiceField(
         choices=[("", "Rather not say"), *[(str(i), str(i)) for i in range(1, 6)]],
-        coerce=int, empty_value=None, required=False,
+        coerce=int,
+        empty_value=None,
+        required=False,
         label="“I understand why we are changing how we sell” (1 disagree, 5 agree)",
     )

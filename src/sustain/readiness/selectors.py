@@ -35,8 +35,12 @@ def needs_context(*, program: Program) -> list[NeedsContext]:
     """The needs assessment in factor order, for the impact report's context section."""
     rated = {f.factor: f for f in program.needs_factors.all()}
     return [
-        NeedsContext(value, label, rated[value].rating if value in rated else "",
-                     rated[value].notes if value in rated else "")
+        NeedsContext(
+            value,
+            label,
+            rated[value].rating if value in rated else "",
+            rated[value].notes if value in rated else "",
+        )
         for value, label in Factor.choices
     ]
 
@@ -53,9 +57,11 @@ class TeamPulse:
 def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     """Acknowledgements and pulse answers aggregated per team; never per rep."""
     teams = (
-        Team.objects.filter(organization_id=program.organization_id,
-                            members__enrollments__program=program,
-                            members__role=Role.REP)
+        Team.objects.filter(
+            organization_id=program.organization_id,
+            members__enrollments__program=program,
+            members__role=Role.REP,
+        )
         .annotate(reps=Count("members", distinct=True))
         .order_by("name")
     )
@@ -69,8 +75,15 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     for team in teams:
         row = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
         average = row["average"] if row["answered"] >= MIN_PULSE_GROUP else None
-        result.append(TeamPulse(team.name, team.reps, row["n"], row["answered"],
-                                round(float(average), 2) if average is not None else None))
+        result.append(
+            TeamPulse(
+                team.name,
+                team.reps,
+                row["n"],
+                row["answered"],
+                round(float(average), 2) if average is not None else None,
+            )
+        )
     return result
 
 
@@ -132,9 +145,11 @@ def preparation(*, program: Program) -> Preparation:
 
 def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
     """The open programs the viewer owns that are not ready, for her home page."""
-    programs = Program.objects.filter(
-        organization_id=viewer.organization_id, owner=viewer
-    ).exclude(status=ProgramStatus.CLOSED).select_related("owner")
+    programs = (
+        Program.objects.filter(organization_id=viewer.organization_id, owner=viewer)
+        .exclude(status=ProgramStatus.CLOSED)
+        .select_related("owner")
+    )
     checked = [(p, readiness_for(p)) for p in programs]
     return [(p, r) for p, r in checked if not r.ready]
 

@@ -29,20 +29,47 @@ from sustain.readiness.models import (
     WhyMessage,
 )
 
-OWNER_PROFILE_FIELDS = ("has_sales_experience", "sales_years", "time_share", "carries_quota",
-                        "paid_for_success", "other_programs")
-GOAL_FIELDS = ("kpi", "custom_name", "baseline_value", "baseline_start", "baseline_end",
-               "target_value", "direction", "horizon_days", "leading_indicators")
+OWNER_PROFILE_FIELDS = (
+    "has_sales_experience",
+    "sales_years",
+    "time_share",
+    "carries_quota",
+    "paid_for_success",
+    "other_programs",
+)
+GOAL_FIELDS = (
+    "kpi",
+    "custom_name",
+    "baseline_value",
+    "baseline_start",
+    "baseline_end",
+    "target_value",
+    "direction",
+    "horizon_days",
+    "leading_indicators",
+)
 TOUCH_FIELDS = ("date", "channel", "forum", "audience", "region", "team", "sender", "status")
-REINFORCEMENT_FIELDS = ("coaching_cadence", "refreshers", "ninety_day_plans", "certification",
-                        "notes")
+REINFORCEMENT_FIELDS = (
+    "coaching_cadence",
+    "refreshers",
+    "ninety_day_plans",
+    "certification",
+    "notes",
+)
 MEASUREMENT_FIELDS = ("method", "comparison_kind", "comparison_group")
-SETTINGS_FIELDS = ("min_owner_time_share", "min_touches", "min_channels",
-                   "first_touch_lead_days", "min_horizon_days", "min_reinforcement_share")
+SETTINGS_FIELDS = (
+    "min_owner_time_share",
+    "min_touches",
+    "min_channels",
+    "first_touch_lead_days",
+    "min_horizon_days",
+    "min_reinforcement_share",
+)
 
 
-def _singleton_update(model: type, program: Program, data: Mapping[str, object],
-                      fields: tuple[str, ...]) -> object:
+def _singleton_update(
+    model: type, program: Program, data: Mapping[str, object], fields: tuple[str, ...]
+) -> object:
     """Create the program's one row of `model` on first write, then update it."""
     instance = model.objects.filter(program=program).first() or model(program=program)
     if instance.pk is None:
@@ -61,9 +88,7 @@ def owner_profile_update(*, program: Program, data: Mapping[str, object]) -> Own
 
 
 @transaction.atomic
-def readiness_settings_update(
-    *, program: Program, data: Mapping[str, object]
-) -> ReadinessSettings:
+def readiness_settings_update(*, program: Program, data: Mapping[str, object]) -> ReadinessSettings:
     return _singleton_update(ReadinessSettings, program, data, SETTINGS_FIELDS)  # type: ignore[return-value]
 
 
@@ -82,9 +107,17 @@ def goal_create(
     leading_indicators: str = "",
 ) -> Goal:
     return model_create(
-        Goal, program=program, kpi=kpi, custom_name=custom_name, baseline_value=baseline_value,
-        baseline_start=baseline_start, baseline_end=baseline_end, target_value=target_value,
-        direction=direction, horizon_days=horizon_days, leading_indicators=leading_indicators,
+        Goal,
+        program=program,
+        kpi=kpi,
+        custom_name=custom_name,
+        baseline_value=baseline_value,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        target_value=target_value,
+        direction=direction,
+        horizon_days=horizon_days,
+        leading_indicators=leading_indicators,
     )
 
 
@@ -101,10 +134,10 @@ def needs_factor_rate(
         raise ValidationError({"factor": f"Unknown factor “{factor}”."})
     row = NeedsFactor.objects.filter(program=program, factor=factor).first()
     if row is None:
-        return model_create(NeedsFactor, program=program, factor=factor, rating=rating,
-                            notes=notes)
-    return model_update(instance=row, data={"rating": rating, "notes": notes},
-                        fields=("rating", "notes"))
+        return model_create(NeedsFactor, program=program, factor=factor, rating=rating, notes=notes)
+    return model_update(
+        instance=row, data={"rating": rating, "notes": notes}, fields=("rating", "notes")
+    )
 
 
 @transaction.atomic
@@ -112,8 +145,13 @@ def why_message_write(
     *, program: Program, author: Person, market_change: str, status_quo: str, body: str = ""
 ) -> WhyMessage:
     message = WhyMessage.objects.filter(program=program).first()
-    data = {"author": author, "market_change": market_change, "status_quo": status_quo,
-            "body": body, "updated_at": timezone.now()}
+    data = {
+        "author": author,
+        "market_change": market_change,
+        "status_quo": status_quo,
+        "body": body,
+        "updated_at": timezone.now(),
+    }
     if message is None:
         return model_create(WhyMessage, program=program, **data)
     return model_update(instance=message, data=data, fields=tuple(data))
@@ -133,8 +171,16 @@ def touch_create(
     status: str = "planned",
 ) -> Touch:
     return model_create(
-        Touch, program=program, date=date, channel=channel, forum=forum, audience=audience,
-        region=region, team=team, sender=sender, status=status,
+        Touch,
+        program=program,
+        date=date,
+        channel=channel,
+        forum=forum,
+        audience=audience,
+        region=region,
+        team=team,
+        sender=sender,
+        status=status,
     )
 
 
@@ -151,16 +197,19 @@ def acknowledgement_record(
     if rep.role != Role.REP:
         raise PermissionDenied("Reps acknowledge the message.")
     if pulse is not None and not 1 <= pulse <= 5:
-        raise ValidationError({"pulse": (
-            f"The pulse answer is a score from 1 (disagree) to 5 (agree); got {pulse}."
-        )})
+        raise ValidationError(
+            {"pulse": (f"The pulse answer is a score from 1 (disagree) to 5 (agree); got {pulse}.")}
+        )
     if not WhyMessage.objects.filter(program=program).exists():
         raise ValidationError("There is no message to acknowledge yet.")
     ack = Acknowledgement.objects.filter(program=program, rep=rep).first()
     if ack is None:
         return model_create(Acknowledgement, program=program, rep=rep, pulse=pulse)
-    return model_update(instance=ack, data={"pulse": pulse, "acknowledged_at": timezone.now()},
-                        fields=("pulse", "acknowledged_at"))
+    return model_update(
+        instance=ack,
+        data={"pulse": pulse, "acknowledged_at": timezone.now()},
+        fields=("pulse", "acknowledged_at"),
+    )
 
 
 @transaction.atomic
@@ -170,8 +219,11 @@ def expectation_write(
     if role not in ExpectationRole.values:
         roles = ", ".join(ExpectationRole.values)
         raise ValidationError({"role": f"Expectations are for {roles}."})
-    data = {"do_differently": do_differently, "measured_by": measured_by,
-            "recognized_by": recognized_by}
+    data = {
+        "do_differently": do_differently,
+        "measured_by": measured_by,
+        "recognized_by": recognized_by,
+    }
     row = Expectation.objects.filter(program=program, role=role).first()
     if row is None:
         return model_create(Expectation, program=program, role=role, **data)
@@ -191,9 +243,7 @@ def panel_member_update(*, member: PanelMember, scenarios: str) -> PanelMember:
 
 
 @transaction.atomic
-def reinforcement_plan_update(
-    *, program: Program, data: Mapping[str, object]
-) -> ReinforcementPlan:
+def reinforcement_plan_update(*, program: Program, data: Mapping[str, object]) -> ReinforcementPlan:
     return _singleton_update(ReinforcementPlan, program, data, REINFORCEMENT_FIELDS)  # type: ignore[return-value]
 
 

@@ -28,19 +28,34 @@ def _prepare_url(program: Program, anchor: str = "") -> str:
 
 
 def _form_page(
-    request: HttpRequest, program: Program, form: forms.Form, *, title: str,
-    save: Callable[[dict[str, Any]], object], back: str, intro: str = "",
+    request: HttpRequest,
+    program: Program,
+    form: forms.Form,
+    *,
+    title: str,
+    save: Callable[[dict[str, Any]], object],
+    back: str,
+    intro: str = "",
 ) -> HttpResponse:
-    saved = request.method == "POST" and form.is_valid() and (
-        call_service(form, lambda: save(form.cleaned_data)) is not None
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and (call_service(form, lambda: save(form.cleaned_data)) is not None)
     )
     if saved:
         messages.success(request, f"{title}: saved.")
         return redirect(back)
-    return render(request, "web/form.html", {
-        "form": form, "title": title, "intro": intro, "back_url": back,
-        "back_label": program.name,
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "back_url": back,
+            "back_label": program.name,
+        },
+    )
 
 
 def _initial(program: Program, attr: str, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -51,10 +66,15 @@ def _initial(program: Program, attr: str, fields: tuple[str, ...]) -> dict[str, 
 @login_required
 def prepare(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id)
-    return render(request, "readiness/prepare.html", {
-        "prep": selectors.preparation(program=program), "program": program,
-        "can_edit": access.can_edit_program(request.user, program),
-    })
+    return render(
+        request,
+        "readiness/prepare.html",
+        {
+            "prep": selectors.preparation(program=program),
+            "program": program,
+            "can_edit": access.can_edit_program(request.user, program),
+        },
+    )
 
 
 @login_required
@@ -66,7 +86,11 @@ def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     form = rforms.OwnerProfileForm(request.POST or None, initial=initial)
     owner = program.owner.name if program.owner else "the owner"
     return _form_page(
-        request, program, form, title=f"Owner fit: {owner}", back=_prepare_url(program, "owner"),
+        request,
+        program,
+        form,
+        title=f"Owner fit: {owner}",
+        back=_prepare_url(program, "owner"),
         save=lambda d: services.owner_profile_update(program=program, data=d),
     )
 
@@ -75,10 +99,15 @@ def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     current = ReadinessSettings.for_program(program)
-    form = rforms.SettingsForm(request.POST or None, initial={
-        f: getattr(current, f) for f in services.SETTINGS_FIELDS})
+    form = rforms.SettingsForm(
+        request.POST or None, initial={f: getattr(current, f) for f in services.SETTINGS_FIELDS}
+    )
     return _form_page(
-        request, program, form, title="Readiness thresholds", back=_prepare_url(program),
+        request,
+        program,
+        form,
+        title="Readiness thresholds",
+        back=_prepare_url(program),
         save=lambda d: services.readiness_settings_update(program=program, data=d),
     )
 
@@ -88,7 +117,11 @@ def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     form = rforms.GoalForm(request.POST or None)
     return _form_page(
-        request, program, form, title="Add a goal", back=_prepare_url(program, "goals"),
+        request,
+        program,
+        form,
+        title="Add a goal",
+        back=_prepare_url(program, "goals"),
         intro="A business KPI the program must move, with where it stands today.",
         save=lambda d: services.goal_create(program=program, **d),
     )
@@ -98,10 +131,14 @@ def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.get_preparation_part_for(request.user, Goal, goal_id, write=True)
     program = goal.program
-    form = rforms.GoalForm(request.POST or None,
-                           initial={f: getattr(goal, f) for f in services.GOAL_FIELDS})
+    form = rforms.GoalForm(
+        request.POST or None, initial={f: getattr(goal, f) for f in services.GOAL_FIELDS}
+    )
     return _form_page(
-        request, program, form, title=f"Edit goal: {goal.label}",
+        request,
+        program,
+        form,
+        title=f"Edit goal: {goal.label}",
         back=_prepare_url(program, "goals"),
         save=lambda d: services.goal_update(goal=goal, data=d),
     )
@@ -118,15 +155,23 @@ def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> bool:
         for value in Factor.values:
             if data[f"{value}_rating"]:
-                services.needs_factor_rate(program=program, factor=value,
-                                           rating=data[f"{value}_rating"],
-                                           notes=data[f"{value}_notes"])
+                services.needs_factor_rate(
+                    program=program,
+                    factor=value,
+                    rating=data[f"{value}_rating"],
+                    notes=data[f"{value}_notes"],
+                )
         return True
 
     form = rforms.NeedsForm(request.POST or None, initial=initial)
     return _form_page(
-        request, program, form, title="Needs assessment", back=_prepare_url(program, "needs"),
-        intro="What training cannot fix. Rate each factor and say what you see.", save=save,
+        request,
+        program,
+        form,
+        title="Needs assessment",
+        back=_prepare_url(program, "needs"),
+        intro="What training cannot fix. Rate each factor and say what you see.",
+        save=save,
     )
 
 
@@ -138,9 +183,12 @@ def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
         initial["author"] = request.user
     form = rforms.WhyForm(request.POST or None, initial=initial, program=program)
     return _form_page(
-        request, program, form, title="The why", back=_prepare_url(program, "why"),
-        intro="In the reps' terms: what changed in the market, and why the status quo is not "
-              "okay.",
+        request,
+        program,
+        form,
+        title="The why",
+        back=_prepare_url(program, "why"),
+        intro="In the reps' terms: what changed in the market, and why the status quo is not okay.",
         save=lambda d: services.why_message_write(program=program, **d),
     )
 
@@ -148,10 +196,13 @@ def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    form = rforms.TouchForm(request.POST or None, program=program,
-                            initial={"sender": request.user})
+    form = rforms.TouchForm(request.POST or None, program=program, initial={"sender": request.user})
     return _form_page(
-        request, program, form, title="Add a touch", back=_prepare_url(program, "touches"),
+        request,
+        program,
+        form,
+        title="Add a touch",
+        back=_prepare_url(program, "touches"),
         intro="One communication of the why message: when, how, to whom, by whom.",
         save=lambda d: services.touch_create(program=program, **d),
     )
@@ -161,10 +212,17 @@ def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
 def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
     touch = access.get_preparation_part_for(request.user, Touch, touch_id, write=True)
     program = touch.program
-    form = rforms.TouchForm(request.POST or None, program=program,
-                            initial={f: getattr(touch, f) for f in services.TOUCH_FIELDS})
+    form = rforms.TouchForm(
+        request.POST or None,
+        program=program,
+        initial={f: getattr(touch, f) for f in services.TOUCH_FIELDS},
+    )
     return _form_page(
-        request, program, form, title="Edit touch", back=_prepare_url(program, "touches"),
+        request,
+        program,
+        form,
+        title="Edit touch",
+        back=_prepare_url(program, "touches"),
         save=lambda d: services.touch_update(touch=touch, data=d),
     )
 
@@ -179,14 +237,21 @@ def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpRe
         program = access.get_program_preparation_for(request.user, program_id, write=True)
     row = program.expectations.filter(role=role).first()
     fields = ("do_differently", "measured_by", "recognized_by")
-    form = rforms.ExpectationForm(request.POST or None,
-                                  initial={f: getattr(row, f) for f in fields} if row else {})
-    back = (_prepare_url(program, "expectations")
-            if access.can_see_preparation(request.user, program)
-            else reverse("readiness:managers", args=[program.pk]))
+    form = rforms.ExpectationForm(
+        request.POST or None, initial={f: getattr(row, f) for f in fields} if row else {}
+    )
+    back = (
+        _prepare_url(program, "expectations")
+        if access.can_see_preparation(request.user, program)
+        else reverse("readiness:managers", args=[program.pk])
+    )
     return _form_page(
-        request, program, form, title=f"Expectations: {ExpectationRole(role).label.lower()}",
-        back=back, save=lambda d: services.expectation_write(program=program, role=role, **d),
+        request,
+        program,
+        form,
+        title=f"Expectations: {ExpectationRole(role).label.lower()}",
+        back=back,
+        save=lambda d: services.expectation_write(program=program, role=role, **d),
     )
 
 
@@ -194,10 +259,17 @@ def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpRe
 def panel_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_manager_part_for(request.user, program_id, write=True)
     form = rforms.PanelForm(request.POST or None, program=program, viewer=request.user)
-    back = (_prepare_url(program, "panel") if access.can_see_preparation(request.user, program)
-            else reverse("readiness:managers", args=[program.pk]))
+    back = (
+        _prepare_url(program, "panel")
+        if access.can_see_preparation(request.user, program)
+        else reverse("readiness:managers", args=[program.pk])
+    )
     return _form_page(
-        request, program, form, title="Join the customization panel", back=back,
+        request,
+        program,
+        form,
+        title="Join the customization panel",
+        back=back,
         intro="Managers tailor the program to the situations their reps really meet.",
         save=lambda d: services.panel_member_add(program=program, **d),
     )
@@ -211,10 +283,13 @@ def reinforcement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
         initial=_initial(program, "reinforcement_plan", services.REINFORCEMENT_FIELDS),
     )
     return _form_page(
-        request, program, form, title="Reinforcement plan",
+        request,
+        program,
+        form,
+        title="Reinforcement plan",
         back=_prepare_url(program, "reinforcement"),
         intro=f"{round(program.reinforcement_share * 100)}% of the budget is spent after the "
-              "workshop (edit the program to change the budget).",
+        "workshop (edit the program to change the budget).",
         save=lambda d: services.reinforcement_plan_update(program=program, data=d),
     )
 
@@ -227,7 +302,10 @@ def measurement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
         initial=_initial(program, "measurement_plan", services.MEASUREMENT_FIELDS),
     )
     return _form_page(
-        request, program, form, title="Measurement and comparison group",
+        request,
+        program,
+        form,
+        title="Measurement and comparison group",
         back=_prepare_url(program, "measurement"),
         save=lambda d: services.measurement_plan_update(program=program, data=d),
     )
@@ -242,33 +320,54 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST":
         if viewer.role != Role.REP:
             raise PermissionDenied
-        if form.is_valid() and call_service(form, lambda: services.acknowledgement_record(
-            program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
-        )):
+        if form.is_valid() and call_service(
+            form,
+            lambda: services.acknowledgement_record(
+                program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
+            ),
+        ):
             messages.success(request, "Thank you: your acknowledgement is recorded.")
             return redirect("readiness:brief", program.pk)
-    roles = ([ExpectationRole.REP] if viewer.role == Role.REP else
-             [ExpectationRole.MANAGER, ExpectationRole.REP] if viewer.role == Role.MANAGER
-             else ExpectationRole.values)
-    return render(request, "readiness/brief.html", {
-        "program": program, "why": selectors.one_to_one(program, "why_message"), "form": form,
-        "expectations": program.expectations.filter(role__in=roles),
-        "ack": program.acknowledgements.filter(rep=viewer).first(),
-        "is_rep": viewer.role == Role.REP,
-    }, status=400 if form.errors else 200)
+    roles = (
+        [ExpectationRole.REP]
+        if viewer.role == Role.REP
+        else [ExpectationRole.MANAGER, ExpectationRole.REP]
+        if viewer.role == Role.MANAGER
+        else ExpectationRole.values
+    )
+    return render(
+        request,
+        "readiness/brief.html",
+        {
+            "program": program,
+            "why": selectors.one_to_one(program, "why_message"),
+            "form": form,
+            "expectations": program.expectations.filter(role__in=roles),
+            "ack": program.acknowledgements.filter(rep=viewer).first(),
+            "is_rep": viewer.role == Role.REP,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def managers(request: HttpRequest, program_id: int) -> HttpResponse:
     """The managers' part: the customization panel and what is expected of managers."""
     program = access.get_program_manager_part_for(request.user, program_id)
-    return render(request, "readiness/managers.html", {
-        "program": program,
-        "panel": program.panel.select_related("manager"),
-        "expectation": program.expectations.filter(role=ExpectationRole.MANAGER).first(),
-        "can_edit": access.can_edit_manager_part(request.user, program),
-        "on_panel": program.panel.filter(manager=request.user).exists(),
-        "order": [r for r in training_order(program)
-                  if access.can_see_preparation(request.user, program)
-                  or r.manager_id == request.user.pk],
-    })
+    return render(
+        request,
+        "readiness/managers.html",
+        {
+            "program": program,
+            "panel": program.panel.select_related("manager"),
+            "expectation": program.expectations.filter(role=ExpectationRole.MANAGER).first(),
+            "can_edit": access.can_edit_manager_part(request.user, program),
+            "on_panel": program.panel.filter(manager=request.user).exists(),
+            "order": [
+                r
+                for r in training_order(program)
+                if access.can_see_preparation(request.user, program)
+                or r.manager_id == request.user.pk
+            ],
+        },
+    )

@@ -71,8 +71,14 @@ class RetentionOut(Schema):
 def me_due(request: HttpRequest) -> list[dict[str, Any]]:
     cards = selectors.due_cards(person=request.user, today=timezone.localdate())
     return [
-        {"id": c.question_id, "concept": c.question.concept.name, "kind": c.question.kind,
-         "prompt": c.question.prompt, "choices": c.question.choices, "due": c.due.date()}
+        {
+            "id": c.question_id,
+            "concept": c.question.concept.name,
+            "kind": c.question.kind,
+            "prompt": c.question.prompt,
+            "choices": c.question.choices,
+            "due": c.due.date(),
+        }
         for c in cards
     ]
 
@@ -84,8 +90,12 @@ def me_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> dict
         raise Http404
     review = services.refresher_answer(person=request.user, card=card, answer=payload.answer)
     question = review.card.question
-    return {"correct": review.correct, "correct_answer": question.answer,
-            "explanation": question.explanation, "next_due": review.next_due.date()}
+    return {
+        "correct": review.correct,
+        "correct_answer": question.answer,
+        "explanation": question.explanation,
+        "next_due": review.next_due.date(),
+    }
 
 
 @router.get("/concepts/{concept_id}/questions", response=list[QuestionOut])

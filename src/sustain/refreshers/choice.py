@@ -57,6 +57,7 @@ def glossary_questions(terms: Sequence[GlossaryTerm]) -> list[GlossaryQuestion]:
         others = [t for t in terms if t.pk != term.pk]
         options = [term, *rng.sample(others, min(GLOSSARY_DISTRACTORS, len(others)))]
         rng.shuffle(options)
-        questions.append(GlossaryQuestion(
-            term=term, options=tuple((o.pk, o.definition) for o in options)))
+        questions.append(
+            GlossaryQuestion(term=term, options=tuple((o.pk, o.definition) for o in options))
+        )
     return questions

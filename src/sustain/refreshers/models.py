@@ -21,8 +21,9 @@ class Question(models.Model):
     a moment on a call and asks for the best next move, so it is graded the same way."""
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="questions")
-    kind = models.CharField(max_length=10, choices=QuestionKind.choices,
-                            default=QuestionKind.CHOICE)
+    kind = models.CharField(
+        max_length=10, choices=QuestionKind.choices, default=QuestionKind.CHOICE
+    )
     prompt = models.TextField()
     choices = models.JSONField(default=list)
     answer = models.CharField(max_length=300, help_text="The correct choice, word for word.")
@@ -37,8 +38,10 @@ class Question(models.Model):
 
     def clean(self) -> None:
         choices = self.choices
-        if not isinstance(choices, list) or len(choices) < 2 or not all(
-            isinstance(c, str) and c.strip() for c in choices
+        if (
+            not isinstance(choices, list)
+            or len(choices) < 2
+            or not all(isinstance(c, str) and c.strip() for c in choices)
         ):
             raise ValidationError({"choices": "Give at least two non-empty choices."})
         if len(set(choices)) != len(choices):
@@ -80,8 +83,13 @@ class Review(models.Model):
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_log")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="refresher_reviews")
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="reviews")
-    team = models.ForeignKey("orgs.Team", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="refresher_reviews")
+    team = models.ForeignKey(
+        "orgs.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refresher_reviews",
+    )
     answer = models.CharField(max_length=300)
     correct = models.BooleanField()
     rating = models.PositiveSmallIntegerField()

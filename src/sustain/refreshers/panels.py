@@ -18,6 +18,7 @@ def refreshers_panel(viewer: Person) -> dict[str, Any] | None:
     if not Card.objects.filter(person=viewer).exists():
         return None
     n = selectors.due_cards(person=viewer, today=timezone.localdate()).count()
-    text = (f"{n} refresher{'s' if n != 1 else ''} due today." if n
-            else "Nothing due today: well done.")
+    text = (
+        f"{n} refresher{'s' if n != 1 else ''} due today." if n else "Nothing due today: well done."
+    )
     return {"title": "Refreshers", "url": reverse("refreshers:due"), "text": text}

@@ -17,7 +17,8 @@ from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
 def due_cards(*, person: Person, today: dt.date) -> QuerySet[Card]:
     return (
         Card.objects.filter(person=person, due__lt=due_cutoff(today))
-        .select_related("question__concept").order_by("due", "pk")
+        .select_related("question__concept")
+        .order_by("due", "pk")
     )
 
 
@@ -26,8 +27,11 @@ def questions_for(program: Program) -> QuerySet[Question]:
 
 
 def recent_reviews(*, person: Person, limit: int = 10) -> QuerySet[Review]:
-    return (Review.objects.filter(person=person).select_related("card__question", "concept")
-            .order_by("-reviewed_at")[:limit])
+    return (
+        Review.objects.filter(person=person)
+        .select_related("card__question", "concept")
+        .order_by("-reviewed_at")[:limit]
+    )
 
 
 def retention(*, program: Program, by: str) -> list[dict[str, Any]]:
@@ -42,8 +46,12 @@ def retention(*, program: Program, by: str) -> list[dict[str, Any]]:
         .order_by("week", field)
     )
     return [
-        {"week": r["week"].date().isoformat(), "group": r[field] or "No team",
-         "retention": round(r["correct"] / r["n"], 3), "answers": r["n"]}
+        {
+            "week": r["week"].date().isoformat(),
+            "group": r[field] or "No team",
+            "retention": round(r["correct"] / r["n"], 3),
+            "answers": r["n"],
+        }
         for r in rows
     ]
 
@@ -53,16 +61,26 @@ def retention_spec(*, program: Program, by: str) -> dict[str, Any]:
     label = "Concept" if by == "concept" else "Team"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container", "height": 260,
+        "width": "container",
+        "height": 260,
         "data": {"values": retention(program=program, by=by)},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "week", "type": "temporal", "title": "Week"},
-            "y": {"field": "retention", "type": "quantitative", "title": "Answered correctly",
-                  "axis": {"format": "%"}, "scale": {"domain": [0, 1]}},
+            "y": {
+                "field": "retention",
+                "type": "quantitative",
+                "title": "Answered correctly",
+                "axis": {"format": "%"},
+                "scale": {"domain": [0, 1]},
+            },
             "color": {"field": "group", "type": "nominal", "title": label},
-            "tooltip": [{"field": "group", "title": label}, {"field": "week", "type": "temporal"},
-                        {"field": "retention", "format": ".0%"}, {"field": "answers"}],
+            "tooltip": [
+                {"field": "group", "title": label},
+                {"field": "week", "type": "temporal"},
+                {"field": "retention", "format": ".0%"},
+                {"field": "answers"},
+            ],
         },
     }
 
@@ -73,20 +91,24 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
     reviewed at least once. None when nobody has answered yet."""
     since = now - dt.timedelta(days=30)
     counts = Review.objects.filter(concept__program=program).aggregate(
-        total=Count("id"), right=Count("id", filter=Q(correct=True)),
+        total=Count("id"),
+        right=Count("id", filter=Q(correct=True)),
         recent_total=Count("id", filter=Q(reviewed_at__gte=since)),
-        recent_right=Count("id", filter=Q(correct=True, reviewed_at__gte=since)))
+        recent_right=Count("id", filter=Q(correct=True, reviewed_at__gte=since)),
+    )
     if not counts["total"]:
         return None
-    cards = Card.objects.filter(question__concept__program=program, last_review__isnull=False,
-                                stability__isnull=False)
-    values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now)
-              for c in cards]
+    cards = Card.objects.filter(
+        question__concept__program=program, last_review__isnull=False, stability__isnull=False
+    )
+    values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now) for c in cards]
     return {
-        "answers": counts["total"], "correct": counts["right"] / counts["total"],
+        "answers": counts["total"],
+        "correct": counts["right"] / counts["total"],
         "recent_answers": counts["recent_total"],
-        "recent_correct": (counts["recent_right"] / counts["recent_total"]
-                           if counts["recent_total"] else None),
+        "recent_correct": (
+            counts["recent_right"] / counts["recent_total"] if counts["recent_total"] else None
+        ),
         "cards": len(values),
         "retrievability": sum(values) / len(values) if values else None,
     }

@@ -46,8 +46,11 @@ def due_cutoff(today: dt.date) -> dt.datetime:
 
 def to_fsrs(card: Card) -> FsrsCard:
     return FsrsCard(
-        card_id=card.pk or 0, state=State(card.state), step=card.step,
-        stability=card.stability, difficulty=card.difficulty,
+        card_id=card.pk or 0,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
         due=card.due.astimezone(dt.UTC),
         last_review=card.last_review.astimezone(dt.UTC) if card.last_review else None,
     )
@@ -57,12 +60,13 @@ def _first_due(trained_on: dt.date, index: int) -> dt.datetime:
     return day_start(trained_on + dt.timedelta(days=1)) + INTRODUCE_EVERY * index
 
 
-def _cards_for(enrollments: Iterable[Any], questions: list[Question],
-               index: dict[int, int]) -> list[Card]:
+def _cards_for(
+    enrollments: Iterable[Any], questions: list[Question], index: dict[int, int]
+) -> list[Card]:
     return [
-        Card(person_id=e.person_id, question=q,
-             due=_first_due(e.trained_on, index[q.concept_id]))
-        for e in enrollments for q in questions
+        Card(person_id=e.person_id, question=q, due=_first_due(e.trained_on, index[q.concept_id]))
+        for e in enrollments
+        for q in questions
     ]
 
 
@@ -72,13 +76,22 @@ def _concept_index(program: Program) -> dict[int, int]:
 
 @transaction.atomic
 def question_create(
-    *, concept: Concept, prompt: str, choices: list[str], answer: str, explanation: str,
+    *,
+    concept: Concept,
+    prompt: str,
+    choices: list[str],
+    answer: str,
+    explanation: str,
     kind: str = "choice",
 ) -> Question:
     """Add a question; everyone already trained in the program gets its card."""
     question = model_create(
-        Question, concept=concept, kind=kind, prompt=prompt.strip(),
-        choices=[c.strip() for c in choices], answer=answer.strip(),
+        Question,
+        concept=concept,
+        kind=kind,
+        prompt=prompt.strip(),
+        choices=[c.strip() for c in choices],
+        answer=answer.strip(),
         explanation=explanation.strip(),
     )
     trained = concept.program.enrollments.filter(trained_on__isnull=False)
@@ -95,10 +108,8 @@ def cards_sync(*, program: Program) -> int:
     questions = list(Question.objects.filter(concept__program=program))
     if not questions:
         return 0
-    has_cards = Card.objects.filter(person=OuterRef("person"),
-                                    question__concept__program=program)
-    missing = list(program.enrollments.filter(trained_on__isnull=False)
-                   .exclude(Exists(has_cards)))
+    has_cards = Card.objects.filter(person=OuterRef("person"), question__concept__program=program)
+    missing = list(program.enrollments.filter(trained_on__isnull=False).exclude(Exists(has_cards)))
     cards = _cards_for(missing, questions, _concept_index(program))
     Card.objects.bulk_create(cards, batch_size=5000, ignore_conflicts=True)
     return len(missing)
@@ -130,12 +141,28 @@ def refresher_answer(
     card.due, card.last_review = updated.due, updated.last_review
     card.reviews += 1
     card.lapses += rating == Rating.Again and card.reviews > 1
-    card.save(update_fields=["state", "step", "stability", "difficulty", "due",
-                             "last_review", "reviews", "lapses"])
+    card.save(
+        update_fields=[
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "reviews",
+            "lapses",
+        ]
+    )
     return Review.objects.create(
-        card=card, person=person, concept_id=card.question.concept_id, team_id=person.team_id,
-        answer=answer.strip()[:300], correct=rating == Rating.Good, rating=int(rating),
-        reviewed_at=now, next_due=card.due,
+        card=card,
+        person=person,
+        concept_id=card.question.concept_id,
+        team_id=person.team_id,
+        answer=answer.strip()[:300],
+        correct=rating == Rating.Good,
+        rating=int(rating),
+        reviewed_at=now,
+        next_due=card.due,
     )
 
 
@@ -143,7 +170,9 @@ def _due_counts(person_ids: list[int], cutoff: dt.datetime) -> Any:
     # Counting a column of the (person, due) index lets PostgreSQL answer from the index.
     return (
         Card.objects.filter(person_id__in=person_ids, due__lt=cutoff)
-        .values("person_id").annotate(n=Count("person_id")).values_list("person_id", "n")
+        .values("person_id")
+        .annotate(n=Count("person_id"))
+        .values_list("person_id", "n")
     )
 
 
@@ -164,23 +193,32 @@ def refreshers_send_digests(
         with transaction.atomic():
             people = list(
                 Person.objects.filter(pk__gt=last, is_active=True, organization__isnull=False)
-                .order_by("pk").values_list("pk", "email", "organization_id")[:batch_size]
+                .order_by("pk")
+                .values_list("pk", "email", "organization_id")[:batch_size]
             )
             if not people:
                 break
             last = people[-1][0]
             people_seen += len(people)
             due = dict(_due_counts([p[0] for p in people], cutoff))
-            queued += outbox_enqueue_many(messages=[
-                OutboxDraft(
-                    organization_id=org_id, recipient_id=pk, to=email,
-                    subject=f"{due[pk]} refresher{'s' if due[pk] != 1 else ''} due today",
-                    body=(f"You have {due[pk]} refresher question{'s' if due[pk] != 1 else ''}"
-                          f" due today. Two minutes keeps the workshop fresh: {url}"),
-                    kind="refresher_digest", dedupe_key=f"refreshers-{pk}-{today.isoformat()}",
-                )
-                for pk, email, org_id in people if due.get(pk)
-            ])
+            queued += outbox_enqueue_many(
+                messages=[
+                    OutboxDraft(
+                        organization_id=org_id,
+                        recipient_id=pk,
+                        to=email,
+                        subject=f"{due[pk]} refresher{'s' if due[pk] != 1 else ''} due today",
+                        body=(
+                            f"You have {due[pk]} refresher question{'s' if due[pk] != 1 else ''}"
+                            f" due today. Two minutes keeps the workshop fresh: {url}"
+                        ),
+                        kind="refresher_digest",
+                        dedupe_key=f"refreshers-{pk}-{today.isoformat()}",
+                    )
+                    for pk, email, org_id in people
+                    if due.get(pk)
+                ]
+            )
     return {"people": people_seen, "digests": queued}
 
 

@@ -16,23 +16,31 @@ from sustain.refreshers.models import Card
 
 @login_required
 def due(request: HttpRequest) -> HttpResponse:
-    return render(request, "refreshers/due.html", {
-        "cards": selectors.due_cards(person=request.user, today=timezone.localdate()),
-        "reviews": selectors.recent_reviews(person=request.user),
-    })
+    return render(
+        request,
+        "refreshers/due.html",
+        {
+            "cards": selectors.due_cards(person=request.user, today=timezone.localdate()),
+            "reviews": selectors.recent_reviews(person=request.user),
+        },
+    )
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
-    card = (Card.objects.filter(person=request.user, question_id=question_id)
-            .select_related("question__concept").first())
+    card = (
+        Card.objects.filter(person=request.user, question_id=question_id)
+        .select_related("question__concept")
+        .first()
+    )
     if card is None:
         raise Http404
     context: dict[str, object] = {"card": card}
     try:
         context["review"] = services.refresher_answer(
-            person=request.user, card=card, answer=request.POST.get("answer", ""))
+            person=request.user, card=card, answer=request.POST.get("answer", "")
+        )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
     status = 400 if "error" in context else 200
@@ -43,9 +51,13 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def program(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
-    return render(request, "refreshers/program.html", {
-        "program": program,
-        "by_concept": selectors.retention_spec(program=program, by="concept"),
-        "by_team": selectors.retention_spec(program=program, by="team"),
-        "questions": selectors.questions_for(program),
-    })
+    return render(
+        request,
+        "refreshers/program.html",
+        {
+            "program": program,
+            "by_concept": selectors.retention_spec(program=program, by="concept"),
+            "by_team": selectors.retention_spec(program=program, by="team"),
+            "questions": selectors.questions_for(program),
+        },
+    )

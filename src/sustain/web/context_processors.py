@@ -20,8 +20,11 @@ def _links(user: Person) -> list[tuple[str, str]]:
     program_id = _current_program_id(user)
     nav = [("Home", reverse("home"))]
     if role == Role.REP:
-        nav += [("My plan", reverse("plans:mine")), ("Refreshers", reverse("refreshers:due")),
-                ("My coaching", reverse("coaching:rep", args=[user.pk]))]
+        nav += [
+            ("My plan", reverse("plans:mine")),
+            ("Refreshers", reverse("refreshers:due")),
+            ("My coaching", reverse("coaching:rep", args=[user.pk])),
+        ]
     if role == Role.MANAGER:
         nav.append(("Team plans", reverse("plans:team")))
         if program_id is not None:
@@ -50,8 +53,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     path = request.path
     return {
         "nav": [
-            {"label": label, "url": url,
-             "active": path == url or (url != "/" and path.startswith(url))}
+            {
+                "label": label,
+                "url": url,
+                "active": path == url or (url != "/" and path.startswith(url)),
+            }
             for label, url in _links(user)
         ]
     }

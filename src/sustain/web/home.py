@@ -24,7 +24,9 @@ def home_panel(template: str) -> Callable[[Panel], Panel]:
 
 
 def home_context(viewer: Person) -> dict[str, Any]:
-    programs = list(program_selectors.programs_list(viewer=viewer)) if viewer.organization_id else []
+    programs = (
+        list(program_selectors.programs_list(viewer=viewer)) if viewer.organization_id else []
+    )
     panels = []
     for template, fn in HOME_PANELS:
         context = fn(viewer)

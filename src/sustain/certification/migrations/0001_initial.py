@@ -8,108 +8,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificationPolicy',
+            name="CertificationPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terminology_pass_pct', models.PositiveIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('role_model_pass', models.DecimalField(decimal_places=2, default=3, help_text="Average rubric score the manager's own role-play must reach.", max_digits=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('diagnosis_pass_pct', models.PositiveIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('consistency_weeks', models.PositiveIntegerField(default=6, help_text='N: weeks the cadence must be met ...')),
-                ('consistency_window', models.PositiveIntegerField(default=8, help_text='... out of the last M weeks.')),
-                ('consistency_min_coverage', models.PositiveIntegerField(default=80, help_text='A week counts as met when this share of her due reps were on time (%).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='certification_policy', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "terminology_pass_pct",
+                    models.PositiveIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "role_model_pass",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=3,
+                        help_text="Average rubric score the manager's own role-play must reach.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                    ),
+                ),
+                (
+                    "diagnosis_pass_pct",
+                    models.PositiveIntegerField(
+                        default=75,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "consistency_weeks",
+                    models.PositiveIntegerField(
+                        default=6, help_text="N: weeks the cadence must be met ..."
+                    ),
+                ),
+                (
+                    "consistency_window",
+                    models.PositiveIntegerField(
+                        default=8, help_text="... out of the last M weeks."
+                    ),
+                ),
+                (
+                    "consistency_min_coverage",
+                    models.PositiveIntegerField(
+                        default=80,
+                        help_text="A week counts as met when this share of her due reps were on time (%).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certification_policy",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DiagnosisCase',
+            name="DiagnosisCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('situation', models.TextField()),
-                ('root_cause', models.CharField(choices=[('knowledge', 'Knowledge'), ('skill', 'Skill'), ('will', 'Will / motivation'), ('process', 'Process / tools'), ('compensation_plan', 'Outside: compensation plan'), ('work_environment', 'Outside: work environment and morale'), ('brand_image', 'Outside: brand image'), ('marketing_collateral', 'Outside: marketing collateral'), ('management_measures', 'Outside: management measures'), ('sales_process', 'Outside: sales process and tools'), ('staffing_turnover', 'Outside: staffing and turnover')], max_length=40)),
-                ('prescription', models.TextField()),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diagnosis_cases', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("situation", models.TextField()),
+                (
+                    "root_cause",
+                    models.CharField(
+                        choices=[
+                            ("knowledge", "Knowledge"),
+                            ("skill", "Skill"),
+                            ("will", "Will / motivation"),
+                            ("process", "Process / tools"),
+                            ("compensation_plan", "Outside: compensation plan"),
+                            ("work_environment", "Outside: work environment and morale"),
+                            ("brand_image", "Outside: brand image"),
+                            ("marketing_collateral", "Outside: marketing collateral"),
+                            ("management_measures", "Outside: management measures"),
+                            ("sales_process", "Outside: sales process and tools"),
+                            ("staffing_turnover", "Outside: staffing and turnover"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("prescription", models.TextField()),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="diagnosis_cases",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='DiagnosisAnswer',
+            name="DiagnosisAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('root_cause', models.CharField(choices=[('knowledge', 'Knowledge'), ('skill', 'Skill'), ('will', 'Will / motivation'), ('process', 'Process / tools'), ('compensation_plan', 'Outside: compensation plan'), ('work_environment', 'Outside: work environment and morale'), ('brand_image', 'Outside: brand image'), ('marketing_collateral', 'Outside: marketing collateral'), ('management_measures', 'Outside: management measures'), ('sales_process', 'Outside: sales process and tools'), ('staffing_turnover', 'Outside: staffing and turnover')], max_length=40)),
-                ('prescription', models.TextField()),
-                ('correct', models.BooleanField()),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diagnosis_answers', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='certification.diagnosiscase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "root_cause",
+                    models.CharField(
+                        choices=[
+                            ("knowledge", "Knowledge"),
+                            ("skill", "Skill"),
+                            ("will", "Will / motivation"),
+                            ("process", "Process / tools"),
+                            ("compensation_plan", "Outside: compensation plan"),
+                            ("work_environment", "Outside: work environment and morale"),
+                            ("brand_image", "Outside: brand image"),
+                            ("marketing_collateral", "Outside: marketing collateral"),
+                            ("management_measures", "Outside: management measures"),
+                            ("sales_process", "Outside: sales process and tools"),
+                            ("staffing_turnover", "Outside: staffing and turnover"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("prescription", models.TextField()),
+                ("correct", models.BooleanField()),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="diagnosis_answers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="certification.diagnosiscase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-answered_at', '-id'],
+                "ordering": ["-answered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RoleModelAssessment',
+            name="RoleModelAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_model_assessments_made', to=settings.AUTH_USER_MODEL)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_model_assessments', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_model_assessments', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_model_assessments_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_model_assessments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_model_assessments",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RoleModelScore',
+            name="RoleModelScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(choices=[(1, 'Not observed'), (2, 'Developing'), (3, 'Proficient'), (4, 'Role model')])),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='certification.rolemodelassessment')),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.concept')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Not observed"),
+                            (2, "Developing"),
+                            (3, "Proficient"),
+                            (4, "Role model"),
+                        ]
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="certification.rolemodelassessment",
+                    ),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.concept",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['concept__position'],
+                "ordering": ["concept__position"],
             },
         ),
         migrations.CreateModel(
-            name='TerminologyAttempt',
+            name="TerminologyAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('correct', models.PositiveIntegerField()),
-                ('total', models.PositiveIntegerField()),
-                ('taken_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terminology_attempts', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terminology_attempts', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("correct", models.PositiveIntegerField()),
+                ("total", models.PositiveIntegerField()),
+                ("taken_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terminology_attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terminology_attempts",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-taken_at', '-id'],
+                "ordering": ["-taken_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Certification',
+            name="Certification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certified_on', models.DateField()),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certifications', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certifications', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("certified_on", models.DateField()),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certifications",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('program', 'manager'), name='certification_unique_manager')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "manager"), name="certification_unique_manager"
+                    )
+                ],
             },
         ),
     ]

@@ -7,94 +7,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoachingPolicy',
+            name="CoachingPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('intensive_days', models.PositiveIntegerField(default=90)),
-                ('intensive_per_month', models.PositiveIntegerField(default=2)),
-                ('steady_per_month', models.PositiveIntegerField(default=1)),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_policy', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("intensive_days", models.PositiveIntegerField(default=90)),
+                ("intensive_per_month", models.PositiveIntegerField(default=2)),
+                ("steady_per_month", models.PositiveIntegerField(default=1)),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_policy",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('channel', models.CharField(choices=[('field', 'Field ride-along'), ('phone', 'Phone'), ('video', 'Video'), ('role_play', 'Role-play')], max_length=20)),
-                ('diagnosis', models.CharField(choices=[('knowledge', 'Knowledge'), ('skill', 'Skill'), ('will', 'Will / motivation'), ('process', 'Process / tools'), ('compensation_plan', 'Outside: compensation plan'), ('work_environment', 'Outside: work environment and morale'), ('brand_image', 'Outside: brand image'), ('marketing_collateral', 'Outside: marketing collateral'), ('management_measures', 'Outside: management measures'), ('sales_process', 'Outside: sales process and tools'), ('staffing_turnover', 'Outside: staffing and turnover')], max_length=40)),
-                ('summary', models.TextField(blank=True)),
-                ('private_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('observer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations_made', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='orgs.organization')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='programs.program')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("field", "Field ride-along"),
+                            ("phone", "Phone"),
+                            ("video", "Video"),
+                            ("role_play", "Role-play"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "diagnosis",
+                    models.CharField(
+                        choices=[
+                            ("knowledge", "Knowledge"),
+                            ("skill", "Skill"),
+                            ("will", "Will / motivation"),
+                            ("process", "Process / tools"),
+                            ("compensation_plan", "Outside: compensation plan"),
+                            ("work_environment", "Outside: work environment and morale"),
+                            ("brand_image", "Outside: brand image"),
+                            ("marketing_collateral", "Outside: marketing collateral"),
+                            ("management_measures", "Outside: management measures"),
+                            ("sales_process", "Outside: sales process and tools"),
+                            ("staffing_turnover", "Outside: staffing and turnover"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("private_note", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentAction',
+            name="DevelopmentAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500)),
-                ('due', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('plan_item_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('observation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='coaching.observation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("due", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                ("plan_item_id", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="coaching.observation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due', 'id'],
+                "ordering": ["due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ObservationScore',
+            name="ObservationScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(choices=[(1, 'Not observed'), (2, 'Developing'), (3, 'Proficient'), (4, 'Role model')])),
-                ('evidence', models.TextField(blank=True)),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='programs.concept')),
-                ('observation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='coaching.observation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Not observed"),
+                            (2, "Developing"),
+                            (3, "Proficient"),
+                            (4, "Role model"),
+                        ]
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True)),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="programs.concept",
+                    ),
+                ),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="coaching.observation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['concept__position', 'concept_id'],
+                "ordering": ["concept__position", "concept_id"],
             },
         ),
         migrations.CreateModel(
-            name='RubricBehaviour',
+            name="RubricBehaviour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('level_1', models.CharField(max_length=300, verbose_name='Not observed')),
-                ('level_2', models.CharField(max_length=300, verbose_name='Developing')),
-                ('level_3', models.CharField(max_length=300, verbose_name='Proficient')),
-                ('level_4', models.CharField(max_length=300, verbose_name='Role model')),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='behaviours', to='programs.concept')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                ("level_1", models.CharField(max_length=300, verbose_name="Not observed")),
+                ("level_2", models.CharField(max_length=300, verbose_name="Developing")),
+                ("level_3", models.CharField(max_length=300, verbose_name="Proficient")),
+                ("level_4", models.CharField(max_length=300, verbose_name="Role model")),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="behaviours",
+                        to="programs.concept",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['concept__position', 'position', 'id'],
+                "ordering": ["concept__position", "position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['rep', 'program', 'date'], name='coaching_ob_rep_id_38eb7a_idx'),
+            model_name="observation",
+            index=models.Index(
+                fields=["rep", "program", "date"], name="coaching_ob_rep_id_38eb7a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observationscore',
-            constraint=models.UniqueConstraint(fields=('observation', 'concept'), name='observation_score_unique_concept'),
+            model_name="observationscore",
+            constraint=models.UniqueConstraint(
+                fields=("observation", "concept"), name="observation_score_unique_concept"
+            ),
         ),
     ]

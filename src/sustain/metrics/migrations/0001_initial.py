@@ -7,99 +7,242 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('panel', 'KPI panel (CSV or Parquet)'), ('salesforce', 'Salesforce opportunity report'), ('hubspot', 'HubSpot deal export')], max_length=20)),
-                ('format', models.CharField(blank=True, max_length=10)),
-                ('filename', models.CharField(max_length=255)),
-                ('file', models.FileField(blank=True, upload_to='imports/')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Rejected')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='Percent done.')),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('values_written', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("panel", "KPI panel (CSV or Parquet)"),
+                            ("salesforce", "Salesforce opportunity report"),
+                            ("hubspot", "HubSpot deal export"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("format", models.CharField(blank=True, max_length=10)),
+                ("filename", models.CharField(max_length=255)),
+                ("file", models.FileField(blank=True, upload_to="imports/")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Rejected"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, help_text="Percent done."),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("values_written", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_jobs",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='KpiDefinition',
+            name="KpiDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80)),
-                ('name', models.CharField(max_length=200)),
-                ('unit', models.CharField(choices=[('currency', 'Currency'), ('count', 'Count'), ('ratio', 'Ratio (0-1)'), ('days', 'Days'), ('number', 'Number')], default='number', max_length=20)),
-                ('direction', models.CharField(choices=[('up', 'Higher is better'), ('down', 'Lower is better')], default='up', max_length=4)),
-                ('monetary', models.BooleanField(default=False)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpis', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("currency", "Currency"),
+                            ("count", "Count"),
+                            ("ratio", "Ratio (0-1)"),
+                            ("days", "Days"),
+                            ("number", "Number"),
+                        ],
+                        default="number",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("up", "Higher is better"), ("down", "Lower is better")],
+                        default="up",
+                        max_length=4,
+                    ),
+                ),
+                ("monetary", models.BooleanField(default=False)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpis",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='KpiValue',
+            name="KpiValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='First day of the period (the Monday of a week).')),
-                ('value', models.FloatField()),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='metrics.kpidefinition')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_values', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(help_text="First day of the period (the Monday of a week)."),
+                ),
+                ("value", models.FloatField()),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="metrics.kpidefinition",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_values",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RepAttribute',
+            name="RepAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=60)),
-                ('value', models.CharField(max_length=120)),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=60)),
+                ("value", models.CharField(max_length=120)),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('panel', 'KPI panel (CSV or Parquet)'), ('salesforce', 'Salesforce opportunity report'), ('hubspot', 'HubSpot deal export')], max_length=20)),
-                ('columns', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_mappings', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("panel", "KPI panel (CSV or Parquet)"),
+                            ("salesforce", "Salesforce opportunity report"),
+                            ("hubspot", "HubSpot deal export"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("columns", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_mappings",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organization', 'source'), name='mapping_unique_source')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "source"), name="mapping_unique_source"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='kpidefinition',
-            constraint=models.UniqueConstraint(fields=('organization', 'key'), name='kpi_unique_key'),
+            model_name="kpidefinition",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "key"), name="kpi_unique_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='kpivalue',
-            index=models.Index(fields=['kpi', 'period'], name='kpivalue_kpi_period'),
+            model_name="kpivalue",
+            index=models.Index(fields=["kpi", "period"], name="kpivalue_kpi_period"),
         ),
         migrations.AddConstraint(
-            model_name='kpivalue',
-            constraint=models.UniqueConstraint(fields=('rep', 'period', 'kpi'), name='kpivalue_unique_cell'),
+            model_name="kpivalue",
+            constraint=models.UniqueConstraint(
+                fields=("rep", "period", "kpi"), name="kpivalue_unique_cell"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repattribute',
-            constraint=models.UniqueConstraint(fields=('rep', 'name'), name='repattribute_unique_name'),
+            model_name="repattribute",
+            constraint=models.UniqueConstraint(
+                fields=("rep", "name"), name="repattribute_unique_name"
+            ),
         ),
     ]

@@ -8,102 +8,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField()),
-                ('restart_note', models.CharField(blank=True, max_length=300)),
-                ('committed_at', models.DateTimeField(blank=True, null=True)),
-                ('mandatory_reason', models.CharField(blank=True, choices=[('', 'Voluntary'), ('new_hire', 'New to the role'), ('below_quota', 'Focused support this period')], default='', max_length=20)),
-                ('below_quota_flag', models.BooleanField(default=False)),
-                ('flagged_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='programs.enrollment')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='programs.program')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("restart_note", models.CharField(blank=True, max_length=300)),
+                ("committed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "mandatory_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Voluntary"),
+                            ("new_hire", "New to the role"),
+                            ("below_quota", "Focused support this period"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("below_quota_flag", models.BooleanField(default=False)),
+                ("flagged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="programs.enrollment",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rep__name'],
+                "ordering": ["rep__name"],
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('days', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)])),
-                ('behaviours', models.TextField(blank=True, help_text='What to practise, one per line.')),
-                ('goal', models.TextField(blank=True, help_text="The rep's personal goal for this phase.")),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_phases', to='programs.concept')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "days",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ]
+                    ),
+                ),
+                (
+                    "behaviours",
+                    models.TextField(blank=True, help_text="What to practise, one per line."),
+                ),
+                (
+                    "goal",
+                    models.TextField(
+                        blank=True, help_text="The rep's personal goal for this phase."
+                    ),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_phases",
+                        to="programs.concept",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField()),
-                ('applied', models.TextField(blank=True)),
-                ('struggled', models.TextField(blank=True)),
-                ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('phase', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='check_ins', to='plans.phase')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField()),
+                ("applied", models.TextField(blank=True)),
+                ("struggled", models.TextField(blank=True)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="check_ins",
+                        to="plans.phase",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_ins",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', '-week'],
+                "ordering": ["plan", "-week"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500)),
-                ('due', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=40)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("due", models.DateField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=40)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'due', 'id'],
+                "ordering": ["plan", "due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanPolicy',
+            name="PlanPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_days', models.PositiveIntegerField(default=90, validators=[django.core.validators.MinValueValidator(7)])),
-                ('commit_within_days', models.PositiveIntegerField(default=7)),
-                ('new_hire_days', models.PositiveIntegerField(default=180, help_text='A rep hired within this many days of her workshop must follow the plan.')),
-                ('quota_threshold', models.FloatField(default=0.8, help_text='Attainment (1.0 = 100% of quota) under which a period counts as below quota.', validators=[django.core.validators.MinValueValidator(0)])),
-                ('quota_periods', models.PositiveIntegerField(default=3, help_text='Consecutive latest periods below the threshold that make the plan mandatory.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_policy', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "plan_days",
+                    models.PositiveIntegerField(
+                        default=90, validators=[django.core.validators.MinValueValidator(7)]
+                    ),
+                ),
+                ("commit_within_days", models.PositiveIntegerField(default=7)),
+                (
+                    "new_hire_days",
+                    models.PositiveIntegerField(
+                        default=180,
+                        help_text="A rep hired within this many days of her workshop must follow the plan.",
+                    ),
+                ),
+                (
+                    "quota_threshold",
+                    models.FloatField(
+                        default=0.8,
+                        help_text="Attainment (1.0 = 100% of quota) under which a period counts as below quota.",
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "quota_periods",
+                    models.PositiveIntegerField(
+                        default=3,
+                        help_text="Consecutive latest periods below the threshold that make the plan mandatory.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_policy",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='plan',
-            index=models.Index(fields=['committed_at', 'flagged_at'], name='plan_uncommitted'),
+            model_name="plan",
+            index=models.Index(fields=["committed_at", "flagged_at"], name="plan_uncommitted"),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('plan', 'concept'), name='phase_unique_concept'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "concept"), name="phase_unique_concept"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.UniqueConstraint(fields=('plan', 'week'), name='checkin_one_per_week'),
+            model_name="checkin",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "week"), name="checkin_one_per_week"
+            ),
         ),
     ]

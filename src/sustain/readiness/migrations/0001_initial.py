@@ -8,166 +8,568 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpi', models.CharField(choices=[('revenue', 'Revenue'), ('margin', 'Margin'), ('turnover', 'Turnover'), ('sales_cycle', 'Sales-cycle length'), ('wallet_share', 'Wallet share'), ('win_rate', 'Win rate'), ('custom', 'Custom')], max_length=20)),
-                ('custom_name', models.CharField(blank=True, max_length=120)),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('baseline_start', models.DateField(blank=True, null=True)),
-                ('baseline_end', models.DateField(blank=True, null=True)),
-                ('target_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('direction', models.CharField(choices=[('increase', 'Increase'), ('decrease', 'Decrease')], default='increase', max_length=10)),
-                ('horizon_days', models.PositiveIntegerField(default=120, help_text='Days after the workshop when the result is measured.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('leading_indicators', models.TextField(blank=True, help_text='The behaviours expected to move first.')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kpi",
+                    models.CharField(
+                        choices=[
+                            ("revenue", "Revenue"),
+                            ("margin", "Margin"),
+                            ("turnover", "Turnover"),
+                            ("sales_cycle", "Sales-cycle length"),
+                            ("wallet_share", "Wallet share"),
+                            ("win_rate", "Win rate"),
+                            ("custom", "Custom"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("custom_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "baseline_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("baseline_start", models.DateField(blank=True, null=True)),
+                ("baseline_end", models.DateField(blank=True, null=True)),
+                (
+                    "target_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "Increase"), ("decrease", "Decrease")],
+                        default="increase",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "horizon_days",
+                    models.PositiveIntegerField(
+                        default=120,
+                        help_text="Days after the workshop when the result is measured.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "leading_indicators",
+                    models.TextField(
+                        blank=True, help_text="The behaviours expected to move first."
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='MeasurementPlan',
+            name="MeasurementPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.TextField(help_text='How the impact will be measured.')),
-                ('comparison_kind', models.CharField(choices=[('later_trained', 'Trained later'), ('untrained', 'Not trained')], default='later_trained', max_length=20)),
-                ('comparison_group', models.TextField(blank=True, help_text='Who is in the comparison group (regions, teams).')),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='measurement_plan', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("method", models.TextField(help_text="How the impact will be measured.")),
+                (
+                    "comparison_kind",
+                    models.CharField(
+                        choices=[("later_trained", "Trained later"), ("untrained", "Not trained")],
+                        default="later_trained",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "comparison_group",
+                    models.TextField(
+                        blank=True, help_text="Who is in the comparison group (regions, teams)."
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measurement_plan",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OwnerProfile',
+            name="OwnerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('has_sales_experience', models.BooleanField(blank=True, null=True)),
-                ('sales_years', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(60)])),
-                ('time_share', models.PositiveSmallIntegerField(default=0, help_text="Percent of the owner's working time allocated to this program.", validators=[django.core.validators.MaxValueValidator(100)])),
-                ('carries_quota', models.BooleanField(default=False)),
-                ('paid_for_success', models.BooleanField(default=False, help_text="Program success is part of the owner's pay.")),
-                ('other_programs', models.TextField(blank=True, help_text='Other programs or initiatives she owns outside Sustain.')),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='owner_profile', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("has_sales_experience", models.BooleanField(blank=True, null=True)),
+                (
+                    "sales_years",
+                    models.PositiveSmallIntegerField(
+                        default=0, validators=[django.core.validators.MaxValueValidator(60)]
+                    ),
+                ),
+                (
+                    "time_share",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Percent of the owner's working time allocated to this program.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                ("carries_quota", models.BooleanField(default=False)),
+                (
+                    "paid_for_success",
+                    models.BooleanField(
+                        default=False, help_text="Program success is part of the owner's pay."
+                    ),
+                ),
+                (
+                    "other_programs",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other programs or initiatives she owns outside Sustain.",
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="owner_profile",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReadinessSettings',
+            name="ReadinessSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_owner_time_share', models.PositiveSmallIntegerField(default=25, help_text="Percent of the owner's time the program needs at least.", validators=[django.core.validators.MaxValueValidator(100)])),
-                ('min_touches', models.PositiveSmallIntegerField(default=3, help_text='Touches of the why message before the workshop.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('min_channels', models.PositiveSmallIntegerField(default=2, help_text='Different channels the touches use.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('first_touch_lead_days', models.PositiveSmallIntegerField(default=14, help_text='Days between the first touch and the first workshop session.')),
-                ('min_horizon_days', models.PositiveSmallIntegerField(default=120, help_text='Effects fade by 90-120 days: measure at least this long after the workshop.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('min_reinforcement_share', models.PositiveSmallIntegerField(default=25, help_text='Percent of the budget spent after the workshop, at least.', validators=[django.core.validators.MaxValueValidator(100)])),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='readiness_settings', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_owner_time_share",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        help_text="Percent of the owner's time the program needs at least.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                (
+                    "min_touches",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Touches of the why message before the workshop.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "min_channels",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Different channels the touches use.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "first_touch_lead_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="Days between the first touch and the first workshop session.",
+                    ),
+                ),
+                (
+                    "min_horizon_days",
+                    models.PositiveSmallIntegerField(
+                        default=120,
+                        help_text="Effects fade by 90-120 days: measure at least this long after the workshop.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "min_reinforcement_share",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        help_text="Percent of the budget spent after the workshop, at least.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readiness_settings",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReinforcementPlan',
+            name="ReinforcementPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('coaching_cadence', models.CharField(choices=[('none', 'None'), ('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly')], default='none', max_length=10)),
-                ('refreshers', models.BooleanField(default=False)),
-                ('ninety_day_plans', models.BooleanField(default=False)),
-                ('certification', models.BooleanField(default=False, help_text='Managers get certified.')),
-                ('notes', models.TextField(blank=True)),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reinforcement_plan', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "coaching_cadence",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("weekly", "Weekly"),
+                            ("biweekly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("refreshers", models.BooleanField(default=False)),
+                ("ninety_day_plans", models.BooleanField(default=False)),
+                (
+                    "certification",
+                    models.BooleanField(default=False, help_text="Managers get certified."),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reinforcement_plan",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Touch',
+            name="Touch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('team_meeting', 'Team meeting'), ('town_hall', 'Town hall'), ('one_on_one', '1:1'), ('video', 'Video'), ('chat', 'Chat')], max_length=20)),
-                ('forum', models.CharField(blank=True, max_length=200)),
-                ('audience', models.CharField(choices=[('all_reps', 'All reps'), ('region', 'A region'), ('team', 'A team'), ('managers', 'The managers')], default='all_reps', max_length=20)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done')], default='planned', max_length=10)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='touches', to='programs.program')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.region')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='touches_sent', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("team_meeting", "Team meeting"),
+                            ("town_hall", "Town hall"),
+                            ("one_on_one", "1:1"),
+                            ("video", "Video"),
+                            ("chat", "Chat"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("forum", models.CharField(blank=True, max_length=200)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("all_reps", "All reps"),
+                            ("region", "A region"),
+                            ("team", "A team"),
+                            ("managers", "The managers"),
+                        ],
+                        default="all_reps",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("done", "Done")],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touches",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.region",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="touches_sent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'id'],
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WhyMessage',
+            name="WhyMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market_change', models.TextField(help_text='What changed in the market.')),
-                ('status_quo', models.TextField(help_text='Why the way we sell today is not okay.')),
-                ('body', models.TextField(blank=True, help_text='The message as reps will read it.')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='why_messages', to=settings.AUTH_USER_MODEL)),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='why_message', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("market_change", models.TextField(help_text="What changed in the market.")),
+                (
+                    "status_quo",
+                    models.TextField(help_text="Why the way we sell today is not okay."),
+                ),
+                (
+                    "body",
+                    models.TextField(blank=True, help_text="The message as reps will read it."),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="why_messages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="why_message",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pulse', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='programs.program')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "pulse",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('program', 'rep'), name='ack_unique_rep')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("program", "rep"), name="ack_unique_rep")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Expectation',
+            name="Expectation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('executive', 'Executives'), ('manager', 'Managers'), ('rep', 'Reps')], max_length=20)),
-                ('do_differently', models.TextField(help_text='What they will do differently.')),
-                ('measured_by', models.TextField(help_text='How it will be measured.')),
-                ('recognized_by', models.TextField(help_text='How success is recognized and rewarded.')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expectations', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("executive", "Executives"),
+                            ("manager", "Managers"),
+                            ("rep", "Reps"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("do_differently", models.TextField(help_text="What they will do differently.")),
+                ("measured_by", models.TextField(help_text="How it will be measured.")),
+                (
+                    "recognized_by",
+                    models.TextField(help_text="How success is recognized and rewarded."),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expectations",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'role'), name='expectation_unique_role')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "role"), name="expectation_unique_role"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NeedsFactor',
+            name="NeedsFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('factor', models.CharField(choices=[('compensation', 'Compensation plan'), ('environment', 'Work environment and morale'), ('brand', 'Brand image'), ('collateral', 'Marketing collateral'), ('indicators', 'Management measures the right indicators'), ('process', 'Sales process and tools'), ('staffing', 'Staffing and turnover')], max_length=20)),
-                ('rating', models.CharField(choices=[('none', 'None'), ('minor', 'Minor'), ('major', 'Major')], max_length=10)),
-                ('notes', models.TextField(blank=True)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs_factors', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "factor",
+                    models.CharField(
+                        choices=[
+                            ("compensation", "Compensation plan"),
+                            ("environment", "Work environment and morale"),
+                            ("brand", "Brand image"),
+                            ("collateral", "Marketing collateral"),
+                            ("indicators", "Management measures the right indicators"),
+                            ("process", "Sales process and tools"),
+                            ("staffing", "Staffing and turnover"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[("none", "None"), ("minor", "Minor"), ("major", "Major")],
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs_factors",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'factor'), name='needs_unique_factor')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "factor"), name="needs_unique_factor"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scenarios', models.TextField(help_text='The real situations she contributed.')),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panels', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scenarios", models.TextField(help_text="The real situations she contributed.")),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panels",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'manager'), name='panel_unique_manager')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "manager"), name="panel_unique_manager"
+                    )
+                ],
             },
         ),
     ]

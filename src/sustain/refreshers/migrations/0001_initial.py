@@ -7,76 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('choice', 'Multiple choice'), ('scenario', 'Short scenario')], default='choice', max_length=10)),
-                ('prompt', models.TextField()),
-                ('choices', models.JSONField(default=list)),
-                ('answer', models.CharField(help_text='The correct choice, word for word.', max_length=300)),
-                ('explanation', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='programs.concept')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("choice", "Multiple choice"), ("scenario", "Short scenario")],
+                        default="choice",
+                        max_length=10,
+                    ),
+                ),
+                ("prompt", models.TextField()),
+                ("choices", models.JSONField(default=list)),
+                (
+                    "answer",
+                    models.CharField(
+                        help_text="The correct choice, word for word.", max_length=300
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="programs.concept",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['concept__position', 'id'],
+                "ordering": ["concept__position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Card',
+            name="Card",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.PositiveSmallIntegerField(default=1)),
-                ('step', models.PositiveSmallIntegerField(blank=True, default=0, null=True)),
-                ('stability', models.FloatField(blank=True, null=True)),
-                ('difficulty', models.FloatField(blank=True, null=True)),
-                ('due', models.DateTimeField()),
-                ('last_review', models.DateTimeField(blank=True, null=True)),
-                ('reviews', models.PositiveIntegerField(default=0)),
-                ('lapses', models.PositiveIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refresher_cards', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='refreshers.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state", models.PositiveSmallIntegerField(default=1)),
+                ("step", models.PositiveSmallIntegerField(blank=True, default=0, null=True)),
+                ("stability", models.FloatField(blank=True, null=True)),
+                ("difficulty", models.FloatField(blank=True, null=True)),
+                ("due", models.DateTimeField()),
+                ("last_review", models.DateTimeField(blank=True, null=True)),
+                ("reviews", models.PositiveIntegerField(default=0)),
+                ("lapses", models.PositiveIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refresher_cards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cards",
+                        to="refreshers.question",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(max_length=300)),
-                ('correct', models.BooleanField()),
-                ('rating', models.PositiveSmallIntegerField()),
-                ('reviewed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('next_due', models.DateTimeField()),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_log', to='refreshers.card')),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='programs.concept')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refresher_reviews', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='refresher_reviews', to='orgs.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answer", models.CharField(max_length=300)),
+                ("correct", models.BooleanField()),
+                ("rating", models.PositiveSmallIntegerField()),
+                ("reviewed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("next_due", models.DateTimeField()),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_log",
+                        to="refreshers.card",
+                    ),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="programs.concept",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refresher_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="refresher_reviews",
+                        to="orgs.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_at'],
+                "ordering": ["-reviewed_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='card',
-            index=models.Index(fields=['person', 'due'], name='card_person_due'),
+            model_name="card",
+            index=models.Index(fields=["person", "due"], name="card_person_due"),
         ),
         migrations.AddConstraint(
-            model_name='card',
-            constraint=models.UniqueConstraint(fields=('person', 'question'), name='card_unique_question'),
+            model_name="card",
+            constraint=models.UniqueConstraint(
+                fields=("person", "question"), name="card_unique_question"
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['concept', 'reviewed_at'], name='review_concept_time'),
+            model_name="review",
+            index=models.Index(fields=["concept", "reviewed_at"], name="review_concept_time"),
         ),
     ]

@@ -18,8 +18,11 @@ def program_nav(context: template.Context, program: Program) -> dict[str, object
     items = [{"label": "Overview", "url": overview}, *program_tabs(request.user, program)]
     # The longest url that prefixes the path wins: /readiness/1/ must not light up on
     # /readiness/1/brief/, which has its own tab.
-    matches = [i["url"] for i in items if request.path.startswith(i["url"])
-               and (i["url"] != overview or request.path == overview)]
+    matches = [
+        i["url"]
+        for i in items
+        if request.path.startswith(i["url"]) and (i["url"] != overview or request.path == overview)
+    ]
     current = max(matches, key=len, default=None)
     for item in items:
         item["active"] = item["url"] == current

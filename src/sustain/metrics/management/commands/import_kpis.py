@@ -17,11 +17,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", choices=["panel", "salesforce", "hubspot"],
-                            default="panel")
+        parser.add_argument("--source", choices=["panel", "salesforce", "hubspot"], default="panel")
         parser.add_argument("--org", help="Organization slug (needed when there are several).")
-        parser.add_argument("--format", choices=["wide", "long"], default=None,
-                            help="Panel layout; guessed from the header when omitted.")
+        parser.add_argument(
+            "--format",
+            choices=["wide", "long"],
+            default=None,
+            help="Panel layout; guessed from the header when omitted.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -29,8 +32,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         org = self._organization(options["org"])
         try:
-            summary = kpi_import(organization=org, file=path, filename=path.name,
-                                 source=options["source"], fmt=options["format"])
+            summary = kpi_import(
+                organization=org,
+                file=path,
+                filename=path.name,
+                source=options["source"],
+                fmt=options["format"],
+            )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

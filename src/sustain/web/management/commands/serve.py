@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
-            "--no-worker", action="store_true",
+            "--no-worker",
+            action="store_true",
             help="Do not run tasks here (run `sustain worker` processes instead).",
         )
 
@@ -32,5 +33,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sustain on http://{options['host']}:{options['port']}/ (database: {db})"
         )
-        serve(application, host=options["host"], port=options["port"],
-              threads=options["threads"], ident="sustain")
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="sustain",
+        )

@@ -14,8 +14,13 @@ from sustain.notify.periodic import run_scheduler
 def start_worker_thread(*, interval: float = 1.0) -> threading.Thread:
     """The task worker inside the current process (the embedded deployment)."""
     worker = Worker(
-        queue_names=["*"], interval=interval, batch=False, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id=f"inproc-{os.getpid()}",
+        queue_names=["*"],
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"inproc-{os.getpid()}",
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name="sustain-worker", daemon=True)
@@ -25,8 +30,9 @@ def start_worker_thread(*, interval: float = 1.0) -> threading.Thread:
 
 def start_scheduler_thread() -> threading.Event:
     stop = threading.Event()
-    threading.Thread(target=run_scheduler, args=(stop,), name="sustain-scheduler",
-                     daemon=True).start()
+    threading.Thread(
+        target=run_scheduler, args=(stop,), name="sustain-scheduler", daemon=True
+    ).start()
     return stop
 
 
@@ -40,9 +46,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stop = start_scheduler_thread() if not options["batch"] else None
         worker = Worker(
-            queue_names=["*"], interval=options["interval"], batch=options["batch"],
-            backend_name="default", startup_delay=not options["batch"], max_tasks=None,
-            worker_id=f"worker-{os.getpid()}", excluded_queue_names=[],
+            queue_names=["*"],
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name="default",
+            startup_delay=not options["batch"],
+            max_tasks=None,
+            worker_id=f"worker-{os.getpid()}",
+            excluded_queue_names=[],
         )
         worker.configure_signals()
         try:
