@@ -171,7 +171,7 @@ def certifications_refresh_all(*, today: dt.date) -> int:
         done = set(
             Certification.objects.filter(program=program).values_list("manager_id", flat=True)
         )
-        managers = selectors.program_managers(program).exclude(pk__in=done)
+        managers = selectors.program_managers(program).filter(is_active=True).exclude(pk__in=done)
         for row in selectors.certification_rows(program=program, managers=managers, today=today):
             if row["all_passed"]:
                 model_create(

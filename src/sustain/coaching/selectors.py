@@ -206,7 +206,9 @@ def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
 
 
 def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
-    return Person.objects.filter(team_id__in=list(team_ids), role=Role.REP)
+    """The teams' active reps: a deactivated rep leaves the due lists (her observations
+    stay in her history and in the analysis)."""
+    return Person.objects.filter(team_id__in=list(team_ids), role=Role.REP, is_active=True)
 
 
 def coverage(
@@ -419,7 +421,10 @@ def stalled_observers(
 ) -> list[dict[str, Any]]:
     """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks."""
     managers = Person.objects.filter(
-        role=Role.MANAGER, organization_id=program.organization_id, managed_teams__isnull=False
+        role=Role.MANAGER,
+        organization_id=program.organization_id,
+        managed_teams__isnull=False,
+        is_active=True,
     ).distinct()
     last = dict(
         Observation.objects.filter(program=program)
@@ -429,7 +434,8 @@ def stalled_observers(
         .values_list("observer_id", "last")
     )
     data = cadence_data(
-        reps=Person.objects.filter(team__manager__in=managers, role=Role.REP), program=program
+        reps=Person.objects.filter(team__manager__in=managers, role=Role.REP, is_active=True),
+        program=program,
     )
     statuses = data.statuses(today)
     due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)

@@ -189,7 +189,10 @@ def managers_nudge(*, today: dt.date) -> int:
     from sustain.coaching import selectors
     from sustain.notify.services import outbox_enqueue
 
-    reps = Person.objects.filter(role=Role.REP, team__manager__isnull=False, is_active=True)
+    # Deactivated people get no nudge and are nobody's due item.
+    reps = Person.objects.filter(
+        role=Role.REP, team__manager__isnull=False, team__manager__is_active=True, is_active=True
+    )
     by_manager: dict[int, list[selectors.RepStatus]] = {}
     managers: dict[int, Person] = {}
     data = selectors.cadence_data(reps=reps)

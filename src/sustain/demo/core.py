@@ -178,10 +178,9 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
     )
     trainer = person(next(names), Role.TRAINER, "Facilitator, Summit Sales Training")
     analyst = person(next(names), Role.ANALYST, "Revenue Operations Analyst")
+    # The organization's admin works in Sustain's pages; Django's admin is for platform
+    # operators (`sustain createsuperuser`), never for an organization's people.
     admin = person(next(names), Role.ADMIN, "Sales Operations Admin")
-    admin.is_staff = True
-    admin.is_superuser = True
-    admin.save(update_fields=["is_staff", "is_superuser"])
 
     regions = [org_services.region_get_or_create(organization=org, name=r) for r in REGIONS]
     program = program_services.program_create(

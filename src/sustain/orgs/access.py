@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from sustain.orgs.models import Organization, Person, Role, Team
+from sustain.orgs.models import Organization, Person, Region, Role, Team
 
 if TYPE_CHECKING:
     from sustain.plans.models import Plan
@@ -114,6 +114,108 @@ def can_edit_teams(viewer: Person) -> bool:
 def get_team_for(viewer: Person, pk: object, *, write: bool = False) -> Team:
     writable = (lambda _t: can_edit_teams(viewer)) if write else None
     return _get(teams_visible_to(viewer), pk, writable=writable)
+
+
+# Who may change whom: roles, login emails, active status, regions --------------------
+#
+# Seeing a person is not enough to change what she may do. An organization's admin gives
+# roles, changes login emails and deactivates; nobody raises her own role. An executive
+# edits people's profiles (name, title, team, region among the existing ones) and adds
+# people in the roles below her. Regions are an admin's. The services call these too
+# (`orgs.services.person_change_role` and friends), so a page and the API cannot differ.
+# What a change breaks (a team left without a manager, a program with an ineligible owner,
+# an organization without an admin) is the services' to refuse, with what to do first.
+
+# The higher the number, the more a role may do to others.
+ROLE_RANK: dict[str, int] = {Role.ADMIN: 3, Role.EXECUTIVE: 2}
+# Who may be a program's owner: accountable and senior enough to run it.
+PROGRAM_OWNER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ADMIN})
+
+
+def _rank(role: str) -> int:
+    return ROLE_RANK.get(role, 1)
+
+
+def _same_org(viewer: Person, person: Person) -> bool:
+    return viewer.organization_id is not None and viewer.organization_id == person.organization_id
+
+
+def is_org_admin(viewer: Person) -> bool:
+    return viewer.organization_id is not None and viewer.is_active and viewer.role == Role.ADMIN
+
+
+def may_own_program(person: Person) -> bool:
+    """An eligible program owner: an active executive, program owner or admin."""
+    return person.is_active and person.role in PROGRAM_OWNER_ROLES
+
+
+def raises_own_role(viewer: Person, person: Person, role: str) -> bool:
+    return viewer.pk == person.pk and _rank(role) > _rank(viewer.role)
+
+
+def can_change_role(viewer: Person, person: Person, role: str) -> bool:
+    """Only an admin changes a role, and never to raise her own."""
+    if not (is_org_admin(viewer) and _same_org(viewer, person)):
+        return False
+    return not raises_own_role(viewer, person, role)
+
+
+def can_give_role_to_new_person(viewer: Person, role: str) -> bool:
+    """An admin adds people in any role; an executive in the roles below hers."""
+    if is_org_admin(viewer):
+        return True
+    return can_edit_people(viewer) and _rank(role) < _rank(viewer.role)
+
+
+def can_change_login_email(viewer: Person, person: Person) -> bool:
+    """The login email is the account: only an admin changes it."""
+    return is_org_admin(viewer) and _same_org(viewer, person)
+
+
+def can_change_active(viewer: Person, person: Person) -> bool:
+    """An admin deactivates and reactivates others (another admin deactivates her)."""
+    return is_org_admin(viewer) and _same_org(viewer, person) and viewer.pk != person.pk
+
+
+def can_create_regions(viewer: Person) -> bool:
+    return is_org_admin(viewer)
+
+
+def require_role_change(viewer: Person, person: Person, role: str) -> None:
+    if raises_own_role(viewer, person, role):
+        raise PermissionDenied("Nobody raises her own role.")
+    if not can_change_role(viewer, person, role):
+        raise PermissionDenied("Only an admin changes roles.")
+
+
+def require_new_person_role(viewer: Person, role: str) -> None:
+    if not can_give_role_to_new_person(viewer, role):
+        raise PermissionDenied(f"Only an admin adds a person in the role “{Role(role).label}”.")
+
+
+def require_login_email_change(viewer: Person, person: Person) -> None:
+    if not can_change_login_email(viewer, person):
+        raise PermissionDenied("Only an admin changes a login email.")
+
+
+def require_active_change(viewer: Person, person: Person) -> None:
+    if viewer.pk == person.pk:
+        raise PermissionDenied("Another admin deactivates or reactivates you.")
+    if not can_change_active(viewer, person):
+        raise PermissionDenied("Only an admin deactivates or reactivates people.")
+
+
+def require_region_creation(viewer: Person) -> None:
+    if not can_create_regions(viewer):
+        raise PermissionDenied("Only an admin adds regions.")
+
+
+def get_region_for(viewer: Person, pk: object, *, write: bool = False) -> Region:
+    regions = Region.objects.filter(organization_id=viewer.organization_id)
+    if viewer.organization_id is None:
+        regions = regions.none()
+    writable = (lambda _r: can_create_regions(viewer)) if write else None
+    return _get(regions, pk, writable=writable)
 
 
 # Programs, concepts, enrollment ---------------------------------------------

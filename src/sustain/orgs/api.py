@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -24,6 +25,7 @@ class PersonOut(Schema):
     region: str | None
     team: int | None
     external_id: str
+    is_active: bool
 
     @staticmethod
     def resolve_region(obj: Person) -> str | None:
@@ -93,10 +95,13 @@ class TeamDetail(TeamOut):
 
 
 def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
-    """Turn the API's plain ids and names into this organization's objects."""
+    """Turn the API's plain ids and names into this organization's objects. Call it in the
+    handler's transaction: a new region is added only with the change that needs it."""
     org = access.get_organization_for(viewer)
     if data.get("region") is not None:
-        data["region"] = services.region_get_or_create(organization=org, name=str(data["region"]))
+        data["region"] = services.region_resolve(
+            organization=org, name=str(data["region"]), by=viewer
+        )
     if data.get("team") is not None:
         data["team"] = access.get_team_for(viewer, data["team"])
     if data.get("manager") is not None:
@@ -123,16 +128,33 @@ def people_detail(request: HttpRequest, person_id: int) -> Person:
 def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     if not access.can_edit_people(request.user):
         raise access.PermissionDenied("Only admins and executives add people.")
-    data = _person_refs(request.user, payload.dict())
     org = access.get_organization_for(request.user)
-    return Status(201, services.person_create(organization=org, **data))
+    with transaction.atomic():
+        data = _person_refs(request.user, payload.dict())
+        person = services.person_create(organization=org, by=request.user, **data)
+    return Status(201, person)
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
 def people_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    """Role and login email: admins only, and nobody raises her own role."""
     person = access.get_person_for(request.user, person_id, write=True)
-    data = _person_refs(request.user, payload.dict(exclude_unset=True))
-    return services.person_update(person=person, data=data)
+    with transaction.atomic():
+        data = _person_refs(request.user, payload.dict(exclude_unset=True))
+        return services.person_update(person=person, data=data, by=request.user)
+
+
+@router.post("/people/{person_id}/deactivate", response=PersonOut)
+def people_deactivate(request: HttpRequest, person_id: int) -> Person:
+    """Admins only. She can no longer log in or use a token; her history stays."""
+    person = access.get_person_for(request.user, person_id)
+    return services.person_deactivate(person=person, by=request.user)
+
+
+@router.post("/people/{person_id}/reactivate", response=PersonOut)
+def people_reactivate(request: HttpRequest, person_id: int) -> Person:
+    person = access.get_person_for(request.user, person_id)
+    return services.person_reactivate(person=person, by=request.user)
 
 
 @router.get("/teams", response=list[TeamOut])
@@ -150,16 +172,19 @@ def teams_detail(request: HttpRequest, team_id: int) -> Team:
 def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
     if not access.can_edit_teams(request.user):
         raise access.PermissionDenied("Only admins and executives create teams.")
-    data = _person_refs(request.user, payload.dict())
     org = access.get_organization_for(request.user)
-    return Status(201, services.team_create(organization=org, **data))
+    with transaction.atomic():
+        data = _person_refs(request.user, payload.dict())
+        team = services.team_create(organization=org, **data)
+    return Status(201, team)
 
 
 @router.patch("/teams/{team_id}", response=TeamOut)
 def teams_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
     team = access.get_team_for(request.user, team_id, write=True)
-    data = _person_refs(request.user, payload.dict(exclude_unset=True))
-    return services.team_update(team=team, data=data)
+    with transaction.atomic():
+        data = _person_refs(request.user, payload.dict(exclude_unset=True))
+        return services.team_update(team=team, data=data)
 
 
 class RegionOut(Schema):
@@ -178,5 +203,13 @@ def regions_list(request: HttpRequest) -> list[Region]:
 
 @router.post("/regions", response={201: RegionOut})
 def regions_create(request: HttpRequest, payload: RegionIn) -> Status[Region]:
-    org = access.get_organization_for(request.user, write=True)
+    access.require_region_creation(request.user)
+    org = access.get_organization_for(request.user)
     return Status(201, services.region_create(organization=org, name=payload.name))
+
+
+@router.patch("/regions/{region_id}", response=RegionOut)
+def regions_update(request: HttpRequest, region_id: int, payload: RegionIn) -> Region:
+    """Rename a region: admins only."""
+    region = access.get_region_for(request.user, region_id, write=True)
+    return services.region_update(region=region, name=payload.name)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from sustain.orgs.models import Organization, Person, Region, Team
+from sustain.orgs import access
+from sustain.orgs.models import Organization, Person, Region, Role, Team
+from sustain.orgs.services import UNUSABLE_EMAIL
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -20,18 +22,48 @@ class RegionForm(UniqueCheckedByService, forms.ModelForm[Region]):
 
 
 class PersonForm(UniqueCheckedByService, forms.ModelForm[Person]):
+    """Role and login email are shown, not editable, to whoever may not change them
+    (`access.can_change_role`, `can_change_login_email`); the service checks again."""
+
     class Meta:
         model = Person
         fields = ["name", "email", "title", "role", "hire_date", "region", "team", "external_id"]
         widgets = {"hire_date": DateInput()}
         labels = {"external_id": "CRM id"}
+        # The same words as for an address used in another organization (no oracle).
+        error_messages = {"email": {"invalid": UNUSABLE_EMAIL}}
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organization: Organization, viewer: Person, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         # The model's own checks compare organizations while the form validates.
         self.instance.organization = organization
         self.fields["region"].queryset = Region.objects.filter(organization=organization)
         self.fields["team"].queryset = Team.objects.filter(organization=organization)
+        if self.instance.pk is None:
+            self.fields["role"].choices = [
+                (value, label)
+                for value, label in Role.choices
+                if access.can_give_role_to_new_person(viewer, value)
+            ]
+            return
+        if not access.can_change_role(viewer, self.instance, Role.REP):
+            self.fields["role"].disabled = True
+            self.fields["role"].help_text = "Only an admin changes roles."
+        if not access.can_change_login_email(viewer, self.instance):
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = "The login: only an admin changes it."
+
+    def validate_constraints(self) -> None:
+        # The service checks the email (its message must not reveal other organizations).
+        return None
+
+
+class RegionRenameForm(UniqueCheckedByService, forms.ModelForm[Region]):
+    class Meta:
+        model = Region
+        fields = ["name"]
 
 
 class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
@@ -45,5 +77,5 @@ class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
         self.instance.organization = organization
         self.fields["region"].queryset = Region.objects.filter(organization=organization)
         self.fields["manager"].queryset = Person.objects.filter(
-            organization=organization, role="manager"
+            organization=organization, role="manager", is_active=True
         )

@@ -10,7 +10,15 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+def normalize_login_email(email: str) -> str:
+    """Login emails are stored and looked up lower-cased: `Riley.Morgan@…` typed on a
+    phone is the same login as `riley.morgan@…`."""
+    return email.strip().lower()
 
 
 class Organization(models.Model):
@@ -53,12 +61,17 @@ class PersonManager(BaseUserManager["Person"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> Person:
-        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person = self.model(email=normalize_login_email(email), **extra)
         person.set_password(password)
         person.save(using=self._db)
         return person
 
+    def get_by_natural_key(self, username: str | None) -> Person:
+        # Every authentication backend finds the login through here.
+        return self.get(email=normalize_login_email(username or ""))
+
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> Person:
+        """A platform operator: no organization, the only kind of person let into /admin/."""
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", Role.ADMIN)
@@ -66,7 +79,9 @@ class PersonManager(BaseUserManager["Person"]):
 
 
 class Person(AbstractBaseUser, PermissionsMixin):
-    """A login. Platform staff may have no organization; everyone else has exactly one."""
+    """A login. Platform operators have no organization and may be staff (Django's admin);
+    everyone else has exactly one organization and is never staff nor superuser: an
+    organization's admin works in Sustain's own pages, which are scoped to her tenant."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="people", null=True, blank=True
@@ -97,12 +112,29 @@ class Person(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        constraints = [
+            # Emails are stored lower-cased; this also catches writes that skip the services.
+            models.UniqueConstraint(Lower("email"), name="person_unique_email_ci"),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True) | Q(is_staff=False, is_superuser=False),
+                name="person_org_member_not_staff",
+                violation_error_message=(
+                    "People of an organization are never staff or superusers: "
+                    "Django's admin is for platform operators."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
 
     def clean(self) -> None:
-        self.email = self.email.strip().lower()
+        self.email = normalize_login_email(self.email)
+        if self.organization_id is not None and (self.is_staff or self.is_superuser):
+            raise ValidationError(
+                "People of an organization are never staff or superusers: "
+                "Django's admin is for platform operators."
+            )
         if self.region_id and self.region.organization_id != self.organization_id:
             raise ValidationError({"region": "The region belongs to another organization."})
         if self.team_id and self.team.organization_id != self.organization_id:
@@ -137,6 +169,10 @@ class Team(models.Model):
             if self.manager.role != Role.MANAGER:
                 raise ValidationError(
                     {"manager": "A team is led by a person with the manager role."}
+                )
+            if not self.manager.is_active:
+                raise ValidationError(
+                    {"manager": f"{self.manager.name} is deactivated and cannot lead a team."}
                 )
 
 

@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from sustain.lib.services import model_create, model_update
-from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
+from sustain.orgs import access
+from sustain.orgs.models import (
+    ApiToken,
+    Organization,
+    Person,
+    Region,
+    Role,
+    Team,
+    normalize_login_email,
+)
 
-PERSON_FIELDS = ("email", "name", "title", "role", "hire_date", "region", "team", "external_id")
+# What `person_update` changes itself; role and email go through their own services.
+PROFILE_FIELDS = ("name", "title", "hire_date", "region", "team", "external_id")
+
+# One answer for every address that cannot be used, whether it is malformed or already a
+# login in another organization: an admin must not learn who uses Sustain elsewhere.
+UNUSABLE_EMAIL = "This email address cannot be used. Check it, or use another address."
 
 
 @transaction.atomic
@@ -35,8 +50,49 @@ def region_create(*, organization: Organization, name: str) -> Region:
 
 @transaction.atomic
 def region_get_or_create(*, organization: Organization, name: str) -> Region:
+    """For trusted callers (the demo, imports run by an admin): no permission check."""
     region, _ = Region.objects.get_or_create(organization=organization, name=name.strip())
     return region
+
+
+@transaction.atomic
+def region_resolve(*, organization: Organization, name: str, by: Person) -> Region:
+    """The organization's region called `name` (any case); a new one only if `by` may add
+    regions. Call it inside the caller's transaction, so a refused change adds nothing."""
+    name = name.strip()
+    region = organization.regions.filter(name__iexact=name).first()
+    if region is not None:
+        return region
+    if not access.can_create_regions(by):
+        raise ValidationError(
+            {"region": f"There is no region “{name}”. An admin adds regions first."}
+        )
+    return region_create(organization=organization, name=name)
+
+
+@transaction.atomic
+def region_update(*, region: Region, name: str) -> Region:
+    name = name.strip()
+    if region.organization.regions.filter(name__iexact=name).exclude(pk=region.pk).exists():
+        raise ValidationError({"name": f"There is already a region called “{name}”."})
+    return model_update(instance=region, data={"name": name}, fields=("name",))
+
+
+def _checked_email(*, email: str, organization_id: int | None, person: Person | None) -> str:
+    """The normalized address, or a ValidationError that tells nothing about other
+    organizations: a clash inside the organization is named (its admin sees that person),
+    anything else gets UNUSABLE_EMAIL."""
+    email = normalize_login_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": UNUSABLE_EMAIL}) from None
+    clash = Person.objects.filter(email=email).exclude(pk=person.pk if person else None).first()
+    if clash is None:
+        return email
+    if organization_id is not None and clash.organization_id == organization_id:
+        raise ValidationError({"email": f"{clash.name} already has this email here."})
+    raise ValidationError({"email": UNUSABLE_EMAIL})
 
 
 @transaction.atomic
@@ -52,10 +108,14 @@ def person_create(
     team: Team | None = None,
     external_id: str = "",
     password: str | None = None,
+    by: Person | None = None,
 ) -> Person:
+    """`by` is the person adding her (None for trusted callers: the demo, the CLI)."""
+    if by is not None:
+        access.require_new_person_role(by, role)
     person = Person(
         organization=organization,
-        email=email.strip().lower(),
+        email=_checked_email(email=email, organization_id=organization.pk, person=None),
         name=name,
         role=role,
         title=title,
@@ -71,10 +131,101 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, data: dict[str, object]) -> Person:
-    if "email" in data:
-        data = {**data, "email": str(data["email"]).strip().lower()}
-    return model_update(instance=person, data=data, fields=PERSON_FIELDS)
+def person_update(*, person: Person, data: dict[str, object], by: Person | None = None) -> Person:
+    """Change the given fields; a role or email in `data` goes through
+    `person_change_role` / `person_change_email` with their checks. Compares with the
+    stored row (a form may already have set the new values on `person`)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if "role" in data and data["role"] != person.role:
+        person_change_role(person=person, role=str(data["role"]), by=by)
+    if "email" in data and normalize_login_email(str(data["email"])) != person.email:
+        person_change_email(person=person, email=str(data["email"]), by=by)
+    return model_update(instance=person, data=data, fields=PROFILE_FIELDS)
+
+
+def _refuse_if_needed_as(person: Person, *, field: str, keeps: str) -> None:
+    """Refuse a change that would leave a team's manager not an active manager, a
+    program's owner not an eligible owner, or the organization without an active admin.
+    `keeps` says what the person would be after the change: "manager", "owner", "admin"
+    name the roles she would still hold ("" when deactivated)."""
+    from sustain.programs.models import Program
+
+    teams = list(Team.objects.filter(manager=person).values_list("name", flat=True))
+    if teams and keeps != Role.MANAGER:
+        raise ValidationError(
+            {
+                field: f"{person.name} manages {', '.join(teams)}: give the team another manager first."
+            }
+        )
+    programs = list(Program.objects.filter(owner=person).values_list("name", flat=True))
+    if programs and keeps not in access.PROGRAM_OWNER_ROLES:
+        raise ValidationError(
+            {field: f"{person.name} owns {', '.join(programs)}: name another owner first."}
+        )
+    if person.role == Role.ADMIN and keeps != Role.ADMIN:
+        others = Person.objects.filter(
+            organization_id=person.organization_id, role=Role.ADMIN, is_active=True
+        ).exclude(pk=person.pk)
+        if not others.exists():
+            raise ValidationError(
+                {field: f"{person.name} is the organization's last admin: make another first."}
+            )
+
+
+@transaction.atomic
+def person_change_role(*, person: Person, role: str, by: Person | None = None) -> Person:
+    """Give `person` another role. Refused (403) unless `by` may; refused (400, saying
+    what to change first) when a team or program depends on her current role."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"“{role}” is not a role."})
+    if by is not None:
+        access.require_role_change(by, person, role)
+    if role == person.role:
+        return person
+    _refuse_if_needed_as(person, field="role", keeps=role)
+    person.role = role
+    person.full_clean()
+    person.save(update_fields=["role"])
+    return person
+
+
+@transaction.atomic
+def person_change_email(*, person: Person, email: str, by: Person | None = None) -> Person:
+    """Change a login email (the account): admins only."""
+    if by is not None:
+        access.require_login_email_change(by, person)
+    person.email = _checked_email(
+        email=email, organization_id=person.organization_id, person=person
+    )
+    person.full_clean()
+    person.save(update_fields=["email"])
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, person: Person, by: Person | None = None) -> Person:
+    """She can no longer log in (her sessions end: the auth backend refuses inactive
+    people) nor use her tokens, and leaves due lists, digests and nudges. Nothing of her
+    history is deleted: observations, plans and KPI values stay in the analysis."""
+    if by is not None:
+        access.require_active_change(by, person)
+    if not person.is_active:
+        return person
+    _refuse_if_needed_as(person, field="is_active", keeps="")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, person: Person, by: Person | None = None) -> Person:
+    if by is not None:
+        access.require_active_change(by, person)
+    if person.is_active:
+        return person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    return person
 
 
 @transaction.atomic

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access, selectors, services
-from sustain.orgs.forms import OrganizationForm, PersonForm, RegionForm, TeamForm
+from sustain.orgs.forms import (
+    OrganizationForm,
+    PersonForm,
+    RegionForm,
+    RegionRenameForm,
+    TeamForm,
+)
 from sustain.web.forms import call_service, form_page
 
 
@@ -32,6 +38,7 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
             "form": form,
             "region_form": RegionForm(),
             "regions": selectors.regions_list(viewer=request.user),
+            "can_edit_regions": access.can_create_regions(request.user),
         },
     )
 
@@ -39,7 +46,8 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def region_create(request: HttpRequest) -> HttpResponse:
-    org = access.get_organization_for(request.user, write=True)
+    access.require_region_creation(request.user)
+    org = access.get_organization_for(request.user)
     form = RegionForm(request.POST)
     if form.is_valid():
         name = form.cleaned_data["name"]
@@ -53,8 +61,24 @@ def region_create(request: HttpRequest) -> HttpResponse:
             "form": OrganizationForm(instance=org),
             "region_form": form,
             "regions": selectors.regions_list(viewer=request.user),
+            "can_edit_regions": True,
         },
         status=400,
+    )
+
+
+@login_required
+def region_edit(request: HttpRequest, region_id: int) -> HttpResponse:
+    region = access.get_region_for(request.user, region_id, write=True)
+    back = reverse("orgs:organization")
+    return form_page(
+        request,
+        RegionRenameForm(request.POST or None, instance=region),
+        lambda data: services.region_update(region=region, name=data["name"]),
+        done=lambda _: back,
+        message="Region renamed.",
+        title=f"Rename {region.name}",
+        back_url=back,
     )
 
 
@@ -87,8 +111,42 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "can_edit": access.can_edit_people(request.user),
+            "can_change_active": access.can_change_active(request.user, person),
         },
     )
+
+
+def _person_active_page(request: HttpRequest, person_id: int, *, active: bool) -> HttpResponse:
+    """GET: what (de)activation does, and a button; POST: do it."""
+    person = access.get_person_for(request.user, person_id)
+    access.require_active_change(request.user, person)
+    error = None
+    if request.method == "POST":
+        change = services.person_reactivate if active else services.person_deactivate
+        try:
+            change(person=person, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            done = "reactivated" if active else "deactivated"
+            messages.success(request, f"{person.name} is {done}.")
+            return redirect("orgs:person", person.pk)
+    return render(
+        request,
+        "orgs/person_active.html",
+        {"person": person, "active": active, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_active_page(request, person_id, active=False)
+
+
+@login_required
+def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_active_page(request, person_id, active=True)
 
 
 @login_required
@@ -98,8 +156,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user)
     return form_page(
         request,
-        PersonForm(request.POST or None, organization=org),
-        lambda data: services.person_create(organization=org, **data),
+        PersonForm(request.POST or None, organization=org, viewer=request.user),
+        lambda data: services.person_create(organization=org, by=request.user, **data),
         done=lambda person: reverse("orgs:person", args=[person.pk]),
         message="Person added.",
         title="Add a person",
@@ -113,8 +171,13 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     back = reverse("orgs:person", args=[person.pk])
     return form_page(
         request,
-        PersonForm(request.POST or None, instance=person, organization=person.organization),
-        lambda data: services.person_update(person=person, data=data),
+        PersonForm(
+            request.POST or None,
+            instance=person,
+            organization=person.organization,
+            viewer=request.user,
+        ),
+        lambda data: services.person_update(person=person, data=data, by=request.user),
         done=lambda _: back,
         message="Saved.",
         title=f"Edit {person.name}",

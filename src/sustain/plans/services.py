@@ -73,7 +73,7 @@ def plan_create(*, enrollment: Enrollment) -> Plan:
 def plans_generate(*, program: Any) -> int:
     """A plan for every trained rep of the program who has none; returns how many."""
     missing = program.enrollments.filter(
-        role=Role.REP, trained_on__isnull=False, plan__isnull=True
+        role=Role.REP, trained_on__isnull=False, plan__isnull=True, person__is_active=True
     ).select_related("person", "program")
     n = 0
     for enrollment in missing:
@@ -207,6 +207,7 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     now = timezone.now()
     candidates = Plan.objects.filter(
+        rep__is_active=True,  # a deactivated rep is nobody's to chase
         committed_at__isnull=True,
         flagged_at__isnull=True,
         start__lte=today - dt.timedelta(days=6),  # start = workshop + 1; default 7 days
@@ -217,6 +218,8 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
         if plan.enrollment.trained_on + dt.timedelta(days=policy.commit_within_days) > today:
             continue
         manager = plan.rep.team.manager if plan.rep.team else None
+        if manager is not None and not manager.is_active:
+            manager = None
         with transaction.atomic():
             if not Plan.objects.filter(pk=plan.pk, flagged_at__isnull=True).update(flagged_at=now):
                 continue
