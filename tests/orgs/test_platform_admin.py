@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from sustain.orgs import services
 from sustain.orgs.models import Person
 from tests.conftest import PASSWORD, Cast
 

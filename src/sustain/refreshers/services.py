@@ -109,11 +109,7 @@ def cards_sync(*, program: Program) -> int:
     if not questions:
         return 0
     has_cards = Card.objects.filter(person=OuterRef("person"), question__concept__program=program)
-    missing = list(
-        program.enrollments.filter(trained_on__isnull=False, person__is_active=True).exclude(
-            Exists(has_cards)
-        )
-    )
+    missing = list(program.enrollments.filter(trained_on__isnull=False).exclude(Exists(has_cards)))
     cards = _cards_for(missing, questions, _concept_index(program))
     Card.objects.bulk_create(cards, batch_size=5000, ignore_conflicts=True)
     return len(missing)
