@@ -202,6 +202,19 @@ def test_it_neither_plans_nor_chases_a_deactivated_rep(cast: Cast) -> None:
     assert not OutboxMessage.objects.filter(body__contains="Rita Rep").exists()
 
 
+def test_it_leaves_her_plan_out_of_her_managers_team_list(cast: Cast) -> None:
+    from sustain.plans import selectors as plan_selectors
+    from sustain.plans import services as plans
+
+    cast.program.enrollments.update(trained_on=dt.date.today() - dt.timedelta(days=30))
+    plans.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
+    services.person_deactivate(person=cast.rep)
+    listed = plan_selectors.team_progress(
+        viewer=cast.manager, team=cast.team, today=dt.date.today()
+    )
+    assert listed == []
+
+
 def test_it_generates_no_plan_for_a_deactivated_rep(cast: Cast) -> None:
     from sustain.plans import services as plans
     from sustain.plans.models import Plan

@@ -8,7 +8,9 @@ The rules:
 - a rep sees herself;
 - a trainer (external vendor) sees program content and aggregates, never an individual
   rep's data;
-- a person who can see an object but not change it gets 403 on a write.
+- a person who can see an object but not change it gets 403 on a write;
+- roles, login emails, active status and regions are changed by an admin only, and
+  nobody raises her own role (see "Who may change whom" below).
 """
 
 from __future__ import annotations

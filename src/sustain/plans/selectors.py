@@ -167,7 +167,8 @@ def plan_for_rep(rep: Person) -> Plan | None:
 
 
 def team_progress(*, viewer: Person, team: Team, today: dt.date) -> list[PlanProgress]:
-    plans = access.plans_visible_to(viewer).filter(rep__team=team)
+    # A deactivated rep's plan leaves the team's list; it stays in the program's history.
+    plans = access.plans_visible_to(viewer).filter(rep__team=team, rep__is_active=True)
     return plans_progress(plans, today=today)
 
 
