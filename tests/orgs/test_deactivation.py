@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from sustain.notify.models import OutboxMessage
@@ -174,6 +175,16 @@ def test_it_leaves_her_out_of_coaching_due_lists_and_nudges(cast: Cast) -> None:
     assert cast.rep.pk not in [s.rep.pk for s in due["statuses"]]
     coaching_services.managers_nudge(today=today)
     assert not OutboxMessage.objects.filter(recipient=cast.manager).exists()
+
+
+def test_it_withdraws_what_was_queued_for_her_but_not_sent(cast: Cast) -> None:
+    from sustain.notify.services import outbox_deliver_due, outbox_enqueue
+
+    outbox_enqueue(recipient=cast.rep, subject="3 refreshers due today", body="…")
+    outbox_enqueue(recipient=cast.other_rep, subject="3 refreshers due today", body="…")
+    services.person_deactivate(person=cast.rep)
+    assert outbox_deliver_due() == 1
+    assert [m.to for m in mail.outbox] == [[cast.other_rep.email]]
 
 
 def test_it_sends_no_nudge_to_a_deactivated_manager(cast: Cast) -> None:

@@ -214,7 +214,20 @@ def person_deactivate(*, person: Person, by: Person | None = None) -> Person:
     _refuse_if_needed_as(person, field="is_active", keeps="")
     person.is_active = False
     person.save(update_fields=["is_active"])
+    _withdraw_pending_messages(person)
     return person
+
+
+def _withdraw_pending_messages(person: Person) -> None:
+    """Digests and nudges queued for her but not yet sent stay unsent (a message being
+    sent right now is left to finish)."""
+    from sustain.notify.models import OutboxMessage, OutboxStatus
+
+    OutboxMessage.objects.filter(recipient=person, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.FAILED,
+        claimed_until=None,
+        last_error="Not sent: the recipient was deactivated.",
+    )
 
 
 @transaction.atomic
