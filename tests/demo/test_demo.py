@@ -66,3 +66,13 @@ def test_it_hires_every_trained_rep_before_her_workshop(demo) -> None:
     for enrollment in Enrollment.objects.exclude(trained_on=None).select_related("person"):
         if enrollment.person.hire_date:
             assert enrollment.person.hire_date < enrollment.trained_on
+
+
+def test_it_shows_a_rep_who_left_deactivated_with_her_history(demo) -> None:
+    from sustain.coaching.models import Observation
+    from sustain.metrics.models import KpiValue
+
+    leaver = Person.objects.get(organization=demo.org, is_active=False)
+    assert leaver.role == Role.REP
+    assert Observation.objects.filter(rep=leaver).exists()
+    assert KpiValue.objects.filter(rep=leaver).exists()

@@ -22,6 +22,8 @@ DEMO_STEPS: list[str] = [
     "sustain.certification.demo.build",
     "sustain.metrics.demo.build",
     "sustain.analysis.demo.build",
+    # Last, so the leaver has a history to keep.
+    "sustain.orgs.demo.build",
 ]
 
 LOGIN_ROLES = ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
