@@ -144,19 +144,17 @@ def person_update(*, person: Person, data: dict[str, object], by: Person | None 
 
 
 def _refuse_if_needed_as(person: Person, *, field: str, keeps: str) -> None:
-    """Refuse a change that would leave a team's manager not an active manager, a
-    program's owner not an eligible owner, or the organization without an active admin.
-    `keeps` says what the person would be after the change: "manager", "owner", "admin"
-    name the roles she would still hold ("" when deactivated)."""
+    """Refuse (on `field`) a change after which `person` holds the role `keeps` ("" when
+    deactivated) if that would leave a team's manager not an active manager, a program's
+    owner not an eligible owner, or the organization without an active admin; the
+    message says what to change first."""
     from sustain.programs.models import Program
 
     teams = list(Team.objects.filter(manager=person).values_list("name", flat=True))
     if teams and keeps != Role.MANAGER:
-        raise ValidationError(
-            {
-                field: f"{person.name} manages {', '.join(teams)}: give the team another manager first."
-            }
-        )
+        names = ", ".join(teams)
+        message = f"{person.name} manages {names}: give the team another manager first."
+        raise ValidationError({field: message})
     programs = list(Program.objects.filter(owner=person).values_list("name", flat=True))
     if programs and keeps not in access.PROGRAM_OWNER_ROLES:
         raise ValidationError(
