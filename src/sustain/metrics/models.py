@@ -31,6 +31,13 @@ class KpiDefinition(models.Model):
     direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
     # Monetary KPIs (revenue, margin) can be turned into a return on investment.
     monetary = models.BooleanField(default=False)
+    # ISO 4217 code of a monetary KPI, recorded by the first import that states one.
+    currency = models.CharField(max_length=3, blank=True)
+    # Imports refuse values outside these; currency, count, ratio and days KPIs also refuse
+    # negative values unless allow_negative is set.
+    min_value = models.FloatField(null=True, blank=True)
+    max_value = models.FloatField(null=True, blank=True)
+    allow_negative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +72,19 @@ class Source(models.TextChoices):
     HUBSPOT = "hubspot", "HubSpot deal export"
 
 
+class NumberFormat(models.TextChoices):
+    DOT_DECIMAL = "1,234.56", "1,234.56 (US, UK)"
+    COMMA_DECIMAL = "1.234,56", "1.234,56 (Germany, Spain, Italy...)"
+    SPACE_GROUPS = "1 234,56", "1 234,56 (France, Nordics...)"
+    APOSTROPHE_GROUPS = "1'234.56", "1'234.56 (Switzerland)"
+
+
+class DateOrder(models.TextChoices):
+    UNSTATED = "", "Only unambiguous dates (ISO 2026-03-02, month names)"
+    DMY = "dmy", "Day/month/year (02/11/2026 is 2 November)"
+    MDY = "mdy", "Month/day/year (02/11/2026 is February 11)"
+
+
 class ImportMapping(models.Model):
     """How one source's columns map onto Sustain's fields, saved per organization so the
     next export from the same CRM report imports without asking again."""
@@ -74,6 +94,17 @@ class ImportMapping(models.Model):
     )
     source = models.CharField(max_length=20, choices=Source.choices)
     columns = models.JSONField(default=dict)
+    # How the file writes numbers and dates: declared, never guessed.
+    number_format = models.CharField(
+        max_length=10, choices=NumberFormat.choices, default=NumberFormat.DOT_DECIMAL
+    )
+    date_order = models.CharField(max_length=3, choices=DateOrder.choices, blank=True)
+    encoding = models.CharField(max_length=20, blank=True, help_text="Blank: detected.")
+    delimiter = models.CharField(max_length=1, blank=True, help_text="Blank: detected.")
+    blanks_are_no_data = models.BooleanField(
+        default=False, help_text="Skip (and count) blank values instead of refusing the file."
+    )
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO code, e.g. USD.")
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -88,8 +119,10 @@ class ImportMapping(models.Model):
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
+    PREVIEW = "preview", "Preview"
     DONE = "done", "Done"
     FAILED = "failed", "Rejected"
+    UNDONE = "undone", "Undone"
 
 
 class ImportJob(models.Model):
@@ -104,6 +137,13 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/", blank=True)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    # Asked for a preview only; a job also stops at `preview` when applying would replace
+    # stored values, until someone confirms.
+    dry_run = models.BooleanField(default=False)
+    # Per KPI: rows, new, replaced, unchanged, skipped; skipped rows with reasons; notes.
+    preview = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     rows_read = models.PositiveIntegerField(default=0)
     values_written = models.PositiveIntegerField(default=0)
@@ -121,7 +161,34 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        """Nothing more will happen without someone asking (polling may stop)."""
+        return self.status in (
+            JobStatus.PREVIEW,
+            JobStatus.DONE,
+            JobStatus.FAILED,
+            JobStatus.UNDONE,
+        )
+
+
+class StagedValue(models.Model):
+    """An import's values, staged before they are applied (in short transactions, so a large
+    import never holds the database's write lock for long) and kept afterwards as its
+    journal: `old_value` is what applying replaced (`existed` false: the cell was new), so
+    the import can be undone. Cells name the KPI by key: a dry run creates no KPI."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="staged")
+    rep_id = models.BigIntegerField()
+    period = models.DateField()
+    kpi_key = models.CharField(max_length=80)
+    value = models.FloatField()
+    existed = models.BooleanField(null=True)
+    old_value = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "kpi_key"], name="stagedvalue_job_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.kpi_key} {self.rep_id} {self.period} = {self.value}"
 
 
 class RepAttribute(models.Model):

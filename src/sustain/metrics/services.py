@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sustain.lib import tabular
 from sustain.lib.services import model_create, model_update
 from sustain.metrics import importer
 from sustain.metrics.importer import ImportRejected, RepLookup, RowError
@@ -27,6 +27,7 @@ from sustain.metrics.models import (
     KpiValue,
     RepAttribute,
     Source,
+    StagedValue,
 )
 from sustain.orgs.models import Organization, Person
 
@@ -44,7 +45,6 @@ STANDARD_KPIS: dict[str, dict[str, Any]] = {
     # Read by plans.selectors.attainment_periods (the below-quota rule): 1.0 = 100% of quota.
     "attainment": {"name": "Quota attainment", "unit": KpiUnit.RATIO, "direction": Direction.UP},
 }
-CHUNK = 100_000
 
 
 def kpi_definition_create(
@@ -75,25 +75,35 @@ def kpi_definition_update(*, kpi: KpiDefinition, data: Mapping[str, object]) -> 
 
 
 def kpi_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")[:80] or "kpi"
+    return importer.kpi_key(text)
 
 
-def _ensure_kpis(organization: Organization, keys: Iterable[str]) -> dict[str, int]:
-    """Ids of the KPIs named in a file, creating those not defined yet."""
+def _ensure_kpis(
+    organization: Organization,
+    keys: Iterable[str],
+    described: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, int]:
+    """Ids of the KPIs named in a file, creating those not defined yet (named as their
+    header was written, with the unit and currency the file showed)."""
     keys = set(keys)
+    described = described or {}
     existing = dict(
         KpiDefinition.objects.filter(organization=organization, key__in=keys).values_list(
             "key", "id"
         )
     )
-    missing = [
-        KpiDefinition(
-            organization=organization,
-            key=k,
-            **STANDARD_KPIS.get(k, {"name": k.replace("_", " ").capitalize()}),
-        )
-        for k in sorted(keys - existing.keys())
-    ]
+    missing = []
+    for k in sorted(keys - existing.keys()):
+        fields = dict(STANDARD_KPIS.get(k, {}))
+        about = described.get(k, {})
+        fields.setdefault("name", about.get("name") or k.replace("_", " ").capitalize())
+        if about.get("unit") and about["unit"] != KpiUnit.NUMBER:
+            fields.setdefault("unit", about["unit"])
+        if about.get("currency"):
+            fields["currency"] = about["currency"]
+            fields.setdefault("unit", KpiUnit.CURRENCY)
+            fields.setdefault("monetary", True)
+        missing.append(KpiDefinition(organization=organization, key=k, **fields))
     for kpi in KpiDefinition.objects.bulk_create(missing):
         existing[kpi.key] = kpi.pk
     if any(v is None for v in existing.values()):  # backends without RETURNING
@@ -105,13 +115,30 @@ def _ensure_kpis(organization: Organization, keys: Iterable[str]) -> dict[str, i
     return existing
 
 
+MAPPING_FIELDS = (
+    "number_format",
+    "date_order",
+    "encoding",
+    "delimiter",
+    "blanks_are_no_data",
+    "currency",
+)
+
+
 @transaction.atomic
 def import_mapping_save(
-    *, organization: Organization, source: str, columns: Mapping[str, Any]
+    *,
+    organization: Organization,
+    source: str,
+    columns: Mapping[str, Any],
+    **options: Any,
 ) -> ImportMapping:
+    """Save a source's mapping: `columns` (field -> header as written; `kpis` lists the
+    columns or KPI names to import) and any of MAPPING_FIELDS; settings not given keep
+    their saved value."""
     if source not in Source.values:
         raise ValidationError({"source": f"Unknown source {source!r}."})
-    allowed = set(importer.DEFAULT_COLUMNS[source]) | ({"kpis"} if source == "panel" else set())
+    allowed = set(importer.DEFAULT_COLUMNS[source]) | {"kpis"}
     unknown = set(columns) - allowed
     if unknown:
         raise ValidationError(
@@ -120,20 +147,69 @@ def import_mapping_save(
                 f"expected some of {', '.join(sorted(allowed))}."
             }
         )
-    mapping, _ = ImportMapping.objects.get_or_create(organization=organization, source=source)
-    mapping.columns = dict(columns)
+    bad_options = set(options) - set(MAPPING_FIELDS)
+    if bad_options:
+        raise ValidationError({"__all__": f"Unknown settings: {', '.join(sorted(bad_options))}."})
+    kpis = columns.get("kpis") or []
+    if isinstance(kpis, str):
+        kpis = [k.strip() for k in kpis.split(",") if k.strip()]
+    if not isinstance(kpis, list) or not all(isinstance(k, str) for k in kpis):
+        raise ValidationError({"columns": "kpis must be a list of column names."})
+    cleaned: dict[str, Any] = {
+        k: str(v).strip() for k, v in columns.items() if k != "kpis" and v and str(v).strip()
+    }
+    if kpis:
+        cleaned["kpis"] = kpis
+    mapping = ImportMapping.objects.filter(organization=organization, source=source).first()
+    mapping = mapping or ImportMapping(organization=organization, source=source)
+    mapping.columns = cleaned
+    for name, value in options.items():
+        setattr(mapping, name, value.upper() if name == "currency" else value)
+    if mapping.encoding:
+        try:
+            codecs.lookup(mapping.encoding)
+        except LookupError:
+            raise ValidationError({"encoding": f"Unknown encoding {mapping.encoding!r}."}) from None
+    if mapping.currency and not re.fullmatch(r"[A-Z]{3}", mapping.currency):
+        raise ValidationError({"currency": "An ISO 4217 code, e.g. USD or EUR."})
     mapping.updated_at = timezone.now()
-    mapping.save(update_fields=["columns", "updated_at"])
+    mapping.full_clean()
+    mapping.save()
     return mapping
 
 
-@dataclass
-class ImportSummary:
-    rows_read: int
-    values_written: int
-    kpis: list[str]
-    first_period: str | None
-    last_period: str | None
+def mapping_settings(organization: Organization, source: str) -> importer.Settings:
+    saved = ImportMapping.objects.filter(organization=organization, source=source).first()
+    if saved is None:
+        return importer.Settings()
+    columns = dict(saved.columns or {})
+    kpis = columns.pop("kpis", []) or []
+    return importer.Settings(
+        columns={k: str(v) for k, v in columns.items()},
+        kpis=tuple(kpis),
+        locale=tabular.Locale(number_format=saved.number_format, date_order=saved.date_order),
+        encoding=saved.encoding,
+        delimiter=saved.delimiter,
+        blanks_are_no_data=saved.blanks_are_no_data,
+        currency=saved.currency,
+    )
+
+
+def kpi_rules(organization: Organization) -> dict[str, importer.KpiRule]:
+    rules = {}
+    for d in KpiDefinition.objects.filter(organization=organization):
+        rules[d.key] = importer.KpiRule(
+            key=d.key,
+            name=d.name,
+            unit=d.unit,
+            min_value=d.min_value,
+            max_value=d.max_value,
+            allow_negative=d.allow_negative,
+            currency=d.currency,
+        )
+    for key, fields in STANDARD_KPIS.items():
+        rules.setdefault(key, importer.KpiRule(key=key, name=fields["name"], unit=fields["unit"]))
+    return rules
 
 
 def rep_lookup(organization: Organization) -> RepLookup:
@@ -150,99 +226,35 @@ def kpi_import(
     filename: str,
     source: str,
     fmt: str | None = None,
-    mapping: Mapping[str, Any] | None = None,
+    mapping: importer.Settings | Mapping[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> ImportSummary:
-    """Validate the whole file, then write it in one transaction. A (rep, period, KPI) that
-    is already stored is replaced, never duplicated. Raises ImportRejected listing every bad
-    row; then nothing is written."""
-    report = progress or (lambda _p: None)
-    if mapping is None:
-        saved = ImportMapping.objects.filter(organization=organization, source=source).first()
-        mapping = saved.columns if saved else {}
-    known = {d.name: d.key for d in KpiDefinition.objects.filter(organization=organization)}
-    parsed = importer.parse_file(
-        file,
-        filename=filename,
+    created_by: Person | None = None,
+    dry_run: bool = False,
+    replace: bool = False,
+) -> ImportJob:
+    """Import a file now (the command line, benchmarks): records an ImportJob and runs it.
+    It ends `done`, or `preview` when `dry_run` or when it would replace stored values
+    without `replace`. Raises ImportRejected (the job is recorded `failed`)."""
+    if source not in Source.values:
+        raise ImportRejected([RowError(filename, 0, "", source, "unknown source")])
+    job = ImportJob.objects.create(
+        organization=organization,
+        created_by=created_by,
         source=source,
-        fmt=fmt,
-        mapping=mapping,
-        reps=rep_lookup(organization),
-        known_kpis=known,
+        format=fmt or "",
+        filename=Path(filename).name,
+        dry_run=dry_run,
     )
-    report(50)
-    frame = parsed.frame
-    frame["kpi"] = frame["kpi"].map(kpi_key)
-    with transaction.atomic():
-        ids = _ensure_kpis(organization, frame["kpi"].unique())
-        kpi_ids = frame["kpi"].map(ids).astype("int64")
-        written = _upsert(
-            frame["rep_id"].to_numpy(),
-            frame["period"],
-            kpi_ids.to_numpy(),
-            frame["value"].to_numpy(),
-            report,
+    import_job_run(job=job, file=file, replace=replace, progress=progress, mapping=mapping)
+    if job.status == JobStatus.FAILED:
+        raise ImportRejected(
+            [RowError(**e) for e in job.errors] or [RowError(job.filename, 0, "", "", "failed")],
+            job.error_count,
         )
-    periods = frame["period"]
-    return ImportSummary(
-        rows_read=parsed.rows_read,
-        values_written=written,
-        kpis=sorted(ids),
-        first_period=str(periods.min().date()) if written else None,
-        last_period=str(periods.max().date()) if written else None,
-    )
+    return job
 
 
-def _upsert(
-    rep_ids: np.ndarray,
-    periods: pd.Series,
-    kpi_ids: np.ndarray,
-    values: np.ndarray,
-    report: Callable[[int], None],
-) -> int:
-    """Bulk insert-or-replace through the driver: the ORM's per-object overhead would cost
-    minutes on a million rows."""
-    table = KpiValue._meta.db_table
-    day = (
-        periods.dt.strftime("%Y-%m-%d").to_numpy()
-        if connection.vendor == "sqlite"
-        else periods.dt.date.to_numpy()
-    )
-    rows = list(zip(rep_ids.tolist(), day.tolist(), kpi_ids.tolist(), values.tolist(), strict=True))
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "postgresql":
-        with raw.cursor() as cur:
-            cur.execute(
-                "CREATE TEMP TABLE kpi_import_rows (rep_id bigint, period date, "
-                "kpi_id bigint, value double precision) ON COMMIT DROP"
-            )
-            with cur.copy(
-                "COPY kpi_import_rows (rep_id, period, kpi_id, value) FROM STDIN"
-            ) as copy:
-                # No progress writes in here: the connection is busy streaming the COPY.
-                for row in rows:
-                    copy.write_row(row)
-            report(90)
-            cur.execute(
-                f"INSERT INTO {table} (rep_id, period, kpi_id, value) "
-                "SELECT rep_id, period, kpi_id, value FROM kpi_import_rows "
-                "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = EXCLUDED.value"
-            )
-            # Dropped now too: an enclosing transaction may run a second import.
-            cur.execute("DROP TABLE kpi_import_rows")
-        return len(rows)
-    sql = (
-        f"INSERT INTO {table} (rep_id, period, kpi_id, value) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value"
-    )
-    for start in range(0, len(rows), CHUNK):
-        raw.executemany(sql, rows[start : start + CHUNK])
-        report(50 + 50 * (start + CHUNK) // max(len(rows), 1))
-    return len(rows)
-
-
-# Import jobs (the upload page and the API run imports in the background) -------------
+# Import jobs: parse, stage, preview, apply, undo -------------------------------------------
 
 
 @transaction.atomic
@@ -254,6 +266,7 @@ def import_job_create(
     filename: str,
     content: Any,
     fmt: str = "",
+    dry_run: bool = False,
 ) -> ImportJob:
     from django.core.files.base import ContentFile
 
@@ -261,14 +274,15 @@ def import_job_create(
         raise ValidationError({"source": f"Unknown source {source!r}."})
     if fmt and fmt not in importer.PANEL_FORMATS:
         raise ValidationError({"format": "Format must be wide or long."})
-    if Path(filename).suffix.lower() not in (".csv", ".parquet", ".txt"):
-        raise ValidationError({"file": "Upload a .csv or .parquet file."})
+    if Path(filename).suffix.lower() not in tabular.SUFFIXES:
+        raise ValidationError({"file": f"Upload a file ending in {', '.join(tabular.SUFFIXES)}."})
     job = ImportJob(
         organization=organization,
         created_by=created_by,
         source=source,
         format=fmt,
         filename=Path(filename).name,
+        dry_run=dry_run,
     )
     job.file.save(
         Path(filename).name,
@@ -288,41 +302,302 @@ def _job_progress(job: ImportJob, percent: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(progress=job.progress)
 
 
-def import_job_run(*, job: ImportJob) -> ImportJob:
-    """Runs outside a transaction so the page polling the job sees its progress."""
+JOB_FIELDS = [
+    "status",
+    "error_count",
+    "errors",
+    "rows_read",
+    "values_written",
+    "progress",
+    "finished_at",
+    "preview",
+    "applied_at",
+]
+
+
+def _settings(
+    organization: Organization, source: str, mapping: importer.Settings | Mapping[str, Any] | None
+) -> importer.Settings:
+    if mapping is None:
+        return mapping_settings(organization, source)
+    if isinstance(mapping, importer.Settings):
+        return mapping
+    kpis = mapping.get("kpis") or ()
+    return importer.Settings(
+        columns={k: str(v) for k, v in mapping.items() if k != "kpis"}, kpis=tuple(kpis)
+    )
+
+
+def import_job_run(
+    *,
+    job: ImportJob,
+    file: str | Path | IO[bytes] | bytes | None = None,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+    mapping: importer.Settings | Mapping[str, Any] | None = None,
+) -> ImportJob:
+    """Parse the job's file (or `file`), stage its values and preview them; apply unless the
+    job is a dry run or would replace stored values without `replace`. Runs outside a
+    transaction: the page polling the job sees its progress, and staging is written in short
+    transactions so that other writers are never locked out for long."""
+    report = progress or (lambda p: _job_progress(job, p))
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status"])
+    organization = job.organization
     try:
-        with job.file.open("rb") as handle:
-            summary = kpi_import(
-                organization=job.organization,
-                file=handle,
-                filename=job.filename,
-                source=job.source,
-                fmt=job.format or None,
-                progress=lambda p: _job_progress(job, p),
-            )
+        if file is None:
+            with job.file.open("rb") as handle:
+                data = handle.read()
+        else:
+            data = tabular._bytes(file)
+        parsed = importer.parse_file(
+            data,
+            filename=job.filename,
+            source=job.source,
+            fmt=job.format or None,
+            settings=_settings(organization, job.source, mapping),
+            reps=rep_lookup(organization),
+            kpis=kpi_rules(organization),
+            today=timezone.localdate(),
+        )
     except ImportRejected as exc:
         job.status = JobStatus.FAILED
-        job.error_count = len(exc.errors)
+        job.error_count = exc.total
         job.errors = [e.as_dict() for e in exc.errors[: importer.MAX_REPORTED]]
-    else:
-        job.status = JobStatus.DONE
-        job.rows_read = summary.rows_read
-        job.values_written = summary.values_written
+        _finish(job)
+        return job
+    report(40)
+    job.rows_read = parsed.rows_read
+    try:
+        _stage(job, parsed.frame, lambda p: report(40 + p // 2))
+    except BaseException:
+        StagedValue.objects.filter(job=job).delete()
+        raise
+    job.preview = {
+        **parsed.preview.as_dict(),
+        "new_kpis": {
+            k: {
+                "name": parsed.names.get(k, k),
+                "unit": parsed.units.get(k, ""),
+                "currency": parsed.currencies.get(k, ""),
+            }
+            for k in parsed.names
+        },
+    }
+    _count_preview(job)
+    if job.dry_run or (_replaced(job) and not replace):
+        job.status = JobStatus.PREVIEW
+        _finish(job)
+        return job
+    _apply(job)
+    return job
+
+
+def _finish(job: ImportJob) -> None:
     job.progress = 100
     job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "error_count",
-            "errors",
-            "rows_read",
-            "values_written",
-            "progress",
-            "finished_at",
-        ]
+    job.save(update_fields=JOB_FIELDS)
+
+
+def _replaced(job: ImportJob) -> int:
+    return sum(k.get("replaced", 0) for k in job.preview.get("kpis", []))
+
+
+STAGE_CHUNK = 20_000
+
+
+def _stage(job: ImportJob, frame: pd.DataFrame, report: Callable[[int], None]) -> None:
+    """Write the values to the staging table, a short transaction per chunk: a large import
+    never holds SQLite's write lock long enough to make another writer wait out its
+    timeout. Staged values are invisible to everything but this job."""
+    table = StagedValue._meta.db_table
+    periods = pd.to_datetime(frame["period"])
+    day = (
+        periods.dt.strftime("%Y-%m-%d").tolist()
+        if connection.vendor == "sqlite"
+        else periods.dt.date.tolist()
     )
+    rows = list(
+        zip(
+            [job.pk] * len(frame),
+            frame["rep_id"].astype("int64").tolist(),
+            day,
+            frame["kpi"].astype(str).tolist(),
+            frame["value"].astype("float64").tolist(),
+            strict=True,
+        )
+    )
+    columns = "job_id, rep_id, period, kpi_key, value"
+    for start in range(0, len(rows), STAGE_CHUNK):
+        chunk = rows[start : start + STAGE_CHUNK]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)", chunk
+                )
+        report(100 * (start + len(chunk)) // max(len(rows), 1))
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "staged": StagedValue._meta.db_table,
+        "value": KpiValue._meta.db_table,
+        "kpi": KpiDefinition._meta.db_table,
+    }
+
+
+def _count_preview(job: ImportJob) -> None:
+    """Per KPI: how many staged values are new, would replace a different stored value, or
+    are already stored as they are."""
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.kpi_key, COUNT(*), "
+            f"SUM(CASE WHEN v.id IS NULL THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN v.id IS NOT NULL AND v.value <> s.value THEN 1 ELSE 0 END) "
+            f"FROM {t['staged']} s "
+            f"LEFT JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+            f"LEFT JOIN {t['value']} v ON v.kpi_id = d.id AND v.rep_id = s.rep_id "
+            f"AND v.period = s.period WHERE s.job_id = %s GROUP BY s.kpi_key",
+            [job.organization_id, job.pk],
+        )
+        counts = {k: (int(n), int(new), int(rep)) for k, n, new, rep in cursor.fetchall()}
+    for target in job.preview.get("kpis", []):
+        n, new, replaced = counts.get(target["key"], (0, 0, 0))
+        target.update(rows=n, new=new, replaced=replaced, unchanged=n - new - replaced)
+
+
+def _apply(job: ImportJob) -> None:
+    """Swap the staged values in: one transaction of three set-based statements (the
+    database does the work, no row crosses into Python), recording what each replaced."""
+    t = _tables()
+    org = job.organization_id
+    with transaction.atomic():
+        new_kpis = job.preview.get("new_kpis", {})
+        _ensure_kpis(job.organization, new_kpis, new_kpis)
+        for key, about in new_kpis.items():
+            if about.get("currency"):
+                KpiDefinition.objects.filter(organization_id=org, key=key, currency="").update(
+                    currency=about["currency"]
+                )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {t['staged']} SET existed = FALSE, old_value = NULL WHERE job_id = %s",
+                [job.pk],
+            )
+            cursor.execute(
+                f"UPDATE {t['staged']} AS s SET existed = TRUE, old_value = v.value "
+                f"FROM {t['value']} v JOIN {t['kpi']} d ON d.id = v.kpi_id "
+                f"WHERE s.job_id = %s AND d.organization_id = %s AND d.key = s.kpi_key "
+                f"AND v.rep_id = s.rep_id AND v.period = s.period",
+                [job.pk, org],
+            )
+            # WHERE TRUE: SQLite needs it to parse an upsert on a SELECT.
+            cursor.execute(
+                f"INSERT INTO {t['value']} (rep_id, period, kpi_id, value) "
+                f"SELECT s.rep_id, s.period, d.id, s.value FROM {t['staged']} s "
+                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+                f"WHERE s.job_id = %s AND TRUE "
+                f"ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value",
+                [org, job.pk],
+            )
+        job.status = JobStatus.DONE
+        job.values_written = sum(k.get("rows", 0) for k in job.preview.get("kpis", []))
+        job.applied_at = timezone.now()
+        _finish(job)
+
+
+def import_job_apply(*, job: ImportJob, replace: bool = False) -> ImportJob:
+    """Apply a previewed import. Replacing stored values needs `replace=True`; the counts
+    are taken again first, since other imports may have run since the preview."""
+    if job.status != JobStatus.PREVIEW:
+        raise ValidationError(
+            {"status": f"Only a preview can be applied; this import is {job.status}."}
+        )
+    _count_preview(job)
+    replaced = _replaced(job)
+    if replaced and not replace:
+        job.save(update_fields=["preview"])
+        raise ValidationError(
+            {
+                "replace": f"This import would replace {replaced} stored value(s): "
+                "confirm to replace them."
+            }
+        )
+    _apply(job)
+    return job
+
+
+def import_job_undo(*, job: ImportJob) -> ImportJob:
+    """Undo an applied import: values it added are removed, values it replaced restored.
+    Only the organization's latest applied import can be undone (undo later ones first), so
+    an undo never overwrites what a later import wrote."""
+    if job.status != JobStatus.DONE or job.applied_at is None:
+        raise ValidationError({"status": "Only an applied import can be undone."})
+    later = (
+        ImportJob.objects.filter(
+            organization_id=job.organization_id,
+            status=JobStatus.DONE,
+            applied_at__gt=job.applied_at,
+        )
+        .order_by("-applied_at")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            {"status": f"Undo the later import of {later.filename} (#{later.pk}) first."}
+        )
+    t = _tables()
+    org = job.organization_id
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {t['value']} WHERE id IN (SELECT v.id FROM {t['staged']} s "
+                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+                f"JOIN {t['value']} v ON v.kpi_id = d.id AND v.rep_id = s.rep_id "
+                f"AND v.period = s.period WHERE s.job_id = %s AND s.existed = FALSE)",
+                [org, job.pk],
+            )
+            cursor.execute(
+                f"UPDATE {t['value']} AS v SET value = s.old_value FROM {t['staged']} s "
+                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+                f"WHERE s.job_id = %s AND s.existed = TRUE AND v.kpi_id = d.id "
+                f"AND v.rep_id = s.rep_id AND v.period = s.period",
+                [org, job.pk],
+            )
+        job.status = JobStatus.UNDONE
+        job.undone_at = timezone.now()
+        job.save(update_fields=["status", "undone_at"])
+    return job
+
+
+def kpi_frame_import(
+    *,
+    organization: Organization,
+    frame: pd.DataFrame,
+    filename: str,
+    names: Mapping[str, str] | None = None,
+) -> ImportJob:
+    """Import values already in memory (rep_id, period, kpi, value), e.g. the demo's: they
+    are listed among the imports and can be undone like any file."""
+    job = ImportJob.objects.create(
+        organization=organization, source=Source.PANEL, filename=filename, rows_read=len(frame)
+    )
+    _stage(job, frame, lambda _p: None)
+    keys = sorted(frame["kpi"].unique())
+    named = names or {}
+    job.preview = {
+        "kpis": [{"key": k, "name": named.get(k, k), "skipped": 0} for k in keys],
+        "skipped": [],
+        "notes": ["Generated by the demo, not read from a file."],
+        "new_kpis": {k: {"name": named.get(k, k)} for k in keys},
+    }
+    _count_preview(job)
+    _apply(job)
     return job
 
 
@@ -337,4 +612,12 @@ def rep_attributes_set(*, reps: Iterable[Person], name: str, values: Mapping[int
     return len(ids)
 
 
-__all__ = ["ImportRejected", "RowError", "import_job_create", "import_job_run", "kpi_import"]
+__all__ = [
+    "ImportRejected",
+    "RowError",
+    "import_job_apply",
+    "import_job_create",
+    "import_job_run",
+    "import_job_undo",
+    "kpi_import",
+]
