@@ -68,7 +68,7 @@ def test_it_hides_everything_from_outsiders(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.analyst).post("/metrics/import/", _upload(sf_csv))
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.latest("id")
     outsider = api(cast.outsider)
     for path in (f"/kpis/{imported.pk}/values", f"/kpis/{imported.pk}/means", f"/imports/{job.pk}"):
         assert outsider.get(path).status_code == 404

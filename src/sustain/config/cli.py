@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
+ALIASES = {"import-kpis": "import_kpis"}
+
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
@@ -14,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
         from sustain.impact.cli import main as impact_main
 
         return impact_main(args[1:])
+    # Commands documented with a dash run the Django command of the same name.
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sustain.config.settings.local")
     from django.core.management import execute_from_command_line
 

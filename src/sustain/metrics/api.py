@@ -13,7 +13,16 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from sustain.metrics import services
-from sustain.metrics.models import Direction, ImportJob, ImportMapping, KpiDefinition, KpiUnit
+from sustain.metrics.models import (
+    DateOrder,
+    Direction,
+    ImportJob,
+    ImportMapping,
+    KpiDefinition,
+    KpiUnit,
+    NumberFormat,
+    Source,
+)
 from sustain.orgs import access
 
 router = Router(tags=["metrics"])
@@ -59,16 +68,43 @@ class JobOut(Schema):
     values_written: int
     error_count: int
     errors: list[dict[str, Any]]
+    dry_run: bool
+    # Per KPI (`kpis`: key, name, rows, new, replaced, unchanged, skipped), the skipped rows
+    # with reasons (`skipped`), and `notes` (encoding read, footer dropped...).
+    preview: dict[str, Any]
     created_at: dt.datetime
+    finished_at: dt.datetime | None
+    applied_at: dt.datetime | None
+    undone_at: dt.datetime | None
+
+
+class ApplyIn(Schema):
+    replace: bool = False
 
 
 class MappingIn(Schema):
-    columns: dict[str, Any]
+    columns: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Field -> header as written (e.g. owner: 'Rep Email'); kpis: list of "
+        "columns or KPI names to import.",
+    )
+    number_format: NumberFormat | None = None
+    date_order: DateOrder | None = None
+    encoding: str | None = Field(default=None, max_length=20)
+    delimiter: str | None = Field(default=None, max_length=1)
+    blanks_are_no_data: bool | None = None
+    currency: str | None = Field(default=None, pattern=r"^([A-Za-z]{3})?$")
 
 
 class MappingOut(Schema):
     source: str
     columns: dict[str, Any]
+    number_format: str
+    date_order: str
+    encoding: str
+    delimiter: str
+    blanks_are_no_data: bool
+    currency: str
 
 
 def _importer(request: HttpRequest) -> None:
@@ -136,9 +172,15 @@ def imports_detail(request: HttpRequest, job_id: int) -> ImportJob:
 
 @router.post("/imports", response={201: JobOut})
 def imports_create(
-    request: HttpRequest, file: File[UploadedFile], source: Form[str], format: Form[str] = ""
+    request: HttpRequest,
+    file: File[UploadedFile],
+    source: Form[str],
+    format: Form[str] = "",
+    dry_run: Form[bool] = False,
 ) -> Status[ImportJob]:
-    """Upload a file; the import runs in the background: poll /imports/{id}."""
+    """Upload a file; the import runs in the background: poll /imports/{id}. It ends
+    `done`, `failed` (with `errors`: file, row, column, value, reason), or `preview` (a dry
+    run, or an import that would replace stored values: apply it with replace=true)."""
     _importer(request)
     org = access.get_organization_for(request.user)
     job = services.import_job_create(
@@ -148,22 +190,56 @@ def imports_create(
         filename=file.name or "upload.csv",
         content=file,
         fmt=format,
+        dry_run=dry_run,
     )
     job.refresh_from_db()
     return Status(201, job)
 
 
+@router.post("/imports/{job_id}/apply", response=JobOut)
+def imports_apply(request: HttpRequest, job_id: int, payload: ApplyIn) -> ImportJob:
+    """Apply a preview. When it would replace stored values, `replace: true` is needed."""
+    job = access.get_import_job_for(request.user, job_id)
+    return services.import_job_apply(job=job, replace=payload.replace)
+
+
+@router.post("/imports/{job_id}/undo", response=JobOut)
+def imports_undo(request: HttpRequest, job_id: int) -> ImportJob:
+    """Undo an applied import: what it added is removed, what it replaced restored."""
+    job = access.get_import_job_for(request.user, job_id)
+    return services.import_job_undo(job=job)
+
+
+def _mapping_out(source: str, mapping: ImportMapping | None) -> dict[str, Any]:
+    mapping = mapping or ImportMapping(source=source)
+    return {
+        "source": source,
+        "columns": mapping.columns or {},
+        "number_format": mapping.number_format,
+        "date_order": mapping.date_order,
+        "encoding": mapping.encoding,
+        "delimiter": mapping.delimiter,
+        "blanks_are_no_data": mapping.blanks_are_no_data,
+        "currency": mapping.currency,
+    }
+
+
 @router.get("/import-mappings/{source}", response=MappingOut)
-def mapping_detail(request: HttpRequest, source: str) -> dict[str, Any]:
+def mapping_detail(request: HttpRequest, source: Source) -> dict[str, Any]:
     _importer(request)
     mapping = ImportMapping.objects.filter(
         organization_id=request.user.organization_id, source=source
     ).first()
-    return {"source": source, "columns": mapping.columns if mapping else {}}
+    return _mapping_out(source, mapping)
 
 
 @router.put("/import-mappings/{source}", response=MappingOut)
-def mapping_save(request: HttpRequest, source: str, payload: MappingIn) -> ImportMapping:
+def mapping_save(request: HttpRequest, source: str, payload: MappingIn) -> dict[str, Any]:
     _importer(request)
     org = access.get_organization_for(request.user)
-    return services.import_mapping_save(organization=org, source=source, columns=payload.columns)
+    options = payload.dict(exclude_unset=True, exclude={"columns"})
+    options = {k: v for k, v in options.items() if v is not None}
+    mapping = services.import_mapping_save(
+        organization=org, source=source, columns=payload.columns, **options
+    )
+    return _mapping_out(source, mapping)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
+
 from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
-from sustain.metrics.models import KpiValue
-from sustain.metrics.services import _ensure_kpis
+from sustain.metrics.services import STANDARD_KPIS, _ensure_kpis, kpi_frame_import
 
 WEEKS = 52
 TYPICAL_WEEKLY_REVENUE = 20000
@@ -34,7 +35,7 @@ def training_effect(weeks_since: int, coached: bool) -> float:
 
 
 def build(ctx: DemoContext) -> None:
-    kpis = _ensure_kpis(ctx.org, ["revenue", "wins", "win_rate", "cycle_days"])
+    _ensure_kpis(ctx.org, ["revenue", "wins", "win_rate", "cycle_days"])
     monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
     weeks = [monday - dt.timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
     trained = dict(
@@ -43,7 +44,7 @@ def build(ctx: DemoContext) -> None:
         )
     )
     rng = ctx.rng
-    rows: list[KpiValue] = []
+    rows: list[tuple[int, dt.date, str, float]] = []
     for rep in ctx.reps:
         team = next(t for t in ctx.teams if t.pk == rep.team_id)
         coached = team.name in COACHING_TEAMS
@@ -67,5 +68,13 @@ def build(ctx: DemoContext) -> None:
                 ("win_rate", round(wins / closed, 3) if closed else 0.0),
                 ("cycle_days", round(cycle, 1)),
             ):
-                rows.append(KpiValue(rep=rep, period=week, kpi_id=kpis[key], value=value))
-    KpiValue.objects.bulk_create(rows, batch_size=5000)
+                rows.append((rep.pk, week, key, float(value)))
+    # Through the importer, so the demo's data is listed (and undoable) as an import.
+    frame = pd.DataFrame(rows, columns=["rep_id", "period", "kpi", "value"])
+    frame["period"] = pd.to_datetime(frame["period"])
+    kpi_frame_import(
+        organization=ctx.org,
+        frame=frame,
+        filename="demo-crm-weekly.csv",
+        names={k: str(v["name"]) for k, v in STANDARD_KPIS.items()},
+    )

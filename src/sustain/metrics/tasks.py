@@ -7,8 +7,12 @@ from django.tasks import task
 from sustain.metrics import services
 from sustain.metrics.models import ImportJob
 
+# Its own queue, ahead of mail: see TASKS in settings.
+IMPORT_QUEUE = "imports"
+IMPORT_PRIORITY = 50
 
-@task()
+
+@task(queue_name=IMPORT_QUEUE, priority=IMPORT_PRIORITY)
 def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("organization").filter(pk=job_id).first()
     if job is not None and not job.finished:

@@ -8,5 +8,9 @@ app_name = "metrics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("import/", views.upload, name="upload"),
+    path("import/template/<str:source>.csv", views.template, name="template"),
     path("import/<int:job_id>/", views.job, name="job"),
+    path("import/<int:job_id>/apply/", views.apply, name="apply"),
+    path("import/<int:job_id>/undo/", views.undo, name="undo"),
+    path("mappings/<str:source>/", views.mapping, name="mapping"),
 ]

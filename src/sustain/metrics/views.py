@@ -1,28 +1,89 @@
-"""KPI pages: the definitions, the import jobs, and the upload page with its progress."""
+"""KPI pages: the definitions, the import jobs (preview, apply, undo), the upload page with
+the columns each source expects, and the saved mappings."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from sustain.metrics import services
-from sustain.metrics.models import ImportJob, KpiDefinition, Source
+from sustain.metrics import importer, services
+from sustain.metrics.models import (
+    DateOrder,
+    ImportJob,
+    ImportMapping,
+    KpiDefinition,
+    NumberFormat,
+    Source,
+)
 from sustain.orgs import access
 from sustain.web.forms import call_service
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV or Parquet.")
+    file = forms.FileField(help_text="CSV/TSV, XLSX or Parquet, as your CRM exports it.")
     source = forms.ChoiceField(choices=Source.choices)
     format = forms.ChoiceField(
         choices=[("", "Guess from the header"), ("wide", "Wide"), ("long", "Long")],
         required=False,
         help_text="Panels only.",
     )
+    dry_run = forms.BooleanField(
+        required=False,
+        label="Preview only",
+        help_text="Show what would be imported and replaced; write nothing yet.",
+    )
+
+
+class MappingForm(forms.Form):
+    number_format = forms.ChoiceField(choices=NumberFormat.choices)
+    date_order = forms.ChoiceField(choices=DateOrder.choices, required=False)
+    blanks_are_no_data = forms.BooleanField(
+        required=False,
+        label="Blank values mean no data",
+        help_text="Skip and count blank or NaN values instead of refusing the file.",
+    )
+    currency = forms.CharField(
+        max_length=3, required=False, help_text="ISO code of the amounts, e.g. USD. Blank: read."
+    )
+    encoding = forms.CharField(max_length=20, required=False, help_text="Blank: detected.")
+    delimiter = forms.CharField(
+        max_length=1, required=False, strip=False, help_text="Blank: detected."
+    )
+    kpis = forms.CharField(
+        required=False,
+        label="KPIs to import",
+        help_text="Comma-separated columns (wide panels) or KPI keys; blank: all.",
+    )
+
+    def __init__(self, *args: object, source: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.source = source
+        for name, candidates in importer.DEFAULT_COLUMNS[source].items():
+            self.fields[f"col_{name}"] = forms.CharField(
+                required=False,
+                label=f"Column for {name.replace('_', ' ')}",
+                help_text=f"Blank: the first of {', '.join(candidates[:3])}.",
+            )
+
+
+def _expected_columns() -> list[dict[str, object]]:
+    return [
+        {
+            "source": value,
+            "label": label,
+            "fields": importer.DEFAULT_COLUMNS[value],
+            "template": importer.TEMPLATE_COLUMNS[value],
+        }
+        for value, label in Source.choices
+    ]
 
 
 @login_required
@@ -36,6 +97,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "kpis": KpiDefinition.objects.filter(organization=org),
             "jobs": ImportJob.objects.filter(organization=org)[:20] if can_import else [],
             "can_import": can_import,
+            "sources": Source.choices,
         },
     )
 
@@ -57,29 +119,112 @@ def upload(request: HttpRequest) -> HttpResponse:
                 filename=data["file"].name,
                 content=data["file"],
                 fmt=data["format"],
+                dry_run=data["dry_run"],
             ),
         )
         if job:
             return redirect("metrics:job", job.pk)
-    return render(
-        request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": "Import KPIs",
-            "multipart": True,
-            "submit": "Import",
-            "back_url": reverse("metrics:index"),
-            "back_label": "KPIs",
-            "intro": "A KPI panel (wide: one row per rep and period, a column per KPI; long: rep, "
-            "period, kpi, value), a Salesforce opportunity report or a HubSpot deal "
-            "export. Nothing is written unless every row is valid.",
-        },
-    )
+    return render(request, "metrics/upload.html", {"form": form, "expected": _expected_columns()})
+
+
+@login_required
+def template(request: HttpRequest, source: str) -> HttpResponse:
+    """An empty file with the header a source's import expects."""
+    if source not in importer.TEMPLATE_COLUMNS:
+        raise Http404
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(importer.TEMPLATE_COLUMNS[source])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sustain-{source}-template.csv"'
+    return response
 
 
 @login_required
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
-    template = "metrics/job.html#status" if request.htmx else "metrics/job.html"
-    return render(request, template, {"job": import_job})
+    template_name = "metrics/job.html#status" if request.htmx else "metrics/job.html"
+    return render(request, template_name, _job_context(import_job))
+
+
+def _job_context(import_job: ImportJob, error: str = "") -> dict[str, object]:
+    kpis = import_job.preview.get("kpis", []) if import_job.preview else []
+    return {
+        "job": import_job,
+        "replaced": sum(k.get("replaced", 0) for k in kpis),
+        "action_error": error,
+    }
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, job_id: int) -> HttpResponse:
+    import_job = access.get_import_job_for(request.user, job_id)
+    try:
+        services.import_job_apply(job=import_job, replace=request.POST.get("replace") == "on")
+    except ValidationError as exc:
+        return render(
+            request,
+            "metrics/job.html",
+            _job_context(import_job, " ".join(exc.messages)),
+            status=400,
+        )
+    return redirect("metrics:job", import_job.pk)
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, job_id: int) -> HttpResponse:
+    import_job = access.get_import_job_for(request.user, job_id)
+    try:
+        services.import_job_undo(job=import_job)
+    except ValidationError as exc:
+        return render(
+            request,
+            "metrics/job.html",
+            _job_context(import_job, " ".join(exc.messages)),
+            status=400,
+        )
+    return redirect("metrics:job", import_job.pk)
+
+
+@login_required
+def mapping(request: HttpRequest, source: str) -> HttpResponse:
+    if source not in Source.values:
+        raise Http404
+    if not access.can_import_kpis(request.user):
+        raise PermissionDenied
+    org = access.get_organization_for(request.user)
+    saved = ImportMapping.objects.filter(organization=org, source=source).first()
+    saved = saved or ImportMapping(organization=org, source=source)
+    initial: dict[str, object] = {f: getattr(saved, f) for f in services.MAPPING_FIELDS}
+    initial["kpis"] = ", ".join(saved.columns.get("kpis", []))
+    initial.update({f"col_{k}": v for k, v in saved.columns.items() if k != "kpis"})
+    form = MappingForm(request.POST or None, initial=initial, source=source)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        columns = {name: data[f"col_{name}"] for name in importer.DEFAULT_COLUMNS[source]} | {
+            "kpis": data["kpis"]
+        }
+        options = {f: data[f] for f in services.MAPPING_FIELDS}
+        saved_now = call_service(
+            form,
+            lambda: services.import_mapping_save(
+                organization=org, source=source, columns=columns, **options
+            ),
+        )
+        if saved_now:
+            return redirect("metrics:upload")
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": f"Mapping: {Source(source).label}",
+            "submit": "Save mapping",
+            "back_url": reverse("metrics:upload"),
+            "back_label": "Import KPIs",
+            "intro": "How this source's files are read: which column holds what, and how they "
+            "write numbers and dates. Nothing is guessed: a value that reads differently under "
+            "another format is refused with its row and column.",
+        },
+    )

@@ -131,7 +131,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # Imports get their own queue and a higher priority than mail and sweeps: a worker
+        # consuming every queue takes them first, never behind thousands of emails.
+        "QUEUES": ["default", "imports"],
     }
 }
 
