@@ -67,7 +67,9 @@ def test_it_replaces_on_reimport_and_never_duplicates(cast, sf_csv):
     count = KpiValue.objects.count()
     changed = sf_csv.replace(b"Closed Won,1000", b"Closed Won,1500")
     job = kpi_import(organization=cast.org, file=changed, filename="opps.csv", source="salesforce")
-    assert job.status == "preview" and _values("revenue")[(cast.rep.pk, dt.date(2026, 3, 2))] == 1000
+    assert (
+        job.status == "preview" and _values("revenue")[(cast.rep.pk, dt.date(2026, 3, 2))] == 1000
+    )
     kpi_import(
         organization=cast.org, file=changed, filename="opps.csv", source="salesforce", replace=True
     )

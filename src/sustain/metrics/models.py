@@ -93,7 +93,7 @@ class ImportMapping(models.Model):
         Organization, on_delete=models.CASCADE, related_name="import_mappings"
     )
     source = models.CharField(max_length=20, choices=Source.choices)
-    columns = models.JSONField(default=dict)
+    columns = models.JSONField(default=dict, blank=True)
     # How the file writes numbers and dates: declared, never guessed.
     number_format = models.CharField(
         max_length=10, choices=NumberFormat.choices, default=NumberFormat.DOT_DECIMAL
