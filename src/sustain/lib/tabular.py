@@ -360,7 +360,13 @@ def _table_from_records(
             continue
         n = len(record)
         if n > width and not all(map(_blank, record[width:])):
-            errors.one(header_row + 1 + i, "", "", f"{n} cells where the header has {width}")
+            errors.one(
+                header_row + 1 + i,
+                "",
+                "",
+                f"{n} cells where the header has {width} (a decimal comma or delimiter in an "
+                "unquoted value?)",
+            )
         elif n < width:
             errors.one(
                 header_row + 1 + i,

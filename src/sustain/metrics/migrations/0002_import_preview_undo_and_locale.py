@@ -5,106 +5,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('metrics', '0001_initial'),
+        ("metrics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='applied_at',
+            model_name="importjob",
+            name="applied_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='dry_run',
+            model_name="importjob",
+            name="dry_run",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='preview',
+            model_name="importjob",
+            name="preview",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='undone_at',
+            model_name="importjob",
+            name="undone_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='blanks_are_no_data',
-            field=models.BooleanField(default=False, help_text='Skip (and count) blank values instead of refusing the file.'),
+            model_name="importmapping",
+            name="blanks_are_no_data",
+            field=models.BooleanField(
+                default=False,
+                help_text="Skip (and count) blank values instead of refusing the file.",
+            ),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='currency',
-            field=models.CharField(blank=True, help_text='ISO code, e.g. USD.', max_length=3),
+            model_name="importmapping",
+            name="currency",
+            field=models.CharField(blank=True, help_text="ISO code, e.g. USD.", max_length=3),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='date_order',
-            field=models.CharField(blank=True, choices=[('', 'Only unambiguous dates (ISO 2026-03-02, month names)'), ('dmy', 'Day/month/year (02/11/2026 is 2 November)'), ('mdy', 'Month/day/year (02/11/2026 is February 11)')], max_length=3),
+            model_name="importmapping",
+            name="date_order",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Only unambiguous dates (ISO 2026-03-02, month names)"),
+                    ("dmy", "Day/month/year (02/11/2026 is 2 November)"),
+                    ("mdy", "Month/day/year (02/11/2026 is February 11)"),
+                ],
+                max_length=3,
+            ),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='delimiter',
-            field=models.CharField(blank=True, help_text='Blank: detected.', max_length=1),
+            model_name="importmapping",
+            name="delimiter",
+            field=models.CharField(blank=True, help_text="Blank: detected.", max_length=1),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='encoding',
-            field=models.CharField(blank=True, help_text='Blank: detected.', max_length=20),
+            model_name="importmapping",
+            name="encoding",
+            field=models.CharField(blank=True, help_text="Blank: detected.", max_length=20),
         ),
         migrations.AddField(
-            model_name='importmapping',
-            name='number_format',
-            field=models.CharField(choices=[('1,234.56', '1,234.56 (US, UK)'), ('1.234,56', '1.234,56 (Germany, Spain, Italy...)'), ('1 234,56', '1 234,56 (France, Nordics...)'), ("1'234.56", "1'234.56 (Switzerland)")], default='1,234.56', max_length=10),
+            model_name="importmapping",
+            name="number_format",
+            field=models.CharField(
+                choices=[
+                    ("1,234.56", "1,234.56 (US, UK)"),
+                    ("1.234,56", "1.234,56 (Germany, Spain, Italy...)"),
+                    ("1 234,56", "1 234,56 (France, Nordics...)"),
+                    ("1'234.56", "1'234.56 (Switzerland)"),
+                ],
+                default="1,234.56",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='kpidefinition',
-            name='allow_negative',
+            model_name="kpidefinition",
+            name="allow_negative",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='kpidefinition',
-            name='currency',
+            model_name="kpidefinition",
+            name="currency",
             field=models.CharField(blank=True, max_length=3),
         ),
         migrations.AddField(
-            model_name='kpidefinition',
-            name='max_value',
+            model_name="kpidefinition",
+            name="max_value",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='kpidefinition',
-            name='min_value',
+            model_name="kpidefinition",
+            name="min_value",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('preview', 'Preview'), ('done', 'Done'), ('failed', 'Rejected'), ('undone', 'Undone')], default='queued', max_length=10),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("preview", "Preview"),
+                    ("done", "Done"),
+                    ("failed", "Rejected"),
+                    ("undone", "Undone"),
+                ],
+                default="queued",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='importmapping',
-            name='columns',
+            model_name="importmapping",
+            name="columns",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='StagedValue',
+            name="StagedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rep_id', models.BigIntegerField()),
-                ('period', models.DateField()),
-                ('kpi_key', models.CharField(max_length=80)),
-                ('value', models.FloatField()),
-                ('existed', models.BooleanField(null=True)),
-                ('old_value', models.FloatField(null=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staged', to='metrics.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rep_id", models.BigIntegerField()),
+                ("period", models.DateField()),
+                ("kpi_key", models.CharField(max_length=80)),
+                ("value", models.FloatField()),
+                ("existed", models.BooleanField(null=True)),
+                ("old_value", models.FloatField(null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staged",
+                        to="metrics.importjob",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['job', 'kpi_key'], name='stagedvalue_job_kpi')],
+                "indexes": [models.Index(fields=["job", "kpi_key"], name="stagedvalue_job_kpi")],
             },
         ),
     ]
