@@ -1,4 +1,7 @@
-"""Writes a long KPI panel: REPS reps x WEEKS weeks x 4 KPIs (default 1,000,000 rows)."""
+"""Writes a long KPI panel: REPS reps x WEEKS weeks x 4 KPIs (default 1,000,000 rows).
+
+`generate.py PATH [REPS [WEEKS]]`
+"""
 
 from __future__ import annotations
 
@@ -28,4 +31,4 @@ def main(path: str = "benchmarks/import/panel.csv", reps: int = 4808, weeks: int
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    main(*sys.argv[1:2], *(int(a) for a in sys.argv[2:4]))

@@ -102,15 +102,14 @@ class ErrorLog:
         self.filename = filename
         self.limit = limit
         self.parts: list[pd.DataFrame] = []
+        self.singles: list[tuple[int, str, str, str]] = []
         self.total = 0
 
     def one(self, row: int, column: str, value: object, reason: str) -> None:
-        self.parts.append(
-            pd.DataFrame(
-                {"row": [row], "column": [column], "value": [_text(value)], "reason": [reason]}
-            )
-        )
+        """One error. Callers add these in row order, so the first `limit` are kept."""
         self.total += 1
+        if len(self.singles) < self.limit:
+            self.singles.append((row, column, _text(value), reason))
 
     def add(
         self,
@@ -144,9 +143,12 @@ class ErrorLog:
         return self.total > 0
 
     def errors(self) -> list[CellError]:
-        if not self.parts:
+        parts = list(self.parts)
+        if self.singles:
+            parts.append(pd.DataFrame(self.singles, columns=["row", "column", "value", "reason"]))
+        if not parts:
             return []
-        table = pd.concat(self.parts, ignore_index=True)
+        table = pd.concat(parts, ignore_index=True)
         table = table.sort_values(["row", "column"], kind="stable").head(self.limit)
         return [
             CellError(self.filename, int(r), str(c), str(v), str(m))
@@ -315,6 +317,13 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _blank_record(record: list[Any]) -> bool:
+    try:
+        return not "".join(record).strip()  # text files: every cell is a str
+    except TypeError:
+        return all(map(_blank, record))
+
+
 def _table_from_records(
     filename: str,
     records: list[list[Any]],
@@ -325,7 +334,7 @@ def _table_from_records(
 ) -> Table:
     """Records (lists of cells, record i is spreadsheet row i + 1 + offset) as a Table."""
     errors = ErrorLog(filename, limit)
-    start = next((i for i, r in enumerate(records) if not all(map(_blank, r))), None)
+    start = next((i for i, r in enumerate(records) if not _blank_record(r)), None)
     if start is None:
         raise Rejected([CellError(filename, 0, "", "", "the file is empty")])
     header = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in records[start]]
@@ -334,7 +343,7 @@ def _table_from_records(
     notes: list[str] = []
     # A report footer: from the first blank line on, only lines with at most one filled cell.
     end = len(body)
-    blank = [all(map(_blank, r)) for r in body]
+    blank = [_blank_record(r) for r in body]
     for i, is_blank in enumerate(blank):
         if is_blank and all(sum(not _blank(c) for c in r) <= 1 for r in body[i:]):
             end = i
@@ -354,14 +363,13 @@ def _table_from_records(
         width -= 1
     header = header[:width]
     _check_header(header, header_row, errors)
-    keep: list[int] = []
-    for i, record in enumerate(body):
-        if blank[i]:
-            continue
-        n = len(record)
-        if n > width and not all(map(_blank, record[width:])):
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    blank_rows = np.asarray(blank, dtype=bool)
+    for i in np.flatnonzero((lengths != width) & ~blank_rows):
+        record, n = body[i], int(lengths[i])
+        if n > width and not _blank_record(record[width:]):
             errors.one(
-                header_row + 1 + i,
+                header_row + 1 + int(i),
                 "",
                 "",
                 f"{n} cells where the header has {width} (a decimal comma or delimiter in an "
@@ -369,17 +377,19 @@ def _table_from_records(
             )
         elif n < width:
             errors.one(
-                header_row + 1 + i,
-                header[n] if n < width else "",
+                header_row + 1 + int(i),
+                header[n],
                 "",
                 f"only {n} cells where the header has {width} (a truncated row?)",
             )
-        keep.append(i)
     errors.raise_if_any()
+    keep = np.flatnonzero(~blank_rows)
     if len(keep) != len(body):
-        skipped = len(body) - len(keep)
-        notes.append(f"{skipped} blank row(s) ignored.")
-    columns = list(zip(*(body[i][:width] for i in keep), strict=True)) if keep else []
+        notes.append(f"{len(body) - len(keep)} blank row(s) ignored.")
+    if len(keep) == len(body) and (lengths == width).all():
+        columns = list(zip(*body, strict=True)) if body else []
+    else:
+        columns = list(zip(*(body[i][:width] for i in keep), strict=True)) if len(keep) else []
     frame = pd.DataFrame(
         {
             h: pd.Series(col if columns else [], dtype=object)
@@ -473,17 +483,31 @@ class Parsed:
     currency: np.ndarray | None = None
 
 
-def _is_blank_series(values: pd.Series) -> np.ndarray:
-    def blank(v: object) -> bool:
-        if v is None or v is pd.NA or v is pd.NaT:
-            return True
-        if isinstance(v, float):
-            return math.isnan(v)
-        if isinstance(v, str):
-            return v.strip().lower() in NAN_WORDS or not v.strip()
-        return False
+def _blank_value(v: object) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, str):
+        stripped = v.strip()
+        return not stripped or stripped.lower() in NAN_WORDS
+    return False
 
-    return np.fromiter((blank(v) for v in values), dtype=bool, count=len(values))
+
+def _factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and unique values (objects), -1 for None/NaN: cells are parsed once per
+    distinct value, which makes dates and names cheap on a million rows."""
+    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _is_blank_series(values: pd.Series | np.ndarray) -> np.ndarray:
+    codes, uniques = _factorize(values)
+    blank = np.fromiter((_blank_value(u) for u in uniques), dtype=bool, count=len(uniques))
+    out = np.ones(len(codes), bool)
+    ok = codes >= 0
+    out[ok] = blank[codes[ok]]
+    return out
 
 
 def _number(text: str, locale: Locale) -> tuple[float | None, str, str]:
@@ -545,28 +569,43 @@ def parse_numbers(values: pd.Series, locale: Locale) -> Parsed:
     (XLSX, Parquet) pass through. Errors: text that is not a number under the declared
     format (saying when it would be one under another), inf/overflow; booleans."""
     n = len(values)
-    out = np.full(n, np.nan)
-    reason = np.full(n, "", dtype=object)
-    currency = np.full(n, "", dtype=object)
-    blank = _is_blank_series(values)
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)), use_na_sentinel=True)
-    u_val = np.full(len(uniques), np.nan)
-    u_reason = np.full(len(uniques), "", dtype=object)
-    u_cur = np.full(len(uniques), "", dtype=object)
-    for j, v in enumerate(uniques):
+    codes, uniques = _factorize(values)
+    m = len(uniques)
+    u_val = np.full(m, np.nan)
+    u_reason = np.full(m, "", dtype=object)
+    u_cur = np.full(m, "", dtype=object)
+    u_blank = np.fromiter((_blank_value(u) for u in uniques), dtype=bool, count=m)
+    is_text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=m)
+    # Fast path, in C: plain numbers (digits, the declared decimal mark) need no rules.
+    plain_pattern = (
+        r"[-+]?[0-9]+(?:\.[0-9]+)?"
+        if NUMBER_FORMATS[locale.number_format][1] == "."
+        else r"[-+]?[0-9]+"
+    )
+    text = pd.Series(uniques[is_text & ~u_blank], dtype="string").str.strip()
+    plain = text.str.fullmatch(plain_pattern).fillna(False).to_numpy(dtype=bool)
+    idx = np.flatnonzero(is_text & ~u_blank)
+    with np.errstate(over="ignore"):
+        fast = pd.to_numeric(text[plain]).astype("float64").to_numpy() if plain.any() else []
+    u_val[idx[plain]] = fast
+    slow = np.zeros(m, bool)
+    slow[idx[~plain]] = True
+    overflow = idx[plain][~np.isfinite(np.asarray(fast, dtype="float64"))] if plain.any() else []
+    u_reason[overflow] = "too large to store (overflow)"
+    u_val[overflow] = np.nan
+    for j in np.flatnonzero(~is_text | slow):
+        v = uniques[j]
+        if u_blank[j]:
+            continue
         if isinstance(v, (bool, np.bool_)):
             u_reason[j] = "not a number (a yes/no value)"
         elif isinstance(v, (int, float, np.integer, np.floating)):
             f = float(v)
-            if math.isnan(f):
-                continue
             if not math.isfinite(f):
                 u_reason[j] = "not a finite number"
             else:
                 u_val[j] = f
         elif isinstance(v, str):
-            if not v.strip() or v.strip().lower() in NAN_WORDS:
-                continue
             value, cur, why = _number(v, locale)
             if value is None:
                 u_reason[j] = why
@@ -574,12 +613,15 @@ def parse_numbers(values: pd.Series, locale: Locale) -> Parsed:
                 u_val[j], u_cur[j] = value, cur
         else:
             u_reason[j] = "not a number"
+    out = np.full(n, np.nan)
+    reason = np.full(n, "", dtype=object)
+    currency = np.full(n, "", dtype=object)
+    blank = np.ones(n, bool)
     ok = codes >= 0
     out[ok] = u_val[codes[ok]]
     reason[ok] = u_reason[codes[ok]]
     currency[ok] = u_cur[codes[ok]]
-    reason[blank] = ""
-    out[blank] = np.nan
+    blank[ok] = u_blank[codes[ok]]
     bad = reason != ""
     return Parsed(pd.Series(out, index=values.index), bad, reason, blank, currency)
 
@@ -639,8 +681,10 @@ def parse_dates(values: pd.Series, locale: Locale) -> Parsed:
     order a date that reads as two different days is an error, never a guess. Typed dates
     and datetimes (XLSX, Parquet) pass through."""
     n = len(values)
-    blank = _is_blank_series(values)
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)), use_na_sentinel=True)
+    codes, uniques = _factorize(values)
+    u_blank = np.fromiter((_blank_value(u) for u in uniques), dtype=bool, count=len(uniques))
+    blank = np.ones(n, bool)
+    blank[codes >= 0] = u_blank[codes[codes >= 0]]
     u_val: list[Any] = [pd.NaT] * len(uniques)
     u_reason = np.full(len(uniques), "", dtype=object)
     for j, v in enumerate(uniques):
@@ -651,7 +695,7 @@ def parse_dates(values: pd.Series, locale: Locale) -> Parsed:
         elif isinstance(v, np.datetime64):
             u_val[j] = pd.Timestamp(v).normalize()
         elif isinstance(v, str):
-            if not v.strip() or v.strip().lower() in NAN_WORDS:
+            if u_blank[j]:
                 continue
             day, why = _date(v, locale.date_order)
             if day is None:
@@ -680,10 +724,11 @@ _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
 def parse_emails(values: pd.Series) -> Parsed:
     """Email addresses, trimmed and lower-cased."""
     blank = _is_blank_series(values)
-    text = pd.Series(np.asarray(values, dtype=object)).map(
-        lambda v: v.strip().lower() if isinstance(v, str) else ""
-    )
-    ok = text.map(lambda s: bool(_EMAIL.match(s))).to_numpy(dtype=bool)
+    codes, uniques = _factorize(values)
+    u_text = np.array([v.strip().lower() if isinstance(v, str) else "" for v in uniques] + [""])
+    u_ok = np.array([bool(_EMAIL.match(t)) for t in u_text])
+    text = pd.Series(u_text[codes], dtype=object)
+    ok = u_ok[codes]
     bad = ~ok & ~blank
     reason = np.where(bad, "not an email address", "").astype(object)
     return Parsed(pd.Series(text.to_numpy(), index=values.index), bad, reason, blank)

@@ -170,11 +170,10 @@ class RepLookup:
 
     def resolve(self, values: pd.Series) -> pd.Series:
         """Float series of person ids, NaN where no rep matches."""
-        text = pd.Series(np.asarray(values, dtype=object)).map(
-            lambda v: str(v).strip().casefold() if v is not None and v == v else None
+        codes, uniques = tabular._factorize(values)
+        mapped = np.array(
+            [self.keys.get(str(u).strip().casefold(), np.nan) for u in uniques], dtype="float64"
         )
-        codes, uniques = pd.factorize(text)
-        mapped = np.array([self.keys.get(u, np.nan) for u in uniques], dtype="float64")
         out = np.full(len(values), np.nan)
         ok = codes >= 0
         out[ok] = mapped[codes[ok]]
@@ -309,10 +308,12 @@ class _Reader:
         rows: np.ndarray,
         values: pd.Series,
         mask: np.ndarray | None = None,
+        parsed: tabular.Parsed | None = None,
     ) -> tuple[pd.Series, np.ndarray, str]:
         """Values checked against the KPI's range and currency; returns values, the blank
-        mask (errors unless blanks are no data) and the currency found."""
-        parsed = tabular.parse_numbers(values, self.settings.locale)
+        mask (errors unless blanks are no data) and the currency found. `parsed`: the
+        column already parsed (a long panel's value column serves every KPI)."""
+        parsed = parsed or tabular.parse_numbers(values, self.settings.locale)
         relevant = np.ones(len(values), bool) if mask is None else mask
         self.errors.add(parsed.bad & relevant, rows, column, values, parsed.reason)
         if not self.settings.blanks_are_no_data:
@@ -431,39 +432,38 @@ class _Reader:
         )
         rep_ids = self.rep_ids(rep_col)
         periods = self.periods(period_col)
-        names = self.frame[kpi_col].map(lambda v: str(v).strip() if isinstance(v, str) else "")
-        self.errors.add(
-            (names == "").to_numpy(), self.rows, kpi_col, self.frame[kpi_col], "no KPI name"
-        )
+        codes, uniques = tabular._factorize(self.frame[kpi_col])
+        u_names = [str(u).strip() if isinstance(u, str) else "" for u in uniques] + [""]
+        u_keys = [self.key_for(n) if n else "" for n in u_names]
+        names = np.asarray(u_names, dtype=object)[codes]
+        keys = np.asarray(u_keys, dtype=object)[codes]
+        named = names != ""
+        self.errors.add(~named, self.rows, kpi_col, self.frame[kpi_col], "no KPI name")
+        keep = named.copy()
         if self.settings.kpis:
             wanted = {k.casefold() for k in self.settings.kpis}
-            other = ~names.str.casefold().isin(wanted).to_numpy(copy=True)
-            self.preview.skip(
-                "a KPI this mapping does not import", other & (names != "").to_numpy(), self.rows
-            )
-        else:
-            other = np.zeros(len(names), bool)
+            u_wanted = np.array([n.casefold() in wanted for n in u_names])
+            other = ~u_wanted[codes] & named
+            self.preview.skip("a KPI this mapping does not import", other, self.rows)
+            keep &= ~other
         parsed = Parsed(pd.DataFrame(), len(self.frame), self.preview)
-        keys = names.map(lambda n: self.key_for(n) if n else "")
-        value = pd.Series(np.full(len(names), np.nan), index=self.frame.index)
-        keep = ~other & (names != "").to_numpy()
+        numbers = tabular.parse_numbers(self.frame[value_col], self.settings.locale)
         for key in sorted(set(keys[keep])):
-            mask = (keys == key).to_numpy() & keep
-            first_name = names[mask].iloc[0]
+            mask = (keys == key) & keep
+            first_name = str(names[mask][0])
             rule = self.rule(key, first_name)
-            values, blank, currency = self.numbers(
-                value_col, rule, self.rows, self.frame[value_col], mask
+            _values, blank, currency = self.numbers(
+                value_col, rule, self.rows, self.frame[value_col], mask, numbers
             )
             self._note_kpi(parsed, key, first_name, currency, rule)
             if self.settings.blanks_are_no_data:
                 self.preview.skip(f"{first_name}: blank (no data)", blank, self.rows)
             keep &= ~blank
-            value[mask] = values[mask]
         long = pd.DataFrame(
             {
                 "pos": np.flatnonzero(keep),
-                "kpi": keys.to_numpy()[keep],
-                "value": value.to_numpy()[keep],
+                "kpi": keys[keep],
+                "value": numbers.values.to_numpy()[keep],
             }
         )
         return self._finish(parsed, long, rep_ids, periods, period_col)

@@ -173,7 +173,7 @@ class ImportJob(models.Model):
 class StagedValue(models.Model):
     """An import's values, staged before they are applied (in short transactions, so a large
     import never holds the database's write lock for long) and kept afterwards as its
-    journal: `old_value` is what applying replaced (`existed` false: the cell was new), so
+    journal: `old_value` is what applying replaced (`existed` NULL: the cell was new), so
     the import can be undone. Cells name the KPI by key: a dry run creates no KPI."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="staged")

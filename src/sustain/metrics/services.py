@@ -472,8 +472,9 @@ def _count_preview(job: ImportJob) -> None:
 
 
 def _apply(job: ImportJob) -> None:
-    """Swap the staged values in: one transaction of three set-based statements (the
-    database does the work, no row crosses into Python), recording what each replaced."""
+    """Swap the staged values in: one transaction of two set-based statements (the
+    database does the work, no row crosses into Python), recording what each replaced
+    (`existed` stays NULL for a new cell)."""
     t = _tables()
     org = job.organization_id
     with transaction.atomic():
@@ -486,10 +487,6 @@ def _apply(job: ImportJob) -> None:
                 )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {t['staged']} SET existed = FALSE, old_value = NULL WHERE job_id = %s",
-                [job.pk],
-            )
-            cursor.execute(
                 f"UPDATE {t['staged']} AS s SET existed = TRUE, old_value = v.value "
                 f"FROM {t['value']} v JOIN {t['kpi']} d ON d.id = v.kpi_id "
                 f"WHERE s.job_id = %s AND d.organization_id = %s AND d.key = s.kpi_key "
@@ -501,7 +498,7 @@ def _apply(job: ImportJob) -> None:
                 f"INSERT INTO {t['value']} (rep_id, period, kpi_id, value) "
                 f"SELECT s.rep_id, s.period, d.id, s.value FROM {t['staged']} s "
                 f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
-                f"WHERE s.job_id = %s AND TRUE "
+                f"WHERE s.job_id = %s AND TRUE ORDER BY s.rep_id, s.period, d.id "
                 f"ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value",
                 [org, job.pk],
             )
@@ -559,7 +556,7 @@ def import_job_undo(*, job: ImportJob) -> ImportJob:
                 f"DELETE FROM {t['value']} WHERE id IN (SELECT v.id FROM {t['staged']} s "
                 f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
                 f"JOIN {t['value']} v ON v.kpi_id = d.id AND v.rep_id = s.rep_id "
-                f"AND v.period = s.period WHERE s.job_id = %s AND s.existed = FALSE)",
+                f"AND v.period = s.period WHERE s.job_id = %s AND s.existed IS NULL)",
                 [org, job.pk],
             )
             cursor.execute(
