@@ -188,3 +188,37 @@ def test_it_queues_imports_ahead_of_mail(cast, settings):
     run_import.enqueue(1)
     first = DBTaskResult.objects.ready().first()
     assert first.queue_name == "imports" and first.task_path.endswith("run_import")
+
+
+def test_it_rolls_back_a_swap_that_fails_halfway(cast, monkeypatch):
+    from sustain.metrics import services
+
+    _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())
+    monkeypatch.setattr(services, "SWAP_CHUNK", 1)
+    real = services._swap_chunk
+    calls = []
+
+    def failing(job, low, high):  # type: ignore[no-untyped-def]
+        calls.append(low)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        real(job, low, high)
+
+    monkeypatch.setattr(services, "_swap_chunk", failing)
+    with pytest.raises(RuntimeError):
+        _import(cast, _csv(cast, 12, wins=3), replace=True)
+    assert (_stored("revenue"), _stored("wins")) == (10, None)
+    assert ImportJob.objects.latest("id").status == "failed"
+
+
+def test_it_rolls_back_a_swap_left_by_a_crash(cast):
+    from sustain.metrics import services
+
+    _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())
+    job = _import(cast, _csv(cast, 12, wins=3), replace=True)
+    # As if the process died after the swap's chunks but before it finished.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="applying", heartbeat_at=job.applied_at - services.STALE_SWAP * 2
+    )
+    assert services.import_jobs_recover() == 1
+    assert (_stored("revenue"), _stored("wins")) == (10, None)

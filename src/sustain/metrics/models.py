@@ -120,6 +120,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     PREVIEW = "preview", "Preview"
+    APPLYING = "applying", "Applying"
     DONE = "done", "Done"
     FAILED = "failed", "Rejected"
     UNDONE = "undone", "Undone"
@@ -143,6 +144,10 @@ class ImportJob(models.Model):
     # Per KPI: rows, new, replaced, unchanged, skipped; skipped rows with reasons; notes.
     preview = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # While applying: the staged rows up to this id are in the store (their old values in
+    # the journal), and when the last chunk was written; a stale swap is rolled back.
+    applied_through = models.BigIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     rows_read = models.PositiveIntegerField(default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -471,13 +472,26 @@ def _count_preview(job: ImportJob) -> None:
         target.update(rows=n, new=new, replaced=replaced, unchanged=n - new - replaced)
 
 
+SWAP_CHUNK = 50_000
+STALE_SWAP = dt.timedelta(minutes=2)
+
+
 def _apply(job: ImportJob) -> None:
-    """Swap the staged values in: one transaction of two set-based statements (the
-    database does the work, no row crosses into Python), recording what each replaced
-    (`existed` stays NULL for a new cell)."""
-    t = _tables()
+    """Swap the staged values in, recording in the journal what each replaced (`existed`
+    stays NULL for a new cell). The swap runs in chunks of SWAP_CHUNK rows, each its own
+    short transaction of two set-based statements, so other writers wait a moment at most,
+    never out their timeout. One swap at a time per organization; a swap that fails is
+    rolled back from the journal, and one interrupted by a crash is rolled back by the next
+    import or `import_jobs_recover`."""
     org = job.organization_id
+    import_jobs_recover(organization_id=org)
     with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=org).first()
+        busy = ImportJob.objects.filter(organization_id=org, status=JobStatus.APPLYING)
+        if busy.exclude(pk=job.pk).exists():
+            raise ValidationError(
+                {"status": "Another import is being applied: try again in a minute."}
+            )
         new_kpis = job.preview.get("new_kpis", {})
         _ensure_kpis(job.organization, new_kpis, new_kpis)
         for key, about in new_kpis.items():
@@ -485,27 +499,106 @@ def _apply(job: ImportJob) -> None:
                 KpiDefinition.objects.filter(organization_id=org, key=key, currency="").update(
                     currency=about["currency"]
                 )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {t['staged']} AS s SET existed = TRUE, old_value = v.value "
-                f"FROM {t['value']} v JOIN {t['kpi']} d ON d.id = v.kpi_id "
-                f"WHERE s.job_id = %s AND d.organization_id = %s AND d.key = s.kpi_key "
-                f"AND v.rep_id = s.rep_id AND v.period = s.period",
-                [job.pk, org],
-            )
-            # WHERE TRUE: SQLite needs it to parse an upsert on a SELECT.
-            cursor.execute(
-                f"INSERT INTO {t['value']} (rep_id, period, kpi_id, value) "
-                f"SELECT s.rep_id, s.period, d.id, s.value FROM {t['staged']} s "
-                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
-                f"WHERE s.job_id = %s AND TRUE ORDER BY s.rep_id, s.period, d.id "
-                f"ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value",
-                [org, job.pk],
-            )
-        job.status = JobStatus.DONE
-        job.values_written = sum(k.get("rows", 0) for k in job.preview.get("kpis", []))
-        job.applied_at = timezone.now()
-        _finish(job)
+        job.status = JobStatus.APPLYING
+        job.applied_through = 0
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "applied_through", "heartbeat_at"])
+    ids = StagedValue.objects.filter(job=job).order_by("id").values_list("id", flat=True)
+    first, last = ids.first(), ids.last()
+    try:
+        if first is not None and last is not None:
+            for low in range(first, last + 1, SWAP_CHUNK):
+                high = min(low + SWAP_CHUNK - 1, last)
+                _swap_chunk(job, low, high)
+                job.progress = min(99, 90 + 10 * (high - first + 1) // (last - first + 1))
+                job.applied_through = high
+                job.heartbeat_at = timezone.now()
+                ImportJob.objects.filter(pk=job.pk).update(
+                    applied_through=high, heartbeat_at=job.heartbeat_at, progress=job.progress
+                )
+    except BaseException:
+        _rollback(job)
+        raise
+    job.status = JobStatus.DONE
+    job.values_written = sum(k.get("rows", 0) for k in job.preview.get("kpis", []))
+    job.applied_at = timezone.now()
+    _finish(job)
+
+
+def _swap_chunk(job: ImportJob, low: int, high: int) -> None:
+    t = _tables()
+    org = job.organization_id
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {t['staged']} AS s SET existed = TRUE, old_value = v.value "
+            f"FROM {t['value']} v JOIN {t['kpi']} d ON d.id = v.kpi_id "
+            f"WHERE s.job_id = %s AND s.id BETWEEN %s AND %s AND d.organization_id = %s "
+            f"AND d.key = s.kpi_key AND v.rep_id = s.rep_id AND v.period = s.period",
+            [job.pk, low, high, org],
+        )
+        # WHERE TRUE: SQLite needs it to parse an upsert on a SELECT.
+        cursor.execute(
+            f"INSERT INTO {t['value']} (rep_id, period, kpi_id, value) "
+            f"SELECT s.rep_id, s.period, d.id, s.value FROM {t['staged']} s "
+            f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+            f"WHERE s.job_id = %s AND s.id BETWEEN %s AND %s AND TRUE "
+            f"ON CONFLICT (rep_id, period, kpi_id) DO UPDATE SET value = excluded.value",
+            [org, job.pk, low, high],
+        )
+
+
+def _restore(job: ImportJob, through: int | None = None) -> None:
+    """Put back what the job's applied rows (all, or those staged up to `through`)
+    replaced, and remove what they added, in one transaction."""
+    t = _tables()
+    org = job.organization_id
+    upto = "" if through is None else f" AND s.id <= {int(through)}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {t['value']} WHERE id IN (SELECT v.id FROM {t['staged']} s "
+            f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+            f"JOIN {t['value']} v ON v.kpi_id = d.id AND v.rep_id = s.rep_id "
+            f"AND v.period = s.period WHERE s.job_id = %s AND s.existed IS NULL{upto})",
+            [org, job.pk],
+        )
+        cursor.execute(
+            f"UPDATE {t['value']} AS v SET value = s.old_value FROM {t['staged']} s "
+            f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
+            f"WHERE s.job_id = %s AND s.existed = TRUE AND v.kpi_id = d.id "
+            f"AND v.rep_id = s.rep_id AND v.period = s.period{upto}",
+            [org, job.pk],
+        )
+
+
+def _rollback(job: ImportJob, reason: str = "interrupted while applying") -> None:
+    _restore(job, job.applied_through)
+    job.status = JobStatus.FAILED
+    job.error_count = 1
+    job.errors = [
+        {
+            "file": job.filename,
+            "row": 0,
+            "column": "",
+            "value": "",
+            "reason": f"{reason}; rolled back, nothing was imported",
+        }
+    ]
+    _finish(job)
+    StagedValue.objects.filter(job=job).delete()
+
+
+def import_jobs_recover(*, organization_id: int | None = None) -> int:
+    """Roll back swaps left half-done by a crash (no chunk written for STALE_SWAP)."""
+    stale = ImportJob.objects.filter(
+        status=JobStatus.APPLYING, heartbeat_at__lt=timezone.now() - STALE_SWAP
+    )
+    if organization_id is not None:
+        stale = stale.filter(organization_id=organization_id)
+    count = 0
+    for job in stale:
+        _rollback(job, "the process stopped while applying")
+        count += 1
+    return count
 
 
 def import_job_apply(*, job: ImportJob, replace: bool = False) -> ImportJob:
@@ -535,6 +628,10 @@ def import_job_undo(*, job: ImportJob) -> ImportJob:
     an undo never overwrites what a later import wrote."""
     if job.status != JobStatus.DONE or job.applied_at is None:
         raise ValidationError({"status": "Only an applied import can be undone."})
+    if ImportJob.objects.filter(
+        organization_id=job.organization_id, status=JobStatus.APPLYING
+    ).exists():
+        raise ValidationError({"status": "An import is being applied: try again in a minute."})
     later = (
         ImportJob.objects.filter(
             organization_id=job.organization_id,
@@ -548,24 +645,8 @@ def import_job_undo(*, job: ImportJob) -> ImportJob:
         raise ValidationError(
             {"status": f"Undo the later import of {later.filename} (#{later.pk}) first."}
         )
-    t = _tables()
-    org = job.organization_id
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {t['value']} WHERE id IN (SELECT v.id FROM {t['staged']} s "
-                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
-                f"JOIN {t['value']} v ON v.kpi_id = d.id AND v.rep_id = s.rep_id "
-                f"AND v.period = s.period WHERE s.job_id = %s AND s.existed IS NULL)",
-                [org, job.pk],
-            )
-            cursor.execute(
-                f"UPDATE {t['value']} AS v SET value = s.old_value FROM {t['staged']} s "
-                f"JOIN {t['kpi']} d ON d.organization_id = %s AND d.key = s.kpi_key "
-                f"WHERE s.job_id = %s AND s.existed = TRUE AND v.kpi_id = d.id "
-                f"AND v.rep_id = s.rep_id AND v.period = s.period",
-                [org, job.pk],
-            )
+        _restore(job)
         job.status = JobStatus.UNDONE
         job.undone_at = timezone.now()
         job.save(update_fields=["status", "undone_at"])
