@@ -6,7 +6,8 @@ the reps the panel names (rep0..repN@bench.example) and an API token, then impor
 with `kpi_import` (the code behind the page, the API and `sustain import-kpis`) while WRITERS
 threads (default 20) each POST /api/v1/kpis in a loop through Django's request stack until the
 import ends. It prints the import's phases, the writes, their latency, and every failed write;
-it exits 1 if any write failed (e.g. "database is locked").
+it exits 1 if any write failed (e.g. "database is locked"). `writers.py - [WRITERS]` runs the
+writers alone for 20 s: the baseline (SQLite serializes writers; its busy handler is not fair).
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def main(path: str, writers: int = 20) -> int:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    with open(path) as handle:
-        reps = sum(1 for _ in handle) // 4 // 52 + 1
+    reps = 1
+    if path != "-":
+        with open(path) as handle:
+            reps = sum(1 for _ in handle) // 4 // 52 + 1
     org = Organization.objects.create(name="Bench", slug="bench")
     pw = make_password(None)
     Person.objects.bulk_create(
@@ -63,6 +66,7 @@ def main(path: str, writers: int = 20) -> int:
     done = threading.Event()
     phases: list[tuple[float, int]] = []
     latencies: list[float] = []
+    finished: list[tuple[float, float]] = []  # (when a write ended, how long it took)
     failures: list[str] = []
     lock = threading.Lock()
     start = time.perf_counter()
@@ -100,6 +104,7 @@ def main(path: str, writers: int = 20) -> int:
                     outcome = f"{type(exc).__name__}: {exc}"
                 with lock:
                     latencies.append(time.perf_counter() - t)
+                    finished.append((time.perf_counter() - start, time.perf_counter() - t))
                     if outcome:
                         failures.append(outcome)
                 i += 1
@@ -107,7 +112,9 @@ def main(path: str, writers: int = 20) -> int:
             connection.close()
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    importer = threading.Thread(target=run_import)
+    importer = threading.Thread(
+        target=run_import if path != "-" else lambda: (time.sleep(20), done.set())
+    )
     importer.start()
     for t in threads:
         t.start()
@@ -120,9 +127,19 @@ def main(path: str, writers: int = 20) -> int:
     ordered = sorted(latencies)
     p99 = ordered[int(len(ordered) * 0.99) - 1] if ordered else 0.0
     print(
-        f"import took {took:.1f} s: parse {parsed:.1f} s, stage {staged - parsed:.1f} s "
-        f"(short transactions), swap {took - staged:.1f} s (one transaction)"
+        f"import took {took:.1f} s: parse {parsed:.1f} s, stage {staged - parsed:.1f} s, "
+        f"swap {took - staged:.1f} s (both in short transactions)"
     )
+    for phase, lo, hi in (
+        ("parse", 0, parsed),
+        ("stage", parsed, staged),
+        ("swap", staged, took + 60),
+    ):
+        during = [d for end, d in finished if lo <= end - d < hi]
+        if during:
+            print(
+                f"  writes started during {phase}: {len(during):,}, max latency {max(during):.2f} s"
+            )
     print(
         f"{writers} writers: {len(latencies):,} writes, {len(failures)} failed; latency "
         f"median {ordered[len(ordered) // 2] if ordered else 0:.3f} s, p99 {p99:.2f} s, "

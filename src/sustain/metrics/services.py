@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -404,7 +405,16 @@ def _replaced(job: ImportJob) -> int:
     return sum(k.get("replaced", 0) for k in job.preview.get("kpis", []))
 
 
-STAGE_CHUNK = 20_000
+STAGE_CHUNK = 25_000
+# SQLite's busy handler is not a queue: writers waiting for the lock retry after sleeps of up
+# to 100 ms, so an import that begins its next chunk at once would keep the lock. Pausing
+# between chunks lets them in.
+CHUNK_PAUSE = 0.12
+
+
+def _yield_lock() -> None:
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(CHUNK_PAUSE)
 
 
 def _stage(job: ImportJob, frame: pd.DataFrame, report: Callable[[int], None]) -> None:
@@ -441,6 +451,7 @@ def _stage(job: ImportJob, frame: pd.DataFrame, report: Callable[[int], None]) -
                     f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)", chunk
                 )
         report(100 * (start + len(chunk)) // max(len(rows), 1))
+        _yield_lock()
 
 
 def _tables() -> dict[str, str]:
@@ -472,7 +483,7 @@ def _count_preview(job: ImportJob) -> None:
         target.update(rows=n, new=new, replaced=replaced, unchanged=n - new - replaced)
 
 
-SWAP_CHUNK = 50_000
+SWAP_CHUNK = 25_000
 STALE_SWAP = dt.timedelta(minutes=2)
 
 
@@ -516,6 +527,7 @@ def _apply(job: ImportJob) -> None:
                 ImportJob.objects.filter(pk=job.pk).update(
                     applied_through=high, heartbeat_at=job.heartbeat_at, progress=job.progress
                 )
+                _yield_lock()
     except BaseException:
         _rollback(job)
         raise
