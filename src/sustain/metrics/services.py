@@ -662,6 +662,8 @@ def import_job_undo(*, job: ImportJob) -> ImportJob:
         job.status = JobStatus.UNDONE
         job.undone_at = timezone.now()
         job.save(update_fields=["status", "undone_at"])
+        # An undone import cannot be redone: its journal has served.
+        StagedValue.objects.filter(job=job).delete()
     return job
 
 
