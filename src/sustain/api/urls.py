@@ -19,6 +19,7 @@ errors.install(api)
 # Each app owns its endpoints; the order here is the order of the OpenAPI document.
 ROUTERS = [
     ("sustain.orgs.api", "router"),
+    ("sustain.accounts.api", "router"),
     ("sustain.programs.api", "router"),
     ("sustain.readiness.api", "router"),
     ("sustain.plans.api", "router"),

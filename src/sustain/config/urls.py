@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sustain.api.urls import api
@@ -9,8 +8,7 @@ from sustain.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("sustain.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("programs/", include("sustain.programs.urls")),

@@ -97,6 +97,21 @@ def get_person_for(viewer: Person, pk: object, *, write: bool = False) -> Person
     return _get(people_visible_to(viewer), pk, writable=writable)
 
 
+def can_invite(viewer: Person, target: Person | Team) -> bool:
+    """Admins send (and re-send) invitations to the people, or a team, of their
+    organization."""
+    return (
+        viewer.role == Role.ADMIN
+        and viewer.organization_id is not None
+        and target.organization_id == viewer.organization_id
+    )
+
+
+def can_unlock_sign_in(viewer: Person, person: Person) -> bool:
+    """Admins lift a sign-in lockout on an account of their organization."""
+    return can_invite(viewer, person)
+
+
 def teams_visible_to(viewer: Person) -> QuerySet[Team]:
     teams = Team.objects.filter(organization_id=viewer.organization_id)
     if viewer.organization_id is None:

@@ -3,6 +3,7 @@ environment (`SUSTAIN_*`, `DATABASE_URL`, `EMAIL_URL`-style variables)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -15,6 +16,9 @@ DATA_DIR = Path(os.environ.get("SUSTAIN_DATA_DIR", Path.cwd() / "var")).resolve(
 SECRET_KEY = os.environ.get("SUSTAIN_SECRET_KEY", "insecure-dev-key-change-me-in-production")
 DEBUG = os.environ.get("SUSTAIN_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("SUSTAIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The public address of this deployment: every link in an email or printed by a command is
+# built on it, since a mail has no request to take a host from.
+SUSTAIN_BASE_URL = os.environ.get("SUSTAIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("SUSTAIN_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -31,7 +35,10 @@ INSTALLED_APPS = [
     # Serves the API docs (Swagger UI) from its own static files, not a CDN.
     "ninja",
     "django_tasks_db",
+    # Login throttling: failed sign-ins per account and per address.
+    "axes",
     "sustain.web",
+    "sustain.accounts",
     "sustain.orgs",
     "sustain.programs",
     "sustain.notify",
@@ -55,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns a lockout detected during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sustain.config.urls"
@@ -98,15 +107,53 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.Person"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; does nothing unless SUSTAIN_OIDC_* is configured.
+    "sustain.accounts.sso.SsoBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Invitation and password-reset links: single use (the token hashes the password and the
+# last login) and valid for seven days.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+
+# Login throttling (django-axes). Failures are counted per account and, separately, per
+# address; either reaching the limit locks sign-in for the cool-off time. An admin lifts an
+# account's lock from the person's page.
+AXES_FAILURE_LIMIT = int(os.environ.get("SUSTAIN_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SUSTAIN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "sustain.accounts.throttling.username"
+AXES_LOCKOUT_CALLABLE = "sustain.accounts.views.locked_out"
+# The address is REMOTE_ADDR: behind a reverse proxy, have the proxy set it (waitress:
+# `trusted_proxy`), or every sign-in shares the proxy's address.
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID, Google Workspace, Okta...).
+# Configured by the environment; the endpoints come from the issuer's discovery document.
+SUSTAIN_OIDC_ISSUER = os.environ.get("SUSTAIN_OIDC_ISSUER", "").rstrip("/")
+SUSTAIN_OIDC_PROVIDER_NAME = os.environ.get("SUSTAIN_OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_RP_CLIENT_ID = os.environ.get("SUSTAIN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SUSTAIN_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SUSTAIN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+# Sign-in matches an existing, active person by email; it never creates one.
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("SUSTAIN_TIME_ZONE", "UTC")
@@ -138,7 +185,8 @@ TASKS = {
 }
 
 # Mail: console by default; set SUSTAIN_EMAIL_HOST (and friends) for real SMTP.
-if os.environ.get("SUSTAIN_EMAIL_HOST"):
+SUSTAIN_MAIL_CONFIGURED = bool(os.environ.get("SUSTAIN_EMAIL_HOST"))
+if SUSTAIN_MAIL_CONFIGURED:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -22,4 +22,7 @@ STORAGES = {
 }
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+# The test client's `login()` has no request, which axes requires; the throttling tests
+# switch it back on (tests/accounts/test_throttling.py).
+AXES_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,75 @@
+"""Invitations and sign-in lockouts over the API."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from sustain.accounts import selectors, services
+from sustain.orgs import access
+
+router = Router(tags=["invitations and sign-in"])
+
+
+class InvitationOut(Schema):
+    person: int
+    email: str
+    sent_to_outbox: bool = True
+
+
+class InvitedOut(Schema):
+    invited: int
+
+
+class SignInOut(Schema):
+    person: int
+    locked: bool
+    last_login: str | None
+    last_invited_at: str | None
+
+
+@router.post("/people/{person_id}/invite", response={202: InvitationOut})
+def person_invite(request: HttpRequest, person_id: int) -> Status:
+    """Email the person a link to choose her password (again, if she was invited before).
+    Admins only. 400 if the person is deactivated."""
+    person = access.get_person_for(request.user, person_id)
+    if not access.can_invite(request.user, person):
+        raise PermissionDenied
+    services.invitation_send(person=person, invited_by=request.user)
+    return Status(202, InvitationOut(person=person.pk, email=person.email))
+
+
+@router.post("/teams/{team_id}/invite", response={202: InvitedOut})
+def team_invite(request: HttpRequest, team_id: int) -> Status:
+    """Invite the team's manager and members who have never signed in. Admins only."""
+    team = access.get_team_for(request.user, team_id)
+    if not access.can_invite(request.user, team):
+        raise PermissionDenied
+    return Status(202, InvitedOut(invited=services.team_invite(team=team, invited_by=request.user)))
+
+
+@router.get("/people/{person_id}/sign-in", response=SignInOut)
+def person_sign_in(request: HttpRequest, person_id: int) -> SignInOut:
+    """Whether the person's sign-in is locked, when she last signed in and was invited."""
+    person = access.get_person_for(request.user, person_id)
+    if not access.can_unlock_sign_in(request.user, person):
+        raise PermissionDenied
+    status = selectors.sign_in_status(person=person)
+    return SignInOut(
+        person=person.pk,
+        locked=status["locked"],
+        last_login=status["last_login"].isoformat() if status["last_login"] else None,
+        last_invited_at=status["invited_at"].isoformat() if status["invited_at"] else None,
+    )
+
+
+@router.post("/people/{person_id}/unlock", response={200: SignInOut})
+def person_unlock(request: HttpRequest, person_id: int) -> SignInOut:
+    """Lift a sign-in lockout on the person's account. Admins only."""
+    person = access.get_person_for(request.user, person_id)
+    if not access.can_unlock_sign_in(request.user, person):
+        raise PermissionDenied
+    services.login_unlock(person=person)
+    return person_sign_in(request, person_id)

@@ -1,0 +1,144 @@
+"""Sign-in pages: the first-run page, login, forgotten and new passwords, invitations and
+lockouts. Thin: authorize through `access`, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sustain.accounts import services, sso, throttling
+from sustain.accounts.links import LinkState, link_check
+from sustain.orgs import access
+from sustain.orgs.models import Organization
+
+
+def _sign_in_context() -> dict[str, Any]:
+    return {
+        "sso_name": sso.provider_name() if sso.enabled() else "",
+        "cooloff_minutes": throttling.cooloff_minutes(),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not Organization.objects.exists():
+            # Nobody could sign in: say how to create the organization instead.
+            return render(request, "accounts/first_run.html", status=503)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"username": self.request.GET.get("email", "")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_sign_in_context()}
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes calls this when a sign-in is refused for too many failures."""
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": LoginView.authentication_form(request, initial=request.POST),
+            "locked": True,
+            **_sign_in_context(),
+        },
+        status=429,
+    )
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+
+
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"])
+        # The same answer whether or not the address is known: no account enumeration.
+        return render(
+            request, "accounts/password_forgot_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    check = link_check(uidb64, token)
+    if check.state != LinkState.VALID or check.person is None:
+        return render(request, "accounts/link_invalid.html", {"state": check.state}, status=410)
+    person = check.person
+    form = SetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(person=person, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password2", exc)
+        else:
+            messages.success(request, "Your password is set. Sign in with it now.")
+            return redirect(reverse("login") + f"?email={person.email}")
+    return render(
+        request,
+        "accounts/password_set.html",
+        {"form": form, "person": person, "first_time": person.last_login is None},
+    )
+
+
+def sso_refused(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/sso_refused.html",
+        {"email": request.session.pop(sso.REFUSED_EMAIL, None), "provider": sso.provider_name()},
+        status=403,
+    )
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for(request.user, person_id)
+    if not access.can_invite(request.user, person):
+        raise PermissionDenied
+    try:
+        services.invitation_send(person=person, invited_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Invitation sent to {person.email}.")
+    return redirect("orgs:person", person.pk)
+
+
+@login_required
+@require_POST
+def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access.get_team_for(request.user, team_id)
+    if not access.can_invite(request.user, team):
+        raise PermissionDenied
+    sent = services.team_invite(team=team, invited_by=request.user)
+    messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+    return redirect("orgs:team", team.pk)
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for(request.user, person_id)
+    if not access.can_unlock_sign_in(request.user, person):
+        raise PermissionDenied
+    services.login_unlock(person=person)
+    messages.success(request, f"{person.name} can sign in again.")
+    return redirect("orgs:person", person.pk)

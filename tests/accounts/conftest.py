@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sustain.notify.models import OutboxMessage
+
+LINK = re.compile(r"https?://\S+/password/set/\S+/")
+
+
+def link_in(text: str) -> str:
+    match = LINK.search(text)
+    assert match, text
+    return match.group(0)
+
+
+def last_link(kind: str = "invitation") -> str:
+    return link_in(OutboxMessage.objects.filter(kind=kind).latest("created_at").body)
+
+
+@pytest.fixture(autouse=True)
+def base_url(settings):  # type: ignore[no-untyped-def]
+    settings.SUSTAIN_BASE_URL = "https://sustain.example.com"
