@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +55,9 @@ def locked_out(
         request,
         "accounts/login.html",
         {
-            "form": LoginView.authentication_form(request, initial=request.POST),
+            "form": AuthenticationForm(
+                request, initial={"username": request.POST.get("username", "")}
+            ),
             "locked": True,
             **_sign_in_context(),
         },
@@ -67,6 +70,8 @@ class EmailForm(forms.Form):
 
 
 def password_forgot(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(email=form.cleaned_data["email"])
@@ -78,6 +83,9 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
 
 
 def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        # The link is for one person: whoever is signed in in this browser steps aside.
+        logout(request)
     check = link_check(uidb64, token)
     if check.state != LinkState.VALID or check.person is None:
         return render(request, "accounts/link_invalid.html", {"state": check.state}, status=410)
