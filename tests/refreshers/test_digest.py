@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Person, Role
 from sustain.refreshers import services
@@ -54,3 +56,12 @@ def test_the_daily_sweep_creates_cards_for_the_newly_trained(
     result = services.refreshers_daily()
     assert result["synced"] == 1
     assert Card.objects.filter(person=newbie).count() == 1
+
+
+def test_it_links_the_digest_absolutely(cast: Cast, question: Question) -> None:
+    # A mail has no host to be relative to: the link is on SUSTAIN_BASE_URL.
+    services.refreshers_send_digests(today=dt.date.today())
+    message = OutboxMessage.objects.filter(kind="refresher_digest").first()
+    assert message is not None
+    assert f"{settings.SUSTAIN_BASE_URL}/refreshers/" in message.body
+    assert settings.SUSTAIN_BASE_URL.startswith("http")

@@ -13,15 +13,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from sustain.lib.services import model_create
+from sustain.lib.urls import absolute_url
 from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
@@ -187,7 +188,7 @@ def refreshers_send_digests(
     the same day queue nothing new."""
     today = today or timezone.localdate()
     cutoff = due_cutoff(today)
-    url = getattr(settings, "SUSTAIN_BASE_URL", "").rstrip("/") + "/refreshers/"
+    url = absolute_url(reverse("refreshers:due"))
     last, people_seen, queued = 0, 0, 0
     while True:
         with transaction.atomic():
