@@ -5,6 +5,7 @@ import re
 import pytest
 
 from sustain.notify.models import OutboxMessage
+from tests.oidc_provider.fixture import oidc_provider  # noqa: F401  (a fixture)
 
 LINK = re.compile(r"https?://\S+/password/set/\S+/")
 
