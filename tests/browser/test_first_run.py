@@ -48,7 +48,7 @@ def sign_in(page, live_server, email_: str, password: str) -> None:  # type: ign
 def test_it_takes_a_new_company_from_nothing_to_a_signed_in_manager(
     page,
     live_server,
-    smtp: Inbox,
+    smtp: Inbox,  # noqa: F811
     settings,
     capsys,
 ) -> None:
