@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from django.utils import timezone
 
 from sustain.accounts import links
 from sustain.notify.models import OutboxMessage
@@ -148,6 +149,7 @@ def test_it_invites_through_the_api(cast: Cast, api) -> None:
     response = api(cast.admin).post(f"/people/{cast.rep.pk}/invite")
     assert response.status_code == 202
     assert response.json()["email"] == cast.rep.email
+    assert response.json()["expires_on"] == str(timezone.localdate() + dt.timedelta(days=7))
     assert OutboxMessage.objects.get().recipient == cast.rep
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from sustain.accounts import selectors, services
+from sustain.accounts.links import link_expires_on
 from sustain.orgs import access
 
 router = Router(tags=["invitations and sign-in"])
@@ -16,7 +19,8 @@ router = Router(tags=["invitations and sign-in"])
 class InvitationOut(Schema):
     person: int
     email: str
-    sent_to_outbox: bool = True
+    # The last day the emailed link works.
+    expires_on: dt.date
 
 
 class InvitedOut(Schema):
@@ -38,7 +42,9 @@ def person_invite(request: HttpRequest, person_id: int) -> Status:
     if not access.can_invite(request.user, person):
         raise PermissionDenied
     services.invitation_send(person=person, invited_by=request.user)
-    return Status(202, InvitationOut(person=person.pk, email=person.email))
+    return Status(
+        202, InvitationOut(person=person.pk, email=person.email, expires_on=link_expires_on())
+    )
 
 
 @router.post("/teams/{team_id}/invite", response={202: InvitedOut})
