@@ -171,3 +171,24 @@ def test_it_invites_a_team_through_the_api(cast: Cast, api) -> None:
     response = api(cast.admin).post(f"/teams/{cast.team.pk}/invite")
     assert response.status_code == 202 and response.json() == {"invited": 2}
     assert api(cast.outsider).post(f"/teams/{cast.team.pk}/invite").status_code == 404
+
+
+def test_it_invites_many_in_a_fixed_number_of_queries(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sustain.accounts.services import invitations_send
+    from sustain.orgs.models import Person, Role
+    from tests.conftest import make_person
+
+    def queries_to_invite(n: int) -> int:
+        OutboxMessage.objects.all().delete()
+        people = [make_person(cast.org, f"Newcomer{n} {i}", Role.REP) for i in range(n)]
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                invitations_send(people=Person.objects.filter(pk__in=[p.pk for p in people])) == n
+            )
+        assert OutboxMessage.objects.filter(kind="invitation").count() == n
+        return len(captured)
+
+    assert queries_to_invite(3) == queries_to_invite(40)
