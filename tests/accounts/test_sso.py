@@ -107,3 +107,20 @@ def test_it_says_so_when_the_provider_does_not_answer(cast: Cast, client) -> Non
     ):
         response = client.get("/sso/start/")
     assert response.status_code == 502 and "did not answer" in response.text
+
+
+def test_it_signs_in_with_login_throttling_on(sso: Provider, mia, client, settings) -> None:
+    settings.AXES_ENABLED = True
+    response = sign_in_with_provider(client, "mia", sso.password)
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(mia.pk)
+
+
+def test_it_counts_a_refused_sso_sign_in_as_a_failure(
+    sso: Provider, cast: Cast, client, settings
+) -> None:
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    sign_in_with_provider(client, "stranger", sso.password)
+    assert AccessAttempt.objects.get().failures_since_start == 1

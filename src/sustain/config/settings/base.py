@@ -135,6 +135,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SUSTAIN_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SUSTAIN_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner on every `sustain` command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "sustain.accounts.throttling.username"
 AXES_LOCKOUT_CALLABLE = "sustain.accounts.views.locked_out"
 # The address is REMOTE_ADDR: behind a reverse proxy, have the proxy set it (waitress:
