@@ -54,7 +54,7 @@ def test_it_takes_a_new_company_from_nothing_to_a_signed_in_manager(
 ) -> None:
     settings.SUSTAIN_BASE_URL = live_server.url
     page.goto(f"{live_server.url}/")
-    assert page.get_by_text("sustain init --org").is_visible()
+    assert page.get_by_text("--admin-email").is_visible()
 
     call_command(
         "init",
