@@ -56,3 +56,10 @@ def test_it_resets_the_password_through_the_link(cast: Cast, client) -> None:
     )
     cast.rep.refresh_from_db()
     assert cast.rep.check_password("plum-orchard-tuesday")
+
+
+def test_it_sends_one_reset_mail_per_five_minutes(cast: Cast, client) -> None:
+    for _ in range(5):
+        response = client.post("/password/forgot/", {"email": cast.rep.email})
+        assert "Check your email" in response.text
+    assert OutboxMessage.objects.filter(kind="password_reset").count() == 1

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from sustain.accounts.links import link_expires_on, set_password_url
@@ -17,6 +18,7 @@ from sustain.orgs.models import Organization, Person, Role, Team
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
+RESET_WINDOW_SECONDS = 300
 
 
 class AlreadySetUp(Exception):
@@ -130,9 +132,13 @@ def password_reset_request(*, email: str) -> None:
     )
     if person is None:
         return
+    # At most one reset mail per person per five minutes: the form cannot be used to
+    # flood someone's inbox.
+    window = int(timezone.now().timestamp()) // RESET_WINDOW_SECONDS
     outbox_enqueue(
         recipient=person,
         kind=PASSWORD_RESET,
+        dedupe_key=f"password-reset:{person.pk}:{window}",
         subject="Reset your Sustain password",
         body=_link_email(
             person,
