@@ -36,6 +36,8 @@ def test_it_lets_the_invited_person_set_a_password_and_sign_in(cast: Cast, login
     assert "Welcome, Rita Rep" in client.get(link).text
     response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
+    # The sign-in page comes with her email filled in.
+    assert f'value="{cast.rep.email}"' in client.get(response["Location"]).text
     assert client.login(username=cast.rep.email, password=NEW_PASSWORD)
 
 

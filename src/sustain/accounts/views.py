@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from sustain.accounts import services, sso, throttling
@@ -98,7 +99,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             form.add_error("new_password2", exc)
         else:
             messages.success(request, "Your password is set. Sign in with it now.")
-            return redirect(reverse("login") + f"?email={person.email}")
+            return redirect(reverse("login") + "?" + urlencode({"email": person.email}))
     return render(
         request,
         "accounts/password_set.html",
