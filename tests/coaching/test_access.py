@@ -147,6 +147,47 @@ def test_it_never_shows_the_rep_the_private_note(
     assert b"Secret note" not in login(trained.rep).get(f"/coaching/observations/{obs.pk}/").content
 
 
+# Who reads the private note: its author (here the rep's manager) and the rep's current
+# manager only. None means the observation is readable but the note is withheld.
+PRIVATE_NOTE = {
+    "executive": None,
+    "owner": None,
+    "analyst": None,
+    "admin": None,
+    "manager": "Secret note",
+    "rep": None,
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), PRIVATE_NOTE.items())
+def test_it_shows_the_private_note_to_its_author_and_the_reps_manager_only(
+    trained: Cast, obs: Observation, api, login, role: str, expected: str | None
+) -> None:
+    person = trained.by_role(role)
+    assert api(person).get(f"/observations/{obs.pk}").json()["private_note"] == expected
+    listed = api(person).get(f"/reps/{trained.rep.pk}/observations").json()
+    assert [o["private_note"] for o in listed] == [expected]
+    page = login(person).get(f"/coaching/observations/{obs.pk}/").content
+    assert (b"Secret note" in page) == (expected is not None)
+
+
+def test_it_shows_the_private_note_to_a_leader_who_wrote_it_and_to_the_new_manager(
+    trained: Cast, api, today: dt.date
+) -> None:
+    obs = services.observation_create(
+        observer=trained.executive,
+        rep=trained.rep,
+        date=today,
+        channel="video",
+        diagnosis="will",
+        private_note="Exec note",
+        scores=[{"concept": trained.concept.pk, "score": 2, "evidence": "ok"}],
+    )
+    assert api(trained.executive).get(f"/observations/{obs.pk}").json()["private_note"]
+    assert api(trained.manager).get(f"/observations/{obs.pk}").json()["private_note"]
+    assert api(trained.admin).get(f"/observations/{obs.pk}").json()["private_note"] is None
+
+
 ACTION_DONE = {
     #           exe  own  ana  adm  man  oman rep  orep trn  out
     "api": [200, 200, 403, 200, 200, 404, 200, 404, 404, 404],

@@ -242,7 +242,7 @@ def observations_for_rep(
 ) -> QuerySet[Observation]:
     qs = (
         observations.filter(rep=rep)
-        .select_related("observer", "program")
+        .select_related("observer", "program", "rep__team")
         .prefetch_related(
             Prefetch("scores", queryset=ObservationScore.objects.select_related("concept")),
             "actions",

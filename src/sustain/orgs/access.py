@@ -407,9 +407,20 @@ def get_observation_for(viewer: Person, pk: object) -> Model:
     return _get(observations_visible_to(viewer), pk, writable=None)
 
 
+# Privacy: the private coaching note ------------------------------------------------
+
+
 def sees_private_note(viewer: Person, observation: Model) -> bool:
-    """The rep reads everything about her observation except the private note."""
-    return viewer.role != Role.REP and viewer.pk != observation.rep_id  # type: ignore[attr-defined]
+    """A private note is read by its author and the rep's current manager, nobody else:
+    not the rep, and not leaders who otherwise see the whole observation."""
+    if viewer.organization_id != observation.organization_id:  # type: ignore[attr-defined]
+        return False
+    if viewer.pk == observation.rep_id:  # type: ignore[attr-defined]
+        return False
+    if viewer.pk == observation.observer_id:  # type: ignore[attr-defined]
+        return True
+    team = observation.rep.team  # type: ignore[attr-defined]
+    return team is not None and team.manager_id == viewer.pk
 
 
 # Certification -------------------------------------------------------------------
