@@ -3,6 +3,8 @@ and retention aggregates follow the program (trainer included); outsiders get 40
 
 from __future__ import annotations
 
+import pytest
+
 from sustain.refreshers.models import Question, Review
 from tests.conftest import Cast
 
@@ -66,3 +68,58 @@ def test_the_program_page_embeds_the_retention_charts(
     page = login(cast.owner).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
     assert 'id="spec-concept"' in page and 'id="spec-team"' in page
     assert question.prompt in page
+
+
+# The answer key: who reads a question's answer before answering it.
+ANSWER_KEY = {
+    "executive": True,
+    "owner": True,
+    "analyst": True,
+    "admin": True,
+    "trainer": True,
+    "manager": False,
+    "rep": False,
+    "other_rep": False,
+}
+
+
+@pytest.mark.parametrize(("role", "sees"), ANSWER_KEY.items())
+def test_it_gives_the_answer_key_only_to_those_who_write_and_review_the_bank(
+    api, login, cast: Cast, question: Question, role: str, sees: bool
+) -> None:
+    person = cast.by_role(role)
+    [row] = api(person).get(f"/concepts/{cast.concept.pk}/questions").json()
+    assert (row["answer"], row["explanation"]) == (
+        (question.answer, question.explanation) if sees else (None, None)
+    )
+    page = login(person).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
+    assert ('<td class="small" data-answer>The cost of the problem</td>' in page) == sees
+
+
+def test_a_rep_reads_the_answer_after_she_has_answered(
+    api, login, cast: Cast, question: Question
+) -> None:
+    client = api(cast.rep)
+    client.post(f"/me/refreshers/{question.pk}/answer", {"answer": "The budget"})
+    [row] = client.get(f"/concepts/{cast.concept.pk}/questions").json()
+    assert row["answer"] == question.answer
+    [other] = api(cast.other_rep).get(f"/concepts/{cast.concept.pk}/questions").json()
+    assert other["answer"] is None
+
+
+def test_it_shuffles_the_choices_at_each_showing_and_grades_the_text(
+    api, login, cast: Cast, question: Question
+) -> None:
+    client = api(cast.rep)
+    orders = {tuple(client.get("/me/refreshers/due").json()[0]["choices"]) for _ in range(30)}
+    assert len(orders) > 1
+    assert all(sorted(o) == sorted(question.choices) for o in orders)
+    pages = {
+        login(cast.rep).get("/refreshers/").content.decode().index('The cost of the problem"')
+        for _ in range(30)
+    }
+    assert len(pages) > 1
+    body = client.post(
+        f"/me/refreshers/{question.pk}/answer", {"answer": "The cost of the problem"}
+    ).json()
+    assert body["correct"] is True

@@ -423,6 +423,25 @@ def sees_private_note(viewer: Person, observation: Model) -> bool:
     return team is not None and team.manager_id == viewer.pk
 
 
+# Privacy: the refresher answer key ---------------------------------------------------
+
+# Who reads the whole answer key: the people who write and review the question bank.
+# Participants (reps and managers are quizzed) read a question's answer and explanation
+# only once they have answered it.
+ANSWER_KEY_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN, Role.TRAINER})
+
+
+def sees_answer_key(viewer: Person, program: Program) -> bool:
+    if program.organization_id != viewer.organization_id:
+        return False
+    return viewer.role in ANSWER_KEY_ROLES or program.owner_id == viewer.pk
+
+
+def sees_answer(viewer: Person, program: Program, *, answered: bool) -> bool:
+    """One question's answer and explanation: with the key, or after answering it."""
+    return answered or sees_answer_key(viewer, program)
+
+
 # Certification -------------------------------------------------------------------
 
 ASSESSOR_ROLES = frozenset({Role.OWNER, Role.TRAINER, Role.EXECUTIVE, Role.ADMIN})

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access
-from sustain.refreshers import selectors, services
+from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.models import Card, Question, QuestionKind
 
 router = Router(tags=["refreshers"])
@@ -44,12 +44,14 @@ class QuestionOut(Schema):
     kind: str
     prompt: str
     choices: list[str]
-    answer: str
-    explanation: str
+    answer: str | None = Field(
+        description="None for a participant who has not answered this question yet."
+    )
+    explanation: str | None
 
     @staticmethod
-    def resolve_concept(obj: Question) -> int:
-        return obj.concept_id
+    def resolve_concept(obj: Any) -> int:
+        return obj["concept"].pk if isinstance(obj, dict) else obj.concept_id
 
 
 class QuestionIn(Schema):
@@ -76,7 +78,7 @@ def me_due(request: HttpRequest) -> list[dict[str, Any]]:
             "concept": c.question.concept.name,
             "kind": c.question.kind,
             "prompt": c.question.prompt,
-            "choices": c.question.choices,
+            "choices": choice.shuffled(c.question.choices),
             "due": c.due.date(),
         }
         for c in cards
@@ -99,9 +101,9 @@ def me_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> dict
 
 
 @router.get("/concepts/{concept_id}/questions", response=list[QuestionOut])
-def questions_list(request: HttpRequest, concept_id: int) -> list[Question]:
+def questions_list(request: HttpRequest, concept_id: int) -> list[dict[str, Any]]:
     concept = access.get_concept_for(request.user, concept_id)
-    return list(concept.questions.all())
+    return selectors.questions_shown_to(request.user, concept.questions.all())
 
 
 @router.post("/concepts/{concept_id}/questions", response={201: QuestionOut})

@@ -20,6 +20,12 @@ class MultipleChoice(Protocol):
     def answer(self) -> Hashable: ...
 
 
+def shuffled(choices: Sequence[str]) -> list[str]:
+    """The choices in a fresh order for each showing, so the right one has no fixed place.
+    Grading compares the chosen text, so the order shown never matters to the grade."""
+    return random.SystemRandom().sample(list(choices), len(choices))
+
+
 def is_correct(question: MultipleChoice, chosen: Hashable) -> bool:
     """Strings are compared without surrounding blanks, as a form may send them."""
     if isinstance(chosen, str):

@@ -7,6 +7,7 @@ with practice. The printed rep has at least one refresher due on the day of the 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from fsrs import Rating
 
@@ -216,6 +217,14 @@ QUESTIONS: dict[int, list[tuple[str, str, list[str], str, str]]] = {
 }
 
 
+def stored_choices(prompt: str, choices: list[str]) -> list[str]:
+    """The bank above lists the right choice first for readability; stored, it takes a
+    place drawn from the prompt (the same on every build), so no position gives it away."""
+    order = list(choices)
+    random.Random(prompt).shuffle(order)
+    return order
+
+
 def build(ctx: DemoContext) -> None:
     rng, today = ctx.rng, ctx.today
     concepts = list(ctx.program.concepts.all())
@@ -225,7 +234,7 @@ def build(ctx: DemoContext) -> None:
                 concept=concepts[i],
                 kind=kind,
                 prompt=prompt,
-                choices=choices,
+                choices=stored_choices(prompt, choices),
                 answer=answer,
                 explanation=explanation,
             )

@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
+from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
+from sustain.refreshers import choice
 from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
 
@@ -24,6 +26,33 @@ def due_cards(*, person: Person, today: dt.date) -> QuerySet[Card]:
 
 def questions_for(program: Program) -> QuerySet[Question]:
     return Question.objects.filter(concept__program=program).select_related("concept")
+
+
+def questions_shown_to(viewer: Person, questions: QuerySet[Question]) -> list[dict[str, Any]]:
+    """The question bank as `viewer` may read it: a question's answer and explanation are
+    None unless she holds the answer key or has answered that question herself."""
+    questions = questions.select_related("concept__program")
+    answered = set(
+        Review.objects.filter(person=viewer, card__question__in=questions).values_list(
+            "card__question_id", flat=True
+        )
+    )
+    rows = []
+    for q in questions:
+        shown = access.sees_answer(viewer, q.concept.program, answered=q.pk in answered)
+        rows.append(
+            {
+                "id": q.pk,
+                "concept": q.concept,
+                "kind": q.kind,
+                "kind_label": q.get_kind_display(),
+                "prompt": q.prompt,
+                "choices": q.choices if shown else choice.shuffled(q.choices),
+                "answer": q.answer if shown else None,
+                "explanation": q.explanation if shown else None,
+            }
+        )
+    return rows
 
 
 def recent_reviews(*, person: Person, limit: int = 10) -> QuerySet[Review]:

@@ -10,17 +10,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
-from sustain.refreshers import selectors, services
+from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.models import Card
 
 
 @login_required
 def due(request: HttpRequest) -> HttpResponse:
+    cards = list(selectors.due_cards(person=request.user, today=timezone.localdate()))
+    for card in cards:
+        card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
     return render(
         request,
         "refreshers/due.html",
         {
-            "cards": selectors.due_cards(person=request.user, today=timezone.localdate()),
+            "cards": cards,
             "reviews": selectors.recent_reviews(person=request.user),
         },
     )
@@ -36,6 +39,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     )
     if card is None:
         raise Http404
+    card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
     context: dict[str, object] = {"card": card}
     try:
         context["review"] = services.refresher_answer(
@@ -58,6 +62,8 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
             "program": program,
             "by_concept": selectors.retention_spec(program=program, by="concept"),
             "by_team": selectors.retention_spec(program=program, by="team"),
-            "questions": selectors.questions_for(program),
+            "questions": selectors.questions_shown_to(
+                request.user, selectors.questions_for(program)
+            ),
         },
     )
