@@ -88,10 +88,17 @@ def test_it_flips_owner_fit_on_each_warning(ready_cast):
 
 def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
     program = ready_cast.program
-    program_services.program_update(program=program, data={"owner": ready_cast.trainer})
+    Program.objects.filter(pk=program.pk).update(owner=ready_cast.trainer)  # set before the rule
     fresh = Program.objects.get(pk=program.pk)
     item = next(i for i in readiness_for(fresh).items if i.key == "owner_fit")
     assert not item.ok and "vendor" in item.detail
+
+
+def test_it_flags_an_existing_ineligible_owner(ready_cast):
+    Program.objects.filter(pk=ready_cast.program.pk).update(owner=ready_cast.manager)
+    fresh = Program.objects.get(pk=ready_cast.program.pk)
+    item = next(i for i in readiness_for(fresh).items if i.key == "owner_fit")
+    assert not item.ok and "must be an executive" in item.detail
 
 
 def test_it_flips_goals_with_baselines(ready_cast):

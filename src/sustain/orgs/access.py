@@ -253,7 +253,7 @@ def can_create_program(viewer: Person) -> bool:
 def can_edit_program(viewer: Person, program: Program) -> bool:
     if program.organization_id != viewer.organization_id:
         return False
-    return viewer.role in PROGRAM_EDITOR_ROLES or program.owner_id == viewer.pk
+    return viewer.role in PROGRAM_EDITOR_ROLES or owns_program(viewer, program)
 
 
 def get_program_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
@@ -310,6 +310,29 @@ def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> Works
     return get_program_part_for(viewer, WorkshopSession, pk, write=write)
 
 
+# Privacy: who may own a program ----------------------------------------------------
+
+# The owner edits the program and enrolls the organization: the role must carry that.
+PROGRAM_OWNER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ADMIN})
+
+
+def can_own_program(person: Person) -> bool:
+    return person.role in PROGRAM_OWNER_ROLES and person.is_active
+
+
+def owns_program(viewer: Person, program: Program) -> bool:
+    """The program's owner, as long as her role may own one: a person made owner before
+    the rule (readiness flags her) gets no rights from it."""
+    return program.owner_id == viewer.pk and can_own_program(viewer)
+
+
+def eligible_program_owners(organization_id: int | None) -> QuerySet[Person]:
+    """The owner picker: the organization's active executives, program owners and admins."""
+    return Person.objects.filter(
+        organization_id=organization_id, role__in=PROGRAM_OWNER_ROLES, is_active=True
+    ).order_by("name")
+
+
 # Readiness ------------------------------------------------------------------
 
 PREPARATION_READER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN})
@@ -319,7 +342,7 @@ def can_see_preparation(viewer: Person, program: Program) -> bool:
     """The readiness check and the preparation pages: owner, executives, analysts."""
     if program.organization_id != viewer.organization_id:
         return False
-    return viewer.role in PREPARATION_READER_ROLES or program.owner_id == viewer.pk
+    return viewer.role in PREPARATION_READER_ROLES or owns_program(viewer, program)
 
 
 def get_program_preparation_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
@@ -434,7 +457,7 @@ ANSWER_KEY_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADM
 def sees_answer_key(viewer: Person, program: Program) -> bool:
     if program.organization_id != viewer.organization_id:
         return False
-    return viewer.role in ANSWER_KEY_ROLES or program.owner_id == viewer.pk
+    return viewer.role in ANSWER_KEY_ROLES or owns_program(viewer, program)
 
 
 def sees_answer(viewer: Person, program: Program, *, answered: bool) -> bool:
@@ -469,7 +492,7 @@ def get_manager_for(viewer: Person, program: Program, pk: object) -> Person:
 def can_assess(viewer: Person, program: Program) -> bool:
     if program.organization_id != viewer.organization_id:
         return False
-    return viewer.role in ASSESSOR_ROLES or program.owner_id == viewer.pk
+    return viewer.role in ASSESSOR_ROLES or owns_program(viewer, program)
 
 
 def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -> Model:

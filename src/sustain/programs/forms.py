@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from sustain.orgs import access
 from sustain.orgs.models import Organization, Person
 from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
 from sustain.web.forms import DateInput, UniqueCheckedByService
@@ -31,7 +32,12 @@ class ProgramForm(forms.ModelForm[Program]):
         super().__init__(*args, **kwargs)
         # The model's own checks compare organizations while the form validates.
         self.instance.organization = organization
-        self.fields["owner"].queryset = Person.objects.filter(organization=organization)
+        # Only eligible people are offered; an ineligible owner already in place stays
+        # selectable so editing something else does not silently drop her.
+        eligible = access.eligible_program_owners(organization.pk)
+        if self.instance.owner_id:
+            eligible = eligible | Person.objects.filter(pk=self.instance.owner_id)
+        self.fields["owner"].queryset = eligible
         self.fields["owner"].help_text = "The one person accountable for the program's results."
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from sustain.lib.services import model_create, model_update
+from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import (
     Concept,
@@ -32,6 +33,13 @@ PROGRAM_FIELDS = (
 )
 
 
+def _check_owner(owner: object) -> None:
+    if owner is not None and not access.can_own_program(owner):  # type: ignore[arg-type]
+        raise ValidationError(
+            {"owner": "A program's owner must be an executive, a program owner or an admin."}
+        )
+
+
 @transaction.atomic
 def program_create(
     *,
@@ -45,6 +53,7 @@ def program_create(
     budget_reinforcement: Decimal = Decimal(0),
     closed_on: dt.date | None = None,
 ) -> Program:
+    _check_owner(owner)
     return model_create(
         Program,
         organization=organization,
@@ -61,6 +70,10 @@ def program_create(
 
 @transaction.atomic
 def program_update(*, program: Program, data: dict[str, object]) -> Program:
+    """An owner already in place stays until changed (readiness flags an ineligible one);
+    a new owner must be eligible."""
+    if "owner" in data and getattr(data["owner"], "pk", None) != program.owner_id:
+        _check_owner(data["owner"])
     return model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
 
 

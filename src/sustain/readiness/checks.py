@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from sustain.orgs import access
 from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program
 from sustain.readiness.models import (
@@ -78,6 +79,11 @@ def owner_warnings(
     owner = program.owner
     if owner is not None and owner.role == Role.TRAINER:
         warnings.append("The owner is the training vendor: ownership must sit inside sales.")
+    elif owner is not None and not access.can_own_program(owner):
+        warnings.append(
+            f"The owner is a {owner.get_role_display().lower()}: a program's owner must be "
+            "an executive, a program owner or an admin."
+        )
     if profile is None:
         return warnings
     if not profile.has_sales_experience:
