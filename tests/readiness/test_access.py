@@ -147,3 +147,98 @@ def test_it_hides_goals_and_touches_from_outsiders(api, login, ready_cast):
     assert api(outsider).patch(f"/touches/{touch.pk}", {"forum": "x"}).status_code == 404
     assert login(outsider).get(f"/readiness/goals/{goal.pk}/edit/").status_code == 404
     assert login(outsider).get(f"/readiness/touches/{touch.pk}/edit/").status_code == 404
+
+
+# Program-wide text (the why, the expectations for each role, the readiness thresholds):
+# the program's owner and admins write it; everyone else is refused and nothing changes.
+TEXT_WRITERS = {
+    "owner": True,
+    "admin": True,
+    "executive": False,
+    "analyst": False,
+    "manager": False,
+    "rep": False,
+    "trainer": False,
+}
+EXPECTATION = {"do_differently": "d2", "measured_by": "m2", "recognized_by": "r2"}
+
+
+def _text_writes(cast):
+    pk = cast.program.pk
+    why = {"market_change": "New", "status_quo": "Old", "author": cast.executive.pk}
+    return [
+        ("put", f"/programs/{pk}/why-message", why),
+        ("put", f"/programs/{pk}/expectations/executive", EXPECTATION),
+        ("put", f"/programs/{pk}/expectations/manager", EXPECTATION),
+        ("put", f"/programs/{pk}/expectations/rep", EXPECTATION),
+        ("patch", f"/programs/{pk}/readiness-settings", {"min_reinforcement_share": 20}),
+    ]
+
+
+@pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
+def test_only_the_owner_and_admins_write_program_wide_text_in_the_api(
+    api, ready_cast, role, writes
+):
+    client = api(ready_cast.by_role(role))
+    for method, path, body in _text_writes(ready_cast):
+        r = getattr(client, method)(path, body)
+        assert r.status_code == (200 if writes else 403), (path, r.content)
+    texts = set(ready_cast.program.expectations.values_list("do_differently", flat=True))
+    assert texts == ({"d2"} if writes else {"d"})
+
+
+@pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
+@pytest.mark.parametrize("page", ["why/", "expectations/manager/", "expectations/executive/"])
+def test_only_the_owner_and_admins_open_the_program_text_forms(
+    login, ready_cast, role, writes, page
+):
+    r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/{page}")
+    assert r.status_code == (200 if writes else 403)
+
+
+def test_a_manager_cannot_post_the_manager_expectations_page(login, ready_cast):
+    url = f"/readiness/{ready_cast.program.pk}/expectations/manager/"
+    assert login(ready_cast.manager).post(url, EXPECTATION).status_code == 403
+    assert ready_cast.program.expectations.get(role="manager").do_differently == "d"
+
+
+# Whose expectations each role reads: the same from /brief, /expectations and the page.
+EXPECTATIONS_READ = {
+    "executive": ["executive", "manager", "rep"],
+    "owner": ["executive", "manager", "rep"],
+    "analyst": ["executive", "manager", "rep"],
+    "admin": ["executive", "manager", "rep"],
+    "manager": ["executive", "manager", "rep"],
+    "rep": ["rep"],
+}
+
+
+@pytest.mark.parametrize(("role", "roles"), EXPECTATIONS_READ.items())
+def test_each_role_reads_the_same_expectations_everywhere(api, login, ready_cast, role, roles):
+    person, pk = ready_cast.by_role(role), ready_cast.program.pk
+    brief = api(person).get(f"/programs/{pk}/brief").json()
+    assert sorted(e["role"] for e in brief["expectations"]) == roles
+    listed = api(person).get(f"/programs/{pk}/expectations").json()
+    assert sorted(e["role"] for e in listed) == roles
+    page = login(person).get(f"/readiness/{pk}/brief/").content.decode()
+    assert (
+        sorted({r for r in ("executive", "manager", "rep") if f'data-role="{r}"' in page}) == roles
+    )
+
+
+def test_the_trainer_reads_no_expectations(api, ready_cast):
+    assert (
+        api(ready_cast.trainer).get(f"/programs/{ready_cast.program.pk}/expectations").status_code
+        == 403
+    )
+
+
+def test_a_manager_acknowledges_the_why_and_stays_out_of_the_team_pulse(api, login, ready_cast):
+    pk = ready_cast.program.pk
+    r = api(ready_cast.manager).post(f"/programs/{pk}/acknowledgement", {"pulse": 5})
+    assert r.status_code == 201
+    assert api(ready_cast.manager).get(f"/programs/{pk}/brief").json()["acknowledged"] is True
+    assert b"I have read this" in login(ready_cast.manager).get(f"/readiness/{pk}/brief/").content
+    pulse = api(ready_cast.owner).get(f"/programs/{pk}/pulse").json()
+    assert sum(row["acknowledged"] for row in pulse) == 0
+    assert api(ready_cast.executive).post(f"/programs/{pk}/acknowledgement", {}).status_code == 403

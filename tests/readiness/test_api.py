@@ -110,13 +110,12 @@ def test_it_lets_a_manager_join_the_panel(api, cast):
     assert r.json()["manager"] == cast.manager.pk
 
 
-def test_it_writes_the_manager_expectations_as_a_manager(api, cast):
-    r = api(cast.manager).client.put(
-        f"/api/v1/programs/{cast.program.pk}/expectations/manager",
-        {"do_differently": "Coach weekly", "measured_by": "Observations", "recognized_by": "Bonus"},
-        content_type="application/json",
-    )
-    assert r.status_code == 200
+def test_the_owner_writes_the_manager_expectations_and_a_manager_cannot(api, cast):
+    body = {"do_differently": "Coach weekly", "measured_by": "Observations", "recognized_by": "B"}
+    path = f"/programs/{cast.program.pk}/expectations/manager"
+    assert api(cast.manager).put(path, body).status_code == 403
+    assert not cast.program.expectations.exists()
+    assert api(cast.owner).put(path, body).status_code == 200
 
 
 def test_it_shows_pulse_by_team_only_from_three_answers(api, cast):

@@ -365,7 +365,8 @@ def get_preparation_part_for(
 
 
 def can_edit_manager_part(viewer: Person, program: Program) -> bool:
-    """Managers edit their own part: the customization panel, the managers' expectations."""
+    """Managers edit their own part: the customization panel (the managers' expectations
+    are program-wide text, see can_write_program_text)."""
     return can_edit_program(viewer, program) or (
         program.organization_id == viewer.organization_id and viewer.role == Role.MANAGER
     )
@@ -394,6 +395,46 @@ def get_program_aggregates_for(viewer: Person, pk: object) -> Program:
     if not (can_see_preparation(viewer, program) or viewer.role == Role.TRAINER):
         raise PermissionDenied
     return program
+
+
+# Privacy: program-wide text ----------------------------------------------------------
+
+# The why message, the expectations for each role and the readiness thresholds speak for
+# the whole program: its owner and admins write them; managers read and acknowledge.
+BRIEF_ACKNOWLEDGER_ROLES = frozenset({Role.REP, Role.MANAGER})
+
+
+def can_write_program_text(viewer: Person, program: Program) -> bool:
+    if program.organization_id != viewer.organization_id:
+        return False
+    return viewer.role == Role.ADMIN or owns_program(viewer, program)
+
+
+def get_program_text_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
+    """The program to read its brief (write=False) or to write its program-wide text."""
+    if not write:
+        return get_program_brief_for(viewer, pk)
+    program = get_program_for(viewer, pk)
+    if not can_write_program_text(viewer, program):
+        raise PermissionDenied("The program's owner and admins write the program-wide text.")
+    return program
+
+
+def expectation_roles_for(viewer: Person, program: Program) -> list[str]:
+    """Whose expectations the viewer reads, the same on the brief page, `/brief` and
+    `/expectations`: a rep reads what is expected of reps; everyone else in the program's
+    organization but the vendor reads all three."""
+    if program.organization_id != viewer.organization_id or viewer.role == Role.TRAINER:
+        return []
+    if viewer.role == Role.REP:
+        return ["rep"]
+    return ["executive", "manager", "rep"]
+
+
+def can_acknowledge_brief(viewer: Person, program: Program) -> bool:
+    return program.organization_id == viewer.organization_id and (
+        viewer.role in BRIEF_ACKNOWLEDGER_ROLES
+    )
 
 
 # Coaching ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access
-from sustain.orgs.models import Region, Role
+from sustain.orgs.models import Region
 from sustain.programs.models import Program
 from sustain.readiness import selectors, services
 from sustain.readiness.checks import owner_warnings, readiness_for
@@ -23,7 +23,6 @@ from sustain.readiness.models import (
     CoachingCadence,
     ComparisonKind,
     Direction,
-    ExpectationRole,
     Factor,
     Goal,
     Kpi,
@@ -81,7 +80,8 @@ def settings_detail(request: HttpRequest, program_id: int) -> object:
 
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
 def settings_update(request: HttpRequest, program_id: int, payload: SettingsPatch) -> object:
-    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    access.get_program_preparation_for(request.user, program_id)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     return services.readiness_settings_update(
         program=program, data=payload.dict(exclude_unset=True)
     )
@@ -278,7 +278,7 @@ def why_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
 
 @router.put("/programs/{program_id}/why-message", response=WhyOut)
 def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str, Any] | None:
-    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     author = access.get_person_for(request.user, payload.author) if payload.author else request.user
     services.why_message_write(program=program, author=author, **payload.dict(exclude={"author"}))
     program.refresh_from_db()
@@ -289,7 +289,7 @@ def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str
 def brief(request: HttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_brief_for(request.user, program_id)
     ack = program.acknowledgements.filter(rep=request.user).first()
-    roles = [ExpectationRole.REP] if request.user.role == Role.REP else ExpectationRole.values
+    roles = access.expectation_roles_for(request.user, program)
     return {
         "why": _why(program),
         "acknowledged": ack is not None,
@@ -415,15 +415,8 @@ class ExpectationIn(Schema):
 
 @router.get("/programs/{program_id}/expectations", response=list[ExpectationOut])
 def expectations_list(request: HttpRequest, program_id: int) -> list[object]:
-    program = access.get_program_for(request.user, program_id)
-    if access.can_see_preparation(request.user, program):
-        roles = ExpectationRole.values
-    elif request.user.role == Role.MANAGER:
-        roles = [ExpectationRole.MANAGER, ExpectationRole.REP]
-    elif request.user.role == Role.REP:
-        roles = [ExpectationRole.REP]
-    else:
-        raise PermissionDenied
+    program = access.get_program_brief_for(request.user, program_id)
+    roles = access.expectation_roles_for(request.user, program)
     return list(program.expectations.filter(role__in=roles))
 
 
@@ -434,10 +427,7 @@ def expectations_write(
     role: Literal["executive", "manager", "rep"],
     payload: ExpectationIn,
 ) -> object:
-    if role == ExpectationRole.MANAGER:
-        program = access.get_program_manager_part_for(request.user, program_id, write=True)
-    else:
-        program = access.get_program_preparation_for(request.user, program_id, write=True)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     return services.expectation_write(program=program, role=role, **payload.dict())
 
 

@@ -67,7 +67,7 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     )
     stats = {
         row["rep__team"]: row
-        for row in Acknowledgement.objects.filter(program=program)
+        for row in Acknowledgement.objects.filter(program=program, rep__role=Role.REP)
         .values("rep__team")
         .annotate(n=Count("id"), answered=Count("pulse"), average=Avg("pulse"))
     }

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sustain.lib.services import model_create, model_update
-from sustain.orgs.models import Person, Region, Role, Team
+from sustain.orgs import access
+from sustain.orgs.models import Person, Region, Team
 from sustain.programs.models import Program
 from sustain.readiness.models import (
     Acknowledgement,
@@ -193,9 +194,10 @@ def touch_update(*, touch: Touch, data: Mapping[str, object]) -> Touch:
 def acknowledgement_record(
     *, program: Program, rep: Person, pulse: int | None = None
 ) -> Acknowledgement:
-    """A rep acknowledges the why message; answering again replaces her pulse answer."""
-    if rep.role != Role.REP:
-        raise PermissionDenied("Reps acknowledge the message.")
+    """A rep or a manager acknowledges the why message; answering again replaces her
+    pulse answer (the team pulse counts reps' answers only)."""
+    if not access.can_acknowledge_brief(rep, program):
+        raise PermissionDenied("Reps and managers acknowledge the message.")
     if pulse is not None and not 1 <= pulse <= 5:
         raise ValidationError(
             {"pulse": (f"The pulse answer is a score from 1 (disagree) to 5 (agree); got {pulse}.")}

@@ -73,6 +73,7 @@ def prepare(request: HttpRequest, program_id: int) -> HttpResponse:
             "prep": selectors.preparation(program=program),
             "program": program,
             "can_edit": access.can_edit_program(request.user, program),
+            "can_write_text": access.can_write_program_text(request.user, program),
         },
     )
 
@@ -97,7 +98,8 @@ def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    access.get_program_preparation_for(request.user, program_id)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     current = ReadinessSettings.for_program(program)
     form = rforms.SettingsForm(
         request.POST or None, initial={f: getattr(current, f) for f in services.SETTINGS_FIELDS}
@@ -177,7 +179,7 @@ def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.get_program_preparation_for(request.user, program_id, write=True)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     initial = _initial(program, "why_message", ("author", "market_change", "status_quo", "body"))
     if not initial and request.user.role == Role.EXECUTIVE:
         initial["author"] = request.user
@@ -231,10 +233,7 @@ def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
 def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpResponse:
     if role not in ExpectationRole.values:
         raise Http404
-    if role == ExpectationRole.MANAGER:
-        program = access.get_program_manager_part_for(request.user, program_id, write=True)
-    else:
-        program = access.get_program_preparation_for(request.user, program_id, write=True)
+    program = access.get_program_text_for(request.user, program_id, write=True)
     row = program.expectations.filter(role=role).first()
     fields = ("do_differently", "measured_by", "recognized_by")
     form = rforms.ExpectationForm(
@@ -318,7 +317,7 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
     form = rforms.AcknowledgeForm(request.POST or None)
     if request.method == "POST":
-        if viewer.role != Role.REP:
+        if not access.can_acknowledge_brief(viewer, program):
             raise PermissionDenied
         if form.is_valid() and call_service(
             form,
@@ -328,13 +327,7 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
         ):
             messages.success(request, "Thank you: your acknowledgement is recorded.")
             return redirect("readiness:brief", program.pk)
-    roles = (
-        [ExpectationRole.REP]
-        if viewer.role == Role.REP
-        else [ExpectationRole.MANAGER, ExpectationRole.REP]
-        if viewer.role == Role.MANAGER
-        else ExpectationRole.values
-    )
+    roles = access.expectation_roles_for(viewer, program)
     return render(
         request,
         "readiness/brief.html",
@@ -344,7 +337,7 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
             "form": form,
             "expectations": program.expectations.filter(role__in=roles),
             "ack": program.acknowledgements.filter(rep=viewer).first(),
-            "is_rep": viewer.role == Role.REP,
+            "can_acknowledge": access.can_acknowledge_brief(viewer, program),
         },
         status=400 if form.errors else 200,
     )
@@ -362,6 +355,7 @@ def managers(request: HttpRequest, program_id: int) -> HttpResponse:
             "panel": program.panel.select_related("manager"),
             "expectation": program.expectations.filter(role=ExpectationRole.MANAGER).first(),
             "can_edit": access.can_edit_manager_part(request.user, program),
+            "can_write_text": access.can_write_program_text(request.user, program),
             "on_panel": program.panel.filter(manager=request.user).exists(),
             "order": [
                 r
