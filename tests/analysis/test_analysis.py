@@ -47,7 +47,7 @@ def test_it_fails_clearly_without_data(cast):
 
 def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
     analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
-    page = login(cast.trainer).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
+    page = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
     assert 'data-spec-id="event-study-spec"' in body and "not measured yet" in body

@@ -43,16 +43,23 @@ class RunOut(Schema):
     def resolve_kpi(obj: AnalysisRun) -> int:
         return obj.kpi_id
 
+    @staticmethod
+    def resolve_result(obj: AnalysisRun, context: dict[str, Any]) -> dict[str, Any] | None:
+        """The ROI (costs inside) only for those who may see what the program cost."""
+        if obj.result is None or access.sees_impact_costs(context["request"].user, obj.program):
+            return obj.result
+        return {k: v for k, v in obj.result.items() if k != "roi"}
+
 
 @router.get("/programs/{program_id}/analyses", response=list[RunOut])
 def runs_list(request: HttpRequest, program_id: int) -> list[AnalysisRun]:
-    program = access.get_program_for(request.user, program_id)
-    return list(program.analysis_runs.all()[:50])
+    program = access.get_program_impact_for(request.user, program_id)
+    return list(program.analysis_runs.select_related("program")[:50])
 
 
 @router.post("/programs/{program_id}/analyses", response={201: RunOut})
 def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status[AnalysisRun]:
-    program = access.get_program_for(request.user, program_id)
+    program = access.get_program_impact_for(request.user, program_id)
     if not access.can_run_analysis(request.user, program):
         raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
     kpi = access.get_kpi_for(request.user, payload.kpi)

@@ -11,10 +11,9 @@ class AnalysisConfig(AppConfig):
         from sustain.analysis import evidence
 
         evidence.register()  # coached attribute, Kirkpatrick levels 2-3 from the other apps
+        from sustain.orgs import access
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
         register_program_tab(
-            ProgramTab(
-                "Impact analysis", "analysis:program", lambda viewer, program: True, order=90
-            )
+            ProgramTab("Impact analysis", "analysis:program", access.sees_impact, order=90)
         )

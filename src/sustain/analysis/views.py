@@ -34,7 +34,7 @@ def _kpis(program_org_id: int):  # type: ignore[no-untyped-def]
 
 @login_required
 def program_analysis(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.get_program_for(request.user, program_id)
+    program = access.get_program_impact_for(request.user, program_id)
     kpis = list(_kpis(program.organization_id))
     first = next((k for k in kpis if k.monetary), kpis[0] if kpis else None)
     if first is None:
@@ -44,7 +44,7 @@ def program_analysis(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
-    program = access.get_program_for(request.user, program_id)
+    program = access.get_program_impact_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     runs = selectors.runs_for(program=program, kpi=kpi)
     run = (
@@ -58,6 +58,7 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
         "kpis": _kpis(program.organization_id),
         "run": run,
         "can_run": access.can_run_analysis(request.user, program),
+        "sees_costs": access.sees_impact_costs(request.user, program),
         "form": RunForm(
             attributes=available_attributes(program.organization),
             initial={"by": run.by if run else ""},
@@ -76,7 +77,7 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
 @login_required
 @require_POST
 def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
-    program = access.get_program_for(request.user, program_id)
+    program = access.get_program_impact_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     if not access.can_run_analysis(request.user, program):
         raise PermissionDenied

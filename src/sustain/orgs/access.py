@@ -602,10 +602,37 @@ def can_run_analysis(viewer: Person, program: Program) -> bool:
 
 
 def get_analysis_run_for(viewer: Person, pk: object) -> Model:
-    """Analyses are aggregates: whoever sees the program reads them."""
+    """Analyses are aggregates: whoever sees the program's impact reads them."""
     from sustain.analysis.models import AnalysisRun
 
-    return get_program_part_for(viewer, AnalysisRun, pk, related=("kpi",))
+    run = get_program_part_for(viewer, AnalysisRun, pk, related=("kpi",))
+    if not sees_impact(viewer, run.program):  # type: ignore[attr-defined]
+        raise PermissionDenied("The impact analysis is for leaders, managers and the trainer.")
+    return run
+
+
+# Privacy: the impact analysis --------------------------------------------------------
+
+# Executives, program owners, analysts and admins see all of it; managers and the trainer
+# see the effects but not what the program cost (budget, ROI) or the needs-assessment
+# notes (they can hold commission policy and the like); reps see none of it.
+
+
+def sees_impact(viewer: Person, program: Program) -> bool:
+    return program.organization_id == viewer.organization_id and viewer.role != Role.REP
+
+
+def sees_impact_costs(viewer: Person, program: Program) -> bool:
+    if program.organization_id != viewer.organization_id:
+        return False
+    return sees_whole_org(viewer) or owns_program(viewer, program)
+
+
+def get_program_impact_for(viewer: Person, pk: object) -> Program:
+    program = get_program_for(viewer, pk)
+    if not sees_impact(viewer, program):
+        raise PermissionDenied("The impact analysis is for leaders, managers and the trainer.")
+    return program
 
 
 # Plans ----------------------------------------------------------------------

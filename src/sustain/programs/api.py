@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -30,14 +31,30 @@ class ProgramOut(Schema):
     description: str
     owner: int | None
     status: str
-    budget_workshop: Decimal
-    budget_reinforcement: Decimal
-    reinforcement_share: float
+    budget_workshop: Decimal | None = Field(description="None for those who may not see costs.")
+    budget_reinforcement: Decimal | None
+    reinforcement_share: float | None
     closed_on: dt.date | None
 
     @staticmethod
     def resolve_owner(obj: Program) -> int | None:
         return obj.owner_id
+
+    @staticmethod
+    def resolve_budget_workshop(obj: Program, context: dict[str, Any]) -> Decimal | None:
+        return obj.budget_workshop if _sees_costs(context, obj) else None
+
+    @staticmethod
+    def resolve_budget_reinforcement(obj: Program, context: dict[str, Any]) -> Decimal | None:
+        return obj.budget_reinforcement if _sees_costs(context, obj) else None
+
+    @staticmethod
+    def resolve_reinforcement_share(obj: Program, context: dict[str, Any]) -> float | None:
+        return obj.reinforcement_share if _sees_costs(context, obj) else None
+
+
+def _sees_costs(context: dict[str, Any], program: Program) -> bool:
+    return access.sees_impact_costs(context["request"].user, program)
 
 
 class ProgramIn(Schema):

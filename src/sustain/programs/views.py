@@ -50,6 +50,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
             "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
             "sees_individuals": access.sees_individuals(request.user),
             "can_edit": access.can_edit_program(request.user, program),
+            "sees_costs": access.sees_impact_costs(request.user, program),
             "term_form": GlossaryTermForm(),
             "tabs": program_tabs(request.user, program),
         },

@@ -3,6 +3,7 @@ message and its touches, acknowledgements and pulse, expectations, panel, plans.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
@@ -199,7 +200,7 @@ class NeedOut(Schema):
     factor: str
     label: str
     rating: str
-    notes: str
+    notes: str | None = Field(description="None for the trainer: notes can hold pay policy.")
 
 
 class NeedIn(Schema):
@@ -210,7 +211,10 @@ class NeedIn(Schema):
 @router.get("/programs/{program_id}/needs", response=list[NeedOut])
 def needs_list(request: HttpRequest, program_id: int) -> list[selectors.NeedsContext]:
     program = access.get_program_aggregates_for(request.user, program_id)
-    return selectors.needs_context(program=program)
+    rows = selectors.needs_context(program=program)
+    if access.sees_impact_costs(request.user, program):
+        return rows
+    return [dataclasses.replace(r, notes=None) for r in rows]  # type: ignore[arg-type]
 
 
 @router.patch("/programs/{program_id}/needs/{factor}", response=NeedOut)

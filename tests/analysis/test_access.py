@@ -1,0 +1,73 @@
+"""Who sees the impact analysis: executives, program owners, analysts and admins all of
+it; managers and the trainer the effects without costs, budget, ROI or needs notes; reps
+none of it; outsiders get 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from sustain.analysis.services import analysis_run_create
+from sustain.readiness import services as readiness_services
+from tests.analysis.test_analysis import revenue  # noqa: F401 (fixture)
+
+NOTE = "Commission is capped at 120% of quota"
+# role: (page and API status, sees costs)
+IMPACT = {
+    "executive": (200, True),
+    "owner": (200, True),
+    "analyst": (200, True),
+    "admin": (200, True),
+    "manager": (200, False),
+    "trainer": (200, False),
+    "rep": (403, False),
+    "outsider": (404, False),
+}
+
+
+@pytest.fixture
+def run(cast, revenue):  # noqa: F811
+    readiness_services.needs_factor_rate(
+        program=cast.program, factor="compensation", rating="major", notes=NOTE
+    )
+    return analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
+
+
+@pytest.mark.parametrize(("role", "expected"), IMPACT.items())
+def test_the_impact_page_shows_each_role_its_part(cast, revenue, run, login, role, expected):  # noqa: F811
+    status, costs = expected
+    page = login(cast.by_role(role)).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
+    assert page.status_code == status
+    body = page.content.decode()
+    if status == 200:
+        assert 'id="att"' in body
+        assert ('id="roi"' in body) == costs
+        assert (NOTE in body) == costs
+    program = login(cast.by_role(role)).get(f"/programs/{cast.program.pk}/")
+    if program.status_code == 200:
+        assert ('id="budget-share"' in program.content.decode()) == costs
+        assert ("/analysis/programs/" in program.content.decode()) == (status == 200)
+
+
+@pytest.mark.parametrize(("role", "expected"), IMPACT.items())
+def test_the_impact_api_shows_each_role_its_part(cast, run, api, role, expected):
+    status, costs = expected
+    client = api(cast.by_role(role))
+    detail = client.get(f"/analyses/{run.pk}")
+    listed = client.get(f"/programs/{cast.program.pk}/analyses")
+    assert (detail.status_code, listed.status_code) == (status, status)
+    if status == 200:
+        assert detail.json()["result"]["overall"]["att"] == pytest.approx(100)
+        assert ("roi" in detail.json()["result"]) == costs
+        assert ("roi" in listed.json()[0]["result"]) == costs
+    program = client.get(f"/programs/{cast.program.pk}")
+    if program.status_code == 200:
+        assert (program.json()["budget_workshop"] is not None) == costs
+        assert (program.json()["reinforcement_share"] is not None) == costs
+
+
+def test_the_trainer_reads_needs_ratings_without_the_notes(cast, run, api):
+    rows = api(cast.trainer).get(f"/programs/{cast.program.pk}/needs").json()
+    row = next(r for r in rows if r["factor"] == "compensation")
+    assert (row["rating"], row["notes"]) == ("major", None)
+    rows = api(cast.owner).get(f"/programs/{cast.program.pk}/needs").json()
+    assert next(r for r in rows if r["factor"] == "compensation")["notes"] == NOTE
