@@ -88,7 +88,10 @@ def test_it_rejects_an_option_not_on_the_quiz(cast: Cast, glossary: list) -> Non
 
 def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list, today: dt.date) -> None:
     assert _row(cast, today)["status"] == "not_started"
-    services.terminology_submit(program=cast.program, manager=cast.manager, answers={})
+    first, second = glossary[0], glossary[1]
+    services.terminology_submit(
+        program=cast.program, manager=cast.manager, answers={first.pk: second.pk}
+    )
     row = _row(cast, today)
     assert row["status"] == "in_progress"
     assert not row["components"]["terminology"]["passed"]
@@ -144,6 +147,7 @@ def test_it_grades_a_diagnosis_against_the_known_root_cause(cast: Cast) -> None:
     assert not services.diagnosis_answer(
         case=case, manager=cast.manager, root_cause="skill", prescription="Drill"
     ).correct
+    services.diagnosis_retake(program=cast.program, manager=cast.manager)
     assert services.diagnosis_answer(
         case=case, manager=cast.manager, root_cause="process", prescription="Fix the stage"
     ).correct

@@ -82,7 +82,43 @@ class CaseAnswerIn(Schema):
 
 class CaseAnswerOut(Schema):
     id: int
-    correct: bool
+    attempt: int
+    correct: bool | None = Field(description="None until every case of the attempt is answered.")
+    model_root_cause: str | None = None
+    model_prescription: str | None = None
+
+
+class AttemptOut(Schema):
+    number: int
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    correct: int | None
+    answers: list[dict[str, Any]]
+
+
+def answer_out(answer: Any, shown: bool) -> dict[str, Any]:
+    """Results and the model answer only once the attempt is complete."""
+    return {
+        "id": answer.pk,
+        "case": answer.case_id,
+        "attempt": answer.attempt.number,
+        "root_cause": answer.root_cause,
+        "prescription": answer.prescription,
+        "correct": answer.correct if shown else None,
+        "model_root_cause": answer.case.root_cause if shown else None,
+        "model_prescription": answer.case.prescription if shown else None,
+    }
+
+
+def attempt_out(row: dict[str, Any]) -> dict[str, Any]:
+    a = row["attempt"]
+    return {
+        "number": a.number,
+        "started_at": a.started_at,
+        "completed_at": a.completed_at,
+        "correct": row["right"] if row["shown"] else None,
+        "answers": [answer_out(x, row["shown"]) for x in row["answers"].values()],
+    }
 
 
 def _program(request: HttpRequest, manager_id: int, program_id: int | None) -> Program:
@@ -190,4 +226,22 @@ def cases_answer(request: HttpRequest, case_id: int, payload: CaseAnswerIn) -> S
     answer = services.diagnosis_answer(
         case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
     )
-    return Status(201, answer)
+    answer.attempt.refresh_from_db()
+    return Status(201, answer_out(answer, answer.attempt.completed))
+
+
+@router.get("/programs/{program_id}/diagnosis-attempts", response=list[AttemptOut])
+def attempts_list(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
+    """The signed-in manager's own attempts, newest first."""
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    return [attempt_out(r) for r in selectors.diagnosis_attempts(program=program, manager=manager)]
+
+
+@router.post("/programs/{program_id}/diagnosis-attempts", response={201: AttemptOut})
+def attempts_retake(request: HttpRequest, program_id: int) -> Status[dict[str, Any]]:
+    """A retake: a new attempt, once the current one is complete."""
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    attempt = services.diagnosis_retake(program=program, manager=manager)
+    return Status(201, attempt_out({"attempt": attempt, "shown": False, "answers": {}, "right": 0}))

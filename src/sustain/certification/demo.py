@@ -10,6 +10,7 @@ from sustain.certification import selectors
 from sustain.certification.models import (
     Certification,
     DiagnosisAnswer,
+    DiagnosisAttempt,
     DiagnosisCase,
     RoleModelAssessment,
     RoleModelScore,
@@ -90,11 +91,19 @@ def build(ctx: DemoContext) -> None:
         )
 
     def diagnose(manager_index: int, right: int) -> None:
+        attempt = DiagnosisAttempt.objects.create(
+            program=program,
+            manager=ctx.managers[manager_index],
+            number=1,
+            started_at=dt.datetime.combine(cohort1, dt.time(9), tzinfo=dt.UTC),
+            completed_at=dt.datetime.combine(cohort1, dt.time(10), tzinfo=dt.UTC),
+        )
         for i, case in enumerate(cases):
             cause = (
                 case.root_cause if i < right else "skill" if case.root_cause != "skill" else "will"
             )
             DiagnosisAnswer.objects.create(
+                attempt=attempt,
                 case=case,
                 manager=ctx.managers[manager_index],
                 root_cause=cause,

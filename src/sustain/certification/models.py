@@ -134,7 +134,39 @@ class DiagnosisCase(models.Model):
         return self.title
 
 
+class DiagnosisAttempt(models.Model):
+    """One sitting of a program's diagnosis cases. Each case is answered once in it; the
+    results and the model answers appear when every case is answered (`completed_at`).
+    A retake is a new attempt, so every attempt keeps its own history."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="diagnosis_attempts"
+    )
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="diagnosis_attempts")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "manager", "number"], name="diagnosis_attempt_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · diagnosis attempt {self.number}"
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
 class DiagnosisAnswer(models.Model):
+    attempt = models.ForeignKey(
+        DiagnosisAttempt, on_delete=models.CASCADE, related_name="answers", null=True
+    )
     case = models.ForeignKey(DiagnosisCase, on_delete=models.CASCADE, related_name="answers")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="diagnosis_answers")
     root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
@@ -144,6 +176,9 @@ class DiagnosisAnswer(models.Model):
 
     class Meta:
         ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "case"], name="diagnosis_answer_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.manager} · {self.case}"

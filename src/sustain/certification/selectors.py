@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Q
+
 from sustain.certification.models import (
     Certification,
     CertificationPolicy,
-    DiagnosisAnswer,
+    DiagnosisAttempt,
     DiagnosisCase,
     RoleModelAssessment,
     TerminologyAttempt,
@@ -107,13 +109,18 @@ def certification_rows(
     ):
         assessments[r.manager_id] = r
     n_cases = DiagnosisCase.objects.filter(program=program).count()
-    latest: dict[tuple[int, int], bool] = {}
-    for manager_id, case_id, correct in (
-        DiagnosisAnswer.objects.filter(case__program=program, manager_id__in=ids)
-        .order_by("answered_at", "id")
-        .values_list("manager_id", "case_id", "correct")
+    # The diagnosis component is graded on her latest complete attempt; an attempt still
+    # open shows as started but counts for nothing until its last case is answered.
+    graded: dict[int, DiagnosisAttempt] = {}
+    started: set[int] = set()
+    for attempt in DiagnosisAttempt.objects.filter(program=program, manager_id__in=ids).annotate(
+        n=Count("answers"), right=Count("answers", filter=Q(answers__correct=True))
     ):
-        latest[(manager_id, case_id)] = correct
+        started.add(attempt.manager_id)
+        if attempt.completed and (
+            attempt.manager_id not in graded or attempt.number > graded[attempt.manager_id].number
+        ):
+            graded[attempt.manager_id] = attempt
     certified = dict(
         Certification.objects.filter(program=program, manager_id__in=ids).values_list(
             "manager_id", "certified_on"
@@ -147,20 +154,20 @@ def certification_rows(
             ),
             "started": r is not None,
         }
-        answered = [(c, ok) for (mid, c), ok in latest.items() if mid == m.pk]
-        right = sum(ok for _, ok in answered)
-        pct = round(100 * right / n_cases) if n_cases else 0
+        g = graded.get(m.pk)
+        pct = round(100 * g.right / g.n) if g and g.n else 0  # type: ignore[attr-defined]
         diagnosis = {
-            "passed": bool(n_cases)
-            and len(answered) == n_cases
-            and pct >= policy.diagnosis_pass_pct,
+            "passed": bool(n_cases and g) and pct >= policy.diagnosis_pass_pct,
             "evidence": (
-                f"{right} of {n_cases} cases diagnosed correctly ({len(answered)} "
-                f"answered); pass mark {policy.diagnosis_pass_pct}%."
-                if n_cases
-                else "No diagnosis cases written for this program yet."
+                "No diagnosis cases written for this program yet."
+                if not n_cases
+                else f"Attempt {g.number}: {g.right} of {g.n} cases diagnosed correctly "  # type: ignore[attr-defined]
+                f"({pct}%); pass mark {policy.diagnosis_pass_pct}%."
+                if g
+                else f"Diagnosis cases not completed yet ({n_cases} to answer); pass mark "
+                f"{policy.diagnosis_pass_pct}%."
             ),
-            "started": bool(answered),
+            "started": m.pk in started,
         }
         components = {
             "terminology": terminology,
@@ -186,6 +193,25 @@ def certification_rows(
             }
         )
     return rows
+
+
+def diagnosis_attempts(*, program: Program, manager: Person) -> list[dict[str, Any]]:
+    """Her attempts, newest first, each with its answers by case id. Results and model
+    answers are only for complete attempts (`shown`)."""
+    attempts = list(
+        DiagnosisAttempt.objects.filter(program=program, manager=manager)
+        .prefetch_related("answers__case")
+        .order_by("-number")
+    )
+    return [
+        {
+            "attempt": a,
+            "shown": a.completed,
+            "answers": {x.case_id: x for x in a.answers.all()},
+            "right": sum(x.correct for x in a.answers.all()),
+        }
+        for a in attempts
+    ]
 
 
 def program_managers(program: Program) -> Any:

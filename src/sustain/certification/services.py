@@ -15,6 +15,7 @@ from sustain.certification.models import (
     Certification,
     CertificationPolicy,
     DiagnosisAnswer,
+    DiagnosisAttempt,
     DiagnosisCase,
     RoleModelAssessment,
     RoleModelScore,
@@ -59,6 +60,8 @@ def terminology_submit(
     questions = selectors.quiz_questions(program=program)
     if not questions:
         raise ValidationError({"answers": "This program has no glossary to be quizzed on."})
+    if not answers:
+        raise ValidationError({"answers": "Answer the questions before submitting the quiz."})
     by_term = {q.term.pk: q for q in questions}
     for term_id, chosen in answers.items():
         if term_id not in by_term or chosen not in by_term[term_id].choices:
@@ -129,21 +132,65 @@ def diagnosis_case_create(
     )
 
 
+def diagnosis_attempt_current(*, program: Program, manager: Person) -> DiagnosisAttempt | None:
+    return (
+        DiagnosisAttempt.objects.filter(program=program, manager=manager)
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def diagnosis_retake(*, program: Program, manager: Person) -> DiagnosisAttempt:
+    """Start a new attempt; the previous one must be complete, and keeps its history."""
+    _check_manager(program, manager)
+    current = diagnosis_attempt_current(program=program, manager=manager)
+    if current is not None and not current.completed:
+        raise ValidationError(
+            {"attempt": "Answer every case of your current attempt before retaking."}
+        )
+    return model_create(
+        DiagnosisAttempt,
+        program=program,
+        manager=manager,
+        number=current.number + 1 if current else 1,
+    )
+
+
 @transaction.atomic
 def diagnosis_answer(
     *, case: DiagnosisCase, manager: Person, root_cause: str, prescription: str
 ) -> DiagnosisAnswer:
-    """Graded on the root cause; her prescription is kept beside the model answer."""
-    _check_manager(case.program, manager)
+    """Graded on the root cause; her prescription is kept beside the model answer. A case
+    is answered once per attempt; the attempt completes with its last case, and only then
+    are results and model answers shown."""
+    program = case.program
+    _check_manager(program, manager)
+    # Lock her attempts so two answers racing cannot both land in one attempt.
+    list(DiagnosisAttempt.objects.select_for_update().filter(program=program, manager=manager))
+    attempt = diagnosis_attempt_current(program=program, manager=manager)
+    if attempt is None:
+        attempt = model_create(DiagnosisAttempt, program=program, manager=manager, number=1)
+    elif attempt.completed:
+        raise ValidationError(
+            {"root_cause": "This attempt is complete: start a retake to answer again."}
+        )
+    if attempt.answers.filter(case=case).exists():
+        raise ValidationError({"root_cause": "You already answered this case: an answer is final."})
     answer = model_create(
         DiagnosisAnswer,
+        attempt=attempt,
         case=case,
         manager=manager,
         root_cause=root_cause,
         prescription=prescription.strip(),
         correct=root_cause == case.root_cause,
     )
-    certification_refresh(program=case.program, manager=manager)
+    answered = set(attempt.answers.values_list("case_id", flat=True))
+    if answered >= set(program.diagnosis_cases.values_list("pk", flat=True)):
+        attempt.completed_at = timezone.now()
+        attempt.save(update_fields=["completed_at"])
+    certification_refresh(program=program, manager=manager)
     return answer
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,18 +93,18 @@ def quiz(request: HttpRequest, program_id: int) -> HttpResponse:
 def cases(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
-    latest = {}
-    for answer in manager.diagnosis_answers.filter(case__program=program).order_by(
-        "answered_at", "id"
-    ):
-        latest[answer.case_id] = answer
+    attempts = selectors.diagnosis_attempts(program=program, manager=manager)
+    current = attempts[0] if attempts else None
+    answers = current["answers"] if current else {}
     return render(
         request,
         "certification/cases.html",
         {
             "program": program,
             "form": CaseAnswerForm(),
-            "cases": [(c, latest.get(c.pk)) for c in program.diagnosis_cases.all()],
+            "current": current,
+            "history": attempts[1:],
+            "cases": [(c, answers.get(c.pk)) for c in program.diagnosis_cases.all()],
         },
     )
 
@@ -121,6 +121,19 @@ def case_answer(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.errors:
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect(reverse("certification:cases", args=[case.program_id]) + f"#case-{case.pk}")
+
+
+@login_required
+@require_POST
+def case_retake(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    manager = access.get_manager_for(request.user, program, request.user.pk)
+    try:
+        attempt = services.diagnosis_retake(program=program, manager=manager)
+        messages.success(request, f"Attempt {attempt.number} started.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("certification:cases", args=[program.pk]))
 
 
 @login_required
