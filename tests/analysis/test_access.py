@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sustain.analysis.services import analysis_run_create
+from sustain.orgs.models import Organization
 from sustain.readiness import services as readiness_services
 from tests.analysis.test_analysis import revenue  # noqa: F401 (fixture)
 
@@ -26,6 +27,9 @@ IMPACT = {
 
 @pytest.fixture
 def run(cast, revenue):  # noqa: F811
+    # The cast has one trained rep: lift the minimum group size out of the way here (the
+    # suppression itself is tested below and in tests/orgs/test_privacy.py).
+    Organization.objects.filter(pk=cast.org.pk).update(min_group_size=1)
     readiness_services.needs_factor_rate(
         program=cast.program, factor="compensation", rating="major", notes=NOTE
     )
@@ -71,3 +75,21 @@ def test_the_trainer_reads_needs_ratings_without_the_notes(cast, run, api):
     assert (row["rating"], row["notes"]) == ("major", None)
     rows = api(cast.owner).get(f"/programs/{cast.program.pk}/needs").json()
     assert next(r for r in rows if r["factor"] == "compensation")["notes"] == NOTE
+
+
+@pytest.mark.parametrize("role", ["manager", "trainer"])
+def test_an_effect_from_fewer_than_k_reps_is_withheld_from_managers_and_the_trainer(
+    cast,
+    revenue,
+    api,
+    login,
+    role,  # noqa: F811
+):
+    run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
+    person = cast.by_role(role)
+    body = api(person).get(f"/analyses/{run.pk}").json()["result"]
+    assert body["suppressed"] == "fewer than 5 reps" and "overall" not in body
+    page = login(person).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
+    assert 'id="att"' not in page.content.decode() and "fewer than 5 reps" in page.content.decode()
+    leader = api(cast.analyst).get(f"/analyses/{run.pk}").json()["result"]
+    assert leader["overall"]["att"] == pytest.approx(100)

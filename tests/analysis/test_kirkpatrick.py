@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _levels(cast: Cast) -> dict[int, list[dict[str, str]]]:
-    return {row["level"]: row["items"] for row in kirkpatrick(program=cast.program, run=None)}
+    """As an analyst reads them: she may see each rep, so nothing is withheld."""
+    levels = kirkpatrick(program=cast.program, run=None, viewer=cast.analyst)
+    return {row["level"]: row["items"] for row in levels}
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def test_it_reports_the_share_of_managers_certified(trained: Cast) -> None:
         case=case, manager=trained.manager, root_cause="skill", prescription="Role-play."
     )
     assert evidence.manager_certification(trained.program) == [
-        {"label": "Managers certified as coaches", "value": "0 of 1 (0%)"}
+        {"label": "Managers certified as coaches", "value": "0 of 1 (0%)", "people": 1}
     ]
     Certification.objects.create(
         program=trained.program, manager=trained.manager, certified_on=timezone.localdate()
@@ -121,9 +123,24 @@ def test_it_reports_check_in_ratings(trained: Cast) -> None:
         {
             "label": "Reps' own rating of applying it (weekly check-ins)",
             "value": "4.0 / 5 (1 check-ins)",
+            "people": 1,
         }
     ]
     assert "check-ins" in _levels(trained)[3][-1]["value"]
+
+
+@pytest.mark.parametrize("role", ["manager", "trainer"])
+def test_it_withholds_figures_over_fewer_than_k_people_from_managers_and_the_trainer(
+    trained: Cast, role: str
+) -> None:
+    plan = plan_services.plan_create(enrollment=trained.program.enrollments.get(person=trained.rep))
+    plan_services.check_in_record(plan=plan, applied="x", struggled="", rating=4)
+    viewer = trained.by_role(role)
+    levels = {
+        row["level"]: row["items"]
+        for row in kirkpatrick(program=trained.program, run=None, viewer=viewer)
+    }
+    assert levels[3][-1]["value"] == "fewer than 5 reps"
 
 
 def test_it_keeps_other_programs_data_out(trained: Cast) -> None:

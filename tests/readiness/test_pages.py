@@ -108,9 +108,12 @@ def test_it_hides_the_fix_first_panel_when_ready(login, ready_cast):
     assert b"Fix first" not in login(ready_cast.owner).get("/").content
 
 
-def test_it_shows_a_team_average_from_three_answers(api, cast):
+def test_it_shows_a_team_average_from_k_answers(api, cast):
+    from sustain.orgs import services as org_services
     from sustain.programs import services as program_services
     from sustain.readiness.selectors import pulse_by_team
+
+    org_services.organization_update(organization=cast.org, data={"min_group_size": 3})
 
     services.why_message_write(
         program=cast.program, author=cast.executive, market_change="m", status_quo="s"
@@ -126,6 +129,9 @@ def test_it_shows_a_team_average_from_three_answers(api, cast):
     assert (row.reps, row.answered, row.average) == (3, 3, 4.0)
     body = api(cast.trainer).get(f"/programs/{cast.program.pk}/pulse").json()
     assert {"team": "West 1", "reps": 3, "acknowledged": 3, "answered": 3, "average": 4.0} in body
+    org_services.organization_update(organization=cast.org, data={"min_group_size": 4})
+    row = next(r for r in pulse_by_team(program=cast.program) if r.team == "West 1")
+    assert row.average is None  # answers are private to all: leaders too get no average
 
 
 def test_it_changes_thresholds_over_the_api(api, cast):

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from sustain.analysis import services
+from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, Control
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 
 router = Router(tags=["analysis"])
 
@@ -45,8 +45,14 @@ class RunOut(Schema):
 
     @staticmethod
     def resolve_result(obj: AnalysisRun, context: dict[str, Any]) -> dict[str, Any] | None:
-        """The ROI (costs inside) only for those who may see what the program cost."""
-        if obj.result is None or access.sees_impact_costs(context["request"].user, obj.program):
+        """The ROI (costs inside) only for those who may see what the program cost; the
+        estimates only from k reps up for those who may not see them one by one."""
+        viewer = context["request"].user
+        if obj.result is None:
+            return None
+        if not selectors.run_shown(viewer, obj):
+            return {"meta": obj.result.get("meta", {}), "suppressed": privacy.withheld(viewer)}
+        if access.sees_impact_costs(viewer, obj.program):
             return obj.result
         return {k: v for k, v in obj.result.items() if k != "roi"}
 

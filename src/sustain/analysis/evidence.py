@@ -22,7 +22,9 @@ from sustain.analysis.selectors import KIRKPATRICK_PROVIDERS, register_kirkpatri
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import Program
 
-Items = list[dict[str, str]] | None
+# Each item may say how many distinct people stand behind it ("people"): the Kirkpatrick
+# summary withholds it below the organization's minimum group size (orgs/privacy.py).
+Items = list[dict[str, object]] | None
 
 
 def coached(org: Organization, on: dt.date) -> dict[int, str]:
@@ -45,6 +47,7 @@ def refresher_retention(program: Program) -> Items:
         {
             "label": "Refresher answers correct",
             "value": f"{_pct(summary['correct'])} of {summary['answers']:,}",
+            "people": summary["people"],
         }
     ]
     if summary["recent_correct"] is not None:
@@ -52,6 +55,7 @@ def refresher_retention(program: Program) -> Items:
             {
                 "label": "Refresher answers correct, last 30 days",
                 "value": f"{_pct(summary['recent_correct'])} of {summary['recent_answers']:,}",
+                "people": summary["recent_people"],
             }
         )
     if summary["retrievability"] is not None:
@@ -59,6 +63,7 @@ def refresher_retention(program: Program) -> Items:
             {
                 "label": "Predicted recall today (FSRS retrievability)",
                 "value": f"{_pct(summary['retrievability'])} over {summary['cards']:,} cards",
+                "people": summary["card_people"],
             }
         )
     return items
@@ -82,6 +87,7 @@ def manager_certification(program: Program) -> Items:
         {
             "label": "Managers certified as coaches",
             "value": f"{certified} of {len(rows)} ({_pct(certified / len(rows))})",
+            "people": len(rows),
         }
     ]
 
@@ -98,6 +104,7 @@ def rubric_trend(program: Program) -> Items:
             {
                 "label": "Average rubric score, first 30 days after the workshop",
                 "value": f"{trend['early']:.2f} / 4 ({trend['early_n']} scores)",
+                "people": trend["early_people"],
             }
         )
     change = f", {trend['recent'] - trend['early']:+.2f}" if trend["early"] is not None else ""
@@ -105,6 +112,7 @@ def rubric_trend(program: Program) -> Items:
         {
             "label": f"Average rubric score, 30 days to {trend['latest_day']}",
             "value": f"{trend['recent']:.2f} / 4 ({trend['recent_n']} scores{change})",
+            "people": trend["recent_people"],
         }
     )
     return items
@@ -113,13 +121,16 @@ def rubric_trend(program: Program) -> Items:
 def check_in_ratings(program: Program) -> Items:
     from sustain.plans.models import CheckIn
 
-    agg = CheckIn.objects.filter(plan__program=program).aggregate(avg=Avg("rating"), n=Count("id"))
+    agg = CheckIn.objects.filter(plan__program=program).aggregate(
+        avg=Avg("rating"), n=Count("id"), people=Count("plan__rep", distinct=True)
+    )
     if not agg["n"]:
         return None
     return [
         {
             "label": "Reps' own rating of applying it (weekly check-ins)",
             "value": f"{agg['avg']:.1f} / 5 ({agg['n']:,} check-ins)",
+            "people": agg["people"],
         }
     ]
 

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 
 from sustain.analysis.models import AnalysisRun
 from sustain.metrics.models import KpiDefinition
+from sustain.orgs import privacy
+from sustain.orgs.models import Person
 from sustain.programs.models import Program
 
 log = logging.getLogger(__name__)
@@ -55,15 +57,27 @@ def runs_for(*, program: Program, kpi: KpiDefinition) -> QuerySet[AnalysisRun]:
     return AnalysisRun.objects.filter(program=program, kpi=kpi).select_related("kpi")
 
 
-def kirkpatrick(*, program: Program, run: AnalysisRun | None) -> list[dict[str, Any]]:
+def _within_k(viewer: Person | None, program: Program, item: dict[str, Any]) -> dict[str, Any]:
+    people = item.get("people")
+    if people is None or privacy.shown(viewer, people, organization=program.organization):
+        return item
+    return {**item, "value": privacy.withheld(viewer, organization=program.organization)}
+
+
+def kirkpatrick(
+    *, program: Program, run: AnalysisRun | None, viewer: Person | None = None
+) -> list[dict[str, Any]]:
+    """The four levels; a figure over fewer than k people is withheld from a viewer who
+    may not see them one by one (None: the rule for everyone)."""
     levels = []
     for level, name, measures in LEVELS[:3]:
-        items: list[dict[str, str]] = []
+        items: list[dict[str, Any]] = []
         for provider in KIRKPATRICK_PROVIDERS[level]:
             items += _guarded(lambda p=provider: p(program)) or []
+        items = [_within_k(viewer, program, i) for i in items]
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
-    if run is not None and run.result:
+    if run is not None and run.result and run_shown(viewer, run):
         overall = run.result["overall"]
         items.append(
             {
@@ -74,6 +88,14 @@ def kirkpatrick(*, program: Program, run: AnalysisRun | None) -> list[dict[str, 
         )
     levels.append({"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items})
     return levels
+
+
+def run_shown(viewer: Person | None, run: AnalysisRun) -> bool:
+    """An effect estimated from fewer than k trained (or comparison) reps is, for a viewer
+    who may not see them one by one, close to a person's own numbers: withheld."""
+    meta = (run.result or {}).get("meta", {})
+    people = min(meta.get("n_trained", 0), meta.get("n_comparison", 0))
+    return privacy.shown(viewer, people, organization=run.program.organization)
 
 
 def needs_context(*, program: Program) -> list[Any]:

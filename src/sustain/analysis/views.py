@@ -13,7 +13,7 @@ from sustain.analysis import selectors, services
 from sustain.analysis.attributes import available_attributes
 from sustain.analysis.models import AnalysisRun, Control
 from sustain.metrics.models import KpiDefinition
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 from sustain.web.forms import call_service
 
 
@@ -63,10 +63,13 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
             attributes=available_attributes(program.organization),
             initial={"by": run.by if run else ""},
         ),
-        "levels": selectors.kirkpatrick(program=program, run=run),
+        "levels": selectors.kirkpatrick(program=program, run=run, viewer=request.user),
+        "withheld": None
+        if run is None or selectors.run_shown(request.user, run)
+        else privacy.withheld(request.user),
         "needs": selectors.needs_context(program=program),
         "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
-        if run and run.result
+        if run and run.result and selectors.run_shown(request.user, run)
         else None,
     }
     if request.htmx:

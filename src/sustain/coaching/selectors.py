@@ -178,16 +178,18 @@ def score_trend(*, program: Program, window_days: int = 30) -> dict[str, Any] | 
     )
     latest_day = max(date for _rep, date, _score in rows)
     early = [
-        s
+        (rep, s)
         for rep, date, s in rows
         if rep in trained and 0 <= (date - trained[rep]).days < window_days
     ]
-    recent = [s for _rep, date, s in rows if (latest_day - date).days < window_days]
+    recent = [(rep, s) for rep, date, s in rows if (latest_day - date).days < window_days]
     return {
-        "early": round(sum(early) / len(early), 2) if early else None,
+        "early": round(sum(s for _r, s in early) / len(early), 2) if early else None,
         "early_n": len(early),
-        "recent": round(sum(recent) / len(recent), 2),
+        "early_people": len({r for r, _s in early}),
+        "recent": round(sum(s for _r, s in recent) / len(recent), 2),
         "recent_n": len(recent),
+        "recent_people": len({r for r, _s in recent}),
         "latest_day": latest_day,
     }
 

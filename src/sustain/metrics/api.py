@@ -23,7 +23,7 @@ from sustain.metrics.models import (
     NumberFormat,
     Source,
 )
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 
 router = Router(tags=["metrics"])
 
@@ -53,8 +53,11 @@ class ValueOut(Schema):
 
 class PeriodMeanOut(Schema):
     period: dt.date
-    mean: float
+    mean: float | None = Field(description="None when withheld (see `suppressed`).")
     reps: int
+    suppressed: str | None = Field(
+        None, description='Why the mean is withheld, e.g. "fewer than 5 reps".'
+    )
 
 
 class JobOut(Schema):
@@ -149,14 +152,15 @@ def kpi_values(
 
 @router.get("/kpis/{kpi_id}/means", response=list[PeriodMeanOut])
 def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
-    """The organization's mean per period: an aggregate every member may read."""
+    """The organization's mean per period: an aggregate every member may read, withheld
+    for a period with fewer than k reps unless she may see each rep's value."""
     kpi = access.get_kpi_for(request.user, kpi_id)
     rows = (
         kpi.values.values("period")
-        .annotate(mean=Avg("value"), reps=Count("rep_id"))
+        .annotate(mean=Avg("value"), reps=Count("rep_id", distinct=True))
         .order_by("period")
     )
-    return list(rows)
+    return privacy.suppress(request.user, list(rows), people="reps", figures=("mean",))
 
 
 @router.get("/imports", response=list[JobOut])

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access, selectors, services
-from sustain.orgs.models import Person, Region, Role, Team
+from sustain.orgs.models import Organization, Person, Region, Role, Team
 
 router = Router(tags=["people and teams"])
 
@@ -213,3 +213,31 @@ def regions_update(request: HttpRequest, region_id: int, payload: RegionIn) -> R
     """Rename a region: admins only."""
     region = access.get_region_for(request.user, region_id, write=True)
     return services.region_update(region=region, name=payload.name)
+
+
+# The organization ----------------------------------------------------------------
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    slug: str
+    min_group_size: int
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    min_group_size: int | None = Field(None, ge=2, le=50)
+
+
+@router.get("/organization", response=OrganizationOut)
+def organization_detail(request: HttpRequest) -> Organization:
+    return access.get_organization_for(request.user)
+
+
+@router.patch("/organization", response=OrganizationOut)
+def organization_update(request: HttpRequest, payload: OrganizationPatch) -> Organization:
+    org = access.get_organization_for(request.user, write=True)
+    return services.organization_update(
+        organization=org, data=payload.dict(exclude_unset=True, exclude_none=True)
+    )

@@ -11,7 +11,7 @@ from sustain.web.forms import DateInput, UniqueCheckedByService
 class OrganizationForm(forms.ModelForm[Organization]):
     class Meta:
         model = Organization
-        fields = ["name"]
+        fields = ["name", "min_group_size"]
 
 
 class RegionForm(UniqueCheckedByService, forms.ModelForm[Region]):

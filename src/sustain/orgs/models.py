@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,6 +26,15 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # k of k-anonymity: an aggregate over fewer people is withheld from anyone who may not
+    # see those people one by one (see orgs/privacy.py).
+    min_group_size = models.PositiveSmallIntegerField(
+        "minimum group size",
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text="Averages over fewer people are hidden from those who may not see them "
+        "individually.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -37,7 +37,7 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
 
 @transaction.atomic
 def organization_update(*, organization: Organization, data: dict[str, object]) -> Organization:
-    return model_update(instance=organization, data=data, fields=("name",))
+    return model_update(instance=organization, data=data, fields=("name", "min_group_size"))
 
 
 @transaction.atomic

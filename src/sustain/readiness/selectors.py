@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count
 
+from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program, ProgramStatus
 from sustain.readiness.checks import Readiness, owner_warnings, readiness_for
@@ -20,7 +21,6 @@ from sustain.readiness.models import (
 
 # A team's pulse average is shown only when this many reps answered, so nobody can
 # read one rep's answer off a team of one or two.
-MIN_PULSE_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class TeamPulse:
     reps: int
     acknowledged: int
     answered: int
-    average: float | None  # None when fewer than MIN_PULSE_GROUP answered
+    average: float | None  # None when fewer than the organization's k answered
 
 
 def pulse_by_team(*, program: Program) -> list[TeamPulse]:
@@ -74,7 +74,11 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     result = []
     for team in teams:
         row = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
-        average = row["average"] if row["answered"] >= MIN_PULSE_GROUP else None
+        # Pulse answers are private to everyone, leaders included: k applies to all.
+        shown = privacy.shown(
+            None, row["answered"], organization=program.organization, private_to_all=True
+        )
+        average = row["average"] if shown else None
         result.append(
             TeamPulse(
                 team.name,

@@ -119,4 +119,4 @@ def retention(
     request: HttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
 ) -> list[dict[str, Any]]:
     program = access.get_program_for(request.user, program_id)
-    return selectors.retention(program=program, by=by)
+    return selectors.retention(program=program, by=by, viewer=request.user)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
 from sustain.refreshers import choice
@@ -63,15 +63,20 @@ def recent_reviews(*, person: Person, limit: int = 10) -> QuerySet[Review]:
     )
 
 
-def retention(*, program: Program, by: str) -> list[dict[str, Any]]:
+def retention(*, program: Program, by: str, viewer: Person | None = None) -> list[dict[str, Any]]:
     """Share of answers correct per week and per concept (`by="concept"`) or per team
-    (`by="team"`): aggregates only, no person appears."""
+    (`by="team"`): aggregates only, no person appears. A week and group answered by fewer
+    than k people is left out for a viewer who may not see them one by one."""
     field = "concept__name" if by == "concept" else "team__name"
     rows = (
         Review.objects.filter(concept__program=program)
         .annotate(week=TruncWeek("reviewed_at"))
         .values("week", field)
-        .annotate(n=Count("id"), correct=Count("id", filter=Q(correct=True)))
+        .annotate(
+            n=Count("id"),
+            correct=Count("id", filter=Q(correct=True)),
+            people=Count("person", distinct=True),
+        )
         .order_by("week", field)
     )
     return [
@@ -82,17 +87,18 @@ def retention(*, program: Program, by: str) -> list[dict[str, Any]]:
             "answers": r["n"],
         }
         for r in rows
+        if privacy.shown(viewer, r["people"], organization=program.organization)
     ]
 
 
-def retention_spec(*, program: Program, by: str) -> dict[str, Any]:
+def retention_spec(*, program: Program, by: str, viewer: Person | None = None) -> dict[str, Any]:
     """A Vega-Lite line chart of weekly retention."""
     label = "Concept" if by == "concept" else "Team"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": "container",
         "height": 260,
-        "data": {"values": retention(program=program, by=by)},
+        "data": {"values": retention(program=program, by=by, viewer=viewer)},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "week", "type": "temporal", "title": "Week"},
@@ -124,20 +130,27 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
         right=Count("id", filter=Q(correct=True)),
         recent_total=Count("id", filter=Q(reviewed_at__gte=since)),
         recent_right=Count("id", filter=Q(correct=True, reviewed_at__gte=since)),
+        people=Count("person", distinct=True),
+        recent_people=Count("person", distinct=True, filter=Q(reviewed_at__gte=since)),
     )
     if not counts["total"]:
         return None
-    cards = Card.objects.filter(
-        question__concept__program=program, last_review__isnull=False, stability__isnull=False
+    cards = list(
+        Card.objects.filter(
+            question__concept__program=program, last_review__isnull=False, stability__isnull=False
+        )
     )
     values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now) for c in cards]
     return {
         "answers": counts["total"],
+        "people": counts["people"],
+        "recent_people": counts["recent_people"],
         "correct": counts["right"] / counts["total"],
         "recent_answers": counts["recent_total"],
         "recent_correct": (
             counts["recent_right"] / counts["recent_total"] if counts["recent_total"] else None
         ),
         "cards": len(values),
+        "card_people": len({c.person_id for c in cards}),
         "retrievability": sum(values) / len(values) if values else None,
     }

@@ -60,8 +60,10 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
         "refreshers/program.html",
         {
             "program": program,
-            "by_concept": selectors.retention_spec(program=program, by="concept"),
-            "by_team": selectors.retention_spec(program=program, by="team"),
+            "by_concept": selectors.retention_spec(
+                program=program, by="concept", viewer=request.user
+            ),
+            "by_team": selectors.retention_spec(program=program, by="team", viewer=request.user),
             "questions": selectors.questions_shown_to(
                 request.user, selectors.questions_for(program)
             ),
