@@ -9,7 +9,6 @@ import pytest
 from sustain.analysis.services import analysis_run_create
 from sustain.orgs.models import Organization
 from sustain.readiness import services as readiness_services
-from tests.analysis.test_analysis import revenue  # noqa: F401 (fixture)
 
 NOTE = "Commission is capped at 120% of quota"
 # role: (page and API status, sees costs)
@@ -26,7 +25,7 @@ IMPACT = {
 
 
 @pytest.fixture
-def run(cast, revenue):  # noqa: F811
+def run(cast, revenue):
     # The cast has one trained rep: lift the minimum group size out of the way here (the
     # suppression itself is tested below and in tests/orgs/test_privacy.py).
     Organization.objects.filter(pk=cast.org.pk).update(min_group_size=1)
@@ -37,7 +36,7 @@ def run(cast, revenue):  # noqa: F811
 
 
 @pytest.mark.parametrize(("role", "expected"), IMPACT.items())
-def test_the_impact_page_shows_each_role_its_part(cast, revenue, run, login, role, expected):  # noqa: F811
+def test_the_impact_page_shows_each_role_its_part(cast, revenue, run, login, role, expected):
     status, costs = expected
     page = login(cast.by_role(role)).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
     assert page.status_code == status
@@ -83,7 +82,7 @@ def test_an_effect_from_fewer_than_k_reps_is_withheld_from_managers_and_the_trai
     revenue,
     api,
     login,
-    role,  # noqa: F811
+    role,
 ):
     run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
     person = cast.by_role(role)

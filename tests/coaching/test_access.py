@@ -8,6 +8,7 @@ import pytest
 
 from sustain.coaching import services
 from sustain.coaching.models import Observation, RubricBehaviour
+from sustain.orgs.models import Organization
 from tests.coaching.conftest import observation_payload
 from tests.conftest import Cast
 
@@ -120,11 +121,22 @@ def test_it_applies_coaching_write_rules(
 
 
 def test_it_shows_the_trainer_aggregates_only(trained: Cast, obs: Observation, login) -> None:
+    Organization.objects.filter(pk=trained.org.pk).update(min_group_size=2)  # the cast has 2 reps
     page = login(trained.trainer).get(f"/coaching/program/{trained.program.pk}/")
     html = page.content.decode()
     assert "Skill distribution per concept" in html
     assert "Rita Rep" not in html and "Mia Manager" not in html
     assert "Oscar Otherrep" not in html
+
+
+def test_it_withholds_the_trainers_aggregates_below_k(
+    trained: Cast, obs: Observation, login
+) -> None:
+    html = login(trained.trainer).get(f"/coaching/program/{trained.program.pk}/").content.decode()
+    assert "fewer than 5 reps" in html
+    assert "Skill distribution per concept" not in html and 'data-testid="coverage"' not in html
+    manager = login(trained.manager).get(f"/coaching/program/{trained.program.pk}/").content
+    assert b"Skill distribution per concept" in manager
 
 
 def test_it_denies_a_manager_another_teams_rep(

@@ -92,7 +92,10 @@ def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login, today
     assert page.status_code == 200
     assert b"Role-play discovery twice" in page.content
     assert b"distracted" not in page.content
-    assert b"distracted" in login(trained.owner).get(f"/coaching/observations/{obs_id}/").content
+    assert b"distracted" in login(trained.manager).get(f"/coaching/observations/{obs_id}/").content
+    assert (
+        b"distracted" not in login(trained.owner).get(f"/coaching/observations/{obs_id}/").content
+    )
 
 
 def test_it_records_an_observation_from_the_page(

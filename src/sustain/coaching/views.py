@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sustain.coaching import selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 from sustain.orgs.models import Role
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
@@ -39,9 +39,16 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.GET.get("team") and access.sees_individuals(viewer):
         team = access.get_team_for(viewer, request.GET["team"])
     dist_reps = selectors.team_reps([team.pk]) if team else scope
+    # Figures over fewer than k reps are withheld from the trainer (orgs/privacy.py).
+    withheld = (
+        None
+        if access.sees_individuals(viewer) or privacy.shown(viewer, scope.count())
+        else privacy.withheld(viewer)
+    )
     context = {
         "program": program,
         "tabs": program_tabs(viewer, program),
+        "withheld": withheld,
         "overall": overall,
         "sees_individuals": access.sees_individuals(viewer),
         "distribution_spec": selectors.distribution_spec(program=program, reps=dist_reps),

@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_login_email_case_insensitive_org_people_not_staff'),
+        ("orgs", "0002_login_email_case_insensitive_org_people_not_staff"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='min_group_size',
-            field=models.PositiveSmallIntegerField(default=5, help_text='Averages over fewer people are hidden from those who may not see them individually.', validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(50)], verbose_name='minimum group size'),
+            model_name="organization",
+            name="min_group_size",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="Averages over fewer people are hidden from those who may not see them individually.",
+                validators=[
+                    django.core.validators.MinValueValidator(2),
+                    django.core.validators.MaxValueValidator(50),
+                ],
+                verbose_name="minimum group size",
+            ),
         ),
     ]
