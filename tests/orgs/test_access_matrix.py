@@ -3,6 +3,8 @@ Each row is what a person in that role gets; an outsider always gets 404."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import Cast
@@ -141,3 +143,145 @@ def test_it_filters_enrollments_to_what_a_manager_may_see(cast: Cast, api) -> No
 def test_it_never_lists_another_organizations_programs(cast: Cast, api) -> None:
     names = [p["name"] for p in api(cast.outsider).get("/programs").json()]
     assert names == ["Globex Selling"]
+
+
+# The outsider sweep ------------------------------------------------------------------
+#
+# Every API operation and every page whose path names an object by id, requested with the
+# ids of the cast's organization by an admin of another organization: each must answer
+# 404 (or refuse the request before reading anything: 401, 405, 422), never 2xx or 403
+# (a 403 would say the object exists). The test prints how much it covered.
+
+# Path parameters that are not object ids: filled with a valid value, not checked alone.
+NON_IDS = {"factor": "compensation", "role": "manager", "source": "crm"}
+
+
+@pytest.fixture
+def every_object(cast: Cast) -> dict[str, int]:
+    """One object of every kind an id route can name, in the cast's organization."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sustain.analysis.models import AnalysisRun
+    from sustain.certification import services as cert_services
+    from sustain.coaching import services as coaching_services
+    from sustain.metrics.models import ImportJob, KpiDefinition
+    from sustain.metrics.services import _ensure_kpis
+    from sustain.plans import services as plan_services
+    from sustain.refreshers import services as refresher_services
+    from tests.readiness.conftest import make_ready
+
+    today = timezone.localdate()
+    cast.program.enrollments.update(trained_on=today - dt.timedelta(days=30))
+    make_ready(cast)
+    enrollment = cast.program.enrollments.get(person=cast.rep)
+    plan = plan_services.plan_create(enrollment=enrollment)
+    observation = coaching_services.observation_create(
+        observer=cast.manager,
+        rep=cast.rep,
+        date=today,
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": cast.concept.pk, "score": 2, "evidence": "e"}],
+        actions=[{"text": "Drill", "due": today + dt.timedelta(days=7)}],
+    )
+    kpi = KpiDefinition.objects.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
+    question = refresher_services.question_create(
+        concept=cast.concept, prompt="?", choices=["a", "b"], answer="a", explanation="e"
+    )
+    case = cert_services.diagnosis_case_create(
+        program=cast.program, title="t", situation="s", root_cause="will", prescription="p"
+    )
+    return {
+        "program_id": cast.program.pk,
+        "concept_id": cast.concept.pk,
+        "enrollment_id": enrollment.pk,
+        "person_id": cast.rep.pk,
+        "rep_id": cast.rep.pk,
+        "manager_id": cast.manager.pk,
+        "team_id": cast.team.pk,
+        "plan_id": plan.pk,
+        "item_id": plan.items.first().pk,
+        "observation_id": observation.pk,
+        "action_id": observation.actions.get().pk,
+        "goal_id": cast.program.goals.get().pk,
+        "touch_id": cast.program.touches.first().pk,
+        "member_id": cast.program.panel.get().pk,
+        "kpi_id": kpi.pk,
+        "job_id": ImportJob.objects.create(
+            organization=cast.org, source="crm", filename="x.csv"
+        ).pk,
+        "run_id": AnalysisRun.objects.create(program=cast.program, kpi=kpi).pk,
+        "question_id": question.pk,
+        "case_id": case.pk,
+    }
+
+
+def _fill(path: str, ids: dict[str, int], style: str) -> str | None:
+    """The path with its parameters filled in; None when it names no object by id or a
+    parameter this sweep has no object for."""
+    pattern = r"{(\w+)}" if style == "api" else r"<(?:\w+:)?(\w+)>"
+    names = re.findall(pattern, path)
+    if not any(n in ids for n in names) or any(n not in ids and n not in NON_IDS for n in names):
+        return None
+    for name in names:
+        value = ids.get(name, NON_IDS.get(name))
+        path = path.replace("{" + name + "}", str(value))
+        path = re.sub(r"<(?:\w+:)?" + name + ">", str(value), path)
+    return path
+
+
+def _pages() -> list[str]:
+    from django.urls import URLResolver, get_resolver
+
+    def walk(resolver, prefix: str):  # type: ignore[no-untyped-def]
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    skip = ("admin/", "api/")  # the admin is for platform operators; the API is swept below
+    return [p for p in walk(get_resolver(), "") if not p.startswith(skip) and "<" in p]
+
+
+REFUSED_BEFORE_READING = {401, 404, 405, 422}
+
+
+def test_every_id_route_answers_an_outsider_404(
+    cast: Cast, every_object: dict[str, int], api, login, capsys
+) -> None:
+    from sustain.api.urls import api as ninja_api
+
+    outsider_api, outsider_web = api(cast.outsider), login(cast.outsider)
+    leaks, api_total, api_404, page_total, page_404 = [], 0, 0, 0, 0
+    for path, operations in ninja_api.get_openapi_schema()["paths"].items():
+        filled = _fill(path.removeprefix("/api/v1"), every_object, "api")
+        if filled is None:
+            continue
+        for method in operations:
+            api_total += 1
+            status = getattr(outsider_api, method)(filled).status_code
+            api_404 += status == 404
+            if status not in REFUSED_BEFORE_READING or (method == "get" and status != 404):
+                leaks.append((method.upper(), filled, status))
+    for page in _pages():
+        filled = _fill("/" + page, every_object, "page")
+        if filled is None:
+            continue
+        page_total += 1
+        status = outsider_web.get(filled).status_code
+        if status == 405:
+            status = outsider_web.post(filled, {}).status_code
+        page_404 += status == 404
+        if status != 404:
+            leaks.append(("PAGE", filled, status))
+    with capsys.disabled():
+        print(
+            f"\noutsider sweep: {api_404} of {api_total} API operations and {page_404} of "
+            f"{page_total} id pages answered 404 (the other API operations refused the body "
+            "before reading anything)"
+        )
+    assert not leaks
+    assert api_total > 60 and page_total > 40
