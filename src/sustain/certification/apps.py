@@ -9,14 +9,14 @@ class CertificationConfig(AppConfig):
 
     def ready(self) -> None:
         from sustain.certification import home  # noqa: F401  registers the home panel
-        from sustain.orgs.models import Role
+        from sustain.orgs import access
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
         register_program_tab(
             ProgramTab(
                 "Certification",
                 "certification:program",
-                lambda viewer, _p: viewer.role != Role.REP,
+                access.sees_program_certification,
                 order=40,
             )
         )

@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from sustain.certification import selectors
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person
 from sustain.programs.models import ProgramStatus
 from sustain.web.home import home_panel
 
 
 @home_panel("certification/_panel.html")
 def certification_panel(viewer: Person) -> dict[str, Any] | None:
-    if viewer.role != Role.MANAGER:
+    if not access.leads_a_team(viewer):
         return None
     programs = (
         access.programs_visible_to(viewer)

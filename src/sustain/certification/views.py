@@ -21,7 +21,6 @@ from sustain.certification.forms import (
     QuizForm,
 )
 from sustain.orgs import access
-from sustain.orgs.models import Role
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
@@ -29,7 +28,7 @@ from sustain.web.forms import call_service
 @login_required
 def program_certification(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
-    if request.user.role == Role.REP:
+    if not access.sees_program_certification(request.user, program):
         raise PermissionDenied("Certification is for managers.")
     managers = access.managers_certifiable_by(request.user, program).order_by("name")
     rows = selectors.certification_rows(
@@ -48,7 +47,7 @@ def program_certification(request: HttpRequest, program_id: int) -> HttpResponse
             "rows": rows,
             "counts": counts,
             "policy": selectors.policy_for(program),
-            "is_manager": request.user.role == Role.MANAGER,
+            "is_manager": access.leads_a_team(request.user),
             "can_assess": access.can_assess(request.user, program),
             "can_edit": access.can_edit_program(request.user, program),
             "cases": program.diagnosis_cases.all(),

@@ -9,11 +9,9 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from sustain.coaching import home  # noqa: F401  registers the home panel
-        from sustain.orgs.models import Role
+        from sustain.orgs import access
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
         register_program_tab(
-            ProgramTab(
-                "Coaching", "coaching:program", lambda viewer, _p: viewer.role != Role.REP, order=30
-            )
+            ProgramTab("Coaching", "coaching:program", access.sees_program_coaching, order=30)
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sustain.coaching import selectors
 from sustain.coaching.models import DevelopmentAction
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person
 from sustain.programs.models import ProgramStatus
 from sustain.web.home import home_panel
 
@@ -18,16 +18,16 @@ from sustain.web.home import home_panel
 @home_panel("coaching/_panel.html")
 def coaching_panel(viewer: Person) -> dict[str, Any] | None:
     today = timezone.localdate()
-    if viewer.role == Role.MANAGER:
+    if access.leads_a_team(viewer):
         teams = access.teams_visible_to(viewer).values_list("pk", flat=True)
         cov = selectors.coverage(reps=selectors.team_reps(teams), today=today)
         return {"kind": "manager", "coverage": cov}
-    if viewer.role == Role.REP:
+    if access.has_own_plan(viewer):
         actions = DevelopmentAction.objects.filter(
             observation__rep=viewer, done_on__isnull=True
         ).order_by("due")[:10]
         return {"kind": "rep", "actions": list(actions)}
-    if access.sees_whole_org(viewer) and viewer.role != Role.ANALYST:
+    if access.sees_stalled_observers(viewer):
         programs = access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)
         rows = [
             {"program": p, "stalled": selectors.stalled_observers(program=p, today=today)}

@@ -15,7 +15,6 @@ from sustain.coaching import selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs import access, privacy
-from sustain.orgs.models import Role
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
@@ -24,7 +23,7 @@ from sustain.web.forms import call_service
 def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
     program = access.get_program_for(viewer, program_id)
-    if viewer.role == Role.REP:
+    if not access.sees_program_coaching(viewer, program):
         return redirect("coaching:rep", viewer.pk)
     today = timezone.localdate()
     teams = access.teams_visible_to(viewer).select_related("manager")
@@ -80,7 +79,7 @@ def rep_coaching(request: HttpRequest, rep_id: int) -> HttpResponse:
             "rep": rep,
             "observations": observations,
             "trend_spec": selectors.skill_trend_spec(rep=rep),
-            "can_observe": request.user.role in access.OBSERVER_ROLES and request.user.pk != rep.pk,
+            "can_observe": access.can_coach_reps(request.user) and request.user.pk != rep.pk,
             "open_actions": [a for o in observations for a in o.actions.all() if a.done_on is None],
         },
     )

@@ -635,6 +635,70 @@ def get_program_impact_for(viewer: Person, pk: object) -> Program:
     return program
 
 
+# Privacy: the pages, panels and tabs each role is given ------------------------------
+
+# The role checks that used to live in views, panels, tabs and the sidebar. Each says what
+# the role is given, so a page and the API cannot disagree about it.
+
+
+def has_own_plan(viewer: Person) -> bool:
+    """A rep's own pages: her 90-day plan, her coaching record, the why to acknowledge."""
+    return viewer.organization_id is not None and viewer.role == Role.REP
+
+
+def leads_a_team(viewer: Person) -> bool:
+    """A manager's pages: her team's plans and coverage, her certification, the panel."""
+    return viewer.organization_id is not None and viewer.role == Role.MANAGER
+
+
+def sees_team_plans(viewer: Person) -> bool:
+    """The team plans page: managers for their teams, whole-org roles for any team."""
+    return sees_individuals(viewer) and viewer.role != Role.REP
+
+
+def picks_any_team(viewer: Person) -> bool:
+    """Whole-org readers choose among all teams; a manager sees her own teams at once."""
+    return sees_whole_org(viewer)
+
+
+def sees_org_summary(viewer: Person) -> bool:
+    return sees_whole_org(viewer)
+
+
+def sees_people_directory(viewer: Person) -> bool:
+    """The people and teams directories: not for reps (herself only) nor the vendor."""
+    return viewer.organization_id is not None and viewer.role not in (Role.TRAINER, Role.REP)
+
+
+def sees_program_coaching(viewer: Person, program: Program) -> bool:
+    """The program's coaching tab; a rep is sent to her own coaching record instead."""
+    return program.organization_id == viewer.organization_id and viewer.role != Role.REP
+
+
+def sees_program_certification(viewer: Person, program: Program) -> bool:
+    """Certification is about managers: everyone but reps reads the program's tab."""
+    return program.organization_id == viewer.organization_id and viewer.role != Role.REP
+
+
+def sees_stalled_observers(viewer: Person) -> bool:
+    """The leaders' coaching panel: who stopped observing (analysts read the analysis)."""
+    return sees_whole_org(viewer) and viewer.role != Role.ANALYST
+
+
+def can_coach_reps(viewer: Person) -> bool:
+    return viewer.role in OBSERVER_ROLES
+
+
+def joins_panel_as_herself_only(viewer: Person) -> bool:
+    """A manager adds herself to the customization panel; editors may add any manager."""
+    return viewer.role == Role.MANAGER
+
+
+def can_sign_why(person: Person) -> bool:
+    """The why message is signed by an executive."""
+    return person.role == Role.EXECUTIVE
+
+
 # Plans ----------------------------------------------------------------------
 
 

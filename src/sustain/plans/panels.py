@@ -7,20 +7,21 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from sustain.orgs.models import Person, Role
+from sustain.orgs import access
+from sustain.orgs.models import Person
 from sustain.plans import selectors
 from sustain.web.home import home_panel
 
 
 @home_panel("plans/_panel.html")
 def plans_panel(viewer: Person) -> dict[str, Any] | None:
-    if viewer.role == Role.MANAGER:
+    if access.leads_a_team(viewer):
         return {
             "title": "Team plans",
             "url": reverse("plans:team"),
             "text": "Your reps' 90-day plans: who committed, streaks, missed check-ins.",
         }
-    if viewer.role != Role.REP:
+    if not access.has_own_plan(viewer):
         return None
     plan = selectors.plan_for_rep(viewer)
     if plan is None:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
-from sustain.orgs.models import Role
 from sustain.plans import selectors, services
 from sustain.plans.forms import CheckInForm, ItemForm, RestartForm
 from sustain.plans.models import Plan
@@ -165,13 +164,13 @@ def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 def team_page(request: HttpRequest) -> HttpResponse:
     """Every rep's progress, streak and missed check-ins, team by team."""
     viewer = request.user
-    if not access.sees_individuals(viewer) or viewer.role == Role.REP:
+    if not access.sees_team_plans(viewer):
         raise PermissionDenied
     teams = access.teams_visible_to(viewer).select_related("manager")
     team_id = request.GET.get("team")
     if team_id:
         teams = [access.get_team_for(viewer, team_id)]
-    elif viewer.role != Role.MANAGER:
+    elif access.picks_any_team(viewer):
         teams = list(teams[:1])
     today = timezone.localdate()
     return render(
@@ -182,7 +181,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
                 {"team": t, "rows": selectors.team_progress(viewer=viewer, team=t, today=today)}
                 for t in teams
             ],
-            "all_teams": access.teams_visible_to(viewer) if viewer.role != Role.MANAGER else [],
+            "all_teams": access.teams_visible_to(viewer) if access.picks_any_team(viewer) else [],
         },
     )
 

@@ -9,7 +9,6 @@ class ReadinessConfig(AppConfig):
 
     def ready(self) -> None:
         from sustain.orgs import access
-        from sustain.orgs.models import Role
         from sustain.programs.tabs import ProgramTab, register_program_tab
         from sustain.readiness import home  # noqa: F401  (registers the home panel)
 
@@ -20,7 +19,7 @@ class ReadinessConfig(AppConfig):
             ProgramTab(
                 "Why we are changing",
                 "readiness:brief",
-                lambda viewer, _program: viewer.role in (Role.REP, Role.MANAGER),
+                access.can_acknowledge_brief,
                 order=11,
             )
         )
@@ -28,7 +27,7 @@ class ReadinessConfig(AppConfig):
             ProgramTab(
                 "Manager engagement",
                 "readiness:managers",
-                lambda viewer, _program: viewer.role == Role.MANAGER,
+                lambda viewer, _program: access.leads_a_team(viewer),
                 order=12,
             )
         )

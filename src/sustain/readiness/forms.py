@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Program
 from sustain.readiness.models import (
@@ -139,7 +140,7 @@ class PanelForm(forms.Form):
     def __init__(self, *args: object, program: Program, viewer: Person, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         managers = Person.objects.filter(organization_id=program.organization_id, role=Role.MANAGER)
-        if viewer.role == Role.MANAGER:
+        if access.joins_panel_as_herself_only(viewer):
             managers = managers.filter(pk=viewer.pk)
         self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
 

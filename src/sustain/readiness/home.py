@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sustain.orgs.models import Person, Role
+from sustain.orgs import access
+from sustain.orgs.models import Person
 from sustain.readiness import selectors
 from sustain.web.home import home_panel
 
@@ -14,7 +15,7 @@ from sustain.web.home import home_panel
 def readiness_panel(viewer: Person) -> dict[str, Any] | None:
     if viewer.organization_id is None:
         return None
-    if viewer.role == Role.REP:
+    if access.has_own_plan(viewer):
         pending = selectors.rep_pending_acknowledgements(viewer=viewer)
         return {"to_acknowledge": pending} if pending else None
     todo = selectors.owner_todo(viewer=viewer)

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sustain.orgs import access
-from sustain.orgs.models import Role
 from sustain.programs.models import Program
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
@@ -181,7 +180,7 @@ def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_text_for(request.user, program_id, write=True)
     initial = _initial(program, "why_message", ("author", "market_change", "status_quo", "body"))
-    if not initial and request.user.role == Role.EXECUTIVE:
+    if not initial and access.can_sign_why(request.user):
         initial["author"] = request.user
     form = rforms.WhyForm(request.POST or None, initial=initial, program=program)
     return _form_page(

@@ -4,9 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role
-
-LEADERS = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN})
+from sustain.orgs.models import Person
 
 
 def _current_program_id(user: Person) -> int | None:
@@ -16,26 +14,25 @@ def _current_program_id(user: Person) -> int | None:
 
 def _links(user: Person) -> list[tuple[str, str]]:
     """A person's daily work first, then the directories her role can browse."""
-    role = user.role
     program_id = _current_program_id(user)
     nav = [("Home", reverse("home"))]
-    if role == Role.REP:
+    if access.has_own_plan(user):
         nav += [
             ("My plan", reverse("plans:mine")),
             ("Refreshers", reverse("refreshers:due")),
             ("My coaching", reverse("coaching:rep", args=[user.pk])),
         ]
-    if role == Role.MANAGER:
+    if access.leads_a_team(user):
         nav.append(("Team plans", reverse("plans:team")))
         if program_id is not None:
             nav.append(("Coaching", reverse("coaching:program", args=[program_id])))
         nav += [("My plan", reverse("plans:mine")), ("Refreshers", reverse("refreshers:due"))]
-    if role == Role.TRAINER and program_id is not None:
+    if not access.sees_individuals(user) and program_id is not None:
         nav.append(("Coaching", reverse("coaching:program", args=[program_id])))
     nav.append(("Programs", reverse("programs:list")))
-    if role in LEADERS and program_id is not None:
+    if access.sees_whole_org(user) and program_id is not None:
         nav.append(("Impact", reverse("analysis:program", args=[program_id])))
-    if role not in (Role.TRAINER, Role.REP):
+    if access.sees_people_directory(user):
         nav.append(("Teams", reverse("orgs:teams")))
         nav.append(("People", reverse("orgs:people")))
     if access.can_import_kpis(user):

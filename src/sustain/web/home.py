@@ -8,7 +8,7 @@ from typing import Any
 
 from sustain.orgs import access
 from sustain.orgs import selectors as org_selectors
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person
 from sustain.programs import selectors as program_selectors
 
 Panel = Callable[[Person], dict[str, Any] | None]
@@ -37,8 +37,8 @@ def home_context(viewer: Person) -> dict[str, Any]:
         "panels": panels,
         "can_create_program": access.can_create_program(viewer),
     }
-    if viewer.role == Role.MANAGER:
+    if access.leads_a_team(viewer):
         context["teams"] = org_selectors.teams_with_members(viewer=viewer)
-    if viewer.role in (Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN):
+    if access.sees_org_summary(viewer):
         context["summary"] = org_selectors.org_summary(viewer=viewer)
     return context
