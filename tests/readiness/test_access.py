@@ -242,3 +242,12 @@ def test_a_manager_acknowledges_the_why_and_stays_out_of_the_team_pulse(api, log
     pulse = api(ready_cast.owner).get(f"/programs/{pk}/pulse").json()
     assert sum(row["acknowledged"] for row in pulse) == 0
     assert api(ready_cast.executive).post(f"/programs/{pk}/acknowledgement", {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "links"), [("owner", True), ("admin", True), ("executive", False)]
+)
+def test_the_preparation_page_links_the_text_forms_only_for_their_writers(login, cast, role, links):
+    page = login(cast.by_role(role)).get(f"/readiness/{cast.program.pk}/").content.decode()
+    assert (f'href="/readiness/{cast.program.pk}/why/"' in page) == links
+    assert (f'href="/readiness/{cast.program.pk}/expectations/manager/"' in page) == links
