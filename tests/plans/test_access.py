@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sustain.plans import services
 from sustain.plans.models import Plan
 from sustain.plans.services import plan_item_add
 from tests.conftest import Cast
@@ -46,6 +47,20 @@ def test_the_trainer_sees_only_aggregates(api, trained: Cast, plan: Plan) -> Non
     summary = client.get(f"/programs/{trained.program.pk}/plans/summary")
     assert summary.status_code == 200
     assert summary.json()["plans"] == 1
+
+
+@pytest.mark.parametrize(("role", "sees"), [("analyst", True), ("trainer", False), ("rep", False)])
+def test_plan_rates_over_fewer_than_k_reps_are_withheld(
+    api, login, trained: Cast, plan: Plan, role: str, sees: bool
+) -> None:
+    services.check_in_record(plan=plan, applied="x", struggled="", rating=2)
+    person = trained.by_role(role)
+    body = api(person).get(f"/programs/{trained.program.pk}/plans/summary").json()
+    assert body["plans"] == 1
+    assert body["average_rating"] == (2 if sees else None)
+    assert body["suppressed"] == (None if sees else "fewer than 5 reps")
+    page = login(person).get(f"/plans/program/{trained.program.pk}/").content.decode()
+    assert ('id="withheld"' in page) == (not sees)
 
 
 def test_the_trainer_cannot_open_a_plan_page(login, trained: Cast, plan: Plan) -> None:

@@ -70,6 +70,7 @@ class PlanSummaryOut(Schema):
     finished: int
     check_in_rate: float | None
     average_rating: float | None
+    suppressed: str | None = None
 
 
 class CheckInIn(Schema):
@@ -311,7 +312,7 @@ def program_plan_create(
 @router.get("/programs/{program_id}/plans/summary", response=PlanSummaryOut)
 def program_plans_summary(request: HttpRequest, program_id: int) -> dict[str, object]:
     program = access.get_program_for(request.user, program_id)
-    return selectors.program_summary(program=program, today=_today())
+    return selectors.program_summary(program=program, today=_today(), viewer=request.user)
 
 
 @router.get("/teams/{team_id}/plans", response=list[PlanOut])

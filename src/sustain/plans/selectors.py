@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 from sustain.orgs.models import Person, Team
 from sustain.plans import rules
 from sustain.plans.models import CheckIn, Phase, Plan, PlanPolicy
@@ -172,13 +172,18 @@ def team_progress(*, viewer: Person, team: Team, today: dt.date) -> list[PlanPro
     return plans_progress(plans, today=today)
 
 
-def program_summary(*, program: Program, today: dt.date) -> dict[str, object]:
-    """Aggregates only (the trainer sees these): counts and averages, no names."""
+def program_summary(
+    *, program: Program, today: dt.date, viewer: Person | None = None
+) -> dict[str, object]:
+    """Aggregates only (the trainer sees these): counts and averages, no names. The rates
+    over fewer than k reps are withheld from a viewer who may not see the reps."""
     progress = plans_progress(Plan.objects.filter(program=program), today=today)
     n = len(progress)
     ratings = [p.last_rating for p in progress if p.last_rating is not None]
     due = sum(len(p.due_weeks) for p in progress)
     missed = sum(p.missed for p in progress)
+    if not privacy.shown(viewer, n, organization=program.organization):
+        ratings, due = [], 0
     return {
         "plans": n,
         "committed": sum(1 for p in progress if p.plan.committed_at),
@@ -187,4 +192,7 @@ def program_summary(*, program: Program, today: dt.date) -> dict[str, object]:
         "finished": sum(1 for p in progress if p.status == "finished"),
         "check_in_rate": (due - missed) / due if due else None,
         "average_rating": sum(ratings) / len(ratings) if ratings else None,
+        "suppressed": None
+        if privacy.shown(viewer, n, organization=program.organization)
+        else privacy.withheld(viewer, organization=program.organization),
     }

@@ -196,7 +196,9 @@ def program_plans(request: HttpRequest, program_id: int) -> HttpResponse:
         "plans/program.html",
         {
             "program": program,
-            "summary": selectors.program_summary(program=program, today=timezone.localdate()),
+            "summary": selectors.program_summary(
+                program=program, today=timezone.localdate(), viewer=request.user
+            ),
             "can_generate": access.can_edit_program(request.user, program),
         },
     )
