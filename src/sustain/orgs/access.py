@@ -312,18 +312,14 @@ def get_session_for(viewer: Person, pk: object, *, write: bool = False) -> Works
 
 # Privacy: who may own a program ----------------------------------------------------
 
-# The owner edits the program and enrolls the organization: the role must carry that.
-PROGRAM_OWNER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ADMIN})
-
-
-def can_own_program(person: Person) -> bool:
-    return person.role in PROGRAM_OWNER_ROLES and person.is_active
+# The owner edits the program and enrolls the organization: the role must carry that
+# (`may_own_program` above, shared with the rules for changing a person's role).
 
 
 def owns_program(viewer: Person, program: Program) -> bool:
     """The program's owner, as long as her role may own one: a person made owner before
     the rule (readiness flags her) gets no rights from it."""
-    return program.owner_id == viewer.pk and can_own_program(viewer)
+    return program.owner_id == viewer.pk and may_own_program(viewer)
 
 
 def eligible_program_owners(organization_id: int | None) -> QuerySet[Person]:

@@ -34,7 +34,7 @@ PROGRAM_FIELDS = (
 
 
 def _check_owner(owner: object) -> None:
-    if owner is not None and not access.can_own_program(owner):  # type: ignore[arg-type]
+    if owner is not None and not access.may_own_program(owner):  # type: ignore[arg-type]
         raise ValidationError(
             {"owner": "A program's owner must be an executive, a program owner or an admin."}
         )

@@ -79,7 +79,7 @@ def owner_warnings(
     owner = program.owner
     if owner is not None and owner.role == Role.TRAINER:
         warnings.append("The owner is the training vendor: ownership must sit inside sales.")
-    elif owner is not None and not access.can_own_program(owner):
+    elif owner is not None and not access.may_own_program(owner):
         warnings.append(
             f"The owner is a {owner.get_role_display().lower()}: a program's owner must be "
             "an executive, a program owner or an admin."
