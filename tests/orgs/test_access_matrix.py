@@ -153,7 +153,13 @@ def test_it_never_lists_another_organizations_programs(cast: Cast, api) -> None:
 # (a 403 would say the object exists). The test prints how much it covered.
 
 # Path parameters that are not object ids: filled with a valid value, not checked alone.
-NON_IDS = {"factor": "compensation", "role": "manager", "source": "crm"}
+NON_IDS = {
+    "factor": "compensation",
+    "role": "manager",
+    "source": "crm",
+    "uidb64": "x",
+    "token": "x",
+}
 
 
 @pytest.fixture
