@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from sustain.audit.models import AuditKind
+from sustain.audit.services import audit_record
 from sustain.lib.services import model_create, model_update
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import (
@@ -60,8 +62,29 @@ def program_create(
 
 
 @transaction.atomic
-def program_update(*, program: Program, data: dict[str, object]) -> Program:
-    return model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
+def program_update(
+    *, program: Program, data: dict[str, object], actor: Person | None = None
+) -> Program:
+    """A change of owner goes to the audit log with `actor` (None: the command line)."""
+    owner_before = program.owner
+    program = model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
+    if program.owner_id != (owner_before.pk if owner_before else None):
+        audit_record(
+            kind=AuditKind.PROGRAM_OWNER_CHANGED,
+            organization=program.organization,
+            actor=actor,
+            subject=program.owner,
+            summary=(
+                f"{program.name}: owner {owner_before.name if owner_before else 'none'}"
+                f" → {program.owner.name if program.owner else 'none'}"
+            ),
+            detail={
+                "program": program.pk,
+                "from": owner_before.pk if owner_before else None,
+                "to": program.owner_id,
+            },
+        )
+    return program
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sustain.refreshers",
     "sustain.metrics",
     "sustain.analysis",
+    "sustain.audit",
     "sustain.api",
 ]
 
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sustain.audit.middleware.AuditRefusedWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
