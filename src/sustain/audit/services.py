@@ -70,5 +70,7 @@ AUDITED_PERSON_FIELDS = ("role", "email", "is_active")
 
 
 def person_snapshot(person: Person) -> dict[str, object]:
-    """The audited fields of `person` now, to pass as `before` after a change."""
-    return {field: getattr(person, field) for field in AUDITED_PERSON_FIELDS}
+    """The audited fields of `person` as stored, to pass as `before` after a change. Read
+    from the database: a ModelForm has already copied the new values onto the instance."""
+    stored = Person.objects.filter(pk=person.pk).values(*AUDITED_PERSON_FIELDS).first()
+    return stored or {}

@@ -66,7 +66,9 @@ def program_update(
     *, program: Program, data: dict[str, object], actor: Person | None = None
 ) -> Program:
     """A change of owner goes to the audit log with `actor` (None: the command line)."""
-    owner_before = program.owner
+    # From the database: a ModelForm has already copied the new owner onto the instance.
+    before_id = Program.objects.filter(pk=program.pk).values_list("owner", flat=True).first()
+    owner_before = Person.objects.filter(pk=before_id).first() if before_id else None
     program = model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
     if program.owner_id != (owner_before.pk if owner_before else None):
         audit_record(
