@@ -167,3 +167,34 @@ def test_it_records_a_change_of_program_owner_made_on_the_page(cast: Cast, login
     response = login(cast.admin).post(f"/programs/{cast.program.pk}/edit/", data)
     assert response.status_code == 302, response.content
     assert _kinds(kind=AuditKind.PROGRAM_OWNER_CHANGED) == [AuditKind.PROGRAM_OWNER_CHANGED]
+
+
+def test_it_costs_the_same_queries_for_a_long_log(cast: Cast, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/audit/").status_code == 200
+        return len(ctx)
+
+    for person in (cast.rep, cast.manager):
+        audit_record(
+            kind=AuditKind.ROLE_CHANGED,
+            organization=cast.org,
+            actor=cast.admin,
+            subject=person,
+            summary="x",
+        )
+    few = queries()
+    for person in (cast.rep, cast.manager, cast.analyst, cast.trainer) * 10:
+        audit_record(
+            kind=AuditKind.EMAIL_CHANGED,
+            organization=cast.org,
+            actor=person,
+            subject=person,
+            summary="y",
+        )
+    assert queries() == few

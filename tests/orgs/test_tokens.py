@@ -189,3 +189,21 @@ def test_it_404s_revoking_someone_elses_token_on_the_page(cast: Cast, login) -> 
     foreign = ApiToken.objects.get(person=cast.outsider)
     assert login(cast.admin).post(f"/tokens/{foreign.pk}/revoke/").status_code == 404
     assert ApiToken.objects.count() == 2
+
+
+def test_it_costs_the_same_queries_for_many_tokens(cast: Cast, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/tokens/").status_code == 200
+        return len(ctx)
+
+    api_token_create(person=cast.rep)
+    few = queries()
+    for person in (cast.rep, cast.manager, cast.analyst, cast.trainer, cast.admin) * 4:
+        api_token_create(person=person)
+    assert queries() == few
