@@ -207,3 +207,12 @@ def test_it_costs_the_same_queries_for_many_tokens(cast: Cast, login) -> None:
     for person in (cast.rep, cast.manager, cast.analyst, cast.trainer, cast.admin) * 4:
         api_token_create(person=person)
     assert queries() == few
+
+
+def test_it_lets_an_admin_revoke_someone_elses_token_on_the_page(cast: Cast, login) -> None:
+    raw = api_token_create(person=cast.manager, label="hers")
+    token = ApiToken.objects.get(person=cast.manager)
+    assert login(cast.admin).post(f"/tokens/{token.pk}/revoke/").status_code == 302
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+    event = AuditEvent.objects.get(kind=AuditKind.TOKEN_REVOKED)
+    assert (event.actor, event.subject) == (cast.admin, cast.manager)
