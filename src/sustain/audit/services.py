@@ -6,7 +6,8 @@ from __future__ import annotations
 from sustain.audit.models import AuditEvent, AuditKind
 from sustain.orgs.models import Organization, Person
 
-COMMAND_LINE = "command line"
+# Who did it when no person did: the `sustain` command line, an import, the demo.
+SYSTEM_ACTOR = "system"
 
 
 def audit_record(
@@ -18,12 +19,12 @@ def audit_record(
     subject: Person | None = None,
     detail: dict[str, object] | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` None means the command line or the system."""
+    """Append one event. `actor` None means the system (command line, import, demo)."""
     return AuditEvent.objects.create(
         organization=organization,
         kind=kind,
         actor=actor,
-        actor_label=actor.email if actor is not None else COMMAND_LINE,
+        actor_label=actor.email if actor is not None else SYSTEM_ACTOR,
         subject=subject,
         subject_label=subject.email if subject is not None else "",
         summary=summary[:300],

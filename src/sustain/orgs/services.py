@@ -303,7 +303,7 @@ def api_token_issue(
     actor: Person | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token; return it with its raw value, which is shown once and never stored.
-    `actor` is who asked (None: the command line)."""
+    `actor` is who asked (None: the system)."""
     if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
         raise ValidationError(
             {"expires_in_days": f"A token expires after 1 to {TOKEN_MAX_DAYS} days, or never."}

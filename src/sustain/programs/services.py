@@ -65,7 +65,7 @@ def program_create(
 def program_update(
     *, program: Program, data: dict[str, object], actor: Person | None = None
 ) -> Program:
-    """A change of owner goes to the audit log with `actor` (None: the command line)."""
+    """A change of owner goes to the audit log with `actor` (None: the system)."""
     # From the database: a ModelForm has already copied the new owner onto the instance.
     before_id = Program.objects.filter(pk=program.pk).values_list("owner", flat=True).first()
     owner_before = Person.objects.filter(pk=before_id).first() if before_id else None
