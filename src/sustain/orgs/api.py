@@ -269,7 +269,7 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
         person=request.user,
         label=payload.name,
         expires_in_days=payload.expires_in_days,
-        actor=request.user,
+        by=request.user,
     )
     token.secret = raw  # type: ignore[attr-defined]
     return Status(201, token)
@@ -278,5 +278,5 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["API tokens"])
 def tokens_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token = access.get_token_for(request.user, token_id)
-    services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(token=token, by=request.user)
     return Status(204, None)

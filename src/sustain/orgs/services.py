@@ -300,10 +300,10 @@ def api_token_issue(
     person: Person,
     label: str = "",
     expires_in_days: int | None = None,
-    actor: Person | None = None,
+    by: Person | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token; return it with its raw value, which is shown once and never stored.
-    `actor` is who asked (None: the system)."""
+    `by` is who asked (None: the system)."""
     if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
         raise ValidationError(
             {"expires_in_days": f"A token expires after 1 to {TOKEN_MAX_DAYS} days, or never."}
@@ -322,7 +322,7 @@ def api_token_issue(
     audit_record(
         kind=AuditKind.TOKEN_CREATED,
         organization=person.organization,
-        actor=actor,
+        actor=by,
         subject=person,
         summary=f"API token “{token.label or token.pk}” created for {person.name}",
         detail={"token": token.pk, "expires_at": expires_at.isoformat() if expires_at else None},
@@ -337,12 +337,12 @@ def api_token_create(*, person: Person, label: str = "", expires_in_days: int | 
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: Person | None) -> None:
+def api_token_revoke(*, token: ApiToken, by: Person | None) -> None:
     person = token.person
     audit_record(
         kind=AuditKind.TOKEN_REVOKED,
         organization=person.organization,
-        actor=actor,
+        actor=by,
         subject=person,
         summary=f"API token “{token.label or token.pk}” of {person.name} revoked",
         detail={"token": token.pk},

@@ -271,7 +271,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 person=request.user,
                 label=data["name"],
                 expires_in_days=data["expires_in_days"],
-                actor=request.user,
+                by=request.user,
             ),
         )
         if issued is not None:
@@ -284,6 +284,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = access.get_token_for(request.user, token_id)
-    services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"Token “{token.label}” revoked.")
     return redirect("orgs:tokens")

@@ -63,9 +63,9 @@ def program_create(
 
 @transaction.atomic
 def program_update(
-    *, program: Program, data: dict[str, object], actor: Person | None = None
+    *, program: Program, data: dict[str, object], by: Person | None = None
 ) -> Program:
-    """A change of owner goes to the audit log with `actor` (None: the system)."""
+    """A change of owner goes to the audit log with `by`, who made it (None: the system)."""
     # From the database: a ModelForm has already copied the new owner onto the instance.
     before_id = Program.objects.filter(pk=program.pk).values_list("owner", flat=True).first()
     owner_before = Person.objects.filter(pk=before_id).first() if before_id else None
@@ -74,7 +74,7 @@ def program_update(
         audit_record(
             kind=AuditKind.PROGRAM_OWNER_CHANGED,
             organization=program.organization,
-            actor=actor,
+            actor=by,
             subject=program.owner,
             summary=(
                 f"{program.name}: owner {owner_before.name if owner_before else 'none'}"
