@@ -81,7 +81,7 @@ def test_it_makes_the_data_directory_when_a_command_runs(tmp_path: Path) -> None
     assert (tmp_path / "data" / "static").is_dir()
 
 
-def test_it_sends_the_security_headers_on_every_page(client: Client) -> None:
+def test_it_sends_the_security_headers_on_every_page(db: None, client: Client) -> None:
     response = client.get("/login/")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
