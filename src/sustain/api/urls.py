@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from sustain.api import errors
+from sustain.api import auth, errors
 from sustain.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -15,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 errors.install(api)
+auth.install(api)
 
 # Each app owns its endpoints; the order here is the order of the OpenAPI document.
 ROUTERS = [
@@ -28,6 +29,8 @@ ROUTERS = [
     ("sustain.refreshers.api", "router"),
     ("sustain.metrics.api", "router"),
     ("sustain.analysis.api", "router"),
+    ("sustain.audit.api", "router"),
+    ("sustain.notify.api", "router"),
 ]
 
 for module_name, attr in ROUTERS:

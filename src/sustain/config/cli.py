@@ -20,7 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sustain.config.settings.local")
+    import django
     from django.core.management import execute_from_command_line
+
+    from sustain.config.dirs import ensure_data_dirs
+
+    django.setup()
+    ensure_data_dirs()
 
     execute_from_command_line(["sustain", *(args or ["help"])])
     return 0

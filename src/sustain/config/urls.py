@@ -19,5 +19,7 @@ urlpatterns = [
     path("refreshers/", include("sustain.refreshers.urls")),
     path("metrics/", include("sustain.metrics.urls")),
     path("analysis/", include("sustain.analysis.urls")),
+    path("audit/", include("sustain.audit.urls")),
+    path("outbox/", include("sustain.notify.urls")),
     path("", include("sustain.orgs.urls")),
 ]

@@ -22,6 +22,7 @@ DEMO_STEPS: list[str] = [
     "sustain.certification.demo.build",
     "sustain.metrics.demo.build",
     "sustain.analysis.demo.build",
+    "sustain.audit.demo.build",
     # Last, so the leaver has a history to keep.
     "sustain.orgs.demo.build",
 ]

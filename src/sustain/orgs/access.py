@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from sustain.orgs.models import Organization, Person, Region, Role, Team
+from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
 if TYPE_CHECKING:
     from sustain.plans.models import Plan
@@ -737,3 +737,60 @@ def get_plan_for(
     writable = (lambda p: write(viewer, p)) if write is not None else None
     plans = plans_visible_to(viewer).select_related("rep__team", "program", "enrollment")
     return _get(plans, pk, writable=writable)
+
+
+# API tokens, the audit log, the outbox ----------------------------------------
+
+
+def tokens_visible_to(viewer: Person) -> QuerySet[ApiToken]:
+    """Everyone reads and revokes her own tokens; an admin, everyone's in her organization."""
+    tokens = ApiToken.objects.select_related("person")
+    if viewer.organization_id is not None and viewer.role == Role.ADMIN:
+        return tokens.filter(person__organization_id=viewer.organization_id)
+    return tokens.filter(person=viewer)
+
+
+def get_token_for(viewer: Person, pk: object) -> ApiToken:
+    return _get(tokens_visible_to(viewer), pk, writable=None)
+
+
+def get_token_holder_for(viewer: Person, pk: object) -> Person:
+    """Whose tokens the viewer may list: her own, or (admin) anyone's in her organization.
+    404 for anyone else, including people she may otherwise see."""
+    if str(pk) == str(viewer.pk):
+        return viewer
+    if viewer.role != Role.ADMIN:
+        raise Http404
+    return _get(Person.objects.filter(organization_id=viewer.organization_id), pk, writable=None)
+
+
+def can_read_audit_log(viewer: Person) -> bool:
+    return viewer.organization_id is not None and viewer.role == Role.ADMIN
+
+
+def audit_events_visible_to(viewer: Person) -> QuerySet[Model]:
+    from sustain.audit.models import AuditEvent
+
+    if not can_read_audit_log(viewer):
+        raise PermissionDenied("The audit log is for the organization's admins.")
+    return AuditEvent.objects.filter(organization_id=viewer.organization_id)
+
+
+def get_audit_event_for(viewer: Person, pk: object) -> Model:
+    return _get(audit_events_visible_to(viewer), pk, writable=None)
+
+
+def can_read_outbox(viewer: Person) -> bool:
+    return viewer.organization_id is not None and viewer.role == Role.ADMIN
+
+
+def outbox_visible_to(viewer: Person) -> QuerySet[Model]:
+    from sustain.notify.models import OutboxMessage
+
+    if not can_read_outbox(viewer):
+        raise PermissionDenied("The outbox is for the organization's admins.")
+    return OutboxMessage.objects.filter(organization_id=viewer.organization_id)
+
+
+def get_outbox_message_for(viewer: Person, pk: object) -> Model:
+    return _get(outbox_visible_to(viewer), pk, writable=None)

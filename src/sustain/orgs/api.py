@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access, selectors, services
-from sustain.orgs.models import Organization, Person, Region, Role, Team
+from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
 router = Router(tags=["people and teams"])
 
@@ -241,3 +241,70 @@ def organization_update(request: HttpRequest, payload: OrganizationPatch) -> Org
     return services.organization_update(
         organization=org, data=payload.dict(exclude_unset=True, exclude_none=True)
     )
+
+
+class TokenOut(Schema):
+    """A token as listed: never its secret."""
+
+    id: int
+    name: str
+    person: int
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = Field(
+        description="When it last authenticated a request, to the minute."
+    )
+    expires_at: dt.datetime | None = Field(description="None: valid until revoked.")
+    expired: bool
+
+    @staticmethod
+    def resolve_name(obj: ApiToken) -> str:
+        return obj.label
+
+    @staticmethod
+    def resolve_person(obj: ApiToken) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_expired(obj: ApiToken) -> bool:
+        return obj.is_expired
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret, shown this once: it is not stored.")
+
+    @staticmethod
+    def resolve_token(obj: ApiToken) -> str:
+        return obj.secret  # type: ignore[attr-defined]
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    expires_in_days: int | None = Field(
+        None, ge=1, le=services.TOKEN_MAX_DAYS, description="Omit for a token without expiry."
+    )
+
+
+@router.get("/tokens", response=list[TokenOut], tags=["API tokens"])
+def tokens_list(request: HttpRequest, person: int | None = None) -> list[ApiToken]:
+    """Your tokens; an admin passes `person` to list anyone's in her organization."""
+    holder = access.get_token_holder_for(request.user, person or request.user.pk)
+    return list(access.tokens_visible_to(request.user).filter(person=holder))
+
+
+@router.post("/tokens", response={201: TokenCreated}, tags=["API tokens"])
+def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
+    token, raw = services.api_token_issue(
+        person=request.user,
+        label=payload.name,
+        expires_in_days=payload.expires_in_days,
+        by=request.user,
+    )
+    token.secret = raw  # type: ignore[attr-defined]
+    return Status(201, token)
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, tags=["API tokens"])
+def tokens_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    token = access.get_token_for(request.user, token_id)
+    services.api_token_revoke(token=token, by=request.user)
+    return Status(204, None)

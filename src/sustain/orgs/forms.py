@@ -4,7 +4,7 @@ from django import forms
 
 from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Region, Role, Team
-from sustain.orgs.services import UNUSABLE_EMAIL
+from sustain.orgs.services import TOKEN_MAX_DAYS, UNUSABLE_EMAIL
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -79,3 +79,14 @@ class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
         self.fields["manager"].queryset = Person.objects.filter(
             organization=organization, role="manager", is_active=True
         )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="What uses it, e.g. “CRM sync”.")
+    expires_in_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        label="Expires in (days)",
+        help_text="Leave empty for a token that lasts until revoked.",
+    )

@@ -187,16 +187,27 @@ class Team(models.Model):
 
 
 class ApiToken(models.Model):
-    """Only the SHA-256 digest is stored: a leaked database does not leak tokens."""
+    """Only the SHA-256 digest is stored: a leaked database does not leak tokens.
+    Revoking deletes the row; the audit log keeps the record that it existed."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
     label = models.CharField(max_length=120, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Written at most once a minute (see api_token_authenticate), so it is that precise.
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # None: valid until revoked.
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.label or 'API token'}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def hash(raw: str) -> str:

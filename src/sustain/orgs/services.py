@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sustain.audit.models import AuditKind
+from sustain.audit.services import audit_record
 from sustain.lib.services import model_create, model_update
 from sustain.orgs import access
 from sustain.orgs.models import (
@@ -181,9 +183,18 @@ def person_change_role(*, person: Person, role: str, by: Person | None = None) -
     if role == person.role:
         return person
     _refuse_if_needed_as(person, field="role", keeps=role)
+    before = person.role
     person.role = role
     person.full_clean()
     person.save(update_fields=["role"])
+    audit_record(
+        kind=AuditKind.ROLE_CHANGED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"{person.name}: role {before} → {role}",
+        detail={"from": before, "to": role},
+    )
     return person
 
 
@@ -192,11 +203,20 @@ def person_change_email(*, person: Person, email: str, by: Person | None = None)
     """Change a login email (the account): admins only."""
     if by is not None:
         access.require_login_email_change(by, person)
+    before = person.email
     person.email = _checked_email(
         email=email, organization_id=person.organization_id, person=person
     )
     person.full_clean()
     person.save(update_fields=["email"])
+    audit_record(
+        kind=AuditKind.EMAIL_CHANGED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"{person.name}: email {before} → {person.email}",
+        detail={"from": before, "to": person.email},
+    )
     return person
 
 
@@ -213,6 +233,13 @@ def person_deactivate(*, person: Person, by: Person | None = None) -> Person:
     person.is_active = False
     person.save(update_fields=["is_active"])
     _withdraw_pending_messages(person)
+    audit_record(
+        kind=AuditKind.DEACTIVATED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"{person.name} deactivated",
+    )
     return person
 
 
@@ -236,6 +263,13 @@ def person_reactivate(*, person: Person, by: Person | None = None) -> Person:
         return person
     person.is_active = True
     person.save(update_fields=["is_active"])
+    audit_record(
+        kind=AuditKind.ACTIVATED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"{person.name} reactivated",
+    )
     return person
 
 
@@ -255,24 +289,79 @@ def team_update(*, team: Team, data: dict[str, object]) -> Team:
     return model_update(instance=team, data=data, fields=("name", "region", "manager"))
 
 
+TOKEN_MAX_DAYS = 3650
+# Writing last_used_at on every request would turn each API read into a write.
+TOKEN_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 @transaction.atomic
-def api_token_create(*, person: Person, label: str = "") -> str:
-    """Create a token and return the raw value; it is shown once and never stored."""
+def api_token_issue(
+    *,
+    person: Person,
+    label: str = "",
+    expires_in_days: int | None = None,
+    by: Person | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token; return it with its raw value, which is shown once and never stored.
+    `by` is who asked (None: the system)."""
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires_in_days": f"A token expires after 1 to {TOKEN_MAX_DAYS} days, or never."}
+        )
     raw = ApiToken.generate()
-    ApiToken.objects.create(person=person, label=label, digest=ApiToken.hash(raw))
+    expires_at = None
+    if expires_in_days is not None:
+        expires_at = timezone.now() + dt.timedelta(days=expires_in_days)
+    token = model_create(
+        ApiToken,
+        person=person,
+        label=label.strip(),
+        digest=ApiToken.hash(raw),
+        expires_at=expires_at,
+    )
+    audit_record(
+        kind=AuditKind.TOKEN_CREATED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"API token “{token.label or token.pk}” created for {person.name}",
+        detail={"token": token.pk, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
+    return token, raw
+
+
+def api_token_create(*, person: Person, label: str = "", expires_in_days: int | None = None) -> str:
+    """The raw value of a new token for `person`, as `sustain token create` prints it."""
+    _, raw = api_token_issue(person=person, label=label, expires_in_days=expires_in_days)
     return raw
 
 
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: Person | None) -> None:
+    person = token.person
+    audit_record(
+        kind=AuditKind.TOKEN_REVOKED,
+        organization=person.organization,
+        actor=by,
+        subject=person,
+        summary=f"API token “{token.label or token.pk}” of {person.name} revoked",
+        detail={"token": token.pk},
+    )
+    token.delete()
+
+
 def api_token_authenticate(*, raw: str) -> Person | None:
+    """The active person the token belongs to, or None if it is unknown, expired or hers
+    is deactivated."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("person__organization")
         .filter(digest=ApiToken.hash(raw), person__is_active=True)
+        .exclude(expires_at__lte=now)
         .first()
     )
     if token is None:
         return None
-    # One write per hour at most: the API should not write on every read.
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(hours=1):
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person

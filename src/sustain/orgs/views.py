@@ -18,6 +18,7 @@ from sustain.orgs.forms import (
     RegionForm,
     RegionRenameForm,
     TeamForm,
+    TokenForm,
 )
 from sustain.web.forms import call_service, form_page
 
@@ -239,3 +240,50 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
         title=f"Edit {team.name}",
         back_url=back,
     )
+
+
+def _tokens_page(request: HttpRequest, form: TokenForm, **extra: object) -> HttpResponse:
+    viewer = request.user
+    tokens = access.tokens_visible_to(viewer)
+    return render(
+        request,
+        "orgs/tokens.html",
+        {
+            "form": form,
+            "mine": tokens.filter(person=viewer),
+            "others": tokens.exclude(person=viewer).order_by("person__name", "-created_at"),
+            **extra,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Your API tokens; an admin also sees and revokes everyone's in the organization.
+    A new token's secret is shown on this response only."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issued = call_service(
+            form,
+            lambda: services.api_token_issue(
+                person=request.user,
+                label=data["name"],
+                expires_in_days=data["expires_in_days"],
+                by=request.user,
+            ),
+        )
+        if issued is not None:
+            token, raw = issued
+            return _tokens_page(request, TokenForm(), new_token=token, secret=raw)
+    return _tokens_page(request, form)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = access.get_token_for(request.user, token_id)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, f"Token “{token.label}” revoked.")
+    return redirect("orgs:tokens")

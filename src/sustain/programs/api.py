@@ -183,7 +183,7 @@ def programs_update(request: HttpRequest, program_id: int, payload: ProgramPatch
     data = payload.dict(exclude_unset=True)
     if "owner" in data:
         data.update(_owner(request, data.pop("owner")))
-    return services.program_update(program=program, data=data)
+    return services.program_update(program=program, data=data, by=request.user)
 
 
 @router.get("/programs/{program_id}/concepts", response=list[ConceptOut])

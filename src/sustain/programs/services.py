@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from sustain.audit.models import AuditKind
+from sustain.audit.services import audit_record
 from sustain.lib.services import model_create, model_update
 from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Role
@@ -69,12 +71,35 @@ def program_create(
 
 
 @transaction.atomic
-def program_update(*, program: Program, data: dict[str, object]) -> Program:
+def program_update(
+    *, program: Program, data: dict[str, object], by: Person | None = None
+) -> Program:
     """An owner already in place stays until changed (readiness flags an ineligible one);
-    a new owner must be eligible."""
-    if "owner" in data and getattr(data["owner"], "pk", None) != program.owner_id:
+    a new owner must be eligible. A change of owner goes to the audit log with `by`, who
+    made it (None: the system)."""
+    # From the database: a ModelForm has already copied the new owner onto the instance.
+    before_id = Program.objects.filter(pk=program.pk).values_list("owner", flat=True).first()
+    owner_before = Person.objects.filter(pk=before_id).first() if before_id else None
+    if "owner" in data and getattr(data["owner"], "pk", None) != before_id:
         _check_owner(data["owner"])
-    return model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
+    program = model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
+    if program.owner_id != (owner_before.pk if owner_before else None):
+        audit_record(
+            kind=AuditKind.PROGRAM_OWNER_CHANGED,
+            organization=program.organization,
+            actor=by,
+            subject=program.owner,
+            summary=(
+                f"{program.name}: owner {owner_before.name if owner_before else 'none'}"
+                f" → {program.owner.name if program.owner else 'none'}"
+            ),
+            detail={
+                "program": program.pk,
+                "from": owner_before.pk if owner_before else None,
+                "to": program.owner_id,
+            },
+        )
+    return program
 
 
 @transaction.atomic

@@ -81,7 +81,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.program_update(program=program, data=data),
+        lambda data: services.program_update(program=program, data=data, by=request.user),
         done=lambda _: back,
         message="Program saved.",
         title=f"Edit {program.name}",

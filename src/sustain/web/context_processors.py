@@ -39,6 +39,10 @@ def _links(user: Person) -> list[tuple[str, str]]:
         nav.append(("KPIs", reverse("metrics:index")))
     if access.can_edit_organization(user):
         nav.append(("Organization", reverse("orgs:organization")))
+    if access.can_read_audit_log(user):
+        nav.append(("Audit log", reverse("audit:log")))
+    if access.can_read_outbox(user):
+        nav.append(("Outbox", reverse("notify:outbox")))
     return nav
 
 

@@ -1,5 +1,10 @@
 """Settings shared by every environment; values that differ per deployment come from the
-environment (`SUSTAIN_*`, `DATABASE_URL`, `EMAIL_URL`-style variables)."""
+environment (`SUSTAIN_*`, `DATABASE_URL`, `EMAIL_URL`-style variables).
+
+Importing settings has no side effects: the data directories are made by
+`sustain.config.dirs.ensure_data_dirs`, which the `sustain` command and the WSGI entry
+point call. `local` and `test` supply a development secret key; `production` requires one.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,15 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything a deployment writes (embedded database, uploads) lives under one directory.
 DATA_DIR = Path(os.environ.get("SUSTAIN_DATA_DIR", Path.cwd() / "var")).resolve()
 
-SECRET_KEY = os.environ.get("SUSTAIN_SECRET_KEY", "insecure-dev-key-change-me-in-production")
+# Empty here on purpose: Django refuses to start without one, so no deployment runs on a
+# key that is published in this repository.
+SECRET_KEY = os.environ.get("SUSTAIN_SECRET_KEY", "")
 DEBUG = os.environ.get("SUSTAIN_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("SUSTAIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 # The public address of this deployment: every link in an email or printed by a command is
@@ -49,22 +57,49 @@ INSTALLED_APPS = [
     "sustain.refreshers",
     "sustain.metrics",
     "sustain.analysis",
+    "sustain.audit",
     "sustain.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sustain.audit.middleware.AuditRefusedWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as axes asks: it turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every page passes this policy (tests/browser/test_csp.py loads each role's pages and
+# fails on a violation): scripts and styles come from our own static files only. Charts
+# need no 'unsafe-eval': Vega runs its expressions through vega-interpreter (charts.js).
+# No page needs a nonce, so there is none: identical pages stay byte-identical. A template
+# that truly needs an inline script: add CSP.NONCE here, the
+# "django.template.context_processors.csp" context processor, and nonce="{{ csp_nonce }}".
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Nobody frames Sustain (also said by frame-ancestors above, for older browsers).
+X_FRAME_OPTIONS = "DENY"
+# Links out of Sustain carry no referrer: paths hold ids, and nobody else needs them.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 ROOT_URLCONF = "sustain.config.urls"
 WSGI_APPLICATION = "sustain.config.wsgi.application"
@@ -90,7 +125,6 @@ def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "sustain.sqlite3",
@@ -165,8 +199,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = DATA_DIR / "static"
 # Static files are served from the apps (WHITENOISE_USE_FINDERS); the folder only
-# matters after `collectstatic`, but whitenoise warns when it is missing.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# matters after `collectstatic`, but whitenoise warns when it is missing, so
+# `ensure_data_dirs` makes it.
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

@@ -7,6 +7,7 @@ import os
 from .base import *  # noqa: F403
 from .base import DATABASES
 
+SECRET_KEY = "insecure-test-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {
     "default": {

@@ -1,0 +1,60 @@
+"""The audit log, read-only: there is no endpoint that writes or deletes an event."""
+
+# No `from __future__ import annotations`: ninja reads the query parameters' types
+# through @paginate's wrapper, whose globals do not hold this module's names.
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sustain.audit import selectors
+from sustain.audit.models import AuditEvent, AuditKind
+from sustain.orgs import access
+
+router = Router(tags=["audit log"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    created_at: dt.datetime
+    kind: AuditKind
+    actor: int | None
+    actor_email: str
+    subject: int | None
+    subject_email: str
+    summary: str
+    detail: dict[str, object]
+
+    @staticmethod
+    def resolve_actor(obj: AuditEvent) -> int | None:
+        return obj.actor_id
+
+    @staticmethod
+    def resolve_actor_email(obj: AuditEvent) -> str:
+        return obj.actor_label
+
+    @staticmethod
+    def resolve_subject(obj: AuditEvent) -> int | None:
+        return obj.subject_id
+
+    @staticmethod
+    def resolve_subject_email(obj: AuditEvent) -> str:
+        return obj.subject_label
+
+
+@router.get("/audit", response=list[AuditEventOut])
+@paginate(LimitOffsetPagination)
+def audit_list(
+    request: HttpRequest, person: int | None = None, kind: AuditKind | None = None
+) -> QuerySet[AuditEvent]:
+    """Admins only. `person` keeps the events she did or that concern her."""
+    who = selectors.audit_person_for(request.user, person) if person is not None else None
+    return selectors.audit_events_list(viewer=request.user, person=who, kind=kind or "")
+
+
+@router.get("/audit/{event_id}", response=AuditEventOut)
+def audit_detail(request: HttpRequest, event_id: int) -> AuditEvent:
+    return access.get_audit_event_for(request.user, event_id)  # type: ignore[return-value]
