@@ -5,6 +5,7 @@ each is read through a guarded provider and shown as "not measured yet" when abs
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -64,16 +65,38 @@ def kirkpatrick(*, program: Program, run: AnalysisRun | None) -> list[dict[str, 
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
     if run is not None and run.result:
-        overall = run.result["overall"]
+        overall = run.result.get("overall") or {}
         items.append(
             {
                 "label": f"Average effect on {run.kpi.name} per rep-period",
-                "value": f"{overall['att']:,.2f} "
-                f"({overall['ci_low']:,.2f} to {overall['ci_high']:,.2f})",
+                "value": f"{_number(overall.get('att'))} "
+                f"({_number(overall.get('ci_low'))} to {_number(overall.get('ci_high'))})",
             }
         )
     levels.append({"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items})
     return levels
+
+
+def _number(value: Any) -> str:
+    """A stored number for reading; a result computed from extreme data may hold null."""
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f"{value:,.2f}"
+    return "not estimable"
+
+
+def estimated(run: AnalysisRun | None) -> bool:
+    """Whether a finished run has an overall effect to show (extreme or degenerate data
+    can leave it null even when the engine did not refuse them)."""
+    att = ((run.result or {}).get("overall") or {}).get("att") if run else None
+    return isinstance(att, int | float) and math.isfinite(att)
+
+
+def run_history(*, program: Program, kpi: KpiDefinition, limit: int = 10) -> list[AnalysisRun]:
+    return list(
+        AnalysisRun.objects.filter(program=program, kpi=kpi)
+        .defer("result")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def needs_context(*, program: Program) -> list[Any]:

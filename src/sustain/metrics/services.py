@@ -301,7 +301,7 @@ def import_job_create(
 
 def _job_progress(job: ImportJob, percent: int) -> None:
     job.progress = max(0, min(percent, 99))
-    ImportJob.objects.filter(pk=job.pk).update(progress=job.progress)
+    ImportJob.objects.filter(pk=job.pk).update(progress=job.progress, heartbeat_at=timezone.now())
 
 
 JOB_FIELDS = [
@@ -344,7 +344,8 @@ def import_job_run(
     transactions so that other writers are never locked out for long."""
     report = progress or (lambda p: _job_progress(job, p))
     job.status = JobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.heartbeat_at = timezone.now()  # renewed by progress; the reaper fails a silent job
+    job.save(update_fields=["status", "heartbeat_at"])
     organization = job.organization
     try:
         if file is None:
@@ -691,6 +692,65 @@ def kpi_frame_import(
     _count_preview(job)
     _apply(job)
     return job
+
+
+def import_job_fail(*, job_id: int, message: str) -> bool:
+    """End a job that stopped while queued or reading its file as failed; False if it had
+    got further (a swap that fails is rolled back and failed by `_apply` itself, one left
+    half-done by `import_jobs_recover`)."""
+    return bool(
+        ImportJob.objects.filter(
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING], pk=job_id
+        ).update(status=JobStatus.FAILED, message=message, progress=100, finished_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Run a failed job again on the same stored file (nothing of it was applied: a failed
+    swap is rolled back)."""
+    if job.status != JobStatus.FAILED:
+        raise ValidationError({"status": "Only a failed import can be tried again."})
+    StagedValue.objects.filter(job=job).delete()
+    job.status = JobStatus.QUEUED
+    job.progress = 0
+    job.message = ""
+    job.errors = []
+    job.error_count = 0
+    job.preview = {}
+    job.rows_read = 0
+    job.applied_through = 0
+    job.heartbeat_at = None
+    job.finished_at = None
+    job.save(
+        update_fields=[
+            "status",
+            "progress",
+            "message",
+            "errors",
+            "error_count",
+            "preview",
+            "rows_read",
+            "applied_through",
+            "heartbeat_at",
+            "finished_at",
+        ]
+    )
+    from sustain.metrics.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+def import_jobs_reap(*, stale_before: dt.datetime) -> int:
+    """Fail the jobs whose worker died: running, and silent since `stale_before`."""
+    return ImportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before).update(
+        status=JobStatus.FAILED,
+        message="The import stopped: the server or worker running it was restarted. "
+        "Nothing was imported. Try again.",
+        progress=100,
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic

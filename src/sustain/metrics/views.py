@@ -228,3 +228,11 @@ def mapping(request: HttpRequest, source: str) -> HttpResponse:
             "another format is refused with its row and column.",
         },
     )
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    import_job = access.get_import_job_for(request.user, job_id)
+    services.import_job_retry(job=import_job)
+    return redirect("metrics:job", import_job.pk)
