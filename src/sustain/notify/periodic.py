@@ -51,11 +51,14 @@ def enqueue_due_sweeps(*, now: dt.datetime | None = None) -> list[str]:
     return enqueued
 
 
-def run_scheduler(stop: threading.Event, *, tick_seconds: float = 30.0) -> None:
+def run_scheduler(stop: threading.Event, *, tick_seconds: float = 15.0) -> None:
+    from sustain.notify.worker import reset_connections
+
     while not stop.is_set():
-        close_old_connections()
         try:
+            close_old_connections()
             enqueue_due_sweeps()
         except Exception:  # a transient database error must not kill the scheduler
-            logger.exception("Scheduling sweeps failed")
+            logger.exception("Scheduling sweeps failed; trying again at the next tick")
+            reset_connections()
         stop.wait(tick_seconds)

@@ -98,7 +98,8 @@ def _database() -> dict[str, object]:
         # "database is locked" on lock upgrades inside write transactions.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a write waits for another's lock before "database is locked".
+            "timeout": float(os.environ.get("SUSTAIN_SQLITE_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }

@@ -1,0 +1,60 @@
+"""The worker outlives a database held locked past SQLite's busy timeout, in both
+deployments, and drains the queue once the lock is gone."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from tests.jobs.deployment import QUEUE_MAIL, Deployment, free_port, wait_for
+
+BUSY_TIMEOUT = "1"  # seconds, instead of 20: the lock below outlasts it several times
+
+
+def _hold_write_lock(deployment: Deployment, seconds: float) -> None:
+    raw = sqlite3.connect(deployment.db, isolation_level=None, timeout=30)
+    try:
+        raw.execute("BEGIN IMMEDIATE")  # what a long write transaction elsewhere does
+        time.sleep(seconds)
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+
+
+def _all_sent(deployment: Deployment, n: int) -> bool:
+    rows = deployment.query("SELECT status, count(*) FROM notify_outboxmessage GROUP BY status")
+    return dict(rows).get("sent") == n  # type: ignore[arg-type]
+
+
+def test_it_keeps_the_worker_process_running_through_a_locked_database(
+    deployment: Deployment,
+) -> None:
+    worker = deployment.start(
+        "worker", "--interval", "0.2", name="worker", SUSTAIN_SQLITE_TIMEOUT=BUSY_TIMEOUT
+    )
+    wait_for(lambda: "Starting worker" in deployment.log("worker"), timeout=30, what="start")
+
+    _hold_write_lock(deployment, seconds=4)
+
+    assert worker.poll() is None, deployment.log("worker")
+    assert "database is locked" in deployment.log("worker")  # it did meet the lock
+    deployment.shell(QUEUE_MAIL.format(n=3))
+    wait_for(lambda: _all_sent(deployment, 3), timeout=30, what="the queue to drain")
+
+
+def test_it_keeps_the_embedded_worker_thread_running_through_a_locked_database(
+    deployment: Deployment,
+) -> None:
+    port = free_port()
+    deployment.start(
+        "serve", "--port", str(port), name="serve", SUSTAIN_SQLITE_TIMEOUT=BUSY_TIMEOUT
+    )
+    wait_for(lambda: "Sustain on http" in deployment.log("serve"), timeout=30, what="start")
+    deployment.shell(QUEUE_MAIL.format(n=1))
+    wait_for(lambda: _all_sent(deployment, 1), timeout=30, what="the worker thread to run")
+
+    _hold_write_lock(deployment, seconds=4)
+
+    assert "database is locked" in deployment.log("serve")
+    deployment.shell(QUEUE_MAIL.format(n=3))
+    wait_for(lambda: _all_sent(deployment, 4), timeout=30, what="the queue to drain")
