@@ -168,9 +168,9 @@ def analysis_run_retry(*, run: AnalysisRun, created_by: Person | None) -> Analys
 
 def analysis_runs_reap(*, stale_before: dt.datetime) -> int:
     """Fail the runs whose worker died: running, and silent since `stale_before`."""
-    return AnalysisRun.objects.filter(
-        status=RunStatus.RUNNING, heartbeat_at__lt=stale_before
-    ).update(
+    from sustain.notify.reaper import stale_jobs
+
+    return stale_jobs("analysis.AnalysisRun", stale_before=stale_before).update(
         status=RunStatus.FAILED,
         message="The analysis stopped: the server or worker computing it was restarted. Try again.",
         progress=100,

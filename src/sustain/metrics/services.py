@@ -744,7 +744,9 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
 
 def import_jobs_reap(*, stale_before: dt.datetime) -> int:
     """Fail the jobs whose worker died: running, and silent since `stale_before`."""
-    return ImportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before).update(
+    from sustain.notify.reaper import stale_jobs
+
+    return stale_jobs("metrics.ImportJob", stale_before=stale_before).update(
         status=JobStatus.FAILED,
         message="The import stopped: the server or worker running it was restarted. "
         "Nothing was imported. Try again.",
