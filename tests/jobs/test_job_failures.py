@@ -68,6 +68,9 @@ def test_it_tries_a_failed_import_again(
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == "done" and job.values_written > 0 and job.message == ""
+    assert login(cast.analyst).post(f"/metrics/import/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done"  # a second click changes nothing
 
 
 def test_it_lets_only_importers_try_again(
@@ -122,6 +125,19 @@ def test_it_tries_a_failed_analysis_again_with_the_same_settings(
     again = AnalysisRun.objects.exclude(pk=failed.pk).get()
     assert again.control == "notyet"
     assert response["Location"].endswith(f"?run={again.pk}")
+
+
+def test_it_tries_a_failed_analysis_again_through_the_api(cast, api) -> None:
+    kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
+    failed = AnalysisRun.objects.create(
+        program=cast.program, kpi=kpi, by="", status="failed", message="boom"
+    )
+    assert api(cast.rep).post(f"/analyses/{failed.pk}/retry").status_code == 403
+    assert api(cast.outsider).post(f"/analyses/{failed.pk}/retry").status_code == 404
+    response = api(cast.analyst).post(f"/analyses/{failed.pk}/retry")
+    assert response.status_code == 201 and response.json()["id"] != failed.pk
+    done = AnalysisRun.objects.create(program=cast.program, kpi=kpi, status="done")
+    assert api(cast.analyst).post(f"/analyses/{done.pk}/retry").status_code == 400
 
 
 def test_it_polls_a_running_analysis_through_a_light_fragment(

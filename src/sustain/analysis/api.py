@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from sustain.analysis import services
 from sustain.analysis.models import AnalysisRun, Control
+from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access
 
 router = Router(tags=["analysis"])
@@ -43,6 +44,11 @@ class RunOut(Schema):
     def resolve_kpi(obj: AnalysisRun) -> int:
         return obj.kpi_id
 
+    @staticmethod
+    def resolve_result(obj: AnalysisRun) -> dict[str, Any] | None:
+        # Runs stored before results were cleaned may hold NaN or Infinity: not JSON.
+        return finite_or_none(obj.result)
+
 
 @router.get("/programs/{program_id}/analyses", response=list[RunOut])
 def runs_list(request: HttpRequest, program_id: int) -> list[AnalysisRun]:
@@ -67,3 +73,12 @@ def runs_detail(request: HttpRequest, run_id: int) -> AnalysisRun:
     run = access.get_analysis_run_for(request.user, run_id)
     run.refresh_from_db()
     return run
+
+
+@router.post("/analyses/{run_id}/retry", response={201: RunOut})
+def runs_retry(request: HttpRequest, run_id: int) -> Status[AnalysisRun]:
+    """Run a failed analysis again with the same settings; poll /analyses/{id}."""
+    run = access.get_analysis_run_for(request.user, run_id)
+    if not access.can_run_analysis(request.user, run.program):
+        raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
+    return Status(201, services.analysis_run_retry(run=run, created_by=request.user))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sustain.analysis import selectors, services
 from sustain.analysis.attributes import available_attributes
-from sustain.analysis.models import AnalysisRun, Control
+from sustain.analysis.models import AnalysisRun, Control, RunStatus
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access
 from sustain.web.forms import call_service
@@ -125,8 +125,9 @@ def run_retry(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -
         raise Http404
     if not access.can_run_analysis(request.user, run.program):
         raise PermissionDenied
-    again = services.analysis_run_retry(run=run, created_by=request.user)
-    return redirect(_run_url(again))
+    if run.status != RunStatus.FAILED:  # a second click: show the run as it is
+        return redirect(_run_url(run))
+    return redirect(_run_url(services.analysis_run_retry(run=run, created_by=request.user)))
 
 
 def _run_url(run: AnalysisRun) -> str:

@@ -19,6 +19,7 @@ from sustain.metrics.models import (
     DateOrder,
     ImportJob,
     ImportMapping,
+    JobStatus,
     KpiDefinition,
     NumberFormat,
     Source,
@@ -234,5 +235,6 @@ def mapping(request: HttpRequest, source: str) -> HttpResponse:
 @require_POST
 def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
-    services.import_job_retry(job=import_job)
+    if import_job.status == JobStatus.FAILED:  # a second click finds it queued: no-op
+        services.import_job_retry(job=import_job)
     return redirect("metrics:job", import_job.pk)
