@@ -47,3 +47,11 @@ def test_it_generates_plans_from_the_page_in_the_background(cast, login) -> None
     again = login(cast.owner).post(f"/plans/program/{cast.program.pk}/generate/", follow=True)
     assert "Every trained rep has a plan already" in again.content.decode()
     assert login(cast.rep).post(f"/plans/program/{cast.program.pk}/generate/").status_code == 403
+
+
+def test_it_says_why_it_cannot_generate_plans_without_concepts(cast, login) -> None:
+    cast.program.enrollments.update(trained_on=TRAINED_ON)
+    cast.program.concepts.all().delete()
+    response = login(cast.owner).post(f"/plans/program/{cast.program.pk}/generate/", follow=True)
+    assert "add its concepts first" in response.content.decode()
+    assert Plan.objects.count() == 0

@@ -210,7 +210,9 @@ def program_plans_generate(request: HttpRequest, program_id: int) -> HttpRespons
     from sustain.plans.tasks import generate_plans
 
     missing = selectors.reps_without_plan(program=program)
-    if missing:
+    if missing and not program.concepts.exists():  # what the job would refuse
+        messages.error(request, "The program has no concepts to plan: add its concepts first.")
+    elif missing:
         generate_plans.enqueue(program.pk)
         messages.success(
             request,
