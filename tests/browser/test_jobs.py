@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from pyarrow.lib import ArrowInvalid
 
 from sustain.analysis.models import AnalysisRun
+from sustain.metrics import importer
 from sustain.metrics.services import _ensure_kpis
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,11 +36,15 @@ def test_it_stops_polling_a_failed_analysis_and_tries_again(cast, sign_in, live_
     assert page.inner_text("#history").count("Failed") == 2
 
 
-def test_it_shows_an_unreadable_upload_as_failed_with_try_again(
-    cast, sign_in, live_server, tmp_path
+def test_it_shows_an_import_that_broke_as_failed_with_try_again(
+    cast, sign_in, live_server, tmp_path, monkeypatch
 ) -> None:
+    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ArrowInvalid("Parquet magic bytes not found in footer")
+
+    monkeypatch.setattr(importer, "parse_file", explode)  # what no one planned for
     fake = tmp_path / "panel.parquet"
-    fake.write_bytes(b"rep,period,revenue\n1,2026-01-05,100\n")
+    fake.write_bytes(b"PAR1")
     page = sign_in(cast.analyst.email)
     page.goto(f"{live_server.url}/metrics/import/")
     page.set_input_files("input[name=file]", str(fake))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pyarrow.lib import ArrowInvalid
 
 from sustain.analysis import services as analysis_services
 from sustain.analysis.models import AnalysisRun
+from sustain.metrics import importer
 from sustain.metrics.models import ImportJob
 from sustain.metrics.services import _ensure_kpis
 
@@ -23,21 +25,41 @@ def _upload(login, person, name: str, body: bytes, on_commit, source="panel"):  
     return ImportJob.objects.get()
 
 
-def test_it_fails_an_import_of_a_file_that_is_not_parquet(
-    cast, login, django_capture_on_commit_callbacks, caplog
+def _reader_raises(monkeypatch, exc: Exception) -> None:  # type: ignore[no-untyped-def]
+    """Make the file reader fail the way no one planned for."""
+
+    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise exc
+
+    monkeypatch.setattr(importer, "parse_file", explode)
+
+
+def test_it_ends_an_import_of_a_file_that_is_not_parquet(
+    cast, login, django_capture_on_commit_callbacks
 ):
+    job = _upload(
+        login,
+        cast.analyst,
+        "panel.parquet",
+        b"rep,period\nx,y\n",
+        django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    assert job.status == "failed" and job.progress == 100
+
+
+def test_it_fails_an_import_whatever_the_reader_raises(
+    cast, login, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    _reader_raises(monkeypatch, ArrowInvalid("Parquet magic bytes not found in footer"))
     with caplog.at_level(logging.ERROR):
         job = _upload(
-            login,
-            cast.analyst,
-            "panel.parquet",
-            b"rep,period\nx,y\n",
-            django_capture_on_commit_callbacks,
+            login, cast.analyst, "panel.parquet", b"PAR1", django_capture_on_commit_callbacks
         )
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.progress == 100
-    assert "could not be read" in job.message
+    assert "could not be read" in job.message and "ArrowInvalid" in job.message
     assert "Traceback" in caplog.text  # logged with its traceback for the operator
 
     page = login(cast.analyst).get(f"/metrics/import/{job.pk}/", headers={"HX-Request": "true"})
@@ -50,13 +72,8 @@ def test_it_fails_an_import_of_a_file_that_is_not_parquet(
 def test_it_tries_a_failed_import_again(
     cast, login, sf_csv, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from sustain.metrics import services
-
-    def explode(**kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("disk on fire")
-
     with monkeypatch.context() as m:
-        m.setattr(services, "kpi_import", explode)
+        _reader_raises(m, RuntimeError("disk on fire"))
         job = _upload(
             login, cast.analyst, "sf.csv", sf_csv, django_capture_on_commit_callbacks, "salesforce"
         )
@@ -74,8 +91,9 @@ def test_it_tries_a_failed_import_again(
 
 
 def test_it_lets_only_importers_try_again(
-    cast, login, api, sf_csv, django_capture_on_commit_callbacks
+    cast, login, api, sf_csv, django_capture_on_commit_callbacks, monkeypatch
 ):
+    _reader_raises(monkeypatch, ArrowInvalid("not Parquet"))
     job = _upload(login, cast.analyst, "x.parquet", b"nope", django_capture_on_commit_callbacks)
     assert login(cast.manager).post(f"/metrics/import/{job.pk}/retry/").status_code == 403
     assert login(cast.outsider).post(f"/metrics/import/{job.pk}/retry/").status_code == 404
@@ -84,7 +102,7 @@ def test_it_lets_only_importers_try_again(
         response = api(cast.analyst).post(f"/imports/{job.pk}/retry")
     assert response.status_code == 200 and response.json()["status"] == "queued"
     again = api(cast.analyst).get(f"/imports/{job.pk}").json()
-    assert again["status"] == "failed"  # the same bad file fails again, clearly
+    assert again["status"] == "failed"  # the same file fails again, clearly
     assert "could not be read" in again["message"]
 
 

@@ -96,3 +96,20 @@ def test_it_schedules_the_reaper_only_when_something_is_stuck(cast) -> None:
     )
     assert "reap-stuck-work" in enqueue_due_sweeps(now=now + dt.timedelta(minutes=1))
     assert ImportJob.objects.get().status == "failed"  # the immediate backend ran it
+
+
+def test_it_rolls_back_an_import_whose_worker_died_while_applying(cast) -> None:
+    now = timezone.now()
+    enqueue_due_sweeps(now=now)
+    swapping = ImportJob.objects.create(
+        organization=cast.org,
+        source="panel",
+        filename="a.csv",
+        status="applying",
+        progress=95,
+        heartbeat_at=_ago(minutes=5),
+    )
+    assert "reap-stuck-work" in enqueue_due_sweeps(now=now + dt.timedelta(minutes=1))
+    swapping.refresh_from_db()
+    assert swapping.status == "failed"
+    assert "rolled back" in swapping.errors[0]["reason"]

@@ -13,6 +13,7 @@ from typing import IO, Any
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sustain.lib import tabular
@@ -600,11 +601,20 @@ def _rollback(job: ImportJob, reason: str = "interrupted while applying") -> Non
     StagedValue.objects.filter(job=job).delete()
 
 
-def import_jobs_recover(*, organization_id: int | None = None) -> int:
-    """Roll back swaps left half-done by a crash (no chunk written for STALE_SWAP)."""
-    stale = ImportJob.objects.filter(
+def stale_swaps() -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(
         status=JobStatus.APPLYING, heartbeat_at__lt=timezone.now() - STALE_SWAP
     )
+
+
+def import_swaps_stale(*, now: dt.datetime | None = None) -> bool:
+    """For the reaper's guard: a swap left half-done by a crash is waiting to be rolled back."""
+    return stale_swaps().exists()
+
+
+def import_jobs_recover(*, organization_id: int | None = None) -> int:
+    """Roll back swaps left half-done by a crash (no chunk written for STALE_SWAP)."""
+    stale = stale_swaps()
     if organization_id is not None:
         stale = stale.filter(organization_id=organization_id)
     count = 0
@@ -743,16 +753,18 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
 
 
 def import_jobs_reap(*, stale_before: dt.datetime) -> int:
-    """Fail the jobs whose worker died: running, and silent since `stale_before`."""
+    """Fail the jobs whose worker died while reading their file (running, silent since
+    `stale_before`), and roll back swaps it left half-done; returns how many."""
     from sustain.notify.reaper import stale_jobs
 
-    return stale_jobs("metrics.ImportJob", stale_before=stale_before).update(
+    failed = stale_jobs("metrics.ImportJob", stale_before=stale_before).update(
         status=JobStatus.FAILED,
         message="The import stopped: the server or worker running it was restarted. "
         "Nothing was imported. Try again.",
         progress=100,
         finished_at=timezone.now(),
     )
+    return failed + import_jobs_recover()
 
 
 @transaction.atomic

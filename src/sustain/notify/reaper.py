@@ -2,7 +2,8 @@
 "running" forever. A sweep every minute fails what has been silent past its lease:
 
 - import jobs and analysis runs whose heartbeat (renewed by every progress update) is
-  older than JOB_LEASE_SECONDS; the person sees why and a "Try again" button;
+  older than JOB_LEASE_SECONDS; the person sees why and a "Try again" button; an import
+  interrupted while swapping its values in is rolled back (`import_jobs_recover`);
 - django-tasks-db rows RUNNING for longer than TASK_LEASE_SECONDS.
 
 Outbox messages need nothing here: their lease ends and the retry sweep sends them."""
@@ -26,6 +27,8 @@ JOB_REAPERS: list[tuple[str, str]] = [
     ("metrics.ImportJob", "sustain.metrics.services.import_jobs_reap"),
     ("analysis.AnalysisRun", "sustain.analysis.services.analysis_runs_reap"),
 ]
+# More "is anything stuck?" checks for the sweep's guard (dotted paths, called with now=).
+STUCK_CHECKS: list[str] = ["sustain.metrics.services.import_swaps_stale"]
 LOST = "sustain.notify.reaper.WorkerLost"
 
 
@@ -51,9 +54,16 @@ def _job_stale_before(now: dt.datetime) -> dt.datetime:
 def stuck_work_exists(*, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     before = _job_stale_before(now)
-    return _stale_tasks(now).exists() or any(
-        stale_jobs(label, stale_before=before).exists() for label, _ in JOB_REAPERS
+    return (
+        _stale_tasks(now).exists()
+        or any(stale_jobs(label, stale_before=before).exists() for label, _ in JOB_REAPERS)
+        or any(_function(path)(now=now) for path in STUCK_CHECKS)
     )
+
+
+def _function(path: str):  # type: ignore[no-untyped-def]
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
 
 
 def reap_stuck_work(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -61,9 +71,7 @@ def reap_stuck_work(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     reaped: dict[str, int] = {}
     for label, path in JOB_REAPERS:
-        module, name = path.rsplit(".", 1)
-        reap = getattr(importlib.import_module(module), name)
-        reaped[label] = reap(stale_before=_job_stale_before(now))
+        reaped[label] = _function(path)(stale_before=_job_stale_before(now))
     reaped["tasks"] = _stale_tasks(now).update(
         status="FAILED",
         finished_at=now,
