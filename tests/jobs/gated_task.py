@@ -14,4 +14,4 @@ GATE = threading.Event()
 @task()
 def wait_at_gate() -> None:
     STARTED.set()
-    GATE.wait(timeout=30)
+    GATE.wait(timeout=60)

@@ -39,13 +39,13 @@ def test_it_keeps_working_after_postgres_cuts_its_connection(cast, mailoutbox) -
         thread.start()
         try:
             gated_task.wait_at_gate.enqueue()
-            assert gated_task.STARTED.wait(timeout=30)
+            assert gated_task.STARTED.wait(timeout=60)
             # The connection dies while the task runs: recording its result then fails.
             assert _cut_other_connections() == 1
             gated_task.GATE.set()
 
             outbox_enqueue(recipient=cast.rep, subject="After", body="b")
-            wait_for(lambda: len(mailoutbox) == 1, timeout=30, what="the queue to drain")
+            wait_for(lambda: len(mailoutbox) == 1, timeout=60, what="the queue to drain")
             assert thread.is_alive()
             assert OutboxMessage.objects.get().status == OutboxStatus.SENT
         finally:
