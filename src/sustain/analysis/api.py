@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, Control
+from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
 
 router = Router(tags=["analysis"])
@@ -48,13 +49,15 @@ class RunOut(Schema):
         """The ROI (costs inside) only for those who may see what the program cost; the
         estimates only from k reps up for those who may not see them one by one."""
         viewer = context["request"].user
-        if obj.result is None:
+        # Runs stored before results were cleaned may hold NaN or Infinity: not JSON.
+        result = finite_or_none(obj.result)
+        if result is None:
             return None
         if not selectors.run_shown(viewer, obj):
-            return {"meta": obj.result.get("meta", {}), "suppressed": privacy.withheld(viewer)}
+            return {"meta": result.get("meta", {}), "suppressed": privacy.withheld(viewer)}
         if access.sees_impact_costs(viewer, obj.program):
-            return obj.result
-        return {k: v for k, v in obj.result.items() if k != "roi"}
+            return result
+        return {k: v for k, v in result.items() if k != "roi"}
 
 
 @router.get("/programs/{program_id}/analyses", response=list[RunOut])
@@ -80,3 +83,12 @@ def runs_detail(request: HttpRequest, run_id: int) -> AnalysisRun:
     run = access.get_analysis_run_for(request.user, run_id)
     run.refresh_from_db()
     return run
+
+
+@router.post("/analyses/{run_id}/retry", response={201: RunOut})
+def runs_retry(request: HttpRequest, run_id: int) -> Status[AnalysisRun]:
+    """Run a failed analysis again with the same settings; poll /analyses/{id}."""
+    run = access.get_analysis_run_for(request.user, run_id)
+    if not access.can_run_analysis(request.user, run.program):
+        raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
+    return Status(201, services.analysis_run_retry(run=run, created_by=request.user))

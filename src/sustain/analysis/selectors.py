@@ -5,6 +5,7 @@ each is read through a guarded provider and shown as "not measured yet" when abs
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -78,12 +79,12 @@ def kirkpatrick(
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
     if run is not None and run.result and run_shown(viewer, run):
-        overall = run.result["overall"]
+        overall = run.result.get("overall") or {}
         items.append(
             {
                 "label": f"Average effect on {run.kpi.name} per rep-period",
-                "value": f"{overall['att']:,.2f} "
-                f"({overall['ci_low']:,.2f} to {overall['ci_high']:,.2f})",
+                "value": f"{_number(overall.get('att'))} "
+                f"({_number(overall.get('ci_low'))} to {_number(overall.get('ci_high'))})",
             }
         )
     levels.append({"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items})
@@ -96,6 +97,28 @@ def run_shown(viewer: Person | None, run: AnalysisRun) -> bool:
     meta = (run.result or {}).get("meta", {})
     people = min(meta.get("n_trained", 0), meta.get("n_comparison", 0))
     return privacy.shown(viewer, people, organization=run.program.organization)
+
+
+def _number(value: Any) -> str:
+    """A stored number for reading; a result computed from extreme data may hold null."""
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f"{value:,.2f}"
+    return "not estimable"
+
+
+def estimated(run: AnalysisRun | None) -> bool:
+    """Whether a finished run has an overall effect to show (extreme or degenerate data
+    can leave it null even when the engine did not refuse them)."""
+    att = ((run.result or {}).get("overall") or {}).get("att") if run else None
+    return isinstance(att, int | float) and math.isfinite(att)
+
+
+def run_history(*, program: Program, kpi: KpiDefinition, limit: int = 10) -> list[AnalysisRun]:
+    return list(
+        AnalysisRun.objects.filter(program=program, kpi=kpi)
+        .defer("result")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def needs_context(*, program: Program) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from sustain.analysis.attributes import attribute_values, available_attributes
 from sustain.analysis.models import AnalysisRun, Control, RunStatus
+from sustain.lib.jobs import finite_or_none
 from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Program
@@ -103,12 +105,13 @@ def analysis_run_execute(
 
     def step(percent: int) -> None:
         run.progress = percent
-        AnalysisRun.objects.filter(pk=run.pk).update(progress=percent)
+        AnalysisRun.objects.filter(pk=run.pk).update(progress=percent, heartbeat_at=timezone.now())
         if progress:
             progress(percent)
 
     run.status = RunStatus.RUNNING
-    run.save(update_fields=["status"])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "heartbeat_at"])
     step(10)
     try:
         panel, meta = build_panel(program=run.program, kpi=run.kpi, by=run.by)
@@ -132,7 +135,8 @@ def analysis_run_execute(
                 workshop_cost=float(program.budget_workshop),
                 reinforcement_cost=float(program.budget_reinforcement),
             ).to_dict()
-        run.result = out
+        # NaN and ±Infinity are not JSON (PostgreSQL refuses them): stored as null.
+        run.result = finite_or_none(out)
         run.status = RunStatus.DONE
         run.message = ""
     except (ValidationError, ImpactInputError) as exc:
@@ -142,3 +146,33 @@ def analysis_run_execute(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "message", "result", "progress", "finished_at"])
     return run
+
+
+def analysis_run_fail(*, run_id: int, message: str) -> bool:
+    """End a run that did not finish as failed; False if it had finished already."""
+    return bool(
+        AnalysisRun.objects.exclude(status__in=[RunStatus.DONE, RunStatus.FAILED])
+        .filter(pk=run_id)
+        .update(status=RunStatus.FAILED, message=message, progress=100, finished_at=timezone.now())
+    )
+
+
+def analysis_run_retry(*, run: AnalysisRun, created_by: Person | None) -> AnalysisRun:
+    """A new run with the settings of a failed one; the failed run stays in the history."""
+    if run.status != RunStatus.FAILED:
+        raise ValidationError({"status": "Only a failed analysis can be tried again."})
+    return analysis_run_create(
+        program=run.program, kpi=run.kpi, by=run.by, control=run.control, created_by=created_by
+    )
+
+
+def analysis_runs_reap(*, stale_before: dt.datetime) -> int:
+    """Fail the runs whose worker died: running, and silent since `stale_before`."""
+    from sustain.notify.reaper import stale_jobs
+
+    return stale_jobs("analysis.AnalysisRun", stale_before=stale_before).update(
+        status=RunStatus.FAILED,
+        message="The analysis stopped: the server or worker computing it was restarted. Try again.",
+        progress=100,
+        finished_at=timezone.now(),
+    )

@@ -6,9 +6,17 @@ from django.tasks import task
 
 from sustain.analysis import services
 from sustain.analysis.models import AnalysisRun
+from sustain.lib.jobs import failure_message, job_boundary
+
+
+def _failed(run_id: int, *, exc: Exception) -> None:
+    services.analysis_run_fail(
+        run_id=run_id, message=failure_message(exc, doing="computing the analysis")
+    )
 
 
 @task()
+@job_boundary("run_analysis", on_failure=_failed)
 def run_analysis(run_id: int) -> None:
     run = AnalysisRun.objects.select_related("program", "kpi").filter(pk=run_id).first()
     if run is not None and not run.finished:

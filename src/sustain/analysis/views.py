@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.analysis import selectors, services
 from sustain.analysis.attributes import available_attributes
-from sustain.analysis.models import AnalysisRun, Control
+from sustain.analysis.models import AnalysisRun, Control, RunStatus
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access, privacy
 from sustain.web.forms import call_service
@@ -63,13 +64,18 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
             attributes=available_attributes(program.organization),
             initial={"by": run.by if run else ""},
         ),
+        "estimated": selectors.estimated(run),
+        "history": selectors.run_history(program=program, kpi=kpi),
         "levels": selectors.kirkpatrick(program=program, run=run, viewer=request.user),
         "withheld": None
         if run is None or selectors.run_shown(request.user, run)
         else privacy.withheld(request.user),
         "needs": selectors.needs_context(program=program),
         "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
-        if run and run.result and selectors.run_shown(request.user, run)
+        if run
+        and run.result
+        and run.result.get("event_study")
+        and selectors.run_shown(request.user, run)
         else None,
     }
     if request.htmx:
@@ -102,4 +108,34 @@ def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRespon
         return render(
             request, "web/form.html", {"form": form, "title": "Run the analysis"}, status=400
         )
-    return redirect(f"{request.path.rsplit('/run/', 1)[0]}/?run={run.pk}")
+    return redirect(_run_url(run))
+
+
+@login_required
+def run_progress(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -> HttpResponse:
+    """What the page polls while a run computes: one row read, nothing else rebuilt. When
+    the run has finished, htmx is sent to the page showing it."""
+    run = access.get_analysis_run_for(request.user, run_id)
+    if (run.program_id, run.kpi_id) != (program_id, kpi_id):
+        raise Http404
+    response = render(request, "analysis/analysis.html#progress", {"run": run})
+    if run.finished:
+        response["HX-Redirect"] = _run_url(run)
+    return response
+
+
+@login_required
+@require_POST
+def run_retry(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -> HttpResponse:
+    run = access.get_analysis_run_for(request.user, run_id)
+    if (run.program_id, run.kpi_id) != (program_id, kpi_id):
+        raise Http404
+    if not access.can_run_analysis(request.user, run.program):
+        raise PermissionDenied
+    if run.status != RunStatus.FAILED:  # a second click: show the run as it is
+        return redirect(_run_url(run))
+    return redirect(_run_url(services.analysis_run_retry(run=run, created_by=request.user)))
+
+
+def _run_url(run: AnalysisRun) -> str:
+    return f"{reverse('analysis:goal', args=[run.program_id, run.kpi_id])}?run={run.pk}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +28,14 @@ from sustain.metrics.models import (
 from sustain.orgs import access, privacy
 
 router = Router(tags=["metrics"])
+
+# Between the largest floats: excludes ±Infinity, and NaN (which PostgreSQL sorts above
+# every number; SQLite cannot store it).
+FINITE = {"value__gte": -sys.float_info.max, "value__lte": sys.float_info.max}
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
 
 
 class KpiOut(Schema):
@@ -53,7 +63,9 @@ class ValueOut(Schema):
 
 class PeriodMeanOut(Schema):
     period: dt.date
-    mean: float | None = Field(description="None when withheld (see `suppressed`).")
+    mean: float | None = Field(
+        description="None when withheld (see `suppressed`) or when the mean overflows."
+    )
     reps: int
     suppressed: str | None = Field(
         None, description='Why the mean is withheld, e.g. "fewer than 5 reps".'
@@ -75,6 +87,7 @@ class JobOut(Schema):
     # Per KPI (`kpis`: key, name, rows, new, replaced, unchanged, skipped), the skipped rows
     # with reasons (`skipped`), and `notes` (encoding read, footer dropped...).
     preview: dict[str, Any]
+    message: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
     applied_at: dt.datetime | None
@@ -137,11 +150,12 @@ def kpi_values(
     limit: int = 10000,
 ) -> list[dict[str, Any]]:
     """Individual values the caller may read: all (whole-org roles), her team's (manager),
-    her own (rep). The trainer reads /means instead."""
+    her own (rep). The trainer reads /means instead. Stored values that are not finite
+    numbers (±Infinity, NaN) are left out: they are not JSON."""
     kpi = access.get_kpi_for(request.user, kpi_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see aggregates only: use /kpis/{id}/means.")
-    values = access.kpi_values_visible_to(request.user).filter(kpi=kpi)
+    values = access.kpi_values_visible_to(request.user).filter(kpi=kpi, **FINITE)
     if rep is not None:
         values = values.filter(rep_id=rep)
     if since is not None:
@@ -153,14 +167,17 @@ def kpi_values(
 @router.get("/kpis/{kpi_id}/means", response=list[PeriodMeanOut])
 def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
     """The organization's mean per period: an aggregate every member may read, withheld
-    for a period with fewer than k reps unless she may see each rep's value."""
+    for a period with fewer than k reps unless she may see each rep's value. Stored values
+    that are not finite numbers are left out; a mean that overflows is null."""
     kpi = access.get_kpi_for(request.user, kpi_id)
     rows = (
-        kpi.values.values("period")
+        kpi.values.filter(**FINITE)
+        .values("period")
         .annotate(mean=Avg("value"), reps=Count("rep_id", distinct=True))
         .order_by("period")
     )
-    return privacy.suppress(request.user, list(rows), people="reps", figures=("mean",))
+    rows = [{**r, "mean": r["mean"] if _finite(r["mean"]) else None} for r in rows]
+    return privacy.suppress(request.user, rows, people="reps", figures=("mean",))
 
 
 @router.get("/imports", response=list[JobOut])
@@ -226,6 +243,15 @@ def _mapping_out(source: str, mapping: ImportMapping | None) -> dict[str, Any]:
         "blanks_are_no_data": mapping.blanks_are_no_data,
         "currency": mapping.currency,
     }
+
+
+@router.post("/imports/{job_id}/retry", response=JobOut)
+def imports_retry(request: HttpRequest, job_id: int) -> ImportJob:
+    """Run a failed import again on the file it stored; poll /imports/{id}."""
+    job = access.get_import_job_for(request.user, job_id)
+    services.import_job_retry(job=job)
+    job.refresh_from_db()
+    return job
 
 
 @router.get("/import-mappings/{source}", response=MappingOut)

@@ -145,7 +145,8 @@ class ImportJob(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     # While applying: the staged rows up to this id are in the store (their old values in
-    # the journal), and when the last chunk was written; a stale swap is rolled back.
+    # the journal), and when the last chunk was written; a stale swap is rolled back. While
+    # reading the file, progress renews it too: a silent running job is failed by the reaper.
     applied_through = models.BigIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
@@ -155,6 +156,8 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     # The first rejected rows (file, row, column, value, reason); error_count has them all.
     errors = models.JSONField(default=list, blank=True)
+    # Why a job failed other than by rejected rows (an unreadable file, a lost worker).
+    message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,6 +13,7 @@ from typing import IO, Any
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sustain.lib import tabular
@@ -301,7 +302,7 @@ def import_job_create(
 
 def _job_progress(job: ImportJob, percent: int) -> None:
     job.progress = max(0, min(percent, 99))
-    ImportJob.objects.filter(pk=job.pk).update(progress=job.progress)
+    ImportJob.objects.filter(pk=job.pk).update(progress=job.progress, heartbeat_at=timezone.now())
 
 
 JOB_FIELDS = [
@@ -344,7 +345,8 @@ def import_job_run(
     transactions so that other writers are never locked out for long."""
     report = progress or (lambda p: _job_progress(job, p))
     job.status = JobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.heartbeat_at = timezone.now()  # renewed by progress; the reaper fails a silent job
+    job.save(update_fields=["status", "heartbeat_at"])
     organization = job.organization
     try:
         if file is None:
@@ -599,11 +601,20 @@ def _rollback(job: ImportJob, reason: str = "interrupted while applying") -> Non
     StagedValue.objects.filter(job=job).delete()
 
 
-def import_jobs_recover(*, organization_id: int | None = None) -> int:
-    """Roll back swaps left half-done by a crash (no chunk written for STALE_SWAP)."""
-    stale = ImportJob.objects.filter(
+def stale_swaps() -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(
         status=JobStatus.APPLYING, heartbeat_at__lt=timezone.now() - STALE_SWAP
     )
+
+
+def import_swaps_stale(*, now: dt.datetime | None = None) -> bool:
+    """For the reaper's guard: a swap left half-done by a crash is waiting to be rolled back."""
+    return stale_swaps().exists()
+
+
+def import_jobs_recover(*, organization_id: int | None = None) -> int:
+    """Roll back swaps left half-done by a crash (no chunk written for STALE_SWAP)."""
+    stale = stale_swaps()
     if organization_id is not None:
         stale = stale.filter(organization_id=organization_id)
     count = 0
@@ -691,6 +702,69 @@ def kpi_frame_import(
     _count_preview(job)
     _apply(job)
     return job
+
+
+def import_job_fail(*, job_id: int, message: str) -> bool:
+    """End a job that stopped while queued or reading its file as failed; False if it had
+    got further (a swap that fails is rolled back and failed by `_apply` itself, one left
+    half-done by `import_jobs_recover`)."""
+    return bool(
+        ImportJob.objects.filter(
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING], pk=job_id
+        ).update(status=JobStatus.FAILED, message=message, progress=100, finished_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Run a failed job again on the same stored file (nothing of it was applied: a failed
+    swap is rolled back)."""
+    if job.status != JobStatus.FAILED:
+        raise ValidationError({"status": "Only a failed import can be tried again."})
+    StagedValue.objects.filter(job=job).delete()
+    job.status = JobStatus.QUEUED
+    job.progress = 0
+    job.message = ""
+    job.errors = []
+    job.error_count = 0
+    job.preview = {}
+    job.rows_read = 0
+    job.applied_through = 0
+    job.heartbeat_at = None
+    job.finished_at = None
+    job.save(
+        update_fields=[
+            "status",
+            "progress",
+            "message",
+            "errors",
+            "error_count",
+            "preview",
+            "rows_read",
+            "applied_through",
+            "heartbeat_at",
+            "finished_at",
+        ]
+    )
+    from sustain.metrics.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+def import_jobs_reap(*, stale_before: dt.datetime) -> int:
+    """Fail the jobs whose worker died while reading their file (running, silent since
+    `stale_before`), and roll back swaps it left half-done; returns how many."""
+    from sustain.notify.reaper import stale_jobs
+
+    failed = stale_jobs("metrics.ImportJob", stale_before=stale_before).update(
+        status=JobStatus.FAILED,
+        message="The import stopped: the server or worker running it was restarted. "
+        "Nothing was imported. Try again.",
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    return failed + import_jobs_recover()
 
 
 @transaction.atomic

@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/<int:job_id>/apply/", views.apply, name="apply"),
     path("import/<int:job_id>/undo/", views.undo, name="undo"),
     path("mappings/<str:source>/", views.mapping, name="mapping"),
+    path("import/<int:job_id>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -19,6 +19,7 @@ from sustain.metrics.models import (
     DateOrder,
     ImportJob,
     ImportMapping,
+    JobStatus,
     KpiDefinition,
     NumberFormat,
     Source,
@@ -228,3 +229,12 @@ def mapping(request: HttpRequest, source: str) -> HttpResponse:
             "another format is refused with its row and column.",
         },
     )
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    import_job = access.get_import_job_for(request.user, job_id)
+    if import_job.status == JobStatus.FAILED:  # a second click finds it queued: no-op
+        services.import_job_retry(job=import_job)
+    return redirect("metrics:job", import_job.pk)

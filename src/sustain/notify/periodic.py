@@ -18,7 +18,11 @@ logger = logging.getLogger(__name__)
 
 # (name, dotted path of a @task, interval). Apps add their sweeps here.
 SWEEPS: list[tuple[str, str, dt.timedelta]] = [
-    ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(minutes=5)),
+    # Often, so that a crashed worker's messages go out soon after their lease ends; it
+    # is enqueued only when something is due (SWEEP_GUARDS), so an idle queue stays empty.
+    ("outbox-retry", "sustain.notify.tasks.deliver_outbox", dt.timedelta(seconds=30)),
+    # Fails or retries work whose worker died (see notify.reaper).
+    ("reap-stuck-work", "sustain.notify.tasks.reap_stuck_work", dt.timedelta(minutes=1)),
     # The dedupe key (manager, ISO week) keeps it to one nudge a week even if run again.
     ("coaching-nudge", "sustain.coaching.tasks.nudge_managers", dt.timedelta(weeks=1)),
     (
@@ -29,6 +33,14 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
     ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
 ]
+
+
+# name -> dotted path of a function answering whether the sweep would find work. A sweep
+# that runs every minute enqueues a task only when its guard says so.
+SWEEP_GUARDS: dict[str, str] = {
+    "outbox-retry": "sustain.notify.services.outbox_has_due",
+    "reap-stuck-work": "sustain.notify.reaper.stuck_work_exists",
+}
 
 
 def _task(path: str):  # type: ignore[no-untyped-def]
@@ -45,17 +57,21 @@ def enqueue_due_sweeps(*, now: dt.datetime | None = None) -> list[str]:
         claimed = ScheduledSweep.objects.filter(name=name, next_run_at__lte=now).update(
             next_run_at=now + interval, last_enqueued_at=now
         )
-        if claimed:
+        guard = SWEEP_GUARDS.get(name)
+        if claimed and (guard is None or _task(guard)(now=now)):
             _task(path).enqueue()
             enqueued.append(name)
     return enqueued
 
 
-def run_scheduler(stop: threading.Event, *, tick_seconds: float = 30.0) -> None:
+def run_scheduler(stop: threading.Event, *, tick_seconds: float = 15.0) -> None:
+    from sustain.notify.worker import reset_connections
+
     while not stop.is_set():
-        close_old_connections()
         try:
+            close_old_connections()
             enqueue_due_sweeps()
         except Exception:  # a transient database error must not kill the scheduler
-            logger.exception("Scheduling sweeps failed")
+            logger.exception("Scheduling sweeps failed; trying again at the next tick")
+            reset_connections()
         stop.wait(tick_seconds)

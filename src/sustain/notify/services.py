@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -120,66 +121,103 @@ def outbox_enqueue_many(*, messages: Sequence[OutboxDraft]) -> int:
     return len(messages)
 
 
-def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Take the lease on one message with a conditional UPDATE: of several workers racing
-    for it, exactly one sees a row updated."""
-    lease = now + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    claimable = Q(status=OutboxStatus.PENDING, claimed_until__isnull=True) | Q(
+def _claimable(now: dt.datetime) -> Q:
+    return Q(status=OutboxStatus.PENDING, claimed_until__isnull=True) | Q(
         status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], claimed_until__lt=now
     )
-    return (
-        OutboxMessage.objects.filter(claimable, pk=message_id).update(
-            status=OutboxStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
-        )
-        == 1
+
+
+def _claim(message_id: int, now: dt.datetime) -> dt.datetime | None:
+    """Take the lease on one message with a conditional UPDATE: of several workers racing
+    for it, exactly one sees a row updated. The lease runs from this claim, `now` being
+    the moment of the claim (not of the batch: a batch may outlast a lease). Returns the
+    lease's end, or None when another worker holds the message."""
+    lease = now + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimed = OutboxMessage.objects.filter(_claimable(now), pk=message_id).update(
+        status=OutboxStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
     )
+    return lease if claimed == 1 else None
 
 
-def _send(message: OutboxMessage) -> None:
-    email = EmailMessage(
+def _email(message: OutboxMessage) -> EmailMessage:
+    return EmailMessage(
         subject=message.subject,
         body=message.body,
         to=[message.to],
         from_email=settings.DEFAULT_FROM_EMAIL,
         headers={"Message-ID": message.message_id},
     )
-    email.send(fail_silently=False)
 
 
-def outbox_deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> int:
-    """Send what is due. Returns how many messages were sent by this call.
+class _Mailer:
+    """One connection to the mail server for a whole batch, opened on the first message
+    and opened again after a failure (the server may have dropped it)."""
 
-    A message is marked sent only after the mail server accepted it, so a worker killed
-    mid-send leaves it `sending`; when its lease runs out another worker sends it. The
-    claim is exclusive, so two live workers never send the same message."""
-    now = now or timezone.now()
-    due = (
-        OutboxMessage.objects.filter(
-            Q(status=OutboxStatus.PENDING, claimed_until__isnull=True)
-            | Q(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], claimed_until__lt=now)
-        )
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.connection is None:
+            connection = mailers.default
+            connection.open()
+            self.connection = connection
+        try:
+            self.connection.send_messages([email])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:
+                logger.warning("Closing the mail connection failed", exc_info=True)
+            self.connection = None
+
+
+def outbox_has_due(*, now: dt.datetime | None = None) -> bool:
+    """Whether a delivery would find work: the retry sweep runs only then."""
+    return OutboxMessage.objects.filter(_claimable(now or timezone.now())).exists()
+
+
+def outbox_deliver_due(*, limit: int = 200, clock: Callable[[], dt.datetime] = timezone.now) -> int:
+    """Send what is due, over one connection to the mail server. Returns how many
+    messages were sent by this call.
+
+    Each message is claimed just before it is sent, with a lease counted from that claim,
+    so two live workers never send the same message however long the batch. A message is
+    marked sent only after the mail server accepted it: a worker killed mid-send leaves it
+    `sending`, and once its lease has run out the retry sweep sends it again."""
+    due = list(
+        OutboxMessage.objects.filter(_claimable(clock()))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
-    for message_id in list(due):
-        if not _claim(message_id, now):
-            continue
-        message = OutboxMessage.objects.get(pk=message_id)
-        try:
-            _send(message)
-        except Exception as exc:
-            logger.warning("Outbox message %s failed: %s", message_id, exc)
-            failed = message.attempts >= MAX_ATTEMPTS
-            backoff = now + dt.timedelta(minutes=2**message.attempts)
-            OutboxMessage.objects.filter(pk=message_id).update(
-                status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
-                claimed_until=None if failed else backoff,
-                last_error=str(exc)[:2000],
+    mailer = _Mailer()
+    try:
+        for message_id in due:
+            lease = _claim(message_id, clock())
+            if lease is None:
+                continue
+            message = OutboxMessage.objects.get(pk=message_id)
+            try:
+                mailer.send(_email(message))
+            except Exception as exc:
+                logger.warning("Outbox message %s failed: %s", message_id, exc)
+                failed = message.attempts >= MAX_ATTEMPTS
+                backoff = clock() + dt.timedelta(minutes=2**message.attempts)
+                OutboxMessage.objects.filter(pk=message_id, claimed_until=lease).update(
+                    status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+                    claimed_until=None if failed else backoff,
+                    last_error=str(exc)[:2000],
+                )
+                continue
+            OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
             )
-            continue
-        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
-        )
-        sent += 1
+            sent += 1
+    finally:
+        mailer.close()
     return sent

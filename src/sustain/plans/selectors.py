@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from sustain.orgs import access, privacy
-from sustain.orgs.models import Person, Team
+from sustain.orgs.models import Person, Role, Team
 from sustain.plans import rules
 from sustain.plans.models import CheckIn, Phase, Plan, PlanPolicy
 from sustain.programs.models import Program
@@ -39,6 +40,36 @@ def attainment_periods(rep: Person) -> list[float]:
         .order_by("period")
         .values_list("value", flat=True)
     )
+
+
+def attainment_by_rep(*, organization_id: int, reps: Any) -> dict[int, list[float]]:
+    """`attainment_periods` for many reps in one query; `reps` is a queryset of ids."""
+    from sustain.metrics.models import KpiDefinition, KpiValue
+
+    keys = dict(
+        KpiDefinition.objects.filter(
+            organization_id=organization_id, key__in=ATTAINMENT_KPI_KEYS
+        ).values_list("key", "pk")
+    )
+    kpi_id = next((keys[k] for k in ATTAINMENT_KPI_KEYS if k in keys), None)
+    if kpi_id is None:
+        return {}
+    out: dict[int, list[float]] = {}
+    rows = (
+        KpiValue.objects.filter(kpi_id=kpi_id, rep_id__in=reps)
+        .order_by("rep_id", "period")
+        .values_list("rep_id", "value")
+    )
+    for rep_id, value in rows:
+        out.setdefault(rep_id, []).append(value)
+    return out
+
+
+def reps_without_plan(*, program: Program) -> int:
+    """Trained reps of the program who have no plan yet (what generation would create)."""
+    return program.enrollments.filter(
+        role=Role.REP, trained_on__isnull=False, plan__isnull=True, person__is_active=True
+    ).count()
 
 
 def policy_for(program: Program) -> PlanPolicy:

@@ -70,16 +70,51 @@ def plan_create(*, enrollment: Enrollment) -> Plan:
     return plan
 
 
+@transaction.atomic
 def plans_generate(*, program: Any) -> int:
-    """A plan for every trained rep of the program who has none; returns how many."""
-    missing = program.enrollments.filter(
+    """A plan for every trained rep of the program who has none; returns how many. The
+    same plans as `plan_create`, written in bulk: a fixed number of queries whatever the
+    size of the cohort (the page runs it as a background job)."""
+    missing_qs = program.enrollments.filter(
         role=Role.REP, trained_on__isnull=False, plan__isnull=True, person__is_active=True
-    ).select_related("person", "program")
-    n = 0
-    for enrollment in missing:
-        plan_create(enrollment=enrollment)
-        n += 1
-    return n
+    )
+    missing = list(missing_qs.select_related("person"))
+    if not missing:
+        return 0
+    concepts = list(program.concepts.prefetch_related("terms"))
+    if not concepts:
+        raise ValidationError({"program": "The program has no concepts to plan."})
+    policy = selectors.policy_for(program)
+    days = rules.split_days(policy.plan_days, len(concepts))
+    behaviours = [_behaviours(c) for c in concepts]
+    attainment = selectors.attainment_by_rep(
+        organization_id=program.organization_id, reps=missing_qs.values("person_id")
+    )
+    plans = [
+        Plan(
+            enrollment=e,
+            program=program,
+            rep=e.person,
+            start=e.trained_on + dt.timedelta(days=1),
+            mandatory_reason=rules.mandatory_reason(
+                hire_date=e.person.hire_date,
+                trained_on=e.trained_on,
+                new_hire_days=policy.new_hire_days,
+                attainment=attainment.get(e.person_id, []),
+                quota_threshold=policy.quota_threshold,
+                quota_periods=policy.quota_periods,
+                manager_flag=False,
+            ),
+        )
+        for e in missing
+    ]
+    Plan.objects.bulk_create(plans)
+    Phase.objects.bulk_create(
+        Phase(plan=plan, concept=c, position=i, days=d, behaviours=b)
+        for plan in plans
+        for i, (c, d, b) in enumerate(zip(concepts, days, behaviours, strict=True))
+    )
+    return len(plans)
 
 
 POLICY_FIELDS = (

@@ -208,6 +208,18 @@ def program_plans(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def program_plans_generate(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
-    n = services.plans_generate(program=program)
-    messages.success(request, f"{n} plan{'s' if n != 1 else ''} created.")
+    from sustain.plans.tasks import generate_plans
+
+    missing = selectors.reps_without_plan(program=program)
+    if missing and not program.concepts.exists():  # what the job would refuse
+        messages.error(request, "The program has no concepts to plan: add its concepts first.")
+    elif missing:
+        generate_plans.enqueue(program.pk)
+        messages.success(
+            request,
+            f"Creating {missing} plan{'s' if missing != 1 else ''} in the background; "
+            "they appear here in a moment.",
+        )
+    else:
+        messages.info(request, "Every trained rep has a plan already.")
     return redirect("plans:program", program.pk)

@@ -132,7 +132,8 @@ def _database() -> dict[str, object]:
         # "database is locked" on lock upgrades inside write transactions.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a write waits for another's lock before "database is locked".
+            "timeout": float(os.environ.get("SUSTAIN_SQLITE_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
@@ -240,8 +241,15 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("SUSTAIN_EMAIL_FROM", "Sustain <sustain@localhost>")
 
-# How long a worker may hold a claimed outbox message before another may retry it.
-OUTBOX_LEASE_SECONDS = int(os.environ.get("SUSTAIN_OUTBOX_LEASE_SECONDS", "300"))
+# How long a worker may hold a claimed outbox message before another may retry it,
+# counted from the claim of that one message; longer than one send can take (the SMTP
+# timeout above).
+OUTBOX_LEASE_SECONDS = int(os.environ.get("SUSTAIN_OUTBOX_LEASE_SECONDS", "120"))
+# Background jobs (imports, analysis runs) silent for this long are failed by the reaper:
+# their worker died. Progress updates renew it.
+JOB_LEASE_SECONDS = int(os.environ.get("SUSTAIN_JOB_LEASE_SECONDS", "600"))
+# A task row RUNNING for this long belonged to a worker that died; the reaper fails it.
+TASK_LEASE_SECONDS = int(os.environ.get("SUSTAIN_TASK_LEASE_SECONDS", "3600"))
 
 NINJA_PAGINATION_PER_PAGE = 100
 

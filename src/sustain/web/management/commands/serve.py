@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from waitress import serve
 
 from sustain.config.wsgi import application
-from sustain.web.management.commands.worker import start_scheduler_thread, start_worker_thread
+from sustain.notify.worker import start_scheduler_thread, start_worker_thread
 
 
 class Command(BaseCommand):

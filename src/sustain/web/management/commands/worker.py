@@ -1,39 +1,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django_tasks_db.management.commands.db_worker import Worker
 
-from sustain.notify.periodic import run_scheduler
-
-
-def start_worker_thread(*, interval: float = 1.0) -> threading.Thread:
-    """The task worker inside the current process (the embedded deployment)."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=interval,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=f"inproc-{os.getpid()}",
-        excluded_queue_names=[],
-    )
-    thread = threading.Thread(target=worker.run, name="sustain-worker", daemon=True)
-    thread.start()
-    return thread
-
-
-def start_scheduler_thread() -> threading.Event:
-    stop = threading.Event()
-    threading.Thread(
-        target=run_scheduler, args=(stop,), name="sustain-scheduler", daemon=True
-    ).start()
-    return stop
+from sustain.notify.worker import make_worker, start_scheduler_thread
 
 
 class Command(BaseCommand):
@@ -45,15 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = start_scheduler_thread() if not options["batch"] else None
-        worker = Worker(
-            queue_names=["*"],
+        worker = make_worker(
+            worker_id=f"worker-{os.getpid()}",
             interval=options["interval"],
             batch=options["batch"],
-            backend_name="default",
-            startup_delay=not options["batch"],
-            max_tasks=None,
-            worker_id=f"worker-{os.getpid()}",
-            excluded_queue_names=[],
         )
         worker.configure_signals()
         try:
