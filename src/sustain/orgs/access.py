@@ -329,6 +329,15 @@ def eligible_program_owners(organization_id: int | None) -> QuerySet[Person]:
     ).order_by("name")
 
 
+def get_question_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    """A refresher question of a program the viewer sees; written by the program's editors."""
+    from sustain.refreshers.models import Question
+
+    questions = Question.objects.filter(concept__program__in=programs_visible_to(viewer))
+    writable = (lambda q: can_edit_program(viewer, q.concept.program)) if write else None
+    return _get(questions.select_related("concept__program"), pk, writable=writable)
+
+
 # Readiness ------------------------------------------------------------------
 
 PREPARATION_READER_ROLES = frozenset({Role.EXECUTIVE, Role.OWNER, Role.ANALYST, Role.ADMIN})

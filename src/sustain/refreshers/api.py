@@ -8,9 +8,11 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.lib.uploads import TableRejected
 from sustain.orgs import access
 from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.models import Card, Question, QuestionKind
@@ -60,6 +62,25 @@ class QuestionIn(Schema):
     choices: list[str] = Field(min_length=2, max_length=8)
     answer: str = Field(min_length=1, max_length=300)
     explanation: str = Field(min_length=1, max_length=4000)
+
+
+class QuestionPatch(Schema):
+    kind: QuestionKind | None = None
+    prompt: str | None = Field(None, min_length=1, max_length=4000)
+    choices: list[str] | None = Field(None, min_length=2, max_length=8)
+    answer: str | None = Field(None, min_length=1, max_length=300)
+    explanation: str | None = Field(None, min_length=1, max_length=4000)
+
+
+class CellErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class BankImportOut(Schema):
+    created: int
+    errors: list[CellErrorOut]
 
 
 class RetentionOut(Schema):
@@ -120,3 +141,34 @@ def retention(
 ) -> list[dict[str, Any]]:
     program = access.get_program_for(request.user, program_id)
     return selectors.retention(program=program, by=by, viewer=request.user)
+
+
+@router.patch("/questions/{question_id}", response=QuestionOut)
+def questions_update(request: HttpRequest, question_id: int, payload: QuestionPatch) -> Question:
+    question = access.get_question_for(request.user, question_id, write=True)
+    return services.question_update(question=question, data=payload.dict(exclude_unset=True))
+
+
+@router.delete("/questions/{question_id}", response={204: None})
+def questions_delete(request: HttpRequest, question_id: int) -> Status[None]:
+    question = access.get_question_for(request.user, question_id, write=True)
+    services.question_delete(question=question)
+    return Status(204, None)
+
+
+@router.post(
+    "/programs/{program_id}/questions/import", response={200: BankImportOut, 400: BankImportOut}
+)
+def questions_import(
+    request: HttpRequest, program_id: int, file: File[UploadedFile], dry_run: bool = False
+) -> Status[dict[str, Any]]:
+    """A question bank as CSV or XLSX (columns in docs/plans-and-refreshers.md): every row
+    or none; a 400 lists each problem with its row and column."""
+    program = access.get_program_for(request.user, program_id, write=True)
+    try:
+        created = services.questions_import(
+            program=program, data=file.read(), filename=file.name or "", dry_run=dry_run
+        )
+    except TableRejected as exc:
+        return Status(400, {"created": 0, "errors": [e.as_dict() for e in exc.errors]})
+    return Status(200, {"created": len(created), "errors": []})

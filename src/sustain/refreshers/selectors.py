@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
+<<<<<<< HEAD
 from sustain.programs.models import Program
 from sustain.refreshers import choice
+=======
+from sustain.programs.models import Concept, Program
+>>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
 from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
 
@@ -154,3 +158,13 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
         "card_people": len({c.person_id for c in cards}),
         "retrievability": sum(values) / len(values) if values else None,
     }
+
+
+def bank_by_concept(*, program: Program) -> QuerySet[Concept]:
+    """The program's concepts with their questions and answer counts: two queries."""
+    questions = Question.objects.annotate(n_answers=Count("cards__review_log")).order_by("id")
+    return program.concepts.prefetch_related(Prefetch("questions", queryset=questions))
+
+
+def answers_count(*, question: Question) -> int:
+    return Review.objects.filter(card__question=question).count()

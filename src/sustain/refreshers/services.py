@@ -9,7 +9,9 @@ and whole-day intervals are what the person sees ("next due on ...")."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,13 +23,14 @@ from django.utils import timezone
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from sustain.lib.services import model_create
+from sustain.lib.services import model_create, model_update
+from sustain.lib.uploads import CellError, TableRejected, read_table
 from sustain.lib.urls import absolute_url
 from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
 from sustain.refreshers.choice import is_correct
-from sustain.refreshers.models import Card, Question, Review
+from sustain.refreshers.models import Card, Question, QuestionKind, Review
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 # One concept's questions are introduced each week after the workshop, in concept order,
@@ -231,3 +234,143 @@ def refreshers_daily(*, today: dt.date | None = None) -> dict[str, int]:
     ):
         synced += cards_sync(program=program)
     return {"synced": synced, **refreshers_send_digests(today=today)}
+
+
+QUESTION_FIELDS = ("kind", "prompt", "choices", "answer", "explanation")
+
+
+@transaction.atomic
+def question_update(*, question: Question, data: dict[str, Any]) -> Question:
+    """Change a question; its cards keep their schedule (the concept is the same)."""
+    data = dict(data)
+    for field in ("prompt", "answer", "explanation"):
+        if isinstance(data.get(field), str):
+            data[field] = data[field].strip()
+    if isinstance(data.get("choices"), list):
+        data["choices"] = [str(c).strip() for c in data["choices"]]
+    return model_update(instance=question, data=data, fields=QUESTION_FIELDS)
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> int:
+    """Remove a question with its cards and answers; returns how many answers went."""
+    answers = Review.objects.filter(card__question=question).count()
+    question.delete()
+    return answers
+
+
+# The question bank CSV: one question per row. `answer` is the correct choice word for
+# word, or its number (1 for choice_1). Documented in docs/plans-and-refreshers.md.
+BANK_CHOICES = 8
+BANK_COLUMNS = (
+    "concept",
+    "kind",
+    "prompt",
+    *(f"choice_{i}" for i in range(1, BANK_CHOICES + 1)),
+    "answer",
+    "explanation",
+)
+BANK_REQUIRED = ("concept", "prompt", "choice_1", "choice_2", "answer", "explanation")
+
+
+def bank_template() -> str:
+    example = {
+        "concept": "Discovery",
+        "kind": "choice",
+        "prompt": "What does an impact question ask the buyer?",
+        "choice_1": "What the problem costs",
+        "choice_2": "Who signs the contract",
+        "choice_3": "Which competitor they use",
+        "answer": "What the problem costs",
+        "explanation": "Impact questions put a number on the problem, in the buyer's words.",
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=BANK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return buffer.getvalue()
+
+
+def _bank_row(
+    row: int,
+    cells: dict[str, str],
+    concepts: dict[str, Concept],
+    seen: set[tuple[int, str]],
+) -> tuple[dict[str, Any] | None, list[CellError]]:
+    errors: list[CellError] = []
+    concept = concepts.get(cells.get("concept", "").lower())
+    if concept is None:
+        errors.append(CellError(row, "concept", "no concept of this program has this name"))
+    kind = (cells.get("kind") or QuestionKind.CHOICE).lower()
+    if kind not in QuestionKind.values:
+        errors.append(CellError(row, "kind", "expected “choice” or “scenario”"))
+    prompt = cells.get("prompt", "")
+    if not prompt:
+        errors.append(CellError(row, "prompt", "the question is empty"))
+    choices = [cells.get(f"choice_{i}", "") for i in range(1, BANK_CHOICES + 1)]
+    choices = [c for c in choices if c]
+    if len(choices) < 2:
+        errors.append(CellError(row, "choice_2", "give at least two choices"))
+    elif len(set(choices)) != len(choices):
+        errors.append(CellError(row, "choice_1", "two choices are the same"))
+    answer = cells.get("answer", "")
+    if answer not in choices and answer.isdigit() and 1 <= int(answer) <= BANK_CHOICES:
+        answer = cells.get(f"choice_{answer}", "")
+    if not answer or answer not in choices:
+        errors.append(
+            CellError(row, "answer", "the answer must be one of the choices (or its number)")
+        )
+    if not cells.get("explanation"):
+        errors.append(CellError(row, "explanation", "explain the right answer"))
+    if concept is not None and prompt:
+        key = (concept.pk, prompt.lower())
+        if key in seen:
+            errors.append(CellError(row, "prompt", "this question is already in the bank"))
+        seen.add(key)
+    if errors:
+        return None, errors
+    assert concept is not None
+    values = {
+        "concept": concept,
+        "kind": kind,
+        "prompt": prompt,
+        "choices": choices,
+        "answer": answer,
+        "explanation": cells["explanation"],
+    }
+    return values, []
+
+
+@transaction.atomic
+def questions_import(
+    *, program: Program, data: bytes, filename: str, dry_run: bool = False
+) -> list[Question]:
+    """Import a question bank (CSV or XLSX) into the program's concepts: all rows or none.
+    Raises TableRejected naming the row and column of every problem."""
+    table = read_table(data, filename)
+    columns = [c.strip().lower() for c in table.columns]
+    missing = [c for c in BANK_REQUIRED if c not in columns]
+    if missing:
+        raise TableRejected([CellError(1, c, "missing column") for c in missing])
+    concepts = {c.name.strip().lower(): c for c in program.concepts.all()}
+    seen = {
+        (concept_id, prompt.strip().lower())
+        for concept_id, prompt in Question.objects.filter(concept__program=program).values_list(
+            "concept_id", "prompt"
+        )
+    }
+    rows, errors = [], []
+    for number, cells in table.rows:
+        values, row_errors = _bank_row(
+            number, dict(zip(columns, cells, strict=True)), concepts, seen
+        )
+        errors += row_errors
+        if values is not None:
+            rows.append(values)
+    if errors:
+        raise TableRejected(errors)
+    if not rows:
+        raise TableRejected([CellError(2, "", "the file has no questions")])
+    if dry_run:
+        return [Question(**values) for values in rows]
+    return [question_create(**values) for values in rows]

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from fsrs import Rating
 
+from sustain.lib.uploads import CellError, TableRejected
 from sustain.orgs import access
+<<<<<<< HEAD
 from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.models import Card
+=======
+from sustain.refreshers import selectors, services
+from sustain.refreshers.forms import BankImportForm, QuestionForm
+from sustain.refreshers.models import Card, Question
+from sustain.web.forms import call_service
+>>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
 
 
 @login_required
@@ -60,6 +74,7 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
         "refreshers/program.html",
         {
             "program": program,
+<<<<<<< HEAD
             "by_concept": selectors.retention_spec(
                 program=program, by="concept", viewer=request.user
             ),
@@ -67,5 +82,130 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
             "questions": selectors.questions_shown_to(
                 request.user, selectors.questions_for(program)
             ),
+=======
+            "by_concept": selectors.retention_spec(program=program, by="concept"),
+            "by_team": selectors.retention_spec(program=program, by="team"),
+            "questions": selectors.questions_for(program),
+            "can_edit": access.can_edit_program(request.user, program),
+>>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
         },
     )
+
+
+# The question bank: written by those who may edit the program --------------------------
+
+
+@login_required
+def bank(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    return render(
+        request,
+        "refreshers/bank.html",
+        {"program": program, "concepts": selectors.bank_by_concept(program=program)},
+    )
+
+
+def _question_page(
+    request: HttpRequest,
+    form: QuestionForm,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """Save on "Save"; on "Preview" show the question as a rep will see it, unsaved."""
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = Question(**form.service_data())
+        elif call_service(form, lambda: save(form.service_data())) is not None:
+            messages.success(request, "Question saved.")
+            return redirect(back)
+    return render(
+        request,
+        "refreshers/question_form.html",
+        {"form": form, "title": title, "back_url": back, "preview": preview},
+    )
+
+
+@login_required
+def question_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+    concept = access.get_concept_for(request.user, concept_id, write=True)
+    return _question_page(
+        request,
+        QuestionForm(request.POST or None),
+        lambda data: services.question_create(concept=concept, **data),
+        title=f"New question · {concept.name}",
+        back=reverse("refreshers:bank", args=[concept.program_id]) + f"#concept-{concept.pk}",
+    )
+
+
+@login_required
+def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = access.get_question_for(request.user, question_id, write=True)
+    return _question_page(
+        request,
+        QuestionForm(request.POST or None, question=question),
+        lambda data: services.question_update(question=question, data=data),
+        title=f"Edit question · {question.concept.name}",
+        back=reverse("refreshers:bank", args=[question.concept.program_id])
+        + f"#question-{question.pk}",
+    )
+
+
+@login_required
+def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = access.get_question_for(request.user, question_id, write=True)
+    back = reverse("refreshers:bank", args=[question.concept.program_id])
+    if request.method == "POST":
+        services.question_delete(question=question)
+        messages.success(request, "Question deleted.")
+        return redirect(back)
+    return render(
+        request,
+        "refreshers/question_delete.html",
+        {"question": question, "answers": selectors.answers_count(question=question), "back": back},
+    )
+
+
+@login_required
+def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
+    """The question as a rep sees it; trying an answer shows the feedback, records nothing."""
+    question = access.get_question_for(request.user, question_id, write=True)
+    context: dict[str, object] = {"question": question}
+    if request.method == "POST":
+        chosen = request.POST.get("answer", "")
+        context["chosen"] = chosen
+        context["correct"] = services.grade(question, chosen) == Rating.Good
+    return render(request, "refreshers/question_preview.html", context)
+
+
+@login_required
+def bank_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id, write=True)
+    form = BankImportForm(request.POST or None, request.FILES or None)
+    errors: list[CellError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = services.questions_import(
+                program=program, data=upload.read(), filename=upload.name
+            )
+        except TableRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"{len(created)} questions imported.")
+            return redirect("refreshers:bank", program.pk)
+    return render(
+        request,
+        "refreshers/bank_import.html",
+        {"program": program, "form": form, "errors": errors, "columns": services.BANK_COLUMNS},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def bank_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(services.bank_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="question-bank-template.csv"'
+    return response
