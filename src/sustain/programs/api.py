@@ -6,12 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.orgs import access
+from sustain.orgs.models import Person, Role
 from sustain.programs import selectors, services
 from sustain.programs.models import (
     Concept,
@@ -141,10 +143,23 @@ class EnrollmentOut(Schema):
 
 
 class EnrollmentIn(Schema):
-    person: int
-    role: str | None = None
+    """One person (`person`, as before: `role` is then her role in the program), or a
+    group: `people` (ids) or everyone active matching `team`, `region` and `role` (those
+    given, combined)."""
+
+    person: int | None = None
+    people: list[int] | None = Field(None, min_length=1, max_length=10000)
+    team: int | None = None
+    region: int | None = None
+    role: Role | None = None
     session: int | None = None
     trained_on: dt.date | None = None
+
+
+class EnrollmentGroupOut(Schema):
+    enrolled: int
+    already_enrolled: int
+    enrollments: list[EnrollmentOut]
 
 
 class EnrollmentPatch(Schema):
@@ -231,21 +246,58 @@ def enrollments_list(request: HttpRequest, program_id: int) -> list[Enrollment]:
     return list(selectors.enrollments_list(viewer=request.user, program=program))
 
 
-@router.post("/programs/{program_id}/enrollments", response={201: EnrollmentOut})
+@router.post(
+    "/programs/{program_id}/enrollments", response={201: EnrollmentOut | EnrollmentGroupOut}
+)
 def enrollments_create(
     request: HttpRequest, program_id: int, payload: EnrollmentIn
-) -> Status[Enrollment]:
+) -> Status[Enrollment | dict[str, object]]:
+    """With `person`: that one enrollment. Otherwise a group, answered with the enrollments
+    made and how many were enrolled already."""
     program = access.get_program_for(request.user, program_id, write=True)
-    person = access.get_person_for(request.user, payload.person)
     session = access.get_session_for(request.user, payload.session) if payload.session else None
-    enrollment = services.enrollment_create(
-        program=program,
-        person=person,
-        role=payload.role,
-        session=session,
-        trained_on=payload.trained_on,
+    if payload.person is not None:
+        person = access.get_person_for(request.user, payload.person)
+        enrollment = services.enrollment_create(
+            program=program,
+            person=person,
+            role=payload.role,
+            session=session,
+            trained_on=payload.trained_on,
+        )
+        return Status(201, enrollment)
+    result = services.enrollments_add_group(
+        program=program, people=_group(request, payload), session=session
     )
-    return Status(201, enrollment)
+    return Status(
+        201,
+        {
+            "enrolled": len(result.created),
+            "already_enrolled": result.already_enrolled,
+            "enrollments": result.created,
+        },
+    )
+
+
+def _group(request: HttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
+    viewer = request.user
+    if payload.people:
+        people = access.people_visible_to(viewer).filter(pk__in=payload.people)
+        missing = set(payload.people) - set(people.values_list("pk", flat=True))
+        if missing:
+            raise Http404
+        return people
+    if payload.team is None and payload.region is None and payload.role is None:
+        raise ValidationError({"person": "Give a person, people, a team, a region or a role."})
+    people = access.people_visible_to(viewer)
+    if payload.team is not None:
+        people = people.filter(team=access.get_team_for(viewer, payload.team))
+    if payload.region is not None:
+        region = access.get_region_for(viewer, payload.region)
+        people = people.filter(Q(region=region) | Q(team__region=region))
+    if payload.role is not None:
+        people = people.filter(role=payload.role)
+    return people
 
 
 @router.patch("/enrollments/{enrollment_id}", response=EnrollmentOut)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from sustain.orgs import access
-from sustain.orgs.models import Organization, Person
+from sustain.orgs.models import Organization, Person, Region, Role, Team
+from sustain.programs import selectors
 from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
@@ -62,20 +66,67 @@ class SessionForm(forms.ModelForm[WorkshopSession]):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
-class EnrollForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="Hold Ctrl (or ⌘) to pick several.",
-    )
-    session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
+class EnrollFilterForm(forms.Form):
+    """Who is listed on the enroll page: a name or email search, team, region, role."""
 
-    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="Any team"
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), required=False, empty_label="Any region"
+    )
+    role = forms.ChoiceField(choices=[("", "Any role"), *Role.choices], required=False)
+
+    def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = Person.objects.filter(
-            organization_id=program.organization_id, is_active=True
-        ).exclude(enrollments__program=program)
+        self.program, self.viewer = program, viewer
+        self.fields["team"].queryset = access.teams_visible_to(viewer)
+        self.fields["region"].queryset = Region.objects.filter(
+            organization_id=program.organization_id
+        )
+
+    def matching(self) -> QuerySet[Person]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.people_to_enroll(
+            viewer=self.viewer,
+            program=self.program,
+            q=data.get("q") or "",
+            team=data.get("team"),
+            region=data.get("region"),
+            role=data.get("role") or "",
+        )
+
+
+class EnrollForm(EnrollFilterForm):
+    """Enroll the people ticked in the list (`scope=selected`), or everyone the filters
+    match (`scope=all`): a whole team, region or role in one action."""
+
+    people = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    session = forms.ModelChoiceField(queryset=WorkshopSession.objects.none(), required=False)
+    scope = forms.ChoiceField(
+        choices=[("selected", "The people ticked"), ("all", "Everyone matching")],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, program=program, viewer=viewer, **kwargs)
+        self.fields["people"].queryset = selectors.people_to_enroll(viewer=viewer, program=program)
         self.fields["session"].queryset = program.sessions.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") == "all":
+            if not any(data.get(f) for f in ("q", "team", "region", "role")):
+                self.add_error(None, "Pick a team, region or role to enroll as a group.")
+        elif not data.get("people"):
+            self.add_error("people", "Tick the people to enroll.")
+        return data
+
+    def group(self) -> QuerySet[Person]:
+        if self.cleaned_data.get("scope") == "all":
+            return self.matching()
+        return Person.objects.filter(pk__in=[p.pk for p in self.cleaned_data["people"]])
 
 
 class EnrollmentRowForm(forms.Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Concept, Enrollment, GlossaryTerm, Program
 
 
@@ -37,6 +37,30 @@ def enrollments_list(*, viewer: Person, program: Program) -> QuerySet[Enrollment
         .select_related("person__team", "session")
         .order_by("trained_on", "person__name")
     )
+
+
+def people_to_enroll(
+    *,
+    viewer: Person,
+    program: Program,
+    q: str = "",
+    team: Team | None = None,
+    region: Region | None = None,
+    role: str = "",
+) -> QuerySet[Person]:
+    """Active people the viewer sees who are not in the program yet, narrowed by a name or
+    email search and by team, region and role (all that are given)."""
+    people = access.people_visible_to(viewer).filter(is_active=True)
+    people = people.exclude(enrollments__program=program)
+    if q.strip():
+        people = people.filter(Q(name__icontains=q.strip()) | Q(email__icontains=q.strip()))
+    if team is not None:
+        people = people.filter(team=team)
+    if region is not None:
+        people = people.filter(Q(region=region) | Q(team__region=region))
+    if role:
+        people = people.filter(role=role)
+    return people.select_related("team", "region").order_by("name", "pk")
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from sustain.audit.models import AuditKind
 from sustain.audit.services import audit_record
@@ -189,3 +190,36 @@ def enrollment_record_attendance(*, enrollment: Enrollment, attended: bool) -> E
     enrollment.trained_on = enrollment.session.ends_on if attended else None
     enrollment.save(update_fields=["attended", "trained_on"])
     return enrollment
+
+
+@dataclass(frozen=True)
+class GroupEnrollment:
+    created: list[Enrollment]
+    already_enrolled: int
+
+
+@transaction.atomic
+def enrollments_add_group(
+    *, program: Program, people: QuerySet[Person], session: WorkshopSession | None = None
+) -> GroupEnrollment:
+    """Enroll everyone active in `people` (a team, a region, a role, a selection) who is
+    not enrolled yet, each in her own role; those already enrolled are left as they are.
+    Three queries whatever the group's size."""
+    if session is not None and session.program_id != program.pk:
+        raise ValidationError({"session": "The session belongs to another program."})
+    group = list(
+        people.filter(organization_id=program.organization_id, is_active=True)
+        .select_related(None)
+        .only("pk", "role")
+    )
+    enrolled = set(
+        program.enrollments.filter(person__in=[p.pk for p in group]).values_list(
+            "person_id", flat=True
+        )
+    )
+    created = Enrollment.objects.bulk_create(
+        Enrollment(program=program, person=p, role=p.role or Role.REP, session=session)
+        for p in group
+        if p.pk not in enrolled
+    )
+    return GroupEnrollment(created=created, already_enrolled=len(enrolled))

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
+from sustain.orgs.models import Role
 from sustain.programs import selectors, services
 from sustain.programs.forms import (
     ConceptForm,
+    EnrollFilterForm,
     EnrollForm,
     EnrollmentRowForm,
     GlossaryTermForm,
@@ -159,20 +161,46 @@ def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
+SHOWN_AT_MOST = 500
+
+
 @login_required
 def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Enroll from a filterable list (tick people, or everyone shown) or a whole group."""
     program = access.get_program_for(request.user, program_id, write=True)
-    back = reverse("programs:detail", args=[program.pk])
-    return form_page(
-        request,
-        EnrollForm(request.POST or None, program=program),
-        lambda data: services.enrollments_add(program=program, **data),
-        done=lambda _: back + "#enrollment",
-        message="Enrolled.",
-        title="Enroll people",
-        intro="People not trained yet form the comparison group for the impact analysis.",
-        back_url=back,
-    )
+    form = EnrollForm(request.POST or None, program=program, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        result = call_service(
+            form,
+            lambda: services.enrollments_add_group(
+                program=program, people=form.group(), session=form.cleaned_data["session"]
+            ),
+        )
+        if result is not None:
+            already = (
+                f" ({result.already_enrolled} already were)" if result.already_enrolled else ""
+            )
+            messages.success(request, f"Enrolled {len(result.created)}{already}.")
+            return redirect(reverse("programs:detail", args=[program.pk]) + "#enrollment")
+    filters = form if request.method == "POST" else None
+    filters = filters or EnrollFilterForm(request.GET, program=program, viewer=request.user)
+    matching = filters.matching()
+    context = {
+        "program": program,
+        "form": form,
+        "filters": filters,
+        "shown": matching[:SHOWN_AT_MOST],
+        "n_matching": matching.count(),
+        "filter_values": {
+            k: filters.data[k] for k in ("q", "team", "region", "role") if filters.data.get(k)
+        },
+        "teams": filters.fields["team"].queryset,
+        "regions": filters.fields["region"].queryset,
+        "roles": Role.choices,
+        "sessions": program.sessions.all(),
+    }
+    template = "programs/enroll.html#candidates" if request.htmx else "programs/enroll.html"
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required
