@@ -19,6 +19,8 @@ auth.install(api)
 
 # Each app owns its endpoints; the order here is the order of the OpenAPI document.
 ROUTERS = [
+    # Before orgs: its /people/import must win over /people/{person_id}.
+    ("sustain.roster.api", "router"),
     ("sustain.orgs.api", "router"),
     ("sustain.accounts.api", "router"),
     ("sustain.programs.api", "router"),
@@ -31,6 +33,7 @@ ROUTERS = [
     ("sustain.analysis.api", "router"),
     ("sustain.audit.api", "router"),
     ("sustain.notify.api", "router"),
+    ("sustain.exports.api", "router"),
 ]
 
 for module_name, attr in ROUTERS:

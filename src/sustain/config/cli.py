@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import-kpis": "import_kpis"}
+ALIASES = {"import-kpis": "import_kpis", "import-people": "import_people"}
 
 
 def main(argv: list[str] | None = None) -> int:

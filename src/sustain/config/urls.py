@@ -21,5 +21,7 @@ urlpatterns = [
     path("analysis/", include("sustain.analysis.urls")),
     path("audit/", include("sustain.audit.urls")),
     path("outbox/", include("sustain.notify.urls")),
+    path("people/import/", include("sustain.roster.urls")),
+    path("organization/export/", include("sustain.exports.urls")),
     path("", include("sustain.orgs.urls")),
 ]

@@ -128,6 +128,16 @@ def can_edit_teams(viewer: Person) -> bool:
     return viewer.role in PEOPLE_ADMIN_ROLES
 
 
+def can_import_people(viewer: Person) -> bool:
+    """The roster import creates, changes and deactivates people in bulk: admins only."""
+    return viewer.organization_id is not None and viewer.role == Role.ADMIN
+
+
+def can_export_organization(viewer: Person) -> bool:
+    """The whole organization as one zip (every person's data): admins only."""
+    return viewer.organization_id is not None and viewer.role == Role.ADMIN
+
+
 def get_team_for(viewer: Person, pk: object, *, write: bool = False) -> Team:
     writable = (lambda _t: can_edit_teams(viewer)) if write else None
     return _get(teams_visible_to(viewer), pk, writable=writable)

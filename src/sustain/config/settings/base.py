@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "sustain.metrics",
     "sustain.analysis",
     "sustain.audit",
+    "sustain.roster",
+    "sustain.exports",
     "sustain.api",
 ]
 

@@ -1,0 +1,92 @@
+"""The roster import: `POST /people/import` (fixed contract) and its saved column mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from sustain.orgs import access
+from sustain.orgs.models import Organization
+from sustain.roster import services
+from sustain.roster.importer import MAPPABLE
+
+router = Router(tags=["people and teams"])
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class RosterImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    deactivated: int
+    errors: list[RowErrorOut]
+
+
+class MappingIn(Schema):
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description=f"Roster field → the header of your export. Fields: {', '.join(MAPPABLE)}.",
+    )
+    date_order: str = Field("", pattern="^(|dmy|mdy)$")
+
+
+class MappingOut(MappingIn):
+    pass
+
+
+def _admin_organization(request: HttpRequest) -> Organization:
+    if not access.can_import_people(request.user):
+        access.get_organization_for(request.user)  # 404 for someone with no organization
+        raise PermissionDenied("Only admins import the roster.")
+    return access.get_organization_for(request.user)
+
+
+@router.post("/people/import", response={200: RosterImportOut, 400: RosterImportOut})
+def people_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+) -> Status[dict[str, Any]]:
+    """Upsert people from a CSV or XLSX roster (columns email, name, role, team, region,
+    manager_email, hire_date, or the Workday/BambooHR/Salesforce names for them). Any error
+    answers 400 with every error's row and column, and nothing is written."""
+    org = _admin_organization(request)
+    try:
+        result = services.roster_import(
+            organization=org,
+            data=file.read(),
+            filename=file.name or "",
+            dry_run=dry_run,
+            deactivate_missing=deactivate_missing,
+            by=request.user,
+        )
+    except services.RosterRejected as exc:
+        return Status(400, services.RosterResult(errors=exc.errors).counts())
+    return Status(200, result.counts())
+
+
+@router.get("/people/import/mapping", response=MappingOut)
+def people_import_mapping(request: HttpRequest) -> dict[str, Any]:
+    mapping = services.roster_mapping_get(organization=_admin_organization(request))
+    return {"columns": mapping.columns, "date_order": mapping.date_order}
+
+
+@router.put("/people/import/mapping", response=MappingOut)
+def people_import_mapping_save(request: HttpRequest, payload: MappingIn) -> dict[str, Any]:
+    mapping = services.roster_mapping_save(
+        organization=_admin_organization(request),
+        columns=payload.columns,
+        date_order=payload.date_order,
+    )
+    return {"columns": mapping.columns, "date_order": mapping.date_order}

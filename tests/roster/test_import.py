@@ -1,0 +1,311 @@
+"""The roster import: upsert by email, teams, regions and managers from the file, dry run,
+deactivate_missing, and every error with its row and column (nothing written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from sustain.orgs.models import Person, Region, Role, Team
+from sustain.roster import services
+from sustain.roster.services import RosterRejected, roster_import
+from tests.conftest import Cast
+
+HEADER = "email,name,role,team,region,manager_email,hire_date\n"
+ROSTER = HEADER + (
+    "nina.north@acme-corp.example,Nina North,manager,North 1,North,,2020-01-15\n"
+    "paul.north@acme-corp.example,Paul North,rep,North 1,North,nina.north@acme-corp.example,2023-05-02\n"
+    "Rita.Rep@acme-corp.example,Rita R. Rep,rep,West 1,West,mia.manager@acme-corp.example,2024-03-01\n"
+)
+
+
+def _import(cast: Cast, text: str, **kwargs: object) -> services.RosterResult:
+    return roster_import(organization=cast.org, data=text.encode(), filename="roster.csv", **kwargs)
+
+
+def _errors(cast: Cast, text: str, **kwargs: object) -> list[tuple[int, str, str]]:
+    with pytest.raises(RosterRejected) as caught:
+        _import(cast, text, **kwargs)
+    return [(e.row, e.column, e.message) for e in caught.value.errors]
+
+
+def test_it_creates_and_updates_people_by_email_in_any_case(cast: Cast) -> None:
+    result = _import(cast, ROSTER)
+    assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
+    cast.rep.refresh_from_db()
+    assert cast.rep.name == "Rita R. Rep"
+    paul = Person.objects.get(email="paul.north@acme-corp.example")
+    assert paul.organization == cast.org and paul.role == Role.REP
+    assert paul.hire_date == dt.date(2023, 5, 2) and not paul.has_usable_password()
+    again = _import(cast, ROSTER)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_it_creates_teams_and_regions_and_sets_each_teams_manager(cast: Cast) -> None:
+    result = _import(cast, ROSTER)
+    team = Team.objects.get(organization=cast.org, name="North 1")
+    assert team.manager.email == "nina.north@acme-corp.example"
+    assert team.region.name == "North"
+    assert Person.objects.get(email="paul.north@acme-corp.example").team == team
+    assert result.new_teams == ["North 1"] and result.new_regions == ["North"]
+    assert Region.objects.filter(organization=cast.org, name="West").count() == 1
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(cast: Cast) -> None:
+    before = Person.objects.count(), Team.objects.count()
+    result = _import(cast, ROSTER, dry_run=True)
+    assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
+    assert (Person.objects.count(), Team.objects.count()) == before
+    cast.rep.refresh_from_db()
+    assert cast.rep.name == "Rita Rep"
+
+
+def test_it_deactivates_the_active_people_missing_from_the_file(cast: Cast) -> None:
+    text = HEADER + "".join(
+        f"{p.email},{p.name},{p.role},{p.team.name if p.team else ''},,,\n"
+        for p in Person.objects.filter(organization=cast.org).exclude(pk=cast.other_rep.pk)
+    )
+    preview = _import(cast, text, deactivate_missing=True, dry_run=True)
+    assert preview.deactivated == 1
+    cast.other_rep.refresh_from_db()
+    assert cast.other_rep.is_active
+    result = _import(cast, text, deactivate_missing=True)
+    assert result.deactivated == 1 and result.deactivated_emails == [cast.other_rep.email]
+    cast.other_rep.refresh_from_db()
+    assert not cast.other_rep.is_active
+    assert cast.program.enrollments.filter(person=cast.other_rep).exists()  # history kept
+
+
+def test_it_refuses_to_deactivate_a_team_manager_left_out(cast: Cast) -> None:
+    errors = _errors(cast, ROSTER, deactivate_missing=True)
+    assert any("manages West 2" in m for _r, _c, m in errors)
+    assert Person.objects.filter(organization=cast.org, is_active=False).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("nina.north@acme-corp.example,Dup,rep,,,,\n", "email", "duplicate email: also on row 2"),
+        ("x@acme-corp.example,X,wizard,,,,\n", "role", "unknown role"),
+        ("x@acme-corp.example,X,rep,,,,2024-02-30\n", "hire_date", "no such date"),
+        ("x@acme-corp.example,X,rep,,,,03/04/2024\n", "hire_date", "ambiguous date"),
+        ("not-an-email,X,rep,,,,\n", "email", "not an email address"),
+        ("x@acme-corp.example,,rep,,,,\n", "name", "the name is empty"),
+        (
+            "x@acme-corp.example,X,rep,,,nobody@acme-corp.example,\n",
+            "manager_email",
+            "unknown manager",
+        ),
+        ("x@acme-corp.example,X,rep,,,x@acme-corp.example,\n", "manager_email", "her own manager"),
+    ],
+)
+def test_it_names_the_row_and_column_of_each_error(
+    cast: Cast, line: str, column: str, message: str
+) -> None:
+    before = Person.objects.count()
+    errors = _errors(cast, ROSTER + line)
+    assert [(r, c) for r, c, _m in errors] == [(5, column)]
+    assert message in errors[0][2]
+    assert Person.objects.count() == before
+    assert not Team.objects.filter(name="North 1").exists()
+
+
+def test_it_refuses_a_manager_who_is_not_a_manager(cast: Cast) -> None:
+    text = HEADER + (
+        "a@acme-corp.example,A,rep,South,,b@acme-corp.example,\n"
+        "b@acme-corp.example,B,rep,Other,,,\n"
+    )
+    errors = _errors(cast, text)
+    assert [(r, c) for r, c, _m in errors] == [(2, "manager_email")]
+    assert "ineligible manager" in errors[0][2]
+
+
+def test_it_refuses_a_manager_chain_that_loops(cast: Cast) -> None:
+    text = HEADER + (
+        "a@acme-corp.example,A,manager,,,b@acme-corp.example,\n"
+        "b@acme-corp.example,B,manager,,,c@acme-corp.example,\n"
+        "c@acme-corp.example,C,manager,,,a@acme-corp.example,\n"
+        "d@acme-corp.example,D,rep,,,a@acme-corp.example,\n"
+    )
+    errors = _errors(cast, text)
+    assert [(r, c) for r, c, _m in errors] == [
+        (2, "manager_email"),
+        (3, "manager_email"),
+        (4, "manager_email"),
+    ]
+    assert "loops" in errors[0][2]
+
+
+def test_it_refuses_two_managers_for_one_team(cast: Cast) -> None:
+    text = ROSTER + "q@acme-corp.example,Q,rep,North 1,North,mia.manager@acme-corp.example,\n"
+    errors = _errors(cast, text)
+    assert [(r, c) for r, c, _m in errors] == [(5, "manager_email")]
+    assert "already has manager nina.north@acme-corp.example (row 3)" in errors[0][2]
+
+
+def test_it_refuses_an_email_that_is_a_login_elsewhere_without_saying_where(cast: Cast) -> None:
+    errors = _errors(cast, ROSTER + f"{cast.outsider.email},X,rep,,,,\n")
+    assert errors == [(5, "email", services.UNUSABLE_EMAIL)]
+    assert "Globex" not in errors[0][2]
+
+
+def test_it_reads_a_workday_xlsx_export_with_its_own_headers(cast: Cast) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["Worker", "Email - Primary Work", "Supervisory Organization", "Location", "Hire Date"]
+    )
+    sheet.append(
+        ["Wanda Work", "wanda@acme-corp.example", "West 1", "West", dt.datetime(2022, 7, 1)]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = roster_import(organization=cast.org, data=buffer.getvalue(), filename="workday.xlsx")
+    assert result.created == 1
+    wanda = Person.objects.get(email="wanda@acme-corp.example")
+    assert (wanda.name, wanda.team, wanda.hire_date) == (
+        "Wanda Work",
+        cast.team,
+        dt.date(2022, 7, 1),
+    )
+
+
+def test_it_reads_bamboohr_first_and_last_names_and_a_saved_mapping(cast: Cast) -> None:
+    services.roster_mapping_save(
+        organization=cast.org, columns={"team": "Sales Pod"}, date_order="dmy"
+    )
+    text = (
+        "First Name,Last Name,Work Email,Sales Pod,Department,Hire Date\n"
+        "Bo,Bamboo,bo@acme-corp.example,West 2,Finance,03/04/2024\n"
+    )
+    _import(cast, text)
+    bo = Person.objects.get(email="bo@acme-corp.example")
+    assert (bo.name, bo.team, bo.hire_date) == ("Bo Bamboo", cast.other_team, dt.date(2024, 4, 3))
+
+
+def test_it_names_a_missing_column(cast: Cast) -> None:
+    assert _errors(cast, "name,team\nA,West 1\n") == [
+        (1, "email", "missing column: the person's work email")
+    ]
+
+
+# The API: fixed contract ------------------------------------------------------------------
+
+
+def _upload(text: str, name: str = "roster.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_the_api_imports_with_the_fixed_contract(api, cast: Cast) -> None:
+    client = api(cast.admin).client
+    response = client.post("/api/v1/people/import?dry_run=true", {"file": _upload(ROSTER)})
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "created": 2,
+        "updated": 1,
+        "unchanged": 0,
+        "deactivated": 0,
+        "errors": [],
+    }
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+    response = client.post("/api/v1/people/import", {"file": _upload(ROSTER)})
+    assert response.json()["created"] == 2
+    assert Person.objects.filter(email="paul.north@acme-corp.example").exists()
+
+
+def test_the_api_answers_400_with_every_error_and_writes_nothing(api, cast: Cast) -> None:
+    client = api(cast.admin).client
+    text = ROSTER + "x@acme-corp.example,X,wizard,,,,\nbad,Y,rep,,,,\n"
+    response = client.post("/api/v1/people/import", {"file": _upload(text)})
+    assert response.status_code == 400
+    body = response.json()
+    assert {k: body[k] for k in ("created", "updated", "unchanged", "deactivated")} == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "deactivated": 0,
+    }
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(5, "role"), (6, "email")]
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+
+
+def test_only_admins_import_people(api, cast: Cast) -> None:
+    for person in (cast.executive, cast.owner, cast.manager, cast.rep, cast.analyst):
+        response = api(person).client.post("/api/v1/people/import", {"file": _upload(ROSTER)})
+        assert response.status_code == 403, person.role
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+
+
+def test_the_api_saves_the_column_mapping(api, cast: Cast) -> None:
+    admin = api(cast.admin)
+    response = admin.put(
+        "/people/import/mapping", {"columns": {"team": "Pod"}, "date_order": "mdy"}
+    )
+    assert response.status_code == 200, response.content
+    assert admin.get("/people/import/mapping").json() == {
+        "columns": {"team": "Pod"},
+        "date_order": "mdy",
+    }
+    assert admin.put("/people/import/mapping", {"columns": {"shoe_size": "X"}}).status_code == 400
+
+
+# The page: upload, preview, confirm -------------------------------------------------------
+
+
+def test_the_page_previews_then_imports_on_confirm(login, cast: Cast) -> None:
+    client = login(cast.admin)
+    response = client.post(reverse("roster:import"), {"file": _upload(ROSTER)})
+    assert response.status_code == 200
+    assert response.context["result"].created == 2
+    assert "Preview: nothing is written yet" in response.content.decode()
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+    key = response.context["key"]
+    done = client.post(reverse("roster:confirm"), {"key": key, "deactivate_missing": "0"})
+    assert done.status_code == 200
+    assert "2 created, 1 updated" in done.content.decode()
+    assert Person.objects.filter(email="paul.north@acme-corp.example").exists()
+    # The staged file is used once.
+    assert client.post(reverse("roster:confirm"), {"key": key}).status_code == 404
+
+
+def test_the_page_lists_errors_with_rows_and_columns(login, cast: Cast) -> None:
+    response = login(cast.admin).post(
+        reverse("roster:import"), {"file": _upload(ROSTER + "x@acme-corp.example,X,wizard,,,,\n")}
+    )
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(5, "role")]
+
+
+def test_the_page_is_for_admins_and_the_confirm_for_its_own_organization(login, cast: Cast) -> None:
+    assert login(cast.executive).get(reverse("roster:import")).status_code == 403
+    response = login(cast.admin).post(reverse("roster:import"), {"file": _upload(ROSTER)})
+    key = response.context["key"]
+    outsider = login(cast.outsider).post(reverse("roster:confirm"), {"key": key})
+    assert outsider.status_code == 404
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+
+
+# The command line ---------------------------------------------------------------------------
+
+
+def test_the_command_imports_and_dry_runs(cast: Cast, tmp_path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER)
+    out = io.StringIO()
+    call_command("import_people", str(path), "--org", cast.org.slug, "--dry-run", stdout=out)
+    assert "Would import: 2 created, 1 updated" in out.getvalue()
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+    call_command("import_people", str(path), "--org", str(cast.org.pk), stdout=out)
+    assert Person.objects.filter(email="paul.north@acme-corp.example").exists()
+    path.write_text(ROSTER + "x@acme-corp.example,X,wizard,,,,\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_people", str(path), "--org", cast.org.slug, stderr=err)
+    assert "row 5, column “role”" in err.getvalue()
