@@ -274,30 +274,6 @@ def person_reactivate(*, person: Person, by: Person | None = None) -> Person:
 
 
 @transaction.atomic
-def person_deactivate(*, person: Person, by: Person | None = None) -> Person:
-    """She can no longer log in nor use her tokens; her history stays. Refused while a team
-    or a program depends on her. (Minimal version for the roster import; the full rules,
-    `by` included, are the people-over-time work of issue 12 item 4.)"""
-    from sustain.programs.models import Program
-
-    if not person.is_active:
-        return person
-    teams = list(Team.objects.filter(manager=person).values_list("name", flat=True))
-    if teams:
-        raise ValidationError(
-            {"is_active": f"{person.name} manages {', '.join(teams)}: give it another manager."}
-        )
-    programs = list(Program.objects.filter(owner=person).values_list("name", flat=True))
-    if programs:
-        raise ValidationError(
-            {"is_active": f"{person.name} owns {', '.join(programs)}: name another owner first."}
-        )
-    person.is_active = False
-    person.save(update_fields=["is_active"])
-    return person
-
-
-@transaction.atomic
 def team_create(
     *,
     organization: Organization,
