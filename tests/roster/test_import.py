@@ -309,3 +309,25 @@ def test_the_command_imports_and_dry_runs(cast: Cast, tmp_path) -> None:
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_people", str(path), "--org", cast.org.slug, stderr=err)
     assert "row 5, column “role”" in err.getvalue()
+
+
+def test_a_team_whose_only_member_is_a_manager_is_hers(cast: Cast) -> None:
+    text = (
+        HEADER
+        + "new.lead@acme-corp.example,New Lead,manager,East 9,East,mia.manager@acme-corp.example,\n"
+    )
+    _import(cast, text)
+    assert Team.objects.get(name="East 9").manager.email == "new.lead@acme-corp.example"
+
+
+def test_it_refuses_to_demote_a_team_manager_or_the_importing_admin(cast: Cast) -> None:
+    errors = _errors(cast, HEADER + f"{cast.manager.email},Mia Manager,rep,,,,\n")
+    assert [(r, c) for r, c, _m in errors] == [(2, "role")]
+    assert "manages West 1" in errors[0][2]
+    with pytest.raises(RosterRejected) as caught:
+        _import(cast, HEADER + f"{cast.admin.email},Adam Admin,rep,,,,\n", by=cast.admin)
+    messages = [e.message for e in caught.value.errors]
+    assert "you cannot change your own role" in messages
+    assert "the import would leave the organization no admin" in messages
+    cast.admin.refresh_from_db()
+    assert cast.admin.role == Role.ADMIN
