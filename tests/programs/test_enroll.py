@@ -122,3 +122,9 @@ def test_the_api_refuses_a_group_it_cannot_see(api, cast: Cast) -> None:
     assert api(cast.rep).post(url, {"role": "rep"}).status_code == 403
     assert api(cast.outsider).post(url, {"role": "rep"}).status_code == 404
     assert Enrollment.objects.count() == before
+
+
+def test_the_select_all_shown_script_is_served(client) -> None:
+    response = client.get("/static/programs/enroll.js")
+    assert response.status_code == 200
+    assert b"data-select-all" in b"".join(response.streaming_content)

@@ -14,9 +14,13 @@ router = Router(tags=["export"])
 
 @router.get(
     "/export",
-    response={200: bytes},
     openapi_extra={
-        "responses": {200: {"content": {"application/zip": {}}, "description": "The zip."}}
+        "responses": {
+            200: {
+                "description": "The zip: a CSV per table and manifest.json (docs/export.md).",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
     },
 )
 def export(request: HttpRequest) -> FileResponse:
