@@ -331,3 +331,24 @@ def test_it_refuses_to_demote_a_team_manager_or_the_importing_admin(cast: Cast) 
     assert "the import would leave the organization no admin" in messages
     cast.admin.refresh_from_db()
     assert cast.admin.role == Role.ADMIN
+
+
+def test_a_salesforce_user_report_imports_with_its_role_column_ignored(cast: Cast) -> None:
+    services.roster_mapping_save(organization=cast.org, columns={"role": "-"})
+    text = (
+        "Full Name,Email,Role,Department,Division,Manager: Email,Active\n"
+        "Sam Force,sam@acme-corp.example,Western Sales Team,West 2,West,otto.othermanager@acme-corp.example,1\n"
+    )
+    _import(cast, text)
+    sam = Person.objects.get(email="sam@acme-corp.example")
+    assert (sam.name, sam.role, sam.team) == ("Sam Force", Role.REP, cast.other_team)
+
+
+def test_the_page_saves_the_mapping(login, cast: Cast) -> None:
+    response = login(cast.admin).post(
+        reverse("roster:mapping"), {"team": "Sales Pod", "role": "-", "date_order": "mdy"}
+    )
+    assert response.status_code == 302
+    mapping = services.roster_mapping_get(organization=cast.org)
+    assert (mapping.columns, mapping.date_order) == ({"team": "Sales Pod", "role": "-"}, "mdy")
+    assert login(cast.manager).post(reverse("roster:mapping"), {"team": "X"}).status_code == 403

@@ -66,6 +66,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 MAPPABLE = (*FIELDS, "first_name", "last_name")
+# Mapped to IGNORE, a field is not read even when a recognized header is there (Salesforce's
+# "Role" column holds its own role hierarchy, not Sustain's roles).
+IGNORE = "-"
 ROLE_NAMES = {
     **{value: value for value in Role.values},
     **{str(label).lower(): value for value, label in Role.choices},
@@ -109,6 +112,8 @@ def find_columns(
     errors = []
     for field in MAPPABLE:
         declared = (mapping.get(field) or "").strip()
+        if declared == IGNORE:
+            continue  # the export has a column of that name that means something else
         if declared:
             if declared.casefold() in folded:
                 found[field] = folded[declared.casefold()]

@@ -309,7 +309,8 @@ def _stranded(
         and p["role"] == Role.ADMIN
         and not (email in in_file and in_file[email].role not in (None, Role.ADMIN))
     ] + [r.email for r in rows if r.role == Role.ADMIN]
-    if existing and not admins_after:
+    had_admin = any(p["is_active"] and p["role"] == Role.ADMIN for p in existing.values())
+    if had_admin and not admins_after:
         errors.append(CellError(0, role_col, "the import would leave the organization no admin"))
     if by is not None and by.organization_id == organization.pk:
         mine = in_file.get(by.email.lower())
