@@ -32,6 +32,9 @@ CHUNK = 2000
 SECRET_FIELDS = frozenset({"password", "digest", "token", "token_hash", "secret", "key_hash"})
 # Exported in their own importable shape instead of the generic one.
 SPECIAL = {("orgs", "person"), ("metrics", "kpivalue")}
+# Not the organization's data: credentials, and the mail queue (its bodies carry one-time
+# links, such as set-password invitations, that are nobody's to download).
+EXCLUDED = {("orgs", "apitoken"), ("notify", "outboxmessage")}
 PEOPLE_COLUMNS = (
     "id",
     "email",
@@ -115,8 +118,8 @@ def tables() -> list[ExportTable]:
             )
             continue
         path = _org_path(model)
-        if path is None or meta.model_name == "apitoken":
-            continue  # not an organization's data (platform tables), or a credential
+        if path is None or (meta.app_label, meta.model_name) in EXCLUDED:
+            continue  # not an organization's data (platform tables, credentials, mail queue)
         out.append(ExportTable(f"{meta.db_table}.csv", model, path, _columns(model), _first(model)))
     return out
 
