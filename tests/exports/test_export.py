@@ -16,6 +16,7 @@ from django.urls import reverse
 from sustain.exports.exporter import describe, organization_export
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import kpi_import
+from sustain.notify.services import outbox_enqueue
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Organization, Person, Region, Team
 from sustain.roster.services import roster_import
@@ -60,9 +61,15 @@ def test_the_manifest_counts_every_file_of_the_zip(kpis: Cast) -> None:
 
 def test_it_holds_nothing_of_another_organization_and_no_secrets(kpis: Cast) -> None:
     org_services.api_token_create(person=kpis.admin)
+    outbox_enqueue(
+        recipient=kpis.rep,
+        subject="Set your password",
+        body="https://sustain.example/set-password/one-time-link-abc123/",
+    )
     archive = _zip(kpis)
     text = "\n".join(archive.read(n).decode() for n in archive.namelist())
     assert "Globex" not in text and kpis.outsider.email not in text
+    assert "one-time-link-abc123" not in text
     assert Person.objects.get(pk=kpis.admin.pk).password not in text
     assert "digest" not in text and "password" not in _rows(archive, "people.csv")[0]
     assert not any("apitoken" in n or "outbox" in n for n in archive.namelist())
