@@ -352,3 +352,22 @@ def test_the_page_saves_the_mapping(login, cast: Cast) -> None:
     mapping = services.roster_mapping_get(organization=cast.org)
     assert (mapping.columns, mapping.date_order) == ({"team": "Sales Pod", "role": "-"}, "mdy")
     assert login(cast.manager).post(reverse("roster:mapping"), {"team": "X"}).status_code == 403
+
+
+def test_it_refuses_to_take_a_program_owner_out_of_the_owner_roles(cast: Cast) -> None:
+    errors = _errors(cast, HEADER + f"{cast.owner.email},Olga Owner,rep,,,,\n")
+    assert [(r, c) for r, c, _m in errors] == [(2, "role")]
+    assert "owns Consultative Selling" in errors[0][2]
+
+
+def test_deactivation_withdraws_the_messages_queued_for_them(cast: Cast) -> None:
+    from sustain.notify.models import OutboxMessage, OutboxStatus
+    from sustain.notify.services import outbox_enqueue
+
+    outbox_enqueue(recipient=cast.other_rep, subject="Digest", body="3 refreshers due")
+    text = HEADER + "".join(
+        f"{p.email},{p.name},{p.role},{p.team.name if p.team else ''},,,\n"
+        for p in Person.objects.filter(organization=cast.org).exclude(pk=cast.other_rep.pk)
+    )
+    _import(cast, text, deactivate_missing=True)
+    assert OutboxMessage.objects.get(recipient=cast.other_rep).status == OutboxStatus.FAILED

@@ -244,15 +244,28 @@ def person_deactivate(*, person: Person, by: Person | None = None) -> Person:
 
 
 def _withdraw_pending_messages(person: Person) -> None:
-    """Digests and nudges queued for her but not yet sent stay unsent (a message being
+    _withdraw_pending_messages_of([person.pk])
+
+
+def _withdraw_pending_messages_of(person_ids: list[int]) -> None:
+    """Digests and nudges queued for them but not yet sent stay unsent (a message being
     sent right now is left to finish)."""
     from sustain.notify.models import OutboxMessage, OutboxStatus
 
-    OutboxMessage.objects.filter(recipient=person, status=OutboxStatus.PENDING).update(
+    OutboxMessage.objects.filter(recipient_id__in=person_ids, status=OutboxStatus.PENDING).update(
         status=OutboxStatus.FAILED,
         claimed_until=None,
         last_error="Not sent: the recipient was deactivated.",
     )
+
+
+@transaction.atomic
+def people_deactivate_checked(*, person_ids: list[int]) -> None:
+    """`person_deactivate` for many people at once, in two UPDATEs, for a caller that has
+    already checked `_refuse_if_needed_as` for all of them together (the roster import,
+    which sees the whole file's changes at once)."""
+    Person.objects.filter(pk__in=person_ids).update(is_active=False)
+    _withdraw_pending_messages_of(person_ids)
 
 
 @transaction.atomic

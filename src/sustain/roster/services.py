@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sustain.lib.uploads import CellError, TableRejected, read_table
+from sustain.orgs import access
+from sustain.orgs import services as org_services
 from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.roster.importer import MAPPABLE, RosterRow, parse_roster
 from sustain.roster.models import RosterMapping
@@ -26,7 +28,7 @@ BATCH = 1000
 PERSON_FIELDS = ("name", "role", "team_id", "region_id", "hire_date", "is_active")
 # Said of any address that is already a login elsewhere: an admin must not learn who uses
 # Sustain in other organizations.
-UNUSABLE_EMAIL = "this email address cannot be used: check it, or use another address"
+UNUSABLE_EMAIL = org_services.UNUSABLE_EMAIL
 
 
 @dataclass
@@ -293,6 +295,15 @@ def _stranded(
                     f"{email} manages {team['name']}: give the team another manager first",
                 )
             )
+    for pk, name in Program.objects.filter(organization=organization).values_list(
+        "owner_id", "name"
+    ):
+        email = email_of.get(pk, "")
+        row = in_file.get(email)
+        if row is not None and row.role and row.role not in access.PROGRAM_OWNER_ROLES:
+            errors.append(
+                CellError(row.row, role_col, f"{email} owns {name}: name another owner first")
+            )
     for pk, name in Program.objects.filter(
         organization=organization, owner_id__in=list(gone)
     ).values_list("owner_id", "name"):
@@ -398,12 +409,11 @@ def _unusable_password() -> str:
 
 
 def _deactivate_many(pks: list[int]) -> None:
-    """What the people service's deactivation does (`is_active` off: no login, no token, out
-    of due lists and digests, history kept), one UPDATE per batch. Its refusals (a team's
+    """The people service's deactivation, one batch at a time. Its refusals (a team's
     manager, a program's owner, the last admin, the importing admin herself) were checked
     for the whole file in `_stranded`."""
     for chunk in _chunks(pks):
-        Person.objects.filter(pk__in=chunk).update(is_active=False)
+        org_services.people_deactivate_checked(person_ids=chunk)
 
 
 def _ref(
