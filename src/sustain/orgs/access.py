@@ -128,16 +128,6 @@ def can_edit_teams(viewer: Person) -> bool:
     return viewer.role in PEOPLE_ADMIN_ROLES
 
 
-def can_import_people(viewer: Person) -> bool:
-    """The roster import creates, changes and deactivates people in bulk: admins only."""
-    return viewer.organization_id is not None and viewer.role == Role.ADMIN
-
-
-def can_export_organization(viewer: Person) -> bool:
-    """The whole organization as one zip (every person's data): admins only."""
-    return viewer.organization_id is not None and viewer.role == Role.ADMIN
-
-
 def get_team_for(viewer: Person, pk: object, *, write: bool = False) -> Team:
     writable = (lambda _t: can_edit_teams(viewer)) if write else None
     return _get(teams_visible_to(viewer), pk, writable=writable)
@@ -235,6 +225,16 @@ def require_active_change(viewer: Person, person: Person) -> None:
 def require_region_creation(viewer: Person) -> None:
     if not can_create_regions(viewer):
         raise PermissionDenied("Only an admin adds regions.")
+
+
+def can_import_people(viewer: Person) -> bool:
+    """The roster import creates, changes and deactivates people in bulk: admins only."""
+    return is_org_admin(viewer)
+
+
+def can_export_organization(viewer: Person) -> bool:
+    """The whole organization as one zip (every person's data): admins only."""
+    return is_org_admin(viewer)
 
 
 def get_region_for(viewer: Person, pk: object, *, write: bool = False) -> Region:
