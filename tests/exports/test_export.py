@@ -26,7 +26,7 @@ PANEL = (
     "rep,period,revenue,calls\n"
     "rita.rep@acme-corp.example,2026-01-05,1200,30\n"
     "rita.rep@acme-corp.example,2026-01-12,900,28\n"
-    "oscar.otherrep@acme-corp.example,2026-01-05,1500,\n"
+    "oscar.otherrep@acme-corp.example,2026-01-05,1500,31\n"
 )
 
 
@@ -55,7 +55,7 @@ def test_the_manifest_counts_every_file_of_the_zip(kpis: Cast) -> None:
     for name, table in files.items():
         assert len(_rows(archive, name)) == table["rows"], name
     assert files["people.csv"]["rows"] == Person.objects.filter(organization=kpis.org).count()
-    assert files["kpi_values.csv"]["rows"] == 5
+    assert files["kpi_values.csv"]["rows"] == 6
     assert files["programs_enrollment.csv"]["rows"] == 3
 
 
