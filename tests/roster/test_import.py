@@ -371,3 +371,19 @@ def test_deactivation_withdraws_the_messages_queued_for_them(cast: Cast) -> None
     )
     _import(cast, text, deactivate_missing=True)
     assert OutboxMessage.objects.get(recipient=cast.other_rep).status == OutboxStatus.FAILED
+
+
+def test_the_done_page_invites_everyone_imported_who_never_signed_in(login, cast: Cast) -> None:
+    from sustain.notify.models import OutboxMessage
+
+    client = login(cast.admin)
+    preview = client.post(reverse("roster:import"), {"file": _upload(ROSTER)})
+    done = client.post(reverse("roster:confirm"), {"key": preview.context["key"]})
+    key = done.context["imported"]
+    assert "Invite everyone imported" in done.content.decode()
+    assert login(cast.outsider).post(reverse("roster:invite"), {"key": key}).status_code == 404
+    response = login(cast.admin).post(reverse("roster:invite"), {"key": key})
+    assert response.status_code == 302
+    invited = set(OutboxMessage.objects.values_list("to", flat=True))
+    assert {"nina.north@acme-corp.example", "paul.north@acme-corp.example"} <= invited
+    assert len(invited) == 3  # Rita too: she never signed in

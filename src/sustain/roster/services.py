@@ -44,6 +44,7 @@ class RosterResult:
     deactivated_emails: list[str] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)
     new_regions: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)  # everyone in the file
     dry_run: bool = False
 
     def counts(self) -> dict[str, Any]:
@@ -336,6 +337,7 @@ def _stranded(
 
 def _apply(organization: Organization, plan: _Plan, result: RosterResult) -> None:
     rows, existing = plan.rows, plan.existing
+    result.emails = [r.email for r in rows]
     # Regions, then teams (a new team takes the region of its first row).
     new_regions: dict[str, str] = {}
     for r in rows:
@@ -441,3 +443,15 @@ def _set_team_managers(
     changed = [Team(pk=teams[team], manager_id=pk_of[email]) for team, email in managers.items()]
     for chunk in _chunks(changed):
         Team.objects.bulk_update(chunk, ["manager"])
+
+
+def roster_invite(*, organization: Organization, emails: list[str], by: Person) -> int:
+    """Invite everyone imported who has never signed in (the accounts service sends each
+    an absolute set-password link). Returns how many were invited."""
+    from sustain.accounts.services import invitations_send
+
+    invited = 0
+    for chunk in _chunks(emails, 5000):
+        people = Person.objects.filter(organization=organization, email__in=chunk)
+        invited += invitations_send(people=people, invited_by=by)
+    return invited

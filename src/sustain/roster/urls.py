@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.roster_import, name="import"),
     path("confirm/", views.roster_confirm, name="confirm"),
     path("mapping/", views.roster_mapping, name="mapping"),
+    path("invite/", views.roster_invite, name="invite"),
 ]

@@ -99,12 +99,31 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     default_storage.delete(name)
+    # Kept for "invite everyone imported" on the next page.
+    imported = default_storage.save(name + ".imported", ContentFile("\n".join(result.emails)))
     messages.success(
         request,
         f"Roster imported: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.deactivated} deactivated.",
     )
-    return render(request, "roster/done.html", {"result": result})
+    return render(request, "roster/done.html", {"result": result, "imported": Path(imported).name})
+
+
+@login_required
+@require_POST
+def roster_invite(request: HttpRequest) -> HttpResponse:
+    """Invite everyone the import brought in who has never signed in."""
+    org = _admin_organization(request)
+    key = Path(request.POST.get("key", "")).name
+    name = f"roster-imports/{org.pk}/{key}"
+    if not key.endswith(".imported") or not default_storage.exists(name):
+        raise Http404("This import is too old to invite from: invite from the people page.")
+    with default_storage.open(name, "rb") as saved:
+        emails = [e for e in saved.read().decode().splitlines() if e]
+    invited = services.roster_invite(organization=org, emails=emails, by=request.user)
+    default_storage.delete(name)
+    messages.success(request, f"Invitations sent to {invited} people who had never signed in.")
+    return redirect("orgs:people")
 
 
 @login_required
