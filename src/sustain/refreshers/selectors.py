@@ -10,12 +10,8 @@ from django.db.models.functions import TruncWeek
 
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
-<<<<<<< HEAD
-from sustain.programs.models import Program
-from sustain.refreshers import choice
-=======
 from sustain.programs.models import Concept, Program
->>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
+from sustain.refreshers import choice
 from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
 

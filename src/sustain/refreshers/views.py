@@ -17,15 +17,10 @@ from fsrs import Rating
 
 from sustain.lib.uploads import CellError, TableRejected
 from sustain.orgs import access
-<<<<<<< HEAD
 from sustain.refreshers import choice, selectors, services
-from sustain.refreshers.models import Card
-=======
-from sustain.refreshers import selectors, services
 from sustain.refreshers.forms import BankImportForm, QuestionForm
 from sustain.refreshers.models import Card, Question
 from sustain.web.forms import call_service
->>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
 
 
 @login_required
@@ -74,7 +69,6 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
         "refreshers/program.html",
         {
             "program": program,
-<<<<<<< HEAD
             "by_concept": selectors.retention_spec(
                 program=program, by="concept", viewer=request.user
             ),
@@ -82,12 +76,7 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
             "questions": selectors.questions_shown_to(
                 request.user, selectors.questions_for(program)
             ),
-=======
-            "by_concept": selectors.retention_spec(program=program, by="concept"),
-            "by_team": selectors.retention_spec(program=program, by="team"),
-            "questions": selectors.questions_for(program),
             "can_edit": access.can_edit_program(request.user, program),
->>>>>>> f940498 (Refresher questions are written, previewed, edited, deleted and imported from CSV on the web and the API)
         },
     )
 
