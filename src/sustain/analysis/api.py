@@ -12,13 +12,14 @@ from ninja.responses import Status
 
 from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, Control
+from sustain.api.schemas import Input
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
 
 router = Router(tags=["analysis"])
 
 
-class RunIn(Schema):
+class RunIn(Input):
     kpi: int
     by: str = ""
     control: Control = Control.NEVER

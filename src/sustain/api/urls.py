@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from sustain.api import auth, errors
 from sustain.api.auth import TokenAuth
+from sustain.api.schemas import Error
 
 api = NinjaAPI(
     title="Sustain API",
@@ -36,6 +37,28 @@ ROUTERS = [
     ("sustain.exports.api", "router"),
 ]
 
+
+def document_errors(router: Router) -> None:
+    """Declare in the OpenAPI document the errors each operation can answer, all in the
+    `Error` shape: 401/403 everywhere (token, role); 404 where a path names an object
+    (or the caller's own plan, under /me/); 400 (a service refused the values) and 422
+    (the request does not fit its schema) where the request carries any input; 413
+    where it carries a body."""
+    for path, view in router.path_operations.items():
+        for op in view.operations:
+            codes = {401, 403}
+            has_input = bool(op.models)
+            if "{" in path or path.startswith("/me/"):
+                codes.add(404)
+            if has_input or set(op.methods) - {"GET"}:
+                codes |= {400, 422}
+            if set(op.methods) & {"POST", "PUT", "PATCH"}:
+                codes.add(413)
+            for code in codes:
+                op.response_models.setdefault(code, op._create_response_model(Error))
+
+
 for module_name, attr in ROUTERS:
     module = __import__(module_name, fromlist=[attr])
+    document_errors(getattr(module, attr))
     api.add_router("/", getattr(module, attr))

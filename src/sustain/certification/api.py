@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.certification import selectors, services
 from sustain.orgs import access
 from sustain.programs.models import Program
@@ -39,12 +40,12 @@ class CertificationOut(Schema):
     components: ComponentsOut
 
 
-class QuizAnswerIn(Schema):
+class QuizAnswerIn(Input):
     term: int
     choice: int
 
 
-class QuizIn(Schema):
+class QuizIn(Input):
     answers: list[QuizAnswerIn]
 
 
@@ -54,7 +55,7 @@ class QuizResultOut(Schema):
     pct: int
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(Input):
     date: dt.date
     scores: list[dict[str, int]] = Field(
         description='[{"concept": id, "score": 1-4}] for every concept of the program'
@@ -62,7 +63,7 @@ class AssessmentIn(Schema):
     notes: str = ""
 
 
-class CaseIn(Schema):
+class CaseIn(Input):
     title: str = Field(min_length=1, max_length=200)
     situation: str = Field(min_length=1)
     root_cause: str
@@ -75,7 +76,7 @@ class CaseOut(Schema):
     situation: str
 
 
-class CaseAnswerIn(Schema):
+class CaseAnswerIn(Input):
     root_cause: str
     prescription: str = ""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
 from sustain.coaching.models import Observation, RubricBehaviour
 from sustain.orgs import access
@@ -18,19 +19,19 @@ from sustain.orgs.models import Person
 router = Router(tags=["coaching"])
 
 
-class ScoreIn(Schema):
+class ScoreIn(Input):
     concept: int
     # Range checked by the service, so a 5 gets the same clear 400 from page and API.
     score: int
     evidence: str = ""
 
 
-class ActionIn(Schema):
+class ActionIn(Input):
     text: str = Field(min_length=1, max_length=500)
     due: dt.date
 
 
-class ObservationIn(Schema):
+class ObservationIn(Input):
     rep: int
     date: dt.date
     channel: str
@@ -88,7 +89,7 @@ class CoverageOut(Schema):
     overdue_reps: list[OverdueRepOut]
 
 
-class BehaviourIn(Schema):
+class BehaviourIn(Input):
     name: str = Field(min_length=1, max_length=200)
     level_1: str = Field(min_length=1, max_length=300)
     level_2: str = Field(min_length=1, max_length=300)

@@ -10,14 +10,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.api.schemas import Input, IsoDate, api_enum
 from sustain.metrics import services
 from sustain.metrics.models import (
     DateOrder,
-    Direction,
     ImportJob,
     ImportMapping,
     KpiDefinition,
@@ -25,8 +25,10 @@ from sustain.metrics.models import (
     NumberFormat,
     Source,
 )
+from sustain.metrics.models import Direction as KpiDirectionChoices
 from sustain.orgs import access, privacy
 
+KpiDirection = api_enum("KpiDirection", KpiDirectionChoices)
 router = Router(tags=["metrics"])
 
 # Between the largest floats: excludes ±Infinity, and NaN (which PostgreSQL sorts above
@@ -47,11 +49,11 @@ class KpiOut(Schema):
     monetary: bool
 
 
-class KpiIn(Schema):
+class KpiIn(Input):
     key: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=200)
     unit: KpiUnit = KpiUnit.NUMBER
-    direction: Direction = Direction.UP
+    direction: KpiDirection = KpiDirection.UP
     monetary: bool = False
 
 
@@ -94,11 +96,11 @@ class JobOut(Schema):
     undone_at: dt.datetime | None
 
 
-class ApplyIn(Schema):
+class ApplyIn(Input):
     replace: bool = False
 
 
-class MappingIn(Schema):
+class MappingIn(Input):
     columns: dict[str, Any] = Field(
         default_factory=dict,
         description="Field -> header as written (e.g. owner: 'Rep Email'); kpis: list of "
@@ -146,8 +148,8 @@ def kpi_values(
     request: HttpRequest,
     kpi_id: int,
     rep: int | None = None,
-    since: dt.date | None = None,
-    limit: int = 10000,
+    since: IsoDate | None = None,
+    limit: int = Query(10000, ge=1, le=10000),
 ) -> list[dict[str, Any]]:
     """Individual values the caller may read: all (whole-org roles), her team's (manager),
     her own (rep). The trainer reads /means instead. Stored values that are not finite

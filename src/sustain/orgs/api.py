@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.orgs import access, selectors, services
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
@@ -36,7 +37,7 @@ class PersonOut(Schema):
         return obj.team_id
 
 
-class PersonIn(Schema):
+class PersonIn(Input):
     email: str
     name: str = Field(min_length=1, max_length=200)
     role: Role = Role.REP
@@ -47,7 +48,7 @@ class PersonIn(Schema):
     external_id: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(Input):
     email: str | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = None
@@ -74,13 +75,13 @@ class TeamOut(Schema):
         return obj.manager_id
 
 
-class TeamIn(Schema):
+class TeamIn(Input):
     name: str = Field(min_length=1, max_length=120)
     region: str | None = None
     manager: int | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=120)
     region: str | None = None
     manager: int | None = None
@@ -192,7 +193,7 @@ class RegionOut(Schema):
     name: str
 
 
-class RegionIn(Schema):
+class RegionIn(Input):
     name: str = Field(min_length=1, max_length=120)
 
 

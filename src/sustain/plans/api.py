@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.plans import selectors, services
 from sustain.plans.models import CheckIn, Plan, PlanItem
@@ -31,7 +32,7 @@ class PhaseOut(Schema):
     goal: str
 
 
-class ItemOut(Schema):
+class PlanItemOut(Schema):
     id: int
     text: str
     due: dt.date | None
@@ -59,7 +60,7 @@ class PlanOut(Schema):
     last_rating: int | None
     flagged_uncommitted: bool
     phases: list[PhaseOut]
-    items: list[ItemOut]
+    items: list[PlanItemOut]
 
 
 class PlanSummaryOut(Schema):
@@ -73,7 +74,7 @@ class PlanSummaryOut(Schema):
     suppressed: str | None = None
 
 
-class CheckInIn(Schema):
+class CheckInIn(Input):
     applied: str = Field("", max_length=4000)
     struggled: str = Field("", max_length=4000)
     rating: int = Field(ge=1, le=5)
@@ -92,27 +93,27 @@ class CheckInOut(Schema):
         return obj.phase.concept.name if obj.phase else None
 
 
-class PhaseIn(Schema):
+class PhaseIn(Input):
     id: int
     days: int | None = Field(None, ge=1, le=365)
     goal: str | None = Field(None, max_length=4000)
     behaviours: str | None = Field(None, max_length=4000)
 
 
-class PhasesIn(Schema):
+class PhasesIn(Input):
     phases: list[PhaseIn]
 
 
-class PlanCreateIn(Schema):
+class PlanCreateIn(Input):
     person: int
 
 
-class RestartIn(Schema):
+class RestartIn(Input):
     start: dt.date
     note: str = Field(min_length=1, max_length=300)
 
 
-class BelowQuotaIn(Schema):
+class BelowQuotaIn(Input):
     below_quota: bool
 
 
@@ -124,7 +125,7 @@ class PolicyOut(Schema):
     quota_periods: int
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(Input):
     plan_days: int | None = Field(None, ge=7, le=365)
     commit_within_days: int | None = Field(None, ge=0, le=90)
     new_hire_days: int | None = Field(None, ge=0, le=3650)
@@ -132,11 +133,11 @@ class PolicyPatch(Schema):
     quota_periods: int | None = Field(None, ge=1, le=52)
 
 
-class ItemDoneIn(Schema):
+class ItemDoneIn(Input):
     done: bool = True
 
 
-class ItemIn(Schema):
+class ItemIn(Input):
     text: str = Field(min_length=1, max_length=500)
     due: dt.date | None = None
     source: str = Field("", max_length=40)
@@ -272,7 +273,7 @@ def plans_below_quota(
     return _out(selectors.plan_progress(plan, today=_today()))
 
 
-@router.post("/plans/{plan_id}/items", response={201: ItemOut})
+@router.post("/plans/{plan_id}/items", response={201: PlanItemOut})
 def plans_item_add(request: HttpRequest, plan_id: int, payload: ItemIn) -> Status[dict]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     item: PlanItem = services.plan_item_add(plan=plan, **payload.dict())
@@ -323,7 +324,7 @@ def team_plans(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
     ]
 
 
-@router.post("/plans/{plan_id}/items/{item_id}/done", response=ItemOut)
+@router.post("/plans/{plan_id}/items/{item_id}/done", response=PlanItemOut)
 def plans_item_done(
     request: HttpRequest, plan_id: int, item_id: int, payload: ItemDoneIn
 ) -> dict[str, object]:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.models import Person, Role
 from sustain.programs import selectors, services
@@ -59,7 +60,7 @@ def _sees_costs(context: dict[str, Any], program: Program) -> bool:
     return access.sees_impact_costs(context["request"].user, program)
 
 
-class ProgramIn(Schema):
+class ProgramIn(Input):
     name: str = Field(min_length=1, max_length=200)
     vendor: str = ""
     description: str = ""
@@ -69,7 +70,7 @@ class ProgramIn(Schema):
     budget_reinforcement: Decimal = Field(Decimal(0), ge=0)
 
 
-class ProgramPatch(Schema):
+class ProgramPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     vendor: str | None = None
     description: str | None = None
@@ -86,7 +87,7 @@ class TermOut(Schema):
     definition: str
 
 
-class TermIn(Schema):
+class TermIn(Input):
     term: str = Field(min_length=1, max_length=120)
     definition: str = Field(min_length=1)
 
@@ -99,7 +100,7 @@ class ConceptOut(Schema):
     terms: list[TermOut]
 
 
-class ConceptIn(Schema):
+class ConceptIn(Input):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     position: int | None = Field(None, ge=0)
@@ -113,7 +114,7 @@ class SessionOut(Schema):
     location: str
 
 
-class SessionIn(Schema):
+class SessionIn(Input):
     title: str = Field(min_length=1, max_length=200)
     starts_on: dt.date
     ends_on: dt.date
@@ -142,7 +143,7 @@ class EnrollmentOut(Schema):
         return obj.session_id
 
 
-class EnrollmentIn(Schema):
+class EnrollmentIn(Input):
     """One person (`person`, as before: `role` is then her role in the program), or a
     group: `people` (ids) or everyone active matching `team`, `region` and `role` (those
     given, combined)."""
@@ -162,7 +163,7 @@ class EnrollmentGroupOut(Schema):
     enrollments: list[EnrollmentOut]
 
 
-class EnrollmentPatch(Schema):
+class EnrollmentPatch(Input):
     role: str | None = None
     session: int | None = None
     attended: bool | None = None

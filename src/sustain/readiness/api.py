@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.schemas import Input, api_enum
 from sustain.orgs import access
 from sustain.orgs.models import Region
 from sustain.programs.models import Program
@@ -23,7 +24,6 @@ from sustain.readiness.models import (
     Channel,
     CoachingCadence,
     ComparisonKind,
-    Direction,
     Factor,
     Goal,
     Kpi,
@@ -32,11 +32,15 @@ from sustain.readiness.models import (
     Touch,
     TouchStatus,
 )
+from sustain.readiness.models import (
+    Direction as GoalDirectionChoices,
+)
 
 router = Router(tags=["readiness"])
+GoalDirection = api_enum("GoalDirection", GoalDirectionChoices)
 
 
-class ItemOut(Schema):
+class ReadinessItemOut(Schema):
     key: str
     ok: bool
     detail: str
@@ -45,7 +49,7 @@ class ItemOut(Schema):
 
 class ReadinessOut(Schema):
     ready: bool
-    items: list[ItemOut]
+    items: list[ReadinessItemOut]
 
 
 @router.get("/programs/{program_id}/readiness", response=ReadinessOut)
@@ -64,7 +68,7 @@ class SettingsSchema(Schema):
     min_reinforcement_share: int = Field(25, ge=0, le=100)
 
 
-class SettingsPatch(Schema):
+class SettingsPatch(Input):
     min_owner_time_share: int | None = Field(None, ge=0, le=100)
     min_touches: int | None = Field(None, ge=1)
     min_channels: int | None = Field(None, ge=1, le=6)
@@ -100,7 +104,7 @@ class OwnerProfileOut(Schema):
     warnings: list[str]
 
 
-class OwnerProfilePatch(Schema):
+class OwnerProfilePatch(Input):
     has_sales_experience: bool | None = None
     sales_years: int | None = Field(None, ge=0, le=60)
     time_share: int | None = Field(None, ge=0, le=100)
@@ -151,26 +155,26 @@ class GoalOut(Schema):
     leading_indicators: str
 
 
-class GoalIn(Schema):
+class GoalIn(Input):
     kpi: Kpi
     custom_name: str = ""
     baseline_value: Decimal | None = None
     baseline_start: dt.date | None = None
     baseline_end: dt.date | None = None
     target_value: Decimal | None = None
-    direction: Direction = Direction.INCREASE
+    direction: GoalDirection = GoalDirection.INCREASE
     horizon_days: int = Field(120, ge=1)
     leading_indicators: str = ""
 
 
-class GoalPatch(Schema):
+class GoalPatch(Input):
     kpi: Kpi | None = None
     custom_name: str | None = None
     baseline_value: Decimal | None = None
     baseline_start: dt.date | None = None
     baseline_end: dt.date | None = None
     target_value: Decimal | None = None
-    direction: Direction | None = None
+    direction: GoalDirection | None = None
     horizon_days: int | None = Field(None, ge=1)
     leading_indicators: str | None = None
 
@@ -203,7 +207,7 @@ class NeedOut(Schema):
     notes: str | None = Field(description="None for the trainer: notes can hold pay policy.")
 
 
-class NeedIn(Schema):
+class NeedIn(Input):
     rating: Severity
     notes: str = ""
 
@@ -235,7 +239,7 @@ class WhyOut(Schema):
     updated_at: dt.datetime
 
 
-class WhyIn(Schema):
+class WhyIn(Input):
     author: int | None = Field(None, description="An executive; defaults to the caller.")
     market_change: str = Field(min_length=1)
     status_quo: str = Field(min_length=1)
@@ -302,7 +306,7 @@ def brief(request: HttpRequest, program_id: int) -> dict[str, Any]:
     }
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(Input):
     pulse: int | None = None
 
 
@@ -358,7 +362,7 @@ class TouchOut(Schema):
         return obj.sender_id
 
 
-class TouchIn(Schema):
+class TouchIn(Input):
     date: dt.date
     channel: Channel
     forum: str = ""
@@ -369,7 +373,7 @@ class TouchIn(Schema):
     status: TouchStatus = TouchStatus.PLANNED
 
 
-class TouchPatch(Schema):
+class TouchPatch(Input):
     date: dt.date | None = None
     channel: Channel | None = None
     forum: str | None = None
@@ -411,7 +415,7 @@ def touches_update(request: HttpRequest, touch_id: int, payload: TouchPatch) -> 
     return services.touch_update(touch=touch, data=payload.dict(exclude_unset=True))
 
 
-class ExpectationIn(Schema):
+class ExpectationIn(Input):
     do_differently: str = Field(min_length=1)
     measured_by: str = Field(min_length=1)
     recognized_by: str = Field(min_length=1)
@@ -450,7 +454,7 @@ class PanelOut(Schema):
         return obj.manager.name
 
 
-class PanelIn(Schema):
+class PanelIn(Input):
     manager: int | None = Field(None, description="Defaults to the caller (a manager).")
     scenarios: str = Field(min_length=1)
 
@@ -476,7 +480,7 @@ def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status
     )
 
 
-class PanelPatch(Schema):
+class PanelPatch(Input):
     scenarios: str = Field(min_length=1)
 
 
@@ -489,7 +493,7 @@ def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> P
     return services.panel_member_update(member=member, scenarios=payload.scenarios)
 
 
-class PlanSchema(Schema):
+class ReinforcementPlanSchema(Schema):
     coaching_cadence: CoachingCadence = CoachingCadence.NONE
     refreshers: bool = False
     ninety_day_plans: bool = False
@@ -497,11 +501,11 @@ class PlanSchema(Schema):
     notes: str = ""
 
 
-class PlanOut(PlanSchema):
+class ReinforcementPlanOut(ReinforcementPlanSchema):
     reinforcement_share: float
 
 
-class PlanPatch(Schema):
+class ReinforcementPlanPatch(Input):
     coaching_cadence: CoachingCadence | None = None
     refreshers: bool | None = None
     ninety_day_plans: bool | None = None
@@ -515,13 +519,15 @@ def _plan(program: Program) -> dict[str, Any]:
     return {**data, "reinforcement_share": round(program.reinforcement_share, 4)}
 
 
-@router.get("/programs/{program_id}/reinforcement-plan", response=PlanOut)
+@router.get("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
 def plan_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
     return _plan(access.get_program_preparation_for(request.user, program_id))
 
 
-@router.patch("/programs/{program_id}/reinforcement-plan", response=PlanOut)
-def plan_update(request: HttpRequest, program_id: int, payload: PlanPatch) -> dict[str, Any]:
+@router.patch("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
+def plan_update(
+    request: HttpRequest, program_id: int, payload: ReinforcementPlanPatch
+) -> dict[str, Any]:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.reinforcement_plan_update(program=program, data=payload.dict(exclude_unset=True))
     program.refresh_from_db()
@@ -534,7 +540,7 @@ class MeasurementSchema(Schema):
     comparison_group: str = ""
 
 
-class MeasurementPatch(Schema):
+class MeasurementPatch(Input):
     method: str | None = None
     comparison_kind: ComparisonKind | None = None
     comparison_group: str | None = None

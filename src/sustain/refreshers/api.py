@@ -12,6 +12,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.lib.uploads import TableRejected
 from sustain.orgs import access
 from sustain.refreshers import choice, selectors, services
@@ -29,7 +30,7 @@ class DueOut(Schema):
     due: dt.date
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     answer: str = Field(max_length=300)
 
 
@@ -56,7 +57,7 @@ class QuestionOut(Schema):
         return obj["concept"].pk if isinstance(obj, dict) else obj.concept_id
 
 
-class QuestionIn(Schema):
+class QuestionIn(Input):
     kind: QuestionKind = QuestionKind.CHOICE
     prompt: str = Field(min_length=1, max_length=4000)
     choices: list[str] = Field(min_length=2, max_length=8)
@@ -64,7 +65,7 @@ class QuestionIn(Schema):
     explanation: str = Field(min_length=1, max_length=4000)
 
 
-class QuestionPatch(Schema):
+class QuestionPatch(Input):
     kind: QuestionKind | None = None
     prompt: str | None = Field(None, min_length=1, max_length=4000)
     choices: list[str] | None = Field(None, min_length=2, max_length=8)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # JSON errors under /api/ (unknown paths, 405, 413, 500) and the upload size limit.
+    "sustain.api.errors.ErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +256,13 @@ JOB_LEASE_SECONDS = int(os.environ.get("SUSTAIN_JOB_LEASE_SECONDS", "600"))
 TASK_LEASE_SECONDS = int(os.environ.get("SUSTAIN_TASK_LEASE_SECONDS", "3600"))
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Upload limits: an uploaded file (a KPI export) may be at most SUSTAIN_MAX_UPLOAD_BYTES
+# (50 MB by default); any other request body at most 2 MB. Larger files are written to
+# a temporary file rather than held in memory.
+SUSTAIN_MAX_UPLOAD_BYTES = int(os.environ.get("SUSTAIN_MAX_UPLOAD_BYTES", str(50 * 1000 * 1000)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1000 * 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,117 @@
+"""Every API error answers `{"detail": str, "errors": {field: [messages]}}`, as JSON."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+
+from sustain.programs.models import WorkshopSession
+from tests.conftest import Cast
+
+
+def _shape(response) -> dict:  # type: ignore[no-untyped-def]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body["detail"], str)
+    assert isinstance(body["errors"], dict)
+    return body
+
+
+def test_it_answers_a_request_schema_error_in_the_one_shape(cast: Cast, api) -> None:
+    response = api(cast.admin).post(f"/programs/{cast.program.pk}/sessions", {"title": "X"})
+    assert response.status_code == 422
+    body = _shape(response)
+    assert set(body["errors"]) == {"starts_on", "ends_on"}
+    assert body["detail"].startswith("starts_on: ")
+
+
+def test_it_answers_404_as_json(cast: Cast, api) -> None:
+    assert _shape(api(cast.admin).get("/programs/999999"))["detail"] == "Not found."
+
+
+def test_it_answers_an_unknown_api_path_as_json(cast: Cast, api) -> None:
+    response = api(cast.admin).get("/no-such-thing")
+    assert response.status_code == 404
+    _shape(response)
+
+
+def test_it_answers_a_method_not_allowed_as_json(cast: Cast, api) -> None:
+    response = api(cast.admin).client.delete("/api/v1/programs")
+    assert response.status_code == 405
+    assert "GET" in _shape(response)["detail"]
+
+
+def test_it_answers_401_as_json(cast: Cast, client) -> None:
+    _shape(client.get("/api/v1/programs"))
+
+
+def test_it_answers_an_oversized_body_with_413_json(cast: Cast, api) -> None:
+    with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000, DATA_UPLOAD_MAX_MEMORY_SIZE=500):
+        response = api(cast.admin).post("/regions", {"name": "x" * 700})
+        assert response.status_code == 413
+        assert "MB" in _shape(response)["detail"]
+        response = api(cast.admin).post("/regions", {"name": "x" * 2000})
+        assert response.status_code == 413
+        _shape(response)
+
+
+def test_it_answers_a_server_error_as_json(cast: Cast, api, monkeypatch) -> None:
+    from sustain.programs import selectors
+
+    def boom(**kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "programs_list", boom)
+    client = api(cast.admin).client
+    client.raise_request_exception = False
+    response = client.get("/api/v1/programs")
+    assert response.status_code == 500
+    assert "boom" not in _shape(response)["detail"]
+
+
+def test_it_refuses_bodies_that_are_not_objects(cast: Cast, api) -> None:
+    client = api(cast.admin).client
+    for raw in ("null", "[]", "3"):
+        response = client.post(
+            f"/api/v1/programs/{cast.program.pk}/sessions", raw, content_type="application/json"
+        )
+        assert response.status_code == 422, raw
+        _shape(response)
+        response = client.patch(
+            f"/api/v1/programs/{cast.program.pk}", raw, content_type="application/json"
+        )
+        assert response.status_code == 422, raw
+
+
+def test_it_refuses_unknown_fields(cast: Cast, api) -> None:
+    response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"nmae": "Typo"})
+    assert response.status_code == 422
+    assert "nmae" in _shape(response)["errors"]
+
+
+def test_it_refuses_a_number_as_a_date(cast: Cast, api) -> None:
+    path = f"/programs/{cast.program.pk}/sessions"
+    for due in (-4.26e-35, 0, "1700000000"):
+        body = {"title": "Kickoff", "starts_on": due, "ends_on": "2026-05-01"}
+        response = api(cast.admin).post(path, body)
+        assert response.status_code == 422, due
+        assert "YYYY-MM-DD" in _shape(response)["errors"]["starts_on"][0]
+    assert not WorkshopSession.objects.exists()
+
+
+def test_it_refuses_nul_and_lone_surrogates_in_text(cast: Cast, api) -> None:
+    for bad in ("West\x00", "\ud800"):
+        response = api(cast.admin).post("/regions", {"name": bad})
+        assert response.status_code == 422
+        assert "name" in _shape(response)["errors"]
+
+
+def test_it_refuses_ids_and_limits_out_of_range(cast: Cast, api) -> None:
+    assert api(cast.admin).get(f"/programs/{2**70}").status_code in (400, 404, 422)
+    assert api(cast.admin).get(f"/people/{2**64}").status_code in (400, 404, 422)
+    from sustain.metrics.models import KpiDefinition
+
+    kpi = KpiDefinition.objects.create(organization=cast.org, key="rev", name="Revenue")
+    for limit in (-1, 0, 10**12):
+        response = api(cast.analyst).get(f"/kpis/{kpi.pk}/values?limit={limit}")
+        assert response.status_code == 422
+        assert "limit" in _shape(response)["errors"]

@@ -1,0 +1,62 @@
+"""The OpenAPI document describes what the API really accepts and answers."""
+
+from __future__ import annotations
+
+import enum
+import typing
+from collections import defaultdict
+
+from pydantic import BaseModel
+
+from sustain.api.urls import api
+
+
+def _operations():  # type: ignore[no-untyped-def]
+    for _prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for op in view.operations:
+                yield path, op
+
+
+def _named_types(annotation: object, seen: set[object]):  # type: ignore[no-untyped-def]
+    if annotation in seen:
+        return
+    seen.add(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        yield annotation
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation.__name__ not in (
+            "NinjaResponseSchema",
+        ) and not annotation.__name__.startswith(
+            ("BodyParams", "QueryParams", "PathParams", "FormParams", "FileParams")
+        ):
+            yield annotation
+        for field in annotation.model_fields.values():
+            yield from _named_types(field.annotation, seen)
+    for arg in typing.get_args(annotation):
+        yield from _named_types(arg, seen)
+
+
+def test_it_gives_every_schema_and_enumeration_its_own_name() -> None:
+    by_name: dict[str, set[type]] = defaultdict(set)
+    seen: set[object] = set()
+    for _path, op in _operations():
+        for model in [*op.models, *op.response_models.values()]:
+            for named in _named_types(model, seen):
+                by_name[named.__name__].add(named)
+    clashes = {name: classes for name, classes in by_name.items() if len(classes) > 1}
+    assert clashes == {}
+
+
+def test_it_documents_the_error_codes_each_operation_answers(client) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    restart = doc["paths"]["/api/v1/plans/{plan_id}/restart"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "422"} <= set(restart)
+    error = restart["404"]["content"]["application/json"]["schema"]
+    assert "Error" in str(error)
+
+
+def test_it_declares_enumerations(client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["KpiDirection"]["enum"] == ["up", "down"]
+    assert schemas["GoalDirection"]["enum"] == ["increase", "decrease"]
