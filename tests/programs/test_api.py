@@ -104,7 +104,7 @@ def test_it_gives_the_trainer_counts_not_people(cast: Cast, api) -> None:
 def test_it_answers_unknown_ids_with_404_json(cast: Cast, api) -> None:
     response = api(cast.owner).get("/programs/999999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "errors": {}}
     assert Concept.objects.count() == 1
 
 

@@ -89,7 +89,7 @@ class CoverageOut(Schema):
     overdue_reps: list[OverdueRepOut]
 
 
-class BehaviourIn(Input):
+class BehaviourText(Schema):
     name: str = Field(min_length=1, max_length=200)
     level_1: str = Field(min_length=1, max_length=300)
     level_2: str = Field(min_length=1, max_length=300)
@@ -97,7 +97,11 @@ class BehaviourIn(Input):
     level_4: str = Field(min_length=1, max_length=300)
 
 
-class BehaviourOut(BehaviourIn):
+class BehaviourIn(BehaviourText, Input):
+    pass
+
+
+class BehaviourOut(BehaviourText):
     id: int
     concept: int
     position: int
