@@ -16,6 +16,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -134,6 +135,10 @@ def install(api: NinjaAPI) -> None:
     def too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
         return respond(request, 413, "The request has too many fields.")
 
+    @api.exception_handler(MultiPartParserError)
+    def bad_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return respond(request, 400, f"The upload could not be read: {exc}")
+
     @api.exception_handler(OverflowError)
     def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         # An integer beyond 64 bits names no row and fits no column.
@@ -193,6 +198,8 @@ class ErrorMiddleware:
             return JsonResponse(body(MESSAGES[404]), status=404)
         if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
             return JsonResponse(body(too_large_detail()), status=413)
+        if isinstance(exc, MultiPartParserError):
+            return JsonResponse(body(f"The upload could not be read: {exc}"), status=400)
         logger.exception("API error on %s %s", request.method, request.path)
         return JsonResponse(body(MESSAGES[500]), status=500)
 

@@ -8,6 +8,7 @@ import enum
 import re
 import types
 import typing
+from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -30,13 +31,42 @@ class Error(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def _date_kinds(annotation: object) -> bool:
-    """Whether a field's type is (or may be) a date or a datetime."""
-    if annotation in (dt.date, dt.datetime):
-        return True
+def _kinds(annotation: object) -> set[object]:
+    """The plain types a field accepts: `int | None` → {int, NoneType}."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return any(_date_kinds(a) for a in typing.get_args(annotation))
-    return False
+        return set().union(*(_kinds(a) for a in typing.get_args(annotation)))
+    if typing.get_origin(annotation) is Annotated:
+        return _kinds(typing.get_args(annotation)[0])
+    return {annotation}
+
+
+NUMBERS = {int, float, Decimal}
+
+
+def _strict_scalar(kinds: set[object], value: Any) -> Any:
+    """JSON types as the schema says: pydantic would take `0` for `false`, `false` for
+    `0`, and `"12"` for 12."""
+    if value is None:
+        return value
+    if kinds & {dt.date, dt.datetime}:
+        return iso_only(value)
+    if bool in kinds and not isinstance(value, bool):
+        raise ValueError("Give true or false.")
+    if kinds & NUMBERS and bool not in kinds and (isinstance(value, bool | str)):
+        raise ValueError("Give a number.")
+    return value
+
+
+def _numbers_only(schema: dict[str, Any], cls: type) -> None:
+    """Decimals are numbers in JSON: drop pydantic's `string` alternative."""
+    for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf")
+        if (
+            options
+            and {"type": "string"} in options
+            and any(o.get("type") == "number" for o in options)
+        ):
+            prop["anyOf"] = [o for o in options if o != {"type": "string"}]
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?\Z")
@@ -56,18 +86,20 @@ def iso_only(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(iso_only)]
 
 
-def _check_text(value: Any) -> None:
+def _clean_text(value: Any) -> Any:
+    """NUL characters are dropped (no database stores them, and they carry nothing);
+    text with a lone surrogate is refused."""
     if isinstance(value, str):
+        value = value.replace("\x00", "")
         problem = text_problem(value)
         if problem:
             raise ValueError(problem)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check_text(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_text(item)
+        return value
+    if isinstance(value, list):
+        return [_clean_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean_text(k): _clean_text(v) for k, v in value.items()}
+    return value
 
 
 class Input(Schema):
@@ -75,11 +107,13 @@ class Input(Schema):
 
     - unknown fields are refused (a typo must not be silently ignored);
     - a body must be a JSON object (`null`, `[]` or a bare number are refused);
-    - dates are ISO strings only: pydantic would otherwise read `-4.26e-35` as a Unix time;
-    - text may not hold NUL characters or unpaired surrogates, which no database stores.
+    - JSON types are strict: dates are ISO strings only (pydantic would otherwise read
+      `-4.26e-35` as a Unix time), booleans are true/false, numbers are numbers;
+    - text loses NUL characters and may not hold unpaired surrogates (no database
+      stores either).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_numbers_only)
 
     @model_validator(mode="before")
     @classmethod
@@ -91,11 +125,16 @@ class Input(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _strict(cls, value: Any, info: ValidationInfo) -> Any:
-        _check_text(value)
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _date_kinds(field.annotation):
-            return iso_only(value)
+        if field is not None:
+            value = _strict_scalar(_kinds(field.annotation), value)
         return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        # After the schema's own checks, so that "\x00" is valid text that becomes "".
+        return _clean_text(value)
 
 
 def api_enum(name: str, choices: type[enum.Enum]) -> type[enum.StrEnum]:

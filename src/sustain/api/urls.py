@@ -40,15 +40,15 @@ ROUTERS = [
 
 def document_errors(router: Router) -> None:
     """Declare in the OpenAPI document the errors each operation can answer, all in the
-    `Error` shape: 401/403 everywhere (token, role); 404 where a path names an object
-    (or the caller's own plan, under /me/); 400 (a service refused the values) and 422
+    `Error` shape: 401/403 everywhere (token, role); 404 where the request names an object
+    (in its path or body, or the caller's own plan under /me/); 400 (a service refused the values) and 422
     (the request does not fit its schema) where the request carries any input; 413
     where it carries a body."""
     for path, view in router.path_operations.items():
         for op in view.operations:
             codes = {401, 403}
             has_input = bool(op.models)
-            if "{" in path or path.startswith("/me/"):
+            if has_input or path.startswith("/me/"):
                 codes.add(404)
             if has_input or set(op.methods) - {"GET"}:
                 codes |= {400, 422}
