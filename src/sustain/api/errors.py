@@ -4,6 +4,7 @@ paths under /api/ that match no endpoint."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     ValidationError,
 )
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -92,6 +94,20 @@ def too_large_detail() -> str:
         f"The request is too large: files may be at most {limit:g} MB "
         f"and other request bodies at most {json_limit:g} MB."
     )
+
+
+def atomic_writes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Every write a request makes commits together or not at all: an error after a
+    first write (a region created, then the person refused) rolls the first back too."""
+
+    @functools.wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return func(request, *args, **kwargs)
+        with transaction.atomic():
+            return func(request, *args, **kwargs)
+
+    return wrapper
 
 
 def install(api: NinjaAPI) -> None:

@@ -61,4 +61,5 @@ def document_errors(router: Router) -> None:
 for module_name, attr in ROUTERS:
     module = __import__(module_name, fromlist=[attr])
     document_errors(getattr(module, attr))
+    getattr(module, attr).add_decorator(errors.atomic_writes)
     api.add_router("/", getattr(module, attr))

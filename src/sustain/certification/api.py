@@ -46,7 +46,7 @@ class QuizAnswerIn(Input):
 
 
 class QuizIn(Input):
-    answers: list[QuizAnswerIn]
+    answers: list[QuizAnswerIn] = Field(max_length=200)
 
 
 class QuizResultOut(Schema):

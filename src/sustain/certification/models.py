@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from sustain.coaching.models import Diagnosis, Score
+from sustain.lib.validation import DayField
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Program
 
@@ -88,7 +89,7 @@ class RoleModelAssessment(models.Model):
     assessor = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="role_model_assessments_made"
     )
-    date = models.DateField()
+    date = DayField()
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -190,7 +191,7 @@ class Certification(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="certifications")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certifications")
-    certified_on = models.DateField()
+    certified_on = DayField()
 
     class Meta:
         constraints = [

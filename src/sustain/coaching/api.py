@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
-from sustain.coaching.models import Observation, RubricBehaviour
+from sustain.coaching.models import MAX_ACTIONS, Observation, RubricBehaviour
 from sustain.orgs import access
 from sustain.orgs.models import Person
 
@@ -35,9 +35,9 @@ class ObservationIn(Input):
     rep: int
     date: dt.date
     channel: str
-    scores: list[ScoreIn] = Field(min_length=1)
+    scores: list[ScoreIn] = Field(min_length=1, max_length=50)
     diagnosis: str
-    actions: list[ActionIn] = []
+    actions: list[ActionIn] = Field([], max_length=MAX_ACTIONS)
     private_note: str = ""
     summary: str = ""
     program: int | None = None

@@ -4,9 +4,11 @@ a root-cause diagnosis and a prescription, and the cadence policy per program.""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sustain.lib.validation import DayField
 from sustain.orgs.models import Organization, Person
 from sustain.programs.models import Concept, Program
 
@@ -67,6 +69,12 @@ class RubricBehaviour(models.Model):
         return [(s.value, s.label, getattr(self, f"level_{s.value}")) for s in Score]
 
 
+# Two observations a week per rep is as much as a manager with a team can do.
+MAX_OBSERVATIONS_PER_MONTH = 8
+# Development actions prescribed by one observation.
+MAX_ACTIONS = 10
+
+
 class CoachingPolicy(models.Model):
     """How often each rep must be observed: more often in the first days after her
     workshop (when new habits form or die), then a steady rate."""
@@ -74,9 +82,19 @@ class CoachingPolicy(models.Model):
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="coaching_policy"
     )
-    intensive_days = models.PositiveIntegerField(default=90)
-    intensive_per_month = models.PositiveIntegerField(default=2)
-    steady_per_month = models.PositiveIntegerField(default=1)
+    intensive_days = models.PositiveIntegerField(
+        default=90, validators=[MaxValueValidator(365)], help_text="At most a year."
+    )
+    intensive_per_month = models.PositiveIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OBSERVATIONS_PER_MONTH)],
+        help_text=f"1 to {MAX_OBSERVATIONS_PER_MONTH} observations of each rep a month.",
+    )
+    steady_per_month = models.PositiveIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OBSERVATIONS_PER_MONTH)],
+        help_text=f"1 to {MAX_OBSERVATIONS_PER_MONTH} observations of each rep a month.",
+    )
 
     def __str__(self) -> str:
         return f"Coaching policy of {self.program}"
@@ -101,7 +119,7 @@ class Observation(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="observations")
     rep = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="observations")
     observer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observations_made")
-    date = models.DateField()
+    date = DayField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     diagnosis = models.CharField(max_length=40, choices=Diagnosis.choices)
     summary = models.TextField(blank=True)
@@ -150,8 +168,8 @@ class DevelopmentAction(models.Model):
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="actions")
     text = models.CharField(max_length=500)
-    due = models.DateField()
-    done_on = models.DateField(null=True, blank=True)
+    due = DayField()
+    done_on = DayField(null=True, blank=True)
     plan_item_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

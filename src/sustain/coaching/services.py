@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sustain.coaching.models import (
+    MAX_ACTIONS,
     CoachingPolicy,
     DevelopmentAction,
     Observation,
@@ -101,8 +102,13 @@ def _resolve_scores(
 
 
 def _resolve_actions(date: dt.date, actions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = list(actions)
+    if len(rows) > MAX_ACTIONS:
+        raise ValidationError(
+            {"actions": f"Prescribe at most {MAX_ACTIONS} development actions at a time."}
+        )
     resolved = []
-    for row in actions:
+    for row in rows:
         text = (row.get("text") or "").strip()
         due = row.get("due")
         if not text:
@@ -134,10 +140,17 @@ def observation_create(
     if rep.role != Role.REP:
         raise ValidationError({"rep": "Only reps are observed."})
     program, score_rows = _resolve_scores(rep, program, scores)
-    if not program.enrollments.filter(person=rep).exists():
+    enrollment = program.enrollments.filter(person=rep).first()
+    if enrollment is None:
         raise ValidationError({"rep": f"{rep.name} is not enrolled in {program.name}."})
     if date > timezone.localdate():
         raise ValidationError({"date": "An observation cannot be dated in the future."})
+    # Enrollments imported after the fact carry the workshop date, which may be earlier.
+    enrolled = min(d for d in (enrollment.enrolled_at.date(), enrollment.trained_on) if d)
+    if date < enrolled:
+        raise ValidationError(
+            {"date": f"{rep.name} was enrolled on {enrolled:%Y-%m-%d}: observe her from then on."}
+        )
     action_rows = _resolve_actions(date, actions)
     observation = model_create(
         Observation,

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from sustain.lib.validation import DayField
+
 
 def normalize_login_email(email: str) -> str:
     """Login emails are stored and looked up lower-cased: `Riley.Morgan@…` typed on a
@@ -100,7 +102,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REP)
-    hire_date = models.DateField(null=True, blank=True)
+    hire_date = DayField(null=True, blank=True)
     region = models.ForeignKey(
         Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
@@ -149,6 +151,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
             raise ValidationError({"region": "The region belongs to another organization."})
         if self.team_id and self.team.organization_id != self.organization_id:
             raise ValidationError({"team": "The team belongs to another organization."})
+        team_region = self.team.region if self.team_id else None
+        if team_region and self.region_id and self.region_id != team_region.pk:
+            raise ValidationError(
+                {
+                    "region": f"{self.team.name} is in region {team_region.name}: "
+                    f"choose {team_region.name} or another team."
+                }
+            )
 
 
 class Team(models.Model):

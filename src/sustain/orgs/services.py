@@ -53,8 +53,10 @@ def region_create(*, organization: Organization, name: str) -> Region:
 @transaction.atomic
 def region_get_or_create(*, organization: Organization, name: str) -> Region:
     """For trusted callers (the demo, imports run by an admin): no permission check."""
-    region, _ = Region.objects.get_or_create(organization=organization, name=name.strip())
-    return region
+    name = name.strip()
+    region = Region.objects.filter(organization=organization, name=name).first()
+    # A new region is validated like any other row (length, blank), never created raw.
+    return region or model_create(Region, organization=organization, name=name)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from ninja.responses import Status
 from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.plans import selectors, services
-from sustain.plans.models import CheckIn, Plan, PlanItem
+from sustain.plans.models import PLAN_DAYS_MAX, PLAN_DAYS_MIN, CheckIn, Plan, PlanItem
 from sustain.plans.selectors import PlanProgress
 
 router = Router(tags=["plans"])
@@ -95,13 +95,13 @@ class CheckInOut(Schema):
 
 class PhaseIn(Input):
     id: int
-    days: int | None = Field(None, ge=1, le=365)
+    days: int | None = Field(None, ge=1, le=PLAN_DAYS_MAX)
     goal: str | None = Field(None, max_length=4000)
     behaviours: str | None = Field(None, max_length=4000)
 
 
 class PhasesIn(Input):
-    phases: list[PhaseIn]
+    phases: list[PhaseIn] = Field(max_length=50)
 
 
 class PlanCreateIn(Input):
@@ -126,7 +126,7 @@ class PolicyOut(Schema):
 
 
 class PolicyPatch(Input):
-    plan_days: int | None = Field(None, ge=7, le=365)
+    plan_days: int | None = Field(None, ge=PLAN_DAYS_MIN, le=PLAN_DAYS_MAX)
     commit_within_days: int | None = Field(None, ge=0, le=90)
     new_hire_days: int | None = Field(None, ge=0, le=3650)
     quota_threshold: float | None = Field(None, ge=0, le=5)

@@ -10,15 +10,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sustain.lib.validation import DayField
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
+
+# A development plan runs 30 to 180 days: shorter builds no habit, longer is no plan.
+PLAN_DAYS_MIN, PLAN_DAYS_MAX = 30, 180
 
 
 class PlanPolicy(models.Model):
     """Per-program rules; a program without a row uses the defaults below."""
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="plan_policy")
-    plan_days = models.PositiveIntegerField(default=90, validators=[MinValueValidator(7)])
+    plan_days = models.PositiveIntegerField(
+        default=90,
+        validators=[MinValueValidator(PLAN_DAYS_MIN), MaxValueValidator(PLAN_DAYS_MAX)],
+        help_text=f"Days from the first day to the last, {PLAN_DAYS_MIN} to {PLAN_DAYS_MAX}.",
+    )
     commit_within_days = models.PositiveIntegerField(default=7)
     new_hire_days = models.PositiveIntegerField(
         default=180,
@@ -63,7 +71,7 @@ class Plan(models.Model):
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="plan")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plans")
     rep = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="plans")
-    start = models.DateField()
+    start = DayField()
     restart_note = models.CharField(max_length=300, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     mandatory_reason = models.CharField(
@@ -158,7 +166,7 @@ class PlanItem(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
     text = models.CharField(max_length=500)
-    due = models.DateField(null=True, blank=True)
+    due = DayField(null=True, blank=True)
     source = models.CharField(max_length=40, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

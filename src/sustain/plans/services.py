@@ -15,7 +15,15 @@ from sustain.lib.services import model_create, model_update
 from sustain.notify.services import outbox_enqueue
 from sustain.orgs.models import Role
 from sustain.plans import rules, selectors
-from sustain.plans.models import CheckIn, Phase, Plan, PlanItem, week_of
+from sustain.plans.models import (
+    PLAN_DAYS_MAX,
+    PLAN_DAYS_MIN,
+    CheckIn,
+    Phase,
+    Plan,
+    PlanItem,
+    week_of,
+)
 from sustain.programs.models import Enrollment
 
 
@@ -168,6 +176,14 @@ def plan_phases_update(*, plan: Plan, phases: Sequence[dict[str, Any]]) -> Plan:
         for k, v in update.items():
             setattr(phase, k, v)
         phase.full_clean(exclude=["plan", "concept"], validate_constraints=False)
+    total = sum(p.days for p in current.values())
+    if not PLAN_DAYS_MIN <= total <= PLAN_DAYS_MAX:
+        raise ValidationError(
+            {
+                "phases": f"The phases add up to {total} days; a plan runs "
+                f"{PLAN_DAYS_MIN} to {PLAN_DAYS_MAX} days."
+            }
+        )
     Phase.objects.bulk_update(current.values(), ["position", "days", "goal", "behaviours"])
     return plan
 
@@ -178,6 +194,11 @@ def plan_restart(*, plan: Plan, start: dt.date, note: str) -> Plan:
     and run from the new `start`. The note says why, for the rep and the record."""
     if start < plan.enrollment.trained_on + dt.timedelta(days=1):
         raise ValidationError({"start": "A plan cannot start before the rep's workshop."})
+    latest = timezone.localdate() + dt.timedelta(days=365)
+    if start > latest:
+        raise ValidationError(
+            {"start": f"Restart the plan within a year, by {latest:%Y-%m-%d} at the latest."}
+        )
     if not note.strip():
         raise ValidationError({"note": "Say why the plan restarts (the rep reads it)."})
     return model_update(

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sustain.lib.validation import DayField
 from sustain.orgs.models import Organization, Person, Role
 
 
@@ -45,7 +46,7 @@ class Program(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Spent after the workshop: coaching, refreshers, plans, certification.",
     )
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = DayField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -101,8 +102,8 @@ class GlossaryTerm(models.Model):
 class WorkshopSession(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=200)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = DayField()
+    ends_on = DayField()
     location = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -131,7 +132,7 @@ class Enrollment(models.Model):
         related_name="enrollments",
     )
     attended = models.BooleanField(null=True, blank=True)
-    trained_on = models.DateField(null=True, blank=True)
+    trained_on = DayField(null=True, blank=True)
     enrolled_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -20,6 +20,7 @@ from sustain.programs.models import Program
 from sustain.readiness import selectors, services
 from sustain.readiness.checks import owner_warnings, readiness_for
 from sustain.readiness.models import (
+    MAX_HORIZON_DAYS,
     Audience,
     Channel,
     CoachingCadence,
@@ -70,10 +71,10 @@ class SettingsSchema(Schema):
 
 class SettingsPatch(Input):
     min_owner_time_share: int | None = Field(None, ge=0, le=100)
-    min_touches: int | None = Field(None, ge=1)
+    min_touches: int | None = Field(None, ge=1, le=100)
     min_channels: int | None = Field(None, ge=1, le=6)
-    first_touch_lead_days: int | None = Field(None, ge=0)
-    min_horizon_days: int | None = Field(None, ge=1)
+    first_touch_lead_days: int | None = Field(None, ge=0, le=365)
+    min_horizon_days: int | None = Field(None, ge=1, le=MAX_HORIZON_DAYS)
     min_reinforcement_share: int | None = Field(None, ge=0, le=100)
 
 
@@ -163,7 +164,7 @@ class GoalIn(Input):
     baseline_end: dt.date | None = None
     target_value: Decimal | None = None
     direction: GoalDirection = GoalDirection.INCREASE
-    horizon_days: int = Field(120, ge=1)
+    horizon_days: int = Field(120, ge=1, le=MAX_HORIZON_DAYS)
     leading_indicators: str = ""
 
 
@@ -175,7 +176,7 @@ class GoalPatch(Input):
     baseline_end: dt.date | None = None
     target_value: Decimal | None = None
     direction: GoalDirection | None = None
-    horizon_days: int | None = Field(None, ge=1)
+    horizon_days: int | None = Field(None, ge=1, le=MAX_HORIZON_DAYS)
     leading_indicators: str | None = None
 
 

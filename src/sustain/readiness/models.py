@@ -10,8 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sustain.lib.validation import DayField
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Program
+
+# A goal is measured within three years of the workshop.
+MAX_HORIZON_DAYS = 3 * 365
 
 
 class ReadinessSettings(models.Model):
@@ -42,7 +46,7 @@ class ReadinessSettings(models.Model):
     )
     min_horizon_days = models.PositiveSmallIntegerField(
         default=120,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
         help_text="Effects fade by 90-120 days: measure at least this long after the workshop.",
     )
     min_reinforcement_share = models.PositiveSmallIntegerField(
@@ -108,15 +112,15 @@ class Goal(models.Model):
     custom_name = models.CharField(max_length=120, blank=True)
     # Nullable only so a missing baseline is reported by clean() in words, not by the DB.
     baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    baseline_start = models.DateField(null=True, blank=True)
-    baseline_end = models.DateField(null=True, blank=True)
+    baseline_start = DayField(null=True, blank=True)
+    baseline_end = DayField(null=True, blank=True)
     target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     direction = models.CharField(
         max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
     horizon_days = models.PositiveIntegerField(
         default=120,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
         help_text="Days after the workshop when the result is measured.",
     )
     leading_indicators = models.TextField(
@@ -241,7 +245,7 @@ class Touch(models.Model):
     """One communication of the why message in the dissemination plan."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="touches")
-    date = models.DateField()
+    date = DayField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     forum = models.CharField(max_length=200, blank=True)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL_REPS)
