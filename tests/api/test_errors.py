@@ -128,7 +128,9 @@ def test_it_refuses_numbers_for_booleans_and_booleans_for_numbers(cast: Cast, ap
     response = api(cast.owner).patch(f"/programs/{program.pk}/plan-policy", {"plan_days": True})
     assert response.status_code == 422
     assert "plan_days" in _shape(response)["errors"]
-    response = api(cast.admin).patch(f"/programs/{program.pk}", {"budget_workshop": "12"})
+    response = api(cast.admin).patch(f"/programs/{program.pk}", {"budget_workshop": "12x"})
+    assert response.status_code == 422
+    response = api(cast.owner).patch(f"/programs/{program.pk}/plan-policy", {"plan_days": "60"})
     assert response.status_code == 422
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from sustain.coaching import selectors, services
 from sustain.coaching.models import CoachingPolicy
@@ -149,6 +150,8 @@ def test_it_lists_overdue_reps_before_reps_on_time(trained: Cast, login, today: 
 
 
 def test_it_leaves_a_blank_row_for_a_manager_who_stopped(trained: Cast, today: dt.date) -> None:
+    # Enrolled long before: an observation may not predate the enrollment.
+    trained.program.enrollments.update(enrolled_at=timezone.now() - dt.timedelta(days=90))
     _observe(trained, trained.rep, today - dt.timedelta(days=60))
     _observe(trained, trained.other_rep, today)
     cells = selectors.observer_weeks(program=trained.program, today=today, weeks=12)

@@ -52,13 +52,19 @@ def _strict_scalar(kinds: set[object], value: Any) -> Any:
         return iso_only(value)
     if bool in kinds and not isinstance(value, bool):
         raise ValueError("Give true or false.")
-    if kinds & NUMBERS and bool not in kinds and (isinstance(value, bool | str)):
+    if kinds & NUMBERS and bool not in kinds and isinstance(value, bool):
+        raise ValueError("Give a number.")
+    if kinds & {int, float} and not kinds & {Decimal, str} and isinstance(value, str):
         raise ValueError("Give a number.")
     return value
 
 
-def _numbers_only(schema: dict[str, Any], cls: type) -> None:
-    """Decimals are numbers in JSON: drop pydantic's `string` alternative."""
+DECIMAL_TEXT = r"^-?\d{1,15}(\.\d{1,6})?$"
+
+
+def _decimal_text(schema: dict[str, Any], cls: type) -> None:
+    """A decimal may be sent as a number or as text (which keeps its precision): say
+    what text is a decimal, instead of pydantic's bare `string`."""
     for prop in schema.get("properties", {}).values():
         options = prop.get("anyOf")
         if (
@@ -66,7 +72,10 @@ def _numbers_only(schema: dict[str, Any], cls: type) -> None:
             and {"type": "string"} in options
             and any(o.get("type") == "number" for o in options)
         ):
-            prop["anyOf"] = [o for o in options if o != {"type": "string"}]
+            prop["anyOf"] = [
+                {"type": "string", "pattern": DECIMAL_TEXT} if o == {"type": "string"} else o
+                for o in options
+            ]
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?\Z")
@@ -113,7 +122,7 @@ class Input(Schema):
       stores either).
     """
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_numbers_only)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_decimal_text)
 
     @model_validator(mode="before")
     @classmethod
