@@ -1,0 +1,64 @@
+"""Pages that go wrong say what happened, in the app's own style, with a way back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.test import override_settings
+
+from tests.conftest import Cast
+
+CSS = Path(__file__).parents[2] / "src/sustain/web/static/web/sustain.css"
+
+
+def _styled_with_a_way_back(page: str) -> None:
+    assert "web/sustain.css" in page
+    assert 'href="/"' in page
+
+
+def test_it_shows_a_styled_404_with_a_way_home(cast: Cast, login) -> None:
+    response = login(cast.rep).get("/programs/999999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Not found" in page
+    _styled_with_a_way_back(page)
+
+
+def test_it_shows_a_styled_403_with_a_way_home(cast: Cast, login) -> None:
+    response = login(cast.rep).get(f"/programs/{cast.program.pk}/edit/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Not allowed" in page
+    _styled_with_a_way_back(page)
+
+
+def test_it_shows_a_styled_500_with_a_way_home(cast: Cast, client, monkeypatch) -> None:
+    from sustain.web import views
+
+    def boom(request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "home", boom)
+    client.force_login(cast.rep)
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF="tests.web.boom_urls"):
+        response = client.get("/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "boom" not in page
+    assert "try again" in page
+    _styled_with_a_way_back(page)
+
+
+def test_it_refuses_a_huge_upload_on_a_page_with_the_limit(cast: Cast, login) -> None:
+    with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000):
+        response = login(cast.analyst).post("/metrics/import/", {"note": "x" * 5000})
+    assert response.status_code == 413
+    assert "at most 0.001 MB" in response.content.decode()
+
+
+def test_it_wraps_a_long_unbroken_note_instead_of_widening_the_page() -> None:
+    css = CSS.read_text()
+    content_rule = css[css.index(".content {") :].split("}")[0]
+    assert "overflow-wrap: anywhere" in content_rule
+    assert "minmax(0, 1fr)" in css
