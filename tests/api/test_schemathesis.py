@@ -4,9 +4,12 @@ checks: no server errors, responses that conform to the schema, only documented 
 codes, schema-violating input refused, schema-valid input accepted (or refused by a
 business rule with a 400 that says why, see schemathesis.toml).
 
-It is bounded in time: SCHEMATHESIS_EXAMPLES cases per operation in the fuzzing phase
-(default 3) plus the coverage phase's boundary cases, with a fixed seed so a run is
-repeatable (set SCHEMATHESIS_SEED to explore further)."""
+It is bounded in time, with a fixed seed so a run is repeatable (set SCHEMATHESIS_SEED
+to explore further): for the admin, whose token reaches every write, the coverage phase
+(boundary and invalid values of every field, about 3,800 cases) and the fuzzing phase;
+for the six other roles the fuzzing phase only, SCHEMATHESIS_EXAMPLES cases per
+operation (default 3, about 360 cases a role). Measured on the shared 2-core machine
+against the demo: about 80 s for the admin and 20 s for each other role."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "3")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261128")
 
 
-def _run(url: str, token: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(url: str, token: str, cwd: Path, phases: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             str(CLI),
@@ -41,7 +44,7 @@ def _run(url: str, token: str, cwd: Path) -> subprocess.CompletedProcess[str]:
             "--checks",
             "all",
             "--phases",
-            "coverage,fuzzing",
+            phases,
             "--max-examples",
             EXAMPLES,
             "--seed",
@@ -65,7 +68,8 @@ def test_it_passes_every_schemathesis_check_for_every_role(live_server, tmp_path
         role, rest = line.split(":", 1)
         person = Person.objects.get(email=rest.split(" / ")[0].strip())
         token = org_services.api_token_create(person=person)
-        result = _run(live_server.url, token, tmp_path)
+        phases = "coverage,fuzzing" if role == "admin" else "fuzzing"
+        result = _run(live_server.url, token, tmp_path, phases)
         if result.returncode != 0:
             failures[role] = result.stdout[-6000:] + result.stderr[-2000:]
     assert failures == {}, "\n\n".join(f"== {r}\n{out}" for r, out in failures.items())
