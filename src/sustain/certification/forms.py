@@ -39,8 +39,12 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.concepts = concepts
         for c in concepts:
+            # Nothing is preselected: the first choice would score a concept unseen.
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
-                label=f"{c.name}: score", coerce=int, choices=Score.choices
+                label=f"{c.name}: score",
+                coerce=int,
+                choices=[("", "— choose a score"), *Score.choices],
+                error_messages={"required": f"Score {c.name}."},
             )
         self.fields["notes"] = forms.CharField(
             required=False, widget=forms.Textarea(attrs={"rows": 3})

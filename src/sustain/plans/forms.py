@@ -20,8 +20,12 @@ class CheckInForm(forms.Form):
         required=False,
         max_length=4000,
     )
+    # Nothing is preselected: a default of 1 would record a rating nobody gave.
     rating = forms.TypedChoiceField(
-        label="How well I practise the current concept (1 to 5)", choices=RATINGS, coerce=int
+        label="How well I practise the current concept (1 to 5)",
+        choices=[("", "— choose 1 to 5"), *RATINGS],
+        coerce=int,
+        error_messages={"required": "Choose how well you practised, from 1 to 5."},
     )
 
 
