@@ -62,3 +62,8 @@ def test_it_wraps_a_long_unbroken_note_instead_of_widening_the_page() -> None:
     content_rule = css[css.index(".content {") :].split("}")[0]
     assert "overflow-wrap: anywhere" in content_rule
     assert "minmax(0, 1fr)" in css
+
+
+def test_it_answers_an_id_beyond_64_bits_in_an_address_with_404(cast: Cast, login) -> None:
+    response = login(cast.owner).get(f"/programs/{2**70}/")
+    assert response.status_code == 404

@@ -193,10 +193,8 @@ class ErrorMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        # Pages get the form's own message for a file just over the limit (the form
-        # validates the size); far beyond it, nothing is read at all.
-        limit = max_upload_bytes() * (1 if is_api else 2)
-        if length <= limit:
+        # Refused before a byte of the body is read.
+        if length <= max_upload_bytes():
             return None
         if is_api:
             return JsonResponse(body(too_large_detail()), status=413)
@@ -209,7 +207,12 @@ class ErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIX):
+            if isinstance(exc, OverflowError):
+                # An id beyond 64 bits in a page's address (SQLite cannot even look it up).
+                return render(request, "404.html", status=404)
             return None
+        if isinstance(exc, OverflowError):
+            return JsonResponse(body("A number is out of range (at most 2^63 - 1)."), status=400)
         if isinstance(exc, Http404):
             return JsonResponse(body(MESSAGES[404]), status=404)
         if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
