@@ -60,3 +60,12 @@ def test_it_declares_enumerations(client) -> None:
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert schemas["KpiDirection"]["enum"] == ["up", "down"]
     assert schemas["GoalDirection"]["enum"] == ["increase", "decrease"]
+
+
+def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    person = schemas["PersonPatch"]["properties"]
+    assert person["title"]["type"] == "string"
+    assert "anyOf" not in person["title"]
+    # A nullable column keeps null: it clears the value.
+    assert {"type": "null"} in person["hire_date"]["anyOf"]

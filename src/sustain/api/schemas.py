@@ -9,8 +9,10 @@ import re
 import types
 import typing
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from ninja import Schema
 from pydantic import (
     BeforeValidator,
@@ -62,10 +64,32 @@ def _strict_scalar(kinds: set[object], value: Any) -> Any:
 DECIMAL_TEXT = r"^-?\d{1,15}(\.\d{1,6})?$"
 
 
-def _decimal_text(schema: dict[str, Any], cls: type) -> None:
-    """A decimal may be sent as a number or as text (which keeps its precision): say
-    what text is a decimal, instead of pydantic's bare `string`."""
-    for prop in schema.get("properties", {}).values():
+def _not_null(cls: Any, name: str) -> bool:
+    """Whether the `__model__` column behind field `name` refuses NULL."""
+    model = getattr(cls, "__model__", None)
+    if model is None:
+        return False
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return not field.null and not field.is_relation
+
+
+def _schema_extra(schema: dict[str, Any], cls: type) -> None:
+    """What the JSON schema says beyond pydantic: a decimal may be sent as a number or as
+    text (which keeps its precision), and text matching DECIMAL_TEXT is one; an optional
+    field of a patch whose column cannot hold NULL may be left out, not sent as null."""
+    for name, prop in schema.get("properties", {}).items():
+        if _not_null(cls, name) and prop.get("anyOf"):
+            options = [o for o in prop["anyOf"] if o != {"type": "null"}]
+            prop.pop("anyOf")
+            if len(options) == 1:
+                prop.update(options[0])
+            else:
+                prop["anyOf"] = options
+            if prop.get("default", 0) is None:
+                prop.pop("default")
         options = prop.get("anyOf")
         if (
             options
@@ -122,7 +146,9 @@ class Input(Schema):
       stores either).
     """
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_decimal_text)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_schema_extra)
+    # The model a patch edits: its NOT NULL columns refuse `null` (see `_not_null`).
+    __model__: ClassVar[type[models.Model] | None] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -135,6 +161,8 @@ class Input(Schema):
     @classmethod
     def _strict(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
+        if value is None and _not_null(cls, info.field_name or ""):
+            raise ValueError("This field cannot be null: leave it out to keep its value.")
         if field is not None:
             value = _strict_scalar(_kinds(field.annotation), value)
         return value

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
-from sustain.orgs import access, selectors, services
+from sustain.orgs import access, models, selectors, services
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
 router = Router(tags=["people and teams"])
@@ -49,6 +49,7 @@ class PersonIn(Input):
 
 
 class PersonPatch(Input):
+    __model__ = models.Person
     email: str | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = None
@@ -82,6 +83,7 @@ class TeamIn(Input):
 
 
 class TeamPatch(Input):
+    __model__ = models.Team
     name: str | None = Field(None, min_length=1, max_length=120)
     region: str | None = None
     manager: int | None = None

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access
-from sustain.plans import selectors, services
+from sustain.plans import models, selectors, services
 from sustain.plans.models import PLAN_DAYS_MAX, PLAN_DAYS_MIN, CheckIn, Plan, PlanItem
 from sustain.plans.selectors import PlanProgress
 
@@ -126,6 +126,7 @@ class PolicyOut(Schema):
 
 
 class PolicyPatch(Input):
+    __model__ = models.PlanPolicy
     plan_days: int | None = Field(None, ge=PLAN_DAYS_MIN, le=PLAN_DAYS_MAX)
     commit_within_days: int | None = Field(None, ge=0, le=90)
     new_hire_days: int | None = Field(None, ge=0, le=3650)

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.models import Person, Role
-from sustain.programs import selectors, services
+from sustain.programs import models, selectors, services
 from sustain.programs.models import (
     Concept,
     Enrollment,
@@ -71,6 +71,7 @@ class ProgramIn(Input):
 
 
 class ProgramPatch(Input):
+    __model__ = models.Program
     name: str | None = Field(None, min_length=1, max_length=200)
     vendor: str | None = None
     description: str | None = None
@@ -164,6 +165,7 @@ class EnrollmentGroupOut(Schema):
 
 
 class EnrollmentPatch(Input):
+    __model__ = models.Enrollment
     role: str | None = None
     session: int | None = None
     attended: bool | None = None

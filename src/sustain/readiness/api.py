@@ -17,7 +17,7 @@ from sustain.api.schemas import Input, api_enum
 from sustain.orgs import access
 from sustain.orgs.models import Region
 from sustain.programs.models import Program
-from sustain.readiness import selectors, services
+from sustain.readiness import models, selectors, services
 from sustain.readiness.checks import owner_warnings, readiness_for
 from sustain.readiness.models import (
     MAX_HORIZON_DAYS,
@@ -70,6 +70,7 @@ class SettingsSchema(Schema):
 
 
 class SettingsPatch(Input):
+    __model__ = models.ReadinessSettings
     min_owner_time_share: int | None = Field(None, ge=0, le=100)
     min_touches: int | None = Field(None, ge=1, le=100)
     min_channels: int | None = Field(None, ge=1, le=6)
@@ -106,6 +107,7 @@ class OwnerProfileOut(Schema):
 
 
 class OwnerProfilePatch(Input):
+    __model__ = models.OwnerProfile
     has_sales_experience: bool | None = None
     sales_years: int | None = Field(None, ge=0, le=60)
     time_share: int | None = Field(None, ge=0, le=100)
@@ -169,6 +171,7 @@ class GoalIn(Input):
 
 
 class GoalPatch(Input):
+    __model__ = models.Goal
     kpi: Kpi | None = None
     custom_name: str | None = None
     baseline_value: Decimal | None = None
@@ -375,6 +378,7 @@ class TouchIn(Input):
 
 
 class TouchPatch(Input):
+    __model__ = models.Touch
     date: dt.date | None = None
     channel: Channel | None = None
     forum: str | None = None
@@ -482,6 +486,7 @@ def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status
 
 
 class PanelPatch(Input):
+    __model__ = models.PanelMember
     scenarios: str = Field(min_length=1)
 
 
@@ -507,6 +512,7 @@ class ReinforcementPlanOut(ReinforcementPlanSchema):
 
 
 class ReinforcementPlanPatch(Input):
+    __model__ = models.ReinforcementPlan
     coaching_cadence: CoachingCadence | None = None
     refreshers: bool | None = None
     ninety_day_plans: bool | None = None
@@ -542,6 +548,7 @@ class MeasurementSchema(Schema):
 
 
 class MeasurementPatch(Input):
+    __model__ = models.MeasurementPlan
     method: str | None = None
     comparison_kind: ComparisonKind | None = None
     comparison_group: str | None = None
