@@ -125,7 +125,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = validation_errors(exc)
-        return respond(request, 400, _first(errors, "Invalid input."), errors)
+        # A service's message is a sentence that names what it is about.
+        first = next((m for msgs in errors.values() for m in msgs), "Invalid input.")
+        return respond(request, 400, first, errors)
 
     @api.exception_handler(SchemaError)
     def invalid_request(request: HttpRequest, exc: SchemaError) -> HttpResponse:
