@@ -96,8 +96,11 @@ def _schema_extra(schema: dict[str, Any], cls: type) -> None:
             and {"type": "string"} in options
             and any(o.get("type") == "number" for o in options)
         ):
+            # A number with a lower bound of 0 has no minus sign as text either.
+            signed = not any(o.get("minimum", -1) >= 0 for o in options)
+            pattern = DECIMAL_TEXT if signed else DECIMAL_TEXT.replace("^-?", "^")
             prop["anyOf"] = [
-                {"type": "string", "pattern": DECIMAL_TEXT} if o == {"type": "string"} else o
+                {"type": "string", "pattern": pattern} if o == {"type": "string"} else o
                 for o in options
             ]
 
