@@ -228,7 +228,7 @@ class OrganizationOut(Schema):
     min_group_size: int
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     min_group_size: int | None = Field(None, ge=2, le=50)
 
@@ -280,7 +280,7 @@ class TokenCreated(TokenOut):
         return obj.secret  # type: ignore[attr-defined]
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     name: str = Field(min_length=1, max_length=120)
     expires_in_days: int | None = Field(
         None, ge=1, le=services.TOKEN_MAX_DAYS, description="Omit for a token without expiry."
