@@ -24,6 +24,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         # RFC 6750: a 401 names the scheme the client should use.
-        response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+        response = api.create_response(
+            request, {"detail": "Unauthorized", "errors": {}}, status=401
+        )
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
