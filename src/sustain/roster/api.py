@@ -10,6 +10,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.models import Organization
 from sustain.roster import services
@@ -32,7 +33,7 @@ class RosterImportOut(Schema):
     errors: list[RowErrorOut]
 
 
-class MappingIn(Schema):
+class RosterMappingIn(Input):
     columns: dict[str, str] = Field(
         default_factory=dict,
         description=f"Roster field → the header of your export. Fields: {', '.join(MAPPABLE)}.",
@@ -40,7 +41,7 @@ class MappingIn(Schema):
     date_order: str = Field("", pattern="^(|dmy|mdy)$")
 
 
-class MappingOut(MappingIn):
+class RosterMappingOut(RosterMappingIn):
     pass
 
 
@@ -76,14 +77,14 @@ def people_import(
     return Status(200, result.counts())
 
 
-@router.get("/people/import/mapping", response=MappingOut)
+@router.get("/people/import/mapping", response=RosterMappingOut)
 def people_import_mapping(request: HttpRequest) -> dict[str, Any]:
     mapping = services.roster_mapping_get(organization=_admin_organization(request))
     return {"columns": mapping.columns, "date_order": mapping.date_order}
 
 
-@router.put("/people/import/mapping", response=MappingOut)
-def people_import_mapping_save(request: HttpRequest, payload: MappingIn) -> dict[str, Any]:
+@router.put("/people/import/mapping", response=RosterMappingOut)
+def people_import_mapping_save(request: HttpRequest, payload: RosterMappingIn) -> dict[str, Any]:
     mapping = services.roster_mapping_save(
         organization=_admin_organization(request),
         columns=payload.columns,
