@@ -4,12 +4,15 @@ role, a program, and an outsider from another organization."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from sustain.demo.builder import DemoContext, build_demo
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Organization, Person, Role, Team
 from sustain.programs import services as program_services
@@ -134,3 +137,52 @@ def login(client: Client):  # type: ignore[no-untyped-def]
         return client
 
     return as_person
+
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that ask for `demo` run last, one after the other: the demo is built once
+    for them, and no other test ever sees it."""
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def _demo_for_session(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo, built once per test session inside a transaction that is rolled back at
+    the end. Only the tests that ask for `demo` run inside it (last, see above), each in its
+    own savepoint, so what a test writes is gone after it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            started = time.perf_counter()
+            ctx = build_demo(today=DEMO_TODAY)
+            seconds = time.perf_counter() - started
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield ctx, seconds
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(
+    _demo_for_session: tuple[DemoContext, float], db: None, request: pytest.FixtureRequest
+) -> DemoContext:
+    """The demo organization (built on DEMO_TODAY), shared by every test that asks.
+    Each test runs in a savepoint inside the session's transaction: writes roll back."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        pytest.fail("the shared demo lives in a transaction: build your own for this test")
+    return _demo_for_session[0]
+
+
+@pytest.fixture
+def demo_build_seconds(_demo_for_session: tuple[DemoContext, float]) -> float:
+    """How long building the shared demo took."""
+    return _demo_for_session[1]

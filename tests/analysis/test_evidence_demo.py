@@ -3,19 +3,14 @@ training effect on revenue, the teams that stopped see it fade."""
 
 from __future__ import annotations
 
-import pytest
-
 from sustain.analysis.attributes import attribute_values
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.selectors import kirkpatrick
 from sustain.coaching.demo import COACHING_TEAMS
-from sustain.demo.builder import build_demo
-
-pytestmark = pytest.mark.django_db
 
 
-def test_it_derives_coached_from_the_demo_observations_and_splits_the_run() -> None:
-    ctx = build_demo()
+def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(demo) -> None:
+    ctx = demo
     labels = attribute_values(ctx.org, "coached", ctx.today)
     trained = dict(ctx.program.enrollments.values_list("person_id", "trained_on"))
     team_names = {t.pk: t.name for t in ctx.teams}

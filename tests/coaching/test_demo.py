@@ -1,22 +1,13 @@
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from sustain.certification import selectors as cert_selectors
 from sustain.coaching import selectors
 from sustain.coaching.models import Observation
-from sustain.demo.builder import build_demo
-
-pytestmark = pytest.mark.django_db
 
 
-def test_it_builds_the_coaching_demo_quickly_with_every_state() -> None:
-    started = time.perf_counter()
-    ctx = build_demo()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 30
+def test_it_builds_the_coaching_demo_quickly_with_every_state(demo, demo_build_seconds) -> None:
+    ctx = demo
+    assert demo_build_seconds < 30
     rows = cert_selectors.certification_rows(
         program=ctx.program, managers=cert_selectors.program_managers(ctx.program), today=ctx.today
     )
@@ -33,10 +24,12 @@ def test_it_builds_the_coaching_demo_quickly_with_every_state() -> None:
     assert (dana["due"], dana["on_time"]) == (9, 8)  # one rep slipping, top of her home
 
 
-def test_it_renders_the_demo_pages_for_every_role(client, django_assert_max_num_queries) -> None:
+def test_it_renders_the_demo_pages_for_every_role(
+    demo, client, django_assert_max_num_queries
+) -> None:
     from sustain.orgs.models import Person
 
-    ctx = build_demo()
+    ctx = demo
     p, riley = ctx.program.pk, ctx.logins["rep"].pk
     expected = {  # home, program coaching, certification, Riley's coaching page
         "executive": (200, 200, 200, 200),

@@ -1,18 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-from django.core.management import call_command
-
-from sustain.demo.builder import build_demo, format_logins
+from sustain.demo.builder import format_logins
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Enrollment
-
-
-@pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
-    return build_demo(today=dt.date(2026, 11, 23))
 
 
 def test_it_builds_the_organization_the_issue_describes(demo) -> None:
@@ -53,13 +43,6 @@ def test_it_lets_the_printed_people_log_in(demo, client) -> None:
     email = dict(line.split(": ") for line in format_logins().splitlines())["rep"]
     email, password = email.split(" / ")
     assert client.login(username=email, password=password)
-
-
-def test_it_loads_only_once(db, capsys) -> None:
-    call_command("demo")
-    call_command("demo")
-    assert Person.objects.filter(role=Role.EXECUTIVE).count() == 1
-    assert "executive: " in capsys.readouterr().out
 
 
 def test_it_hires_every_trained_rep_before_her_workshop(demo) -> None:

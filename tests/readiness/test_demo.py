@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from sustain.demo.builder import build_demo
 from sustain.orgs.models import Person
 from sustain.readiness.checks import readiness_for
 
 
-def test_it_builds_a_half_ready_demo_program(db, client):
-    ctx = build_demo(today=dt.date(2026, 11, 23))
+def test_it_builds_a_half_ready_demo_program(demo, client):
+    ctx = demo
     result = readiness_for(ctx.program)
     assert 4 <= result.n_ok <= 8
     assert not result.ready

@@ -2,18 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from sustain.demo.builder import build_demo
 from sustain.plans import selectors as plan_selectors
 from sustain.refreshers.models import Review
 from sustain.refreshers.selectors import due_cards
 
 
-@pytest.mark.django_db
-def test_the_printed_rep_has_a_plan_in_progress_and_a_refresher_due() -> None:
-    today = dt.date(2026, 11, 23)
-    ctx = build_demo(today=today)
+def test_the_printed_rep_has_a_plan_in_progress_and_a_refresher_due(demo) -> None:
+    ctx, today = demo, dt.date(2026, 11, 23)
+    assert ctx.today == today
     riley = ctx.logins["rep"]
     progress = plan_selectors.plan_progress(plan_selectors.plan_for_rep(riley), today=today)
     assert progress.status == "in progress"
