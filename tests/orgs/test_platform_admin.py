@@ -19,14 +19,8 @@ def operator(db: None) -> Person:
 
 
 @pytest.fixture
-def demo_admin(db: None) -> Person:
-    import datetime as dt
-
-    from sustain.demo.core import build_core
-
-    admin = build_core(today=dt.date(2026, 11, 1)).logins["admin"]
-    admin.refresh_from_db()
-    return admin
+def demo_admin(demo) -> Person:  # type: ignore[no-untyped-def]
+    return Person.objects.get(pk=demo.logins["admin"].pk)
 
 
 def test_it_keeps_the_demo_org_admin_out_of_djangos_admin(
