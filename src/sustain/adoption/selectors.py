@@ -1,0 +1,274 @@
+"""Reads: what the program says about each concept (for detection), thresholds learned from
+labels, calibration, adoption over time, the review queue, the adopter attribute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from sustain.adoption import detect
+from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
+from sustain.orgs.models import Organization, Person, Role
+from sustain.programs.models import Concept, Program
+
+DEFAULT_RETENTION_DAYS = 180
+# Below this many labels a concept's agreement figures are not shown as if they meant much.
+MIN_CALIBRATION_LABELS = 10
+# The trainer reads aggregates of at least this many reps (a smaller group is a person).
+MIN_GROUP_SIZE = 5
+ADOPTER_WINDOW_DAYS = 90
+
+
+def retention_days(org: Organization) -> int:
+    policy = AdoptionPolicy.objects.filter(organization=org).first()
+    return policy.retention_days if policy else DEFAULT_RETENTION_DAYS
+
+
+def _labeled_scores(program: Program) -> dict[int, list[tuple[float, bool, str, list]]]:
+    """Per concept: (score, label, best turn, evidence) of every labeled call."""
+    labels = {
+        (call_id, concept_id): used
+        for call_id, concept_id, used in Label.objects.filter(call__program=program).values_list(
+            "call_id", "concept_id", "used"
+        )
+    }
+    out: dict[int, list[tuple[float, bool, str, list]]] = defaultdict(list)
+    if not labels:
+        return out
+    rows = Detection.objects.filter(call__program=program, call__labels__isnull=False).values_list(
+        "call_id", "concept_id", "score", "best_turn", "evidence"
+    )
+    for call_id, concept_id, score, best, evidence in rows.distinct():
+        used = labels.get((call_id, concept_id))
+        if used is not None:
+            out[concept_id].append((score, used, best, evidence))
+    return out
+
+
+def concept_texts(program: Program) -> list[detect.ConceptText]:
+    concepts = program.concepts.prefetch_related("terms", "behaviours")
+    labeled = _labeled_scores(program)
+    pooled = [(s, u) for rows in labeled.values() for s, u, _, _ in rows]
+    program_cut = detect.learn_threshold(pooled)
+    out = []
+    for c in concepts:
+        rows = labeled.get(c.pk, [])
+        cut = detect.learn_threshold([(s, u) for s, u, _, _ in rows])
+        positives = [e["text"] for _, u, _, ev in rows if u for e in ev] + [
+            best for _, u, best, ev in rows if u and not ev and best
+        ]
+        negatives = [e["text"] for _, u, _, ev in rows if not u for e in ev]
+        out.append(
+            detect.ConceptText(
+                key=c.pk,
+                name=c.name,
+                description=c.description,
+                terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
+                behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+                positives=positives,
+                negatives=negatives,
+                threshold=cut
+                if cut is not None
+                else program_cut
+                if program_cut is not None
+                else detect.DEFAULT_THRESHOLD,
+            )
+        )
+    return out
+
+
+@dataclass
+class CalibrationRow:
+    concept: Concept
+    labels: int
+    precision: float | None
+    recall: float | None
+    kappa: float | None
+
+    @property
+    def calibrated(self) -> bool:
+        return self.labels >= MIN_CALIBRATION_LABELS
+
+
+def calibration(program: Program) -> list[CalibrationRow]:
+    """Agreement of the current detections with managers' labels, per concept."""
+    pairs: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    labels = Label.objects.filter(call__program=program).values_list(
+        "call_id", "concept_id", "used"
+    )
+    detected = dict(
+        ((c, k), u)
+        for c, k, u in Detection.objects.filter(call__program=program, call__labels__isnull=False)
+        .distinct()
+        .values_list("call_id", "concept_id", "used")
+    )
+    for call_id, concept_id, used in labels:
+        if (call_id, concept_id) in detected:
+            pairs[concept_id].append((detected[(call_id, concept_id)], used))
+    out = []
+    for c in program.concepts.all():
+        a = detect.agreement(pairs.get(c.pk, []))
+        out.append(CalibrationRow(c, a.labels, a.precision, a.recall, a.kappa))
+    return out
+
+
+def calls_of(calls: QuerySet[Call], *, program: Program | None = None) -> QuerySet[Call]:
+    if program is not None:
+        calls = calls.filter(program=program)
+    return calls.select_related("rep", "program").prefetch_related("detections__concept", "labels")
+
+
+def detections_with_labels(call: Call) -> list[dict[str, Any]]:
+    labels = {lab.concept_id: lab.used for lab in call.labels.all()}
+    return [
+        {"detection": d, "concept": d.concept, "label": labels.get(d.concept_id)}
+        for d in call.detections.all()
+    ]
+
+
+def trained_on(program: Program) -> dict[int, dt.date]:
+    return dict(
+        program.enrollments.filter(trained_on__isnull=False).values_list("person_id", "trained_on")
+    )
+
+
+def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
+    """Share of calls using each concept, by week since the rep's training."""
+    trained = trained_on(program)
+    counts: dict[tuple[str, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    rows = Detection.objects.filter(
+        call__in=calls.filter(program=program, status=CallStatus.DONE)
+    ).values_list("call__rep_id", "call__date", "concept__name", "concept__position", "used")
+    for rep_id, date, name, position, used in rows:
+        start = trained.get(rep_id)
+        if start is None:
+            continue
+        week = (date - start).days // 7
+        cell = counts[(name, position, week)]
+        cell[0] += int(used)
+        cell[1] += 1
+    return [
+        {"concept": n, "position": p, "week": w, "share": round(u / t, 3), "calls": t}
+        for (n, p, w), (u, t) in sorted(counts.items(), key=lambda kv: (kv[0][2], kv[0][1]))
+    ]
+
+
+def adoption_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 220,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "week", "type": "quantitative", "title": "Weeks since training"},
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": "Share of calls using it",
+                "scale": {"domain": [0, 1]},
+                "axis": {"format": "%"},
+            },
+            "color": {
+                "field": "concept",
+                "type": "nominal",
+                "title": "Concept",
+                "sort": {"field": "position", "op": "min"},
+            },
+            "tooltip": [
+                {"field": "concept"},
+                {"field": "week"},
+                {"field": "share", "format": ".0%"},
+                {"field": "calls"},
+            ],
+        },
+    }
+
+
+def concept_shares(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
+    """Per concept: calls scored, share using it (all weeks)."""
+    rows = (
+        Detection.objects.filter(call__in=calls.filter(program=program, status=CallStatus.DONE))
+        .values("concept_id")
+        .annotate(total=Count("id"), used=Count("id", filter=Q(used=True)))
+    )
+    by = {r["concept_id"]: r for r in rows}
+    out = []
+    for c in program.concepts.all():
+        r = by.get(c.pk, {"total": 0, "used": 0})
+        out.append(
+            {
+                "concept": c,
+                "calls": r["total"],
+                "share": r["used"] / r["total"] if r["total"] else None,
+            }
+        )
+    return out
+
+
+def reps_with_calls(program: Program) -> int:
+    return Call.objects.filter(program=program).values("rep_id").distinct().count()
+
+
+def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) -> list[Call]:
+    """Calls most worth a manager's time: unconfirmed detections nearest their threshold
+    (where a label teaches the detector most), concepts the rep has not yet been seen
+    using, and calls of reps trained recently first."""
+    cuts = {c.key: c.threshold for c in concept_texts(program)}
+    trained = trained_on(program)
+    candidates = list(
+        calls_of(calls.filter(program=program, status=CallStatus.DONE))
+        .annotate(n_labels=Count("labels", distinct=True))
+        .order_by("-date")[:500]
+    )
+    adopted: dict[int, set[int]] = defaultdict(set)
+    for call in candidates:
+        for d in call.detections.all():
+            if d.used:
+                adopted[call.rep_id].add(d.concept_id)
+
+    def worth(call: Call) -> float:
+        labeled = {lab.concept_id for lab in call.labels.all()}
+        open_ = [d for d in call.detections.all() if d.concept_id not in labeled]
+        if not open_:
+            return -1.0
+        margin = min(abs(d.score - cuts.get(d.concept_id, detect.DEFAULT_THRESHOLD)) for d in open_)
+        value = 1.0 - min(margin * 4, 1.0)
+        value += 0.5 * sum(d.concept_id not in adopted[call.rep_id] for d in open_) / len(open_)
+        start = trained.get(call.rep_id)
+        if start is not None and 0 <= (call.date - start).days <= 90:
+            value += 0.3
+        return value
+
+    ranked = sorted(((worth(c), c) for c in candidates), key=lambda wc: -wc[0])
+    return [c for w, c in ranked if w >= 0][:limit]
+
+
+def adopter_attribute(org: Organization, on: dt.date) -> dict[int, str]:
+    """A rep is an adopter when at least half her calls of the last 90 days show a
+    concept of a program; reps without scored calls are "no calls"."""
+    since = on - dt.timedelta(days=ADOPTER_WINDOW_DAYS)
+    per_call = (
+        Call.objects.filter(organization=org, status=CallStatus.DONE, date__gt=since, date__lte=on)
+        .annotate(used=Count("detections", filter=Q(detections__used=True)))
+        .values_list("rep_id", "used")
+    )
+    calls: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rep_id, used in per_call:
+        calls[rep_id][0] += int(used > 0)
+        calls[rep_id][1] += 1
+    reps = Person.objects.filter(organization=org, role=Role.REP).values_list("pk", flat=True)
+    return {
+        pk: (
+            "no calls"
+            if pk not in calls
+            else "adopter"
+            if calls[pk][0] * 2 >= calls[pk][1]
+            else "not adopter"
+        )
+        for pk in reps
+    }
