@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-DEFAULT_THRESHOLD = 0.18
+DEFAULT_THRESHOLD = 0.1
 MIN_LABELS_FOR_THRESHOLD = 6  # with at least one of each answer
 EVIDENCE_TURNS = 3
 
@@ -243,6 +243,8 @@ def features(text: str) -> Counter[str]:
     stems = [stem(w) for w in words]
     feats: Counter[str] = Counter(stems)
     feats.update(f"{a} {b}" for a, b in itertools.pairwise(stems))
+    if "?" in text:
+        feats["<question>"] += 1
     return feats
 
 

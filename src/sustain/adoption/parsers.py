@@ -212,7 +212,7 @@ def parse(filename: str, data: bytes) -> list[Turn]:
         turns = parse_vtt(filename, text)
     elif lower.endswith(".srt"):
         turns = parse_srt(filename, text)
-    elif lower.endswith(".json") or head[:1] in "[{":
+    elif lower.endswith(".json") or (not lower.endswith(".txt") and head[:1] in ("[", "{")):
         turns = parse_json(filename, text)
     else:
         turns = parse_plain(filename, text)
