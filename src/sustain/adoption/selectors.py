@@ -28,15 +28,15 @@ def retention_days(org: Organization) -> int:
     return policy.retention_days if policy else DEFAULT_RETENTION_DAYS
 
 
-def _labeled_scores(program: Program) -> dict[int, list[tuple[float, bool, str, list]]]:
-    """Per concept: (score, label, best turn, evidence) of every labeled call."""
+def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list]]]:
+    """Per concept: (call, label, stored score, best turn, evidence) of every labeled call."""
     labels = {
         (call_id, concept_id): used
         for call_id, concept_id, used in Label.objects.filter(call__program=program).values_list(
             "call_id", "concept_id", "used"
         )
     }
-    out: dict[int, list[tuple[float, bool, str, list]]] = defaultdict(list)
+    out: dict[int, list[tuple[int, bool, float, str, list]]] = defaultdict(list)
     if not labels:
         return out
     rows = Detection.objects.filter(call__program=program, call__labels__isnull=False).values_list(
@@ -45,23 +45,21 @@ def _labeled_scores(program: Program) -> dict[int, list[tuple[float, bool, str, 
     for call_id, concept_id, score, best, evidence in rows.distinct():
         used = labels.get((call_id, concept_id))
         if used is not None:
-            out[concept_id].append((score, used, best, evidence))
+            out[concept_id].append((call_id, used, score, best, evidence))
     return out
 
 
 def concept_texts(program: Program) -> list[detect.ConceptText]:
-    concepts = program.concepts.prefetch_related("terms", "behaviours")
-    labeled = _labeled_scores(program)
-    pooled = [(s, u) for rows in labeled.values() for s, u, _, _ in rows]
-    program_cut = detect.learn_threshold(pooled)
+    """What detection knows of each concept: the program's text, the turns managers
+    confirmed or rejected, and a threshold learned from their labels (per concept, else
+    pooled over the program, else the default)."""
+    concepts = list(program.concepts.prefetch_related("terms", "behaviours"))
+    labeled = _labeled(program)
     out = []
     for c in concepts:
         rows = labeled.get(c.pk, [])
-        cut = detect.learn_threshold([(s, u) for s, u, _, _ in rows])
-        positives = [e["text"] for _, u, _, ev in rows if u for e in ev] + [
-            best for _, u, best, ev in rows if u and not ev and best
-        ]
-        negatives = [e["text"] for _, u, _, ev in rows if not u for e in ev]
+        positives = [e["text"] for _, u, _, _, ev in rows if u for e in ev]
+        positives += [best for _, u, _, best, ev in rows if u and not ev and best]
         out.append(
             detect.ConceptText(
                 key=c.pk,
@@ -70,13 +68,30 @@ def concept_texts(program: Program) -> list[detect.ConceptText]:
                 terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
                 behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
                 positives=positives,
-                negatives=negatives,
-                threshold=cut
-                if cut is not None
-                else program_cut
-                if program_cut is not None
-                else detect.DEFAULT_THRESHOLD,
+                negatives=[e["text"] for _, u, _, _, ev in rows if not u for e in ev],
             )
+        )
+    if not labeled:
+        return out
+    # The labeled calls scored again with what the labels taught, so every score the
+    # thresholds are learned from comes from the same detector.
+    profiles = detect.build_profiles(out)
+    call_ids = {row[0] for rows in labeled.values() for row in rows}
+    rescored: dict[tuple[int, int], float] = {}
+    for call_id, transcript in Call.objects.filter(
+        pk__in=call_ids, transcript__isnull=False
+    ).values_list("pk", "transcript"):
+        for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
+            rescored[(call_id, d.key)] = d.score
+    pairs = {
+        key: [(rescored.get((call_id, key), score), u) for call_id, u, score, _, _ in rows]
+        for key, rows in labeled.items()
+    }
+    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
+    for text in out:
+        cut = detect.learn_threshold(pairs.get(text.key, []))
+        text.threshold = next(
+            (x for x in (cut, program_cut) if x is not None), detect.DEFAULT_THRESHOLD
         )
     return out
 

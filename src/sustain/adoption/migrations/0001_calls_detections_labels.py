@@ -8,82 +8,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_login_email_case_insensitive_org_people_not_staff'),
-        ('programs', '0001_initial'),
+        ("orgs", "0002_login_email_case_insensitive_org_people_not_staff"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdoptionPolicy',
+            name="AdoptionPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('retention_days', models.PositiveIntegerField(default=180, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)])),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='adoption_policy', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveIntegerField(
+                        default=180,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3650),
+                        ],
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adoption_policy",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('filename', models.CharField(max_length=255)),
-                ('rep_speaker', models.CharField(max_length=200)),
-                ('transcript', models.JSONField(blank=True, null=True)),
-                ('transcript_deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('rep_turns', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='orgs.organization')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='programs.program')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("filename", models.CharField(max_length=255)),
+                ("rep_speaker", models.CharField(max_length=200)),
+                ("transcript", models.JSONField(blank=True, null=True)),
+                ("transcript_deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("rep_turns", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Detection',
+            name="Detection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used', models.BooleanField()),
-                ('score', models.FloatField()),
-                ('evidence', models.JSONField(default=list)),
-                ('best_turn', models.TextField(blank=True)),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='detections', to='adoption.call')),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='detections', to='programs.concept')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("used", models.BooleanField()),
+                ("score", models.FloatField()),
+                ("evidence", models.JSONField(default=list)),
+                ("best_turn", models.TextField(blank=True)),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="detections",
+                        to="adoption.call",
+                    ),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="detections",
+                        to="programs.concept",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['concept__position', 'concept_id'],
+                "ordering": ["concept__position", "concept_id"],
             },
         ),
         migrations.CreateModel(
-            name='Label',
+            name="Label",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used', models.BooleanField()),
-                ('labeled_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='labels', to='adoption.call')),
-                ('concept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='call_labels', to='programs.concept')),
-                ('labeled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("used", models.BooleanField()),
+                ("labeled_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="labels",
+                        to="adoption.call",
+                    ),
+                ),
+                (
+                    "concept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="call_labels",
+                        to="programs.concept",
+                    ),
+                ),
+                (
+                    "labeled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['program', 'rep', 'date'], name='adoption_ca_program_53fc55_idx'),
+            model_name="call",
+            index=models.Index(
+                fields=["program", "rep", "date"], name="adoption_ca_program_53fc55_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detection',
-            constraint=models.UniqueConstraint(fields=('call', 'concept'), name='detection_unique_concept'),
+            model_name="detection",
+            constraint=models.UniqueConstraint(
+                fields=("call", "concept"), name="detection_unique_concept"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='label',
-            constraint=models.UniqueConstraint(fields=('call', 'concept'), name='label_unique_concept'),
+            model_name="label",
+            constraint=models.UniqueConstraint(
+                fields=("call", "concept"), name="label_unique_concept"
+            ),
         ),
     ]
