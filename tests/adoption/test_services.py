@@ -60,7 +60,7 @@ def test_retention_follows_the_organizations_setting(cast: Cast, discovery) -> N
 def test_labels_teach_the_threshold(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
     assert selectors.concept_texts(cast.program)[0].threshold == detect.DEFAULT_THRESHOLD
     weak = vtt(("Rita Rep", "How is your team doing today?"), ("Bob", "Fine"))
-    for i in range(4):
+    for _ in range(4):
         good, bad = make_call(cast), make_call(cast, weak)
         services.label_set(call=good, concept=discovery, used=True, labeled_by=cast.manager)
         services.label_set(call=bad, concept=discovery, used=False, labeled_by=cast.manager)
