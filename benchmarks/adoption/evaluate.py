@@ -42,14 +42,22 @@ def learn(concepts: list[detect.ConceptText], train: list[dict]) -> list[detect.
     """What labels teach: per-concept thresholds and the confirmed turns as examples."""
     found = run(concepts, train)
     for k, c in enumerate(concepts):
-        pairs = [(dets[k].score, call["labels"][k]) for dets, call in zip(found, train, strict=True)]
+        pairs = [
+            (dets[k].score, call["labels"][k]) for dets, call in zip(found, train, strict=True)
+        ]
         cut = detect.learn_threshold(pairs)
         c.threshold = cut if cut is not None else c.threshold
         c.positives = [
-            e[1] for dets, call in zip(found, train, strict=True) if call["labels"][k] for e in dets[k].evidence
+            e[1]
+            for dets, call in zip(found, train, strict=True)
+            if call["labels"][k]
+            for e in dets[k].evidence
         ]
         c.negatives = [
-            e[1] for dets, call in zip(found, train, strict=True) if not call["labels"][k] for e in dets[k].evidence
+            e[1]
+            for dets, call in zip(found, train, strict=True)
+            if not call["labels"][k]
+            for e in dets[k].evidence
         ]
     return concepts
 
@@ -59,10 +67,14 @@ def report(title: str, pairs: dict[int, list[tuple[bool, bool]]]) -> None:
     print(f"{'concept':<22} {'labels':>6} {'precision':>9} {'recall':>7} {'kappa':>6}")
     for k, c in enumerate(PROGRAM):
         a = detect.agreement(pairs[k])
-        print(f"{c['name']:<22} {a.labels:>6} {a.precision or 0:>9.2f} {a.recall or 0:>7.2f} {a.kappa or 0:>6.2f}")
+        print(
+            f"{c['name']:<22} {a.labels:>6} {a.precision or 0:>9.2f} {a.recall or 0:>7.2f} {a.kappa or 0:>6.2f}"
+        )
 
 
-def pairs_of(found: list[list[detect.Detection]], labeled: list[dict]) -> dict[int, list[tuple[bool, bool]]]:
+def pairs_of(
+    found: list[list[detect.Detection]], labeled: list[dict]
+) -> dict[int, list[tuple[bool, bool]]]:
     out: dict[int, list[tuple[bool, bool]]] = {k: [] for k in range(len(PROGRAM))}
     for dets, call in zip(found, labeled, strict=True):
         for k in out:
@@ -72,14 +84,19 @@ def pairs_of(found: list[list[detect.Detection]], labeled: list[dict]) -> dict[i
 
 def main() -> None:
     everything = calls(seed=7, n=240)
-    report("1. Program text only, default threshold", pairs_of(run(texts(), everything), everything))
+    report(
+        "1. Program text only, default threshold", pairs_of(run(texts(), everything), everything)
+    )
     a, b = calls(seed=11, n=120, part=0), calls(seed=13, n=120, part=1)
     pairs: dict[int, list[tuple[bool, bool]]] = {k: [] for k in range(len(PROGRAM))}
     for train, test in ((a, b), (b, a)):
         for k, v in pairs_of(run(learn(texts(), train), test), test).items():
             pairs[k] += v
     report("2. After labels on other wording (two-fold, unseen sentences)", pairs)
-    report("3. Concept names only, default threshold", pairs_of(run(texts(names_only=True), everything), everything))
+    report(
+        "3. Concept names only, default threshold",
+        pairs_of(run(texts(names_only=True), everything), everything),
+    )
 
 
 if __name__ == "__main__":
