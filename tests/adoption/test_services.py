@@ -117,3 +117,24 @@ def test_import_calls_stores_nothing_when_one_file_is_bad(
     with pytest.raises(CommandError, match=r"b.txt, line 2"):
         call_command("import_calls", str(tmp_path), "--program", str(cast.program.pk))
     assert not Call.objects.exists()
+
+
+def test_the_review_queue_puts_the_concept_of_the_reps_plan_phase_first(
+    cast: Cast, discovery
+) -> None:  # type: ignore[no-untyped-def]
+    from sustain.plans import services as plan_services
+
+    cast.program.enrollments.filter(person=cast.other_rep).update(trained_on=dt.date(2026, 9, 1))
+    plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
+    day = dt.date(2026, 10, 20)  # the second phase of Rita's plan: Closing
+    rita = make_call(cast, date=day)
+    # Oscar's call is newer, so without the plan he would come first.
+    oscar = services.calls_create(
+        uploaded_by=None,
+        program=cast.program,
+        rep=cast.other_rep,
+        date=day,
+        uploads=[services.Upload("o.vtt", GOOD_CALL.replace(b"Rita Rep", b"Oscar Otherrep"))],
+    )[0]
+    tasks.process_call.call(oscar.pk)
+    assert selectors.review_queue(cast.program, Call.objects.all())[:2] == [rita, oscar]

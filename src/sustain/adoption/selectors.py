@@ -229,16 +229,34 @@ def reps_with_calls(program: Program) -> int:
     return Call.objects.filter(program=program).values("rep_id").distinct().count()
 
 
+def plan_phases(program: Program) -> dict[int, list[tuple[dt.date, dt.date, int]]]:
+    """Per rep: (first day, last day, concept) of each phase of her 90-day plan."""
+    from sustain.plans.models import Phase
+
+    out: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    ends: dict[int, dt.date] = {}
+    rows = Phase.objects.filter(plan__program=program).order_by("plan_id", "position")
+    for rep_id, plan_id, start, days, concept_id in rows.values_list(
+        "plan__rep_id", "plan_id", "plan__start", "days", "concept_id"
+    ):
+        first = ends.get(plan_id, start)
+        ends[plan_id] = first + dt.timedelta(days=days)
+        out[rep_id].append((first, ends[plan_id] - dt.timedelta(days=1), concept_id))
+    return out
+
+
 def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) -> list[Call]:
     """Calls most worth a manager's time: unconfirmed detections nearest their threshold
-    (where a label teaches the detector most), concepts the rep has not yet been seen
-    using, and calls of reps trained recently first."""
+    (where a label teaches the detector most), the concept of the rep's current 90-day
+    plan phase not seen, concepts the rep has not yet been seen using, and reps in their
+    first 90 days after the workshop."""
     cuts = {c.key: c.threshold for c in concept_texts(program)}
     trained = trained_on(program)
+    phases = plan_phases(program)
     candidates = list(
         calls_of(calls.filter(program=program, status=CallStatus.DONE))
         .annotate(n_labels=Count("labels", distinct=True))
-        .order_by("-date")[:500]
+        .order_by("-date", "-id")[:500]
     )
     adopted: dict[int, set[int]] = defaultdict(set)
     for call in candidates:
@@ -254,6 +272,11 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
         margin = min(abs(d.score - cuts.get(d.concept_id, detect.DEFAULT_THRESHOLD)) for d in open_)
         value = 1.0 - min(margin * 4, 1.0)
         value += 0.5 * sum(d.concept_id not in adopted[call.rep_id] for d in open_) / len(open_)
+        in_phase = {
+            k for first, last, k in phases.get(call.rep_id, []) if first <= call.date <= last
+        }
+        if any(d.concept_id in in_phase and not d.used for d in open_):
+            value += 0.6
         start = trained.get(call.rep_id)
         if start is not None and 0 <= (call.date - start).days <= 90:
             value += 0.3
