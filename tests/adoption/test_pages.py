@@ -116,3 +116,15 @@ def test_an_admin_sets_the_retention_and_a_manager_cannot(cast: Cast, login) -> 
     assert login(cast.manager).post(url, {"retention_days": 30}).status_code == 403
     assert login(cast.admin).post(url, {"retention_days": 30}).status_code == 302
     assert cast.org.adoption_policy.retention_days == 30
+
+
+def test_the_page_narrows_to_a_team_or_rep_the_viewer_can_see(
+    cast: Cast, call: Call, login
+) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("adoption:program", args=[cast.program.pk])
+    page = login(cast.owner).get(url, {"team": cast.other_team.pk}).content.decode()
+    assert "showing West 2" in page and reverse("adoption:call", args=[call.pk]) not in page
+    page = login(cast.owner).get(url, {"rep": cast.rep.pk}).content.decode()
+    assert reverse("adoption:call", args=[call.pk]) in page
+    assert login(cast.manager).get(url, {"team": cast.other_team.pk}).status_code == 404
+    assert login(cast.manager).get(url, {"rep": cast.other_rep.pk}).status_code == 404

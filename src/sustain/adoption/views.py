@@ -33,6 +33,14 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
     individual = access.sees_individuals(viewer)
     # The trainer reads the whole program's figures, and only over enough reps.
     calls = access.calls_visible_to(viewer) if individual else Call.objects.filter(program=program)
+    # Narrowed to one team or one rep the viewer may see (404 otherwise).
+    team = rep = None
+    if individual and request.GET.get("team"):
+        team = access.get_team_for(viewer, request.GET["team"])
+        calls = calls.filter(rep__team=team)
+    if individual and request.GET.get("rep"):
+        rep = access.get_rep_for(viewer, request.GET["rep"])
+        calls = calls.filter(rep=rep)
     enough = individual or selectors.reps_with_calls(program) >= selectors.MIN_GROUP_SIZE
     form = CallUploadForm(reps=_upload_reps(viewer, program)) if individual else None
     if form is not None and request.method == "POST":
@@ -66,6 +74,9 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
             "program": program,
             "tabs": program_tabs(viewer, program),
             "enough": enough,
+            "scope": rep or team,
+            "teams": access.teams_visible_to(viewer) if individual else [],
+            "reps": _upload_reps(viewer, program) if individual else [],
             "min_group": selectors.MIN_GROUP_SIZE,
             "shares": shares,
             "calibration": calibration.values(),
