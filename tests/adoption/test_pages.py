@@ -128,3 +128,20 @@ def test_the_page_narrows_to_a_team_or_rep_the_viewer_can_see(
     assert reverse("adoption:call", args=[call.pk]) in page
     assert login(cast.manager).get(url, {"team": cast.other_team.pk}).status_code == 404
     assert login(cast.manager).get(url, {"rep": cast.other_rep.pk}).status_code == 404
+
+
+def test_the_home_page_shows_the_reps_own_adoption_with_calibration(
+    cast: Cast, login, discovery, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.calls_create(
+            uploaded_by=cast.manager,
+            program=cast.program,
+            rep=cast.rep,
+            date=dt.date.today(),
+            uploads=[services.Upload("call.vtt", GOOD_CALL)],
+        )
+    page = login(cast.rep).get("/").content.decode()
+    assert "Your calls: techniques used" in page and "not yet calibrated" in page
+    assert "adoption-panel" not in login(cast.other_rep).get("/").content.decode()
+    assert "adoption-panel" not in login(cast.trainer).get("/").content.decode()

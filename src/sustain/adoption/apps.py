@@ -8,7 +8,7 @@ class AdoptionConfig(AppConfig):
     label = "adoption"
 
     def ready(self) -> None:
-        from sustain.adoption import selectors
+        from sustain.adoption import home, selectors  # noqa: F401  home registers its panel
         from sustain.analysis.attributes import register_attribute
         from sustain.programs.tabs import ProgramTab, register_program_tab
 
