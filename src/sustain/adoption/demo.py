@@ -116,7 +116,7 @@ def build(ctx: DemoContext) -> None:
                 )
             )
             truth.append(uses)
-            day += dt.timedelta(days=rng.randint(10, 18))
+            day += dt.timedelta(days=rng.randint(12, 20))
     Call.objects.bulk_create(calls)
     _label(ctx, calls, truth, concepts)
     _score(ctx, calls, concepts)
@@ -136,22 +136,27 @@ def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts
 
 
 def _score(ctx: DemoContext, calls: list[Call], concepts: list) -> None:  # type: ignore[type-arg]
-    # Scored twice, as in use: first with the program's text, then re-scored with what the
-    # labels taught (thresholds, confirmed turns).
-    for _ in range(2):
-        profiles = detect.build_profiles(selectors.concept_texts(ctx.program))
-        Detection.objects.filter(call__program=ctx.program).delete()
-        rows = []
-        for call in calls:
-            turns = [(t[0], t[2]) for t in call.transcript if t[3]]
-            for d in detect.detect(profiles, turns):
-                rows.append(
-                    Detection(
-                        call=call,
-                        concept_id=d.key,
-                        used=d.used,
-                        score=d.score,
-                        evidence=[{"start": s, "text": t} for s, t, _ in d.evidence],
-                    )
+    # As in use: the labelled calls were first scored with the program's text alone; then
+    # everything is scored with what their labels taught (thresholds, confirmed turns).
+    labelled = {lab.call_id for lab in Label.objects.filter(call__program=ctx.program)}
+    _write(ctx, [c for c in calls if c.pk in labelled])
+    Detection.objects.filter(call__program=ctx.program).delete()
+    _write(ctx, calls)
+
+
+def _write(ctx: DemoContext, calls: list[Call]) -> None:
+    profiles = detect.build_profiles(selectors.concept_texts(ctx.program))
+    rows = []
+    for call in calls:
+        turns = [(t[0], t[2]) for t in call.transcript if t[3]]
+        for d in detect.detect(profiles, turns):
+            rows.append(
+                Detection(
+                    call=call,
+                    concept_id=d.key,
+                    used=d.used,
+                    score=d.score,
+                    evidence=[{"start": s, "text": t} for s, t, _ in d.evidence],
                 )
-        Detection.objects.bulk_create(rows, batch_size=2000)
+            )
+    Detection.objects.bulk_create(rows, batch_size=2000)
