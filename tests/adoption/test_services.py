@@ -138,3 +138,14 @@ def test_the_review_queue_puts_the_concept_of_the_reps_plan_phase_first(
     )[0]
     tasks.process_call.call(oscar.pk)
     assert selectors.review_queue(cast.program, Call.objects.all())[:2] == [rita, oscar]
+
+
+def test_the_reaper_fails_a_call_whose_worker_died(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+    from sustain.notify.reaper import reap_stuck_work
+
+    call = make_call(cast)
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.RUNNING, heartbeat_at=long_ago)
+    assert reap_stuck_work()["adoption.Call"] == 1
+    call.refresh_from_db()
+    assert call.status == CallStatus.FAILED and "Re-score" in call.error

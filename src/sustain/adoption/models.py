@@ -47,6 +47,9 @@ class Call(models.Model):
     rep_turns = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=CallStatus.choices, default=CallStatus.QUEUED)
     error = models.TextField(blank=True)
+    # Set when a worker starts scoring; the reaper (notify.reaper) fails a call left
+    # running past the job lease by a worker that died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -162,7 +162,19 @@ def call_process(*, call: Call) -> Call:
 
 
 def call_mark(*, call_id: int, status: str, error: str = "") -> None:
-    Call.objects.filter(pk=call_id).update(status=status, error=error[:2000])
+    Call.objects.filter(pk=call_id).update(
+        status=status, error=error[:2000], heartbeat_at=timezone.now()
+    )
+
+
+def calls_reap(*, stale_before: dt.datetime) -> int:
+    """Fail calls whose worker died while scoring them; "Re-score" tries them again."""
+    from sustain.notify.reaper import stale_jobs
+
+    return stale_jobs("adoption.Call", stale_before=stale_before).update(
+        status=CallStatus.FAILED,
+        error="The worker stopped while scoring this call. Re-score the program to try again.",
+    )
 
 
 @transaction.atomic
