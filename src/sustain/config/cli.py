@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import-kpis": "import_kpis", "import-people": "import_people"}
+ALIASES = {
+    "import-kpis": "import_kpis",
+    "import-people": "import_people",
+    "import-calls": "import_calls",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ DEMO_STEPS: list[str] = [
     "sustain.plans.demo.build",
     "sustain.refreshers.demo.build",
     "sustain.coaching.demo.build",
+    "sustain.adoption.demo.build",
     "sustain.certification.demo.build",
     "sustain.metrics.demo.build",
     "sustain.analysis.demo.build",

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 JOB_REAPERS: list[tuple[str, str]] = [
     ("metrics.ImportJob", "sustain.metrics.services.import_jobs_reap"),
     ("analysis.AnalysisRun", "sustain.analysis.services.analysis_runs_reap"),
+    ("adoption.Call", "sustain.adoption.services.calls_reap"),
 ]
 # More "is anything stuck?" checks for the sweep's guard (dotted paths, called with now=).
 STUCK_CHECKS: list[str] = ["sustain.metrics.services.import_swaps_stale"]

@@ -813,3 +813,55 @@ def outbox_visible_to(viewer: Person) -> QuerySet[Model]:
 
 def get_outbox_message_for(viewer: Person, pk: object) -> Model:
     return _get(outbox_visible_to(viewer), pk, writable=None)
+
+
+# Calls and adoption ---------------------------------------------------------------
+
+# Who may label a detection (confirm or correct it): the rep's manager, or a leader.
+CALL_LABELER_ROLES = frozenset({Role.MANAGER, Role.OWNER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def calls_visible_to(viewer: Person) -> QuerySet:
+    """Individual calls and their transcripts: a rep her own, a manager her team's, the
+    whole-org roles all; the trainer none (she reads the program's aggregates)."""
+    from sustain.adoption.models import Call
+
+    if viewer.organization_id is None or not sees_individuals(viewer):
+        return Call.objects.none()
+    calls = Call.objects.filter(organization_id=viewer.organization_id)
+    if sees_whole_org(viewer):
+        return calls
+    return calls.filter(rep__in=people_visible_to(viewer))
+
+
+def can_label_call(viewer: Person, call: Model) -> bool:
+    """Not the rep herself: her own calls are judged by her manager or a leader."""
+    return viewer.role in CALL_LABELER_ROLES and viewer.pk != call.rep_id  # type: ignore[attr-defined]
+
+
+def get_call_for(viewer: Person, pk: object, *, label: bool = False) -> Model:
+    writable = (lambda c: can_label_call(viewer, c)) if label else None
+    calls = calls_visible_to(viewer).select_related("rep", "program")
+    return _get(calls, pk, writable=writable)
+
+
+def can_upload_call_of(viewer: Person, rep: Person) -> bool:
+    """A rep uploads her own calls; her manager and leaders theirs."""
+    return sees_individuals(viewer) and people_visible_to(viewer).filter(pk=rep.pk).exists()
+
+
+def get_call_rep_for(viewer: Person, pk: object) -> Person:
+    """A rep whose call the viewer may upload: 404 if she cannot see her."""
+    if not sees_individuals(viewer):
+        raise PermissionDenied("The trainer sees adoption aggregates only.")
+    return _get(people_visible_to(viewer).filter(role=Role.REP), pk, writable=None)
+
+
+def can_rescore_adoption(viewer: Person, program: Program) -> bool:
+    return can_edit_program(viewer, program) or (
+        program.organization_id == viewer.organization_id and viewer.role == Role.MANAGER
+    )
+
+
+def can_set_call_retention(viewer: Person) -> bool:
+    return is_org_admin(viewer)

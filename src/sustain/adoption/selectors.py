@@ -1,0 +1,312 @@
+"""Reads: what the program says about each concept (for detection), thresholds learned from
+labels, calibration, adoption over time, the review queue, the adopter attribute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from sustain.adoption import detect
+from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
+from sustain.orgs.models import Organization, Person, Role
+from sustain.programs.models import Concept, Program
+
+DEFAULT_RETENTION_DAYS = 180
+# Below this many labels a concept's agreement figures are not shown as if they meant much.
+MIN_CALIBRATION_LABELS = 10
+# The trainer reads aggregates of at least this many reps (a smaller group is a person).
+MIN_GROUP_SIZE = 5
+ADOPTER_WINDOW_DAYS = 90
+
+
+def retention_days(org: Organization) -> int:
+    policy = AdoptionPolicy.objects.filter(organization=org).first()
+    return policy.retention_days if policy else DEFAULT_RETENTION_DAYS
+
+
+def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list]]]:
+    """Per concept: (call, label, stored score, best turn, evidence) of every labeled call."""
+    labels = {
+        (call_id, concept_id): used
+        for call_id, concept_id, used in Label.objects.filter(call__program=program).values_list(
+            "call_id", "concept_id", "used"
+        )
+    }
+    out: dict[int, list[tuple[int, bool, float, str, list]]] = defaultdict(list)
+    if not labels:
+        return out
+    rows = Detection.objects.filter(call__program=program, call__labels__isnull=False).values_list(
+        "call_id", "concept_id", "score", "best_turn", "evidence"
+    )
+    for call_id, concept_id, score, best, evidence in rows.distinct():
+        used = labels.get((call_id, concept_id))
+        if used is not None:
+            out[concept_id].append((call_id, used, score, best, evidence))
+    return out
+
+
+def concept_texts(program: Program) -> list[detect.ConceptText]:
+    """What detection knows of each concept: the program's text, the turns managers
+    confirmed or rejected, and a threshold learned from their labels (per concept, else
+    pooled over the program, else the default)."""
+    concepts = list(program.concepts.prefetch_related("terms", "behaviours"))
+    labeled = _labeled(program)
+    out = []
+    for c in concepts:
+        rows = labeled.get(c.pk, [])
+        positives = [e["text"] for _, u, _, _, ev in rows if u for e in ev]
+        positives += [best for _, u, _, best, ev in rows if u and not ev and best]
+        out.append(
+            detect.ConceptText(
+                key=c.pk,
+                name=c.name,
+                description=c.description,
+                terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
+                behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+                positives=positives,
+                negatives=[e["text"] for _, u, _, _, ev in rows if not u for e in ev],
+            )
+        )
+    if not labeled:
+        return out
+    # The labeled calls scored again with what the labels taught, so every score the
+    # thresholds are learned from comes from the same detector.
+    profiles = detect.build_profiles(out)
+    call_ids = {row[0] for rows in labeled.values() for row in rows}
+    rescored: dict[tuple[int, int], float] = {}
+    for call_id, transcript in Call.objects.filter(
+        pk__in=call_ids, transcript__isnull=False
+    ).values_list("pk", "transcript"):
+        for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
+            rescored[(call_id, d.key)] = d.score
+    pairs = {
+        key: [(rescored.get((call_id, key), score), u) for call_id, u, score, _, _ in rows]
+        for key, rows in labeled.items()
+    }
+    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
+    for text in out:
+        cut = detect.learn_threshold(pairs.get(text.key, []))
+        text.threshold = next(
+            (x for x in (cut, program_cut) if x is not None), detect.DEFAULT_THRESHOLD
+        )
+    return out
+
+
+@dataclass
+class CalibrationRow:
+    concept: Concept
+    labels: int
+    precision: float | None
+    recall: float | None
+    kappa: float | None
+
+    @property
+    def calibrated(self) -> bool:
+        return self.labels >= MIN_CALIBRATION_LABELS
+
+
+def calibration(program: Program) -> list[CalibrationRow]:
+    """Agreement of the current detections with managers' labels, per concept."""
+    pairs: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    labels = Label.objects.filter(call__program=program).values_list(
+        "call_id", "concept_id", "used"
+    )
+    detected = dict(
+        ((c, k), u)
+        for c, k, u in Detection.objects.filter(call__program=program, call__labels__isnull=False)
+        .distinct()
+        .values_list("call_id", "concept_id", "used")
+    )
+    for call_id, concept_id, used in labels:
+        if (call_id, concept_id) in detected:
+            pairs[concept_id].append((detected[(call_id, concept_id)], used))
+    out = []
+    for c in program.concepts.all():
+        a = detect.agreement(pairs.get(c.pk, []))
+        out.append(CalibrationRow(c, a.labels, a.precision, a.recall, a.kappa))
+    return out
+
+
+def calls_of(calls: QuerySet[Call], *, program: Program | None = None) -> QuerySet[Call]:
+    if program is not None:
+        calls = calls.filter(program=program)
+    return calls.select_related("rep", "program").prefetch_related("detections__concept", "labels")
+
+
+def detections_with_labels(call: Call) -> list[dict[str, Any]]:
+    labels = {lab.concept_id: lab.used for lab in call.labels.all()}
+    return [
+        {"detection": d, "concept": d.concept, "label": labels.get(d.concept_id)}
+        for d in call.detections.all()
+    ]
+
+
+def trained_on(program: Program) -> dict[int, dt.date]:
+    return dict(
+        program.enrollments.filter(trained_on__isnull=False).values_list("person_id", "trained_on")
+    )
+
+
+def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
+    """Share of calls using each concept, by week since the rep's training."""
+    trained = trained_on(program)
+    counts: dict[tuple[str, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    rows = Detection.objects.filter(
+        call__in=calls.filter(program=program, status=CallStatus.DONE)
+    ).values_list("call__rep_id", "call__date", "concept__name", "concept__position", "used")
+    for rep_id, date, name, position, used in rows:
+        start = trained.get(rep_id)
+        if start is None:
+            continue
+        week = (date - start).days // 7
+        cell = counts[(name, position, week)]
+        cell[0] += int(used)
+        cell[1] += 1
+    return [
+        {"concept": n, "position": p, "week": w, "share": round(u / t, 3), "calls": t}
+        for (n, p, w), (u, t) in sorted(counts.items(), key=lambda kv: (kv[0][2], kv[0][1]))
+    ]
+
+
+def adoption_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 220,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "week", "type": "quantitative", "title": "Weeks since training"},
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": "Share of calls using it",
+                "scale": {"domain": [0, 1]},
+                "axis": {"format": "%"},
+            },
+            "color": {
+                "field": "concept",
+                "type": "nominal",
+                "title": "Concept",
+                "sort": {"field": "position", "op": "min"},
+            },
+            "tooltip": [
+                {"field": "concept"},
+                {"field": "week"},
+                {"field": "share", "format": ".0%"},
+                {"field": "calls"},
+            ],
+        },
+    }
+
+
+def concept_shares(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
+    """Per concept: calls scored, share using it (all weeks)."""
+    rows = (
+        Detection.objects.filter(call__in=calls.filter(program=program, status=CallStatus.DONE))
+        .values("concept_id")
+        .annotate(total=Count("id"), used=Count("id", filter=Q(used=True)))
+    )
+    by = {r["concept_id"]: r for r in rows}
+    out = []
+    for c in program.concepts.all():
+        r = by.get(c.pk, {"total": 0, "used": 0})
+        out.append(
+            {
+                "concept": c,
+                "calls": r["total"],
+                "share": r["used"] / r["total"] if r["total"] else None,
+            }
+        )
+    return out
+
+
+def reps_with_calls(program: Program) -> int:
+    return Call.objects.filter(program=program).values("rep_id").distinct().count()
+
+
+def plan_phases(program: Program) -> dict[int, list[tuple[dt.date, dt.date, int]]]:
+    """Per rep: (first day, last day, concept) of each phase of her 90-day plan."""
+    from sustain.plans.models import Phase
+
+    out: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    ends: dict[int, dt.date] = {}
+    rows = Phase.objects.filter(plan__program=program).order_by("plan_id", "position")
+    for rep_id, plan_id, start, days, concept_id in rows.values_list(
+        "plan__rep_id", "plan_id", "plan__start", "days", "concept_id"
+    ):
+        first = ends.get(plan_id, start)
+        ends[plan_id] = first + dt.timedelta(days=days)
+        out[rep_id].append((first, ends[plan_id] - dt.timedelta(days=1), concept_id))
+    return out
+
+
+def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) -> list[Call]:
+    """Calls most worth a manager's time: unconfirmed detections nearest their threshold
+    (where a label teaches the detector most), the concept of the rep's current 90-day
+    plan phase not seen, concepts the rep has not yet been seen using, and reps in their
+    first 90 days after the workshop."""
+    cuts = {c.key: c.threshold for c in concept_texts(program)}
+    trained = trained_on(program)
+    phases = plan_phases(program)
+    candidates = list(
+        calls_of(calls.filter(program=program, status=CallStatus.DONE))
+        .annotate(n_labels=Count("labels", distinct=True))
+        .order_by("-date", "-id")[:500]
+    )
+    adopted: dict[int, set[int]] = defaultdict(set)
+    for call in candidates:
+        for d in call.detections.all():
+            if d.used:
+                adopted[call.rep_id].add(d.concept_id)
+
+    def worth(call: Call) -> float:
+        labeled = {lab.concept_id for lab in call.labels.all()}
+        open_ = [d for d in call.detections.all() if d.concept_id not in labeled]
+        if not open_:
+            return -1.0
+        margin = min(abs(d.score - cuts.get(d.concept_id, detect.DEFAULT_THRESHOLD)) for d in open_)
+        value = 1.0 - min(margin * 4, 1.0)
+        value += 0.5 * sum(d.concept_id not in adopted[call.rep_id] for d in open_) / len(open_)
+        in_phase = {
+            k for first, last, k in phases.get(call.rep_id, []) if first <= call.date <= last
+        }
+        if any(d.concept_id in in_phase and not d.used for d in open_):
+            value += 0.6
+        start = trained.get(call.rep_id)
+        if start is not None and 0 <= (call.date - start).days <= 90:
+            value += 0.3
+        return value
+
+    ranked = sorted(((worth(c), c) for c in candidates), key=lambda wc: -wc[0])
+    return [c for w, c in ranked if w >= 0][:limit]
+
+
+def adopter_attribute(org: Organization, on: dt.date) -> dict[int, str]:
+    """A rep is an adopter when at least half her calls of the last 90 days show a
+    concept of a program; reps without scored calls are "no calls"."""
+    since = on - dt.timedelta(days=ADOPTER_WINDOW_DAYS)
+    per_call = (
+        Call.objects.filter(organization=org, status=CallStatus.DONE, date__gt=since, date__lte=on)
+        .annotate(used=Count("detections", filter=Q(detections__used=True)))
+        .values_list("rep_id", "used")
+    )
+    calls: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rep_id, used in per_call:
+        calls[rep_id][0] += int(used > 0)
+        calls[rep_id][1] += 1
+    reps = Person.objects.filter(organization=org, role=Role.REP).values_list("pk", flat=True)
+    return {
+        pk: (
+            "no calls"
+            if pk not in calls
+            else "adopter"
+            if calls[pk][0] * 2 >= calls[pk][1]
+            else "not adopter"
+        )
+        for pk in reps
+    }

@@ -1,0 +1,161 @@
+"""Adoption pages: a program's adoption (scoped to who is looking), a call with its
+detections and one-click labels, uploads, re-scoring, the retention setting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sustain.adoption import selectors, services
+from sustain.adoption.forms import CallUploadForm, RetentionForm
+from sustain.adoption.models import Call
+from sustain.orgs import access
+from sustain.orgs.models import Role
+from sustain.programs.tabs import program_tabs
+from sustain.web.forms import call_service
+
+
+def _upload_reps(viewer, program):  # type: ignore[no-untyped-def]
+    return access.people_visible_to(viewer).filter(
+        role=Role.REP, enrollments__program=program, is_active=True
+    )
+
+
+@login_required
+def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
+    viewer = request.user
+    program = access.get_program_for(viewer, program_id)
+    individual = access.sees_individuals(viewer)
+    # The trainer reads the whole program's figures, and only over enough reps.
+    calls = access.calls_visible_to(viewer) if individual else Call.objects.filter(program=program)
+    # Narrowed to one team or one rep the viewer may see (404 otherwise).
+    team = rep = None
+    if individual and request.GET.get("team"):
+        team = access.get_team_for(viewer, request.GET["team"])
+        calls = calls.filter(rep__team=team)
+    if individual and request.GET.get("rep"):
+        rep = access.get_rep_for(viewer, request.GET["rep"])
+        calls = calls.filter(rep=rep)
+    enough = individual or selectors.reps_with_calls(program) >= selectors.MIN_GROUP_SIZE
+    form = CallUploadForm(reps=_upload_reps(viewer, program)) if individual else None
+    if form is not None and request.method == "POST":
+        form = CallUploadForm(request.POST, request.FILES, reps=_upload_reps(viewer, program))
+        if form.is_valid():
+            uploads = [
+                services.Upload(f.name, services.read_upload(f)) for f in form.cleaned_data["files"]
+            ]
+            created = call_service(
+                form,
+                lambda: services.calls_create(
+                    uploaded_by=viewer,
+                    program=program,
+                    rep=form.cleaned_data["rep"],
+                    date=form.cleaned_data["date"],
+                    uploads=uploads,
+                ),
+            )
+            if created is not None:
+                messages.success(request, f"{len(created)} call(s) uploaded; scoring them now.")
+                return redirect("adoption:program", program.pk)
+    rows = selectors.adoption_rows(program, calls) if enough else []
+    calibration = {r.concept.pk: r for r in selectors.calibration(program)}
+    shares = selectors.concept_shares(program, calls) if enough else []
+    for s in shares:
+        s["calibration"] = calibration[s["concept"].pk]
+    return render(
+        request,
+        "adoption/program.html",
+        {
+            "program": program,
+            "tabs": program_tabs(viewer, program),
+            "enough": enough,
+            "scope": rep or team,
+            "teams": access.teams_visible_to(viewer) if individual else [],
+            "reps": _upload_reps(viewer, program) if individual else [],
+            "min_group": selectors.MIN_GROUP_SIZE,
+            "shares": shares,
+            "calibration": calibration.values(),
+            "min_labels": selectors.MIN_CALIBRATION_LABELS,
+            "spec": selectors.adoption_spec(rows),
+            "form": form,
+            "queue": selectors.review_queue(program, calls)
+            if viewer.role in access.CALL_LABELER_ROLES
+            else [],
+            "recent": selectors.calls_of(calls, program=program)[:25] if individual else [],
+            "can_rescore": access.can_rescore_adoption(viewer, program),
+            "retention_form": RetentionForm(
+                initial={"retention_days": selectors.retention_days(program.organization)}
+            )
+            if access.can_set_call_retention(viewer)
+            else None,
+        },
+    )
+
+
+@login_required
+def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    access.get_call_for(request.user, call_id)
+    call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
+    return render(
+        request,
+        "adoption/call.html",
+        {
+            "call": call,
+            "rows": selectors.detections_with_labels(call),
+            "can_label": access.can_label_call(request.user, call),
+        },
+    )
+
+
+@login_required
+@require_POST
+def label(request: HttpRequest, call_id: int, concept_id: int) -> HttpResponse:
+    call = access.get_call_for(request.user, call_id, label=True)
+    concept = access.get_concept_for(request.user, concept_id)
+    used = request.POST.get("used")
+    if used not in ("yes", "no"):
+        return HttpResponse("Say whether the rep used it: used=yes or used=no.", status=400)
+    services.label_set(call=call, concept=concept, used=used == "yes", labeled_by=request.user)
+    if request.htmx:  # type: ignore[attr-defined]
+        call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
+        row = next(
+            r for r in selectors.detections_with_labels(call) if r["concept"].pk == concept.pk
+        )
+        return render(
+            request, "adoption/call.html#row", {"call": call, "row": row, "can_label": True}
+        )
+    return redirect("adoption:call", call.pk)
+
+
+@login_required
+@require_POST
+def rescore(request: HttpRequest, program_id: int) -> HttpResponse:
+    from sustain.adoption.tasks import rescore_program
+
+    program = access.get_program_for(request.user, program_id)
+    if not access.can_rescore_adoption(request.user, program):
+        raise PermissionDenied
+    transaction.on_commit(lambda: rescore_program.enqueue(program.pk))
+    messages.success(request, "Re-scoring the program's calls with the labels so far.")
+    return redirect("adoption:program", program.pk)
+
+
+@login_required
+@require_POST
+def retention(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_for(request.user, program_id)
+    if not access.can_set_call_retention(request.user):
+        raise PermissionDenied
+    form = RetentionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400)
+    services.retention_set(
+        organization=program.organization, retention_days=form.cleaned_data["retention_days"]
+    )
+    messages.success(request, "Transcript retention saved.")
+    return redirect("adoption:program", program.pk)
