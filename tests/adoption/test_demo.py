@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-import pytest
-
 from sustain.adoption import selectors
 from sustain.adoption.models import Call, Detection
-from sustain.demo.builder import build_demo
 from sustain.orgs.models import Person
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_has_scored_calls_labels_and_pages(client) -> None:  # type: ignore[no-untyped-def]
-    ctx = build_demo()
+def test_the_demo_has_scored_calls_labels_and_pages(demo, client) -> None:  # type: ignore[no-untyped-def]
+    ctx = demo
     riley = ctx.logins["rep"]
     assert Call.objects.filter(rep=riley).count() >= 5
     assert Detection.objects.filter(call__program=ctx.program, used=True).exists()

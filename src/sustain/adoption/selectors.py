@@ -18,8 +18,6 @@ from sustain.programs.models import Concept, Program
 DEFAULT_RETENTION_DAYS = 180
 # Below this many labels a concept's agreement figures are not shown as if they meant much.
 MIN_CALIBRATION_LABELS = 10
-# The trainer reads aggregates of at least this many reps (a smaller group is a person).
-MIN_GROUP_SIZE = 5
 ADOPTER_WINDOW_DAYS = 90
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sustain.adoption import selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
-from sustain.orgs import access
+from sustain.orgs import access, privacy
 from sustain.orgs.models import Role
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
@@ -41,7 +41,10 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
     if individual and request.GET.get("rep"):
         rep = access.get_rep_for(viewer, request.GET["rep"])
         calls = calls.filter(rep=rep)
-    enough = individual or selectors.reps_with_calls(program) >= selectors.MIN_GROUP_SIZE
+    # The trainer reads aggregates only, from the organization's minimum group size up.
+    enough = individual or privacy.shown(
+        viewer, selectors.reps_with_calls(program), organization=program.organization
+    )
     form = CallUploadForm(reps=_upload_reps(viewer, program)) if individual else None
     if form is not None and request.method == "POST":
         form = CallUploadForm(request.POST, request.FILES, reps=_upload_reps(viewer, program))
@@ -77,7 +80,7 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
             "scope": rep or team,
             "teams": access.teams_visible_to(viewer) if individual else [],
             "reps": _upload_reps(viewer, program) if individual else [],
-            "min_group": selectors.MIN_GROUP_SIZE,
+            "min_group": privacy.min_group_size(program.organization),
             "shares": shares,
             "calibration": calibration.values(),
             "min_labels": selectors.MIN_CALIBRATION_LABELS,
