@@ -103,3 +103,31 @@ def test_it_rejects_a_by_value_that_changes_within_a_unit() -> None:
     df.loc[3, "coached"] = True
     with pytest.raises(ImpactInputError, match=r"'coached' value changes within a unit.*'a'"):
         _fit(df, by="coached")
+
+
+def test_it_rejects_infinite_outcomes_naming_the_rows() -> None:
+    df = _panel()
+    df.loc[[7, 8], "sales"] = np.inf
+    with pytest.raises(
+        ImpactInputError, match=r"'sales' has infinite values.*unit\(s\) 'b' \(rows 7, 8\)"
+    ):
+        _fit(df)
+
+
+def test_it_names_each_unit_once_and_counts_rows_in_errors() -> None:
+    df = _panel()
+    df["sales"] = df["sales"].astype(object)
+    df.loc[:12, "sales"] = "n/a"
+    with pytest.raises(
+        ImpactInputError,
+        match=r"unit\(s\) 'a', 'b', 'c' \(rows 0, 1, 2, 3, 4 \.\.\. 13 rows in all\)",
+    ):
+        _fit(df)
+
+
+def test_it_notes_a_cohort_whose_base_period_is_unobserved() -> None:
+    df = _panel()
+    df = df[~((df.rep == "e") & (df.week == 3))]  # cohort 4's base period (week 3)
+    result = _fit(df)
+    assert 4.0 not in {c.group for c in result.att_gt if c.time >= c.group}
+    assert any("ATT(g=4, t=4) not estimated (base 3): no trained unit" in n for n in result.notes)

@@ -166,3 +166,33 @@ def test_it_runs_as_python_dash_m(panel_csv: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Overall ATT" in done.stdout
+
+
+def test_it_exits_2_naming_rows_with_an_infinite_outcome(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "inf.csv"
+    df = make_panel(n_units=20, seed=1)
+    df.loc[30, "y"] = float("inf")
+    df.to_csv(path, index=False)
+    code, out, err = _run([str(path), *REQUIRED], capsys)
+    assert code == 2 and out == ""
+    assert "infinite values" in err and "rows 30" in err
+
+
+def test_it_prints_summaries_both_pretrend_tests_and_design_options(
+    panel_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [str(panel_csv), *REQUIRED, "--anticipation", "1", "--base-period", "universal"]
+    code, out, _ = _run([*argv, "--balance-e", "2", "--bootstrap", "99", "--seed", "1"], capsys)
+    data = json.loads(out)
+    assert code == 0
+    for key in ("dynamic_overall", "group_overall", "calendar_overall"):
+        assert set(data[key]) == {"att", "se", "ci_low", "ci_high"}
+    assert set(data["pretrend_wald"]) == {"stat", "df", "p_value"}
+    assert data["anticipation"] == 1 and data["base_period"] == "universal"
+    assert (
+        data["bootstrap_weights"] == "rademacher" and max(e["e"] for e in data["event_study"]) == 2
+    )
+    code, out, _ = _run([*argv, "--format", "table", "--bootstrap-weights", "mammen"], capsys)
+    assert "did's Wald" in out and "small-sample F" in out and "dynamic summary" in out

@@ -51,6 +51,10 @@ def estimate(
     min_e: float | None = None,
     max_e: float | None = None,
     alpha: float = 0.05,
+    anticipation: int = 0,
+    base_period: str = "varying",
+    balance_e: float | None = None,
+    bootstrap_weights: str = "rademacher",
 ) -> ImpactResult:
     """Estimate the training's effect on ``outcome`` with Callaway & Sant'Anna (2021).
 
@@ -63,19 +67,36 @@ def estimate(
     not trained yet). With ``by``, the trained units are split by that unit-level column and
     each subgroup is compared with the whole comparison group; differences are each value
     minus ``by_reference`` (default: the first value in sorted order). ``bootstrap`` > 0 draws
-    that many Mammen multiplier-bootstrap replications (seeded by ``seed``) for standard
-    errors and a uniform event-study band. Raises ImpactInputError for unusable input.
+    that many multiplier-bootstrap replications (seeded by ``seed``; ``bootstrap_weights``
+    "rademacher", did's default, or "mammen") for standard errors and uniform bands over the
+    event study, the cohorts and the calendar periods. ``anticipation`` K: units may react K
+    periods before training, so post-training periods are compared with the last period
+    before g - K. ``base_period`` "varying" (did's default) or "universal" (every period vs
+    that one base; needed for the sensitivity analysis). ``balance_e`` E: the event study
+    uses only cohorts observed for E periods after training, and event times up to E.
+    Raises ImpactInputError for unusable input.
     """
     mode = _check_options(control, bootstrap, alpha, period_days)
-    panel = build_panel(data, unit=unit, time=time, outcome=outcome, cohort=cohort, by=by)
+    _check_design(anticipation, base_period, balance_e, bootstrap_weights)
+    panel = build_panel(
+        data,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        cohort=cohort,
+        by=by,
+        anticipation=anticipation,
+    )
     _check_comparison_group(panel, mode)
     treated_periods = _count_treated_periods(panel)
     moments = engine.compute_moments(panel)
     codes = _subgroup_codes(panel, by)
-    cells = _concat(
-        [engine.estimate_cells(panel, moments, mode, None)]
-        + [engine.estimate_cells(panel, moments, mode, code) for code in codes]
-    )
+    parts = [
+        engine.estimate_cells(panel, moments, mode, code, anticipation, base_period)
+        for code in [None, *codes]
+    ]
+    cells = _concat([p[0] for p in parts])
+    dropped = parts[0][1]
     pooled = cells.attr == -1
     if not (pooled & (cells.time >= cells.group)).any():
         raise ImpactInputError(
@@ -83,8 +104,10 @@ def estimate(
             "be never-trained units or units trained later than each cohort"
         )
     reference = _reference(panel, codes, by_reference)
-    plan = _plan(panel, cells, moments.n.sum(), codes, reference, (min_e, max_e), period_days)
-    inference = _infer(panel, cells, moments, plan, bootstrap, seed, alpha)
+    plan = _plan(
+        panel, cells, moments.n.sum(), codes, reference, (min_e, max_e), period_days, balance_e
+    )
+    inference = _infer(panel, cells, moments, plan, bootstrap, seed, alpha, bootstrap_weights)
     return ImpactResult(
         method="callaway-santanna",
         control=mode,
@@ -99,13 +122,25 @@ def estimate(
         critical_value=inference.critical(plan.events),
         by_group=tuple(
             GroupEffect(g, *e.__dict__.values())
-            for g, e in zip(plan.groups_values, inference.estimate(plan.groups), strict=True)
+            for g, e in zip(
+                plan.groups_values,
+                inference.estimate(plan.groups, inference.critical(plan.groups)),
+                strict=True,
+            )
         ),
         by_calendar=tuple(
             CalendarEffect(t, *e.__dict__.values())
-            for t, e in zip(plan.calendar_values, inference.estimate(plan.calendar), strict=True)
+            for t, e in zip(
+                plan.calendar_values,
+                inference.estimate(plan.calendar, inference.critical(plan.calendar)),
+                strict=True,
+            )
         ),
+        dynamic_overall=_first(inference, plan.dynamic_overall),
+        group_overall=_first(inference, plan.group_overall),
+        calendar_overall=_first(inference, plan.calendar_overall),
         pretrend=_pretrend(panel, cells, moments, pooled),
+        pretrend_wald=_pretrend_wald(panel, cells, moments, pooled),
         treated_periods=treated_periods,
         bootstrap=bootstrap,
         seed=seed,
@@ -113,8 +148,34 @@ def estimate(
         subgroups=_subgroups(panel, plan, inference),
         differences=_differences(panel, plan, inference),
         decay=_decay(plan, inference, period_days),
-        notes=_notes(panel, cells),
+        notes=_notes(panel, cells, dropped),
+        anticipation=anticipation,
+        base_period=base_period,
+        bootstrap_weights=bootstrap_weights,
+        balance_e=balance_e,
     )
+
+
+def _first(inference: _Inference, span: slice) -> Estimate | None:
+    return inference.estimate(span)[0] if span.stop > span.start else None
+
+
+BASE_PERIODS = ("varying", "universal")
+
+
+def _check_design(
+    anticipation: int, base_period: str, balance_e: float | None, bootstrap_weights: str
+) -> None:
+    if int(anticipation) != anticipation or anticipation < 0:
+        raise ImpactInputError(f"anticipation must be a whole number >= 0, got {anticipation!r}")
+    if base_period not in BASE_PERIODS:
+        raise ImpactInputError(f"base_period must be 'varying' or 'universal', got {base_period!r}")
+    if balance_e is not None and not (np.isfinite(balance_e) and balance_e >= 0):
+        raise ImpactInputError(f"balance_e must be an event time >= 0, got {balance_e!r}")
+    if bootstrap_weights not in engine.BOOTSTRAP_WEIGHTS:
+        raise ImpactInputError(
+            f"bootstrap_weights must be 'rademacher' or 'mammen', got {bootstrap_weights!r}"
+        )
 
 
 def _check_options(control: str, bootstrap: int, alpha: float, period_days: float | None) -> str:
@@ -191,6 +252,9 @@ class _Plan:
     groups_values: tuple[float, ...] = ()
     calendar: slice = slice(0)
     calendar_values: tuple[float, ...] = ()
+    dynamic_overall: slice = slice(0)
+    group_overall: slice = slice(0)
+    calendar_overall: slice = slice(0)
     subgroups: tuple[tuple[str, int, slice, slice, np.ndarray], ...] = ()
     differences: tuple[tuple[str, str, slice, slice, np.ndarray], ...] = ()
     decay: tuple[tuple[float, float | None, slice | None], ...] = ()
@@ -213,21 +277,38 @@ def _plan(
     reference: int | None,
     window: tuple[float | None, float | None],
     period_days: float | None,
+    balance_e: float | None = None,
 ) -> _Plan:
     plan = _Plan(parts=[])
     post = cells.time >= cells.group
     pooled = cells.attr == -1
     plan.overall = plan.add(engine.share_weighted(cells, (pooled & post)[:, None], n_total))
-    events_f, times = _event_study(cells, pooled, n_total, window)
+    events_f, times = _event_study(
+        cells, pooled, n_total, window, _balance(panel, cells, balance_e)
+    )
     plan.events, plan.event_times = plan.add(events_f), times
+    # did's dynamic summary: the plain average of the post-training event-study effects.
+    if (times >= 0).any():
+        average = ((times >= 0) / (times >= 0).sum()).astype(float)[:, None]
+        plan.dynamic_overall = plan.add(events_f.combine(average))
     groups = np.unique(cells.group[pooled & post])
     keep = (pooled & post)[:, None] & (cells.group[:, None] == groups[None, :])
     plan.groups = plan.add(engine.equal_weighted(cells, keep, len(panel.start)))
     plan.groups_values = tuple(float(g) for g in groups)
+    # did's group summary: cohort effects weighted by cohort size (shares estimated, so "wif").
+    per_group = keep.sum(axis=0)
+    within = (keep / np.where(per_group > 0, per_group, 1)).sum(axis=1)
+    plan.group_overall = plan.add(engine.share_weighted(cells, within[:, None], n_total))
     dates = np.unique(cells.time[pooled & post])
     keep = (pooled & post)[:, None] & (cells.time[:, None] == dates[None, :])
-    plan.calendar = plan.add(engine.share_weighted(cells, keep, n_total))
+    calendar_f = engine.share_weighted(cells, keep, n_total)
+    plan.calendar = plan.add(calendar_f)
     plan.calendar_values = tuple(float(t) for t in dates)
+    # did's calendar summary: the plain average of the calendar-period effects.
+    if len(dates):
+        plan.calendar_overall = plan.add(
+            calendar_f.combine(np.full((len(dates), 1), 1 / len(dates)))
+        )
     _plan_subgroups(plan, panel, cells, n_total, codes, reference, window)
     if period_days is not None:
         plan.decay = tuple(
@@ -236,11 +317,30 @@ def _plan(
     return plan
 
 
+def _balance(
+    panel: Panel, cells: Cells, balance_e: float | None
+) -> tuple[np.ndarray, float, float] | None:
+    """(cells kept, lowest and highest event time) for did's ``balance_e``: only cohorts
+    observed at least ``balance_e`` periods after training, event times up to it."""
+    if balance_e is None:
+        return None
+    last, first = float(panel.periods[-1]), float(panel.periods[0])
+    return (last - cells.group >= balance_e), balance_e - (last - first), balance_e
+
+
 def _event_study(
-    cells: Cells, selected: np.ndarray, n_total: float, window: tuple[float | None, float | None]
+    cells: Cells,
+    selected: np.ndarray,
+    n_total: float,
+    window: tuple[float | None, float | None],
+    balance: tuple[np.ndarray, float, float] | None = None,
 ) -> tuple[Functional, np.ndarray]:
     event = cells.event
+    if balance is not None:
+        selected = selected & balance[0]
     times = np.unique(event[selected])
+    if balance is not None:
+        times = times[(times >= balance[1]) & (times <= balance[2])]
     lo, hi = window
     times = times[
         (times >= (-np.inf if lo is None else lo)) & (times <= (np.inf if hi is None else hi))
@@ -345,18 +445,24 @@ def _infer(
     bootstrap: int,
     seed: int | None,
     alpha: float,
+    bootstrap_weights: str = "rademacher",
 ) -> _Inference:
     from scipy.special import ndtri
 
     functional = plan.stacked()
     values = cells.att @ functional.weights
     z = float(ndtri(1 - alpha / 2))
+    # Aggregations of universal-base reference cells only are 0 by construction: no SE.
+    fixed = ~((functional.weights != 0) & ~cells.reference[:, None]).any(axis=0)
     if not bootstrap:
         cov = engine.covariance(panel, cells, moments, functional)
-        return _Inference(values, np.sqrt(np.maximum(np.diag(cov), 0)), z, {})
-    draws = engine.bootstrap_draws(panel, cells, moments, functional, bootstrap, seed)
-    se = engine.bootstrap_scale(draws)
-    bands = [plan.events] + [s[3] for s in plan.subgroups] + [d[3] for d in plan.differences]
+        return _Inference(values, np.where(fixed, np.nan, np.sqrt(np.diag(cov))), z, {})
+    draws = engine.bootstrap_draws(
+        panel, cells, moments, functional, bootstrap, seed, bootstrap_weights
+    )
+    se = np.where(fixed, np.nan, engine.bootstrap_scale(draws))
+    bands = [plan.events, plan.groups, plan.calendar]
+    bands += [s[3] for s in plan.subgroups] + [d[3] for d in plan.differences]
     crit = {
         span.start: engine.uniform_critical_value(draws[:, span], se[span], alpha)
         for span in bands
@@ -395,7 +501,7 @@ def _pretrend(
     influence-function covariance (event times nearest training first; see above)."""
     from scipy.special import fdtrc
 
-    pre_times = np.unique(cells.event[pooled & (cells.time < cells.group)])
+    pre_times = np.unique(cells.event[pooled & (cells.time < cells.group) & ~cells.reference])
     if not len(pre_times):
         return None
     width = max(1, min(len(pre_times), panel.n_units // PRETREND_UNITS_PER_DF))
@@ -406,12 +512,46 @@ def _pretrend(
     stat, df = _wald(theta, cov)
     clusters = panel.n_units
     if not df or clusters <= df:
-        return PreTrendTest(stat=stat, df=df, p_value=float("nan"))
+        return PreTrendTest(stat=stat, df=df, p_value=float("nan"), test=SMALL_SAMPLE_TEST)
     # Hotelling's small-sample correction: the covariance is itself estimated from the
     # units, so the statistic is F(df, G - df) after scaling, not chi-square (which
     # over-rejects when G is in the tens, as in one sales force).
     f_stat = stat * (clusters - df) / ((clusters - 1) * df)
-    return PreTrendTest(stat=stat, df=df, p_value=float(fdtrc(df, clusters - df, f_stat)))
+    return PreTrendTest(
+        stat=stat, df=df, p_value=float(fdtrc(df, clusters - df, f_stat)), test=SMALL_SAMPLE_TEST
+    )
+
+
+def _pretrend_wald(
+    panel: Panel, cells: Cells, moments: engine.Moments, pooled: np.ndarray
+) -> PreTrendTest | None:
+    """did's pre-test: Wald chi-square that every pre-training ATT(g, t) is zero, with their
+    joint influence-function covariance; None (as did) if there is none or the covariance is
+    singular."""
+    from scipy.special import chdtrc
+
+    pre = np.flatnonzero(pooled & (cells.time < cells.group) & ~cells.reference)
+    if not len(pre):
+        return None
+    pick = np.zeros((len(cells), len(pre)))
+    pick[pre, np.arange(len(pre))] = 1.0
+    cov = engine.covariance(
+        panel, cells, moments, Functional(pick, np.zeros((len(panel.start), len(pre))))
+    )
+    if 1.0 / np.linalg.cond(cov, 1) <= np.finfo(float).eps:
+        return None
+    theta = cells.att[pre]
+    stat = float(theta @ np.linalg.solve(cov, theta))
+    return PreTrendTest(
+        stat=stat,
+        df=len(pre),
+        p_value=float(chdtrc(len(pre), stat)),
+        test=WALD_TEST,
+    )
+
+
+WALD_TEST = "did's Wald chi-square over the pre-training ATT(g,t)"
+SMALL_SAMPLE_TEST = "event-study Wald with Hotelling's small-sample F p-value"
 
 
 def _wald(theta: np.ndarray, cov: np.ndarray) -> tuple[float, int]:
@@ -477,8 +617,24 @@ def _decay(plan: _Plan, inference: _Inference, period_days: float | None) -> Dec
     )
 
 
-def _notes(panel: Panel, cells: Cells) -> tuple[str, ...]:
+def _notes(panel: Panel, cells: Cells, dropped: list[engine.Dropped]) -> tuple[str, ...]:
     notes = []
+    if panel.dropped_early:
+        shown = ", ".join(repr(u) for u in panel.dropped_early[:5])
+        more = f" and {len(panel.dropped_early) - 5} more" if len(panel.dropped_early) > 5 else ""
+        notes.append(
+            f"{len(panel.dropped_early)} unit(s) left out: trained within the anticipation "
+            f"window of the first period, with no earlier period to compare with ({shown}{more})"
+        )
+    estimated = {float(g) for g in cells.group[cells.attr == -1]}
+    lost = sorted({d.group for d in dropped} - estimated)
+    for g in lost:
+        notes.append(f"cohort {g:g} has no estimable ATT(g,t) and is left out of every result")
+    for d in dropped:
+        if d.group in estimated:
+            notes.append(
+                f"ATT(g={d.group:g}, t={d.time:g}) not estimated (base {d.base:g}): {d.reason}"
+            )
     incomplete = int((panel.stop - panel.start - panel.n_complete).sum())
     if incomplete:
         notes.append(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_BAD_INPUT = 2
+EXIT_NUMERICAL = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,8 +62,34 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=0,
         metavar="N",
-        help="multiplier-bootstrap draws (Mammen weights) for SEs and a uniform event-study band; "
-        "0 = analytic SEs and pointwise intervals (default)",
+        help="multiplier-bootstrap draws for SEs and uniform bands (event study, cohorts, "
+        "calendar); 0 = analytic SEs and pointwise intervals (default)",
+    )
+    parser.add_argument(
+        "--bootstrap-weights",
+        choices=("rademacher", "mammen"),
+        default="rademacher",
+        help="bootstrap multipliers: rademacher (did's default) or mammen",
+    )
+    parser.add_argument(
+        "--anticipation",
+        type=_non_negative_int,
+        default=0,
+        metavar="K",
+        help="periods before training in which reps may already react (default 0)",
+    )
+    parser.add_argument(
+        "--base-period",
+        choices=("varying", "universal"),
+        default="varying",
+        help="pre-periods vs the period before (varying, did's default) or all vs the last "
+        "period before training (universal; needed for --sensitivity)",
+    )
+    parser.add_argument(
+        "--balance-e",
+        type=float,
+        metavar="E",
+        help="event study only over cohorts observed E periods after training, e <= E",
     )
     parser.add_argument("--seed", type=int, metavar="N", help="random seed for the bootstrap")
     parser.add_argument(
@@ -108,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImpactInputError as exc:
         print(f"sustain impact: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ArithmeticError as exc:  # engine.ImpactNumericalError: never a silent wrong SE
+        print(f"sustain impact: numerical error: {exc}", file=sys.stderr)
+        return EXIT_NUMERICAL
     out = result.to_dict()
     if args.format == "json":
         json.dump(out, sys.stdout, indent=1)
@@ -135,6 +165,10 @@ def _estimate(table: Any, args: argparse.Namespace) -> Any:
         min_e=args.min_e,
         max_e=args.max_e,
         alpha=args.alpha,
+        anticipation=args.anticipation,
+        base_period=args.base_period,
+        balance_e=args.balance_e,
+        bootstrap_weights=args.bootstrap_weights,
     )
 
 
@@ -183,10 +217,20 @@ def render_table(out: dict[str, Any]) -> str:
         "",
         "Overall ATT: " + _estimate_line(out["overall"]),
     ]
+    for label in ("dynamic", "group", "calendar"):
+        if out.get(f"{label}_overall"):
+            lines.append(f"Overall ({label} summary): " + _estimate_line(out[f"{label}_overall"]))
     if out["pretrend"]:
         p = out["pretrend"]
         lines.append(
-            f"Pre-trend test: chi2({p['df']}) = {_num(p['stat'])}, p = {_num(p['p_value'])}"
+            f"Pre-trend test, event study (small-sample F): W = {_num(p['stat'])}, "
+            f"df = {p['df']}, p = {_num(p['p_value'])}"
+        )
+    if out.get("pretrend_wald"):
+        p = out["pretrend_wald"]
+        lines.append(
+            f"Pre-trend test, did's Wald over pre-training ATT(g,t): chi2({p['df']}) = "
+            f"{_num(p['stat'])}, p = {_num(p['p_value'])}"
         )
     lines += ["", f"Event study ({out['band']} {100 * (1 - out['alpha']):.0f}% intervals)"]
     lines += _event_rows(out["event_study"])

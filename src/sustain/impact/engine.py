@@ -74,6 +74,11 @@ class Cells:
     def event(self) -> np.ndarray:
         return self.time - self.group
 
+    @property
+    def reference(self) -> np.ndarray:
+        """Universal-base-period reference cells (t == b): effect 0 by construction, no SE."""
+        return self.t_idx == self.b_idx
+
 
 @dataclass(frozen=True)
 class Functional:
@@ -101,9 +106,15 @@ class Functional:
 def compute_moments(panel: Panel) -> Moments:
     """Center the outcome matrix in place by period and accumulate per-stratum moments."""
     y = panel.y
-    # Centering each period by a constant leaves every difference-in-differences unchanged and
-    # keeps revenue-sized levels from cancelling catastrophically in the cross-products.
-    y -= np.nanmean(y, axis=0) if not panel.balanced else y.mean(axis=0)
+    # Every estimate and influence function depends on a unit only through its changes
+    # Y_t - Y_b, so subtracting a constant from each unit's row changes nothing but the
+    # arithmetic: with levels ~1e9 and changes ~1 the cross-products below would otherwise
+    # cancel catastrophically (SEs off by orders of magnitude). Each row minus its own mean is
+    # exact (Sterbenz), so the centered rows carry the unit's changes without rounding. Then
+    # each period is centered too, which removes the common trend from the products.
+    with np.errstate(invalid="ignore"):
+        y -= (np.nanmean(y, axis=1) if not panel.balanced else y.mean(axis=1))[:, None]
+        y -= np.nanmean(y, axis=0) if not panel.balanced else y.mean(axis=0)
     n_strata, n_periods = len(panel.start), panel.n_periods
     mean = np.zeros((n_strata, n_periods))
     gram = np.zeros((n_strata, n_periods, n_periods))
@@ -145,28 +156,38 @@ def _incomplete_moments(panel: Panel, y: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def define_cells(
-    panel: Panel, control: str, attr: int | None
+    panel: Panel,
+    control: str,
+    attr: int | None,
+    anticipation: int = 0,
+    base_period: str = "varying",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return (group, t_idx, b_idx, treated, comparison) of every candidate cell, plus attr.
 
-    Varying base period as did's default: a pre-period t is compared with the period just
-    before it, a post-period with the last period before the cohort's first training period.
-    ``attr`` None pools all strata of a cohort; an int restricts the treated units to that
-    subgroup, while the comparison units stay the whole comparison group.
+    As did: the base period of a post-training period t >= g is the last period before
+    g - anticipation. Before that, with the varying base period (did's default) a period is
+    compared with the one just before it; with the universal base period every period is
+    compared with that same base, which then appears as a reference cell (t == b, effect 0 by
+    construction). Not-yet-trained comparison units are those trained after
+    max(t, b) + anticipation. ``attr`` None pools all strata of a cohort; an int restricts the
+    treated units to that subgroup, while the comparison units stay the whole comparison group.
     """
     periods, cohorts = panel.periods, panel.strata_cohort
     treated_cohorts = np.unique(cohorts[cohorts > 0])
     if attr is not None:
         treated_cohorts = np.unique(cohorts[(cohorts > 0) & (panel.strata_attr == attr)])
     groups, t_list, b_list, treated_rows, control_rows = [], [], [], [], []
+    first = 0 if base_period == "universal" else 1
     for g in treated_cohorts:
-        base_post = int(np.searchsorted(periods, g, side="left")) - 1
+        base_post = int(np.searchsorted(periods, g - anticipation, side="left")) - 1
+        if base_post < 0:
+            continue
         is_treated = cohorts == g
         if attr is not None:
             is_treated = is_treated & (panel.strata_attr == attr)
-        for ti in range(1, len(periods)):
-            bi = ti - 1 if periods[ti] < g else base_post
-            latest = max(periods[ti], periods[bi])
+        for ti in range(first, len(periods)):
+            bi = base_post if base_period == "universal" or periods[ti] >= g else ti - 1
+            latest = max(periods[ti], periods[bi]) + anticipation
             if control == "never":
                 comparison = cohorts == 0
             else:
@@ -188,31 +209,64 @@ def define_cells(
     )
 
 
-def estimate_cells(panel: Panel, moments: Moments, control: str, attr: int | None) -> Cells:
-    """Estimate every cell that has at least one treated and one comparison unit observed."""
-    group, t_idx, b_idx, treated, comparison, attrs = define_cells(panel, control, attr)
+@dataclass(frozen=True)
+class Dropped:
+    """A candidate cell that could not be estimated, and why."""
+
+    group: float
+    time: float
+    base: float
+    reason: str
+
+
+def estimate_cells(
+    panel: Panel,
+    moments: Moments,
+    control: str,
+    attr: int | None,
+    anticipation: int = 0,
+    base_period: str = "varying",
+) -> tuple[Cells, list[Dropped]]:
+    """Estimate every cell that has at least one treated and one comparison unit observed;
+    return the cells and the candidates dropped for lack of either."""
+    group, t_idx, b_idx, treated, comparison, attrs = define_cells(
+        panel, control, attr, anticipation, base_period
+    )
     count, total = _cell_counts_and_sums(moments, t_idx, b_idx)
     n1 = (count * treated).sum(axis=1)
     n0 = (count * comparison).sum(axis=1)
     ok = (n1 > 0) & (n0 > 0)
+    dropped = [
+        Dropped(
+            float(group[k]),
+            float(panel.periods[t_idx[k]]),
+            float(panel.periods[b_idx[k]]),
+            "no trained unit observed in both periods"
+            if n1[k] == 0
+            else "no comparison unit observed in both periods",
+        )
+        for k in np.flatnonzero(~ok)
+    ]
     group, t_idx, b_idx, treated, comparison, attrs = (
         a[ok] for a in (group, t_idx, b_idx, treated, comparison, attrs)
     )
     count, total, n1, n0 = count[ok], total[ok], n1[ok], n0[ok]
     mu1 = (total * treated).sum(axis=1) / n1
     mu0 = (total * comparison).sum(axis=1) / n0
+    reference = t_idx == b_idx
     coef = treated / n1[:, None] - comparison / n0[:, None]
+    coef[reference] = 0.0
     center = np.where(treated, mu1[:, None], mu0[:, None])
     var = (coef**2 * _sum_squares(moments, t_idx, b_idx, center)).sum(axis=1)
     n_total = moments.n.sum()
-    return Cells(
+    cells = Cells(
         group=group,
         attr=attrs,
         time=panel.periods[t_idx],
         t_idx=t_idx,
         b_idx=b_idx,
-        att=mu1 - mu0,
-        se=np.sqrt(var),
+        att=np.where(reference, 0.0, mu1 - mu0),
+        se=np.where(reference, np.nan, np.sqrt(var)),
         n_treated=n1,
         n_control=n0,
         coef=coef,
@@ -220,6 +274,7 @@ def estimate_cells(panel: Panel, moments: Moments, control: str, attr: int | Non
         member=treated.astype(np.float64),
         share=(treated * moments.n).sum(axis=1) / n_total,
     )
+    return cells, dropped
 
 
 def _cell_counts_and_sums(
@@ -242,17 +297,34 @@ def _sum_squares(
     spread = (g[:, t_idx, t_idx] + g[:, b_idx, b_idx] - 2 * g[:, t_idx, b_idx]).T
     gap = (m.mean[:, t_idx] - m.mean[:, b_idx]).T - center
     out = spread + m.n_complete * gap**2
+    scale = g[:, t_idx, t_idx].T + g[:, b_idx, b_idx].T + m.n_complete * gap**2
     if m.inc_count is not None and m.inc_sum is not None:
         assert m.inc_sq is not None and m.inc_cross is not None
         sq = m.inc_sq[:, t_idx, b_idx] + m.inc_sq[:, b_idx, t_idx]
         diff_sum = m.inc_sum[:, t_idx, b_idx] - m.inc_sum[:, b_idx, t_idx]
         cross = m.inc_cross[:, t_idx, b_idx]
-        out += (
-            (sq - 2 * cross).T
-            - 2 * center * diff_sum.T
-            + center**2 * m.inc_count[:, t_idx, b_idx].T
+        square = center**2 * m.inc_count[:, t_idx, b_idx].T
+        out += (sq - 2 * cross).T - 2 * center * diff_sum.T + square
+        scale += sq.T + 2 * np.abs(cross.T) + 2 * np.abs(center * diff_sum.T) + square
+    return checked_variance(out, scale, "ATT(g,t)")
+
+
+class ImpactNumericalError(ArithmeticError):
+    """A variance came out negative beyond rounding: the arithmetic failed, so no SE is given."""
+
+
+def checked_variance(value: np.ndarray, scale: np.ndarray, what: str) -> np.ndarray:
+    """Return ``value`` (sums of squares) with exact zeros' rounding noise set to 0; raise
+    ImpactNumericalError if any is negative by more than rounding of terms of size ``scale``.
+    A negative variance is never clamped: it means the cross-products cancelled."""
+    tolerance = 1e3 * np.finfo(float).eps * (np.abs(scale) + np.finfo(float).tiny)
+    if np.any(value < -tolerance):
+        worst = float(np.min(value / np.maximum(tolerance, np.finfo(float).tiny)))
+        raise ImpactNumericalError(
+            f"negative variance for {what} ({worst:.3g} x the rounding tolerance): the "
+            "covariance cannot be computed accurately from these data"
         )
-    return np.maximum(out, 0.0)
+    return np.where(value < 0, 0.0, value)
 
 
 def share_weighted(cells: Cells, keep: np.ndarray, n_total: float) -> Functional:
@@ -316,15 +388,25 @@ def _incomplete_psi(
 
 
 def covariance(panel: Panel, cells: Cells, moments: Moments, functional: Functional) -> np.ndarray:
-    """J x J covariance of the aggregations (analytic, clustered by unit)."""
+    """J x J covariance of the aggregations (analytic, clustered by unit).
+
+    Raises ImpactNumericalError if a variance comes out negative beyond rounding."""
     j = functional.weights.shape[1]
     cov = np.zeros((j, j))
+    scale = np.zeros(j)
     for s in range(len(panel.start)):
         loading, beta, _ = _loadings(cells, moments, functional, s)
         cov += loading.T @ moments.gram[s] @ loading + moments.n_complete[s] * np.outer(beta, beta)
+        scale += (
+            np.einsum("tj,tu,uj->j", np.abs(loading), np.abs(moments.gram[s]), np.abs(loading))
+            + moments.n_complete[s] * beta**2
+        )
         if panel.n_complete[s] < panel.stop[s] - panel.start[s]:
             psi = _incomplete_psi(panel, cells, moments, functional, s)
             cov += psi.T @ psi
+            scale += (psi * psi).sum(axis=0)
+    diagonal = checked_variance(np.diag(cov).copy(), scale, "an aggregated effect")
+    np.fill_diagonal(cov, diagonal)
     return cov
 
 
@@ -340,9 +422,12 @@ def bootstrap_draws(
     functional: Functional,
     draws: int,
     seed: int | None,
+    kind: str = "rademacher",
 ) -> np.ndarray:
-    """(draws x J) multiplier-bootstrap perturbations sum_i v_i psi_i with Mammen weights v."""
+    """(draws x J) multiplier-bootstrap perturbations sum_i v_i psi_i; v are Rademacher
+    (+1/-1 with equal probability, did's default) or Mammen's two-point weights."""
     rng = np.random.default_rng(seed)
+    multipliers = _rademacher if kind == "rademacher" else _mammen
     out = np.zeros((draws, functional.weights.shape[1]))
     for s in range(len(panel.start)):
         loading, beta, _ = _loadings(cells, moments, functional, s)
@@ -351,18 +436,26 @@ def bootstrap_draws(
         weight_sum = np.zeros(draws)
         for first in range(0, n_complete, _BLOCK):
             block = moments.yc[lo + first : lo + min(first + _BLOCK, n_complete)]
-            v = _mammen(rng, draws, len(block))
+            v = multipliers(rng, draws, len(block))
             projected += v @ (block - moments.mean[s])
             weight_sum += v.sum(axis=1)
         out += projected @ loading + weight_sum[:, None] * beta
         if n_complete < panel.stop[s] - lo:
             psi = _incomplete_psi(panel, cells, moments, functional, s)
-            out += _mammen(rng, draws, len(psi)) @ psi
+            out += multipliers(rng, draws, len(psi)) @ psi
     return out
 
 
+BOOTSTRAP_WEIGHTS = ("rademacher", "mammen")
+
+
+def _rademacher(rng: np.random.Generator, draws: int, units: int) -> np.ndarray:
+    # +1 or -1 with probability 1/2 each: did's, moderndid's and csdid's default multipliers.
+    return np.where(rng.random((draws, units)) < 0.5, -1.0, 1.0)
+
+
 def _mammen(rng: np.random.Generator, draws: int, units: int) -> np.ndarray:
-    # Mammen's two-point weights (mean 0, variance 1, third moment 1), as did's mboot uses.
+    # Mammen's two-point weights (mean 0, variance 1, third moment 1).
     return np.where(rng.random((draws, units)) < MAMMEN_P_LOW, MAMMEN_LOW, MAMMEN_HIGH)
 
 

@@ -13,12 +13,13 @@ def describe_offenders(
     what: str, unit_ids: Sequence[object], rows: Sequence[int] | None = None, limit: int = 5
 ) -> str:
     """Render ``what`` followed by the first few unit ids (and 0-based row numbers, if given)."""
-    shown = ", ".join(repr(_plain(u)) for u in list(unit_ids)[:limit])
-    more = f" and {len(unit_ids) - limit} more" if len(unit_ids) > limit else ""
+    units = list(dict.fromkeys(_plain(u) for u in unit_ids))  # each unit once, in order
+    shown = ", ".join(repr(u) for u in units[:limit])
+    more = f" and {len(units) - limit} more" if len(units) > limit else ""
     text = f"{what}: unit(s) {shown}{more}"
     if rows is not None and len(rows):
         row_text = ", ".join(str(int(r)) for r in list(rows)[:limit])
-        text += f" (rows {row_text}{' ...' if len(rows) > limit else ''})"
+        text += f" (rows {row_text}{f' ... {len(rows)} rows in all' if len(rows) > limit else ''})"
     return text
 
 

@@ -9,7 +9,7 @@ fancy-indexed copies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ class Panel:
     stop: np.ndarray
     n_complete: np.ndarray
     attr_values: tuple[str, ...]
+    dropped_early: tuple[object, ...] = ()
 
     @property
     def n_units(self) -> int:
@@ -74,11 +75,17 @@ def build_panel(
     outcome: str,
     cohort: str,
     by: str | None = None,
+    anticipation: int = 0,
 ) -> Panel:
-    """Validate the long panel and pivot it; raise ImpactInputError naming offenders."""
+    """Validate the long panel and pivot it; raise ImpactInputError naming offenders.
+
+    With ``anticipation`` K > 0, units trained within K periods of the first period have no
+    period free of anticipation to compare with: they are left out (as did does) and listed
+    in ``dropped_early``."""
     units = column(data, unit)
     times = _numeric(column(data, time), time, units, allow_nan=False)
     y = _numeric(column(data, outcome), outcome, units, allow_nan=True)
+    _reject_non_finite(y, outcome, units)
     cohorts = _numeric(column(data, cohort), cohort, units, allow_nan=True)
     cohorts = np.where(np.isnan(cohorts), NEVER, cohorts)
     _reject_negative_cohorts(cohorts, units)
@@ -96,9 +103,18 @@ def build_panel(
 
     observed = ~np.isnan(y)
     seen = np.bincount(ucode[observed], minlength=n_units) > 0
+    early = np.zeros(n_units, dtype=bool)
+    if anticipation:
+        early = (unit_cohort > 0) & (unit_cohort <= periods[min(anticipation, n_periods - 1)])
+        seen &= ~early
+        if not (unit_cohort[seen] > 0).any():
+            raise ImpactInputError(
+                f"with anticipation {anticipation} no trained unit has a period before "
+                "anticipation to compare with"
+            )
     complete = np.bincount(ucode[observed], minlength=n_units) == n_periods
     strata_key = np.where(unit_cohort > 0, unit_attr, -1)
-    return _pivot(
+    panel = _pivot(
         y[observed],
         ucode[observed],
         tcode[observed],
@@ -110,6 +126,21 @@ def build_panel(
         complete,
         attr_values,
     )
+    if early.any():
+        panel = replace(panel, dropped_early=tuple(_plain(u) for u in unit_ids[early]))
+    return panel
+
+
+def _reject_non_finite(y: np.ndarray, name: str, units: np.ndarray) -> None:
+    bad = np.flatnonzero(np.isinf(y))
+    if len(bad):
+        raise ImpactInputError(
+            describe_offenders(
+                f"column {name!r} has infinite values (leave a cell empty if it is unobserved)",
+                units[bad],
+                bad,
+            )
+        )
 
 
 def _pivot(

@@ -91,11 +91,16 @@ class CalendarEffect:
 
 @dataclass(frozen=True)
 class PreTrendTest:
-    """Joint Wald test that all pre-training ATT(g, t) are zero (chi-square, ``df`` = rank)."""
+    """A joint test that the pre-training effects are zero; ``test`` says which one.
+
+    ``pretrend`` is the project's event-study test: the Wald statistic over the pre-training
+    event-study effects nearest training, with Hotelling's small-sample F p-value.
+    ``pretrend_wald`` is did's test: the Wald chi-square over every pre-training ATT(g, t)."""
 
     stat: float
     df: int
     p_value: float
+    test: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))
@@ -210,6 +215,14 @@ class ImpactResult:
     differences: tuple[Difference, ...] = ()
     decay: Decay | None = None
     notes: tuple[str, ...] = field(default=())
+    dynamic_overall: Estimate | None = None
+    group_overall: Estimate | None = None
+    calendar_overall: Estimate | None = None
+    pretrend_wald: PreTrendTest | None = None
+    anticipation: int = 0
+    base_period: str = "varying"
+    bootstrap_weights: str = "rademacher"
+    balance_e: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the CLI's keys."""
@@ -231,7 +244,15 @@ class ImpactResult:
             "critical_value": self.critical_value,
             "group": [asdict(g) for g in self.by_group],
             "calendar": [asdict(c) for c in self.by_calendar],
-            "pretrend": None if self.pretrend is None else asdict(self.pretrend),
+            "pretrend": _test(self.pretrend),
+            "pretrend_wald": _test(self.pretrend_wald),
+            "dynamic_overall": _maybe(self.dynamic_overall),
+            "group_overall": _maybe(self.group_overall),
+            "calendar_overall": _maybe(self.calendar_overall),
+            "anticipation": self.anticipation,
+            "base_period": self.base_period,
+            "bootstrap_weights": self.bootstrap_weights,
+            "balance_e": self.balance_e,
             "treated_periods": self.treated_periods,
             "notes": list(self.notes),
         }
@@ -271,6 +292,15 @@ class ImpactResult:
             workshop_cost=workshop_cost,
             reinforcement_cost=reinforcement_cost,
         )
+
+
+def _test(test: PreTrendTest | None) -> dict[str, Any] | None:
+    # The JSON keeps {stat, df, p_value}; which test it is, is fixed by the key.
+    return None if test is None else {"stat": test.stat, "df": test.df, "p_value": test.p_value}
+
+
+def _maybe(estimate: Estimate | None) -> dict[str, Any] | None:
+    return None if estimate is None else asdict(estimate)
 
 
 @dataclass(frozen=True)
