@@ -196,3 +196,24 @@ def test_it_prints_summaries_both_pretrend_tests_and_design_options(
     )
     code, out, _ = _run([*argv, "--format", "table", "--bootstrap-weights", "mammen"], capsys)
     assert "did's Wald" in out and "small-sample F" in out and "dynamic summary" in out
+
+
+def test_it_takes_covariates_weights_and_clusters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "teams.csv"
+    df = make_panel(n_units=300, seed=2)
+    df["tenure"] = (df["unit"] % 7).astype(float)
+    df["team"] = "team-" + (df["unit"] % 30).astype(str)
+    df["w"] = 1.0 + (df["unit"] % 3)
+    df.to_csv(path, index=False)
+    argv = [str(path), *REQUIRED, "--covariates", "tenure", "--cluster", "team", "--weights", "w"]
+    code, out, err = _run([*argv, "--method", "ipw"], capsys)
+    data = json.loads(out)
+    assert code == 0, err
+    assert data["covariates"] == ["tenure"] and data["estimation"] == "ipw"
+    assert data["cluster"] == "team" and data["n_clusters"] == 30 and data["weights"] == "w"
+    df.loc[df.unit == 4, "team"] = ["team-1"] * 6 + ["team-2"] * 6
+    df.to_csv(path, index=False)
+    code, _, err = _run(argv, capsys)
+    assert code == 2 and "'team' changes within a unit" in err and "4" in err

@@ -151,3 +151,57 @@ def test_it_gives_uniform_bands_for_cohorts_and_calendar_periods(mpdta: pd.DataF
         critical = [(r.ci_high - r.att) / r.se for r in rows]
         assert np.allclose(critical, critical[0])
         assert critical[0] > 1.97  # wider than pointwise 95% intervals
+
+
+@pytest.mark.parametrize("method", ["dr", "ipw", "reg"])
+@pytest.mark.parametrize("control", ["never", "notyet"])
+def test_it_matches_moderndid_with_a_covariate(
+    mpdta: pd.DataFrame, method: str, control: str
+) -> None:
+    ref = _ref(
+        mpdta,
+        xformla="~lpop",
+        est_method=method,
+        control_group="nevertreated" if control == "never" else "notyettreated",
+    )
+    ours = _fit(mpdta, covariates=["lpop"], method=method, control=control)
+    _assert_matches(ours, ref)
+    assert ours.to_dict()["estimation"] == method
+
+
+def test_it_uses_doubly_robust_by_default_with_covariates(mpdta: pd.DataFrame) -> None:
+    default = _fit(mpdta, covariates=["lpop"])
+    assert default.to_dict() == _fit(mpdta, covariates=["lpop"], method="dr").to_dict()
+    assert default.overall.att != _fit(mpdta).overall.att
+
+
+def test_it_matches_moderndid_with_sampling_weights(mpdta: pd.DataFrame) -> None:
+    weighted = mpdta.assign(w=np.exp(mpdta["lpop"] / 3))
+    ref = _ref(weighted, weightsname="w")
+    ours = _fit(weighted, weights="w")
+    _assert_matches(ours, ref)
+    assert ours.overall.att != _fit(mpdta).overall.att
+
+
+def test_it_clusters_influence_functions_as_summed_by_state(mpdta: pd.DataFrame) -> None:
+    # Reference: moderndid's own unit influence functions, summed within each state.
+    data = mpdta.assign(state=mpdta["countyreal"] // 1000)
+    ref = _ref(data, xformla="~lpop")
+    ours = _fit(data, covariates=["lpop"], cluster="state")
+    # moderndid orders units by cohort (never-trained, as infinity, last), then by id.
+    units = data.groupby("countyreal")["first.treat"].first().replace(0, np.inf)
+    order = units.reset_index().sort_values(["first.treat", "countyreal"])["countyreal"]
+    state = order.to_numpy() // 1000
+    n = len(state)
+
+    def clustered_se(influence: np.ndarray) -> np.ndarray:
+        sums = pd.DataFrame(np.asarray(influence).reshape(n, -1) / n).groupby(state).sum()
+        return np.sqrt((sums.to_numpy() ** 2).sum(axis=0))
+
+    _close([c.se for c in ours.att_gt], clustered_se(ref.influence_func))
+    dynamic = _agg(ref, "dynamic")
+    _close([e.se for e in ours.event_study], clustered_se(dynamic.influence_func))
+    _close([ours.dynamic_overall.se], clustered_se(dynamic.influence_func_overall))
+    assert ours.n_clusters == len(set(state))
+    unclustered = _fit(data, covariates=["lpop"])
+    assert ours.overall.se != pytest.approx(unclustered.overall.se, rel=0.01)

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from sustain.impact import engine
+from sustain.impact import engine, general
 from sustain.impact.engine import Cells, Functional
-from sustain.impact.errors import ImpactInputError
-from sustain.impact.panel import Panel, build_panel
+from sustain.impact.errors import ImpactInputError, describe_offenders
+from sustain.impact.panel import Panel, build_panel, column
+from sustain.impact.panel import numeric as panel_numeric
 from sustain.impact.results import (
     CalendarEffect,
     CellEffect,
@@ -55,6 +56,10 @@ def estimate(
     base_period: str = "varying",
     balance_e: float | None = None,
     bootstrap_weights: str = "rademacher",
+    covariates: list[str] | tuple[str, ...] | None = None,
+    method: str | None = None,
+    weights: str | None = None,
+    cluster: str | None = None,
 ) -> ImpactResult:
     """Estimate the training's effect on ``outcome`` with Callaway & Sant'Anna (2021).
 
@@ -74,6 +79,11 @@ def estimate(
     before g - K. ``base_period`` "varying" (did's default) or "universal" (every period vs
     that one base; needed for the sensitivity analysis). ``balance_e`` E: the event study
     uses only cohorts observed for E periods after training, and event times up to E.
+    ``covariates``: unit columns for conditional parallel trends, taken at each cell's base
+    period, with ``method`` "dr" (doubly robust, the default with covariates), "ipw" or "reg"
+    (Sant'Anna & Zhao 2020, as did). ``weights``: a unit-level sampling-weight column.
+    ``cluster``: a unit-level column (team, region) whose units share shocks: influence
+    functions are summed by cluster and the bootstrap draws one multiplier per cluster.
     Raises ImpactInputError for unusable input.
     """
     mode = _check_options(control, bootstrap, alpha, period_days)
@@ -89,13 +99,26 @@ def estimate(
     )
     _check_comparison_group(panel, mode)
     treated_periods = _count_treated_periods(panel)
-    moments = engine.compute_moments(panel)
     codes = _subgroup_codes(panel, by)
-    parts = [
-        engine.estimate_cells(panel, moments, mode, code, anticipation, base_period)
-        for code in [None, *codes]
-    ]
-    cells = _concat([p[0] for p in parts])
+    method = _check_method(method, covariates)
+    units = _unit_data(data, panel, covariates, weights, cluster)
+    influence: Any
+    if units is None:
+        moments = engine.compute_moments(panel)
+        parts = [
+            engine.estimate_cells(panel, moments, mode, code, anticipation, base_period)
+            for code in [None, *codes]
+        ]
+        cells = _concat([p[0] for p in parts])
+        influence = engine.FastInfluence(panel, cells, moments)
+    else:
+        parts3 = [
+            general.estimate_cells(panel, units, mode, code, anticipation, base_period, method)
+            for code in [None, *codes]
+        ]
+        parts = [(p[0], p[1]) for p in parts3]
+        cells = _concat([p[0] for p in parts])
+        influence = general.DenseInfluence(np.hstack([p[2] for p in parts3]), units)
     dropped = parts[0][1]
     pooled = cells.attr == -1
     if not (pooled & (cells.time >= cells.group)).any():
@@ -105,9 +128,9 @@ def estimate(
         )
     reference = _reference(panel, codes, by_reference)
     plan = _plan(
-        panel, cells, moments.n.sum(), codes, reference, (min_e, max_e), period_days, balance_e
+        panel, cells, panel.n_units, codes, reference, (min_e, max_e), period_days, balance_e
     )
-    inference = _infer(panel, cells, moments, plan, bootstrap, seed, alpha, bootstrap_weights)
+    inference = _infer(cells, influence, plan, bootstrap, seed, alpha, bootstrap_weights)
     return ImpactResult(
         method="callaway-santanna",
         control=mode,
@@ -139,8 +162,8 @@ def estimate(
         dynamic_overall=_first(inference, plan.dynamic_overall),
         group_overall=_first(inference, plan.group_overall),
         calendar_overall=_first(inference, plan.calendar_overall),
-        pretrend=_pretrend(panel, cells, moments, pooled),
-        pretrend_wald=_pretrend_wald(panel, cells, moments, pooled),
+        pretrend=_pretrend(panel, cells, influence, pooled),
+        pretrend_wald=_pretrend_wald(panel, cells, influence, pooled),
         treated_periods=treated_periods,
         bootstrap=bootstrap,
         seed=seed,
@@ -153,7 +176,99 @@ def estimate(
         base_period=base_period,
         bootstrap_weights=bootstrap_weights,
         balance_e=balance_e,
+        covariates=tuple(covariates or ()),
+        estimation=method,
+        weights=weights,
+        cluster=cluster,
+        n_clusters=influence.n_clusters if cluster else None,
     )
+
+
+def _check_method(method: str | None, covariates: Any) -> str:
+    if method is None:
+        return "dr"
+    if method not in general.METHODS:
+        raise ImpactInputError(f"method must be 'dr', 'ipw' or 'reg', got {method!r}")
+    return method
+
+
+def _unit_data(
+    data: Any,
+    panel: Panel,
+    covariates: list[str] | tuple[str, ...] | None,
+    weights: str | None,
+    cluster: str | None,
+) -> general.UnitData | None:
+    """Per-row weights, clusters and covariates for the general path; None for the fast one."""
+    if not covariates and weights is None and cluster is None:
+        return None
+    assert panel.input_row is not None and panel.input_period is not None
+    rows = panel.input_row
+    used = rows >= 0
+    stratum = np.repeat(np.arange(len(panel.start)), panel.stop - panel.start)
+    weight = np.ones(panel.n_units)
+    if weights is not None:
+        values = _unit_column(data, weights, panel, numeric=True)
+        if not np.all(np.isfinite(values)) or np.any(values <= 0):
+            bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+            raise ImpactInputError(
+                describe_offenders(
+                    f"sampling weights {weights!r} must be positive numbers",
+                    panel.unit_ids[bad],
+                )
+            )
+        weight = values / values.mean()
+    codes = None
+    if cluster is not None:
+        labels = _unit_column(data, cluster, panel, numeric=False)
+        codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    x = None
+    if covariates:
+        x = np.full((panel.n_units, panel.n_periods, len(covariates)), np.nan)
+        for j, name in enumerate(covariates):
+            values = panel_numeric(column(data, name), name, column(data, name))
+            bad = np.flatnonzero(used & ~np.isfinite(values))
+            if len(bad):
+                raise ImpactInputError(
+                    describe_offenders(
+                        f"covariate {name!r} is empty or not finite",
+                        panel.unit_ids[rows[bad]],
+                        bad,
+                    )
+                )
+            x[rows[used], panel.input_period[used], j] = values[used]
+    return general.UnitData(weight=weight, cluster=codes, stratum=stratum, covariates=x)
+
+
+def _unit_column(data: Any, name: str, panel: Panel, *, numeric: bool) -> np.ndarray:
+    """A column that must be constant within a unit, as one value per panel row."""
+    assert panel.input_row is not None
+    raw = column(data, name)
+    rows = panel.input_row
+    used = rows >= 0
+    if numeric:
+        values = panel_numeric(raw, name, raw)
+    else:
+        if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in raw[used]):
+            bad = np.flatnonzero(used & np.array([v is None or v != v for v in raw]))
+            raise ImpactInputError(
+                describe_offenders(
+                    f"column {name!r} has empty values", panel.unit_ids[rows[bad]], bad
+                )
+            )
+        values = np.asarray([str(v) for v in raw], dtype=object)
+    out = np.empty(panel.n_units, dtype=values.dtype)
+    out[rows[used]] = values[used]
+    differs = np.flatnonzero(used & (values != out[np.where(used, rows, 0)]))
+    if len(differs):
+        raise ImpactInputError(
+            describe_offenders(
+                f"{name!r} changes within a unit (it must be one value per unit)",
+                panel.unit_ids[rows[differs]],
+                differs,
+            )
+        )
+    return out
 
 
 def _first(inference: _Inference, span: slice) -> Estimate | None:
@@ -438,9 +553,8 @@ class _Inference:
 
 
 def _infer(
-    panel: Panel,
     cells: Cells,
-    moments: engine.Moments,
+    influence: Any,
     plan: _Plan,
     bootstrap: int,
     seed: int | None,
@@ -455,11 +569,9 @@ def _infer(
     # Aggregations of universal-base reference cells only are 0 by construction: no SE.
     fixed = ~((functional.weights != 0) & ~cells.reference[:, None]).any(axis=0)
     if not bootstrap:
-        cov = engine.covariance(panel, cells, moments, functional)
+        cov = influence.covariance(functional)
         return _Inference(values, np.where(fixed, np.nan, np.sqrt(np.diag(cov))), z, {})
-    draws = engine.bootstrap_draws(
-        panel, cells, moments, functional, bootstrap, seed, bootstrap_weights
-    )
+    draws = influence.draws(functional, bootstrap, seed, bootstrap_weights)
     se = np.where(fixed, np.nan, engine.bootstrap_scale(draws))
     bands = [plan.events, plan.groups, plan.calendar]
     bands += [s[3] for s in plan.subgroups] + [d[3] for d in plan.differences]
@@ -495,7 +607,7 @@ PRETREND_UNITS_PER_DF = 10
 
 
 def _pretrend(
-    panel: Panel, cells: Cells, moments: engine.Moments, pooled: np.ndarray
+    panel: Panel, cells: Cells, influence: Any, pooled: np.ndarray
 ) -> PreTrendTest | None:
     """Joint Wald test that the pre-training event-study effects are all zero, with their
     influence-function covariance (event times nearest training first; see above)."""
@@ -506,11 +618,11 @@ def _pretrend(
         return None
     width = max(1, min(len(pre_times), panel.n_units // PRETREND_UNITS_PER_DF))
     lowest = float(np.sort(pre_times)[-width])
-    functional, _ = _event_study(cells, pooled, moments.n.sum(), (lowest, -1.0))
+    functional, _ = _event_study(cells, pooled, panel.n_units, (lowest, -1.0))
     theta = functional.weights.T @ cells.att
-    cov = engine.covariance(panel, cells, moments, functional)
+    cov = influence.covariance(functional)
     stat, df = _wald(theta, cov)
-    clusters = panel.n_units
+    clusters = influence.n_clusters
     if not df or clusters <= df:
         return PreTrendTest(stat=stat, df=df, p_value=float("nan"), test=SMALL_SAMPLE_TEST)
     # Hotelling's small-sample correction: the covariance is itself estimated from the
@@ -523,7 +635,7 @@ def _pretrend(
 
 
 def _pretrend_wald(
-    panel: Panel, cells: Cells, moments: engine.Moments, pooled: np.ndarray
+    panel: Panel, cells: Cells, influence: Any, pooled: np.ndarray
 ) -> PreTrendTest | None:
     """did's pre-test: Wald chi-square that every pre-training ATT(g, t) is zero, with their
     joint influence-function covariance; None (as did) if there is none or the covariance is
@@ -535,9 +647,7 @@ def _pretrend_wald(
         return None
     pick = np.zeros((len(cells), len(pre)))
     pick[pre, np.arange(len(pre))] = 1.0
-    cov = engine.covariance(
-        panel, cells, moments, Functional(pick, np.zeros((len(panel.start), len(pre))))
-    )
+    cov = influence.covariance(Functional(pick, np.zeros((len(panel.start), len(pre)))))
     if 1.0 / np.linalg.cond(cov, 1) <= np.finfo(float).eps:
         return None
     theta = cells.att[pre]

@@ -50,6 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="comparison group: never-trained units (default) or also not-yet-trained ones",
     )
     parser.add_argument(
+        "--covariates",
+        type=_names,
+        metavar="A,B",
+        help="unit columns for conditional parallel trends (taken at each base period)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("dr", "ipw", "reg"),
+        help="estimator with covariates: dr (doubly robust, default), ipw or reg",
+    )
+    parser.add_argument("--weights", metavar="COL", help="unit-level sampling-weight column")
+    parser.add_argument(
+        "--cluster",
+        metavar="COL",
+        help="unit-level column (team, region) to cluster SEs and the bootstrap by",
+    )
+    parser.add_argument(
         "--by", metavar="COL", help="unit-level column splitting the trained reps into subgroups"
     )
     parser.add_argument(
@@ -113,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give column names separated by commas")
+    return names
+
+
 def _non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -130,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     from sustain.impact.errors import ImpactInputError
 
     try:
-        table = _read(Path(args.panel), [args.unit, args.time, args.outcome, args.cohort, args.by])
+        wanted = [args.unit, args.time, args.outcome, args.cohort, args.by]
+        wanted += [*(args.covariates or []), args.weights, args.cluster]
+        table = _read(Path(args.panel), wanted)
         result = _estimate(table, args)
     except ImpactInputError as exc:
         print(f"sustain impact: error: {exc}", file=sys.stderr)
@@ -169,6 +195,10 @@ def _estimate(table: Any, args: argparse.Namespace) -> Any:
         base_period=args.base_period,
         balance_e=args.balance_e,
         bootstrap_weights=args.bootstrap_weights,
+        covariates=args.covariates,
+        method=args.method,
+        weights=args.weights,
+        cluster=args.cluster,
     )
 
 

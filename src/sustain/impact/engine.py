@@ -410,6 +410,26 @@ def covariance(panel: Panel, cells: Cells, moments: Moments, functional: Functio
     return cov
 
 
+@dataclass(frozen=True)
+class FastInfluence:
+    """Covariances and bootstrap draws from the per-stratum moments (no covariates, weights
+    or clusters): the same interface as ``general.DenseInfluence``."""
+
+    panel: Panel
+    cells: Cells
+    moments: Moments
+
+    @property
+    def n_clusters(self) -> int:
+        return self.panel.n_units
+
+    def covariance(self, functional: Functional) -> np.ndarray:
+        return covariance(self.panel, self.cells, self.moments, functional)
+
+    def draws(self, functional: Functional, draws: int, seed: int | None, kind: str) -> np.ndarray:
+        return bootstrap_draws(self.panel, self.cells, self.moments, functional, draws, seed, kind)
+
+
 MAMMEN_LOW = (1 - np.sqrt(5)) / 2
 MAMMEN_HIGH = (1 + np.sqrt(5)) / 2
 MAMMEN_P_LOW = (np.sqrt(5) + 1) / (2 * np.sqrt(5))

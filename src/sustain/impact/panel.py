@@ -39,6 +39,8 @@ class Panel:
     n_complete: np.ndarray
     attr_values: tuple[str, ...]
     dropped_early: tuple[object, ...] = ()
+    input_row: np.ndarray | None = None
+    input_period: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -114,7 +116,7 @@ def build_panel(
             )
     complete = np.bincount(ucode[observed], minlength=n_units) == n_periods
     strata_key = np.where(unit_cohort > 0, unit_attr, -1)
-    panel = _pivot(
+    panel, row_of_unit = _pivot(
         y[observed],
         ucode[observed],
         tcode[observed],
@@ -126,6 +128,7 @@ def build_panel(
         complete,
         attr_values,
     )
+    panel = replace(panel, input_row=row_of_unit[ucode], input_period=tcode)
     if early.any():
         panel = replace(panel, dropped_early=tuple(_plain(u) for u in unit_ids[early]))
     return panel
@@ -154,7 +157,7 @@ def _pivot(
     seen: np.ndarray,
     complete: np.ndarray,
     attr_values: tuple[str, ...],
-) -> Panel:
+) -> tuple[Panel, np.ndarray]:
     # Units with no observed outcome at all carry no information and are left out entirely.
     kept = np.flatnonzero(seen)
     order = kept[np.lexsort((~complete[kept], strata_key[kept], unit_cohort[kept]))]
@@ -168,17 +171,25 @@ def _pivot(
     start = np.concatenate([[0], change]).astype(np.int64)
     stop = np.concatenate([change, [len(order)]]).astype(np.int64)
     n_complete = np.add.reduceat(complete_rows.astype(np.int64), start) if len(order) else start
-    return Panel(
-        y=matrix,
-        periods=periods.astype(np.float64),
-        unit_ids=unit_ids[order],
-        strata_cohort=cohort_rows[start].astype(np.float64),
-        strata_attr=key_rows[start].astype(np.int64),
-        start=start,
-        stop=stop,
-        n_complete=np.asarray(n_complete, dtype=np.int64),
-        attr_values=attr_values,
+    return (
+        Panel(
+            y=matrix,
+            periods=periods.astype(np.float64),
+            unit_ids=unit_ids[order],
+            strata_cohort=cohort_rows[start].astype(np.float64),
+            strata_attr=key_rows[start].astype(np.int64),
+            start=start,
+            stop=stop,
+            n_complete=np.asarray(n_complete, dtype=np.int64),
+            attr_values=attr_values,
+        ),
+        row_of_unit,
     )
+
+
+def numeric(values: np.ndarray, name: str, units: np.ndarray) -> np.ndarray:
+    """A numeric column as float64 (empty values NaN); non-numeric values are an error."""
+    return _numeric(values, name, units, allow_nan=True)
 
 
 def _numeric(values: np.ndarray, name: str, units: np.ndarray, *, allow_nan: bool) -> np.ndarray:

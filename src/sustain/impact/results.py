@@ -223,6 +223,11 @@ class ImpactResult:
     base_period: str = "varying"
     bootstrap_weights: str = "rademacher"
     balance_e: float | None = None
+    covariates: tuple[str, ...] = ()
+    estimation: str = "dr"
+    weights: str | None = None
+    cluster: str | None = None
+    n_clusters: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the CLI's keys."""
@@ -253,6 +258,11 @@ class ImpactResult:
             "base_period": self.base_period,
             "bootstrap_weights": self.bootstrap_weights,
             "balance_e": self.balance_e,
+            "covariates": list(self.covariates),
+            "estimation": self.estimation if self.covariates else None,
+            "weights": self.weights,
+            "cluster": self.cluster,
+            "n_clusters": self.n_clusters,
             "treated_periods": self.treated_periods,
             "notes": list(self.notes),
         }
