@@ -60,6 +60,7 @@ def estimate(
     method: str | None = None,
     weights: str | None = None,
     cluster: str | None = None,
+    period: str | None = None,
 ) -> ImpactResult:
     """Estimate the training's effect on ``outcome`` with Callaway & Sant'Anna (2021).
 
@@ -96,6 +97,7 @@ def estimate(
         cohort=cohort,
         by=by,
         anticipation=anticipation,
+        period=period,
     )
     _check_comparison_group(panel, mode)
     treated_periods = _count_treated_periods(panel)
@@ -181,7 +183,17 @@ def estimate(
         weights=weights,
         cluster=cluster,
         n_clusters=influence.n_clusters if cluster else None,
+        period=panel.axis.period,
+        labels=_labels(panel, cells),
     )
+
+
+def _labels(panel: Panel, cells: Cells) -> dict[float, str]:
+    """Period number -> the user's label, when time was given as dates or period codes."""
+    if panel.axis.period is None:
+        return {}
+    values = np.unique(np.concatenate([panel.periods, cells.group]))
+    return {float(v): str(panel.axis.label(float(v))) for v in values}
 
 
 def _check_method(method: str | None, covariates: Any) -> str:

@@ -32,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--unit", required=True, metavar="COL", help="column identifying the rep (unit)"
     )
     parser.add_argument(
-        "--time", required=True, metavar="COL", help="numeric period column (e.g. week number)"
+        "--time",
+        required=True,
+        metavar="COL",
+        help="period column: numbers (week number, year), ISO dates/datetimes or codes "
+        "(2026-W07, 2026-03, 2026-Q1)",
     )
     parser.add_argument(
         "--outcome", required=True, metavar="COL", help="numeric KPI column; empty = not observed"
@@ -48,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("never", "notyet"),
         default="never",
         help="comparison group: never-trained units (default) or also not-yet-trained ones",
+    )
+    parser.add_argument(
+        "--period",
+        choices=("day", "week", "month", "quarter", "year"),
+        help="period of date/datetime time values (inferred from their spacing if not given); "
+        "codes like 2026-W07, 2026-03, 2026-Q1 carry their own",
     )
     parser.add_argument(
         "--covariates",
@@ -199,6 +209,7 @@ def _estimate(table: Any, args: argparse.Namespace) -> Any:
         method=args.method,
         weights=args.weights,
         cluster=args.cluster,
+        period=args.period,
     )
 
 

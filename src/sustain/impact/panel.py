@@ -9,12 +9,13 @@ fancy-indexed copies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from sustain.impact.errors import ImpactInputError, describe_offenders
+from sustain.impact.timeaxis import TimeAxis, convert_cohort, convert_time, reject_year_codes
 
 NEVER = 0.0
 
@@ -41,6 +42,7 @@ class Panel:
     dropped_early: tuple[object, ...] = ()
     input_row: np.ndarray | None = None
     input_period: np.ndarray | None = None
+    axis: TimeAxis = field(default_factory=TimeAxis)
 
     @property
     def n_units(self) -> int:
@@ -78,6 +80,7 @@ def build_panel(
     cohort: str,
     by: str | None = None,
     anticipation: int = 0,
+    period: str | None = None,
 ) -> Panel:
     """Validate the long panel and pivot it; raise ImpactInputError naming offenders.
 
@@ -85,16 +88,24 @@ def build_panel(
     period free of anticipation to compare with: they are left out (as did does) and listed
     in ``dropped_early``."""
     units = column(data, unit)
-    times = _numeric(column(data, time), time, units, allow_nan=False)
+    raw_times = column(data, time)
+    times, axis = convert_time(raw_times, time, units, period)
+    if times is None:
+        times = _numeric(raw_times, time, units, allow_nan=False)
+        reject_year_codes(times, time)
     y = _numeric(column(data, outcome), outcome, units, allow_nan=True)
     _reject_non_finite(y, outcome, units)
-    cohorts = _numeric(column(data, cohort), cohort, units, allow_nan=True)
+    raw_cohorts = column(data, cohort)
+    cohorts = convert_cohort(raw_cohorts, cohort, units, axis)
+    if cohorts is None:
+        cohorts = _numeric(raw_cohorts, cohort, units, allow_nan=True)
     cohorts = np.where(np.isnan(cohorts), NEVER, cohorts)
     _reject_negative_cohorts(cohorts, units)
     ucode, unit_ids = _factorize(units, unit)
     tcode, periods = _factorize(times, time)
     n_units, n_periods = len(unit_ids), len(periods)
     _reject_duplicates(ucode, tcode, n_periods, unit_ids)
+    _reject_cross_sections(ucode, n_units, n_periods)
     unit_cohort = _per_unit_constant(cohorts, ucode, n_units, unit_ids, "cohort")
     if n_periods < 2:
         raise ImpactInputError(
@@ -128,10 +139,21 @@ def build_panel(
         complete,
         attr_values,
     )
-    panel = replace(panel, input_row=row_of_unit[ucode], input_period=tcode)
+    panel = replace(panel, input_row=row_of_unit[ucode], input_period=tcode, axis=axis)
     if early.any():
         panel = replace(panel, dropped_early=tuple(_plain(u) for u in unit_ids[early]))
     return panel
+
+
+def _reject_cross_sections(ucode: np.ndarray, n_units: int, n_periods: int) -> None:
+    rows_per_unit = np.bincount(ucode, minlength=n_units)
+    once = int(np.count_nonzero(rows_per_unit == 1))
+    if n_periods > 1 and once > n_units / 2:
+        raise ImpactInputError(
+            f"this looks like repeated cross-sections, not a panel: {once} of {n_units} units "
+            f"appear in a single period (of {n_periods}). The estimator follows the same units "
+            "over time; check that the unit column identifies a rep, not a row or a sale"
+        )
 
 
 def _reject_non_finite(y: np.ndarray, name: str, units: np.ndarray) -> None:

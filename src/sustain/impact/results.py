@@ -228,6 +228,8 @@ class ImpactResult:
     weights: str | None = None
     cluster: str | None = None
     n_clusters: int | None = None
+    period: str | None = None
+    labels: dict[float, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the CLI's keys."""
@@ -241,14 +243,21 @@ class ImpactResult:
             "bootstrap": self.bootstrap,
             "seed": self.seed,
             "att_gt": [
-                {"group": c.group, "time": c.time, "att": c.att, "se": c.se} for c in self.att_gt
+                {
+                    "group": self._label(c.group),
+                    "time": self._label(c.time),
+                    "att": c.att,
+                    "se": c.se,
+                }
+                for c in self.att_gt
             ],
             "overall": asdict(self.overall),
             "event_study": [asdict(e) for e in self.event_study],
             "band": self.band,
             "critical_value": self.critical_value,
-            "group": [asdict(g) for g in self.by_group],
-            "calendar": [asdict(c) for c in self.by_calendar],
+            "group": [{**asdict(g), "group": self._label(g.group)} for g in self.by_group],
+            "calendar": [{**asdict(c), "time": self._label(c.time)} for c in self.by_calendar],
+            "period": self.period,
             "pretrend": _test(self.pretrend),
             "pretrend_wald": _test(self.pretrend_wald),
             "dynamic_overall": _maybe(self.dynamic_overall),
@@ -274,6 +283,9 @@ class ImpactResult:
         if self.decay is not None:
             out["decay"] = self.decay.to_dict()
         return _clean(out)
+
+    def _label(self, value: float) -> float | str:
+        return self.labels.get(value, value)
 
     def to_frame(self, table: str = "event_study") -> pd.DataFrame:
         """One table as a DataFrame: att_gt, event_study, group, calendar, subgroups or
