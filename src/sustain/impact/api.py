@@ -657,13 +657,18 @@ def _pretrend_wald(
     pre = np.flatnonzero(pooled & (cells.time < cells.group) & ~cells.reference)
     if not len(pre):
         return None
-    pick = np.zeros((len(cells), len(pre)))
-    pick[pre, np.arange(len(pre))] = 1.0
-    cov = influence.covariance(Functional(pick, np.zeros((len(panel.start), len(pre)))))
-    if 1.0 / np.linalg.cond(cov, 1) <= np.finfo(float).eps:
+    cov = influence.cell_covariance(pre)
+    from scipy.linalg import solve_triangular
+
+    try:
+        factor = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        return None  # singular (did: "not returning pre-test Wald statistic")
+    pivots = np.diag(factor) ** 2
+    if pivots.min() <= pivots.max() * np.finfo(float).eps:  # did: rcond <= eps, no test
         return None
-    theta = cells.att[pre]
-    stat = float(theta @ np.linalg.solve(cov, theta))
+    solved = solve_triangular(factor, cells.att[pre], lower=True)
+    stat = float(solved @ solved)
     return PreTrendTest(
         stat=stat,
         df=len(pre),

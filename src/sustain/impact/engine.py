@@ -397,15 +397,49 @@ def covariance(panel: Panel, cells: Cells, moments: Moments, functional: Functio
     for s in range(len(panel.start)):
         loading, beta, _ = _loadings(cells, moments, functional, s)
         cov += loading.T @ moments.gram[s] @ loading + moments.n_complete[s] * np.outer(beta, beta)
-        scale += (
-            np.einsum("tj,tu,uj->j", np.abs(loading), np.abs(moments.gram[s]), np.abs(loading))
-            + moments.n_complete[s] * beta**2
-        )
+        magnitude = np.abs(loading)
+        scale += ((np.abs(moments.gram[s]) @ magnitude) * magnitude).sum(axis=0)
+        scale += moments.n_complete[s] * beta**2
         if panel.n_complete[s] < panel.stop[s] - panel.start[s]:
             psi = _incomplete_psi(panel, cells, moments, functional, s)
             cov += psi.T @ psi
             scale += (psi * psi).sum(axis=0)
     diagonal = checked_variance(np.diag(cov).copy(), scale, "an aggregated effect")
+    np.fill_diagonal(cov, diagonal)
+    return cov
+
+
+def cell_covariance(panel: Panel, cells: Cells, moments: Moments, idx: np.ndarray) -> np.ndarray:
+    """Covariance of the cells ``idx`` themselves, gathered from the per-stratum moments.
+
+    A cell's loading on a stratum is coef * (e_t - e_b), so the products L'GL reduce to
+    gathers of the stratum's gram matrix: no dense period-by-cell products (did's pre-test
+    covers every pre-training cell, ~1,000 on a two-year weekly panel)."""
+    k = len(idx)
+    cov, scale = np.zeros((k, k)), np.zeros(k)
+    t, b = cells.t_idx[idx], cells.b_idx[idx]
+    for s in range(len(panel.start)):
+        c = cells.coef[idx, s]
+        act = np.flatnonzero(c)
+        if not len(act):
+            continue
+        ta, ba, ca = t[act], b[act], c[act]
+        g = moments.gram[s]
+        spread = g[np.ix_(ta, ta)] - g[np.ix_(ta, ba)] - g[np.ix_(ba, ta)] + g[np.ix_(ba, ba)]
+        beta = ca * (moments.mean[s, ta] - moments.mean[s, ba] - cells.center[idx[act], s])
+        cov[np.ix_(act, act)] += ca[:, None] * spread * ca[None, :] + moments.n_complete[
+            s
+        ] * np.outer(beta, beta)
+        scale[act] += ca**2 * (g[ta, ta] + g[ba, ba] + 2 * np.abs(g[ta, ba]))
+        scale[act] += moments.n_complete[s] * beta**2
+        if panel.n_complete[s] < panel.stop[s] - panel.start[s]:
+            pick = np.zeros((len(cells), k))
+            pick[idx, np.arange(k)] = 1.0
+            functional = Functional(pick, np.zeros((len(panel.start), k)))
+            psi = _incomplete_psi(panel, cells, moments, functional, s)
+            cov += psi.T @ psi
+            scale += (psi * psi).sum(axis=0)
+    diagonal = checked_variance(np.diag(cov).copy(), scale, "an ATT(g,t)")
     np.fill_diagonal(cov, diagonal)
     return cov
 
@@ -425,6 +459,9 @@ class FastInfluence:
 
     def covariance(self, functional: Functional) -> np.ndarray:
         return covariance(self.panel, self.cells, self.moments, functional)
+
+    def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
+        return cell_covariance(self.panel, self.cells, self.moments, idx)
 
     def draws(self, functional: Functional, draws: int, seed: int | None, kind: str) -> np.ndarray:
         return bootstrap_draws(self.panel, self.cells, self.moments, functional, draws, seed, kind)

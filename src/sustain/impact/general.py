@@ -235,6 +235,12 @@ class DenseInfluence:
         psi = self.aggregate(functional)
         return psi.T @ psi
 
+    def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
+        psi = self.psi[:, idx]
+        if self.units.cluster is not None:
+            psi = _cluster_sums(psi, self.units.cluster)
+        return psi.T @ psi
+
     def draws(self, functional: Functional, draws: int, seed: int | None, kind: str) -> np.ndarray:
         rng = np.random.default_rng(seed)
         multipliers = _rademacher if kind == "rademacher" else _mammen

@@ -92,7 +92,6 @@ def build_panel(
     times, axis = convert_time(raw_times, time, units, period)
     if times is None:
         times = _numeric(raw_times, time, units, allow_nan=False)
-        reject_year_codes(times, time)
     y = _numeric(column(data, outcome), outcome, units, allow_nan=True)
     _reject_non_finite(y, outcome, units)
     raw_cohorts = column(data, cohort)
@@ -103,6 +102,8 @@ def build_panel(
     _reject_negative_cohorts(cohorts, units)
     ucode, unit_ids = _factorize(units, unit)
     tcode, periods = _factorize(times, time)
+    if axis.period is None:
+        reject_year_codes(periods.astype(np.float64), time)
     n_units, n_periods = len(unit_ids), len(periods)
     _reject_duplicates(ucode, tcode, n_periods, unit_ids)
     _reject_cross_sections(ucode, n_units, n_periods)
