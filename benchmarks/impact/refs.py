@@ -2,9 +2,11 @@
 
     .venv/bin/python refs.py TOOL PANEL.parquet OUT.json
 
-TOOL is one of diff-diff, csdid, moderndid, differences.
+TOOL is one of diff-diff, csdid, moderndid, differences, or diff-diff-dr (doubly robust
+with the covariates tenure and territory of covariates.py).
 
-Every tool runs never-treated controls, unconditional, varying base period, analytic SEs.
+Every tool runs never-treated controls, varying base period, analytic SEs; unconditional
+except diff-diff-dr.
 """
 
 from __future__ import annotations
@@ -25,6 +27,26 @@ def fit_diff_diff(df: pd.DataFrame) -> list[dict[str, float]]:
         unit="rep_id",
         time="week",
         first_treat="cohort",
+        aggregate="event_study",
+    )
+    return [
+        {"group": g, "time": t, "att": v["effect"], "se": v["se"]}
+        for (g, t), v in res.group_time_effects.items()
+    ]
+
+
+def fit_diff_diff_dr(df: pd.DataFrame) -> list[dict[str, float]]:
+    from diff_diff import CallawaySantAnna
+
+    res = CallawaySantAnna(
+        control_group="never_treated", estimation_method="dr", n_bootstrap=0
+    ).fit(
+        df,
+        outcome="revenue",
+        unit="rep_id",
+        time="week",
+        first_treat="cohort",
+        covariates=["tenure", "territory"],
         aggregate="event_study",
     )
     return [
@@ -93,6 +115,7 @@ def fit_differences(df: pd.DataFrame) -> list[dict[str, float]]:
 
 TOOLS = {
     "diff-diff": fit_diff_diff,
+    "diff-diff-dr": fit_diff_diff_dr,
     "csdid": fit_csdid,
     "moderndid": fit_moderndid,
     "differences": fit_differences,
@@ -101,7 +124,10 @@ TOOLS = {
 
 def main(tool: str, panel: str, out: str) -> None:
     warnings.filterwarnings("ignore")
-    df = pd.read_parquet(panel, columns=["rep_id", "week", "revenue", "cohort"])
+    columns = ["rep_id", "week", "revenue", "cohort"]
+    if tool.endswith("-dr"):
+        columns += ["tenure", "territory"]
+    df = pd.read_parquet(panel, columns=columns)
     rows = TOOLS[tool](df)
     with open(out, "w") as fh:
         json.dump([{k: float(v) for k, v in r.items()} for r in rows], fh)

@@ -79,6 +79,32 @@ def measure_sustain(panel: Path, out: Path, bootstrap: int) -> list[tuple[str, f
     return rows
 
 
+def measure_dr(panel: Path) -> int:
+    covariates = panel.with_name(panel.stem + "_cov.parquet")
+    if not covariates.exists():
+        subprocess.run(
+            [str(PROJECT_PY), str(HERE / "covariates.py"), str(panel), str(covariates)], check=True
+        )
+    work = Path(tempfile.mkdtemp(prefix="impact-bench-dr-"))
+    ours, theirs = work / "sustain.json", work / "diff-diff-dr.json"
+    cmd = [str(PROJECT_PY), "-m", "sustain.impact", str(covariates), *COLUMNS]
+    wall, rss = timed([*cmd, "--covariates", "tenure,territory", "--method", "dr"], ours)
+    print("| run | wall s | peak RSS MB | vs sustain | estimates vs sustain |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| sustain impact --covariates tenure,territory --method dr | {wall:.2f} | {rss:.0f} | 1.00x | |"
+    )
+    ref_wall, ref_rss = timed(
+        [str(BENCH_PY), str(HERE / "refs.py"), "diff-diff-dr", str(covariates), str(theirs)]
+    )
+    print(
+        f"| diff-diff CallawaySantAnna(estimation_method='dr') | {ref_wall:.2f} | {ref_rss:.0f} | "
+        f"{ref_wall / wall:.2f}x | {agreement(ours, theirs)} |",
+        flush=True,
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=50_000)
@@ -93,7 +119,15 @@ def main() -> int:
     )
     parser.add_argument("--slow-reps", type=int, default=5_000)
     parser.add_argument("--bootstrap", type=int, default=999)
+    parser.add_argument(
+        "--dr",
+        action="store_true",
+        help="only the covariate case: sustain --covariates tenure,territory --method dr "
+        "vs diff-diff's CallawaySantAnna(estimation_method='dr') on the same panel",
+    )
     args = parser.parse_args()
+    if args.dr:
+        return measure_dr(panel_for(args.reps, args.weeks))
     work = Path(tempfile.mkdtemp(prefix="impact-bench-"))
     sizes = [(args.reps, [t for t in REFERENCES if t not in args.skip + args.slow], args.bootstrap)]
     slow = [t for t in args.slow if t not in args.skip]

@@ -205,3 +205,14 @@ def test_it_clusters_influence_functions_as_summed_by_state(mpdta: pd.DataFrame)
     assert ours.n_clusters == len(set(state))
     unclustered = _fit(data, covariates=["lpop"])
     assert ours.overall.se != pytest.approx(unclustered.overall.se, rel=0.01)
+
+
+def test_it_takes_time_varying_covariates_at_the_base_period(mpdta: pd.DataFrame) -> None:
+    drifting = mpdta.assign(
+        lpop=mpdta["lpop"] + 0.05 * (mpdta["year"] - 2003) * np.sin(mpdta["countyreal"])
+    )
+    ref = _ref(drifting, xformla="~lpop")
+    ours = _fit(drifting, covariates=["lpop"])
+    _close([c.att for c in ours.att_gt], ref.att_gt)
+    _close([c.se for c in ours.att_gt], ref.se_gt)
+    assert ours.overall.att != _fit(mpdta, covariates=["lpop"]).overall.att

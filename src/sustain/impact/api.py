@@ -120,7 +120,8 @@ def estimate(
         ]
         parts = [(p[0], p[1]) for p in parts3]
         cells = _concat([p[0] for p in parts])
-        influence = general.DenseInfluence(np.hstack([p[2] for p in parts3]), units)
+        psi = parts3[0][2] if len(parts3) == 1 else np.hstack([p[2] for p in parts3])
+        influence = general.DenseInfluence(psi, units)
     dropped = parts[0][1]
     pooled = cells.attr == -1
     if not (pooled & (cells.time >= cells.group)).any():

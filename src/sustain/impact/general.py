@@ -12,6 +12,7 @@ that matrix, summed by cluster when there are clusters.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,11 +58,21 @@ def estimate_cells(
     group, t_idx, b_idx, treated, comparison, attrs = define_cells(
         panel, control, attr, anticipation, base_period
     )
-    y, n_units = panel.y, panel.n_units
-    keep, dropped, columns = [], [], []
+    n_units = panel.n_units
+    by_period = np.ascontiguousarray(panel.y.T)  # one period's outcomes are contiguous
+    observed = ~np.isnan(by_period)
+    keep, dropped = [], []
+    psi_matrix = np.zeros((n_units, len(group)), order="F")
+    # With covariates that do not change over time, cells over the same units share their
+    # propensity score and regression design: fit those once (a cohort's cells, typically).
+    static = units.covariates is None or bool(
+        np.all((units.covariates == units.covariates[:, :1]) | np.isnan(units.covariates))
+    )
+    fits: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
+    designs: dict[tuple[object, ...], np.ndarray] = {}
     att, n1s, n0s = [], [], []
     for k in range(len(group)):
-        seen = ~np.isnan(y[:, t_idx[k]]) & ~np.isnan(y[:, b_idx[k]])
+        seen = observed[t_idx[k]] & observed[b_idx[k]]
         is_treated = treated[k][units.stratum] & seen
         is_control = comparison[k][units.stratum] & seen
         n1, n0 = int(is_treated.sum()), int(is_control.sum())
@@ -76,33 +87,41 @@ def estimate_cells(
                 )
             )
             continue
-        psi = np.zeros(n_units)
+        psi = psi_matrix[:, len(keep)]
         if t_idx[k] == b_idx[k]:
             value = 0.0
         else:
             rows = np.flatnonzero(is_treated | is_control)
-            change = y[rows, t_idx[k]] - y[rows, b_idx[k]]
-            x = np.ones((len(rows), 1))
-            if units.covariates is not None:
-                x = np.hstack([x, units.covariates[rows, b_idx[k]]])
+            change = by_period[t_idx[k], rows] - by_period[b_idx[k], rows]
             where = f"ATT(g={group[k]:g}, t={panel.periods[t_idx[k]]:g})"
+            d = is_treated[rows]
+            key = (
+                hashlib.blake2b(rows.tobytes() + d.tobytes(), digest_size=16).digest(),
+                None if static else int(b_idx[k]),
+            )
+            x = designs.get(key)
+            if x is None:
+                x = np.ones((len(rows), 1))
+                if units.covariates is not None:
+                    x = np.hstack([x, units.covariates[rows, b_idx[k]]])
+                designs[key] = x
             value, influence = did_panel(
-                change, is_treated[rows].astype(float), x, units.weight[rows], method, where
+                change, d.astype(float), x, units.weight[rows], method, where, fits, key
             )
             psi[rows] = influence / len(rows)
         keep.append(k)
-        columns.append(psi)
         att.append(value)
         n1s.append(n1)
         n0s.append(n0)
     keep_idx = np.asarray(keep, dtype=np.int64)
-    psi_matrix = np.column_stack(columns) if columns else np.zeros((n_units, 0))
+    psi_matrix = psi_matrix[:, : len(keep)]
     t_kept, b_kept = t_idx[keep_idx], b_idx[keep_idx]
     reference = t_kept == b_kept
-    var = checked_variance((psi_matrix**2).sum(axis=0), (psi_matrix**2).sum(axis=0), "ATT(g,t)")
+    squares = np.einsum("ij,ij->j", psi_matrix, psi_matrix)
+    var = checked_variance(squares, squares, "ATT(g,t)")
     if units.cluster is not None:
         sums = _cluster_sums(psi_matrix, units.cluster)
-        var = checked_variance((sums**2).sum(axis=0), (psi_matrix**2).sum(axis=0), "ATT(g,t)")
+        var = checked_variance(np.einsum("ij,ij->j", sums, sums), squares, "ATT(g,t)")
     member = treated[keep_idx]
     weight_by_stratum = np.bincount(units.stratum, weights=units.weight, minlength=len(panel.start))
     cells = Cells(
@@ -124,31 +143,37 @@ def estimate_cells(
 
 
 def did_panel(
-    change: np.ndarray, d: np.ndarray, x: np.ndarray, w: np.ndarray, method: str, where: str
+    change: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    method: str,
+    where: str,
+    fits: dict[tuple[object, ...], tuple[np.ndarray, ...]] | None = None,
+    key: tuple[object, ...] | None = None,
 ) -> tuple[float, np.ndarray]:
     """One 2x2 panel DiD with covariates x (first column the intercept), as DRDID's
     ``drdid_panel`` (dr), ``std_ipw_did_panel`` (ipw) and ``reg_did_panel`` (reg) compute it.
-    Return (ATT, influence function over these units, did's scale)."""
+    Return (ATT, influence function over these units, did's scale). ``fits`` caches what
+    depends only on the units and covariates (not the outcome) under ``key``."""
     n = len(change)
     w = w / w.mean()
     untreated = 1.0 - d
+    if fits is not None and key in fits:
+        ps, hessian, xpx_inv = fits[key]
+    else:
+        ps, hessian, xpx_inv = _design(x, d, w, untreated, method, where)
+        if fits is not None:
+            fits[key] = (ps, hessian, xpx_inv)
     if method in ("dr", "ipw"):
-        ps, hessian = _logit(x, d, w, where)
-        ps = np.minimum(ps, 1 - 1e-6)
         trim = np.where(d == 1, ps < 1.01, ps < 0.995).astype(float)
         lin_ps = ((w * (d - ps))[:, None] * x) @ hessian
     if method in ("dr", "reg"):
         wols = w * untreated
-        xpx = (wols[:, None] * x).T @ x
-        try:
-            beta = np.linalg.solve(xpx, (wols[:, None] * x).T @ change)
-        except np.linalg.LinAlgError as exc:
-            raise ImpactInputError(
-                f"{where}: the covariates are collinear among the comparison units"
-            ) from exc
+        beta = xpx_inv @ ((wols[:, None] * x).T @ change) / n
         fitted = x @ beta
         residual = change - fitted
-        lin_ols = ((wols * residual)[:, None] * x) @ np.linalg.inv(xpx / n)
+        lin_ols = ((wols * residual)[:, None] * x) @ xpx_inv
     if method == "dr":
         w_t = trim * w * d
         w_c = trim * w * ps * untreated / (1 - ps)
@@ -175,6 +200,25 @@ def did_panel(
     inf_t = (w_t * change - w_t * eta_t) / w_t.mean()
     inf_c = (w_t * fitted - w_t * eta_c + lin_ols @ (w_t[:, None] * x).mean(axis=0)) / w_t.mean()
     return float(eta_t - eta_c), inf_t - inf_c
+
+
+def _design(
+    x: np.ndarray, d: np.ndarray, w: np.ndarray, untreated: np.ndarray, method: str, where: str
+) -> tuple[np.ndarray, ...]:
+    """(propensity score, n x its inverse information, inverse of X'WX/n over comparison)."""
+    ps = hessian = xpx_inv = np.empty(0)
+    if method in ("dr", "ipw"):
+        ps, hessian = _logit(x, d, w, where)
+        ps = np.minimum(ps, 1 - 1e-6)
+    if method in ("dr", "reg"):
+        wols = w * untreated
+        try:
+            xpx_inv = np.linalg.inv((wols[:, None] * x).T @ x / len(d))
+        except np.linalg.LinAlgError as exc:
+            raise ImpactInputError(
+                f"{where}: the covariates are collinear among the comparison units"
+            ) from exc
+    return ps, hessian, xpx_inv
 
 
 def _logit(
@@ -227,7 +271,10 @@ class DenseInfluence:
 
     def aggregate(self, functional: Functional) -> np.ndarray:
         """(units or clusters) x J influence functions of the aggregations."""
-        psi = self.psi @ functional.weights
+        from scipy import sparse
+
+        # An aggregation weights few cells: a sparse product skips the zero weights.
+        psi = np.asarray(sparse.csr_matrix(functional.weights.T) @ self.psi.T).T
         psi += self.units.weight[:, None] * functional.extra[self.units.stratum]
         return psi if self.units.cluster is None else _cluster_sums(psi, self.units.cluster)
 

@@ -88,6 +88,8 @@ def build_panel(
     period free of anticipation to compare with: they are left out (as did does) and listed
     in ``dropped_early``."""
     units = column(data, unit)
+    if not len(units):
+        raise ImpactInputError("the panel has no rows")
     raw_times = column(data, time)
     times, axis = convert_time(raw_times, time, units, period)
     if times is None:
