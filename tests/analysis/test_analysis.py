@@ -29,6 +29,8 @@ def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
     assert page.status_code == 200
     assert 'data-spec-id="event-study-spec"' in body and "not measured yet" in body
     assert "Return on investment" in body
+    assert "event-study test with a small-sample F" in body
+    assert "Average over the periods since training: <strong>100.00</strong>" in body
 
 
 def test_it_runs_from_the_page_for_an_analyst_only(
