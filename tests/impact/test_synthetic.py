@@ -181,3 +181,19 @@ def test_it_gives_the_brute_force_overall_se_on_an_unbalanced_panel() -> None:
         sum(((cohort_of == c.group) - shares[c.group]) * (c.att - theta) for c in post) / total / n
     )
     assert result.overall.se == pytest.approx(np.sqrt(((psi + wif) ** 2).sum()), rel=1e-8)
+
+
+def test_it_gives_the_same_answer_on_both_paths_when_each_rep_is_its_own_cluster() -> None:
+    # The general path (influence functions per rep, used for covariates, weights and
+    # clusters) must agree with the fast per-cohort path, here on an unbalanced panel.
+    df = make_panel(n_units=300, seed=5, effect=lambda e: np.full(e.shape, 1.0))
+    df.loc[[3, 40, 41, 500], "y"] = np.nan
+    df["own"] = df["unit"]
+    fast, general = _fit(df, by="coached"), _fit(df, by="coached", cluster="own")
+    np.testing.assert_allclose([c.se for c in general.att_gt], [c.se for c in fast.att_gt])
+    np.testing.assert_allclose(
+        [e.se for e in general.event_study], [e.se for e in fast.event_study]
+    )
+    assert general.overall.se == pytest.approx(fast.overall.se, rel=1e-10)
+    assert general.differences[0].se == pytest.approx(fast.differences[0].se, rel=1e-10)
+    assert general.pretrend_wald.stat == pytest.approx(fast.pretrend_wald.stat, rel=1e-8)
