@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from sustain.analysis.models import AnalysisRun
-from sustain.analysis.services import analysis_run_create
+from sustain.analysis.services import analysis_run_create, analysis_run_execute
 from sustain.metrics.services import _ensure_kpis
 
 
@@ -74,3 +74,53 @@ def test_it_rejects_an_unknown_split(cast, revenue, api):
         f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, "by": "shoe_size"}
     )
     assert response.status_code == 400 and AnalysisRun.objects.count() == 0
+
+
+def test_it_runs_with_design_options_from_the_api(cast, revenue, api):
+    response = api(cast.analyst).post(
+        f"/programs/{cast.program.pk}/analyses",
+        {"kpi": revenue.pk, "cluster": "rep", "anticipation": 1, "base_period": "universal"},
+    )
+    assert response.status_code == 201, response.content
+    run = analysis_run_execute(run=AnalysisRun.objects.get())
+    assert run.status == "done", run.message
+    body = api(cast.analyst).get(f"/analyses/{run.pk}").json()
+    assert body["cluster"] == "rep" and body["anticipation"] == 1
+    assert body["result"]["anticipation"] == 1 and body["result"]["base_period"] == "universal"
+    assert set(body["result"]["dynamic_overall"]) == {"att", "se", "ci_low", "ci_high"}
+
+
+def test_it_fails_clearly_when_a_covariate_separates_the_reps(cast, revenue, api):
+    # One trained and one untrained rep with different tenure: no overlap to compare.
+    response = api(cast.analyst).post(
+        f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, "covariates": ["tenure"]}
+    )
+    run = analysis_run_execute(run=AnalysisRun.objects.get(pk=response.json()["id"]))
+    assert run.status == "failed" and "propensity score" in run.message
+    assert run.covariates == ["tenure"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"covariates": ["shoe_size"]}, "shoe_size"), ({"anticipation": 99}, "anticipation")],
+)
+def test_it_rejects_bad_design_options(cast, revenue, api, change, field):
+    response = api(cast.analyst).post(
+        f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, **change}
+    )
+    assert response.status_code in (400, 422) and field in response.content.decode()
+    assert AnalysisRun.objects.count() == 0
+
+
+def test_it_clusters_by_team_by_default_and_says_when_teams_are_too_few(
+    cast, revenue, login, django_capture_on_commit_callbacks
+):
+    url = f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/"
+    form = {"control": "never", "cluster": "team", "anticipation": 0, "base_period": "varying"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(cast.analyst).post(url + "run/", form).status_code == 302
+    run = AnalysisRun.objects.get()
+    assert run.status == "done" and run.cluster == "team"
+    body = login(cast.analyst).get(url).content.decode()
+    assert "too few to cluster by; standard errors are per rep" in body
+    assert 'name="covariates"' in body and 'name="anticipation"' in body

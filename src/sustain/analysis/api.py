@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
 from sustain.analysis import selectors, services
-from sustain.analysis.models import AnalysisRun, Control
+from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control
 from sustain.api.schemas import Input
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
@@ -23,6 +24,15 @@ class RunIn(Input):
     kpi: int
     by: str = ""
     control: Control = Control.NEVER
+    covariates: list[str] = Field(
+        default_factory=list, description="Rep attributes the sales trend may depend on."
+    )
+    cluster: Cluster = Field(
+        default=Cluster.TEAM,
+        description="Level whose reps share shocks; clustered only with at least 10 of them.",
+    )
+    anticipation: int = Field(default=0, ge=0, le=services.MAX_ANTICIPATION)
+    base_period: BasePeriod = BasePeriod.VARYING
 
 
 class RunOut(Schema):
@@ -31,6 +41,10 @@ class RunOut(Schema):
     kpi: int
     by: str
     control: str
+    covariates: list[str]
+    cluster: str
+    anticipation: int
+    base_period: str
     status: str
     progress: int
     message: str
@@ -74,7 +88,15 @@ def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status
         raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
     kpi = access.get_kpi_for(request.user, payload.kpi)
     run = services.analysis_run_create(
-        program=program, kpi=kpi, by=payload.by, control=payload.control, created_by=request.user
+        program=program,
+        kpi=kpi,
+        by=payload.by,
+        control=payload.control,
+        created_by=request.user,
+        covariates=payload.covariates,
+        cluster=payload.cluster,
+        anticipation=payload.anticipation,
+        base_period=payload.base_period,
     )
     return Status(201, run)
 

@@ -23,11 +23,32 @@ class Control(models.TextChoices):
     NOTYET = "notyet", "Not yet trained"
 
 
+class Cluster(models.TextChoices):
+    TEAM = "team", "Team (reps of one manager share shocks)"
+    REGION = "region", "Region"
+    REP = "rep", "Each rep on its own"
+
+
+class BasePeriod(models.TextChoices):
+    VARYING = "varying", "Period before (varying)"
+    UNIVERSAL = "universal", "Last period before training (universal)"
+
+
 class AnalysisRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="analysis_runs")
     kpi = models.ForeignKey(KpiDefinition, on_delete=models.CASCADE, related_name="analysis_runs")
     by = models.CharField(max_length=60, blank=True, help_text="Split by this rep attribute.")
     control = models.CharField(max_length=10, choices=Control.choices, default=Control.NEVER)
+    covariates = models.JSONField(
+        default=list, blank=True, help_text="Rep attributes the sales trend may depend on."
+    )
+    cluster = models.CharField(max_length=10, choices=Cluster.choices, default=Cluster.TEAM)
+    anticipation = models.PositiveSmallIntegerField(
+        default=0, help_text="Periods before training in which reps may already react."
+    )
+    base_period = models.CharField(
+        max_length=10, choices=BasePeriod.choices, default=BasePeriod.VARYING
+    )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sustain.analysis.attributes import attribute_values, available_attributes
-from sustain.analysis.models import AnalysisRun, Control, RunStatus
+from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
 from sustain.lib.jobs import finite_or_none
 from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.orgs.models import Person, Role
@@ -29,14 +29,40 @@ def analysis_run_create(
     control: str = Control.NEVER,
     created_by: Person | None = None,
     run_now: bool = False,
+    covariates: list[str] | None = None,
+    cluster: str = Cluster.TEAM,
+    anticipation: int = 0,
+    base_period: str = BasePeriod.VARYING,
 ) -> AnalysisRun:
     if kpi.organization_id != program.organization_id:
         raise ValidationError({"kpi": "The KPI belongs to another organization."})
-    if by and by not in dict(available_attributes(program.organization)):
+    known = dict(available_attributes(program.organization))
+    if by and by not in known:
         raise ValidationError({"by": f"Unknown attribute {by!r}."})
     if control not in Control.values:
         raise ValidationError({"control": "Control must be never or notyet."})
-    run = AnalysisRun(program=program, kpi=kpi, by=by, control=control, created_by=created_by)
+    unknown = [c for c in covariates or [] if c not in known]
+    if unknown:
+        raise ValidationError({"covariates": f"Unknown attribute(s) {', '.join(unknown)}."})
+    if cluster not in Cluster.values:
+        raise ValidationError({"cluster": "Cluster must be team, region or rep."})
+    if base_period not in BasePeriod.values:
+        raise ValidationError({"base_period": "Base period must be varying or universal."})
+    if not 0 <= anticipation <= MAX_ANTICIPATION:
+        raise ValidationError(
+            {"anticipation": f"Anticipation must be 0 to {MAX_ANTICIPATION} periods."}
+        )
+    run = AnalysisRun(
+        program=program,
+        kpi=kpi,
+        by=by,
+        control=control,
+        created_by=created_by,
+        covariates=list(dict.fromkeys(covariates or [])),
+        cluster=cluster,
+        anticipation=anticipation,
+        base_period=base_period,
+    )
     run.full_clean()
     run.save()
     if run_now:
@@ -46,6 +72,43 @@ def analysis_run_create(
 
         transaction.on_commit(lambda: run_analysis.enqueue(run.pk))
     return run
+
+
+MAX_ANTICIPATION = 12
+# Cluster-robust SEs need many clusters; with fewer teams (or regions) than this the run
+# clusters by rep and says so.
+MIN_CLUSTERS = 10
+
+
+def _design_columns(
+    values: pd.DataFrame, program: Program, on: Any, covariates: list[str], cluster: str
+) -> dict[str, Any]:
+    """Add covariate dummies (one per attribute value but the most common) and the cluster
+    label to the panel; return what was used, for the page."""
+    used: dict[str, Any] = {"covariates": [], "cluster": "rep", "n_clusters": None}
+    names = []
+    for key in covariates:
+        labels = attribute_values(program.organization, key, on)
+        per_row = values["rep"].map(lambda r, labels=labels: labels.get(int(r), "unknown"))
+        levels = per_row.value_counts()
+        for level in levels.index[1:]:
+            name = f"cov{len(names)}"
+            values[name] = (per_row == level).astype(float)
+            names.append(name)
+            used["covariates"].append(f"{key}: {level}")
+    if cluster != "rep":
+        labels = attribute_values(program.organization, cluster, on)
+        values["cluster"] = values["rep"].map(lambda r: labels.get(int(r), f"rep {r}"))
+        n = int(values["cluster"].nunique())
+        if n >= MIN_CLUSTERS:
+            used["cluster"], used["n_clusters"] = cluster, n
+        else:
+            used["cluster_note"] = (
+                f"Only {n} {cluster}(s) among these reps: too few to cluster by; "
+                "standard errors are per rep."
+            )
+    used["columns"] = names
+    return used
 
 
 def build_panel(
@@ -115,6 +178,9 @@ def analysis_run_execute(
     step(10)
     try:
         panel, meta = build_panel(program=run.program, kpi=run.kpi, by=run.by)
+        on = pd.Timestamp(meta["periods"][-1]).date()
+        design = _design_columns(panel, run.program, on, run.covariates, run.cluster)
+        meta["design"] = {k: v for k, v in design.items() if k != "columns"}
         step(40)
         result = estimate(
             panel,
@@ -125,6 +191,10 @@ def analysis_run_execute(
             control=run.control,
             by="attr" if run.by else None,
             period_days=meta["period_days"],
+            covariates=design["columns"] or None,
+            cluster="cluster" if design["cluster"] != "rep" else None,
+            anticipation=run.anticipation,
+            base_period=run.base_period,
         )
         step(90)
         out = result.to_dict()
@@ -139,7 +209,7 @@ def analysis_run_execute(
         run.result = finite_or_none(out)
         run.status = RunStatus.DONE
         run.message = ""
-    except (ValidationError, ImpactInputError) as exc:
+    except (ValidationError, ImpactInputError, ArithmeticError) as exc:
         run.status = RunStatus.FAILED
         run.message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     run.progress = 100

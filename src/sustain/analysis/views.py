@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sustain.analysis import selectors, services
 from sustain.analysis.attributes import available_attributes
-from sustain.analysis.models import AnalysisRun, Control, RunStatus
+from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access, privacy
 from sustain.web.forms import call_service
@@ -23,10 +23,33 @@ class RunForm(forms.Form):
     control = forms.ChoiceField(
         choices=Control.choices, initial=Control.NEVER, label="Comparison group"
     )
+    covariates = forms.MultipleChoiceField(
+        required=False,
+        label="Compare reps alike in",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Rep attributes the sales trend may depend on (conditional parallel trends).",
+    )
+    cluster = forms.ChoiceField(
+        required=False, choices=Cluster.choices, initial=Cluster.TEAM, label="Shared shocks within"
+    )
+    anticipation = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=services.MAX_ANTICIPATION,
+        initial=0,
+        label="Reps react periods before training",
+    )
+    base_period = forms.ChoiceField(
+        required=False,
+        choices=BasePeriod.choices,
+        initial=BasePeriod.VARYING,
+        label="Pre-periods compared with",
+    )
 
     def __init__(self, *args: object, attributes: list[tuple[str, str]], **kw: object) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
         self.fields["by"].choices = [("", "No split"), *attributes]
+        self.fields["covariates"].choices = attributes
 
 
 def _kpis(program_org_id: int):  # type: ignore[no-untyped-def]
@@ -102,6 +125,10 @@ def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRespon
                 by=data["by"],
                 control=data["control"],
                 created_by=request.user,
+                covariates=data["covariates"],
+                cluster=data["cluster"] or Cluster.TEAM,
+                anticipation=data["anticipation"] or 0,
+                base_period=data["base_period"] or BasePeriod.VARYING,
             ),
         )
     if run is None:

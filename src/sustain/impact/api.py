@@ -235,6 +235,10 @@ def _unit_data(
     if cluster is not None:
         labels = _unit_column(data, cluster, panel, numeric=False)
         codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+        if codes.max(initial=0) < 1:
+            raise ImpactInputError(
+                f"cluster {cluster!r} has a single value: clustering needs at least 2 clusters"
+            )
     x = None
     if covariates:
         x = np.full((panel.n_units, panel.n_periods, len(covariates)), np.nan)
