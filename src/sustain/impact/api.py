@@ -102,7 +102,7 @@ def estimate(
     _check_comparison_group(panel, mode)
     treated_periods = _count_treated_periods(panel)
     codes = _subgroup_codes(panel, by)
-    method = _check_method(method, covariates)
+    method = _check_method(method)
     units = _unit_data(data, panel, covariates, weights, cluster)
     influence: Any
     if units is None:
@@ -197,7 +197,8 @@ def _labels(panel: Panel, cells: Cells) -> dict[float, str]:
     return {float(v): str(panel.axis.label(float(v))) for v in values}
 
 
-def _check_method(method: str | None, covariates: Any) -> str:
+def _check_method(method: str | None) -> str:
+    """dr unless told otherwise (did's default, and the default with covariates)."""
     if method is None:
         return "dr"
     if method not in general.METHODS:
