@@ -35,6 +35,7 @@ ROUTERS = [
     ("sustain.audit.api", "router"),
     ("sustain.notify.api", "router"),
     ("sustain.exports.api", "router"),
+    ("sustain.health.api", "router"),
 ]
 
 

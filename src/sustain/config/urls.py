@@ -23,5 +23,6 @@ urlpatterns = [
     path("outbox/", include("sustain.notify.urls")),
     path("people/import/", include("sustain.roster.urls")),
     path("organization/export/", include("sustain.exports.urls")),
+    path("", include("sustain.health.urls")),
     path("", include("sustain.orgs.urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sustain.audit",
     "sustain.roster",
     "sustain.exports",
+    "sustain.health",
     "sustain.api",
 ]
 
