@@ -32,3 +32,61 @@ def observe(cast: Cast, rep: Person, observer: Person, day: dt.date) -> Observat
         channel="field",
         diagnosis="skill",
     )
+
+
+def grow(cast: Cast, *, teams: int, reps_per_team: int, day: dt.date, coached: bool = True) -> None:
+    """Add trained teams with their managers and reps (bulk, for query-count tests)."""
+    from sustain.orgs.models import Role, Team
+    from sustain.programs.models import Enrollment
+
+    start = Person.objects.count()
+    managers = Person.objects.bulk_create(
+        [
+            Person(
+                organization=cast.org,
+                email=f"m{start + i}@acme.example",
+                name=f"M {i}",
+                role=Role.MANAGER,
+            )
+            for i in range(teams)
+        ]
+    )
+    team_rows = Team.objects.bulk_create(
+        [
+            Team(organization=cast.org, name=f"T {start + i}", manager=m)
+            for i, m in enumerate(managers)
+        ]
+    )
+    reps = Person.objects.bulk_create(
+        [
+            Person(
+                organization=cast.org,
+                email=f"r{start}-{t.pk}-{j}@acme.example",
+                name=f"R {t.pk}-{j}",
+                role=Role.REP,
+                team=t,
+            )
+            for t in team_rows
+            for j in range(reps_per_team)
+        ]
+    )
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(program=cast.program, person=r, trained_on=day - dt.timedelta(days=40))
+            for r in reps
+        ]
+    )
+    Observation.objects.bulk_create(
+        [
+            Observation(
+                organization=cast.org,
+                program=cast.program,
+                rep=r,
+                observer=managers[0],
+                date=day - dt.timedelta(days=5),
+                channel="field",
+                diagnosis="skill",
+            )
+            for r in (reps[::2] if coached else [])
+        ]
+    )

@@ -84,7 +84,7 @@ def health_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     """Every program that is running: its missing days, each in its own transaction, the
     alerts evaluated on the latest."""
     today = today or timezone.localdate()
-    programs = Program.objects.exclude(status__in=[ProgramStatus.DRAFT, ProgramStatus.CLOSED])
+    programs = Program.objects.exclude(status=ProgramStatus.CLOSED)
     done = 0
     for program in programs.select_related("organization"):
         days = days_to_compute(program, today)
