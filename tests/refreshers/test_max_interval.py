@@ -4,6 +4,7 @@ answered well keeps coming back through the fade and up to day 180."""
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from sustain.health.services import health_settings_update
 from sustain.refreshers import services
@@ -30,7 +31,7 @@ def _answer_well_for_180_days(cast: Cast, question: Question) -> list[dt.datetim
 
 def test_it_keeps_every_interval_within_60_days_by_default(cast: Cast, question: Question) -> None:
     times = _answer_well_for_180_days(cast, question)
-    gaps = [(b - a).days for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(b - a).days for a, b in pairwise(times)]
     assert max(gaps) == 60
     # The concept comes back in the fade (days 90-120) and after it.
     days = [(t.date() - TRAINED_ON).days for t in times[:-1]]
@@ -40,7 +41,7 @@ def test_it_keeps_every_interval_within_60_days_by_default(cast: Cast, question:
 def test_it_follows_the_programs_own_cap(cast: Cast, question: Question) -> None:
     health_settings_update(program=cast.program, refresher_max_interval_days=21)
     times = _answer_well_for_180_days(cast, question)
-    assert max((b - a).days for a, b in zip(times, times[1:], strict=False)) == 21
+    assert max((b - a).days for a, b in pairwise(times)) == 21
 
 
 def test_it_would_leave_a_long_gap_without_a_cap(cast: Cast, question: Question) -> None:
