@@ -29,22 +29,25 @@ def test_it_scores_the_coaching_team_above_the_one_whose_manager_stopped(trained
     coached = _row(trained.program, Level.TEAM, trained.team.pk, today)
     neglected = _row(trained.program, Level.TEAM, trained.other_team.pk, today)
     assert coached.score > neglected.score
-    assert _signal(neglected, "coaching_cadence") | {"detail": ""} == {
+    assert _signal(neglected, "coaching_cadence") == {
         "key": "coaching_cadence",
-        "label": "Days since the last observation",
         "value": 30.0,
         "status": "bad",
-        "detail": "",
         "loss": 2.0,
+        "ok": 14.0,
+        "basis": "since the latest observation of these reps",
     }
 
 
 def test_it_explains_what_pulled_the_score_down_and_what_to_do(trained, today) -> None:
     services.health_run_day(program=trained.program, day=today)
     row = _row(trained.program, Level.MANAGER, trained.other_manager.pk, today)
-    worst = row.signals[0]
+    worst = row.explained[0]
     assert worst["key"] == "coaching_coverage" and worst["status"] == "bad"
-    assert "0 %" not in worst["detail"] and "Observe the overdue reps" in worst["detail"]
+    assert worst["detail"] == (
+        "Coaching coverage: 0% (of 1 reps, observed within cadence). Ok from 80%. "
+        "Observe the overdue reps this week; the program's Coaching page lists them."
+    )
 
 
 def test_it_rerunning_a_day_replaces_it(trained, today) -> None:
@@ -122,3 +125,11 @@ def test_it_is_registered_as_a_daily_sweep() -> None:
         "sustain.health.tasks.health_daily_sweep",
         dt.timedelta(days=1),
     ) in SWEEPS
+
+
+def test_it_keeps_rep_rows_for_five_weeks_and_group_rows_for_good(trained, today) -> None:
+    trained.program.enrollments.update(trained_on=today - dt.timedelta(days=60))
+    services.health_run_day(program=trained.program, day=today - dt.timedelta(days=40))
+    services.health_run_day(program=trained.program, day=today)
+    old = HealthDay.objects.filter(day=today - dt.timedelta(days=40))
+    assert not old.filter(level=Level.REP).exists() and old.filter(level=Level.TEAM).exists()

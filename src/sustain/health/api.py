@@ -33,6 +33,10 @@ class HealthOut(Schema):
     def resolve_id(obj: HealthDay) -> int:
         return obj.subject_id
 
+    @staticmethod
+    def resolve_signals(obj: HealthDay) -> list[dict[str, Any]]:
+        return obj.explained
+
 
 class ProgramHealthOut(Schema):
     day: dt.date | None = Field(description="The day computed; null until the first sweep.")

@@ -300,5 +300,8 @@ def day_rows(program: Program, day: dt.date, reps: pd.DataFrame) -> list[HealthD
             agg = _aggregate(reps, key)
             names = reps.dropna(subset=[key]).groupby(key)[name_col].first()
         for subject_id, r in zip(agg.index, agg.to_dict("records"), strict=True):
-            add(level, subject_id, str(names.get(subject_id, "")), _values(r), int(r["n"]))
+            values = _values(r)
+            if key is None:  # a rep: what a value counts goes without saying, and costs bytes
+                values = {k: (v, "") for k, (v, _basis) in values.items()}
+            add(level, subject_id, str(names.get(subject_id, "")), values, int(r["n"]))
     return rows

@@ -67,6 +67,12 @@ class HealthDay(models.Model):
     def __str__(self) -> str:
         return f"{self.level} {self.name} · {self.day}: {self.score}"
 
+    @property
+    def explained(self) -> list[dict[str, object]]:
+        from sustain.health.signals import render
+
+        return render(self.signals)
+
 
 class Severity(models.TextChoices):
     WARN = "warn", "Warning"

@@ -14,11 +14,13 @@ from django.utils import timezone
 from sustain.health import alerts, compute
 from sustain.health import rules as rules_mod
 from sustain.health import signals as sig
-from sustain.health.models import HealthDay, HealthSettings
+from sustain.health.models import HealthDay, HealthSettings, Level
 from sustain.programs.models import Program, ProgramStatus
 
 # A sweep that was down catches up this many days at most; older days are history.
 CATCH_UP_DAYS = 31
+# Rep rows are the bulk (one per rep per day); pages and alerts read the recent ones only.
+REP_HISTORY_DAYS = 35
 
 
 @transaction.atomic
@@ -62,6 +64,9 @@ def health_run_day(*, program: Program, day: dt.date, with_alerts: bool = True) 
         rows = compute.day_rows(program, day, reps)
         HealthDay.objects.filter(program=program, day=day).delete()
         HealthDay.objects.bulk_create(rows, batch_size=2000)
+        HealthDay.objects.filter(
+            program=program, level=Level.REP, day__lt=day - dt.timedelta(days=REP_HISTORY_DAYS)
+        ).delete()
     result = {"rows": len(rows)}
     if with_alerts:
         conf = rules_mod.effective(compute.settings_for(program).rules)

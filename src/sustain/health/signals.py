@@ -191,9 +191,11 @@ def fmt(signal: Signal, value: float) -> str:
 def explain(
     values: Mapping[str, tuple[float | None, str]], conf: Mapping[str, Mapping[str, float]]
 ) -> tuple[int, list[dict[str, Any]]]:
-    """The score (0-100) and the explained signals from `values` = {key: (value, what it
-    counts)}. A signal without data is listed but not scored. The signals that pulled the
-    score down most come first among the non-ok ones and carry what to do."""
+    """The score (0-100) and the signals as stored, from `values` = {key: (value, what it
+    counts)}: compact, because a day holds a row per rep ({"key", "value", "status",
+    "loss"}, plus "basis" when given and the "ok" threshold when not ok); `render` turns
+    them into sentences. A signal without data is listed but not scored. The signals that
+    pulled the score down most come first."""
     out: list[dict[str, Any]] = []
     total_w = 0.0
     got = 0.0
@@ -202,36 +204,36 @@ def explain(
             continue
         value, basis = values[s.key]
         c = conf[s.key]
-        if value is None:
-            out.append(
-                {
-                    "key": s.key,
-                    "label": s.label,
-                    "value": None,
-                    "status": WARN,
-                    "detail": f"No data yet ({basis}).",
-                    "loss": 0.0,
-                }
-            )
-            continue
-        g = goodness(value, c, s.higher_is_better)
-        total_w += c["weight"]
-        got += c["weight"] * g
-        st = OK if g >= 1.0 else BAD if g <= 0.0 else WARN
-        detail = f"{s.label}: {fmt(s, value)} ({basis})."
-        if st != OK:
-            target = fmt(s, c["ok"])
-            detail += f" Ok from {target}. {s.action}"
-        out.append(
-            {
-                "key": s.key,
-                "label": s.label,
-                "value": round(float(value), 3),
-                "status": st,
-                "detail": detail,
-                "loss": round(c["weight"] * (1 - g), 3),
-            }
-        )
+        row: dict[str, Any] = {"key": s.key, "value": None, "status": WARN, "loss": 0.0}
+        if value is not None:
+            g = goodness(value, c, s.higher_is_better)
+            total_w += c["weight"]
+            got += c["weight"] * g
+            row["value"] = round(float(value), 3)
+            row["status"] = OK if g >= 1.0 else BAD if g <= 0.0 else WARN
+            row["loss"] = round(c["weight"] * (1 - g), 3)
+            if row["status"] != OK:
+                row["ok"] = c["ok"]
+        if basis:
+            row["basis"] = basis
+        out.append(row)
     score = round(100 * got / total_w) if total_w else 0
     out.sort(key=lambda r: -r["loss"])
     return score, out
+
+
+def render(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored signals with their label and a `detail` sentence: the value, what it
+    counts, and when it is not ok, where ok starts and what to do."""
+    out = []
+    for row in stored:
+        s = BY_KEY[row["key"]]
+        basis = f" ({row['basis']})" if row.get("basis") else ""
+        if row["value"] is None:
+            detail = f"{s.label}: no data yet{basis}."
+        else:
+            detail = f"{s.label}: {fmt(s, row['value'])}{basis}."
+            if row["status"] != OK:
+                detail += f" Ok from {fmt(s, row['ok'])}. {s.action}"
+        out.append({**row, "label": s.label, "detail": detail})
+    return out
