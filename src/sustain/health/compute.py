@@ -5,9 +5,11 @@ grouped queries, rolled up to team, manager, region and program with pandas, and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q
 
 from sustain.certification.models import Certification
@@ -263,24 +265,23 @@ def _per_rep(reps: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def day_rows(program: Program, day: dt.date, reps: pd.DataFrame) -> list[HealthDay]:
+class Row(NamedTuple):
+    level: str
+    subject_id: int
+    name: str
+    people: int
+    score: int
+    signals: list[dict[str, Any]]
+
+
+def day_rows(program: Program, day: dt.date, reps: pd.DataFrame) -> list[Row]:
+    """The day's rows: the program, then each region, team, manager and rep."""
     conf = sig.effective(settings_for(program).signals)
-    rows: list[HealthDay] = []
+    rows: list[Row] = []
 
     def add(level: str, subject_id: int, name: str, values: dict[str, Any], people: int) -> None:
         score, explained = sig.explain(values, conf)
-        rows.append(
-            HealthDay(
-                program=program,
-                day=day,
-                level=level,
-                subject_id=int(subject_id),
-                name=name,
-                people=people,
-                score=score,
-                signals=explained,
-            )
-        )
+        rows.append(Row(level, int(subject_id), name, people, score, explained))
 
     fit = {"owner_fit": (owner_fit(program), "the owner's profile on the readiness page")}
     if reps.empty:
@@ -295,13 +296,32 @@ def day_rows(program: Program, day: dt.date, reps: pd.DataFrame) -> list[HealthD
         (Level.REP, None, "name"),
     ):
         if key is None:
-            agg, names = _per_rep(reps), reps[name_col]
+            agg, names = _per_rep(reps), reps[name_col].to_dict()
         else:
             agg = _aggregate(reps, key)
-            names = reps.dropna(subset=[key]).groupby(key)[name_col].first()
-        for subject_id, r in zip(agg.index, agg.to_dict("records"), strict=True):
+            names = reps.dropna(subset=[key]).groupby(key)[name_col].first().to_dict()
+        for subject_id, r in zip(agg.index.tolist(), agg.to_dict("records"), strict=True):
             values = _values(r)
             if key is None:  # a rep: what a value counts goes without saying, and costs bytes
                 values = {k: (v, "") for k, (v, _basis) in values.items()}
             add(level, subject_id, str(names.get(subject_id, "")), values, int(r["n"]))
     return rows
+
+
+def rows_insert(program: Program, day: dt.date, rows: list[Row]) -> None:
+    """One executemany per 5,000 rows: for 100,000 rep rows, building model instances and
+    Django's INSERT compiler cost more than the database does."""
+    table = HealthDay._meta.db_table
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    sql = (
+        f'INSERT INTO "{table}" (program_id, day, level, subject_id, name, people, score, '
+        f"signals) VALUES (%s, %s, %s, %s, %s, %s, %s, %s{json_cast})"
+    )
+    when = connection.ops.adapt_datefield_value(day)
+    params = [
+        (program.pk, when, r.level, r.subject_id, r.name, r.people, r.score, json.dumps(r.signals))
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(params), 5000):
+            cursor.executemany(sql, params[i : i + 5000])

@@ -63,7 +63,7 @@ def health_run_day(*, program: Program, day: dt.date, with_alerts: bool = True) 
     with transaction.atomic():
         rows = compute.day_rows(program, day, reps)
         HealthDay.objects.filter(program=program, day=day).delete()
-        HealthDay.objects.bulk_create(rows, batch_size=2000)
+        compute.rows_insert(program, day, rows)
         HealthDay.objects.filter(
             program=program, level=Level.REP, day__lt=day - dt.timedelta(days=REP_HISTORY_DAYS)
         ).delete()
