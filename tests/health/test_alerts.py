@@ -12,7 +12,8 @@ def _run(cast, day):  # type: ignore[no-untyped-def]
     return services.health_run_day(program=cast.program, day=day)
 
 
-def test_it_alerts_the_manager_who_stopped_coaching(trained, today) -> None:
+def test_it_alerts_the_manager_who_stopped_coaching(trained, today, settings) -> None:
+    settings.SUSTAIN_BASE_URL = "http://sustain.example"
     observe(trained, trained.rep, trained.manager, today - dt.timedelta(days=3))
     _run(trained, today)
     alert = Alert.objects.get(rule="manager_not_coaching")
@@ -21,6 +22,7 @@ def test_it_alerts_the_manager_who_stopped_coaching(trained, today) -> None:
     message = OutboxMessage.objects.get(kind="alert")
     assert message.recipient_id == trained.other_manager.pk
     assert "Manager not coaching" in message.subject
+    assert "http://sustain.example/alerts/" in message.body
 
 
 def test_it_opens_one_alert_and_one_message_however_often_it_runs(trained, today) -> None:

@@ -12,10 +12,12 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 
 from sustain.analysis.models import AnalysisRun, RunStatus
 from sustain.health import rules as rules_mod
+from sustain.lib.urls import absolute_url
 from sustain.health.models import (
     Alert,
     AlertAction,
@@ -216,7 +218,7 @@ def _message(alert: Alert, to: dict[int, tuple[str, int]], person_id: int, *, es
         recipient_id=person_id,
         to=email,
         subject=f"[Sustain] {prefix}{label}: {alert.subject_name}",
-        body=f"{alert.detail}\n\nSee and acknowledge it on the Alerts page: /alerts/",
+        body=f"{alert.detail}\n\nSee and acknowledge it: {absolute_url(reverse('health:alerts'))}",
         kind="alert",
         dedupe_key=f"alert:{alert.pk}:{'escalated' if escalated else 'opened'}",
     )
