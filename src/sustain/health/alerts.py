@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from sustain.analysis.models import AnalysisRun, RunStatus
 from sustain.health import rules as rules_mod
-from sustain.lib.urls import absolute_url
 from sustain.health.models import (
     Alert,
     AlertAction,
@@ -27,6 +26,7 @@ from sustain.health.models import (
     Level,
     validate_snooze,
 )
+from sustain.lib.urls import absolute_url
 from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Program
