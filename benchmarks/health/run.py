@@ -18,11 +18,23 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sustain.config.settings.local")
 
 
+def _create_pg_database(url: str) -> None:
+    """scripts/pg-throwaway starts a server without the database its URL names."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main(reps: int = 100_000) -> None:
     db = None
     if not os.environ.get("DATABASE_URL"):
         db = tempfile.mktemp(suffix=".sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        _create_pg_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
