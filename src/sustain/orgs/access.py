@@ -817,13 +817,13 @@ def get_outbox_message_for(viewer: Person, pk: object) -> Model:
 
 # Health and alerts -------------------------------------------------------------------
 
-# Aggregates shown to someone who may not see the reps one by one need this many reps
-# behind them (secprivacy's `orgs/privacy.py` makes it a per-organization setting).
-HEALTH_MIN_GROUP_SIZE = 5
-
 
 def health_min_group(viewer: Person) -> int:
-    return int(getattr(viewer.organization, "min_group_size", HEALTH_MIN_GROUP_SIZE))
+    """Aggregates shown to someone who may not see the reps one by one need this many reps
+    behind them: the organization's minimum group size (`orgs/privacy.py`)."""
+    from sustain.orgs.privacy import min_group_size
+
+    return min_group_size(viewer.organization)
 
 
 def health_rows_visible_to(viewer: Person) -> Q:
