@@ -66,7 +66,7 @@ def test_intervals_grow_with_each_good_answer_as_fsrs_documents(
 ) -> None:
     card, now, intervals = _card(cast, question), NOW, []
     reference = FsrsCard(card_id=1, due=NOW)
-    scheduler = services.SCHEDULER
+    scheduler = services.scheduler_for(cast.program.pk)  # FSRS with the 60-day cap
     for _ in range(4):
         services.refresher_answer(
             person=cast.rep, card=card, answer="The cost of the problem", now=now

@@ -36,6 +36,7 @@ ROUTERS = [
     ("sustain.notify.api", "router"),
     ("sustain.exports.api", "router"),
     ("sustain.adoption.api", "router"),
+    ("sustain.health.api", "router"),
 ]
 
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("people/import/", include("sustain.roster.urls")),
     path("organization/export/", include("sustain.exports.urls")),
     path("adoption/", include("sustain.adoption.urls")),
+    path("", include("sustain.health.urls")),
     path("", include("sustain.orgs.urls")),
 ]

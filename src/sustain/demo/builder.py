@@ -24,6 +24,7 @@ DEMO_STEPS: list[str] = [
     "sustain.metrics.demo.build",
     "sustain.analysis.demo.build",
     "sustain.audit.demo.build",
+    "sustain.health.demo.build",
     # Last, so the leaver has a history to keep.
     "sustain.orgs.demo.build",
 ]

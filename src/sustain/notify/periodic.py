@@ -33,6 +33,8 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
     ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
     ("transcript-retention", "sustain.adoption.tasks.delete_old_transcripts", dt.timedelta(days=1)),
+    # Re-running a day replaces its rows; alerts are deduplicated per subject.
+    ("health-daily", "sustain.health.tasks.health_daily_sweep", dt.timedelta(days=1)),
 ]
 
 

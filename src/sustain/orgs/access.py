@@ -865,3 +865,83 @@ def can_rescore_adoption(viewer: Person, program: Program) -> bool:
 
 def can_set_call_retention(viewer: Person) -> bool:
     return is_org_admin(viewer)
+
+
+# Health and alerts -------------------------------------------------------------------
+
+
+def health_min_group(viewer: Person) -> int:
+    """Aggregates shown to someone who may not see the reps one by one need this many reps
+    behind them: the organization's minimum group size (`orgs/privacy.py`)."""
+    from sustain.orgs.privacy import min_group_size
+
+    return min_group_size(viewer.organization)
+
+
+def health_rows_visible_to(viewer: Person) -> Q:
+    """A filter on `health.HealthDay` rows (of a program the viewer may see): leaders see
+    every program, region, team and manager row; a manager her teams, herself and her
+    reps; a rep herself; a trainer team-and-above aggregates of at least k reps. Program
+    rows of fewer than k reps are withheld from those who do not see the reps."""
+    k = Q(people__gte=health_min_group(viewer))
+    groups = Q(level__in=["program", "region", "team", "manager"])
+    if viewer.organization_id is None:
+        return Q(pk__in=[])
+    if sees_whole_org(viewer):
+        return groups
+    if viewer.role == Role.TRAINER:
+        return Q(level__in=["program", "region", "team"]) & k
+    program = Q(level="program") & k
+    if viewer.role == Role.MANAGER:
+        teams = Team.objects.filter(manager=viewer).values_list("pk", flat=True)
+        reps = Person.objects.filter(team__manager=viewer).values_list("pk", flat=True)
+        return (
+            program
+            | Q(level="team", subject_id__in=teams)
+            | Q(level="manager", subject_id=viewer.pk)
+            | Q(level="rep", subject_id__in=reps)
+        )
+    return program | Q(level="rep", subject_id=viewer.pk)
+
+
+def can_edit_health_settings(viewer: Person, program: Program) -> bool:
+    """Signal weights, thresholds, alert rules: the program's owner and admins."""
+    return program.organization_id == viewer.organization_id and (
+        viewer.role == Role.ADMIN or program.owner_id == viewer.pk
+    )
+
+
+def get_program_health_settings_for(viewer: Person, pk: object, *, write: bool = False) -> Program:
+    writable = (lambda p: can_edit_health_settings(viewer, p)) if write else None
+    return _get(programs_visible_to(viewer).select_related("owner"), pk, writable=writable)
+
+
+ALERT_OVERSEER_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE, Role.OWNER})
+
+
+def alerts_visible_to(viewer: Person) -> QuerySet[Model]:
+    """Alerts addressed to the viewer (or escalated to her); leaders see all of their
+    organization's."""
+    from sustain.health.models import Alert
+
+    if viewer.organization_id is None:
+        return Alert.objects.none()
+    alerts = Alert.objects.filter(organization_id=viewer.organization_id)
+    if viewer.role in ALERT_OVERSEER_ROLES:
+        return alerts
+    return alerts.filter(Q(recipient=viewer) | Q(escalated_to=viewer))
+
+
+def can_act_on_alert(viewer: Person, alert: Model) -> bool:
+    """Acknowledge or snooze: the recipient, the person it was escalated to, or whoever
+    may edit its program."""
+    return viewer.pk in (alert.recipient_id, alert.escalated_to_id) or can_edit_program(  # type: ignore[attr-defined]
+        viewer,
+        alert.program,  # type: ignore[attr-defined]
+    )
+
+
+def get_alert_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+    writable = (lambda a: can_act_on_alert(viewer, a)) if write else None
+    alerts = alerts_visible_to(viewer).select_related("program", "recipient", "escalated_to")
+    return _get(alerts, pk, writable=writable)

@@ -251,6 +251,7 @@ def build(ctx: DemoContext) -> None:
     engagement: dict[int, float] = {}
     reviews: list[Review] = []
     end = services.day_start(today)  # history up to this morning; today's cards stay due
+    scheduler = services.scheduler_for(ctx.program.pk)
     for card in cards:
         rate = engagement.setdefault(card.person_id, rng.choice([0.95, 0.85, 0.7, 0.5, 0.3]))
         fsrs_card = services.to_fsrs(card)
@@ -265,7 +266,7 @@ def build(ctx: DemoContext) -> None:
             p = services.SCHEDULER.get_card_retrievability(fsrs_card, at)
             p = 0.7 if fsrs_card.last_review is None else p
             rating = Rating.Good if rng.random() < p else Rating.Again
-            fsrs_card, _ = services.SCHEDULER.review_card(fsrs_card, rating, at)
+            fsrs_card, _ = scheduler.review_card(fsrs_card, rating, at)
             card.reviews += 1
             card.lapses += rating == Rating.Again and card.reviews > 1
             reviews.append(

@@ -33,6 +33,23 @@ from sustain.refreshers.choice import is_correct
 from sustain.refreshers.models import Card, Question, QuestionKind, Review
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+def scheduler_for(program_id: int) -> Scheduler:
+    """FSRS with the program's longest interval (health settings, 60 days by default), so
+    a card answered well keeps coming back through the fade instead of a year out."""
+    from sustain.health.models import HealthSettings
+
+    days = (
+        HealthSettings.objects.filter(program_id=program_id)
+        .values_list("refresher_max_interval_days", flat=True)
+        .first()
+    ) or HealthSettings._meta.get_field("refresher_max_interval_days").default
+    return Scheduler(
+        learning_steps=(), relearning_steps=(), enable_fuzzing=False, maximum_interval=days
+    )
+
+
 # One concept's questions are introduced each week after the workshop, in concept order,
 # so a participant starts with a handful of questions and not the whole bank at once.
 INTRODUCE_EVERY = dt.timedelta(weeks=1)
@@ -129,7 +146,7 @@ def refresher_answer(
 ) -> Review:
     """Grade the answer, reschedule the card with FSRS, log the review."""
     now = (now or timezone.now()).astimezone(dt.UTC)
-    card = Card.objects.select_for_update().select_related("question").get(pk=card.pk)
+    card = Card.objects.select_for_update().select_related("question__concept").get(pk=card.pk)
     if card.person_id != person.pk:
         raise ValidationError({"card": "This refresher is someone else's."})
     if card.due >= due_cutoff(now.date()):
@@ -139,7 +156,8 @@ def refresher_answer(
     if not answer.strip():
         raise ValidationError({"answer": "Pick an answer."})
     rating = grade(card.question, answer)
-    updated, _log = SCHEDULER.review_card(to_fsrs(card), rating, now)
+    scheduler = scheduler_for(card.question.concept.program_id)
+    updated, _log = scheduler.review_card(to_fsrs(card), rating, now)
     card.state, card.step = int(updated.state), updated.step
     card.stability, card.difficulty = updated.stability, updated.difficulty
     card.due, card.last_review = updated.due, updated.last_review

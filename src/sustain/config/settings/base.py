@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sustain.roster",
     "sustain.exports",
     "sustain.adoption",
+    "sustain.health",
     "sustain.api",
 ]
 

@@ -1,0 +1,177 @@
+"""Health of a program (fixed contract), its settings, and alerts (fixed contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from sustain.health import alerts as alert_services
+from sustain.health import selectors, services
+from sustain.health.models import Alert, HealthDay
+from sustain.orgs import access
+
+router = Router(tags=["health"])
+
+
+class SignalOut(Schema):
+    key: str
+    value: float | None
+    status: Literal["ok", "warn", "bad"]
+    detail: str
+
+
+class HealthOut(Schema):
+    id: int
+    name: str
+    score: int = Field(ge=0, le=100)
+    signals: list[SignalOut]
+
+    @staticmethod
+    def resolve_id(obj: HealthDay) -> int:
+        return obj.subject_id
+
+    @staticmethod
+    def resolve_signals(obj: HealthDay) -> list[dict[str, Any]]:
+        return obj.explained
+
+
+class ProgramHealthOut(Schema):
+    day: dt.date | None = Field(description="The day computed; null until the first sweep.")
+    program: HealthOut | None
+    regions: list[HealthOut]
+    teams: list[HealthOut]
+    managers: list[HealthOut]
+    reps: list[HealthOut]
+
+
+@router.get("/programs/{program_id}/health", response=ProgramHealthOut)
+def program_health(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    program = access.get_program_for(request.user, program_id)
+    return selectors.health_for(viewer=request.user, program=program)
+
+
+class SignalConfig(Schema):
+    weight: float | None = Field(default=None, ge=0, le=10)
+    ok: float | None = None
+    bad: float | None = None
+
+
+class RuleConfig(Schema):
+    enabled: bool | None = None
+    threshold: float | None = Field(default=None, ge=0)
+    escalate_after_days: int | None = Field(default=None, ge=1, le=90)
+
+
+class SettingsIn(Schema):
+    signals: dict[str, SignalConfig] | None = None
+    rules: dict[str, RuleConfig] | None = None
+    refresher_max_interval_days: int | None = Field(default=None, ge=1, le=365)
+
+
+class SettingsOut(Schema):
+    signals: dict[str, dict[str, float]]
+    rules: dict[str, dict[str, Any]]
+    refresher_max_interval_days: int
+
+
+def _settings_out(program: Any) -> dict[str, Any]:
+    table = selectors.settings_table(program)
+    return {
+        "signals": {
+            r["signal"].key: {k: r[k] for k in ("weight", "ok", "bad")} for r in table["signals"]
+        },
+        "rules": {
+            r["rule"].key: {k: r[k] for k in ("enabled", "threshold", "escalate_after_days")}
+            for r in table["rules"]
+        },
+        "refresher_max_interval_days": table["settings"].refresher_max_interval_days,
+    }
+
+
+@router.get("/programs/{program_id}/health/settings", response=SettingsOut)
+def health_settings(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    program = access.get_program_health_settings_for(request.user, program_id)
+    return _settings_out(program)
+
+
+@router.patch("/programs/{program_id}/health/settings", response=SettingsOut)
+def health_settings_update(
+    request: HttpRequest, program_id: int, payload: SettingsIn
+) -> dict[str, Any]:
+    program = access.get_program_health_settings_for(request.user, program_id, write=True)
+    data = payload.dict(exclude_none=True)
+    services.health_settings_update(
+        program=program,
+        signals={
+            k: {a: b for a, b in v.items() if b is not None}
+            for k, v in data.get("signals", {}).items()
+        }
+        if "signals" in data
+        else None,
+        rules={
+            k: {a: b for a, b in v.items() if b is not None}
+            for k, v in data.get("rules", {}).items()
+        }
+        if "rules" in data
+        else None,
+        refresher_max_interval_days=data.get("refresher_max_interval_days"),
+    )
+    return _settings_out(program)
+
+
+class SubjectOut(Schema):
+    type: str
+    id: int
+    name: str
+
+
+class AlertOut(Schema):
+    id: int
+    rule: str
+    severity: str
+    subject: SubjectOut
+    detail: str
+    opened_at: dt.datetime
+    recipient: str
+    status: str
+    escalated_to: str | None
+    snoozed_until: dt.date | None
+
+    @staticmethod
+    def resolve_subject(obj: Alert) -> dict[str, Any]:
+        return {"type": obj.subject_type, "id": obj.subject_id, "name": obj.subject_name}
+
+    @staticmethod
+    def resolve_recipient(obj: Alert) -> str:
+        return obj.recipient.name
+
+    @staticmethod
+    def resolve_escalated_to(obj: Alert) -> str | None:
+        return obj.escalated_to.name if obj.escalated_to else None
+
+
+@router.get("/alerts", response=list[AlertOut])
+def alerts_list(
+    request: HttpRequest,
+    status: Literal["open", "snoozed", "acknowledged", "resolved", "all"] = "open",
+) -> list[Alert]:
+    return list(selectors.alerts_for(viewer=request.user, status=status)[:500])
+
+
+@router.post("/alerts/{alert_id}/ack", response=AlertOut)
+def alert_ack(request: HttpRequest, alert_id: int) -> Alert:
+    alert = access.get_alert_for(request.user, alert_id, write=True)
+    return alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
+
+
+class SnoozeIn(Schema):
+    until: dt.date
+
+
+@router.post("/alerts/{alert_id}/snooze", response=AlertOut)
+def alert_snooze(request: HttpRequest, alert_id: int, payload: SnoozeIn) -> Alert:
+    alert = access.get_alert_for(request.user, alert_id, write=True)
+    return alert_services.alert_snooze(alert=alert, person=request.user, until=payload.until)  # type: ignore[arg-type]
