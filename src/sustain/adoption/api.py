@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from sustain.adoption import selectors, services
 from sustain.adoption.models import Call
+from sustain.api.schemas import Input
 from sustain.orgs import access
 
 router = Router(tags=["adoption"])
@@ -25,16 +26,16 @@ class CallCreatedOut(Schema):
     status: str
 
 
-class EvidenceOut(Schema):
+class CallEvidenceOut(Schema):
     start: str
     text: str
 
 
-class ConceptOut(Schema):
+class CallConceptOut(Schema):
     concept: int
     used: bool
     score: float
-    evidence: list[EvidenceOut]
+    evidence: list[CallEvidenceOut]
     label: bool | None = None
 
 
@@ -44,10 +45,10 @@ class CallOut(Schema):
     date: dt.date
     status: str
     error: str
-    concepts: list[ConceptOut]
+    concepts: list[CallConceptOut]
 
 
-class LabelIn(Schema):
+class LabelIn(Input):
     concept: int
     used: bool
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from sustain.api.schemas import Input
 from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
 from sustain.health.models import Alert, HealthDay
@@ -53,19 +54,19 @@ def program_health(request: HttpRequest, program_id: int) -> dict[str, Any]:
     return selectors.health_for(viewer=request.user, program=program)
 
 
-class SignalConfig(Schema):
+class SignalConfig(Input):
     weight: float | None = Field(default=None, ge=0, le=10)
     ok: float | None = None
     bad: float | None = None
 
 
-class RuleConfig(Schema):
+class RuleConfig(Input):
     enabled: bool | None = None
     threshold: float | None = Field(default=None, ge=0)
     escalate_after_days: int | None = Field(default=None, ge=1, le=90)
 
 
-class SettingsIn(Schema):
+class SettingsIn(Input):
     signals: dict[str, SignalConfig] | None = None
     rules: dict[str, RuleConfig] | None = None
     refresher_max_interval_days: int | None = Field(default=None, ge=1, le=365)
@@ -167,7 +168,7 @@ def alert_ack(request: HttpRequest, alert_id: int) -> Alert:
     return alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
 
 
-class SnoozeIn(Schema):
+class SnoozeIn(Input):
     until: dt.date
 
 
