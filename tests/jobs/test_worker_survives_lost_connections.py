@@ -41,7 +41,8 @@ def test_it_keeps_working_after_postgres_cuts_its_connection(cast, mailoutbox) -
             gated_task.wait_at_gate.enqueue()
             assert gated_task.STARTED.wait(timeout=60)
             # The connection dies while the task runs: recording its result then fails.
-            assert _cut_other_connections() == 1
+            # The worker's connection, and any a thread of an earlier test left open.
+            assert _cut_other_connections() >= 1
             gated_task.GATE.set()
 
             outbox_enqueue(recipient=cast.rep, subject="After", body="b")
