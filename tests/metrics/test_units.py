@@ -44,6 +44,7 @@ def test_it_edits_a_kpis_unit_direction_and_currency_from_the_api(cast, api):
     bad = api(cast.analyst).patch(f"/kpis/{kpi_id}", {"currency": "E1"})
     assert bad.status_code in (400, 422)
     assert cast.org.kpis.get(pk=kpi_id).currency == "EUR"
+    assert cast.org.kpis.get(pk=kpi_id).direction == "up"
     assert api(cast.rep).patch(f"/kpis/{kpi_id}", {"direction": "down"}).status_code == 403
     assert api(cast.outsider).patch(f"/kpis/{kpi_id}", {"direction": "down"}).status_code == 404
 

@@ -50,10 +50,10 @@ class KpiOut(Schema):
     currency: str
 
 
-class KpiPatch(Schema):
+class KpiPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     unit: KpiUnit | None = None
-    direction: Direction | None = Field(None, description="up: higher is better; down: lower.")
+    direction: KpiDirection | None = Field(None, description="up: higher is better; down: lower.")
     monetary: bool | None = None
     currency: str | None = Field(None, max_length=3, description="ISO 4217, e.g. USD.")
 
