@@ -55,7 +55,9 @@ class KpiPatch(Input):
     unit: KpiUnit | None = None
     direction: KpiDirection | None = Field(None, description="up: higher is better; down: lower.")
     monetary: bool | None = None
-    currency: str | None = Field(None, max_length=3, description="ISO 4217, e.g. USD.")
+    currency: str | None = Field(
+        None, pattern=r"^([A-Za-z]{3})?$", description="ISO 4217, e.g. USD; empty: none."
+    )
 
 
 class KpiIn(Input):
