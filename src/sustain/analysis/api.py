@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import Field
 
 from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control
@@ -115,3 +114,103 @@ def runs_retry(request: HttpRequest, run_id: int) -> Status[AnalysisRun]:
     if not access.can_run_analysis(request.user, run.program):
         raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
     return Status(201, services.analysis_run_retry(run=run, created_by=request.user))
+
+
+@router.get(
+    "/programs/{program_id}/report.pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The program's leadership report",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def report_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The leadership report as a PDF (the same numbers as the report page)."""
+    from sustain.analysis.report import report_for
+    from sustain.analysis.views import pdf_response
+
+    program = access.get_program_impact_for(request.user, program_id)
+    return pdf_response(program, report_for(viewer=request.user, program=program))
+
+
+class FadeOut(Schema):
+    days: int
+    state: str = Field(description="holding | no clear effect | not observed yet")
+
+
+class SplitOut(Schema):
+    label: str
+    words: str
+    fades: list[FadeOut]
+    faded_at_days: float | None
+
+
+class RoiOut(Schema):
+    roi_percent: int
+    ci_percent: tuple[int, int]
+    benefit: str
+    cost: str
+
+
+class GoalOut(Schema):
+    kpi: int
+    kpi_name: str
+    unit: str
+    direction: str
+    currency: str
+    att: float
+    value: str
+    words: str
+    ci: str
+    verdict: str
+    fades: list[FadeOut]
+    faded_at_days: float | None
+    splits: list[SplitOut]
+    roi: RoiOut | None
+    used_trained: int
+    used_comparison: int
+    left_out: list[str]
+
+
+class LeadershipOut(Schema):
+    program: int
+    trained_reps: int
+    comparison_reps: int
+    goals: list[GoalOut]
+    withheld: list[str] = Field(description="KPIs whose effect is withheld (too few reps).")
+    health_url: str | None
+    next_steps: list[str]
+
+
+@router.get("/programs/{program_id}/leadership", response=LeadershipOut)
+def leadership(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    """Did it work? The same answer as the home panel and the report, in the KPI's unit."""
+    from sustain.analysis.leadership import leadership_for
+
+    program = access.get_program_impact_for(request.user, program_id)
+    lead = leadership_for(viewer=request.user, program=program)
+    return {
+        "program": program.pk,
+        "trained_reps": lead.groups.n_trained,
+        "comparison_reps": lead.groups.n_comparison,
+        "goals": [
+            {
+                **vars(g),
+                "kpi": g.kpi.pk,
+                "kpi_name": g.kpi.name,
+                "unit": g.kpi.unit,
+                "direction": g.kpi.direction,
+                "currency": g.kpi.currency,
+                "att": g.run.result["overall"]["att"],
+                "fades": [vars(f) for f in g.fades],
+                "splits": [{**vars(s), "fades": [vars(f) for f in s.fades]} for s in g.splits],
+            }
+            for g in lead.goals
+        ],
+        "withheld": lead.withheld,
+        "health_url": lead.health_url,
+        "next_steps": lead.next_steps,
+    }

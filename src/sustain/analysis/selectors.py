@@ -79,12 +79,22 @@ def kirkpatrick(
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
     if run is not None and run.result and run_shown(viewer, run):
+        from sustain.metrics.units import effect_words, format_value
+
         overall = run.result.get("overall") or {}
+        pdays = run.result.get("meta", {}).get("period_days")
+        if estimated(run):
+            value = (
+                f"{effect_words(run.kpi, overall['att'], period_days=pdays)} "
+                f"(95% CI {format_value(run.kpi, overall['ci_low'], signed=True)} to "
+                f"{format_value(run.kpi, overall['ci_high'], signed=True)})"
+            )
+        else:
+            value = f"{_number(overall.get('att'))}"
         items.append(
             {
-                "label": f"Average effect on {run.kpi.name} per rep-period",
-                "value": f"{_number(overall.get('att'))} "
-                f"({_number(overall.get('ci_low'))} to {_number(overall.get('ci_high'))})",
+                "label": f"Effect on {run.kpi.name}",
+                "value": value,
             }
         )
     levels.append({"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items})

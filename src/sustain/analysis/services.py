@@ -18,6 +18,7 @@ from sustain.lib.jobs import finite_or_none
 from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Program
+from sustain.programs.selectors import measurement_groups
 
 
 @transaction.atomic
@@ -128,11 +129,8 @@ def build_panel(
     values["period"] = pd.to_datetime(values["period"])
     periods = np.sort(values["period"].unique())
     values["t"] = np.searchsorted(periods, values["period"].to_numpy()) + 1
-    trained = dict(
-        program.enrollments.filter(trained_on__isnull=False, person__role=Role.REP).values_list(
-            "person_id", "trained_on"
-        )
-    )
+    groups = measurement_groups(program=program)
+    trained = groups.trained
     reps = values["rep"].unique()
     cohort = np.zeros(len(reps), dtype="int64")
     for i, rep in enumerate(reps):
@@ -155,6 +153,11 @@ def build_panel(
         "n_trained": int((cohorts > 1).sum()),
         "n_comparison": int((cohorts == 0).sum()),
         "dropped_trained_before_data": dropped,
+        # The program's groups (the one definition every page shows) and how many of each
+        # the analysis could not use: no value of this KPI, or trained before it begins.
+        "groups": {"trained": groups.n_trained, "comparison": groups.n_comparison},
+        "trained_without_data": len(set(trained) - {int(r) for r in reps}),
+        "comparison_without_data": len(groups.comparison - {int(r) for r in reps}),
     }
     return values, meta
 

@@ -19,4 +19,6 @@ urlpatterns = [
         views.run_retry,
         name="run_retry",
     ),
+    path("programs/<int:program_id>/report/", views.report, name="report"),
+    path("programs/<int:program_id>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

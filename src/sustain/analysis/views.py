@@ -12,9 +12,14 @@ from django.views.decorators.http import require_POST
 
 from sustain.analysis import selectors, services
 from sustain.analysis.attributes import available_attributes
+from sustain.analysis.leadership import goal_for
 from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
+from sustain.analysis.pdf import report_pdf as report_pdf_bytes
+from sustain.analysis.report import Report, report_for
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access, privacy
+from sustain.programs.models import Program
+from sustain.programs.selectors import measurement_groups
 from sustain.web.forms import call_service
 
 
@@ -94,6 +99,13 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
         if run is None or selectors.run_shown(request.user, run)
         else privacy.withheld(request.user),
         "needs": selectors.needs_context(program=program),
+        "groups": measurement_groups(program=program),
+        "goal": goal_for(run, sees_costs=access.sees_impact_costs(request.user, program))
+        if run
+        and run.status == "done"
+        and selectors.estimated(run)
+        and selectors.run_shown(request.user, run)
+        else None,
         "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
         if run
         and run.result
@@ -166,3 +178,25 @@ def run_retry(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -
 
 def _run_url(run: AnalysisRun) -> str:
     return f"{reverse('analysis:goal', args=[run.program_id, run.kpi_id])}?run={run.pk}"
+
+
+@login_required
+def report(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_impact_for(request.user, program_id)
+    return render(
+        request,
+        "analysis/report.html",
+        {"program": program, "report": report_for(viewer=request.user, program=program)},
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.get_program_impact_for(request.user, program_id)
+    return pdf_response(program, report_for(viewer=request.user, program=program))
+
+
+def pdf_response(program: Program, report: Report) -> HttpResponse:
+    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="leadership-report-{program.pk}.pdf"'
+    return response

@@ -47,6 +47,17 @@ class KpiOut(Schema):
     unit: str
     direction: str
     monetary: bool
+    currency: str
+
+
+class KpiPatch(Input):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    unit: KpiUnit | None = None
+    direction: KpiDirection | None = Field(None, description="up: higher is better; down: lower.")
+    monetary: bool | None = None
+    currency: str | None = Field(
+        None, pattern=r"^([A-Za-z]{3})?$", description="ISO 4217, e.g. USD; empty: none."
+    )
 
 
 class KpiIn(Input):
@@ -141,6 +152,12 @@ def kpis_create(request: HttpRequest, payload: KpiIn) -> Status[KpiDefinition]:
     _importer(request)
     org = access.get_organization_for(request.user)
     return Status(201, services.kpi_definition_create(organization=org, **payload.dict()))
+
+
+@router.patch("/kpis/{kpi_id}", response=KpiOut)
+def kpis_update(request: HttpRequest, kpi_id: int, payload: KpiPatch) -> KpiDefinition:
+    kpi = access.get_kpi_for(request.user, kpi_id, write=True)
+    return services.kpi_definition_update(kpi=kpi, data=payload.dict(exclude_unset=True))
 
 
 @router.get("/kpis/{kpi_id}/values", response=list[ValueOut])

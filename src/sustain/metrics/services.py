@@ -74,7 +74,17 @@ def kpi_definition_create(
 
 @transaction.atomic
 def kpi_definition_update(*, kpi: KpiDefinition, data: Mapping[str, object]) -> KpiDefinition:
-    return model_update(instance=kpi, data=data, fields=["name", "unit", "direction", "monetary"])
+    """What a KPI means: its name, unit, direction (higher or lower is better), whether it is
+    money and in which currency. Pages and reports write its effects with these."""
+    data = dict(data)
+    if "currency" in data:
+        code = str(data["currency"] or "").strip().upper()
+        if code and not (len(code) == 3 and code.isalpha()):
+            raise ValidationError({"currency": "Use a three-letter ISO 4217 code, e.g. USD."})
+        data["currency"] = code
+    return model_update(
+        instance=kpi, data=data, fields=["name", "unit", "direction", "monetary", "currency"]
+    )
 
 
 def kpi_key(text: str) -> str:

@@ -7,6 +7,7 @@ from sustain.metrics import views
 app_name = "metrics"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("kpis/<int:kpi_id>/edit/", views.kpi_edit, name="kpi_edit"),
     path("import/", views.upload, name="upload"),
     path("import/template/<str:source>.csv", views.template, name="template"),
     path("import/<int:job_id>/", views.job, name="job"),

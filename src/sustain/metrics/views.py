@@ -25,7 +25,7 @@ from sustain.metrics.models import (
     Source,
 )
 from sustain.orgs import access
-from sustain.web.forms import call_service
+from sustain.web.forms import call_service, form_page
 
 
 class UploadForm(forms.Form):
@@ -238,3 +238,24 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     if import_job.status == JobStatus.FAILED:  # a second click finds it queued: no-op
         services.import_job_retry(job=import_job)
     return redirect("metrics:job", import_job.pk)
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = KpiDefinition
+        fields = ["name", "unit", "direction", "monetary", "currency"]
+        labels = {"direction": "Better is", "currency": "Currency (ISO code)"}
+
+
+@login_required
+def kpi_edit(request: HttpRequest, kpi_id: int) -> HttpResponse:
+    kpi = access.get_kpi_for(request.user, kpi_id, write=True)
+    form = KpiForm(request.POST or None, instance=kpi)
+    return form_page(
+        request,
+        form,
+        lambda data: services.kpi_definition_update(kpi=kpi, data=data),
+        done=lambda _k: reverse("metrics:index"),
+        message="KPI saved.",
+        title=f"Edit {kpi.name}",
+    )

@@ -643,6 +643,14 @@ def sees_impact_costs(viewer: Person, program: Program) -> bool:
     return sees_whole_org(viewer) or owns_program(viewer, program)
 
 
+def sees_leadership_view(viewer: Person) -> bool:
+    """The home page's "did it work?" view and the leadership report index: those who
+    answer for the whole organization's programs (executives, owners, analysts, admins).
+    Each program in it is still filtered by `sees_impact` and costs by
+    `sees_impact_costs`; small groups by `privacy`."""
+    return sees_whole_org(viewer)
+
+
 def get_program_impact_for(viewer: Person, pk: object) -> Program:
     program = get_program_for(viewer, pk)
     if not sees_impact(viewer, program):

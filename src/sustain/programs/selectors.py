@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
@@ -18,8 +19,14 @@ def programs_list(*, viewer: Person) -> QuerySet[Program]:
         .select_related("owner")
         .annotate(
             n_enrolled=Count("enrollments", distinct=True),
+            # Trained reps as `measurement_groups` counts them.
             n_trained=Count(
-                "enrollments", filter=Q(enrollments__trained_on__isnull=False), distinct=True
+                "enrollments",
+                filter=Q(
+                    enrollments__trained_on__lte=timezone.localdate(),
+                    enrollments__person__role=Role.REP,
+                ),
+                distinct=True,
             ),
         )
     )
@@ -75,7 +82,8 @@ class EnrollmentSummary:
     """Counts anyone who may see the program may read, the trainer included."""
 
     enrolled: int
-    trained: int
+    trained: int  # trained reps, as `measurement_groups` counts them
+    comparison: int
     attended_rate: float | None
     cohorts: list[Cohort]
 
@@ -101,10 +109,43 @@ def enrollment_summary(*, program: Program) -> EnrollmentSummary:
     n_marked = marked.count()
     attended = marked.filter(attended=True).count()
     total = program.enrollments.count()
-    trained = program.enrollments.filter(trained_on__isnull=False).count()
+    groups = measurement_groups(program=program)
     return EnrollmentSummary(
         enrolled=total,
-        trained=trained,
+        trained=groups.n_trained,
+        comparison=groups.n_comparison,
         attended_rate=(attended / n_marked) if n_marked else None,
         cohorts=cohorts,
     )
+
+
+@dataclass(frozen=True)
+class MeasurementGroups:
+    """Who counts as trained and who as the comparison group for a program: the one
+    definition the readiness check, the program page, the analysis and the leadership
+    pages all read, so their counts agree. Trained: reps (by their role in the
+    organization) enrolled with a training date on or before `on`. Comparison: every
+    other rep of the organization (not enrolled, or not trained yet)."""
+
+    trained: dict[int, dt.date]
+    comparison: frozenset[int]
+
+    @property
+    def n_trained(self) -> int:
+        return len(self.trained)
+
+    @property
+    def n_comparison(self) -> int:
+        return len(self.comparison)
+
+
+def measurement_groups(*, program: Program, on: dt.date | None = None) -> MeasurementGroups:
+    on = on or timezone.localdate()
+    trained = dict(
+        program.enrollments.filter(
+            trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
+        ).values_list("person_id", "trained_on")
+    )
+    reps = Person.objects.filter(organization_id=program.organization_id, role=Role.REP)
+    comparison = frozenset(reps.exclude(pk__in=list(trained)).values_list("pk", flat=True))
+    return MeasurementGroups(trained=trained, comparison=comparison)

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from sustain.orgs import access
 from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program
+from sustain.programs.selectors import measurement_groups
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
@@ -329,13 +330,28 @@ def readiness_for(program: Program) -> Readiness:
     m_ok = measurement is not None and bool(
         measurement.method.strip() and measurement.comparison_group.strip()
     )
+    groups = measurement_groups(program=program)
+    counts = (
+        f"{groups.n_trained} trained reps against {groups.n_comparison} comparison reps "
+        "(not trained in this program)"
+    )
+    if m_ok and measurement:
+        m_detail = (
+            f"{counts}, compared with a group "
+            f"{measurement.get_comparison_kind_display().lower()}: "
+            f"{measurement.comparison_group}."
+        )
+    elif groups.n_comparison:
+        m_detail = f"{counts}, but no measurement plan says how impact is judged."
+    else:
+        m_detail = (
+            "No comparison group: every rep is trained, so a change could not be told "
+            "apart from the market."
+        )
     add(
         "control_group_plan",
         m_ok,
-        f"Compared with a group {measurement.get_comparison_kind_display().lower()}: "
-        f"{measurement.comparison_group}."
-        if m_ok and measurement
-        else "No comparison group: a change could not be told apart from the market.",
+        m_detail,
         "Say how impact is measured and which later-trained or untrained group compares.",
         "readiness:measurement",
     )

@@ -13,11 +13,13 @@ from sustain.programs import selectors as program_selectors
 
 Panel = Callable[[Person], dict[str, Any] | None]
 HOME_PANELS: list[tuple[str, Panel]] = []
+# Panels shown before anything else (the leadership view's "did it work?").
+LEAD_PANELS: list[tuple[str, Panel]] = []
 
 
-def home_panel(template: str) -> Callable[[Panel], Panel]:
+def home_panel(template: str, *, lead: bool = False) -> Callable[[Panel], Panel]:
     def register(fn: Panel) -> Panel:
-        HOME_PANELS.append((template, fn))
+        (LEAD_PANELS if lead else HOME_PANELS).append((template, fn))
         return fn
 
     return register
@@ -27,14 +29,19 @@ def home_context(viewer: Person) -> dict[str, Any]:
     programs = (
         list(program_selectors.programs_list(viewer=viewer)) if viewer.organization_id else []
     )
-    panels = []
-    for template, fn in HOME_PANELS:
-        context = fn(viewer)
-        if context is not None:
-            panels.append({"template": template, **context})
+
+    def render(registry: list[tuple[str, Panel]]) -> list[dict[str, Any]]:
+        panels = []
+        for template, fn in registry:
+            context = fn(viewer)
+            if context is not None:
+                panels.append({"template": template, **context})
+        return panels
+
     context: dict[str, Any] = {
         "programs": programs,
-        "panels": panels,
+        "lead_panels": render(LEAD_PANELS),
+        "panels": render(HOME_PANELS),
         "can_create_program": access.can_create_program(viewer),
     }
     if access.leads_a_team(viewer):
