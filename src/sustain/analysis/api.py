@@ -155,7 +155,7 @@ class RoiOut(Schema):
     cost: str
 
 
-class GoalOut(Schema):
+class LeadershipGoalOut(Schema):
     kpi: int
     kpi_name: str
     unit: str
@@ -179,7 +179,7 @@ class LeadershipOut(Schema):
     program: int
     trained_reps: int
     comparison_reps: int
-    goals: list[GoalOut]
+    goals: list[LeadershipGoalOut]
     withheld: list[str] = Field(description="KPIs whose effect is withheld (too few reps).")
     health_url: str | None
     next_steps: list[str]
