@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from sustain.analysis.models import AnalysisRun, RunStatus
 from sustain.analysis.selectors import estimated, run_shown
 from sustain.metrics.models import KpiDefinition
-from sustain.metrics.units import effect_words, format_value, period_word, verdict
+from sustain.metrics.units import all_finite, effect_words, format_value, period_word, verdict
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
@@ -170,8 +170,10 @@ def goal_for(run: AnalysisRun, *, sees_costs: bool) -> Goal:
                 faded_at_days=_faded_at(sub.get("event_study", []), pdays),
             )
         )
-    if sees_costs and r.get("roi"):
-        roi = r["roi"]
+    roi = r.get("roi") or {}
+    ci = roi.get("ci") or [None, None]
+    # A run over extreme data may hold nulls where numbers would be: then no ROI is shown.
+    if sees_costs and all_finite(roi.get("roi"), *ci[:2]):
         goal.roi = {
             "roi_percent": round(roi["roi"] * 100),
             "ci_percent": (round(roi["ci"][0] * 100), round(roi["ci"][1] * 100)),

@@ -3,6 +3,8 @@ a change is for the better given the KPI's direction ("lower is better" for sale
 
 from __future__ import annotations
 
+import math
+
 from sustain.metrics.models import Direction, KpiDefinition, KpiUnit
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
@@ -21,9 +23,12 @@ def period_word(period_days: float | None) -> str:
     return f"{days}-day period"
 
 
-def format_value(kpi: KpiDefinition, value: float, *, signed: bool = False) -> str:
+def format_value(kpi: KpiDefinition, value: float | None, *, signed: bool = False) -> str:
     """A number as the KPI's unit writes it: $2,240 · 3.1 deals · 4.2 percentage points ·
-    -2.5 days."""
+    -2.5 days. A result computed from extreme data may hold null or a non-finite number:
+    it reads "not estimable", never a server error."""
+    if value is None or not all_finite(value):
+        return "not estimable"
     sign = (
         ("+" if value > 0 else "\u2212" if value < 0 else "")
         if signed
@@ -61,8 +66,18 @@ def effect_words(kpi: KpiDefinition, att: float, *, period_days: float | None = 
     return words
 
 
-def verdict(kpi: KpiDefinition, att: float, ci_low: float, ci_high: float) -> str:
-    """Better, worse or not distinguishable from no change, by the KPI's direction."""
+def all_finite(*values: float | None) -> bool:
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+
+
+def verdict(
+    kpi: KpiDefinition, att: float | None, ci_low: float | None, ci_high: float | None
+) -> str:
+    """Better, worse or not distinguishable from no change, by the KPI's direction (a
+    result without finite numbers says so rather than guessing)."""
+    if not all_finite(att, ci_low, ci_high):
+        return "not estimable"
+    assert att is not None and ci_low is not None and ci_high is not None
     if ci_low <= 0 <= ci_high:
         return "no clear change"
     return "better" if is_better(kpi, att) else "worse"
