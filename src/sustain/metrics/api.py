@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 from typing import Any
 
@@ -26,6 +25,7 @@ from sustain.metrics.models import (
     Source,
 )
 from sustain.metrics.models import Direction as KpiDirectionChoices
+from sustain.metrics.units import all_finite
 from sustain.orgs import access, privacy
 
 KpiDirection = api_enum("KpiDirection", KpiDirectionChoices)
@@ -34,10 +34,6 @@ router = Router(tags=["metrics"])
 # Between the largest floats: excludes ±Infinity, and NaN (which PostgreSQL sorts above
 # every number; SQLite cannot store it).
 FINITE = {"value__gte": -sys.float_info.max, "value__lte": sys.float_info.max}
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
 
 
 class KpiOut(Schema):
@@ -195,7 +191,7 @@ def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
         .annotate(mean=Avg("value"), reps=Count("rep_id", distinct=True))
         .order_by("period")
     )
-    rows = [{**r, "mean": r["mean"] if _finite(r["mean"]) else None} for r in rows]
+    rows = [{**r, "mean": r["mean"] if all_finite(r["mean"]) else None} for r in rows]
     return privacy.suppress(request.user, rows, people="reps", figures=("mean",))
 
 
