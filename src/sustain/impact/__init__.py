@@ -6,7 +6,7 @@ Pure Python (numpy, scipy; pandas/pyarrow only for tables and files), no Django.
 
 from __future__ import annotations
 
-from sustain.impact.api import estimate
+from sustain.impact.estimate import estimate
 from sustain.impact.errors import ImpactInputError
 from sustain.impact.results import (
     CalendarEffect,

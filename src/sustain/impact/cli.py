@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _estimate(table: Any, args: argparse.Namespace) -> Any:
-    from sustain.impact.api import estimate
+    from sustain.impact.estimate import estimate
 
     return estimate(
         table,
