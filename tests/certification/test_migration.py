@@ -11,9 +11,16 @@ BEFORE = [("certification", "0001_initial")]
 AFTER = [("certification", "0002_diagnosis_attempts")]
 
 
+@pytest.fixture
+def executor():  # type: ignore[no-untyped-def]
+    """Leaves the database at the latest migrations for the tests that follow."""
+    yield MigrationExecutor(connection)
+    latest = MigrationExecutor(connection)
+    latest.migrate(latest.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_it_sorts_earlier_answers_into_attempts(cast) -> None:  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
+def test_it_sorts_earlier_answers_into_attempts(cast, executor) -> None:  # type: ignore[no-untyped-def]
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     Case = old.get_model("certification", "DiagnosisCase")

@@ -152,6 +152,14 @@ def test_it_asks_for_a_score_on_the_page(trained: Cast, login, today: dt.date) -
     assert not Observation.objects.exists()
 
 
+def test_it_keeps_not_observed_apart_from_the_lowest_score(trained: Cast, login) -> None:
+    page = login(trained.manager).get(f"/coaching/reps/{trained.rep.pk}/observe/").content
+    select = page.decode().split(f'name="score_{trained.concept.pk}"')[1].split("</select>")[0]
+    assert '<option value="" selected>— not observed this time (no score)</option>' in select
+    assert '<option value="1">Not yet</option>' in select
+    assert "Not observed" not in select
+
+
 def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login, today: dt.date) -> None:
     api(trained.manager).post("/observations", observation_payload(trained, today))
     page = login(trained.rep).get(f"/coaching/reps/{trained.rep.pk}/").content.decode()

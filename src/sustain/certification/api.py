@@ -55,10 +55,16 @@ class QuizResultOut(Schema):
     pct: int
 
 
+class RoleModelScoreIn(Input):
+    concept: int
+    # Range checked by the service, so a 5 gets the same clear 400 from page and API.
+    score: int | None = Field(description="1-4, or null: not observed in this role-play")
+
+
 class AssessmentIn(Input):
     date: dt.date
-    scores: list[dict[str, int]] = Field(
-        description='[{"concept": id, "score": 1-4}] for every concept of the program'
+    scores: list[RoleModelScoreIn] = Field(
+        max_length=200, description="one row for every concept of the program"
     )
     notes: str = ""
 
@@ -189,11 +195,9 @@ def role_model_create(
     manager = access.get_manager_for(request.user, program, manager_id)
     if not access.can_assess(request.user, program):
         raise PermissionDenied("Only the program owner or the trainer assesses role-plays.")
-    scores = {}
-    for row in payload.scores:
-        if "concept" not in row or "score" not in row:
-            raise ValidationError({"scores": "Each score needs a concept and a score."})
-        scores[row["concept"]] = row["score"]
+    scores = {row.concept: row.score for row in payload.scores}
+    if len(scores) != len(payload.scores):
+        raise ValidationError({"scores": "Score each concept once."})
     services.role_model_assess(
         program=program,
         manager=manager,

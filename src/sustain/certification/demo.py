@@ -73,7 +73,9 @@ def build(ctx: DemoContext) -> None:
             taken_at=dt.datetime.combine(when, dt.time(10), tzinfo=dt.UTC),
         )
 
-    def role_play(manager_index: int, level: int, when: dt.date, assessor=trainer) -> None:
+    def role_play(
+        manager_index: int, level: int, when: dt.date, assessor=trainer, unseen: int = 0
+    ) -> None:
         assessment = RoleModelAssessment.objects.create(
             program=program,
             manager=ctx.managers[manager_index],
@@ -81,13 +83,13 @@ def build(ctx: DemoContext) -> None:
             date=when,
             notes="Modelled the concepts in a live role-play with the team.",
         )
+        draws = [max(1, min(4, level + rng.choice([-1, 0, 0, 1]))) for _ in concepts]
         RoleModelScore.objects.bulk_create(
+            # The last `unseen` concepts did not come up: not observed, no score.
             RoleModelScore(
-                assessment=assessment,
-                concept=c,
-                score=max(1, min(4, level + rng.choice([-1, 0, 0, 1]))),
+                assessment=assessment, concept=c, score=None if i >= len(concepts) - unseen else d
             )
-            for c in concepts
+            for i, (c, d) in enumerate(zip(concepts, draws, strict=True))
         )
 
     def diagnose(manager_index: int, right: int) -> None:
@@ -123,6 +125,6 @@ def build(ctx: DemoContext) -> None:
         )
     # 3 and 4: in progress (consistency building, one component missing each).
     quiz(3, len(questions) - 1, cohort1 + dt.timedelta(weeks=3))
-    role_play(3, 3, cohort1 + dt.timedelta(weeks=5), assessor=owner)
+    role_play(3, 3, cohort1 + dt.timedelta(weeks=5), assessor=owner, unseen=1)
     quiz(4, len(questions) // 2, today - dt.timedelta(weeks=8))
     diagnose(4, 2)

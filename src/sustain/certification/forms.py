@@ -32,6 +32,13 @@ class QuizForm(forms.Form):
         }
 
 
+NOT_OBSERVED = "not_observed"
+
+
+def _score_or_none(value: str) -> int | None:
+    return None if value == NOT_OBSERVED else int(value)
+
+
 class AssessmentForm(forms.Form):
     date = forms.DateField(widget=DateInput, initial=timezone.localdate)
 
@@ -39,18 +46,23 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.concepts = concepts
         for c in concepts:
-            # Nothing is preselected: the first choice would score a concept unseen.
+            # Nothing is preselected: the first choice would score a concept unseen. "Not
+            # observed" is a choice of its own, stored as no score.
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
                 label=f"{c.name}: score",
-                coerce=int,
-                choices=[("", "— choose a score"), *Score.choices],
-                error_messages={"required": f"Score {c.name}."},
+                coerce=_score_or_none,
+                choices=[
+                    ("", "— choose a score"),
+                    *Score.choices,
+                    (NOT_OBSERVED, "Not observed in this role-play"),
+                ],
+                error_messages={"required": f"Score {c.name}, or mark it not observed."},
             )
         self.fields["notes"] = forms.CharField(
             required=False, widget=forms.Textarea(attrs={"rows": 3})
         )
 
-    def scores(self) -> dict[int, int]:
+    def scores(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.concepts}
 
 

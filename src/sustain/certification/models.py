@@ -110,7 +110,8 @@ class RoleModelScore(models.Model):
         RoleModelAssessment, on_delete=models.CASCADE, related_name="scores"
     )
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    # Null: the role-play did not show this concept. Not a score, left out of the average.
+    score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
 
     class Meta:
         ordering = ["concept__position"]

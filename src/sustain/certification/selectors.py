@@ -142,13 +142,22 @@ def certification_rows(
             "started": a is not None,
         }
         r = assessments.get(m.pk)
-        scores = [s.score for s in r.scores.all()] if r else []
+        scored = list(r.scores.all()) if r else []
+        scores = [s.score for s in scored if s.score is not None]
+        unseen = len(scored) - len(scores)
         avg = Decimal(sum(scores)) / len(scores) if scores else None
         role_model = {
-            "passed": avg is not None and avg >= policy.role_model_pass,
+            # A role model shows every concept: one not observed is assessed again, not
+            # averaged in as a low score nor left out of the bar.
+            "passed": avg is not None and avg >= policy.role_model_pass and not unseen,
             "evidence": (
                 f"Role-play scored {avg:.2f} on average by {r.assessor.name} on "
                 f"{r.date}; pass mark {policy.role_model_pass}."
+                + (
+                    f" {unseen} of {len(scored)} concepts not observed: assess them again."
+                    if unseen
+                    else ""
+                )
                 if r and avg is not None
                 else "Role-play not assessed yet."
             ),

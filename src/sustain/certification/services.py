@@ -90,19 +90,27 @@ def role_model_assess(
     manager: Person,
     assessor: Person,
     date: dt.date,
-    scores: Mapping[int, int],
+    scores: Mapping[int, int | None],
     notes: str = "",
 ) -> RoleModelAssessment:
-    """`scores` maps concept id to a rubric score 1-4; every concept must be scored."""
+    """`scores` maps every concept of the program to a rubric score 1-4, or to None when
+    the role-play did not show it; at least one concept must be scored."""
     _check_manager(program, manager)
     concepts = {c.pk: c for c in program.concepts.all()}
     if set(scores) != set(concepts):
-        raise ValidationError({"scores": "Score every concept of the program once."})
+        raise ValidationError(
+            {"scores": "Score every concept of the program once (or mark it not observed)."}
+        )
     for concept_id, score in scores.items():
-        if score not in Score.values:
+        if score is not None and score not in Score.values:
             raise ValidationError(
-                {"scores": f"Score for “{concepts[concept_id].name}” must be 1 to 4, not {score}."}
+                {
+                    "scores": f"Score for “{concepts[concept_id].name}” must be 1 to 4, "
+                    f"or not observed; not {score}."
+                }
             )
+    if all(score is None for score in scores.values()):
+        raise ValidationError({"scores": "Score at least one concept the role-play showed."})
     assessment = model_create(
         RoleModelAssessment,
         program=program,

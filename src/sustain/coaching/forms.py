@@ -29,7 +29,7 @@ class ObservationForm(forms.Form):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", "— not scored this time"), *Score.choices],
+                choices=[("", "— not observed this time (no score)"), *Score.choices],
             )
             self.fields[f"evidence_{c.pk}"] = forms.CharField(
                 label=f"{c.name}: evidence",

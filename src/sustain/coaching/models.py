@@ -14,7 +14,11 @@ from sustain.programs.models import Concept, Program
 
 
 class Score(models.IntegerChoices):
-    NOT_OBSERVED = 1, "Not observed"
+    """The rubric's four levels. Level 1 is a score ("does not do it when the call invites
+    it"); a concept the manager did not get to see is not scored at all (coaching: no score
+    row; a role-play: a score of null), so it never drags an average down."""
+
+    NOT_YET = 1, "Not yet"
     DEVELOPING = 2, "Developing"
     PROFICIENT = 3, "Proficient"
     ROLE_MODEL = 4, "Role model"
@@ -53,7 +57,7 @@ class RubricBehaviour(models.Model):
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="behaviours")
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
-    level_1 = models.CharField("Not observed", max_length=300)
+    level_1 = models.CharField("Not yet", max_length=300)
     level_2 = models.CharField("Developing", max_length=300)
     level_3 = models.CharField("Proficient", max_length=300)
     level_4 = models.CharField("Role model", max_length=300)

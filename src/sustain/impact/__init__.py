@@ -6,8 +6,8 @@ Pure Python (numpy, scipy; pandas/pyarrow only for tables and files), no Django.
 
 from __future__ import annotations
 
-from sustain.impact.estimate import estimate
 from sustain.impact.errors import ImpactInputError
+from sustain.impact.estimate import estimate
 from sustain.impact.results import (
     CalendarEffect,
     CellEffect,
