@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.test import override_settings
 
+from sustain.metrics.models import ImportJob
 from tests.conftest import Cast
 
 CSS = Path(__file__).parents[2] / "src/sustain/web/static/web/sustain.css"
@@ -50,9 +51,24 @@ def test_it_shows_a_styled_500_with_a_way_home(cast: Cast, client, monkeypatch) 
     _styled_with_a_way_back(page)
 
 
-def test_it_refuses_a_huge_upload_on_a_page_with_the_limit(cast: Cast, login) -> None:
+def test_it_sends_a_huge_upload_back_to_its_form_with_the_limit_beside_the_field(
+    cast: Cast, login
+) -> None:
+    client = login(cast.analyst)
     with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000):
-        response = login(cast.analyst).post("/metrics/import/", {"note": "x" * 5000})
+        response = client.post("/metrics/import/", {"note": "x" * 5000})
+        assert response.status_code == 303
+        assert response["Location"] == "/metrics/import/?too_large=1"
+        page = client.get(response["Location"]).content.decode()
+    field = page.split('name="file"')[1].split("</div>")[0]
+    assert 'data-max-bytes="1000"' in page
+    assert "larger than the limit of 0.001 MB" in field
+    assert not ImportJob.objects.exists()
+
+
+def test_it_refuses_a_huge_body_on_other_methods_with_a_styled_413(cast: Cast, login) -> None:
+    with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000):
+        response = login(cast.analyst).put("/metrics/import/", "x" * 5000)
     assert response.status_code == 413
     assert "at most 0.001 MB" in response.content.decode()
 

@@ -37,11 +37,11 @@ def test_the_role_play_scores_start_unselected(cast: Cast, login) -> None:
     field = f"score_{cast.concept.pk}"
     assert SELECTED.findall(_select(page, field)) in ([], ["— choose a score"])
     response = client.post(path, {"date": dt.date.today().isoformat()})
-    assert f"Score {cast.concept.name}." in response.content.decode()
+    assert f"Score {cast.concept.name}, or mark it not observed." in response.content.decode()
     assert not RoleModelAssessment.objects.exists()
 
 
 def test_the_observation_scores_start_unselected(cast: Cast, login) -> None:
     page = login(cast.manager).get(f"/coaching/reps/{cast.rep.pk}/observe/").content.decode()
     field = f"score_{cast.concept.pk}"
-    assert SELECTED.findall(_select(page, field)) in ([], ["— not scored this time"])
+    assert SELECTED.findall(_select(page, field)) in ([], ["— not observed this time (no score)"])

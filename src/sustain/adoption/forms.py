@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from sustain.adoption.services import MAX_FILES
-from sustain.web.forms import DateInput
+from sustain.web.forms import DateInput, UploadField, UploadInput
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(UploadInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(UploadField):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -200,6 +200,9 @@ class ErrorMiddleware:
             return None
         if is_api:
             return JsonResponse(body(too_large_detail()), status=413)
+        if request.method == "POST":
+            # Back to the form, which says so beside its file field (web/_form.html).
+            return HttpResponseRedirect(f"{request.path}?too_large=1", status=303)
         return render(
             request,
             "web/error.html",

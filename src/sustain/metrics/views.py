@@ -25,11 +25,11 @@ from sustain.metrics.models import (
     Source,
 )
 from sustain.orgs import access
-from sustain.web.forms import call_service, form_page
+from sustain.web.forms import UploadField, call_service, form_page
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV/TSV, XLSX or Parquet, as your CRM exports it.")
+    file = UploadField(help_text="CSV/TSV, XLSX or Parquet, as your CRM exports it.")
     source = forms.ChoiceField(choices=Source.choices)
     format = forms.ChoiceField(
         choices=[("", "Guess from the header"), ("wide", "Wide"), ("long", "Long")],

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from sustain.refreshers.models import Question, QuestionKind
+from sustain.web.forms import UploadField
 
 CHOICE_FIELDS = 6
 
@@ -75,7 +76,7 @@ class QuestionForm(forms.Form):
 
 
 class BankImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="Question bank (CSV or XLSX)",
         help_text="One question per row; download the template for the columns.",
     )

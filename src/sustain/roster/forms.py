@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 
 from sustain.roster.importer import MAPPABLE
+from sustain.web.forms import UploadField
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="Roster (CSV or XLSX)",
         help_text="Your HRIS or CRM user export: Workday, BambooHR and Salesforce headers work.",
     )

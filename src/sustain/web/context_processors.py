@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from sustain.lib.validation import max_upload_bytes
 from sustain.orgs import access
 from sustain.orgs.models import Person
 
@@ -61,4 +62,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             }
             for label, url in _links(user)
         ]
+    }
+
+
+def upload_error(request: HttpRequest) -> dict[str, str]:
+    """An upload refused for its size before it was read (`api.errors.ErrorMiddleware`
+    sends the browser back to the form with `?too_large=1`): shown beside the file field."""
+    if "too_large" not in request.GET:
+        return {}
+    limit = max_upload_bytes() / 1e6
+    return {
+        "upload_error": f"The upload is larger than the limit of {limit:g} MB: nothing was read. Choose a smaller file."
     }

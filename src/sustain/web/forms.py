@@ -12,7 +12,29 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from sustain.lib.validation import max_upload_bytes, validate_upload_size
+
 T = TypeVar("T")
+
+
+class UploadInput(forms.ClearableFileInput):
+    """Carries the upload limit as it is when the page renders, for `web/upload.js`."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-max-bytes"] = str(max_upload_bytes())
+        return context
+
+
+class UploadField(forms.FileField):
+    """A file field with the upload limit: checked in the browser before a byte is sent
+    (`web/upload.js`), and again on the server."""
+
+    widget = UploadInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_upload_size)
 
 
 def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sustain.web.context_processors.navigation",
+                "sustain.web.context_processors.upload_error",
             ],
         },
     },
