@@ -11,6 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from sustain.analysis.services import analysis_run_create
+from sustain.health.models import HealthDay
+from sustain.health.services import health_run_day
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
 from sustain.programs.selectors import measurement_groups
@@ -97,6 +99,25 @@ def test_the_report_pdf_has_the_numbers(cast, groups, api):
     assert "2 trained reps against 2 comparison reps" in text
     assert "ROI" in text and "Kirkpatrick" in text and "What to do next" in text
     assert "chart not available" not in text and "day 120" in text  # the chart is drawn
+
+
+def test_the_report_tells_the_follow_through_health_itself(cast, groups, api, login):
+    path = f"/programs/{cast.program.pk}/report.pdf"
+    before = _pdf_text(api(cast.executive).get(path))
+    assert "Follow-through health: not computed yet." in before
+    health_run_day(program=cast.program, day=dt.date.today())
+    row = HealthDay.objects.get(program=cast.program, level="program")
+    weak = next(s for s in row.explained if s["status"] != "ok")
+    text = _pdf_text(api(cast.executive).get(path))
+    assert f"Follow-through health: {row.score}/100 on {row.day}." in text
+    assert re.sub(r"\s+", " ", weak["detail"]) in text
+    page = login(cast.executive).get(f"/analysis{path[: -len('.pdf')]}/").content.decode()
+    assert f"<strong>{row.score}/100</strong>" in page
+
+
+def _pdf_text(response) -> str:  # type: ignore[no-untyped-def]
+    pdf = PdfReader(io.BytesIO(response.content))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
 
 
 def test_the_report_is_for_leaders_only(cast, groups, api, login):

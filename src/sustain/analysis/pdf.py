@@ -110,8 +110,16 @@ def report_pdf(report: Report) -> bytes:
             pdf.para(f"[{'ok' if item.ok else 'to do'}] {item.label}: {item.detail}")
 
     pdf.h2("Follow-through and Kirkpatrick levels 1-4")
-    if lead.health_url:
-        pdf.para("Follow-through health: see the program's health page.")
+    health = report.health
+    if health is None:
+        pdf.para("Follow-through health: not computed yet.")
+    else:
+        pdf.para(f"Follow-through health: {health['score']}/100 on {health['day']}.", bold=True)
+        for signal in health["weak_signals"]:
+            pdf.para(f"- {signal['detail']}")
+        if health["weakest_teams"]:
+            teams = ", ".join(f"{t.name} {t.score}" for t in health["weakest_teams"])
+            pdf.para(f"Weakest teams: {teams}.")
     for level in report.levels:
         items = "; ".join(f"{i['label']}: {i['value']}" for i in level["items"])
         pdf.para(f"Level {level['level']} · {level['name']}: {items or 'not measured yet'}")

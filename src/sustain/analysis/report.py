@@ -9,6 +9,7 @@ from typing import Any
 
 from sustain.analysis import selectors
 from sustain.analysis.leadership import Leadership, _finite, leadership_for, split_label
+from sustain.health.selectors import health_for
 from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
@@ -22,6 +23,22 @@ class Report:
     levels: list[dict[str, Any]]
     needs: list[Any]
     sees_needs_notes: bool
+    health: dict[str, Any] | None  # health_summary
+
+
+def health_summary(*, viewer: Person, program: Program) -> dict[str, Any] | None:
+    """The program's latest follow-through health as the report tells it: the score, the
+    signals that pulled it down, and the weakest teams the viewer may see."""
+    rows = health_for(viewer=viewer, program=program)
+    row = rows["program"]
+    if row is None:
+        return None
+    return {
+        "day": rows["day"],
+        "score": row.score,
+        "weak_signals": [s for s in row.explained if s["status"] != "ok"],
+        "weakest_teams": rows["teams"][:3],
+    }
 
 
 def report_for(*, viewer: Person, program: Program) -> Report:
@@ -39,6 +56,7 @@ def report_for(*, viewer: Person, program: Program) -> Report:
         levels=selectors.kirkpatrick(program=program, run=first_run, viewer=viewer),
         needs=selectors.needs_context(program=program),
         sees_needs_notes=access.sees_impact_costs(viewer, program),
+        health=health_summary(viewer=viewer, program=program),
     )
 
 
