@@ -126,12 +126,12 @@ def test_it_retries_a_crashed_workers_message_within_a_minute_of_its_lease(cast,
 
 
 def test_it_delivers_each_message_once_with_two_workers_racing(deployment: Deployment) -> None:
-    """Two processes deliver the same 400 messages, the second starting while the first
-    is well into its batch, against a mail server slow enough (25 ms a message) that
+    """Two processes deliver the same 1,000 messages, the second starting while the first
+    is well into its batch, against a mail server slow enough (10 ms a message) that
     each batch outlasts the lease (2 s) several times."""
-    inbox = Inbox(delay=0.025)
+    inbox = Inbox(delay=0.01)
     with _serve(inbox) as controller:
-        n = 400
+        n = 1000
         deployment.shell(QUEUE_MAIL.format(n=n))
         mail = {
             "SUSTAIN_EMAIL_HOST": "127.0.0.1",
@@ -142,9 +142,9 @@ def test_it_delivers_each_message_once_with_two_workers_racing(deployment: Deplo
 
         command = [SUSTAIN, "shell", "-c", deliver]
         first = subprocess.Popen(command, env=deployment.env(**mail))
-        wait_for(lambda: len(inbox.subjects) >= 100, timeout=60, what="the first batch")
+        wait_for(lambda: len(inbox.subjects) >= 250, timeout=60, what="the first batch")
         second = subprocess.Popen(command, env=deployment.env(**mail))
-        assert [first.wait(timeout=120), second.wait(timeout=120)] == [0, 0]
+        assert [first.wait(timeout=180), second.wait(timeout=180)] == [0, 0]
 
         delivered = Counter(inbox.subjects)
         assert sorted(delivered) == sorted(f"Message {i}" for i in range(n))
