@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from sustain.adoption import selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Role
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
@@ -27,7 +28,7 @@ def _upload_reps(viewer, program):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
     program = access.get_program_for(viewer, program_id)
     individual = access.sees_individuals(viewer)
@@ -101,7 +102,7 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> HttpResponse:
     access.get_call_for(request.user, call_id)
     call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
     return render(
@@ -117,7 +118,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def label(request: HttpRequest, call_id: int, concept_id: int) -> HttpResponse:
+def label(request: AuthenticatedHttpRequest, call_id: int, concept_id: int) -> HttpResponse:
     call = access.get_call_for(request.user, call_id, label=True)
     concept = access.get_concept_for(request.user, concept_id)
     used = request.POST.get("used")
@@ -137,7 +138,7 @@ def label(request: HttpRequest, call_id: int, concept_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rescore(request: HttpRequest, program_id: int) -> HttpResponse:
+def rescore(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     from sustain.adoption.tasks import rescore_program
 
     program = access.get_program_for(request.user, program_id)
@@ -150,7 +151,7 @@ def rescore(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def retention(request: HttpRequest, program_id: int) -> HttpResponse:
+def retention(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     if not access.can_set_call_retention(request.user):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from sustain.exports import exporter, services
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 
 
@@ -20,11 +21,11 @@ def _organization(request: HttpRequest) -> Organization:
 
 
 @login_required
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _organization(request)
     return render(request, "exports/export.html", {"tables": exporter.tables()})
 
 
 @login_required
-def export_download(request: HttpRequest) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest) -> FileResponse:
     return services.export_response(organization=_organization(request))

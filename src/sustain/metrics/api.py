@@ -27,6 +27,7 @@ from sustain.metrics.models import (
 from sustain.metrics.models import Direction as KpiDirectionChoices
 from sustain.metrics.units import all_finite
 from sustain.orgs import access, privacy
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 KpiDirection = api_enum("KpiDirection", KpiDirectionChoices)
 router = Router(tags=["metrics"])
@@ -138,27 +139,27 @@ def _importer(request: HttpRequest) -> None:
 
 
 @router.get("/kpis", response=list[KpiOut])
-def kpis_list(request: HttpRequest) -> list[KpiDefinition]:
+def kpis_list(request: AuthenticatedHttpRequest) -> list[KpiDefinition]:
     org = access.get_organization_for(request.user)
     return list(KpiDefinition.objects.filter(organization=org))
 
 
 @router.post("/kpis", response={201: KpiOut})
-def kpis_create(request: HttpRequest, payload: KpiIn) -> Status[KpiDefinition]:
+def kpis_create(request: AuthenticatedHttpRequest, payload: KpiIn) -> Status[KpiDefinition]:
     _importer(request)
     org = access.get_organization_for(request.user)
     return Status(201, services.kpi_definition_create(organization=org, **payload.dict()))
 
 
 @router.patch("/kpis/{kpi_id}", response=KpiOut)
-def kpis_update(request: HttpRequest, kpi_id: int, payload: KpiPatch) -> KpiDefinition:
+def kpis_update(request: AuthenticatedHttpRequest, kpi_id: int, payload: KpiPatch) -> KpiDefinition:
     kpi = access.get_kpi_for(request.user, kpi_id, write=True)
     return services.kpi_definition_update(kpi=kpi, data=payload.dict(exclude_unset=True))
 
 
 @router.get("/kpis/{kpi_id}/values", response=list[ValueOut])
 def kpi_values(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     kpi_id: int,
     rep: int | None = None,
     since: IsoDate | None = None,
@@ -180,7 +181,7 @@ def kpi_values(
 
 
 @router.get("/kpis/{kpi_id}/means", response=list[PeriodMeanOut])
-def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
+def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, Any]]:
     """The organization's mean per period: an aggregate every member may read, withheld
     for a period with fewer than k reps unless she may see each rep's value. Stored values
     that are not finite numbers are left out; a mean that overflows is null."""
@@ -196,19 +197,19 @@ def kpi_means(request: HttpRequest, kpi_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/imports", response=list[JobOut])
-def imports_list(request: HttpRequest) -> list[ImportJob]:
+def imports_list(request: AuthenticatedHttpRequest) -> list[ImportJob]:
     _importer(request)
     return list(ImportJob.objects.filter(organization_id=request.user.organization_id)[:100])
 
 
 @router.get("/imports/{job_id}", response=JobOut)
-def imports_detail(request: HttpRequest, job_id: int) -> ImportJob:
+def imports_detail(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
     return access.get_import_job_for(request.user, job_id)
 
 
 @router.post("/imports", response={201: JobOut})
 def imports_create(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     source: Form[str],
     format: Form[str] = "",
@@ -233,14 +234,14 @@ def imports_create(
 
 
 @router.post("/imports/{job_id}/apply", response=JobOut)
-def imports_apply(request: HttpRequest, job_id: int, payload: ApplyIn) -> ImportJob:
+def imports_apply(request: AuthenticatedHttpRequest, job_id: int, payload: ApplyIn) -> ImportJob:
     """Apply a preview. When it would replace stored values, `replace: true` is needed."""
     job = access.get_import_job_for(request.user, job_id)
     return services.import_job_apply(job=job, replace=payload.replace)
 
 
 @router.post("/imports/{job_id}/undo", response=JobOut)
-def imports_undo(request: HttpRequest, job_id: int) -> ImportJob:
+def imports_undo(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
     """Undo an applied import: what it added is removed, what it replaced restored."""
     job = access.get_import_job_for(request.user, job_id)
     return services.import_job_undo(job=job)
@@ -261,7 +262,7 @@ def _mapping_out(source: str, mapping: ImportMapping | None) -> dict[str, Any]:
 
 
 @router.post("/imports/{job_id}/retry", response=JobOut)
-def imports_retry(request: HttpRequest, job_id: int) -> ImportJob:
+def imports_retry(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
     """Run a failed import again on the file it stored; poll /imports/{id}."""
     job = access.get_import_job_for(request.user, job_id)
     services.import_job_retry(job=job)
@@ -270,7 +271,7 @@ def imports_retry(request: HttpRequest, job_id: int) -> ImportJob:
 
 
 @router.get("/import-mappings/{source}", response=MappingOut)
-def mapping_detail(request: HttpRequest, source: Source) -> dict[str, Any]:
+def mapping_detail(request: AuthenticatedHttpRequest, source: Source) -> dict[str, Any]:
     _importer(request)
     mapping = ImportMapping.objects.filter(
         organization_id=request.user.organization_id, source=source
@@ -279,7 +280,9 @@ def mapping_detail(request: HttpRequest, source: Source) -> dict[str, Any]:
 
 
 @router.put("/import-mappings/{source}", response=MappingOut)
-def mapping_save(request: HttpRequest, source: str, payload: MappingIn) -> dict[str, Any]:
+def mapping_save(
+    request: AuthenticatedHttpRequest, source: str, payload: MappingIn
+) -> dict[str, Any]:
     _importer(request)
     org = access.get_organization_for(request.user)
     options = payload.dict(exclude_unset=True, exclude={"columns"})

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Role
 from sustain.programs import selectors, services
 from sustain.programs.forms import (
@@ -27,7 +28,7 @@ from sustain.web.forms import call_service, form_page
 
 
 @login_required
-def programs_list(request: HttpRequest) -> HttpResponse:
+def programs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/list.html",
@@ -39,7 +40,7 @@ def programs_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     return render(
         request,
@@ -60,7 +61,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_create_program(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
@@ -76,7 +77,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
@@ -92,7 +93,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def concept_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     form = ConceptForm(request.POST or None, initial={"position": program.concepts.count()})
@@ -107,7 +108,7 @@ def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
+def concept_edit(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     back = reverse("programs:detail", args=[concept.program_id])
     return form_page(
@@ -122,7 +123,7 @@ def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+def term_create(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     """HTMX: adds a glossary term and re-renders the concept's glossary in place."""
     concept = access.get_concept_for(request.user, concept_id, write=True)
     form = GlossaryTermForm(request.POST)
@@ -148,7 +149,7 @@ def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 
 @login_required
-def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     return form_page(
@@ -165,7 +166,7 @@ SHOWN_AT_MOST = 500
 
 
 @login_required
-def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
+def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """Enroll from a filterable list (tick people, or everyone shown) or a whole group."""
     program = access.get_program_for(request.user, program_id, write=True)
     form = EnrollForm(request.POST or None, program=program, viewer=request.user)
@@ -205,7 +206,7 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def enrollment_row(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     """HTMX: assign a session or mark attended / missed; re-renders the row."""
     enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
     form = EnrollmentRowForm(request.POST, program=enrollment.program)

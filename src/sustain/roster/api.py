@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 from sustain.roster import services
 from sustain.roster.importer import MAPPABLE
@@ -54,7 +55,7 @@ def _admin_organization(request: HttpRequest) -> Organization:
 
 @router.post("/people/import", response={200: RosterImportOut, 400: RosterImportOut})
 def people_import(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     dry_run: bool = False,
     deactivate_missing: bool = False,
@@ -78,13 +79,15 @@ def people_import(
 
 
 @router.get("/people/import/mapping", response=RosterMappingOut)
-def people_import_mapping(request: HttpRequest) -> dict[str, Any]:
+def people_import_mapping(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     mapping = services.roster_mapping_get(organization=_admin_organization(request))
     return {"columns": mapping.columns, "date_order": mapping.date_order}
 
 
 @router.put("/people/import/mapping", response=RosterMappingOut)
-def people_import_mapping_save(request: HttpRequest, payload: RosterMappingIn) -> dict[str, Any]:
+def people_import_mapping_save(
+    request: AuthenticatedHttpRequest, payload: RosterMappingIn
+) -> dict[str, Any]:
     mapping = services.roster_mapping_save(
         organization=_admin_organization(request),
         columns=payload.columns,
