@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from sustain.adoption.services import MAX_FILES
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UploadField, UploadInput
 
 
@@ -11,7 +14,7 @@ class MultipleFileInput(UploadInput):
 
 
 class MultipleFileField(UploadField):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -30,9 +33,9 @@ class CallUploadForm(forms.Form):
         help_text="WebVTT (Zoom, Teams), SRT, Gong JSON or “Name: text” lines; up to 5 MB each.",
     )
 
-    def __init__(self, *args: object, reps: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, reps: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["rep"].queryset = reps  # type: ignore[attr-defined]
+        model_choice_field(self, "rep").queryset = reps
 
 
 class RetentionForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -52,7 +54,7 @@ class RunForm(forms.Form):
         label="Pre-periods compared with",
     )
 
-    def __init__(self, *args: object, attributes: list[tuple[str, str]], **kw: object) -> None:
+    def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
         self.fields["by"].choices = [("", "No split"), *attributes]
         self.fields["covariates"].choices = attributes

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -129,7 +129,7 @@ def attempt_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _program(request: HttpRequest, manager_id: int, program_id: int | None) -> Program:
+def _program(request: AuthenticatedHttpRequest, manager_id: int, program_id: int | None) -> Program:
     if program_id is not None:
         return access.get_program_for(request.user, program_id)
     program = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
 from sustain.exports import exporter, services
@@ -13,7 +13,7 @@ from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 
 
-def _organization(request: HttpRequest) -> Organization:
+def _organization(request: AuthenticatedHttpRequest) -> Organization:
     org = access.get_organization_for(request.user)
     if not access.can_export_organization(request.user):
         raise PermissionDenied("Only admins export the organization.")

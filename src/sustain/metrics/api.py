@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -133,7 +132,7 @@ class MappingOut(Schema):
     currency: str
 
 
-def _importer(request: HttpRequest) -> None:
+def _importer(request: AuthenticatedHttpRequest) -> None:
     if not access.can_import_kpis(request.user):
         raise PermissionDenied("Only analysts, program owners, executives and admins import KPIs.")
 
@@ -199,7 +198,7 @@ def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, 
 @router.get("/imports", response=list[JobOut])
 def imports_list(request: AuthenticatedHttpRequest) -> list[ImportJob]:
     _importer(request)
-    return list(ImportJob.objects.filter(organization_id=request.user.organization_id)[:100])
+    return list(ImportJob.objects.filter(organization=request.user.organization_id)[:100])
 
 
 @router.get("/imports/{job_id}", response=JobOut)

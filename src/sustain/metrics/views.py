@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -65,7 +66,7 @@ class MappingForm(forms.Form):
         help_text="Comma-separated columns (wide panels) or KPI keys; blank: all.",
     )
 
-    def __init__(self, *args: object, source: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.source = source
         for name, candidates in importer.DEFAULT_COLUMNS[source].items():

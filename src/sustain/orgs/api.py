@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from ninja import Field, Router, Schema
@@ -30,7 +31,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_region(obj: Person) -> str | None:
-        return obj.region.name if obj.region_id else None
+        return obj.region.name if obj.region is not None else None
 
     @staticmethod
     def resolve_team(obj: Person) -> int | None:
@@ -69,7 +70,7 @@ class TeamOut(Schema):
 
     @staticmethod
     def resolve_region(obj: Team) -> str | None:
-        return obj.region.name if obj.region_id else None
+        return obj.region.name if obj.region is not None else None
 
     @staticmethod
     def resolve_manager(obj: Team) -> int | None:
@@ -97,7 +98,7 @@ class TeamDetail(TeamOut):
         return obj.visible_members  # type: ignore[attr-defined]
 
 
-def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
+def _person_refs(viewer: Person, data: dict[str, Any]) -> dict[str, Any]:
     """Turn the API's plain ids and names into this organization's objects. Call it in the
     handler's transaction: a new region is added only with the change that needs it."""
     org = access.get_organization_for(viewer)
@@ -114,7 +115,7 @@ def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
 
 @router.get("/me", response=PersonOut)
 def me(request: AuthenticatedHttpRequest) -> Person:
-    return request.user  # type: ignore[return-value]
+    return request.user
 
 
 @router.get("/people", response=list[PersonOut])

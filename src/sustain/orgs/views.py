@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -118,7 +118,9 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
     )
 
 
-def _person_active_page(request: HttpRequest, person_id: int, *, active: bool) -> HttpResponse:
+def _person_active_page(
+    request: AuthenticatedHttpRequest, person_id: int, *, active: bool
+) -> HttpResponse:
     """GET: what (de)activation does, and a button; POST: do it."""
     person = access.get_person_for(request.user, person_id)
     access.require_active_change(request.user, person)
@@ -170,6 +172,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id, write=True)
+    assert person.organization is not None  # access gives people of the viewer's organization
     back = reverse("orgs:person", args=[person.pk])
     return form_page(
         request,
@@ -243,7 +246,9 @@ def team_edit(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     )
 
 
-def _tokens_page(request: HttpRequest, form: TokenForm, **extra: object) -> HttpResponse:
+def _tokens_page(
+    request: AuthenticatedHttpRequest, form: TokenForm, **extra: object
+) -> HttpResponse:
     viewer = request.user
     tokens = access.tokens_visible_to(viewer)
     return render(

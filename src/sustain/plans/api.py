@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -198,7 +198,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def my_plan(request: HttpRequest) -> Plan:
+def my_plan(request: AuthenticatedHttpRequest) -> Plan:
     plan = selectors.plan_for_rep(request.user)
     if plan is None:
         raise Http404

@@ -20,7 +20,7 @@ from sustain.plans.models import Plan
 from sustain.web.forms import call_service
 
 
-def _plan_page(request: HttpRequest, plan: Plan, **extra: object) -> HttpResponse:
+def _plan_page(request: AuthenticatedHttpRequest, plan: Plan, **extra: object) -> HttpResponse:
     viewer = request.user
     progress = selectors.plan_progress(plan, today=timezone.localdate())
     return render(

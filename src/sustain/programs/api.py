@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -172,7 +172,7 @@ class EnrollmentPatch(Input):
     attended: bool | None = None
 
 
-def _owner(request: HttpRequest, owner_id: int | None) -> dict[str, object]:
+def _owner(request: AuthenticatedHttpRequest, owner_id: int | None) -> dict[str, object]:
     return {} if owner_id is None else {"owner": access.get_person_for(request.user, owner_id)}
 
 
@@ -291,7 +291,7 @@ def enrollments_create(
     )
 
 
-def _group(request: HttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
+def _group(request: AuthenticatedHttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
     viewer = request.user
     if payload.people:
         people = access.people_visible_to(viewer).filter(pk__in=payload.people)

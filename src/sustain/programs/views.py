@@ -24,6 +24,7 @@ from sustain.programs.forms import (
     SessionForm,
 )
 from sustain.programs.tabs import program_tabs
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import call_service, form_page
 
 
@@ -195,8 +196,8 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         "filter_values": {
             k: filters.data[k] for k in ("q", "team", "region", "role") if filters.data.get(k)
         },
-        "teams": filters.fields["team"].queryset,
-        "regions": filters.fields["region"].queryset,
+        "teams": model_choice_field(filters, "team").queryset,
+        "regions": model_choice_field(filters, "region").queryset,
         "roles": Role.choices,
         "sessions": program.sessions.all(),
     }

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -186,7 +186,7 @@ class GoalPatch(Input):
     leading_indicators: str | None = None
 
 
-def _get_goal(request: HttpRequest, goal_id: int, *, write: bool) -> Goal:
+def _get_goal(request: AuthenticatedHttpRequest, goal_id: int, *, write: bool) -> Goal:
     return access.get_preparation_part_for(request.user, Goal, goal_id, write=write)
 
 
@@ -392,7 +392,9 @@ class TouchPatch(Input):
     status: TouchStatus | None = None
 
 
-def _org_refs(request: HttpRequest, program: Program, data: dict[str, Any]) -> dict[str, Any]:
+def _org_refs(
+    request: AuthenticatedHttpRequest, program: Program, data: dict[str, Any]
+) -> dict[str, Any]:
     """Turn region/team/sender ids into the caller's organization's rows (404 otherwise)."""
     if data.get("region") is not None:
         region = Region.objects.filter(

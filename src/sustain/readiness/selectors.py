@@ -150,7 +150,7 @@ def preparation(*, program: Program) -> Preparation:
 def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
     """The open programs the viewer owns that are not ready, for her home page."""
     programs = (
-        Program.objects.filter(organization_id=viewer.organization_id, owner=viewer)
+        Program.objects.filter(organization=viewer.organization_id, owner=viewer)
         .exclude(status=ProgramStatus.CLOSED)
         .select_related("owner")
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -46,7 +45,7 @@ class RosterMappingOut(RosterMappingIn):
     pass
 
 
-def _admin_organization(request: HttpRequest) -> Organization:
+def _admin_organization(request: AuthenticatedHttpRequest) -> Organization:
     if not access.can_import_people(request.user):
         access.get_organization_for(request.user)  # 404 for someone with no organization
         raise PermissionDenied("Only admins import the roster.")

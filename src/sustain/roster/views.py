@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,7 @@ from sustain.roster.importer import ALIASES
 from sustain.web.forms import call_service
 
 
-def _admin_organization(request: HttpRequest) -> Organization:
+def _admin_organization(request: AuthenticatedHttpRequest) -> Organization:
     org = access.get_organization_for(request.user)
     if not access.can_import_people(request.user):
         raise PermissionDenied("Only admins import the roster.")
