@@ -66,7 +66,7 @@ BUYER = [
 ]
 
 
-def _turns(rng, uses: list[int]) -> list[list]:  # type: ignore[no-untyped-def]
+def _turns(rng, uses: list[int]) -> list[list]:
     said: list[tuple[str, bool]] = [(rng.choice(USES[k]), True) for k in uses]
     said += [(rng.choice(FILLER), True) for _ in range(4)]
     said += [(rng.choice(BUYER), False) for _ in range(5)]
@@ -122,7 +122,7 @@ def build(ctx: DemoContext) -> None:
     _score(ctx, calls, concepts)
 
 
-def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list) -> None:  # type: ignore[type-arg]
+def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list) -> None:
     """Dana's team: she labelled the concepts of a dozen calls."""
     team = ctx.teams[0]
     labels = []
@@ -135,7 +135,7 @@ def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts
     Label.objects.bulk_create(labels)
 
 
-def _score(ctx: DemoContext, calls: list[Call], concepts: list) -> None:  # type: ignore[type-arg]
+def _score(ctx: DemoContext, calls: list[Call], concepts: list) -> None:
     # As in use: the labelled calls were first scored with the program's text alone; then
     # everything is scored with what their labels taught (thresholds, confirmed turns).
     labelled = {lab.call_id for lab in Label.objects.filter(call__program=ctx.program)}

@@ -16,7 +16,7 @@ class MultipleFileInput(UploadInput):
 class MultipleFileField(UploadField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
     def clean(self, data: object, initial: object = None) -> list:
         files = data if isinstance(data, list | tuple) else [data]
@@ -26,7 +26,7 @@ class MultipleFileField(UploadField):
 
 
 class CallUploadForm(forms.Form):
-    rep = forms.ModelChoiceField(queryset=None, help_text="The rep whose calls these are.")  # type: ignore[arg-type]
+    rep = forms.ModelChoiceField(queryset=None, help_text="The rep whose calls these are.")
     date = forms.DateField(widget=DateInput)
     files = MultipleFileField(
         label="Transcripts",
@@ -34,7 +34,7 @@ class CallUploadForm(forms.Form):
     )
 
     def __init__(self, *args: Any, reps: object, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         model_choice_field(self, "rep").queryset = reps
 
 

@@ -21,7 +21,7 @@ from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
-def _upload_reps(viewer, program):  # type: ignore[no-untyped-def]
+def _upload_reps(viewer, program):
     return access.people_visible_to(viewer).filter(
         role=Role.REP, enrollments__program=program, is_active=True
     )
@@ -125,7 +125,7 @@ def label(request: AuthenticatedHttpRequest, call_id: int, concept_id: int) -> H
     if used not in ("yes", "no"):
         return HttpResponse("Say whether the rep used it: used=yes or used=no.", status=400)
     services.label_set(call=call, concept=concept, used=used == "yes", labeled_by=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
         row = next(
             r for r in selectors.detections_with_labels(call) if r["concept"].pk == concept.pk

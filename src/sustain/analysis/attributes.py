@@ -18,7 +18,7 @@ def register_attribute(key: str, label: str, fn: Attribute) -> None:
     ATTRIBUTES[key] = (label, fn)
 
 
-def _reps(org: Organization):  # type: ignore[no-untyped-def]
+def _reps(org: Organization):
     return Person.objects.filter(organization=org, role=Role.REP)
 
 

@@ -55,12 +55,12 @@ class RunForm(forms.Form):
     )
 
     def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kw: Any) -> None:
-        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        super().__init__(*args, **kw)
         self.fields["by"].choices = [("", "No split"), *attributes]
         self.fields["covariates"].choices = attributes
 
 
-def _kpis(program_org_id: int):  # type: ignore[no-untyped-def]
+def _kpis(program_org_id: int):
     return KpiDefinition.objects.filter(organization_id=program_org_id)
 
 

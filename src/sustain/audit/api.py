@@ -57,4 +57,4 @@ def audit_list(
 
 @router.get("/audit/{event_id}", response=AuditEventOut)
 def audit_detail(request: AuthenticatedHttpRequest, event_id: int) -> AuditEvent:
-    return access.get_audit_event_for(request.user, event_id)  # type: ignore[return-value]
+    return access.get_audit_event_for(request.user, event_id)

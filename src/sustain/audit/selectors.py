@@ -19,7 +19,7 @@ def audit_events_list(
         events = events.filter(Q(actor=person) | Q(subject=person))
     if kind:
         events = events.filter(kind=kind)
-    return events  # type: ignore[return-value]
+    return events
 
 
 def audit_person_for(viewer: Person, pk: object) -> Person:

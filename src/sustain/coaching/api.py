@@ -177,7 +177,7 @@ def observations_create(
 @router.get("/observations/{observation_id}", response=ObservationOut)
 def observations_detail(request: AuthenticatedHttpRequest, observation_id: int) -> dict[str, Any]:
     obs = access.get_observation_for(request.user, observation_id)
-    return observation_out(request.user, obs)  # type: ignore[arg-type]
+    return observation_out(request.user, obs)
 
 
 @router.get("/reps/{rep_id}/observations", response=list[ObservationOut])
@@ -209,7 +209,7 @@ def manager_coverage(request: AuthenticatedHttpRequest, manager_id: int) -> dict
 @router.post("/actions/{action_id}/done", response=ActionOut)
 def action_done(request: AuthenticatedHttpRequest, action_id: int) -> Any:
     action = access.get_development_action_for(request.user, action_id, write=True)
-    return services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+    return services.action_mark_done(action=action, done_on=timezone.localdate())
 
 
 @router.get("/programs/{program_id}/rubric", response=list[BehaviourOut])

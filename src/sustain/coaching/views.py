@@ -127,7 +127,7 @@ def observation_create(request: AuthenticatedHttpRequest, rep_id: int) -> HttpRe
 
 @login_required
 def observation_detail(request: AuthenticatedHttpRequest, observation_id: int) -> HttpResponse:
-    obs: Observation = access.get_observation_for(request.user, observation_id)  # type: ignore[assignment]
+    obs: Observation = access.get_observation_for(request.user, observation_id)
     return render(
         request,
         "coaching/observation.html",
@@ -144,7 +144,7 @@ def observation_detail(request: AuthenticatedHttpRequest, observation_id: int) -
 @require_POST
 def action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = access.get_development_action_for(request.user, action_id, write=True)
-    services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+    services.action_mark_done(action=action, done_on=timezone.localdate())
     messages.success(request, "Action marked done.")
     return redirect(reverse("coaching:rep", args=[action.observation.rep_id]) + "#actions")
 

@@ -165,7 +165,7 @@ def alerts_list(
 @router.post("/alerts/{alert_id}/ack", response=AlertOut)
 def alert_ack(request: AuthenticatedHttpRequest, alert_id: int) -> Alert:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    return alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
+    return alert_services.alert_acknowledge(alert=alert, person=request.user)
 
 
 class SnoozeIn(Input):
@@ -175,4 +175,4 @@ class SnoozeIn(Input):
 @router.post("/alerts/{alert_id}/snooze", response=AlertOut)
 def alert_snooze(request: AuthenticatedHttpRequest, alert_id: int, payload: SnoozeIn) -> Alert:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    return alert_services.alert_snooze(alert=alert, person=request.user, until=payload.until)  # type: ignore[arg-type]
+    return alert_services.alert_snooze(alert=alert, person=request.user, until=payload.until)

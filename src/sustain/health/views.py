@@ -89,7 +89,7 @@ def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def ack(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
+    alert_services.alert_acknowledge(alert=alert, person=request.user)
     return redirect("health:alerts")
 
 
@@ -103,7 +103,7 @@ def snooze(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
             alert_services.alert_snooze(
                 alert=alert,
                 person=request.user,
-                until=form.cleaned_data["until"],  # type: ignore[arg-type]
+                until=form.cleaned_data["until"],
             )
             return redirect("health:alerts")
         except ValidationError as exc:

@@ -67,7 +67,7 @@ class MappingForm(forms.Form):
     )
 
     def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.source = source
         for name, candidates in importer.DEFAULT_COLUMNS[source].items():
             self.fields[f"col_{name}"] = forms.CharField(

@@ -46,7 +46,7 @@ SWEEP_GUARDS: dict[str, str] = {
 }
 
 
-def _task(path: str):  # type: ignore[no-untyped-def]
+def _task(path: str):
     module, name = path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)
 

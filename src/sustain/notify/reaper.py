@@ -62,7 +62,7 @@ def stuck_work_exists(*, now: dt.datetime | None = None) -> bool:
     )
 
 
-def _function(path: str):  # type: ignore[no-untyped-def]
+def _function(path: str):
     module, name = path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)
 

@@ -69,7 +69,7 @@ class GoalForm(forms.Form):
 
 class NeedsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for value, label in Factor.choices:
             self.fields[f"{value}_rating"] = forms.ChoiceField(
                 choices=[("", "Not rated"), *Severity.choices], required=False, label=label
@@ -96,7 +96,7 @@ class WhyForm(forms.Form):
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         model_choice_field(self, "author").queryset = Person.objects.filter(
             organization_id=program.organization_id, role=Role.EXECUTIVE
         )
@@ -113,7 +113,7 @@ class TouchForm(forms.Form):
     status = forms.ChoiceField(choices=TouchStatus.choices)
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         org = program.organization_id
         model_choice_field(self, "region").queryset = Region.objects.filter(organization_id=org)
         model_choice_field(self, "team").queryset = Team.objects.filter(organization_id=org)
@@ -141,7 +141,7 @@ class PanelForm(forms.Form):
     )
 
     def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         managers = Person.objects.filter(organization_id=program.organization_id, role=Role.MANAGER)
         if access.joins_panel_as_herself_only(viewer):
             managers = managers.filter(pk=viewer.pk)
