@@ -144,9 +144,13 @@ def detections_with_labels(call: Call) -> list[dict[str, Any]]:
 
 
 def trained_on(program: Program) -> dict[int, dt.date]:
-    return dict(
-        program.enrollments.filter(trained_on__isnull=False).values_list("person_id", "trained_on")
-    )
+    return {
+        person_id: day
+        for person_id, day in program.enrollments.filter(trained_on__isnull=False).values_list(
+            "person_id", "trained_on"
+        )
+        if day is not None
+    }
 
 
 def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
