@@ -238,8 +238,10 @@ def cases_answer(
     answer = services.diagnosis_answer(
         case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
     )
-    answer.attempt.refresh_from_db()
-    return Status(201, answer_out(answer, answer.attempt.completed))
+    attempt = answer.attempt
+    assert attempt is not None  # diagnosis_answer files every answer under an attempt
+    attempt.refresh_from_db()
+    return Status(201, answer_out(answer, attempt.completed))
 
 
 @router.get("/programs/{program_id}/diagnosis-attempts", response=list[AttemptOut])

@@ -119,7 +119,7 @@ def case_answer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
         data = form.cleaned_data
         call_service(form, lambda: services.diagnosis_answer(case=case, manager=manager, **data))
     if form.errors:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("certification:cases", args=[case.program_id]) + f"#case-{case.pk}")
 
 

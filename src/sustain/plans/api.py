@@ -310,7 +310,7 @@ def program_plan_create(
     person = access.get_person_for(request.user, payload.person)
     if not (
         access.can_edit_program(request.user, program)
-        or (person.team_id and person.team.manager_id == request.user.pk)
+        or (person.team is not None and person.team.manager_id == request.user.pk)
     ):
         raise PermissionDenied("Only the rep's manager or a program editor creates plans.")
     enrollment = program.enrollments.filter(person=person).first()

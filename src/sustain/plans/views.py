@@ -3,6 +3,8 @@ program's aggregates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Team
 from sustain.plans import selectors, services
 from sustain.plans.forms import CheckInForm, ItemForm, RestartForm
 from sustain.plans.models import Plan
@@ -144,19 +147,23 @@ def plan_below_quota(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRes
 def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     form = ItemForm(request.POST)
-    if form.is_valid() and call_service(
-        form,
-        lambda: services.plan_item_add(
-            plan=plan,
-            source="manager" if request.user.pk != plan.rep_id else "rep",
-            **form.cleaned_data,
-        ),
+    if (
+        form.is_valid()
+        and call_service(
+            form,
+            lambda: services.plan_item_add(
+                plan=plan,
+                source="manager" if request.user.pk != plan.rep_id else "rep",
+                **form.cleaned_data,
+            ),
+        )
+        is not None
     ):
         messages.success(request, "Item added.")
     else:
         messages.error(
             request,
-            "Item not added: " + "; ".join(e for errs in form.errors.values() for e in errs),
+            "Item not added: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
         )
     return _back(plan, request)
 
@@ -167,12 +174,13 @@ def team_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     viewer = request.user
     if not access.sees_team_plans(viewer):
         raise PermissionDenied
-    teams = access.teams_visible_to(viewer).select_related("manager")
+    visible = access.teams_visible_to(viewer).select_related("manager")
+    teams: Iterable[Team] = visible
     team_id = request.GET.get("team")
     if team_id:
         teams = [access.get_team_for(viewer, team_id)]
     elif access.picks_any_team(viewer):
-        teams = list(teams[:1])
+        teams = list(visible[:1])
     today = timezone.localdate()
     return render(
         request,

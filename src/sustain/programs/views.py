@@ -135,7 +135,9 @@ def term_create(request: AuthenticatedHttpRequest, concept_id: int) -> HttpRespo
     status = 200 if not form.errors else 400
     if not request.htmx:
         if form.errors:
-            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(
+                request, "; ".join(str(e) for errs in form.errors.values() for e in errs)
+            )
         return redirect(reverse("programs:detail", args=[concept.program_id]) + "#concepts")
     return render(
         request,
@@ -184,8 +186,11 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
             )
             messages.success(request, f"Enrolled {len(result.created)}{already}.")
             return redirect(reverse("programs:detail", args=[program.pk]) + "#enrollment")
-    filters = form if request.method == "POST" else None
-    filters = filters or EnrollFilterForm(request.GET, program=program, viewer=request.user)
+    filters: EnrollFilterForm = (
+        form
+        if request.method == "POST"
+        else EnrollFilterForm(request.GET, program=program, viewer=request.user)
+    )
     matching = filters.matching()
     context = {
         "program": program,
@@ -218,7 +223,7 @@ def enrollment_row(request: AuthenticatedHttpRequest, enrollment_id: int) -> Htt
         enrollment.refresh_from_db()
     if not request.htmx:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
         return redirect(reverse("programs:detail", args=[enrollment.program_id]) + "#enrollment")
     return render(
         request,
@@ -227,7 +232,7 @@ def enrollment_row(request: AuthenticatedHttpRequest, enrollment_id: int) -> Htt
             "e": enrollment,
             "can_edit": True,
             "sessions": enrollment.program.sessions.all(),
-            "row_errors": [e for errs in form.errors.values() for e in errs],
+            "row_errors": [str(e) for errs in form.errors.values() for e in errs],
         },
         status=400 if form.errors else 200,
     )

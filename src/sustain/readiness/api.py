@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -39,7 +39,10 @@ from sustain.readiness.models import (
 )
 
 router = Router(tags=["readiness"])
-GoalDirection = api_enum("GoalDirection", GoalDirectionChoices)
+if TYPE_CHECKING:  # the same members and values; the checker cannot see a dynamic enum's
+    GoalDirection = GoalDirectionChoices
+else:
+    GoalDirection = api_enum("GoalDirection", GoalDirectionChoices)
 
 
 class ReadinessItemOut(Schema):

@@ -319,11 +319,15 @@ def brief(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST":
         if not access.can_acknowledge_brief(viewer, program):
             raise PermissionDenied
-        if form.is_valid() and call_service(
-            form,
-            lambda: services.acknowledgement_record(
-                program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
-            ),
+        if (
+            form.is_valid()
+            and call_service(
+                form,
+                lambda: services.acknowledgement_record(
+                    program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
+                ),
+            )
+            is not None
         ):
             messages.success(request, "Thank you: your acknowledgement is recorded.")
             return redirect("readiness:brief", program.pk)
