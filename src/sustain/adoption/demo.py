@@ -92,7 +92,7 @@ def build(ctx: DemoContext) -> None:
         start = trained.get(rep.pk)
         if start is None:
             continue
-        coached = teams.get(rep.team_id) in COACHING_TEAMS
+        coached = rep.team_id is not None and teams.get(rep.team_id) in COACHING_TEAMS
         day = start + dt.timedelta(days=rng.randint(3, 10))
         while day <= ctx.today:
             week = (day - start).days // 7
@@ -148,6 +148,7 @@ def _write(ctx: DemoContext, calls: list[Call]) -> None:
     profiles = detect.build_profiles(selectors.concept_texts(ctx.program))
     rows = []
     for call in calls:
+        assert call.transcript is not None  # the demo writes every call's transcript
         turns = [(t[0], t[2]) for t in call.transcript if t[3]]
         for d in detect.detect(profiles, turns):
             rows.append(

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from sustain.adoption.services import MAX_FILES
+from sustain.orgs.models import Person
 from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UploadField, UploadInput
 
@@ -26,14 +28,17 @@ class MultipleFileField(UploadField):
 
 
 class CallUploadForm(forms.Form):
-    rep = forms.ModelChoiceField(queryset=None, help_text="The rep whose calls these are.")
+    rep: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        queryset=None, help_text="The rep whose calls these are."
+    )
     date = forms.DateField(widget=DateInput)
-    files = MultipleFileField(
+    # A field, not BaseForm.files: the form's metaclass moves it into base_fields.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Transcripts",
         help_text="WebVTT (Zoom, Teams), SRT, Gong JSON or “Name: text” lines; up to 5 MB each.",
     )
 
-    def __init__(self, *args: Any, reps: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reps: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "rep").queryset = reps
 

@@ -79,6 +79,7 @@ def concept_texts(program: Program) -> list[detect.ConceptText]:
     for call_id, transcript in Call.objects.filter(
         pk__in=call_ids, transcript__isnull=False
     ).values_list("pk", "transcript"):
+        assert transcript is not None  # filtered on transcript__isnull=False
         for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
             rescored[(call_id, d.key)] = d.score
     pairs = {
@@ -255,7 +256,7 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     cuts = {c.key: c.threshold for c in concept_texts(program)}
     trained = trained_on(program)
     phases = plan_phases(program)
-    candidates = list(
+    candidates: list[Call] = list(
         calls_of(calls.filter(program=program, status=CallStatus.DONE))
         .annotate(n_labels=Count("labels", distinct=True))
         .order_by("-date", "-id")[:500]

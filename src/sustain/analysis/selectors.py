@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,7 +75,7 @@ def kirkpatrick(
     for level, name, measures in LEVELS[:3]:
         items: list[dict[str, Any]] = []
         for provider in KIRKPATRICK_PROVIDERS[level]:
-            items += _guarded(lambda p=provider: p(program)) or []
+            items += _guarded(partial(provider, program)) or []
         items = [_within_k(viewer, program, i) for i in items]
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
