@@ -207,7 +207,7 @@ def leadership(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, 
                 "unit": g.kpi.unit,
                 "direction": g.kpi.direction,
                 "currency": g.kpi.currency,
-                "att": g.run.result["overall"]["att"],
+                "att": (g.run.result or {})["overall"]["att"],
                 "fades": [vars(f) for f in g.fades],
                 "splits": [{**vars(s), "fades": [vars(f) for f in s.fades]} for s in g.splits],
             }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -21,7 +21,7 @@ from sustain.programs.models import Program
 log = logging.getLogger(__name__)
 
 # level -> providers returning [{"label", "value"}] or None when nothing is measured.
-Provider = Callable[[Program], list[dict[str, str]] | None]
+Provider = Callable[[Program], Sequence[Mapping[str, object]] | None]
 KIRKPATRICK_PROVIDERS: dict[int, list[Provider]] = {1: [], 2: [], 3: []}
 LEVELS = [
     (1, "Reaction", "buy-in pulse"),

@@ -23,6 +23,7 @@ from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
 from sustain.programs.selectors import measurement_groups
+from sustain.web.formfields import choice_field
 from sustain.web.forms import call_service
 
 
@@ -56,8 +57,8 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["by"].choices = [("", "No split"), *attributes]
-        self.fields["covariates"].choices = attributes
+        choice_field(self, "by").choices = [("", "No split"), *attributes]
+        choice_field(self, "covariates").choices = attributes
 
 
 def _kpis(program_org_id: int):

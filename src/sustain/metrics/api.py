@@ -194,8 +194,8 @@ def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, 
         .annotate(mean=Avg("value"), reps=Count("rep_id", distinct=True))
         .order_by("period")
     )
-    rows = [{**r, "mean": r["mean"] if all_finite(r["mean"]) else None} for r in rows]
-    return privacy.suppress(request.user, rows, people="reps", figures=("mean",))
+    means = [{**r, "mean": r["mean"] if all_finite(r["mean"]) else None} for r in rows]
+    return privacy.suppress(request.user, means, people="reps", figures=("mean",))
 
 
 @router.get("/imports", response=list[JobOut])
@@ -276,7 +276,7 @@ def imports_retry(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
 def mapping_detail(request: AuthenticatedHttpRequest, source: Source) -> dict[str, Any]:
     _importer(request)
     mapping = ImportMapping.objects.filter(
-        organization_id=request.user.organization_id, source=source
+        organization=request.user.organization_id, source=source
     ).first()
     return _mapping_out(source, mapping)
 

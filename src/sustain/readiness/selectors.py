@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,7 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     }
     result = []
     for team in teams:
-        row = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
+        row: Mapping[str, Any] = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
         # Pulse answers are private to everyone, leaders included: k applies to all.
         shown = privacy.shown(
             None, row["answered"], organization=program.organization, private_to_all=True

@@ -13,3 +13,10 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]` as the ChoiceField it is, to set its choices per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
