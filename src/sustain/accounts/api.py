@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
@@ -35,7 +36,7 @@ class SignInOut(Schema):
 
 
 @router.post("/people/{person_id}/invite", response={202: InvitationOut})
-def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> Status:
+def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> Status[Any]:
     """Email the person a link to choose her password (again, if she was invited before).
     Admins only. 400 if the person is deactivated."""
     person = access.get_person_for(request.user, person_id)
@@ -48,7 +49,7 @@ def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> Status:
 
 
 @router.post("/teams/{team_id}/invite", response={202: InvitedOut})
-def team_invite(request: AuthenticatedHttpRequest, team_id: int) -> Status:
+def team_invite(request: AuthenticatedHttpRequest, team_id: int) -> Status[Any]:
     """Invite the team's manager and members who have never signed in. Admins only."""
     team = access.get_team_for(request.user, team_id)
     if not access.can_invite(request.user, team):

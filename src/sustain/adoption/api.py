@@ -105,7 +105,7 @@ def call_create(
     rep: Form[int],
     date: Form[dt.date],
     program: Form[int],
-) -> Status:
+) -> Status[Any]:
     viewer = request.user
     the_program = access.get_program_for(viewer, program)
     the_rep = access.get_call_rep_for(viewer, rep)
@@ -125,7 +125,7 @@ def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> dict[str, An
 
 
 @router.post("/calls/{call_id}/labels", response={201: LabelOut})
-def label_create(request: AuthenticatedHttpRequest, call_id: int, payload: LabelIn) -> Status:
+def label_create(request: AuthenticatedHttpRequest, call_id: int, payload: LabelIn) -> Status[Any]:
     call = access.get_call_for(request.user, call_id, label=True)
     concept = access.get_concept_for(request.user, payload.concept)
     label = services.label_set(
@@ -135,7 +135,7 @@ def label_create(request: AuthenticatedHttpRequest, call_id: int, payload: Label
 
 
 @router.post("/programs/{program_id}/adoption/rescore", response={202: QueuedOut})
-def rescore(request: AuthenticatedHttpRequest, program_id: int) -> Status:
+def rescore(request: AuthenticatedHttpRequest, program_id: int) -> Status[Any]:
     from sustain.adoption.tasks import rescore_program
 
     program = access.get_program_for(request.user, program_id)

@@ -7,11 +7,14 @@ Dana Whitfield's team has manager labels, so calibration shows real figures."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+from typing import Any
 
 from sustain.adoption import detect, selectors
 from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
+from sustain.programs.models import Concept
 
 # Rep turns that use each demo concept (in CONCEPTS order of demo/core.py).
 USES = [
@@ -66,7 +69,7 @@ BUYER = [
 ]
 
 
-def _turns(rng, uses: list[int]) -> list[list]:
+def _turns(rng: random.Random, uses: list[int]) -> list[list[Any]]:
     said: list[tuple[str, bool]] = [(rng.choice(USES[k]), True) for k in uses]
     said += [(rng.choice(FILLER), True) for _ in range(4)]
     said += [(rng.choice(BUYER), False) for _ in range(5)]
@@ -122,7 +125,9 @@ def build(ctx: DemoContext) -> None:
     _score(ctx, calls, concepts)
 
 
-def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list) -> None:
+def _label(
+    ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list[Concept]
+) -> None:
     """Dana's team: she labelled the concepts of a dozen calls."""
     team = ctx.teams[0]
     labels = []
@@ -135,7 +140,7 @@ def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts
     Label.objects.bulk_create(labels)
 
 
-def _score(ctx: DemoContext, calls: list[Call], concepts: list) -> None:
+def _score(ctx: DemoContext, calls: list[Call], concepts: list[Concept]) -> None:
     # As in use: the labelled calls were first scored with the program's text alone; then
     # everything is scored with what their labels taught (thresholds, confirmed turns).
     labelled = {lab.call_id for lab in Label.objects.filter(call__program=ctx.program)}

@@ -20,7 +20,7 @@ class MultipleFileField(UploadField):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: object, initial: object = None) -> list:
+    def clean(self, data: object, initial: object = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"At most {MAX_FILES} files at once.")

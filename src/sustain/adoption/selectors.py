@@ -26,7 +26,7 @@ def retention_days(org: Organization) -> int:
     return policy.retention_days if policy else DEFAULT_RETENTION_DAYS
 
 
-def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list]]]:
+def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list[Any]]]]:
     """Per concept: (call, label, stored score, best turn, evidence) of every labeled call."""
     labels = {
         (call_id, concept_id): used
@@ -34,7 +34,7 @@ def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, li
             "call_id", "concept_id", "used"
         )
     }
-    out: dict[int, list[tuple[int, bool, float, str, list]]] = defaultdict(list)
+    out: dict[int, list[tuple[int, bool, float, str, list[Any]]]] = defaultdict(list)
     if not labels:
         return out
     rows = Detection.objects.filter(call__program=program, call__labels__isnull=False).values_list(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,12 +17,13 @@ from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.orgs.models import Role
+from sustain.orgs.models import Person, Role
+from sustain.programs.models import Program
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
-def _upload_reps(viewer, program):
+def _upload_reps(viewer: Person, program: Program) -> QuerySet[Person]:
     return access.people_visible_to(viewer).filter(
         role=Role.REP, enrollments__program=program, is_active=True
     )

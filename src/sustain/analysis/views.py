@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +62,7 @@ class RunForm(forms.Form):
         choice_field(self, "covariates").choices = attributes
 
 
-def _kpis(program_org_id: int):
+def _kpis(program_org_id: int) -> QuerySet[KpiDefinition]:
     return KpiDefinition.objects.filter(organization_id=program_org_id)
 
 

@@ -216,7 +216,9 @@ def _falling_teams(
     return out
 
 
-def _message(alert: Alert, to: dict[int, tuple[str, int]], person_id: int, *, escalated: bool):
+def _message(
+    alert: Alert, to: dict[int, tuple[str, int]], person_id: int, *, escalated: bool
+) -> OutboxDraft:
     email, org_id = to[person_id]
     label = rules_mod.BY_KEY[alert.rule].label
     prefix = "Still open after a week — " if escalated else ""

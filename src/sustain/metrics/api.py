@@ -165,7 +165,8 @@ def kpi_values(
     kpi_id: int,
     rep: int | None = None,
     since: IsoDate | None = None,
-    limit: int = Query(10000, ge=1, le=10000),
+    # Query is called at runtime; for the checker it is a generic alias.
+    limit: int = Query(10000, ge=1, le=10000),  # type: ignore[type-arg]
 ) -> list[dict[str, Any]]:
     """Individual values the caller may read: all (whole-org roles), her team's (manager),
     her own (rep). The trainer reads /means instead. Stored values that are not finite

@@ -242,7 +242,7 @@ def job_retry(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     return redirect("metrics:job", import_job.pk)
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(forms.ModelForm[KpiDefinition]):
     class Meta:
         model = KpiDefinition
         fields = ["name", "unit", "direction", "monetary", "currency"]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sustain.certification.models import DiagnosisCase
     from sustain.coaching.models import DevelopmentAction, Observation
     from sustain.health.models import Alert
-    from sustain.metrics.models import ImportJob, KpiDefinition
+    from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue
     from sustain.notify.models import OutboxMessage
     from sustain.plans.models import Plan
     from sustain.programs.models import Concept, Enrollment, Program, WorkshopSession
@@ -592,7 +592,7 @@ def can_import_kpis(viewer: Person) -> bool:
     return viewer.organization_id is not None and viewer.role in KPI_IMPORTER_ROLES
 
 
-def kpi_values_visible_to(viewer: Person) -> QuerySet:
+def kpi_values_visible_to(viewer: Person) -> QuerySet[KpiValue]:
     """Individual KPI values: the whole org, a manager's team, a rep's own; none for the
     trainer, who reads aggregates only."""
     from sustain.metrics.models import KpiValue
@@ -841,7 +841,7 @@ def get_outbox_message_for(viewer: Person, pk: object) -> OutboxMessage:
 CALL_LABELER_ROLES = frozenset({Role.MANAGER, Role.OWNER, Role.EXECUTIVE, Role.ADMIN})
 
 
-def calls_visible_to(viewer: Person) -> QuerySet:
+def calls_visible_to(viewer: Person) -> QuerySet[Call]:
     """Individual calls and their transcripts: a rep her own, a manager her team's, the
     whole-org roles all; the trainer none (she reads the program's aggregates)."""
     from sustain.adoption.models import Call

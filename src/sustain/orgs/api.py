@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -131,7 +132,7 @@ def people_detail(request: AuthenticatedHttpRequest, person_id: int) -> Person:
 @router.post("/people", response={201: PersonOut})
 def people_create(request: AuthenticatedHttpRequest, payload: PersonIn) -> Status[Person]:
     if not access.can_edit_people(request.user):
-        raise access.PermissionDenied("Only admins and executives add people.")
+        raise PermissionDenied("Only admins and executives add people.")
     org = access.get_organization_for(request.user)
     with transaction.atomic():
         data = _person_refs(request.user, payload.dict())
@@ -177,7 +178,7 @@ def teams_detail(request: AuthenticatedHttpRequest, team_id: int) -> Team:
 @router.post("/teams", response={201: TeamOut})
 def teams_create(request: AuthenticatedHttpRequest, payload: TeamIn) -> Status[Team]:
     if not access.can_edit_teams(request.user):
-        raise access.PermissionDenied("Only admins and executives create teams.")
+        raise PermissionDenied("Only admins and executives create teams.")
     org = access.get_organization_for(request.user)
     with transaction.atomic():
         data = _person_refs(request.user, payload.dict())

@@ -4,6 +4,7 @@ for managers, and aggregates for everyone who sees the program (the trainer too)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -284,7 +285,7 @@ def plans_below_quota(
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut})
 def plans_item_add(
     request: AuthenticatedHttpRequest, plan_id: int, payload: ItemIn
-) -> Status[dict]:
+) -> Status[dict[str, Any]]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     item: PlanItem = services.plan_item_add(plan=plan, **payload.dict())
     return Status(

@@ -86,7 +86,7 @@ class SettingsPatch(Input):
 @router.get("/programs/{program_id}/readiness-settings", response=SettingsSchema)
 def settings_detail(request: AuthenticatedHttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
-    return selectors.ReadinessSettings.for_program(program)
+    return models.ReadinessSettings.for_program(program)
 
 
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
@@ -124,7 +124,7 @@ class OwnerProfilePatch(Input):
 
 def _owner_profile(program: Program) -> dict[str, Any]:
     profile = selectors.one_to_one(program, "owner_profile")
-    settings = selectors.ReadinessSettings.for_program(program)
+    settings = models.ReadinessSettings.for_program(program)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
     others = selectors.other_owned(program=program)
     return {
