@@ -164,13 +164,14 @@ def certification_rows(
             "started": r is not None,
         }
         g = graded.get(m.pk)
+        # `right` and `n` are annotated on the attempts by the query above.
         pct = round(100 * g.right / g.n) if g and g.n else 0  # type: ignore[attr-defined]
         diagnosis = {
             "passed": bool(n_cases and g) and pct >= policy.diagnosis_pass_pct,
             "evidence": (
                 "No diagnosis cases written for this program yet."
                 if not n_cases
-                else f"Attempt {g.number}: {g.right} of {g.n} cases diagnosed correctly "  # type: ignore[attr-defined]
+                else f"Attempt {g.number}: {g.right} of {g.n} cases diagnosed correctly "  # type: ignore[attr-defined]  # annotated above
                 f"({pct}%); pass mark {policy.diagnosis_pass_pct}%."
                 if g
                 else f"Diagnosis cases not completed yet ({n_cases} to answer); pass mark "

@@ -197,7 +197,7 @@ def _falling_teams(
         series = [by_day.get(d) for d in reversed(days)]
         if tid not in teams.index or None in series:
             continue
-        if all(b < a for a, b in pairwise(series)):  # type: ignore[operator]
+        if all(b < a for a, b in pairwise(series)):  # type: ignore[operator]  # no None: skipped above
             r = teams.loc[tid]
             assert isinstance(r, pd.Series)  # one row: the index holds each team once
             trail = " → ".join(str(s) for s in series)

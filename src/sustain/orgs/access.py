@@ -384,7 +384,7 @@ def get_preparation_part_for(
     """A goal, touch... of a program's preparation: 404 unless its program is visible, then
     the preparation's own rules."""
     part = get_program_part_for(viewer, model, pk)
-    # M is any model with a `program` field; a TypeVar cannot say so.
+    # M is any model with a `program` field; a TypeVar bound cannot say so.
     get_program_preparation_for(viewer, part.program_id, write=write)  # type: ignore[attr-defined]
     return part
 

@@ -96,7 +96,7 @@ class TeamDetail(TeamOut):
 
     @staticmethod
     def resolve_members(obj: Team) -> list[Person]:
-        return obj.visible_members  # type: ignore[attr-defined]
+        return obj.visible_members  # type: ignore[attr-defined]  # set on the instance for the page or response
 
 
 def _person_refs(viewer: Person, data: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +283,7 @@ class TokenCreated(TokenOut):
 
     @staticmethod
     def resolve_token(obj: ApiToken) -> str:
-        return obj.secret  # type: ignore[attr-defined]
+        return obj.secret  # type: ignore[attr-defined]  # set on the instance for the page or response
 
 
 class TokenIn(Input):
@@ -308,7 +308,7 @@ def tokens_create(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status
         expires_in_days=payload.expires_in_days,
         by=request.user,
     )
-    token.secret = raw  # type: ignore[attr-defined]
+    token.secret = raw  # type: ignore[attr-defined]  # set on the instance for the page or response
     return Status(201, token)
 
 

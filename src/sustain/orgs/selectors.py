@@ -38,8 +38,8 @@ def team_with_members(*, viewer: Person, team: Team) -> Team:
     members = list(
         access.people_visible_to(viewer).filter(team=team).select_related("region", "team")
     )
-    team.visible_members = members  # type: ignore[attr-defined]
-    team.size = sum(1 for m in members if m.role == Role.REP)  # type: ignore[attr-defined]
+    team.visible_members = members  # type: ignore[attr-defined]  # set on the instance for the page or response
+    team.size = sum(1 for m in members if m.role == Role.REP)  # type: ignore[attr-defined]  # set on the instance for the page or response
     return team
 
 
@@ -63,5 +63,5 @@ def teams_with_members(*, viewer: Person) -> list[Team]:
         assert person.team_id is not None  # filtered on team__in
         by_team[person.team_id].append(person)
     for team in teams:
-        team.visible_members = by_team[team.pk]  # type: ignore[attr-defined]
+        team.visible_members = by_team[team.pk]  # type: ignore[attr-defined]  # set on the instance for the page or response
     return teams

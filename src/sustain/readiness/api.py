@@ -230,7 +230,7 @@ def needs_list(request: AuthenticatedHttpRequest, program_id: int) -> list[selec
     rows = selectors.needs_context(program=program)
     if access.sees_impact_costs(request.user, program):
         return rows
-    return [dataclasses.replace(r, notes=None) for r in rows]  # type: ignore[arg-type]
+    return [dataclasses.replace(r, notes=None) for r in rows]
 
 
 @router.patch("/programs/{program_id}/needs/{factor}", response=NeedOut)

@@ -29,7 +29,7 @@ class NeedsContext:
     factor: str
     label: str
     rating: str  # none / minor / major, or "" when not rated
-    notes: str
+    notes: str | None  # None when withheld from the reader (the trainer)
 
 
 def needs_context(*, program: Program) -> list[NeedsContext]:

@@ -149,7 +149,7 @@ def goal_edit(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def needs_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    initial = {}
+    initial: dict[str, str | None] = {}
     for n in selectors.needs_context(program=program):
         initial[f"{n.factor}_rating"] = n.rating
         initial[f"{n.factor}_notes"] = n.notes

@@ -28,7 +28,7 @@ from sustain.web.forms import call_service
 def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = list(selectors.due_cards(person=request.user, today=timezone.localdate()))
     for card in cards:
-        card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
+        card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]  # set on the instance for the page or response
     return render(
         request,
         "refreshers/due.html",
@@ -49,7 +49,7 @@ def answer(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     )
     if card is None:
         raise Http404
-    card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
+    card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]  # set on the instance for the page or response
     context: dict[str, object] = {"card": card}
     try:
         context["review"] = services.refresher_answer(
