@@ -32,9 +32,11 @@ test-deps:
 test: setup test-deps
 	@scripts/test-all $(ARGS)
 
+## lint: ruff (lint and format) and mypy with django-stubs, at the strictness in pyproject.toml.
 lint: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var

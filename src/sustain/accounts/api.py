@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from sustain.accounts import selectors, services
 from sustain.accounts.links import link_expires_on
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["invitations and sign-in"])
 
@@ -35,7 +36,7 @@ class SignInOut(Schema):
 
 
 @router.post("/people/{person_id}/invite", response={202: InvitationOut})
-def person_invite(request: HttpRequest, person_id: int) -> Status:
+def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> Status[Any]:
     """Email the person a link to choose her password (again, if she was invited before).
     Admins only. 400 if the person is deactivated."""
     person = access.get_person_for(request.user, person_id)
@@ -48,7 +49,7 @@ def person_invite(request: HttpRequest, person_id: int) -> Status:
 
 
 @router.post("/teams/{team_id}/invite", response={202: InvitedOut})
-def team_invite(request: HttpRequest, team_id: int) -> Status:
+def team_invite(request: AuthenticatedHttpRequest, team_id: int) -> Status[Any]:
     """Invite the team's manager and members who have never signed in. Admins only."""
     team = access.get_team_for(request.user, team_id)
     if not access.can_invite(request.user, team):
@@ -57,7 +58,7 @@ def team_invite(request: HttpRequest, team_id: int) -> Status:
 
 
 @router.get("/people/{person_id}/sign-in", response=SignInOut)
-def person_sign_in(request: HttpRequest, person_id: int) -> SignInOut:
+def person_sign_in(request: AuthenticatedHttpRequest, person_id: int) -> SignInOut:
     """Whether the person's sign-in is locked, when she last signed in and was invited."""
     person = access.get_person_for(request.user, person_id)
     if not access.can_unlock_sign_in(request.user, person):
@@ -72,7 +73,7 @@ def person_sign_in(request: HttpRequest, person_id: int) -> SignInOut:
 
 
 @router.post("/people/{person_id}/unlock", response={200: SignInOut})
-def person_unlock(request: HttpRequest, person_id: int) -> SignInOut:
+def person_unlock(request: AuthenticatedHttpRequest, person_id: int) -> SignInOut:
     """Lift a sign-in lockout on the person's account. Admins only."""
     person = access.get_person_for(request.user, person_id)
     if not access.can_unlock_sign_in(request.user, person):

@@ -65,7 +65,8 @@ def _link_email(person: Person, *, intro: str) -> str:
 
 
 def _invitation(person: Person, invited_by: Person | None) -> OutboxDraft:
-    org = person.organization.name  # type: ignore[union-attr]
+    assert person.organization is not None  # invitations are for an organization's people
+    org = person.organization.name
     by = f"{invited_by.name} has invited you" if invited_by else "You are invited"
     return OutboxDraft.for_person(
         person,

@@ -98,7 +98,7 @@ class SsoBackend(OIDCAuthenticationBackend):
 
         self.UserModel = get_user_model()
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Person | None:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Person | None:
         if request is None or "nonce" not in kwargs or not enabled():
             return None  # not an OIDC callback: a password sign-in, the test client...
         super().__init__()
@@ -131,7 +131,7 @@ class SsoStart(OIDCAuthenticationRequestView):
     def __init__(self, **kwargs: Any) -> None:
         View.__init__(self, **kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404
         try:
@@ -148,7 +148,7 @@ class SsoStart(OIDCAuthenticationRequestView):
 class SsoCallback(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(setting)
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404
         return super().get(request)

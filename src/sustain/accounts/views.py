@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from sustain.accounts import services, sso, throttling
 from sustain.accounts.links import LinkState, link_check
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 
 
@@ -35,7 +36,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not Organization.objects.exists():
             # Nobody could sign in: say how to create the organization instead.
             return render(request, "accounts/first_run.html", status=503)
@@ -118,7 +119,7 @@ def sso_refused(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id)
     if not access.can_invite(request.user, person):
         raise PermissionDenied
@@ -133,7 +134,7 @@ def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_invite(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id)
     if not access.can_invite(request.user, team):
         raise PermissionDenied
@@ -144,7 +145,7 @@ def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_unlock(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id)
     if not access.can_unlock_sign_in(request.user, person):
         raise PermissionDenied

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -17,6 +16,7 @@ from sustain.adoption import selectors, services
 from sustain.adoption.models import Call
 from sustain.api.schemas import Input
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["adoption"])
 
@@ -100,12 +100,12 @@ def call_out(call: Call) -> dict[str, Any]:
 
 @router.post("/calls", response={201: CallCreatedOut})
 def call_create(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     rep: Form[int],
     date: Form[dt.date],
     program: Form[int],
-) -> Status:
+) -> Status[Any]:
     viewer = request.user
     the_program = access.get_program_for(viewer, program)
     the_rep = access.get_call_rep_for(viewer, rep)
@@ -118,14 +118,14 @@ def call_create(
 
 
 @router.get("/calls/{call_id}", response=CallOut)
-def call_detail(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> dict[str, Any]:
     access.get_call_for(request.user, call_id)
     call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
     return call_out(call)
 
 
 @router.post("/calls/{call_id}/labels", response={201: LabelOut})
-def label_create(request: HttpRequest, call_id: int, payload: LabelIn) -> Status:
+def label_create(request: AuthenticatedHttpRequest, call_id: int, payload: LabelIn) -> Status[Any]:
     call = access.get_call_for(request.user, call_id, label=True)
     concept = access.get_concept_for(request.user, payload.concept)
     label = services.label_set(
@@ -135,7 +135,7 @@ def label_create(request: HttpRequest, call_id: int, payload: LabelIn) -> Status
 
 
 @router.post("/programs/{program_id}/adoption/rescore", response={202: QueuedOut})
-def rescore(request: HttpRequest, program_id: int) -> Status:
+def rescore(request: AuthenticatedHttpRequest, program_id: int) -> Status[Any]:
     from sustain.adoption.tasks import rescore_program
 
     program = access.get_program_for(request.user, program_id)
@@ -146,7 +146,7 @@ def rescore(request: HttpRequest, program_id: int) -> Status:
 
 
 @router.get("/programs/{program_id}/adoption/calibration", response=CalibrationOut)
-def calibration(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def calibration(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_for(request.user, program_id)
     return {
         "minimum_labels": selectors.MIN_CALIBRATION_LABELS,

@@ -7,11 +7,14 @@ Dana Whitfield's team has manager labels, so calibration shows real figures."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+from typing import Any
 
 from sustain.adoption import detect, selectors
 from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
+from sustain.programs.models import Concept
 
 # Rep turns that use each demo concept (in CONCEPTS order of demo/core.py).
 USES = [
@@ -66,7 +69,7 @@ BUYER = [
 ]
 
 
-def _turns(rng, uses: list[int]) -> list[list]:  # type: ignore[no-untyped-def]
+def _turns(rng: random.Random, uses: list[int]) -> list[list[Any]]:
     said: list[tuple[str, bool]] = [(rng.choice(USES[k]), True) for k in uses]
     said += [(rng.choice(FILLER), True) for _ in range(4)]
     said += [(rng.choice(BUYER), False) for _ in range(5)]
@@ -92,7 +95,7 @@ def build(ctx: DemoContext) -> None:
         start = trained.get(rep.pk)
         if start is None:
             continue
-        coached = teams.get(rep.team_id) in COACHING_TEAMS
+        coached = rep.team_id is not None and teams.get(rep.team_id) in COACHING_TEAMS
         day = start + dt.timedelta(days=rng.randint(3, 10))
         while day <= ctx.today:
             week = (day - start).days // 7
@@ -122,7 +125,9 @@ def build(ctx: DemoContext) -> None:
     _score(ctx, calls, concepts)
 
 
-def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list) -> None:  # type: ignore[type-arg]
+def _label(
+    ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts: list[Concept]
+) -> None:
     """Dana's team: she labelled the concepts of a dozen calls."""
     team = ctx.teams[0]
     labels = []
@@ -135,7 +140,7 @@ def _label(ctx: DemoContext, calls: list[Call], truth: list[list[int]], concepts
     Label.objects.bulk_create(labels)
 
 
-def _score(ctx: DemoContext, calls: list[Call], concepts: list) -> None:  # type: ignore[type-arg]
+def _score(ctx: DemoContext, calls: list[Call], concepts: list[Concept]) -> None:
     # As in use: the labelled calls were first scored with the program's text alone; then
     # everything is scored with what their labels taught (thresholds, confirmed turns).
     labelled = {lab.call_id for lab in Label.objects.filter(call__program=ctx.program)}
@@ -148,6 +153,7 @@ def _write(ctx: DemoContext, calls: list[Call]) -> None:
     profiles = detect.build_profiles(selectors.concept_texts(ctx.program))
     rows = []
     for call in calls:
+        assert call.transcript is not None  # the demo writes every call's transcript
         turns = [(t[0], t[2]) for t in call.transcript if t[3]]
         for d in detect.detect(profiles, turns):
             rows.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,9 +136,9 @@ class Detection:
 
 def build_profiles(concepts: Sequence[ConceptText]) -> list[Profile]:
     """Profiles over the program's concepts; a word shared by every concept weighs little."""
-    bags: list[Counter[str]] = []
+    bags: list[defaultdict[str, float]] = []
     for c in concepts:
-        bag: Counter[str] = Counter()
+        bag: defaultdict[str, float] = defaultdict(float)
         for text, weight in (
             [(c.name, 0.5), (c.description, 1.0)]
             + [(t, 1.5) for t in c.terms]

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from sustain.adoption.services import MAX_FILES
+from sustain.orgs.models import Person
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UploadField, UploadInput
 
 
@@ -11,11 +16,11 @@ class MultipleFileInput(UploadInput):
 
 
 class MultipleFileField(UploadField):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
-    def clean(self, data: object, initial: object = None) -> list:
+    def clean(self, data: object, initial: object = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"At most {MAX_FILES} files at once.")
@@ -23,16 +28,19 @@ class MultipleFileField(UploadField):
 
 
 class CallUploadForm(forms.Form):
-    rep = forms.ModelChoiceField(queryset=None, help_text="The rep whose calls these are.")  # type: ignore[arg-type]
+    rep: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        queryset=None, help_text="The rep whose calls these are."
+    )
     date = forms.DateField(widget=DateInput)
-    files = MultipleFileField(
+    # A field, not BaseForm.files: the form's metaclass moves it into base_fields.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Transcripts",
         help_text="WebVTT (Zoom, Teams), SRT, Gong JSON or “Name: text” lines; up to 5 MB each.",
     )
 
-    def __init__(self, *args: object, reps: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["rep"].queryset = reps  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, reps: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "rep").queryset = reps
 
 
 class RetentionForm(forms.Form):

@@ -26,7 +26,7 @@ def retention_days(org: Organization) -> int:
     return policy.retention_days if policy else DEFAULT_RETENTION_DAYS
 
 
-def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list]]]:
+def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, list[Any]]]]:
     """Per concept: (call, label, stored score, best turn, evidence) of every labeled call."""
     labels = {
         (call_id, concept_id): used
@@ -34,7 +34,7 @@ def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, li
             "call_id", "concept_id", "used"
         )
     }
-    out: dict[int, list[tuple[int, bool, float, str, list]]] = defaultdict(list)
+    out: dict[int, list[tuple[int, bool, float, str, list[Any]]]] = defaultdict(list)
     if not labels:
         return out
     rows = Detection.objects.filter(call__program=program, call__labels__isnull=False).values_list(
@@ -79,6 +79,7 @@ def concept_texts(program: Program) -> list[detect.ConceptText]:
     for call_id, transcript in Call.objects.filter(
         pk__in=call_ids, transcript__isnull=False
     ).values_list("pk", "transcript"):
+        assert transcript is not None  # filtered on transcript__isnull=False
         for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
             rescored[(call_id, d.key)] = d.score
     pairs = {
@@ -144,9 +145,13 @@ def detections_with_labels(call: Call) -> list[dict[str, Any]]:
 
 
 def trained_on(program: Program) -> dict[int, dt.date]:
-    return dict(
-        program.enrollments.filter(trained_on__isnull=False).values_list("person_id", "trained_on")
-    )
+    return {
+        person_id: day
+        for person_id, day in program.enrollments.filter(trained_on__isnull=False).values_list(
+            "person_id", "trained_on"
+        )
+        if day is not None
+    }
 
 
 def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
@@ -251,7 +256,7 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     cuts = {c.key: c.threshold for c in concept_texts(program)}
     trained = trained_on(program)
     phases = plan_phases(program)
-    candidates = list(
+    candidates: list[Call] = list(
         calls_of(calls.filter(program=program, status=CallStatus.DONE))
         .annotate(n_labels=Count("labels", distinct=True))
         .order_by("-date", "-id")[:500]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -235,7 +236,7 @@ def transcripts_delete_expired(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def read_upload(file: object) -> bytes:
+def read_upload(file: UploadedFile[bytes]) -> bytes:
     """The file's bytes, refusing one over the size limit before reading it all."""
     size = getattr(file, "size", None)
     if size is not None and size > parsers.MAX_BYTES:
@@ -243,4 +244,4 @@ def read_upload(file: object) -> bytes:
         raise ValidationError(
             {"file": f"{name}: the file is over {parsers.MAX_BYTES // 1024 // 1024} MB."}
         )
-    return file.read()  # type: ignore[attr-defined]
+    return file.read()

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,19 +16,21 @@ from sustain.adoption import selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
-from sustain.orgs.models import Role
+from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Person, Role
+from sustain.programs.models import Program
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
-def _upload_reps(viewer, program):  # type: ignore[no-untyped-def]
+def _upload_reps(viewer: Person, program: Program) -> QuerySet[Person]:
     return access.people_visible_to(viewer).filter(
         role=Role.REP, enrollments__program=program, is_active=True
     )
 
 
 @login_required
-def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
     program = access.get_program_for(viewer, program_id)
     individual = access.sees_individuals(viewer)
@@ -101,7 +104,7 @@ def program_adoption(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> HttpResponse:
     access.get_call_for(request.user, call_id)
     call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
     return render(
@@ -117,14 +120,14 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def label(request: HttpRequest, call_id: int, concept_id: int) -> HttpResponse:
+def label(request: AuthenticatedHttpRequest, call_id: int, concept_id: int) -> HttpResponse:
     call = access.get_call_for(request.user, call_id, label=True)
     concept = access.get_concept_for(request.user, concept_id)
     used = request.POST.get("used")
     if used not in ("yes", "no"):
         return HttpResponse("Say whether the rep used it: used=yes or used=no.", status=400)
     services.label_set(call=call, concept=concept, used=used == "yes", labeled_by=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
         row = next(
             r for r in selectors.detections_with_labels(call) if r["concept"].pk == concept.pk
@@ -137,7 +140,7 @@ def label(request: HttpRequest, call_id: int, concept_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rescore(request: HttpRequest, program_id: int) -> HttpResponse:
+def rescore(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     from sustain.adoption.tasks import rescore_program
 
     program = access.get_program_for(request.user, program_id)
@@ -150,7 +153,7 @@ def rescore(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def retention(request: HttpRequest, program_id: int) -> HttpResponse:
+def retention(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     if not access.can_set_call_retention(request.user):
         raise PermissionDenied

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -15,6 +15,7 @@ from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control
 from sustain.api.schemas import Input
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["analysis"])
 
@@ -75,13 +76,15 @@ class RunOut(Schema):
 
 
 @router.get("/programs/{program_id}/analyses", response=list[RunOut])
-def runs_list(request: HttpRequest, program_id: int) -> list[AnalysisRun]:
+def runs_list(request: AuthenticatedHttpRequest, program_id: int) -> list[AnalysisRun]:
     program = access.get_program_impact_for(request.user, program_id)
     return list(program.analysis_runs.select_related("program")[:50])
 
 
 @router.post("/programs/{program_id}/analyses", response={201: RunOut})
-def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status[AnalysisRun]:
+def runs_create(
+    request: AuthenticatedHttpRequest, program_id: int, payload: RunIn
+) -> Status[AnalysisRun]:
     program = access.get_program_impact_for(request.user, program_id)
     if not access.can_run_analysis(request.user, program):
         raise PermissionDenied("Only analysts, owners, executives and admins run analyses.")
@@ -101,14 +104,14 @@ def runs_create(request: HttpRequest, program_id: int, payload: RunIn) -> Status
 
 
 @router.get("/analyses/{run_id}", response=RunOut)
-def runs_detail(request: HttpRequest, run_id: int) -> AnalysisRun:
+def runs_detail(request: AuthenticatedHttpRequest, run_id: int) -> AnalysisRun:
     run = access.get_analysis_run_for(request.user, run_id)
     run.refresh_from_db()
     return run
 
 
 @router.post("/analyses/{run_id}/retry", response={201: RunOut})
-def runs_retry(request: HttpRequest, run_id: int) -> Status[AnalysisRun]:
+def runs_retry(request: AuthenticatedHttpRequest, run_id: int) -> Status[AnalysisRun]:
     """Run a failed analysis again with the same settings; poll /analyses/{id}."""
     run = access.get_analysis_run_for(request.user, run_id)
     if not access.can_run_analysis(request.user, run.program):
@@ -127,7 +130,7 @@ def runs_retry(request: HttpRequest, run_id: int) -> Status[AnalysisRun]:
         }
     },
 )
-def report_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """The leadership report as a PDF (the same numbers as the report page)."""
     from sustain.analysis.report import report_for
     from sustain.analysis.views import pdf_response
@@ -186,7 +189,7 @@ class LeadershipOut(Schema):
 
 
 @router.get("/programs/{program_id}/leadership", response=LeadershipOut)
-def leadership(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def leadership(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     """Did it work? The same answer as the home panel and the report, in the KPI's unit."""
     from sustain.analysis.leadership import leadership_for
 
@@ -204,7 +207,7 @@ def leadership(request: HttpRequest, program_id: int) -> dict[str, Any]:
                 "unit": g.kpi.unit,
                 "direction": g.kpi.direction,
                 "currency": g.kpi.currency,
-                "att": g.run.result["overall"]["att"],
+                "att": (g.run.result or {})["overall"]["att"],
                 "fades": [vars(f) for f in g.fades],
                 "splits": [{**vars(s), "fades": [vars(f) for f in s.fades]} for s in g.splits],
             }

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.db.models import QuerySet
+
 from sustain.metrics.models import RepAttribute
 from sustain.orgs.models import Organization, Person, Role
 
@@ -18,7 +20,7 @@ def register_attribute(key: str, label: str, fn: Attribute) -> None:
     ATTRIBUTES[key] = (label, fn)
 
 
-def _reps(org: Organization):  # type: ignore[no-untyped-def]
+def _reps(org: Organization) -> QuerySet[Person]:
     return Person.objects.filter(organization=org, role=Role.REP)
 
 

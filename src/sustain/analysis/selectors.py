@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,7 +21,7 @@ from sustain.programs.models import Program
 log = logging.getLogger(__name__)
 
 # level -> providers returning [{"label", "value"}] or None when nothing is measured.
-Provider = Callable[[Program], list[dict[str, str]] | None]
+Provider = Callable[[Program], Sequence[Mapping[str, object]] | None]
 KIRKPATRICK_PROVIDERS: dict[int, list[Provider]] = {1: [], 2: [], 3: []}
 LEVELS = [
     (1, "Reaction", "buy-in pulse"),
@@ -74,7 +75,7 @@ def kirkpatrick(
     for level, name, measures in LEVELS[:3]:
         items: list[dict[str, Any]] = []
         for provider in KIRKPATRICK_PROVIDERS[level]:
-            items += _guarded(lambda p=provider: p(program)) or []
+            items += _guarded(partial(provider, program)) or []
         items = [_within_k(viewer, program, i) for i in items]
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []

@@ -87,7 +87,7 @@ def _design_columns(
     """Add covariate dummies (one per attribute value but the most common) and the cluster
     label to the panel; return what was used, for the page."""
     used: dict[str, Any] = {"covariates": [], "cluster": "rep", "n_clusters": None}
-    names = []
+    names: list[str] = []
     for key in covariates:
         labels = attribute_values(program.organization, key, on)
         per_row = values["rep"].map(lambda r, labels=labels: labels.get(int(r), "unknown"))

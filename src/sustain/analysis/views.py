@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,8 +21,10 @@ from sustain.analysis.pdf import report_pdf as report_pdf_bytes
 from sustain.analysis.report import Report, report_for
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access, privacy
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
 from sustain.programs.selectors import measurement_groups
+from sustain.web.formfields import choice_field
 from sustain.web.forms import call_service
 
 
@@ -51,18 +56,18 @@ class RunForm(forms.Form):
         label="Pre-periods compared with",
     )
 
-    def __init__(self, *args: object, attributes: list[tuple[str, str]], **kw: object) -> None:
-        super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.fields["by"].choices = [("", "No split"), *attributes]
-        self.fields["covariates"].choices = attributes
+    def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        choice_field(self, "by").choices = [("", "No split"), *attributes]
+        choice_field(self, "covariates").choices = attributes
 
 
-def _kpis(program_org_id: int):  # type: ignore[no-untyped-def]
+def _kpis(program_org_id: int) -> QuerySet[KpiDefinition]:
     return KpiDefinition.objects.filter(organization_id=program_org_id)
 
 
 @login_required
-def program_analysis(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_analysis(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
     kpis = list(_kpis(program.organization_id))
     first = next((k for k in kpis if k.monetary), kpis[0] if kpis else None)
@@ -72,7 +77,7 @@ def program_analysis(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
+def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     runs = selectors.runs_for(program=program, kpi=kpi)
@@ -120,7 +125,7 @@ def goal_analysis(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
+def run_create(request: AuthenticatedHttpRequest, program_id: int, kpi_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     if not access.can_run_analysis(request.user, program):
@@ -151,7 +156,9 @@ def run_create(request: HttpRequest, program_id: int, kpi_id: int) -> HttpRespon
 
 
 @login_required
-def run_progress(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -> HttpResponse:
+def run_progress(
+    request: AuthenticatedHttpRequest, program_id: int, kpi_id: int, run_id: int
+) -> HttpResponse:
     """What the page polls while a run computes: one row read, nothing else rebuilt. When
     the run has finished, htmx is sent to the page showing it."""
     run = access.get_analysis_run_for(request.user, run_id)
@@ -165,7 +172,9 @@ def run_progress(request: HttpRequest, program_id: int, kpi_id: int, run_id: int
 
 @login_required
 @require_POST
-def run_retry(request: HttpRequest, program_id: int, kpi_id: int, run_id: int) -> HttpResponse:
+def run_retry(
+    request: AuthenticatedHttpRequest, program_id: int, kpi_id: int, run_id: int
+) -> HttpResponse:
     run = access.get_analysis_run_for(request.user, run_id)
     if (run.program_id, run.kpi_id) != (program_id, kpi_id):
         raise Http404
@@ -181,7 +190,7 @@ def _run_url(run: AnalysisRun) -> str:
 
 
 @login_required
-def report(request: HttpRequest, program_id: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
     return render(
         request,
@@ -191,7 +200,7 @@ def report(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
     return pdf_response(program, report_for(viewer=request.user, program=program))
 

@@ -111,7 +111,9 @@ def atomic_writes(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install(api: NinjaAPI) -> None:
-    def respond(request: HttpRequest, status: int, detail: str, errors=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def respond(
+        request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+    ) -> HttpResponse:
         return api.create_response(request, body(detail, errors), status=status)
 
     @api.exception_handler(Http404)

@@ -180,4 +180,5 @@ class Input(Schema):
 def api_enum(name: str, choices: type[enum.Enum]) -> type[enum.StrEnum]:
     """The same values as Django `choices`, under a name unique in the OpenAPI document
     (two apps may both call their choices `Direction`)."""
+    # The functional API is typed as returning a plain Enum; it is a StrEnum.
     return enum.StrEnum(name, {m.name: str(m.value) for m in choices})  # type: ignore[return-value]

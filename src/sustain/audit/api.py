@@ -6,13 +6,13 @@
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sustain.audit import selectors
 from sustain.audit.models import AuditEvent, AuditKind
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["audit log"])
 
@@ -48,7 +48,7 @@ class AuditEventOut(Schema):
 @router.get("/audit", response=list[AuditEventOut])
 @paginate(LimitOffsetPagination)
 def audit_list(
-    request: HttpRequest, person: int | None = None, kind: AuditKind | None = None
+    request: AuthenticatedHttpRequest, person: int | None = None, kind: AuditKind | None = None
 ) -> QuerySet[AuditEvent]:
     """Admins only. `person` keeps the events she did or that concern her."""
     who = selectors.audit_person_for(request.user, person) if person is not None else None
@@ -56,5 +56,5 @@ def audit_list(
 
 
 @router.get("/audit/{event_id}", response=AuditEventOut)
-def audit_detail(request: HttpRequest, event_id: int) -> AuditEvent:
-    return access.get_audit_event_for(request.user, event_id)  # type: ignore[return-value]
+def audit_detail(request: AuthenticatedHttpRequest, event_id: int) -> AuditEvent:
+    return access.get_audit_event_for(request.user, event_id)

@@ -19,7 +19,7 @@ def audit_events_list(
         events = events.filter(Q(actor=person) | Q(subject=person))
     if kind:
         events = events.filter(kind=kind)
-    return events  # type: ignore[return-value]
+    return events
 
 
 def audit_person_for(viewer: Person, pk: object) -> Person:
@@ -32,7 +32,7 @@ def audit_people(*, viewer: Person) -> QuerySet[Person]:
     """The people the log mentions, for its filter: a bounded list in a large organization."""
     events = access.audit_events_visible_to(viewer)
     return (
-        Person.objects.filter(organization_id=viewer.organization_id)
+        Person.objects.filter(organization=viewer.organization_id)
         .filter(Q(pk__in=events.values("actor")) | Q(pk__in=events.values("subject")))
         .only("pk", "name", "email")
         .order_by("name")

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from sustain.audit import selectors
 from sustain.audit.models import AuditKind
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 PER_PAGE = 50
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     person_id = request.GET.get("person", "")
     person = selectors.audit_person_for(request.user, person_id) if person_id else None
     kind = request.GET.get("kind", "")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -15,6 +15,7 @@ from ninja.responses import Status
 from sustain.api.schemas import Input
 from sustain.certification import selectors, services
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
 
 router = Router(tags=["certification"])
@@ -128,7 +129,7 @@ def attempt_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _program(request: HttpRequest, manager_id: int, program_id: int | None) -> Program:
+def _program(request: AuthenticatedHttpRequest, manager_id: int, program_id: int | None) -> Program:
     if program_id is not None:
         return access.get_program_for(request.user, program_id)
     program = (
@@ -154,7 +155,7 @@ def certification_out(program: Program, row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/managers/{manager_id}/certification", response=CertificationOut)
 def manager_certification(
-    request: HttpRequest, manager_id: int, program: int | None = None
+    request: AuthenticatedHttpRequest, manager_id: int, program: int | None = None
 ) -> dict[str, Any]:
     """`program` defaults to the latest program the manager is enrolled in."""
     prog = _program(request, manager_id, program)
@@ -166,7 +167,9 @@ def manager_certification(
 
 
 @router.get("/programs/{program_id}/certifications", response=list[CertificationOut])
-def program_certifications(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
+def program_certifications(
+    request: AuthenticatedHttpRequest, program_id: int
+) -> list[dict[str, Any]]:
     program = access.get_program_for(request.user, program_id)
     managers = access.managers_certifiable_by(request.user, program).order_by("name")
     rows = selectors.certification_rows(
@@ -176,7 +179,7 @@ def program_certifications(request: HttpRequest, program_id: int) -> list[dict[s
 
 
 @router.post("/programs/{program_id}/terminology-quiz", response={201: QuizResultOut})
-def quiz_submit(request: HttpRequest, program_id: int, payload: QuizIn) -> Status[Any]:
+def quiz_submit(request: AuthenticatedHttpRequest, program_id: int, payload: QuizIn) -> Status[Any]:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     attempt = services.terminology_submit(
@@ -189,7 +192,7 @@ def quiz_submit(request: HttpRequest, program_id: int, payload: QuizIn) -> Statu
     "/programs/{program_id}/managers/{manager_id}/role-model", response={201: CertificationOut}
 )
 def role_model_create(
-    request: HttpRequest, program_id: int, manager_id: int, payload: AssessmentIn
+    request: AuthenticatedHttpRequest, program_id: int, manager_id: int, payload: AssessmentIn
 ) -> Status[Any]:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, manager_id)
@@ -213,30 +216,36 @@ def role_model_create(
 
 
 @router.get("/programs/{program_id}/diagnosis-cases", response=list[CaseOut])
-def cases_list(request: HttpRequest, program_id: int) -> list[Any]:
+def cases_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Any]:
     program = access.get_program_for(request.user, program_id)
     return list(program.diagnosis_cases.all())
 
 
 @router.post("/programs/{program_id}/diagnosis-cases", response={201: CaseOut})
-def cases_create(request: HttpRequest, program_id: int, payload: CaseIn) -> Status[Any]:
+def cases_create(
+    request: AuthenticatedHttpRequest, program_id: int, payload: CaseIn
+) -> Status[Any]:
     program = access.get_program_for(request.user, program_id, write=True)
     return Status(201, services.diagnosis_case_create(program=program, **payload.dict()))
 
 
 @router.post("/diagnosis-cases/{case_id}/answers", response={201: CaseAnswerOut})
-def cases_answer(request: HttpRequest, case_id: int, payload: CaseAnswerIn) -> Status[Any]:
+def cases_answer(
+    request: AuthenticatedHttpRequest, case_id: int, payload: CaseAnswerIn
+) -> Status[Any]:
     case = access.get_diagnosis_case_for(request.user, case_id)
     manager = access.get_manager_for(request.user, case.program, request.user.pk)
     answer = services.diagnosis_answer(
         case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
     )
-    answer.attempt.refresh_from_db()
-    return Status(201, answer_out(answer, answer.attempt.completed))
+    attempt = answer.attempt
+    assert attempt is not None  # diagnosis_answer files every answer under an attempt
+    attempt.refresh_from_db()
+    return Status(201, answer_out(answer, attempt.completed))
 
 
 @router.get("/programs/{program_id}/diagnosis-attempts", response=list[AttemptOut])
-def attempts_list(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
+def attempts_list(request: AuthenticatedHttpRequest, program_id: int) -> list[dict[str, Any]]:
     """The signed-in manager's own attempts, newest first."""
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
@@ -244,7 +253,7 @@ def attempts_list(request: HttpRequest, program_id: int) -> list[dict[str, Any]]
 
 
 @router.post("/programs/{program_id}/diagnosis-attempts", response={201: AttemptOut})
-def attempts_retake(request: HttpRequest, program_id: int) -> Status[dict[str, Any]]:
+def attempts_retake(request: AuthenticatedHttpRequest, program_id: int) -> Status[dict[str, Any]]:
     """A retake: a new attempt, once the current one is complete."""
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)

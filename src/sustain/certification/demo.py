@@ -17,6 +17,7 @@ from sustain.certification.models import (
     TerminologyAttempt,
 )
 from sustain.demo.context import DemoContext
+from sustain.orgs.models import Person
 
 CASES = [
     (
@@ -74,7 +75,7 @@ def build(ctx: DemoContext) -> None:
         )
 
     def role_play(
-        manager_index: int, level: int, when: dt.date, assessor=trainer, unseen: int = 0
+        manager_index: int, level: int, when: dt.date, assessor: Person = trainer, unseen: int = 0
     ) -> None:
         assessment = RoleModelAssessment.objects.create(
             program=program,

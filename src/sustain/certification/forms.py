@@ -66,7 +66,7 @@ class AssessmentForm(forms.Form):
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.concepts}
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(forms.ModelForm[DiagnosisCase]):
     class Meta:
         model = DiagnosisCase
         fields = ["title", "situation", "root_cause", "prescription"]
@@ -77,7 +77,7 @@ class CaseAnswerForm(forms.Form):
     prescription = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(forms.ModelForm[CertificationPolicy]):
     class Meta:
         model = CertificationPolicy
         fields = [

@@ -94,20 +94,20 @@ def certification_rows(
     policy = policy_for(program)
 
     attempts: dict[int, TerminologyAttempt] = {}
-    for a in TerminologyAttempt.objects.filter(program=program, manager_id__in=ids).order_by(
+    for taken in TerminologyAttempt.objects.filter(program=program, manager_id__in=ids).order_by(
         "taken_at", "id"
     ):
-        best = attempts.get(a.manager_id)
-        if best is None or a.pct >= best.pct:
-            attempts[a.manager_id] = a
+        best = attempts.get(taken.manager_id)
+        if best is None or taken.pct >= best.pct:
+            attempts[taken.manager_id] = taken
     assessments: dict[int, RoleModelAssessment] = {}
-    for r in (
+    for assessment in (
         RoleModelAssessment.objects.filter(program=program, manager_id__in=ids)
         .order_by("date", "id")
         .select_related("assessor")
         .prefetch_related("scores")
     ):
-        assessments[r.manager_id] = r
+        assessments[assessment.manager_id] = assessment
     n_cases = DiagnosisCase.objects.filter(program=program).count()
     # The diagnosis component is graded on her latest complete attempt; an attempt still
     # open shows as started but counts for nothing until its last case is answered.
@@ -164,13 +164,14 @@ def certification_rows(
             "started": r is not None,
         }
         g = graded.get(m.pk)
+        # `right` and `n` are annotated on the attempts by the query above.
         pct = round(100 * g.right / g.n) if g and g.n else 0  # type: ignore[attr-defined]
         diagnosis = {
             "passed": bool(n_cases and g) and pct >= policy.diagnosis_pass_pct,
             "evidence": (
                 "No diagnosis cases written for this program yet."
                 if not n_cases
-                else f"Attempt {g.number}: {g.right} of {g.n} cases diagnosed correctly "  # type: ignore[attr-defined]
+                else f"Attempt {g.number}: {g.right} of {g.n} cases diagnosed correctly "  # type: ignore[attr-defined]  # annotated above
                 f"({pct}%); pass mark {policy.diagnosis_pass_pct}%."
                 if g
                 else f"Diagnosis cases not completed yet ({n_cases} to answer); pass mark "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +21,13 @@ from sustain.certification.forms import (
     QuizForm,
 )
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
 @login_required
-def program_certification(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_certification(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     if not access.sees_program_certification(request.user, program):
         raise PermissionDenied("Certification is for managers.")
@@ -60,7 +61,7 @@ def _back(program_id: int) -> str:
 
 
 @login_required
-def quiz(request: HttpRequest, program_id: int) -> HttpResponse:
+def quiz(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     form = QuizForm(request.POST or None, questions=selectors.quiz_questions(program=program))
@@ -89,7 +90,7 @@ def quiz(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def cases(request: HttpRequest, program_id: int) -> HttpResponse:
+def cases(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     attempts = selectors.diagnosis_attempts(program=program, manager=manager)
@@ -110,7 +111,7 @@ def cases(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_answer(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_answer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = access.get_diagnosis_case_for(request.user, case_id)
     manager = access.get_manager_for(request.user, case.program, request.user.pk)
     form = CaseAnswerForm(request.POST)
@@ -118,13 +119,13 @@ def case_answer(request: HttpRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         call_service(form, lambda: services.diagnosis_answer(case=case, manager=manager, **data))
     if form.errors:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("certification:cases", args=[case.program_id]) + f"#case-{case.pk}")
 
 
 @login_required
 @require_POST
-def case_retake(request: HttpRequest, program_id: int) -> HttpResponse:
+def case_retake(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     try:
@@ -136,7 +137,7 @@ def case_retake(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def case_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +152,7 @@ def case_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def assess(request: HttpRequest, program_id: int, manager_id: int) -> HttpResponse:
+def assess(request: AuthenticatedHttpRequest, program_id: int, manager_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, manager_id)
     if not access.can_assess(request.user, program):
@@ -185,7 +186,7 @@ def assess(request: HttpRequest, program_id: int, manager_id: int) -> HttpRespon
 
 
 @login_required
-def policy_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     form = PolicyForm(request.POST or None, instance=selectors.policy_for(program))
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -14,6 +13,7 @@ from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
 from sustain.coaching.models import MAX_ACTIONS, Observation, RubricBehaviour
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Person
 
 router = Router(tags=["coaching"])
@@ -154,7 +154,9 @@ def _coverage_out(cov: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/observations", response={201: ObservationOut})
-def observations_create(request: HttpRequest, payload: ObservationIn) -> Status[dict[str, Any]]:
+def observations_create(
+    request: AuthenticatedHttpRequest, payload: ObservationIn
+) -> Status[dict[str, Any]]:
     rep = access.get_rep_to_observe(request.user, payload.rep)
     program = access.get_program_for(request.user, payload.program) if payload.program else None
     obs = services.observation_create(
@@ -173,13 +175,13 @@ def observations_create(request: HttpRequest, payload: ObservationIn) -> Status[
 
 
 @router.get("/observations/{observation_id}", response=ObservationOut)
-def observations_detail(request: HttpRequest, observation_id: int) -> dict[str, Any]:
+def observations_detail(request: AuthenticatedHttpRequest, observation_id: int) -> dict[str, Any]:
     obs = access.get_observation_for(request.user, observation_id)
-    return observation_out(request.user, obs)  # type: ignore[arg-type]
+    return observation_out(request.user, obs)
 
 
 @router.get("/reps/{rep_id}/observations", response=list[ObservationOut])
-def rep_observations(request: HttpRequest, rep_id: int) -> list[dict[str, Any]]:
+def rep_observations(request: AuthenticatedHttpRequest, rep_id: int) -> list[dict[str, Any]]:
     rep = access.get_rep_for(request.user, rep_id)
     qs = selectors.observations_for_rep(
         observations=access.observations_visible_to(request.user), rep=rep
@@ -188,14 +190,14 @@ def rep_observations(request: HttpRequest, rep_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/teams/{team_id}/coverage", response=CoverageOut)
-def team_coverage(request: HttpRequest, team_id: int) -> dict[str, Any]:
+def team_coverage(request: AuthenticatedHttpRequest, team_id: int) -> dict[str, Any]:
     team = access.get_team_for(request.user, team_id)
     cov = selectors.coverage(reps=selectors.team_reps([team.pk]), today=timezone.localdate())
     return _coverage_out(cov)
 
 
 @router.get("/managers/{manager_id}/coverage", response=CoverageOut)
-def manager_coverage(request: HttpRequest, manager_id: int) -> dict[str, Any]:
+def manager_coverage(request: AuthenticatedHttpRequest, manager_id: int) -> dict[str, Any]:
     manager = access.get_person_for(request.user, manager_id)
     teams = access.teams_visible_to(request.user).filter(manager=manager)
     cov = selectors.coverage(
@@ -205,20 +207,20 @@ def manager_coverage(request: HttpRequest, manager_id: int) -> dict[str, Any]:
 
 
 @router.post("/actions/{action_id}/done", response=ActionOut)
-def action_done(request: HttpRequest, action_id: int) -> Any:
+def action_done(request: AuthenticatedHttpRequest, action_id: int) -> Any:
     action = access.get_development_action_for(request.user, action_id, write=True)
-    return services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+    return services.action_mark_done(action=action, done_on=timezone.localdate())
 
 
 @router.get("/programs/{program_id}/rubric", response=list[BehaviourOut])
-def rubric_list(request: HttpRequest, program_id: int) -> list[RubricBehaviour]:
+def rubric_list(request: AuthenticatedHttpRequest, program_id: int) -> list[RubricBehaviour]:
     program = access.get_program_for(request.user, program_id)
     return list(RubricBehaviour.objects.filter(concept__program=program))
 
 
 @router.post("/concepts/{concept_id}/behaviours", response={201: BehaviourOut})
 def rubric_create(
-    request: HttpRequest, concept_id: int, payload: BehaviourIn
+    request: AuthenticatedHttpRequest, concept_id: int, payload: BehaviourIn
 ) -> Status[RubricBehaviour]:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return Status(201, services.rubric_behaviour_create(concept=concept, **payload.dict()))

@@ -79,6 +79,7 @@ def build(ctx: DemoContext) -> None:
         reps = [r for r in ctx.reps if r.team_id == team.pk and trained.get(r.pk)]
         for rep_index, rep in enumerate(reps):
             trained_on = trained[rep.pk]
+            assert trained_on is not None  # reps without a workshop were left out above
             base = rng.choice([1.6, 2.0, 2.3])
             weeks = _observation_weeks(team.name, trained_on, ctx.today)
             if team_index == 0 and rep_index == len(reps) - 1:

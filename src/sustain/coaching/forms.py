@@ -78,13 +78,13 @@ class ObservationForm(forms.Form):
         }
 
 
-class BehaviourForm(forms.ModelForm):
+class BehaviourForm(forms.ModelForm[RubricBehaviour]):
     class Meta:
         model = RubricBehaviour
         fields = ["name", "level_1", "level_2", "level_3", "level_4"]
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(forms.ModelForm[CoachingPolicy]):
     class Meta:
         model = CoachingPolicy
         fields = ["intensive_days", "intensive_per_month", "steady_per_month"]

@@ -171,11 +171,13 @@ def score_trend(*, program: Program, window_days: int = 30) -> dict[str, Any] | 
     )
     if not rows:
         return None
-    trained = dict(
-        Enrollment.objects.filter(program=program, trained_on__isnull=False).values_list(
-            "person_id", "trained_on"
-        )
-    )
+    trained = {
+        person_id: day
+        for person_id, day in Enrollment.objects.filter(
+            program=program, trained_on__isnull=False
+        ).values_list("person_id", "trained_on")
+        if day is not None
+    }
     latest_day = max(date for _rep, date, _score in rows)
     early = [
         (rep, s)
@@ -442,7 +444,7 @@ def stalled_observers(
     statuses = data.statuses(today)
     due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)
     for s in statuses:
-        due_by_manager[s.rep.team.manager_id if s.rep.team else 0].append(s)
+        due_by_manager[(s.rep.team.manager_id or 0) if s.rep.team else 0].append(s)
     cutoff = today - dt.timedelta(weeks=quiet_weeks)
     rows = []
     for m in managers:

@@ -73,7 +73,7 @@ def _resolve_scores(
         Concept.objects.select_related("program")
         .filter(
             pk__in=[i for i in ids if isinstance(i, int)],
-            program__organization_id=rep.organization_id,
+            program__organization=rep.organization_id,
         )
         .in_bulk()
     )
@@ -179,8 +179,8 @@ def _add_to_plan(observation: Observation, action: DevelopmentAction) -> None:
     """The plans app is optional: without it (or without a plan for this rep) the action
     lives on the observation page only."""
     try:
-        from sustain.plans.models import Plan  # type: ignore[attr-defined]
-        from sustain.plans.services import plan_item_add  # type: ignore[attr-defined]
+        from sustain.plans.models import Plan
+        from sustain.plans.services import plan_item_add
     except ImportError:
         return
     plan = Plan.objects.filter(rep=observation.rep, program=observation.program).first()
@@ -216,7 +216,10 @@ def managers_nudge(*, today: dt.date) -> int:
         ).select_related("manager")
     }
     for status in data.statuses(today):
-        manager = team_managers[status.rep.team_id]  # type: ignore[union-attr]
+        # The reps were chosen by their team's manager: both are set.
+        assert status.rep.team_id is not None
+        manager = team_managers[status.rep.team_id]
+        assert manager is not None
         managers[manager.pk] = manager
         by_manager.setdefault(manager.pk, []).append(status)
     year, week, _ = today.isocalendar()

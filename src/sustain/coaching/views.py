@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,13 @@ from sustain.coaching import selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs import access, privacy
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
 
 
 @login_required
-def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
     program = access.get_program_for(viewer, program_id)
     if not access.sees_program_coaching(viewer, program):
@@ -67,7 +68,7 @@ def program_coaching(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def rep_coaching(request: HttpRequest, rep_id: int) -> HttpResponse:
+def rep_coaching(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = access.get_rep_for(request.user, rep_id)
     observations = selectors.observations_for_rep(
         observations=access.observations_visible_to(request.user), rep=rep
@@ -86,7 +87,7 @@ def rep_coaching(request: HttpRequest, rep_id: int) -> HttpResponse:
 
 
 @login_required
-def observation_create(request: HttpRequest, rep_id: int) -> HttpResponse:
+def observation_create(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = access.get_rep_to_observe(request.user, rep_id)
     programs = access.programs_visible_to(request.user).filter(enrollments__person=rep)
     program = (
@@ -125,8 +126,8 @@ def observation_create(request: HttpRequest, rep_id: int) -> HttpResponse:
 
 
 @login_required
-def observation_detail(request: HttpRequest, observation_id: int) -> HttpResponse:
-    obs: Observation = access.get_observation_for(request.user, observation_id)  # type: ignore[assignment]
+def observation_detail(request: AuthenticatedHttpRequest, observation_id: int) -> HttpResponse:
+    obs: Observation = access.get_observation_for(request.user, observation_id)
     return render(
         request,
         "coaching/observation.html",
@@ -141,15 +142,15 @@ def observation_detail(request: HttpRequest, observation_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = access.get_development_action_for(request.user, action_id, write=True)
-    services.action_mark_done(action=action, done_on=timezone.localdate())  # type: ignore[arg-type]
+    services.action_mark_done(action=action, done_on=timezone.localdate())
     messages.success(request, "Action marked done.")
     return redirect(reverse("coaching:rep", args=[action.observation.rep_id]) + "#actions")
 
 
 @login_required
-def behaviour_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+def behaviour_create(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     form = BehaviourForm(request.POST or None)
     back = reverse("coaching:program", args=[concept.program_id]) + "#rubric"
@@ -165,7 +166,7 @@ def behaviour_create(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 
 @login_required
-def policy_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     instance = CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy()
     form = PolicyForm(request.POST or None, instance=instance)

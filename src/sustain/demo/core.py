@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -163,7 +164,7 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
     rng = random.Random(seed)
     org = org_services.organization_create(name="Northwind Supply", slug=DEMO_SLUG)
 
-    def person(name: str, role: str, title: str, **extra: object) -> Person:
+    def person(name: str, role: str, title: str, **extra: Any) -> Person:
         return org_services.person_create(
             organization=org, email=_email(name), name=name, role=role, title=title, **extra
         )

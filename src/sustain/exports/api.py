@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from ninja import Router
 
 from sustain.exports import services
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["export"])
 
@@ -23,7 +24,7 @@ router = Router(tags=["export"])
         }
     },
 )
-def export(request: HttpRequest) -> FileResponse:
+def export(request: AuthenticatedHttpRequest) -> FileResponse:
     """A CSV per table and manifest.json; people.csv and kpi_values.csv import again as
     they are (roster import, KPI import)."""
     org = access.get_organization_for(request.user)

@@ -5,9 +5,10 @@ outbox, resolution when the rule stops holding, and who saw and acted."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from django.db import transaction
@@ -45,6 +46,11 @@ class Finding:
     @property
     def key(self) -> str:
         return f"{self.rule}:{self.subject_type}:{self.subject_id}"
+
+
+def _pk(label: Hashable) -> int:
+    """A frame's index label that holds a primary key (pandas types labels as Hashable)."""
+    return int(cast(int, label))
 
 
 def workshop_day(program: Program) -> dt.date | None:
@@ -90,11 +96,11 @@ def findings(
                     Finding(
                         "manager_not_coaching",
                         Level.MANAGER,
-                        int(mid),
+                        _pk(mid),
                         r["name"],
                         f"None of {r['name']}'s reps has been observed in {int(r['days'])} days "
                         f"(alert after {limit:.0f}). Book observations this week.",
-                        int(mid),
+                        _pk(mid),
                         owner,
                     )
                 )
@@ -104,11 +110,11 @@ def findings(
                     Finding(
                         "certification_lapsed",
                         Level.MANAGER,
-                        int(mid),
+                        _pk(mid),
                         r["name"],
                         f"{r['name']} was certified but no longer keeps the coaching cadence the "
                         "certification requires. Get the cadence back to renew it.",
-                        int(mid),
+                        _pk(mid),
                         owner,
                     )
                 )
@@ -126,7 +132,7 @@ def findings(
                     Finding(
                         "team_refresher_low",
                         Level.TEAM,
-                        int(tid),
+                        _pk(tid),
                         r["name"],
                         f"Only {r['part']:.0%} of {r['name']}'s reps answered a refresher in the "
                         f"last 14 days (alert below {limit:.0%}). Two minutes in the next team "
@@ -191,14 +197,15 @@ def _falling_teams(
         series = [by_day.get(d) for d in reversed(days)]
         if tid not in teams.index or None in series:
             continue
-        if all(b < a for a, b in pairwise(series)):  # type: ignore[operator]
+        if all(b < a for a, b in pairwise(series)):  # type: ignore[operator]  # no None: skipped above
             r = teams.loc[tid]
+            assert isinstance(r, pd.Series)  # one row: the index holds each team once
             trail = " → ".join(str(s) for s in series)
             out.append(
                 Finding(
                     "team_health_falling",
                     Level.TEAM,
-                    int(tid),
+                    _pk(tid),
                     r["name"],
                     f"{r['name']}'s health fell {weeks} weeks in a row ({trail}). Open its "
                     "health to see which signal pulled it down.",
@@ -209,7 +216,9 @@ def _falling_teams(
     return out
 
 
-def _message(alert: Alert, to: dict[int, tuple[str, int]], person_id: int, *, escalated: bool):
+def _message(
+    alert: Alert, to: dict[int, tuple[str, int]], person_id: int, *, escalated: bool
+) -> OutboxDraft:
     email, org_id = to[person_id]
     label = rules_mod.BY_KEY[alert.rule].label
     prefix = "Still open after a week — " if escalated else ""
@@ -235,6 +244,7 @@ def alerts_sync(
     standing = {
         a.open_key: a
         for a in Alert.objects.select_for_update().filter(program=program, open_key__isnull=False)
+        if a.open_key is not None  # filtered above; narrows the type
     }
     new = [
         Alert(
@@ -287,7 +297,9 @@ def alerts_sync(
             for a in escalate
         ]
     )
-    ids = {a.recipient_id for a in created} | {a.escalated_to_id for a in escalate}
+    ids = {a.recipient_id for a in created} | {
+        a.escalated_to_id for a in escalate if a.escalated_to_id is not None
+    }
     to = {
         pk: (email, org)
         for pk, email, org in Person.objects.filter(pk__in=ids, is_active=True).values_list(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from sustain.api.schemas import Input
@@ -13,6 +12,7 @@ from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
 from sustain.health.models import Alert, HealthDay
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["health"])
 
@@ -49,7 +49,7 @@ class ProgramHealthOut(Schema):
 
 
 @router.get("/programs/{program_id}/health", response=ProgramHealthOut)
-def program_health(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def program_health(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_for(request.user, program_id)
     return selectors.health_for(viewer=request.user, program=program)
 
@@ -93,14 +93,14 @@ def _settings_out(program: Any) -> dict[str, Any]:
 
 
 @router.get("/programs/{program_id}/health/settings", response=SettingsOut)
-def health_settings(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def health_settings(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_health_settings_for(request.user, program_id)
     return _settings_out(program)
 
 
 @router.patch("/programs/{program_id}/health/settings", response=SettingsOut)
 def health_settings_update(
-    request: HttpRequest, program_id: int, payload: SettingsIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: SettingsIn
 ) -> dict[str, Any]:
     program = access.get_program_health_settings_for(request.user, program_id, write=True)
     data = payload.dict(exclude_none=True)
@@ -156,16 +156,16 @@ class AlertOut(Schema):
 
 @router.get("/alerts", response=list[AlertOut])
 def alerts_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: Literal["open", "snoozed", "acknowledged", "resolved", "all"] = "open",
 ) -> list[Alert]:
     return list(selectors.alerts_for(viewer=request.user, status=status)[:500])
 
 
 @router.post("/alerts/{alert_id}/ack", response=AlertOut)
-def alert_ack(request: HttpRequest, alert_id: int) -> Alert:
+def alert_ack(request: AuthenticatedHttpRequest, alert_id: int) -> Alert:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    return alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
+    return alert_services.alert_acknowledge(alert=alert, person=request.user)
 
 
 class SnoozeIn(Input):
@@ -173,6 +173,6 @@ class SnoozeIn(Input):
 
 
 @router.post("/alerts/{alert_id}/snooze", response=AlertOut)
-def alert_snooze(request: HttpRequest, alert_id: int, payload: SnoozeIn) -> Alert:
+def alert_snooze(request: AuthenticatedHttpRequest, alert_id: int, payload: SnoozeIn) -> Alert:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    return alert_services.alert_snooze(alert=alert, person=request.user, until=payload.until)  # type: ignore[arg-type]
+    return alert_services.alert_snooze(alert=alert, person=request.user, until=payload.until)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Hashable, Mapping
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -210,7 +211,7 @@ def _num(v: Any) -> float | None:
     return None if v is None or v != v else float(v)  # NaN is not equal to itself
 
 
-def _values(r: dict[str, Any]) -> dict[str, tuple[float | None, str]]:
+def _values(r: Mapping[Hashable, Any]) -> dict[str, tuple[float | None, str]]:
     """Signal values of one aggregated row (a group of reps, or one rep)."""
     n = int(r["n"])
     reviews = float(r["reviews"])

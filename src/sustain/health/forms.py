@@ -25,7 +25,7 @@ class HealthSettingsForm(forms.Form):
             initial[f"r-{row['rule'].key}-enabled"] = row["enabled"]
             initial[f"r-{row['rule'].key}-threshold"] = row["threshold"]
             initial[f"r-{row['rule'].key}-escalate"] = row["escalate_after_days"]
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, **{**kwargs, "initial": initial})
         for s in sig.SIGNALS:
             self.fields[f"s-{s.key}-weight"] = forms.FloatField(min_value=0, max_value=10)
             self.fields[f"s-{s.key}-ok"] = forms.FloatField()

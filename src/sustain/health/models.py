@@ -4,6 +4,8 @@ of who saw and acted on them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -145,6 +147,6 @@ class AlertEvent(models.Model):
         return f"{self.alert_id} {self.action}"
 
 
-def validate_snooze(until: object, today: object) -> None:
-    if until is None or until <= today:  # type: ignore[operator]
+def validate_snooze(until: dt.date | None, today: dt.date) -> None:
+    if until is None or until <= today:
         raise ValidationError({"until": "Snooze until a day after today."})

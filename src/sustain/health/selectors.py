@@ -166,6 +166,7 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
     )
     effect = []
     if run is not None:
+        assert run.result is not None  # filtered on result__isnull=False
         period = float((run.result.get("meta") or {}).get("period_days") or 7.0)
         effect = [
             {"day": e["e"] * period, "att": e["att"]}

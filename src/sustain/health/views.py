@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,10 +13,11 @@ from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
 from sustain.health.forms import HealthSettingsForm, SnoozeForm
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 
 @login_required
-def program(request: HttpRequest, program_id: int) -> HttpResponse:
+def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     health = selectors.health_for(viewer=request.user, program=program)
     context = {
@@ -35,7 +36,7 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def fade(request: HttpRequest, program_id: int) -> HttpResponse:
+def fade(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     data = selectors.fade(program=program)
     spec = selectors.fade_spec(data) if data else None
@@ -43,7 +44,7 @@ def fade(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def settings_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     write = request.method == "POST"
     program = access.get_program_health_settings_for(request.user, program_id, write=write)
     form = HealthSettingsForm(
@@ -70,7 +71,7 @@ def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "snoozed", "acknowledged", "resolved", "all"):
         status = "open"
@@ -86,15 +87,15 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def ack(request: HttpRequest, alert_id: int) -> HttpResponse:
+def ack(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = access.get_alert_for(request.user, alert_id, write=True)
-    alert_services.alert_acknowledge(alert=alert, person=request.user)  # type: ignore[arg-type]
+    alert_services.alert_acknowledge(alert=alert, person=request.user)
     return redirect("health:alerts")
 
 
 @login_required
 @require_POST
-def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
+def snooze(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = access.get_alert_for(request.user, alert_id, write=True)
     form = SnoozeForm(request.POST)
     if form.is_valid():
@@ -102,7 +103,7 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
             alert_services.alert_snooze(
                 alert=alert,
                 person=request.user,
-                until=form.cleaned_data["until"],  # type: ignore[arg-type]
+                until=form.cleaned_data["until"],
             )
             return redirect("health:alerts")
         except ValidationError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable
 
 
 class ImpactInputError(ValueError):
@@ -10,7 +10,7 @@ class ImpactInputError(ValueError):
 
 
 def describe_offenders(
-    what: str, unit_ids: Sequence[object], rows: Sequence[int] | None = None, limit: int = 5
+    what: str, unit_ids: Iterable[object], rows: Collection[int] | None = None, limit: int = 5
 ) -> str:
     """Render ``what`` followed by the first few unit ids (and 0-based row numbers, if given)."""
     units = list(dict.fromkeys(_plain(u) for u in unit_ids))  # each unit once, in order

@@ -713,7 +713,8 @@ def _differences(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[Diff
     for value, reference, o, e, times in plan.differences:
         overall = inference.estimate(o)[0]
         out.append(
-            Difference(
+            # The unpacked Estimate fills the fields between `reference` and `event_study`.
+            Difference(  # type: ignore[misc]
                 value, reference, *overall.__dict__.values(), event_study=inference.events(e, times)
             )
         )

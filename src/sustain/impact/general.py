@@ -61,7 +61,8 @@ def estimate_cells(
     n_units = panel.n_units
     by_period = np.ascontiguousarray(panel.y.T)  # one period's outcomes are contiguous
     observed = ~np.isnan(by_period)
-    keep, dropped = [], []
+    keep: list[int] = []
+    dropped = []
     psi_matrix = np.zeros((n_units, len(group)), order="F")
     # With covariates that do not change over time, cells over the same units share their
     # propensity score and regression design: fit those once (a cohort's cells, typically).
@@ -159,11 +160,11 @@ def did_panel(
     n = len(change)
     w = w / w.mean()
     untreated = 1.0 - d
-    if fits is not None and key in fits:
+    if fits is not None and key is not None and key in fits:
         ps, hessian, xpx_inv = fits[key]
     else:
         ps, hessian, xpx_inv = _design(x, d, w, untreated, method, where)
-        if fits is not None:
+        if fits is not None and key is not None:
             fits[key] = (ps, hessian, xpx_inv)
     if method in ("dr", "ipw"):
         trim = np.where(d == 1, ps < 1.01, ps < 0.995).astype(float)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model
+from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 
@@ -39,6 +39,8 @@ def _refuse_nulls(instance: Model, data: Mapping[str, object], fields: list[str]
         try:
             field = instance._meta.get_field(name)
         except FieldDoesNotExist:
+            continue
+        if not isinstance(field, Field):  # a reverse relation: never written through here
             continue
         if data[name] is None and not field.null:
             hint = ' (send "" to clear it)' if field.empty_strings_allowed and field.blank else ""

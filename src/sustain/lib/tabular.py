@@ -365,11 +365,11 @@ def _table_from_records(
     _check_header(header, header_row, errors)
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
     blank_rows = np.asarray(blank, dtype=bool)
-    for i in np.flatnonzero((lengths != width) & ~blank_rows):
-        record, n = body[i], int(lengths[i])
+    for row in np.flatnonzero((lengths != width) & ~blank_rows):
+        record, n = body[row], int(lengths[row])
         if n > width and not _blank_record(record[width:]):
             errors.one(
-                header_row + 1 + int(i),
+                header_row + 1 + int(row),
                 "",
                 "",
                 f"{n} cells where the header has {width} (a decimal comma or delimiter in an "
@@ -377,7 +377,7 @@ def _table_from_records(
             )
         elif n < width:
             errors.one(
-                header_row + 1 + int(i),
+                header_row + 1 + int(row),
                 header[n],
                 "",
                 f"only {n} cells where the header has {width} (a truncated row?)",
@@ -386,6 +386,7 @@ def _table_from_records(
     keep = np.flatnonzero(~blank_rows)
     if len(keep) != len(body):
         notes.append(f"{len(body) - len(keep)} blank row(s) ignored.")
+    columns: list[tuple[Any, ...]]
     if len(keep) == len(body) and (lengths == width).all():
         columns = list(zip(*body, strict=True)) if body else []
     else:
@@ -393,7 +394,7 @@ def _table_from_records(
     frame = pd.DataFrame(
         {
             h: pd.Series(col if columns else [], dtype=object)
-            for h, col in zip(header, columns or [[]] * width, strict=True)
+            for h, col in zip(header, columns or [()] * width, strict=True)
         }
     )
     rows = np.asarray(keep, dtype=np.int64) + header_row + 1
@@ -586,11 +587,15 @@ def parse_numbers(values: pd.Series, locale: Locale) -> Parsed:
     plain = text.str.fullmatch(plain_pattern).fillna(False).to_numpy(dtype=bool)
     idx = np.flatnonzero(is_text & ~u_blank)
     with np.errstate(over="ignore"):
-        fast = pd.to_numeric(text[plain]).astype("float64").to_numpy() if plain.any() else []
+        fast: np.ndarray | list[float] = (
+            pd.to_numeric(text[plain]).astype("float64").to_numpy() if plain.any() else []
+        )
     u_val[idx[plain]] = fast
     slow = np.zeros(m, bool)
     slow[idx[~plain]] = True
-    overflow = idx[plain][~np.isfinite(np.asarray(fast, dtype="float64"))] if plain.any() else []
+    overflow: np.ndarray | list[int] = (
+        idx[plain][~np.isfinite(np.asarray(fast, dtype="float64"))] if plain.any() else []
+    )
     u_reason[overflow] = "too large to store (overflow)"
     u_val[overflow] = np.nan
     for j in np.flatnonzero(~is_text | slow):

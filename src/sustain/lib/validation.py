@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +36,13 @@ def validate_sensible_date(value: dt.date | None) -> None:
         )
 
 
-class DayField(models.DateField):
+# DateField's own type parameters (set and get types), so `null=True` still reads as
+# `date | None` to the type checker.
+_ST = TypeVar("_ST", contravariant=True)
+_GT = TypeVar("_GT", covariant=True)
+
+
+class DayField(models.DateField[_ST, _GT]):
     """A `DateField` that refuses dates outside `validate_sensible_date`'s window, in model
     validation and therefore in every ModelForm and service that calls `full_clean()`.
 

@@ -440,7 +440,7 @@ def _stage(job: ImportJob, frame: pd.DataFrame, report: Callable[[int], None]) -
         if connection.vendor == "sqlite"
         else periods.dt.date.tolist()
     )
-    rows = list(
+    rows: list[tuple[Any, ...]] = list(
         zip(
             [job.pk] * len(frame),
             frame["rep_id"].astype("int64").tolist(),

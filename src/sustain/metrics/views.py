@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from sustain.metrics.models import (
     Source,
 )
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.web.forms import UploadField, call_service, form_page
 
 
@@ -64,8 +66,8 @@ class MappingForm(forms.Form):
         help_text="Comma-separated columns (wide panels) or KPI keys; blank: all.",
     )
 
-    def __init__(self, *args: object, source: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.source = source
         for name, candidates in importer.DEFAULT_COLUMNS[source].items():
             self.fields[f"col_{name}"] = forms.CharField(
@@ -88,7 +90,7 @@ def _expected_columns() -> list[dict[str, object]]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user)
     can_import = access.can_import_kpis(request.user)
     return render(
@@ -104,7 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_import_kpis(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
@@ -129,7 +131,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest, source: str) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest, source: str) -> HttpResponse:
     """An empty file with the header a source's import expects."""
     if source not in importer.TEMPLATE_COLUMNS:
         raise Http404
@@ -141,7 +143,7 @@ def template(request: HttpRequest, source: str) -> HttpResponse:
 
 
 @login_required
-def job(request: HttpRequest, job_id: int) -> HttpResponse:
+def job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
     template_name = "metrics/job.html#status" if request.htmx else "metrics/job.html"
     return render(request, template_name, _job_context(import_job))
@@ -158,7 +160,7 @@ def _job_context(import_job: ImportJob, error: str = "") -> dict[str, object]:
 
 @login_required
 @require_POST
-def apply(request: HttpRequest, job_id: int) -> HttpResponse:
+def apply(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
     try:
         services.import_job_apply(job=import_job, replace=request.POST.get("replace") == "on")
@@ -174,7 +176,7 @@ def apply(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def undo(request: HttpRequest, job_id: int) -> HttpResponse:
+def undo(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
     try:
         services.import_job_undo(job=import_job)
@@ -189,7 +191,7 @@ def undo(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def mapping(request: HttpRequest, source: str) -> HttpResponse:
+def mapping(request: AuthenticatedHttpRequest, source: str) -> HttpResponse:
     if source not in Source.values:
         raise Http404
     if not access.can_import_kpis(request.user):
@@ -233,14 +235,14 @@ def mapping(request: HttpRequest, source: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_retry(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     import_job = access.get_import_job_for(request.user, job_id)
     if import_job.status == JobStatus.FAILED:  # a second click finds it queued: no-op
         services.import_job_retry(job=import_job)
     return redirect("metrics:job", import_job.pk)
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(forms.ModelForm[KpiDefinition]):
     class Meta:
         model = KpiDefinition
         fields = ["name", "unit", "direction", "monetary", "currency"]
@@ -248,7 +250,7 @@ class KpiForm(forms.ModelForm):
 
 
 @login_required
-def kpi_edit(request: HttpRequest, kpi_id: int) -> HttpResponse:
+def kpi_edit(request: AuthenticatedHttpRequest, kpi_id: int) -> HttpResponse:
     kpi = access.get_kpi_for(request.user, kpi_id, write=True)
     form = KpiForm(request.POST or None, instance=kpi)
     return form_page(

@@ -6,12 +6,12 @@
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sustain.notify import selectors
 from sustain.notify.models import OutboxMessage, OutboxStatus
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 router = Router(tags=["outbox"])
 
@@ -31,7 +31,7 @@ class OutboxMessageOut(Schema):
 @router.get("/outbox", response=list[OutboxMessageOut])
 @paginate(LimitOffsetPagination)
 def outbox_list(
-    request: HttpRequest, status: OutboxStatus | None = None
+    request: AuthenticatedHttpRequest, status: OutboxStatus | None = None
 ) -> QuerySet[OutboxMessage]:
     """Admins only: the organization's messages, newest first."""
     return selectors.outbox_list(viewer=request.user, status=status or "")

@@ -8,6 +8,7 @@ import datetime as dt
 import importlib
 import logging
 import threading
+from typing import Any
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -46,7 +47,7 @@ SWEEP_GUARDS: dict[str, str] = {
 }
 
 
-def _task(path: str):  # type: ignore[no-untyped-def]
+def _task(path: str) -> Any:
     module, name = path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -33,7 +34,7 @@ STUCK_CHECKS: list[str] = ["sustain.metrics.services.import_swaps_stale"]
 LOST = "sustain.notify.reaper.WorkerLost"
 
 
-def stale_jobs(model_label: str, *, stale_before: dt.datetime) -> QuerySet:
+def stale_jobs(model_label: str, *, stale_before: dt.datetime) -> QuerySet[Any]:
     """Running rows silent since `stale_before`; rows from before heartbeats existed
     count from their creation."""
     return apps.get_model(model_label)._default_manager.filter(
@@ -43,7 +44,7 @@ def stale_jobs(model_label: str, *, stale_before: dt.datetime) -> QuerySet:
     )
 
 
-def _stale_tasks(now: dt.datetime) -> QuerySet[DBTaskResult]:
+def _stale_tasks(now: dt.datetime) -> QuerySet[DBTaskResult[Any, Any]]:
     lease = dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
     return DBTaskResult.objects.running().filter(started_at__lt=now - lease)
 
@@ -62,7 +63,7 @@ def stuck_work_exists(*, now: dt.datetime | None = None) -> bool:
     )
 
 
-def _function(path: str):  # type: ignore[no-untyped-def]
+def _function(path: str) -> Any:
     module, name = path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)
 

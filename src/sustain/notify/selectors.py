@@ -14,7 +14,7 @@ def outbox_list(*, viewer: Person, status: str = "") -> QuerySet[OutboxMessage]:
     messages = access.outbox_visible_to(viewer)
     if status:
         messages = messages.filter(status=status)
-    return messages  # type: ignore[return-value]
+    return messages
 
 
 def outbox_counts(*, viewer: Person) -> dict[str, int]:

@@ -73,6 +73,7 @@ def outbox_enqueue(
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
     """Queue a message to a person. Returns None when `dedupe_key` was already queued."""
+    assert recipient.organization_id is not None  # operators (no organization) get no mail
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from sustain.notify import selectors
 from sustain.notify.models import OutboxStatus
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 
 PER_PAGE = 50
 
 
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in OutboxStatus.values:
         status = ""
@@ -36,6 +37,6 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+def outbox_message(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
     message = access.get_outbox_message_for(request.user, message_id)
     return render(request, "notify/message.html", {"message": message})

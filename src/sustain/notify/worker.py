@@ -11,6 +11,7 @@ import os
 import random
 import threading
 import time
+from typing import Any
 
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
@@ -40,8 +41,8 @@ class ResilientWorker(Worker):
     then retried after an exponential, jittered back-off. SystemExit and KeyboardInterrupt
     (the signal handlers' way to stop) still end it."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.restarts = 0
 
     def run(self) -> None:

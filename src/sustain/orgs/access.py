@@ -18,15 +18,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
 if TYPE_CHECKING:
+    from sustain.adoption.models import Call
+    from sustain.analysis.models import AnalysisRun
+    from sustain.audit.models import AuditEvent
+    from sustain.certification.models import DiagnosisCase
+    from sustain.coaching.models import DevelopmentAction, Observation
+    from sustain.health.models import Alert
+    from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue
+    from sustain.notify.models import OutboxMessage
     from sustain.plans.models import Plan
     from sustain.programs.models import Concept, Enrollment, Program, WorkshopSession
+    from sustain.refreshers.models import Question
 
 M = TypeVar("M", bound=Model)
 
@@ -47,7 +56,7 @@ def sees_individuals(viewer: Person) -> bool:
 def _get(queryset: QuerySet[M], pk: object, *, writable: Callable[[M], bool] | None) -> M:
     try:
         obj = queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if writable is not None and not writable(obj):
         raise PermissionDenied
@@ -73,7 +82,7 @@ def get_organization_for(viewer: Person, *, write: bool = False) -> Organization
 
 
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
-    people = Person.objects.filter(organization_id=viewer.organization_id)
+    people = Person.objects.filter(organization=viewer.organization_id)
     if viewer.organization_id is None:
         return people.none()
     if sees_whole_org(viewer):
@@ -83,7 +92,7 @@ def people_visible_to(viewer: Person) -> QuerySet[Person]:
     return people.filter(pk=viewer.pk)
 
 
-def rep_ids_visible_to(viewer: Person) -> QuerySet[Person]:
+def rep_ids_visible_to(viewer: Person) -> QuerySet[Person, int]:
     """The reps whose individual data the viewer may read (none for a trainer)."""
     return people_visible_to(viewer).filter(role=Role.REP).values_list("pk", flat=True)
 
@@ -113,7 +122,7 @@ def can_unlock_sign_in(viewer: Person, person: Person) -> bool:
 
 
 def teams_visible_to(viewer: Person) -> QuerySet[Team]:
-    teams = Team.objects.filter(organization_id=viewer.organization_id)
+    teams = Team.objects.filter(organization=viewer.organization_id)
     if viewer.organization_id is None:
         return teams.none()
     if sees_whole_org(viewer):
@@ -238,7 +247,7 @@ def can_export_organization(viewer: Person) -> bool:
 
 
 def get_region_for(viewer: Person, pk: object, *, write: bool = False) -> Region:
-    regions = Region.objects.filter(organization_id=viewer.organization_id)
+    regions = Region.objects.filter(organization=viewer.organization_id)
     if viewer.organization_id is None:
         regions = regions.none()
     writable = (lambda _r: can_create_regions(viewer)) if write else None
@@ -282,7 +291,7 @@ def get_program_part_for(
     """An object that belongs to one program (its `program` field): seen with the program,
     changed by whoever may edit the program."""
     objects = model._default_manager.filter(program__in=programs_visible_to(viewer))
-    writable = (lambda o: can_edit_program(viewer, o.program)) if write else None  # type: ignore[attr-defined]
+    writable = (lambda o: can_edit_program(viewer, o.program)) if write else None
     return _get(objects.select_related("program", *related), pk, writable=writable)
 
 
@@ -335,11 +344,11 @@ def owns_program(viewer: Person, program: Program) -> bool:
 def eligible_program_owners(organization_id: int | None) -> QuerySet[Person]:
     """The owner picker: the organization's active executives, program owners and admins."""
     return Person.objects.filter(
-        organization_id=organization_id, role__in=PROGRAM_OWNER_ROLES, is_active=True
+        organization=organization_id, role__in=PROGRAM_OWNER_ROLES, is_active=True
     ).order_by("name")
 
 
-def get_question_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+def get_question_for(viewer: Person, pk: object, *, write: bool = False) -> Question:
     """A refresher question of a program the viewer sees; written by the program's editors."""
     from sustain.refreshers.models import Question
 
@@ -375,6 +384,7 @@ def get_preparation_part_for(
     """A goal, touch... of a program's preparation: 404 unless its program is visible, then
     the preparation's own rules."""
     part = get_program_part_for(viewer, model, pk)
+    # M is any model with a `program` field; a TypeVar bound cannot say so.
     get_program_preparation_for(viewer, part.program_id, write=write)  # type: ignore[attr-defined]
     return part
 
@@ -472,7 +482,7 @@ def get_rep_for(viewer: Person, pk: object) -> Person:
     return _get(people_visible_to(viewer).filter(role=Role.REP), pk, writable=None)
 
 
-def observations_visible_to(viewer: Person) -> QuerySet[Model]:
+def observations_visible_to(viewer: Person) -> QuerySet[Observation]:
     from sustain.coaching.models import Observation
 
     if viewer.organization_id is None or not sees_individuals(viewer):
@@ -482,23 +492,23 @@ def observations_visible_to(viewer: Person) -> QuerySet[Model]:
     )
 
 
-def get_observation_for(viewer: Person, pk: object) -> Model:
+def get_observation_for(viewer: Person, pk: object) -> Observation:
     return _get(observations_visible_to(viewer), pk, writable=None)
 
 
 # Privacy: the private coaching note ------------------------------------------------
 
 
-def sees_private_note(viewer: Person, observation: Model) -> bool:
+def sees_private_note(viewer: Person, observation: Observation) -> bool:
     """A private note is read by its author and the rep's current manager, nobody else:
     not the rep, and not leaders who otherwise see the whole observation."""
-    if viewer.organization_id != observation.organization_id:  # type: ignore[attr-defined]
+    if viewer.organization_id != observation.organization_id:
         return False
-    if viewer.pk == observation.rep_id:  # type: ignore[attr-defined]
+    if viewer.pk == observation.rep_id:
         return False
-    if viewer.pk == observation.observer_id:  # type: ignore[attr-defined]
+    if viewer.pk == observation.observer_id:
         return True
-    team = observation.rep.team  # type: ignore[attr-defined]
+    team = observation.rep.team
     return team is not None and team.manager_id == viewer.pk
 
 
@@ -551,13 +561,15 @@ def can_assess(viewer: Person, program: Program) -> bool:
     return viewer.role in ASSESSOR_ROLES or owns_program(viewer, program)
 
 
-def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+def get_diagnosis_case_for(viewer: Person, pk: object, *, write: bool = False) -> DiagnosisCase:
     from sustain.certification.models import DiagnosisCase
 
     return get_program_part_for(viewer, DiagnosisCase, pk, write=write)
 
 
-def get_development_action_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+def get_development_action_for(
+    viewer: Person, pk: object, *, write: bool = False
+) -> DevelopmentAction:
     """A prescribed action: readable with its observation; the rep herself, her observer
     and leaders may mark it done."""
     from sustain.coaching.models import DevelopmentAction
@@ -580,7 +592,7 @@ def can_import_kpis(viewer: Person) -> bool:
     return viewer.organization_id is not None and viewer.role in KPI_IMPORTER_ROLES
 
 
-def kpi_values_visible_to(viewer: Person) -> QuerySet:
+def kpi_values_visible_to(viewer: Person) -> QuerySet[KpiValue]:
     """Individual KPI values: the whole org, a manager's team, a rep's own; none for the
     trainer, who reads aggregates only."""
     from sustain.metrics.models import KpiValue
@@ -593,20 +605,20 @@ def kpi_values_visible_to(viewer: Person) -> QuerySet:
     return values.filter(rep__in=people_visible_to(viewer))
 
 
-def get_kpi_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+def get_kpi_for(viewer: Person, pk: object, *, write: bool = False) -> KpiDefinition:
     from sustain.metrics.models import KpiDefinition
 
-    kpis = KpiDefinition.objects.filter(organization_id=viewer.organization_id)
+    kpis = KpiDefinition.objects.filter(organization=viewer.organization_id)
     if viewer.organization_id is None:
         kpis = kpis.none()
     writable = (lambda _k: can_import_kpis(viewer)) if write else None
     return _get(kpis, pk, writable=writable)
 
 
-def get_import_job_for(viewer: Person, pk: object) -> Model:
+def get_import_job_for(viewer: Person, pk: object) -> ImportJob:
     from sustain.metrics.models import ImportJob
 
-    jobs = ImportJob.objects.filter(organization_id=viewer.organization_id)
+    jobs = ImportJob.objects.filter(organization=viewer.organization_id)
     if viewer.organization_id is None:
         jobs = jobs.none()
     return _get(jobs, pk, writable=lambda _j: can_import_kpis(viewer))
@@ -616,12 +628,12 @@ def can_run_analysis(viewer: Person, program: Program) -> bool:
     return can_import_kpis(viewer) or can_edit_program(viewer, program)
 
 
-def get_analysis_run_for(viewer: Person, pk: object) -> Model:
+def get_analysis_run_for(viewer: Person, pk: object) -> AnalysisRun:
     """Analyses are aggregates: whoever sees the program's impact reads them."""
     from sustain.analysis.models import AnalysisRun
 
     run = get_program_part_for(viewer, AnalysisRun, pk, related=("kpi",))
-    if not sees_impact(viewer, run.program):  # type: ignore[attr-defined]
+    if not sees_impact(viewer, run.program):
         raise PermissionDenied("The impact analysis is for leaders, managers and the trainer.")
     return run
 
@@ -730,7 +742,7 @@ def plans_visible_to(viewer: Person) -> QuerySet[Plan]:
     own for a rep, none for a trainer (she reads the program's aggregates)."""
     from sustain.plans.models import Plan
 
-    plans = Plan.objects.filter(program__organization_id=viewer.organization_id)
+    plans = Plan.objects.filter(program__organization=viewer.organization_id)
     if viewer.organization_id is None or not sees_individuals(viewer):
         return plans.none()
     if sees_whole_org(viewer):
@@ -747,7 +759,7 @@ def can_shape_plan(viewer: Person, plan: Plan) -> bool:
 
 def can_manage_plan(viewer: Person, plan: Plan) -> bool:
     """Restart a plan, set the below-quota flag: the rep's manager or a program editor."""
-    if plan.rep.team_id is not None and plan.rep.team.manager_id == viewer.pk:
+    if plan.rep.team is not None and plan.rep.team.manager_id == viewer.pk:
         return True
     return can_edit_program(viewer, plan.program)
 
@@ -788,22 +800,22 @@ def get_token_holder_for(viewer: Person, pk: object) -> Person:
         return viewer
     if viewer.role != Role.ADMIN:
         raise Http404
-    return _get(Person.objects.filter(organization_id=viewer.organization_id), pk, writable=None)
+    return _get(Person.objects.filter(organization=viewer.organization_id), pk, writable=None)
 
 
 def can_read_audit_log(viewer: Person) -> bool:
     return viewer.organization_id is not None and viewer.role == Role.ADMIN
 
 
-def audit_events_visible_to(viewer: Person) -> QuerySet[Model]:
+def audit_events_visible_to(viewer: Person) -> QuerySet[AuditEvent]:
     from sustain.audit.models import AuditEvent
 
     if not can_read_audit_log(viewer):
         raise PermissionDenied("The audit log is for the organization's admins.")
-    return AuditEvent.objects.filter(organization_id=viewer.organization_id)
+    return AuditEvent.objects.filter(organization=viewer.organization_id)
 
 
-def get_audit_event_for(viewer: Person, pk: object) -> Model:
+def get_audit_event_for(viewer: Person, pk: object) -> AuditEvent:
     return _get(audit_events_visible_to(viewer), pk, writable=None)
 
 
@@ -811,15 +823,15 @@ def can_read_outbox(viewer: Person) -> bool:
     return viewer.organization_id is not None and viewer.role == Role.ADMIN
 
 
-def outbox_visible_to(viewer: Person) -> QuerySet[Model]:
+def outbox_visible_to(viewer: Person) -> QuerySet[OutboxMessage]:
     from sustain.notify.models import OutboxMessage
 
     if not can_read_outbox(viewer):
         raise PermissionDenied("The outbox is for the organization's admins.")
-    return OutboxMessage.objects.filter(organization_id=viewer.organization_id)
+    return OutboxMessage.objects.filter(organization=viewer.organization_id)
 
 
-def get_outbox_message_for(viewer: Person, pk: object) -> Model:
+def get_outbox_message_for(viewer: Person, pk: object) -> OutboxMessage:
     return _get(outbox_visible_to(viewer), pk, writable=None)
 
 
@@ -829,7 +841,7 @@ def get_outbox_message_for(viewer: Person, pk: object) -> Model:
 CALL_LABELER_ROLES = frozenset({Role.MANAGER, Role.OWNER, Role.EXECUTIVE, Role.ADMIN})
 
 
-def calls_visible_to(viewer: Person) -> QuerySet:
+def calls_visible_to(viewer: Person) -> QuerySet[Call]:
     """Individual calls and their transcripts: a rep her own, a manager her team's, the
     whole-org roles all; the trainer none (she reads the program's aggregates)."""
     from sustain.adoption.models import Call
@@ -842,12 +854,12 @@ def calls_visible_to(viewer: Person) -> QuerySet:
     return calls.filter(rep__in=people_visible_to(viewer))
 
 
-def can_label_call(viewer: Person, call: Model) -> bool:
+def can_label_call(viewer: Person, call: Call) -> bool:
     """Not the rep herself: her own calls are judged by her manager or a leader."""
-    return viewer.role in CALL_LABELER_ROLES and viewer.pk != call.rep_id  # type: ignore[attr-defined]
+    return viewer.role in CALL_LABELER_ROLES and viewer.pk != call.rep_id
 
 
-def get_call_for(viewer: Person, pk: object, *, label: bool = False) -> Model:
+def get_call_for(viewer: Person, pk: object, *, label: bool = False) -> Call:
     writable = (lambda c: can_label_call(viewer, c)) if label else None
     calls = calls_visible_to(viewer).select_related("rep", "program")
     return _get(calls, pk, writable=writable)
@@ -927,7 +939,7 @@ def get_program_health_settings_for(viewer: Person, pk: object, *, write: bool =
 ALERT_OVERSEER_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE, Role.OWNER})
 
 
-def alerts_visible_to(viewer: Person) -> QuerySet[Model]:
+def alerts_visible_to(viewer: Person) -> QuerySet[Alert]:
     """Alerts addressed to the viewer (or escalated to her); leaders see all of their
     organization's."""
     from sustain.health.models import Alert
@@ -940,16 +952,16 @@ def alerts_visible_to(viewer: Person) -> QuerySet[Model]:
     return alerts.filter(Q(recipient=viewer) | Q(escalated_to=viewer))
 
 
-def can_act_on_alert(viewer: Person, alert: Model) -> bool:
+def can_act_on_alert(viewer: Person, alert: Alert) -> bool:
     """Acknowledge or snooze: the recipient, the person it was escalated to, or whoever
     may edit its program."""
-    return viewer.pk in (alert.recipient_id, alert.escalated_to_id) or can_edit_program(  # type: ignore[attr-defined]
+    return viewer.pk in (alert.recipient_id, alert.escalated_to_id) or can_edit_program(
         viewer,
-        alert.program,  # type: ignore[attr-defined]
+        alert.program,
     )
 
 
-def get_alert_for(viewer: Person, pk: object, *, write: bool = False) -> Model:
+def get_alert_for(viewer: Person, pk: object, *, write: bool = False) -> Alert:
     writable = (lambda a: can_act_on_alert(viewer, a)) if write else None
     alerts = alerts_visible_to(viewer).select_related("program", "recipient", "escalated_to")
     return _get(alerts, pk, writable=writable)

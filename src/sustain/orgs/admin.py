@@ -26,7 +26,7 @@ class TeamAdmin(admin.ModelAdmin[Team]):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(UserAdmin[Person]):
     ordering = ["name"]
     list_display = ["name", "email", "role", "organization", "team", "is_staff"]
     list_filter = ["organization", "role", "is_staff"]

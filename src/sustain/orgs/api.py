@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access, models, selectors, services
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 
 router = Router(tags=["people and teams"])
@@ -30,7 +32,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_region(obj: Person) -> str | None:
-        return obj.region.name if obj.region_id else None
+        return obj.region.name if obj.region is not None else None
 
     @staticmethod
     def resolve_team(obj: Person) -> int | None:
@@ -69,7 +71,7 @@ class TeamOut(Schema):
 
     @staticmethod
     def resolve_region(obj: Team) -> str | None:
-        return obj.region.name if obj.region_id else None
+        return obj.region.name if obj.region is not None else None
 
     @staticmethod
     def resolve_manager(obj: Team) -> int | None:
@@ -94,10 +96,10 @@ class TeamDetail(TeamOut):
 
     @staticmethod
     def resolve_members(obj: Team) -> list[Person]:
-        return obj.visible_members  # type: ignore[attr-defined]
+        return obj.visible_members  # type: ignore[attr-defined]  # set on the instance for the page or response
 
 
-def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
+def _person_refs(viewer: Person, data: dict[str, Any]) -> dict[str, Any]:
     """Turn the API's plain ids and names into this organization's objects. Call it in the
     handler's transaction: a new region is added only with the change that needs it."""
     org = access.get_organization_for(viewer)
@@ -113,24 +115,24 @@ def _person_refs(viewer: Person, data: dict[str, object]) -> dict[str, object]:
 
 
 @router.get("/me", response=PersonOut)
-def me(request: HttpRequest) -> Person:
-    return request.user  # type: ignore[return-value]
+def me(request: AuthenticatedHttpRequest) -> Person:
+    return request.user
 
 
 @router.get("/people", response=list[PersonOut])
-def people_list(request: HttpRequest, role: Role | None = None) -> list[Person]:
+def people_list(request: AuthenticatedHttpRequest, role: Role | None = None) -> list[Person]:
     return list(selectors.people_list(viewer=request.user, role=role))
 
 
 @router.get("/people/{person_id}", response=PersonOut)
-def people_detail(request: HttpRequest, person_id: int) -> Person:
+def people_detail(request: AuthenticatedHttpRequest, person_id: int) -> Person:
     return access.get_person_for(request.user, person_id)
 
 
 @router.post("/people", response={201: PersonOut})
-def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+def people_create(request: AuthenticatedHttpRequest, payload: PersonIn) -> Status[Person]:
     if not access.can_edit_people(request.user):
-        raise access.PermissionDenied("Only admins and executives add people.")
+        raise PermissionDenied("Only admins and executives add people.")
     org = access.get_organization_for(request.user)
     with transaction.atomic():
         data = _person_refs(request.user, payload.dict())
@@ -139,7 +141,9 @@ def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
-def people_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+def people_update(
+    request: AuthenticatedHttpRequest, person_id: int, payload: PersonPatch
+) -> Person:
     """Role and login email: admins only, and nobody raises her own role."""
     person = access.get_person_for(request.user, person_id, write=True)
     with transaction.atomic():
@@ -148,33 +152,33 @@ def people_update(request: HttpRequest, person_id: int, payload: PersonPatch) ->
 
 
 @router.post("/people/{person_id}/deactivate", response=PersonOut)
-def people_deactivate(request: HttpRequest, person_id: int) -> Person:
+def people_deactivate(request: AuthenticatedHttpRequest, person_id: int) -> Person:
     """Admins only. She can no longer log in or use a token; her history stays."""
     person = access.get_person_for(request.user, person_id)
     return services.person_deactivate(person=person, by=request.user)
 
 
 @router.post("/people/{person_id}/reactivate", response=PersonOut)
-def people_reactivate(request: HttpRequest, person_id: int) -> Person:
+def people_reactivate(request: AuthenticatedHttpRequest, person_id: int) -> Person:
     person = access.get_person_for(request.user, person_id)
     return services.person_reactivate(person=person, by=request.user)
 
 
 @router.get("/teams", response=list[TeamOut])
-def teams_list(request: HttpRequest) -> list[Team]:
+def teams_list(request: AuthenticatedHttpRequest) -> list[Team]:
     return list(selectors.teams_list(viewer=request.user))
 
 
 @router.get("/teams/{team_id}", response=TeamDetail)
-def teams_detail(request: HttpRequest, team_id: int) -> Team:
+def teams_detail(request: AuthenticatedHttpRequest, team_id: int) -> Team:
     team = access.get_team_for(request.user, team_id)
     return selectors.team_with_members(viewer=request.user, team=team)
 
 
 @router.post("/teams", response={201: TeamOut})
-def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
+def teams_create(request: AuthenticatedHttpRequest, payload: TeamIn) -> Status[Team]:
     if not access.can_edit_teams(request.user):
-        raise access.PermissionDenied("Only admins and executives create teams.")
+        raise PermissionDenied("Only admins and executives create teams.")
     org = access.get_organization_for(request.user)
     with transaction.atomic():
         data = _person_refs(request.user, payload.dict())
@@ -183,7 +187,7 @@ def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
 
 
 @router.patch("/teams/{team_id}", response=TeamOut)
-def teams_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
+def teams_update(request: AuthenticatedHttpRequest, team_id: int, payload: TeamPatch) -> Team:
     team = access.get_team_for(request.user, team_id, write=True)
     with transaction.atomic():
         data = _person_refs(request.user, payload.dict(exclude_unset=True))
@@ -200,19 +204,19 @@ class RegionIn(Input):
 
 
 @router.get("/regions", response=list[RegionOut])
-def regions_list(request: HttpRequest) -> list[Region]:
+def regions_list(request: AuthenticatedHttpRequest) -> list[Region]:
     return list(selectors.regions_list(viewer=request.user))
 
 
 @router.post("/regions", response={201: RegionOut})
-def regions_create(request: HttpRequest, payload: RegionIn) -> Status[Region]:
+def regions_create(request: AuthenticatedHttpRequest, payload: RegionIn) -> Status[Region]:
     access.require_region_creation(request.user)
     org = access.get_organization_for(request.user)
     return Status(201, services.region_create(organization=org, name=payload.name))
 
 
 @router.patch("/regions/{region_id}", response=RegionOut)
-def regions_update(request: HttpRequest, region_id: int, payload: RegionIn) -> Region:
+def regions_update(request: AuthenticatedHttpRequest, region_id: int, payload: RegionIn) -> Region:
     """Rename a region: admins only."""
     region = access.get_region_for(request.user, region_id, write=True)
     return services.region_update(region=region, name=payload.name)
@@ -234,12 +238,14 @@ class OrganizationPatch(Input):
 
 
 @router.get("/organization", response=OrganizationOut)
-def organization_detail(request: HttpRequest) -> Organization:
+def organization_detail(request: AuthenticatedHttpRequest) -> Organization:
     return access.get_organization_for(request.user)
 
 
 @router.patch("/organization", response=OrganizationOut)
-def organization_update(request: HttpRequest, payload: OrganizationPatch) -> Organization:
+def organization_update(
+    request: AuthenticatedHttpRequest, payload: OrganizationPatch
+) -> Organization:
     org = access.get_organization_for(request.user, write=True)
     return services.organization_update(
         organization=org, data=payload.dict(exclude_unset=True, exclude_none=True)
@@ -277,7 +283,7 @@ class TokenCreated(TokenOut):
 
     @staticmethod
     def resolve_token(obj: ApiToken) -> str:
-        return obj.secret  # type: ignore[attr-defined]
+        return obj.secret  # type: ignore[attr-defined]  # set on the instance for the page or response
 
 
 class TokenIn(Input):
@@ -288,26 +294,26 @@ class TokenIn(Input):
 
 
 @router.get("/tokens", response=list[TokenOut], tags=["API tokens"])
-def tokens_list(request: HttpRequest, person: int | None = None) -> list[ApiToken]:
+def tokens_list(request: AuthenticatedHttpRequest, person: int | None = None) -> list[ApiToken]:
     """Your tokens; an admin passes `person` to list anyone's in her organization."""
     holder = access.get_token_holder_for(request.user, person or request.user.pk)
     return list(access.tokens_visible_to(request.user).filter(person=holder))
 
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["API tokens"])
-def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
+def tokens_create(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status[ApiToken]:
     token, raw = services.api_token_issue(
         person=request.user,
         label=payload.name,
         expires_in_days=payload.expires_in_days,
         by=request.user,
     )
-    token.secret = raw  # type: ignore[attr-defined]
+    token.secret = raw  # type: ignore[attr-defined]  # set on the instance for the page or response
     return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["API tokens"])
-def tokens_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def tokens_revoke(request: AuthenticatedHttpRequest, token_id: int) -> Status[None]:
     token = access.get_token_for(request.user, token_id)
     services.api_token_revoke(token=token, by=request.user)
     return Status(204, None)

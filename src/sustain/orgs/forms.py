@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.orgs.services import TOKEN_MAX_DAYS, UNUSABLE_EMAIL
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -34,13 +37,15 @@ class PersonForm(UniqueCheckedByService, forms.ModelForm[Person]):
         error_messages = {"email": {"invalid": UNUSABLE_EMAIL}}
 
     def __init__(
-        self, *args: object, organization: Organization, viewer: Person, **kwargs: object
+        self, *args: Any, organization: Organization, viewer: Person, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         # The model's own checks compare organizations while the form validates.
         self.instance.organization = organization
-        self.fields["region"].queryset = Region.objects.filter(organization=organization)
-        self.fields["team"].queryset = Team.objects.filter(organization=organization)
+        model_choice_field(self, "region").queryset = Region.objects.filter(
+            organization=organization
+        )
+        model_choice_field(self, "team").queryset = Team.objects.filter(organization=organization)
         if self.instance.pk is None:
             self.fields["role"].choices = [
                 (value, label)
@@ -71,12 +76,14 @@ class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
         model = Team
         fields = ["name", "region", "manager"]
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The model's own checks compare organizations while the form validates.
         self.instance.organization = organization
-        self.fields["region"].queryset = Region.objects.filter(organization=organization)
-        self.fields["manager"].queryset = Person.objects.filter(
+        model_choice_field(self, "region").queryset = Region.objects.filter(
+            organization=organization
+        )
+        model_choice_field(self, "manager").queryset = Person.objects.filter(
             organization=organization, role="manager", is_active=True
         )
 

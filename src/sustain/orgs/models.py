@@ -147,15 +147,16 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 "People of an organization are never staff or superusers: "
                 "Django's admin is for platform operators."
             )
-        if self.region_id and self.region.organization_id != self.organization_id:
+        if self.region is not None and self.region.organization_id != self.organization_id:
             raise ValidationError({"region": "The region belongs to another organization."})
-        if self.team_id and self.team.organization_id != self.organization_id:
+        team = self.team
+        if team is not None and team.organization_id != self.organization_id:
             raise ValidationError({"team": "The team belongs to another organization."})
-        team_region = self.team.region if self.team_id else None
-        if team_region and self.region_id and self.region_id != team_region.pk:
+        team_region = team.region if team is not None else None
+        if team is not None and team_region and self.region_id and self.region_id != team_region.pk:
             raise ValidationError(
                 {
-                    "region": f"{self.team.name} is in region {team_region.name}: "
+                    "region": f"{team.name} is in region {team_region.name}: "
                     f"choose {team_region.name} or another team."
                 }
             )
@@ -181,18 +182,19 @@ class Team(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.region_id and self.region.organization_id != self.organization_id:
+        if self.region is not None and self.region.organization_id != self.organization_id:
             raise ValidationError({"region": "The region belongs to another organization."})
-        if self.manager_id:
-            if self.manager.organization_id != self.organization_id:
+        manager = self.manager
+        if manager is not None:
+            if manager.organization_id != self.organization_id:
                 raise ValidationError({"manager": "The manager belongs to another organization."})
-            if self.manager.role != Role.MANAGER:
+            if manager.role != Role.MANAGER:
                 raise ValidationError(
                     {"manager": "A team is led by a person with the manager role."}
                 )
-            if not self.manager.is_active:
+            if not manager.is_active:
                 raise ValidationError(
-                    {"manager": f"{self.manager.name} is deactivated and cannot lead a team."}
+                    {"manager": f"{manager.name} is deactivated and cannot lead a team."}
                 )
 
 

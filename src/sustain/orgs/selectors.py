@@ -19,7 +19,7 @@ def people_list(*, viewer: Person, role: str | None = None, q: str = "") -> Quer
 
 def regions_list(*, viewer: Person) -> QuerySet[Region]:
     return (
-        Region.objects.filter(organization_id=viewer.organization_id)
+        Region.objects.filter(organization=viewer.organization_id)
         .annotate(n_teams=Count("teams", distinct=True), n_people=Count("people", distinct=True))
         .order_by("name")
     )
@@ -38,8 +38,8 @@ def team_with_members(*, viewer: Person, team: Team) -> Team:
     members = list(
         access.people_visible_to(viewer).filter(team=team).select_related("region", "team")
     )
-    team.visible_members = members  # type: ignore[attr-defined]
-    team.size = sum(1 for m in members if m.role == Role.REP)  # type: ignore[attr-defined]
+    team.visible_members = members  # type: ignore[attr-defined]  # set on the instance for the page or response
+    team.size = sum(1 for m in members if m.role == Role.REP)  # type: ignore[attr-defined]  # set on the instance for the page or response
     return team
 
 
@@ -60,7 +60,8 @@ def teams_with_members(*, viewer: Person) -> list[Team]:
     by_team: dict[int, list[Person]] = {t.pk: [] for t in teams}
     members = access.people_visible_to(viewer).filter(team__in=teams).select_related("region")
     for person in members.order_by("name"):
+        assert person.team_id is not None  # filtered on team__in
         by_team[person.team_id].append(person)
     for team in teams:
-        team.visible_members = by_team[team.pk]  # type: ignore[attr-defined]
+        team.visible_members = by_team[team.pk]  # type: ignore[attr-defined]  # set on the instance for the page or response
     return teams

@@ -91,7 +91,8 @@ def _checked_email(*, email: str, organization_id: int | None, person: Person | 
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": UNUSABLE_EMAIL}) from None
-    clash = Person.objects.filter(email=email).exclude(pk=person.pk if person else None).first()
+    others = Person.objects.filter(email=email)
+    clash = (others.exclude(pk=person.pk) if person is not None else others).first()
     if clash is None:
         return email
     if organization_id is not None and clash.organization_id == organization_id:
@@ -166,7 +167,7 @@ def _refuse_if_needed_as(person: Person, *, field: str, keeps: str) -> None:
         )
     if person.role == Role.ADMIN and keeps != Role.ADMIN:
         others = Person.objects.filter(
-            organization_id=person.organization_id, role=Role.ADMIN, is_active=True
+            organization=person.organization_id, role=Role.ADMIN, is_active=True
         ).exclude(pk=person.pk)
         if not others.exists():
             raise ValidationError(

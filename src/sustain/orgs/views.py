@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,11 +20,12 @@ from sustain.orgs.forms import (
     TeamForm,
     TokenForm,
 )
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.web.forms import call_service, form_page
 
 
 @login_required
-def organization_edit(request: HttpRequest) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user, write=True)
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +47,7 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def region_create(request: HttpRequest) -> HttpResponse:
+def region_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_region_creation(request.user)
     org = access.get_organization_for(request.user)
     form = RegionForm(request.POST)
@@ -69,7 +70,7 @@ def region_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def region_edit(request: HttpRequest, region_id: int) -> HttpResponse:
+def region_edit(request: AuthenticatedHttpRequest, region_id: int) -> HttpResponse:
     region = access.get_region_for(request.user, region_id, write=True)
     back = reverse("orgs:organization")
     return form_page(
@@ -84,7 +85,7 @@ def region_edit(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @login_required
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.sees_individuals(request.user):
         raise PermissionDenied
     q = request.GET.get("q", "").strip()
@@ -104,7 +105,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id)
     return render(
         request,
@@ -117,7 +118,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _person_active_page(request: HttpRequest, person_id: int, *, active: bool) -> HttpResponse:
+def _person_active_page(
+    request: AuthenticatedHttpRequest, person_id: int, *, active: bool
+) -> HttpResponse:
     """GET: what (de)activation does, and a button; POST: do it."""
     person = access.get_person_for(request.user, person_id)
     access.require_active_change(request.user, person)
@@ -141,17 +144,17 @@ def _person_active_page(request: HttpRequest, person_id: int, *, active: bool) -
 
 
 @login_required
-def person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     return _person_active_page(request, person_id, active=False)
 
 
 @login_required
-def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_reactivate(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     return _person_active_page(request, person_id, active=True)
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_edit_people(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
@@ -167,8 +170,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_id, write=True)
+    assert person.organization is not None  # access gives people of the viewer's organization
     back = reverse("orgs:person", args=[person.pk])
     return form_page(
         request,
@@ -187,7 +191,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def teams_list(request: HttpRequest) -> HttpResponse:
+def teams_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/teams.html",
@@ -199,7 +203,7 @@ def teams_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id)
     return render(
         request,
@@ -212,7 +216,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_edit_teams(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
@@ -228,7 +232,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id, write=True)
     back = reverse("orgs:team", args=[team.pk])
     return form_page(
@@ -242,7 +246,9 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
-def _tokens_page(request: HttpRequest, form: TokenForm, **extra: object) -> HttpResponse:
+def _tokens_page(
+    request: AuthenticatedHttpRequest, form: TokenForm, **extra: object
+) -> HttpResponse:
     viewer = request.user
     tokens = access.tokens_visible_to(viewer)
     return render(
@@ -259,7 +265,7 @@ def _tokens_page(request: HttpRequest, form: TokenForm, **extra: object) -> Http
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your API tokens; an admin also sees and revokes everyone's in the organization.
     A new token's secret is shown on this response only."""
     form = TokenForm(request.POST or None)
@@ -282,7 +288,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = access.get_token_for(request.user, token_id)
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"Token “{token.label}” revoked.")

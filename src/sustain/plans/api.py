@@ -4,15 +4,17 @@ for managers, and aggregates for everyone who sees the program (the trainer too)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.plans import models, selectors, services
 from sustain.plans.models import PLAN_DAYS_MAX, PLAN_DAYS_MIN, CheckIn, Plan, PlanItem
 from sustain.plans.selectors import PlanProgress
@@ -197,7 +199,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def my_plan(request: HttpRequest) -> Plan:
+def my_plan(request: AuthenticatedHttpRequest) -> Plan:
     plan = selectors.plan_for_rep(request.user)
     if plan is None:
         raise Http404
@@ -205,61 +207,67 @@ def my_plan(request: HttpRequest) -> Plan:
 
 
 @router.get("/me/plan", response=PlanOut)
-def me_plan(request: HttpRequest) -> dict[str, object]:
+def me_plan(request: AuthenticatedHttpRequest) -> dict[str, object]:
     return _out(selectors.plan_progress(my_plan(request), today=_today()))
 
 
 @router.post("/me/plan/commit", response=PlanOut)
-def me_plan_commit(request: HttpRequest) -> dict[str, object]:
+def me_plan_commit(request: AuthenticatedHttpRequest) -> dict[str, object]:
     plan = services.plan_commit(plan=my_plan(request))
     return _out(selectors.plan_progress(plan, today=_today()))
 
 
 @router.patch("/me/plan/phases", response=PlanOut)
-def me_plan_phases(request: HttpRequest, payload: PhasesIn) -> dict[str, object]:
+def me_plan_phases(request: AuthenticatedHttpRequest, payload: PhasesIn) -> dict[str, object]:
     plan = my_plan(request)
     services.plan_phases_update(plan=plan, phases=[p.dict() for p in payload.phases])
     return _out(selectors.plan_progress(plan, today=_today()))
 
 
 @router.post("/me/check-ins", response={201: CheckInOut})
-def me_check_in(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
+def me_check_in(request: AuthenticatedHttpRequest, payload: CheckInIn) -> Status[CheckIn]:
     plan = my_plan(request)
     return Status(201, services.check_in_record(plan=plan, **payload.dict(), today=_today()))
 
 
 @router.get("/me/check-ins", response=list[CheckInOut])
-def me_check_ins(request: HttpRequest) -> list[CheckIn]:
+def me_check_ins(request: AuthenticatedHttpRequest) -> list[CheckIn]:
     return list(my_plan(request).check_ins.select_related("phase__concept"))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
-def plans_detail(request: HttpRequest, plan_id: int) -> dict[str, object]:
+def plans_detail(request: AuthenticatedHttpRequest, plan_id: int) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id)
     return _out(selectors.plan_progress(plan, today=_today()))
 
 
 @router.get("/plans/{plan_id}/check-ins", response=list[CheckInOut])
-def plans_check_ins(request: HttpRequest, plan_id: int) -> list[CheckIn]:
+def plans_check_ins(request: AuthenticatedHttpRequest, plan_id: int) -> list[CheckIn]:
     plan = access.get_plan_for(request.user, plan_id)
     return list(plan.check_ins.select_related("phase__concept"))
 
 
 @router.post("/plans/{plan_id}/check-ins", response={201: CheckInOut})
-def plans_check_in(request: HttpRequest, plan_id: int, payload: CheckInIn) -> Status[CheckIn]:
+def plans_check_in(
+    request: AuthenticatedHttpRequest, plan_id: int, payload: CheckInIn
+) -> Status[CheckIn]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_check_in)
     return Status(201, services.check_in_record(plan=plan, **payload.dict(), today=_today()))
 
 
 @router.patch("/plans/{plan_id}/phases", response=PlanOut)
-def plans_phases(request: HttpRequest, plan_id: int, payload: PhasesIn) -> dict[str, object]:
+def plans_phases(
+    request: AuthenticatedHttpRequest, plan_id: int, payload: PhasesIn
+) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     services.plan_phases_update(plan=plan, phases=[p.dict() for p in payload.phases])
     return _out(selectors.plan_progress(plan, today=_today()))
 
 
 @router.post("/plans/{plan_id}/restart", response=PlanOut)
-def plans_restart(request: HttpRequest, plan_id: int, payload: RestartIn) -> dict[str, object]:
+def plans_restart(
+    request: AuthenticatedHttpRequest, plan_id: int, payload: RestartIn
+) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
     services.plan_restart(plan=plan, start=payload.start, note=payload.note)
     return _out(selectors.plan_progress(plan, today=_today()))
@@ -267,7 +275,7 @@ def plans_restart(request: HttpRequest, plan_id: int, payload: RestartIn) -> dic
 
 @router.post("/plans/{plan_id}/below-quota", response=PlanOut)
 def plans_below_quota(
-    request: HttpRequest, plan_id: int, payload: BelowQuotaIn
+    request: AuthenticatedHttpRequest, plan_id: int, payload: BelowQuotaIn
 ) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
     services.plan_set_below_quota(plan=plan, flag=payload.below_quota)
@@ -275,7 +283,9 @@ def plans_below_quota(
 
 
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut})
-def plans_item_add(request: HttpRequest, plan_id: int, payload: ItemIn) -> Status[dict]:
+def plans_item_add(
+    request: AuthenticatedHttpRequest, plan_id: int, payload: ItemIn
+) -> Status[dict[str, Any]]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     item: PlanItem = services.plan_item_add(plan=plan, **payload.dict())
     return Status(
@@ -285,7 +295,7 @@ def plans_item_add(request: HttpRequest, plan_id: int, payload: ItemIn) -> Statu
 
 
 @router.get("/programs/{program_id}/plans", response=list[PlanOut])
-def program_plans(request: HttpRequest, program_id: int) -> list[dict[str, object]]:
+def program_plans(request: AuthenticatedHttpRequest, program_id: int) -> list[dict[str, object]]:
     program = access.get_program_for(request.user, program_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see the plans' aggregates, not individual reps.")
@@ -295,13 +305,13 @@ def program_plans(request: HttpRequest, program_id: int) -> list[dict[str, objec
 
 @router.post("/programs/{program_id}/plans", response={201: PlanOut})
 def program_plan_create(
-    request: HttpRequest, program_id: int, payload: PlanCreateIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: PlanCreateIn
 ) -> Status[dict[str, object]]:
     program = access.get_program_for(request.user, program_id)
     person = access.get_person_for(request.user, payload.person)
     if not (
         access.can_edit_program(request.user, program)
-        or (person.team_id and person.team.manager_id == request.user.pk)
+        or (person.team is not None and person.team.manager_id == request.user.pk)
     ):
         raise PermissionDenied("Only the rep's manager or a program editor creates plans.")
     enrollment = program.enrollments.filter(person=person).first()
@@ -312,13 +322,13 @@ def program_plan_create(
 
 
 @router.get("/programs/{program_id}/plans/summary", response=PlanSummaryOut)
-def program_plans_summary(request: HttpRequest, program_id: int) -> dict[str, object]:
+def program_plans_summary(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, object]:
     program = access.get_program_for(request.user, program_id)
     return selectors.program_summary(program=program, today=_today(), viewer=request.user)
 
 
 @router.get("/teams/{team_id}/plans", response=list[PlanOut])
-def team_plans(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
+def team_plans(request: AuthenticatedHttpRequest, team_id: int) -> list[dict[str, object]]:
     team = access.get_team_for(request.user, team_id)
     return [
         _out(p) for p in selectors.team_progress(viewer=request.user, team=team, today=_today())
@@ -327,7 +337,7 @@ def team_plans(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
 
 @router.post("/plans/{plan_id}/items/{item_id}/done", response=PlanItemOut)
 def plans_item_done(
-    request: HttpRequest, plan_id: int, item_id: int, payload: ItemDoneIn
+    request: AuthenticatedHttpRequest, plan_id: int, item_id: int, payload: ItemDoneIn
 ) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     item = plan.items.filter(pk=item_id).first()
@@ -344,11 +354,13 @@ def plans_item_done(
 
 
 @router.get("/programs/{program_id}/plan-policy", response=PolicyOut)
-def plan_policy(request: HttpRequest, program_id: int) -> object:
+def plan_policy(request: AuthenticatedHttpRequest, program_id: int) -> object:
     return selectors.policy_for(access.get_program_for(request.user, program_id))
 
 
 @router.patch("/programs/{program_id}/plan-policy", response=PolicyOut)
-def plan_policy_update(request: HttpRequest, program_id: int, payload: PolicyPatch) -> object:
+def plan_policy_update(
+    request: AuthenticatedHttpRequest, program_id: int, payload: PolicyPatch
+) -> object:
     program = access.get_program_for(request.user, program_id, write=True)
     return services.plan_policy_update(program=program, data=payload.dict(exclude_unset=True))

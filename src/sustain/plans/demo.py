@@ -55,6 +55,7 @@ def build(ctx: DemoContext) -> None:
             if rng.random() < 0.85:
                 plan.committed_at = _at(plan.start + dt.timedelta(days=rng.randint(0, 6)), 9)
             else:
+                assert plan.enrollment.trained_on is not None  # demo plans follow a workshop
                 plan.flagged_at = _at(plan.enrollment.trained_on + dt.timedelta(days=7), 6)
                 diligence = 0.2
         plan.save(update_fields=["committed_at", "flagged_at"])
@@ -88,10 +89,10 @@ def build(ctx: DemoContext) -> None:
         "Two impact questions on every discovery call",
         "Summarize back before I present, on every call",
     ]
-    phases = list(riley_plan.phases.order_by("position")[: len(goals)])
-    for phase, goal in zip(phases, goals, strict=True):
-        phase.goal = goal
-    Phase.objects.bulk_update(phases, ["goal"])
+    riley_phases = list(riley_plan.phases.order_by("position")[: len(goals)])
+    for riley_phase, goal in zip(riley_phases, goals, strict=True):
+        riley_phase.goal = goal
+    Phase.objects.bulk_update(riley_phases, ["goal"])
     services.plan_item_add(
         plan=riley_plan,
         text="Role-play a price objection with Dana",

@@ -28,7 +28,7 @@ def attainment_periods(rep: Person) -> list[float]:
 
     keys = dict(
         KpiDefinition.objects.filter(
-            organization_id=rep.organization_id,
+            organization=rep.organization_id,
             key__in=ATTAINMENT_KPI_KEYS,
         ).values_list("key", "pk")
     )

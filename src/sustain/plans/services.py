@@ -165,7 +165,7 @@ def plan_phases_update(*, plan: Plan, phases: Sequence[dict[str, Any]]) -> Plan:
         raise ValidationError({"phases": "List each phase of this plan exactly once."})
     for position, data in enumerate(phases):
         phase = current[data["id"]]
-        update = {
+        update: dict[str, Any] = {
             "position": position,
             **{
                 k: data[k]
@@ -192,7 +192,9 @@ def plan_phases_update(*, plan: Plan, phases: Sequence[dict[str, Any]]) -> Plan:
 def plan_restart(*, plan: Plan, start: dt.date, note: str) -> Plan:
     """A manager restarts the plan, e.g. after a leave: phases keep their order and days
     and run from the new `start`. The note says why, for the rep and the record."""
-    if start < plan.enrollment.trained_on + dt.timedelta(days=1):
+    trained_on = plan.enrollment.trained_on
+    assert trained_on is not None  # a plan exists only for a trained enrollment
+    if start < trained_on + dt.timedelta(days=1):
         raise ValidationError({"start": "A plan cannot start before the rep's workshop."})
     latest = timezone.localdate() + dt.timedelta(days=365)
     if start > latest:
@@ -271,7 +273,9 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
     flagged = 0
     for plan in candidates:
         policy = selectors.policy_for(plan.program)
-        if plan.enrollment.trained_on + dt.timedelta(days=policy.commit_within_days) > today:
+        trained_on = plan.enrollment.trained_on
+        assert trained_on is not None  # a plan exists only for a trained enrollment
+        if trained_on + dt.timedelta(days=policy.commit_within_days) > today:
             continue
         manager = plan.rep.team.manager if plan.rep.team else None
         if manager is not None and not manager.is_active:

@@ -3,6 +3,8 @@ program's aggregates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Team
 from sustain.plans import selectors, services
 from sustain.plans.forms import CheckInForm, ItemForm, RestartForm
 from sustain.plans.models import Plan
 from sustain.web.forms import call_service
 
 
-def _plan_page(request: HttpRequest, plan: Plan, **extra: object) -> HttpResponse:
+def _plan_page(request: AuthenticatedHttpRequest, plan: Plan, **extra: object) -> HttpResponse:
     viewer = request.user
     progress = selectors.plan_progress(plan, today=timezone.localdate())
     return render(
@@ -39,7 +43,7 @@ def _plan_page(request: HttpRequest, plan: Plan, **extra: object) -> HttpRespons
 
 
 @login_required
-def plan_mine(request: HttpRequest) -> HttpResponse:
+def plan_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = selectors.plan_for_rep(request.user)
     if plan is None:
         return render(request, "plans/none.html")
@@ -47,7 +51,7 @@ def plan_mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     return _plan_page(request, access.get_plan_for(request.user, plan_id))
 
 
@@ -58,7 +62,7 @@ def _back(plan: Plan, request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_commit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_commit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_check_in)
     try:
         services.plan_commit(plan=plan)
@@ -70,7 +74,7 @@ def plan_commit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_check_in(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_check_in(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_check_in)
     form = CheckInForm(request.POST)
     if form.is_valid():
@@ -85,7 +89,7 @@ def plan_check_in(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_phases(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_phases(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """The form posts position-<id>, days-<id> and goal-<id> for every phase."""
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     rows = []
@@ -109,7 +113,7 @@ def plan_phases(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_restart(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_restart(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
     form = RestartForm(request.POST or None, initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -131,7 +135,7 @@ def plan_restart(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_below_quota(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_below_quota(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
     services.plan_set_below_quota(plan=plan, flag=request.POST.get("below_quota") == "1")
     messages.success(request, "Saved.")
@@ -140,38 +144,43 @@ def plan_below_quota(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_shape_plan)
     form = ItemForm(request.POST)
-    if form.is_valid() and call_service(
-        form,
-        lambda: services.plan_item_add(
-            plan=plan,
-            source="manager" if request.user.pk != plan.rep_id else "rep",
-            **form.cleaned_data,
-        ),
+    if (
+        form.is_valid()
+        and call_service(
+            form,
+            lambda: services.plan_item_add(
+                plan=plan,
+                source="manager" if request.user.pk != plan.rep_id else "rep",
+                **form.cleaned_data,
+            ),
+        )
+        is not None
     ):
         messages.success(request, "Item added.")
     else:
         messages.error(
             request,
-            "Item not added: " + "; ".join(e for errs in form.errors.values() for e in errs),
+            "Item not added: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
         )
     return _back(plan, request)
 
 
 @login_required
-def team_page(request: HttpRequest) -> HttpResponse:
+def team_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every rep's progress, streak and missed check-ins, team by team."""
     viewer = request.user
     if not access.sees_team_plans(viewer):
         raise PermissionDenied
-    teams = access.teams_visible_to(viewer).select_related("manager")
+    visible = access.teams_visible_to(viewer).select_related("manager")
+    teams: Iterable[Team] = visible
     team_id = request.GET.get("team")
     if team_id:
         teams = [access.get_team_for(viewer, team_id)]
     elif access.picks_any_team(viewer):
-        teams = list(teams[:1])
+        teams = list(visible[:1])
     today = timezone.localdate()
     return render(
         request,
@@ -187,7 +196,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_plans(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_plans(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     if request.user.organization_id is None:
         raise Http404
@@ -206,7 +215,7 @@ def program_plans(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def program_plans_generate(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_plans_generate(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     from sustain.plans.tasks import generate_plans
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Person, Role
 from sustain.programs import models, selectors, services
 from sustain.programs.models import (
@@ -171,22 +172,22 @@ class EnrollmentPatch(Input):
     attended: bool | None = None
 
 
-def _owner(request: HttpRequest, owner_id: int | None) -> dict[str, object]:
+def _owner(request: AuthenticatedHttpRequest, owner_id: int | None) -> dict[str, object]:
     return {} if owner_id is None else {"owner": access.get_person_for(request.user, owner_id)}
 
 
 @router.get("/programs", response=list[ProgramOut])
-def programs_list(request: HttpRequest) -> list[Program]:
+def programs_list(request: AuthenticatedHttpRequest) -> list[Program]:
     return list(selectors.programs_list(viewer=request.user))
 
 
 @router.get("/programs/{program_id}", response=ProgramOut)
-def programs_detail(request: HttpRequest, program_id: int) -> Program:
+def programs_detail(request: AuthenticatedHttpRequest, program_id: int) -> Program:
     return access.get_program_for(request.user, program_id)
 
 
 @router.post("/programs", response={201: ProgramOut})
-def programs_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
+def programs_create(request: AuthenticatedHttpRequest, payload: ProgramIn) -> Status[Program]:
     if not access.can_create_program(request.user):
         raise PermissionDenied("Only admins, executives and program owners create programs.")
     data = payload.dict()
@@ -196,7 +197,9 @@ def programs_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]
 
 
 @router.patch("/programs/{program_id}", response=ProgramOut)
-def programs_update(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
+def programs_update(
+    request: AuthenticatedHttpRequest, program_id: int, payload: ProgramPatch
+) -> Program:
     program = access.get_program_for(request.user, program_id, write=True)
     data = payload.dict(exclude_unset=True)
     if "owner" in data:
@@ -205,44 +208,50 @@ def programs_update(request: HttpRequest, program_id: int, payload: ProgramPatch
 
 
 @router.get("/programs/{program_id}/concepts", response=list[ConceptOut])
-def concepts_list(request: HttpRequest, program_id: int) -> list[Concept]:
+def concepts_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Concept]:
     program = access.get_program_for(request.user, program_id)
     return list(selectors.concepts_with_terms(program=program))
 
 
 @router.post("/programs/{program_id}/concepts", response={201: ConceptOut})
-def concepts_create(request: HttpRequest, program_id: int, payload: ConceptIn) -> Status[Concept]:
+def concepts_create(
+    request: AuthenticatedHttpRequest, program_id: int, payload: ConceptIn
+) -> Status[Concept]:
     program = access.get_program_for(request.user, program_id, write=True)
     return Status(201, services.concept_create(program=program, **payload.dict()))
 
 
 @router.patch("/concepts/{concept_id}", response=ConceptOut)
-def concepts_update(request: HttpRequest, concept_id: int, payload: ConceptIn) -> Concept:
+def concepts_update(
+    request: AuthenticatedHttpRequest, concept_id: int, payload: ConceptIn
+) -> Concept:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return services.concept_update(concept=concept, data=payload.dict(exclude_unset=True))
 
 
 @router.post("/concepts/{concept_id}/terms", response={201: TermOut})
-def terms_create(request: HttpRequest, concept_id: int, payload: TermIn) -> Status[object]:
+def terms_create(
+    request: AuthenticatedHttpRequest, concept_id: int, payload: TermIn
+) -> Status[object]:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return Status(201, services.glossary_term_create(concept=concept, **payload.dict()))
 
 
 @router.get("/programs/{program_id}/sessions", response=list[SessionOut])
-def sessions_list(request: HttpRequest, program_id: int) -> list[WorkshopSession]:
+def sessions_list(request: AuthenticatedHttpRequest, program_id: int) -> list[WorkshopSession]:
     return list(access.get_program_for(request.user, program_id).sessions.all())
 
 
 @router.post("/programs/{program_id}/sessions", response={201: SessionOut})
 def sessions_create(
-    request: HttpRequest, program_id: int, payload: SessionIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: SessionIn
 ) -> Status[WorkshopSession]:
     program = access.get_program_for(request.user, program_id, write=True)
     return Status(201, services.session_create(program=program, **payload.dict()))
 
 
 @router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
-def enrollments_list(request: HttpRequest, program_id: int) -> list[Enrollment]:
+def enrollments_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Enrollment]:
     program = access.get_program_for(request.user, program_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see enrollment counts, not individual people.")
@@ -253,7 +262,7 @@ def enrollments_list(request: HttpRequest, program_id: int) -> list[Enrollment]:
     "/programs/{program_id}/enrollments", response={201: EnrollmentOut | EnrollmentGroupOut}
 )
 def enrollments_create(
-    request: HttpRequest, program_id: int, payload: EnrollmentIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: EnrollmentIn
 ) -> Status[Enrollment | dict[str, object]]:
     """With `person`: that one enrollment. Otherwise a group, answered with the enrollments
     made and how many were enrolled already."""
@@ -282,7 +291,7 @@ def enrollments_create(
     )
 
 
-def _group(request: HttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
+def _group(request: AuthenticatedHttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
     viewer = request.user
     if payload.people:
         people = access.people_visible_to(viewer).filter(pk__in=payload.people)
@@ -305,7 +314,7 @@ def _group(request: HttpRequest, payload: EnrollmentIn) -> QuerySet[Person]:
 
 @router.patch("/enrollments/{enrollment_id}", response=EnrollmentOut)
 def enrollments_update(
-    request: HttpRequest, enrollment_id: int, payload: EnrollmentPatch
+    request: AuthenticatedHttpRequest, enrollment_id: int, payload: EnrollmentPatch
 ) -> Enrollment:
     enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
     data = payload.dict(exclude_unset=True)

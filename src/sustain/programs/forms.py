@@ -9,6 +9,7 @@ from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.programs import selectors
 from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -32,7 +33,7 @@ class ProgramForm(forms.ModelForm[Program]):
         }
         widgets = {"closed_on": DateInput()}
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The model's own checks compare organizations while the form validates.
         self.instance.organization = organization
@@ -41,7 +42,7 @@ class ProgramForm(forms.ModelForm[Program]):
         eligible = access.eligible_program_owners(organization.pk)
         if self.instance.owner_id:
             eligible = eligible | Person.objects.filter(pk=self.instance.owner_id)
-        self.fields["owner"].queryset = eligible
+        model_choice_field(self, "owner").queryset = eligible
         self.fields["owner"].help_text = "The one person accountable for the program's results."
 
 
@@ -81,8 +82,8 @@ class EnrollFilterForm(forms.Form):
     def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.program, self.viewer = program, viewer
-        self.fields["team"].queryset = access.teams_visible_to(viewer)
-        self.fields["region"].queryset = Region.objects.filter(
+        model_choice_field(self, "team").queryset = access.teams_visible_to(viewer)
+        model_choice_field(self, "region").queryset = Region.objects.filter(
             organization_id=program.organization_id
         )
 
@@ -111,8 +112,10 @@ class EnrollForm(EnrollFilterForm):
 
     def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, program=program, viewer=viewer, **kwargs)
-        self.fields["people"].queryset = selectors.people_to_enroll(viewer=viewer, program=program)
-        self.fields["session"].queryset = program.sessions.all()
+        model_choice_field(self, "people").queryset = selectors.people_to_enroll(
+            viewer=viewer, program=program
+        )
+        model_choice_field(self, "session").queryset = program.sessions.all()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -140,9 +143,9 @@ class EnrollmentRowForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = program.sessions.all()
+        model_choice_field(self, "session").queryset = program.sessions.all()
 
     def changes(self) -> dict[str, object]:
         """Only what the request sent: a row form posts one of the two fields."""

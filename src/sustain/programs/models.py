@@ -56,7 +56,7 @@ class Program(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.owner_id and self.owner.organization_id != self.organization_id:
+        if self.owner is not None and self.owner.organization_id != self.organization_id:
             raise ValidationError({"owner": "The owner must belong to the same organization."})
 
     @property
@@ -147,5 +147,5 @@ class Enrollment(models.Model):
     def clean(self) -> None:
         if self.person.organization_id != self.program.organization_id:
             raise ValidationError({"person": "The person belongs to another organization."})
-        if self.session_id and self.session.program_id != self.program_id:
+        if self.session is not None and self.session.program_id != self.program_id:
             raise ValidationError({"session": "The session belongs to another program."})

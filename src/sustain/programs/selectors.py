@@ -141,11 +141,13 @@ class MeasurementGroups:
 
 def measurement_groups(*, program: Program, on: dt.date | None = None) -> MeasurementGroups:
     on = on or timezone.localdate()
-    trained = dict(
-        program.enrollments.filter(
+    trained = {
+        person_id: day
+        for person_id, day in program.enrollments.filter(
             trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
         ).values_list("person_id", "trained_on")
-    )
+        if day is not None
+    }
     reps = Person.objects.filter(organization_id=program.organization_id, role=Role.REP)
     comparison = frozenset(reps.exclude(pk__in=list(trained)).values_list("pk", flat=True))
     return MeasurementGroups(trained=trained, comparison=comparison)

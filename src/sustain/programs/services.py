@@ -36,8 +36,8 @@ PROGRAM_FIELDS = (
 )
 
 
-def _check_owner(owner: object) -> None:
-    if owner is not None and not access.may_own_program(owner):  # type: ignore[arg-type]
+def _check_owner(owner: Person | None) -> None:
+    if owner is not None and not access.may_own_program(owner):
         raise ValidationError(
             {"owner": "A program's owner must be an executive, a program owner or an admin."}
         )
@@ -82,7 +82,9 @@ def program_update(
     before_id = Program.objects.filter(pk=program.pk).values_list("owner", flat=True).first()
     owner_before = Person.objects.filter(pk=before_id).first() if before_id else None
     if "owner" in data and getattr(data["owner"], "pk", None) != before_id:
-        _check_owner(data["owner"])
+        new_owner = data["owner"]
+        assert new_owner is None or isinstance(new_owner, Person)  # forms and API pass people
+        _check_owner(new_owner)
     program = model_update(instance=program, data=data, fields=PROGRAM_FIELDS)
     if program.owner_id != (owner_before.pk if owner_before else None):
         audit_record(

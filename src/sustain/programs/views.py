@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Role
 from sustain.programs import selectors, services
 from sustain.programs.forms import (
@@ -23,11 +24,12 @@ from sustain.programs.forms import (
     SessionForm,
 )
 from sustain.programs.tabs import program_tabs
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import call_service, form_page
 
 
 @login_required
-def programs_list(request: HttpRequest) -> HttpResponse:
+def programs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/list.html",
@@ -39,7 +41,7 @@ def programs_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     return render(
         request,
@@ -60,7 +62,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_create_program(request.user):
         raise PermissionDenied
     org = access.get_organization_for(request.user)
@@ -76,7 +78,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
@@ -92,7 +94,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def concept_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     form = ConceptForm(request.POST or None, initial={"position": program.concepts.count()})
@@ -107,7 +109,7 @@ def concept_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
+def concept_edit(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     back = reverse("programs:detail", args=[concept.program_id])
     return form_page(
@@ -122,7 +124,7 @@ def concept_edit(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+def term_create(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     """HTMX: adds a glossary term and re-renders the concept's glossary in place."""
     concept = access.get_concept_for(request.user, concept_id, write=True)
     form = GlossaryTermForm(request.POST)
@@ -133,7 +135,9 @@ def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
     status = 200 if not form.errors else 400
     if not request.htmx:
         if form.errors:
-            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(
+                request, "; ".join(str(e) for errs in form.errors.values() for e in errs)
+            )
         return redirect(reverse("programs:detail", args=[concept.program_id]) + "#concepts")
     return render(
         request,
@@ -148,7 +152,7 @@ def term_create(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 
 @login_required
-def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     back = reverse("programs:detail", args=[program.pk])
     return form_page(
@@ -165,7 +169,7 @@ SHOWN_AT_MOST = 500
 
 
 @login_required
-def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
+def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """Enroll from a filterable list (tick people, or everyone shown) or a whole group."""
     program = access.get_program_for(request.user, program_id, write=True)
     form = EnrollForm(request.POST or None, program=program, viewer=request.user)
@@ -182,8 +186,11 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
             )
             messages.success(request, f"Enrolled {len(result.created)}{already}.")
             return redirect(reverse("programs:detail", args=[program.pk]) + "#enrollment")
-    filters = form if request.method == "POST" else None
-    filters = filters or EnrollFilterForm(request.GET, program=program, viewer=request.user)
+    filters: EnrollFilterForm = (
+        form
+        if request.method == "POST"
+        else EnrollFilterForm(request.GET, program=program, viewer=request.user)
+    )
     matching = filters.matching()
     context = {
         "program": program,
@@ -194,8 +201,8 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
         "filter_values": {
             k: filters.data[k] for k in ("q", "team", "region", "role") if filters.data.get(k)
         },
-        "teams": filters.fields["team"].queryset,
-        "regions": filters.fields["region"].queryset,
+        "teams": model_choice_field(filters, "team").queryset,
+        "regions": model_choice_field(filters, "region").queryset,
         "roles": Role.choices,
         "sessions": program.sessions.all(),
     }
@@ -205,7 +212,7 @@ def enrollments_add(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def enrollment_row(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     """HTMX: assign a session or mark attended / missed; re-renders the row."""
     enrollment = access.get_enrollment_for(request.user, enrollment_id, write=True)
     form = EnrollmentRowForm(request.POST, program=enrollment.program)
@@ -216,7 +223,7 @@ def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         enrollment.refresh_from_db()
     if not request.htmx:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
         return redirect(reverse("programs:detail", args=[enrollment.program_id]) + "#enrollment")
     return render(
         request,
@@ -225,7 +232,7 @@ def enrollment_row(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "e": enrollment,
             "can_edit": True,
             "sessions": enrollment.program.sessions.all(),
-            "row_errors": [e for errs in form.errors.values() for e in errs],
+            "row_errors": [str(e) for errs in form.errors.values() for e in errs],
         },
         status=400 if form.errors else 200,
     )

@@ -6,15 +6,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input, api_enum
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Region
 from sustain.programs.models import Program
 from sustain.readiness import models, selectors, services
@@ -38,7 +39,10 @@ from sustain.readiness.models import (
 )
 
 router = Router(tags=["readiness"])
-GoalDirection = api_enum("GoalDirection", GoalDirectionChoices)
+if TYPE_CHECKING:  # the same members and values; the checker cannot see a dynamic enum's
+    GoalDirection = GoalDirectionChoices
+else:
+    GoalDirection = api_enum("GoalDirection", GoalDirectionChoices)
 
 
 class ReadinessItemOut(Schema):
@@ -54,7 +58,7 @@ class ReadinessOut(Schema):
 
 
 @router.get("/programs/{program_id}/readiness", response=ReadinessOut)
-def readiness(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def readiness(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_preparation_for(request.user, program_id)
     result = readiness_for(program)
     return {"ready": result.ready, "items": [i.as_dict() for i in result.items]}
@@ -80,13 +84,15 @@ class SettingsPatch(Input):
 
 
 @router.get("/programs/{program_id}/readiness-settings", response=SettingsSchema)
-def settings_detail(request: HttpRequest, program_id: int) -> object:
+def settings_detail(request: AuthenticatedHttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
-    return selectors.ReadinessSettings.for_program(program)
+    return models.ReadinessSettings.for_program(program)
 
 
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
-def settings_update(request: HttpRequest, program_id: int, payload: SettingsPatch) -> object:
+def settings_update(
+    request: AuthenticatedHttpRequest, program_id: int, payload: SettingsPatch
+) -> object:
     access.get_program_preparation_for(request.user, program_id)
     program = access.get_program_text_for(request.user, program_id, write=True)
     return services.readiness_settings_update(
@@ -118,7 +124,7 @@ class OwnerProfilePatch(Input):
 
 def _owner_profile(program: Program) -> dict[str, Any]:
     profile = selectors.one_to_one(program, "owner_profile")
-    settings = selectors.ReadinessSettings.for_program(program)
+    settings = models.ReadinessSettings.for_program(program)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
     others = selectors.other_owned(program=program)
     return {
@@ -130,13 +136,13 @@ def _owner_profile(program: Program) -> dict[str, Any]:
 
 
 @router.get("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
-def owner_profile_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def owner_profile_detail(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     return _owner_profile(access.get_program_preparation_for(request.user, program_id))
 
 
 @router.patch("/programs/{program_id}/owner-profile", response=OwnerProfileOut)
 def owner_profile_update(
-    request: HttpRequest, program_id: int, payload: OwnerProfilePatch
+    request: AuthenticatedHttpRequest, program_id: int, payload: OwnerProfilePatch
 ) -> dict[str, Any]:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.owner_profile_update(program=program, data=payload.dict(exclude_unset=True))
@@ -183,23 +189,25 @@ class GoalPatch(Input):
     leading_indicators: str | None = None
 
 
-def _get_goal(request: HttpRequest, goal_id: int, *, write: bool) -> Goal:
+def _get_goal(request: AuthenticatedHttpRequest, goal_id: int, *, write: bool) -> Goal:
     return access.get_preparation_part_for(request.user, Goal, goal_id, write=write)
 
 
 @router.get("/programs/{program_id}/goals", response=list[GoalOut])
-def goals_list(request: HttpRequest, program_id: int) -> list[Goal]:
+def goals_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Goal]:
     return list(access.get_program_preparation_for(request.user, program_id).goals.all())
 
 
 @router.post("/programs/{program_id}/goals", response={201: GoalOut})
-def goals_create(request: HttpRequest, program_id: int, payload: GoalIn) -> Status[Goal]:
+def goals_create(
+    request: AuthenticatedHttpRequest, program_id: int, payload: GoalIn
+) -> Status[Goal]:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     return Status(201, services.goal_create(program=program, **payload.dict()))
 
 
 @router.patch("/goals/{goal_id}", response=GoalOut)
-def goals_update(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
+def goals_update(request: AuthenticatedHttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     goal = _get_goal(request, goal_id, write=True)
     return services.goal_update(goal=goal, data=payload.dict(exclude_unset=True))
 
@@ -217,17 +225,17 @@ class NeedIn(Input):
 
 
 @router.get("/programs/{program_id}/needs", response=list[NeedOut])
-def needs_list(request: HttpRequest, program_id: int) -> list[selectors.NeedsContext]:
+def needs_list(request: AuthenticatedHttpRequest, program_id: int) -> list[selectors.NeedsContext]:
     program = access.get_program_aggregates_for(request.user, program_id)
     rows = selectors.needs_context(program=program)
     if access.sees_impact_costs(request.user, program):
         return rows
-    return [dataclasses.replace(r, notes=None) for r in rows]  # type: ignore[arg-type]
+    return [dataclasses.replace(r, notes=None) for r in rows]
 
 
 @router.patch("/programs/{program_id}/needs/{factor}", response=NeedOut)
 def needs_rate(
-    request: HttpRequest, program_id: int, factor: Factor, payload: NeedIn
+    request: AuthenticatedHttpRequest, program_id: int, factor: Factor, payload: NeedIn
 ) -> selectors.NeedsContext:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.needs_factor_rate(program=program, factor=factor, **payload.dict())
@@ -281,7 +289,7 @@ def _why(program: Program) -> dict[str, Any] | None:
 
 
 @router.get("/programs/{program_id}/why-message", response={200: WhyOut})
-def why_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def why_detail(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     why = _why(access.get_program_brief_for(request.user, program_id))
     if why is None:
         raise Http404
@@ -289,7 +297,9 @@ def why_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
 
 
 @router.put("/programs/{program_id}/why-message", response=WhyOut)
-def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str, Any] | None:
+def why_write(
+    request: AuthenticatedHttpRequest, program_id: int, payload: WhyIn
+) -> dict[str, Any] | None:
     program = access.get_program_text_for(request.user, program_id, write=True)
     author = access.get_person_for(request.user, payload.author) if payload.author else request.user
     services.why_message_write(program=program, author=author, **payload.dict(exclude={"author"}))
@@ -298,7 +308,7 @@ def why_write(request: HttpRequest, program_id: int, payload: WhyIn) -> dict[str
 
 
 @router.get("/programs/{program_id}/brief", response=BriefOut)
-def brief(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def brief(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_brief_for(request.user, program_id)
     ack = program.acknowledgements.filter(rep=request.user).first()
     roles = access.expectation_roles_for(request.user, program)
@@ -321,7 +331,7 @@ class AcknowledgeOut(Schema):
 
 @router.post("/programs/{program_id}/acknowledgement", response={201: AcknowledgeOut})
 def acknowledge(
-    request: HttpRequest, program_id: int, payload: AcknowledgeIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: AcknowledgeIn
 ) -> Status[dict[str, Any]]:
     program = access.get_program_brief_for(request.user, program_id)
     ack = services.acknowledgement_record(program=program, rep=request.user, pulse=payload.pulse)
@@ -337,7 +347,7 @@ class TeamPulseOut(Schema):
 
 
 @router.get("/programs/{program_id}/pulse", response=list[TeamPulseOut])
-def pulse(request: HttpRequest, program_id: int) -> list[selectors.TeamPulse]:
+def pulse(request: AuthenticatedHttpRequest, program_id: int) -> list[selectors.TeamPulse]:
     program = access.get_program_aggregates_for(request.user, program_id)
     return selectors.pulse_by_team(program=program)
 
@@ -385,7 +395,9 @@ class TouchPatch(Input):
     status: TouchStatus | None = None
 
 
-def _org_refs(request: HttpRequest, program: Program, data: dict[str, Any]) -> dict[str, Any]:
+def _org_refs(
+    request: AuthenticatedHttpRequest, program: Program, data: dict[str, Any]
+) -> dict[str, Any]:
     """Turn region/team/sender ids into the caller's organization's rows (404 otherwise)."""
     if data.get("region") is not None:
         region = Region.objects.filter(
@@ -403,19 +415,21 @@ def _org_refs(request: HttpRequest, program: Program, data: dict[str, Any]) -> d
 
 
 @router.get("/programs/{program_id}/touches", response=list[TouchOut])
-def touches_list(request: HttpRequest, program_id: int) -> list[Touch]:
+def touches_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Touch]:
     return list(access.get_program_preparation_for(request.user, program_id).touches.all())
 
 
 @router.post("/programs/{program_id}/touches", response={201: TouchOut})
-def touches_create(request: HttpRequest, program_id: int, payload: TouchIn) -> Status[Touch]:
+def touches_create(
+    request: AuthenticatedHttpRequest, program_id: int, payload: TouchIn
+) -> Status[Touch]:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     data = _org_refs(request, program, payload.dict())
     return Status(201, services.touch_create(program=program, **data))
 
 
 @router.patch("/touches/{touch_id}", response=TouchOut)
-def touches_update(request: HttpRequest, touch_id: int, payload: TouchPatch) -> Touch:
+def touches_update(request: AuthenticatedHttpRequest, touch_id: int, payload: TouchPatch) -> Touch:
     touch = access.get_preparation_part_for(request.user, Touch, touch_id, write=True)
     return services.touch_update(touch=touch, data=payload.dict(exclude_unset=True))
 
@@ -427,7 +441,7 @@ class ExpectationIn(Input):
 
 
 @router.get("/programs/{program_id}/expectations", response=list[ExpectationOut])
-def expectations_list(request: HttpRequest, program_id: int) -> list[object]:
+def expectations_list(request: AuthenticatedHttpRequest, program_id: int) -> list[object]:
     program = access.get_program_brief_for(request.user, program_id)
     roles = access.expectation_roles_for(request.user, program)
     return list(program.expectations.filter(role__in=roles))
@@ -435,7 +449,7 @@ def expectations_list(request: HttpRequest, program_id: int) -> list[object]:
 
 @router.put("/programs/{program_id}/expectations/{role}", response=ExpectationOut)
 def expectations_write(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     program_id: int,
     role: Literal["executive", "manager", "rep"],
     payload: ExpectationIn,
@@ -465,13 +479,15 @@ class PanelIn(Input):
 
 
 @router.get("/programs/{program_id}/panel", response=list[PanelOut])
-def panel_list(request: HttpRequest, program_id: int) -> list[PanelMember]:
+def panel_list(request: AuthenticatedHttpRequest, program_id: int) -> list[PanelMember]:
     program = access.get_program_manager_part_for(request.user, program_id)
     return list(program.panel.select_related("manager"))
 
 
 @router.post("/programs/{program_id}/panel", response={201: PanelOut})
-def panel_add(request: HttpRequest, program_id: int, payload: PanelIn) -> Status[PanelMember]:
+def panel_add(
+    request: AuthenticatedHttpRequest, program_id: int, payload: PanelIn
+) -> Status[PanelMember]:
     program = access.get_program_manager_part_for(request.user, program_id, write=True)
     if access.can_edit_program(request.user, program) and payload.manager:
         manager = access.get_person_for(request.user, payload.manager)
@@ -491,7 +507,9 @@ class PanelPatch(Input):
 
 
 @router.patch("/panel/{member_id}", response=PanelOut)
-def panel_update(request: HttpRequest, member_id: int, payload: PanelPatch) -> PanelMember:
+def panel_update(
+    request: AuthenticatedHttpRequest, member_id: int, payload: PanelPatch
+) -> PanelMember:
     member = access.get_program_part_for(request.user, PanelMember, member_id, related=("manager",))
     program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
     if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
@@ -527,13 +545,13 @@ def _plan(program: Program) -> dict[str, Any]:
 
 
 @router.get("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
-def plan_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def plan_detail(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     return _plan(access.get_program_preparation_for(request.user, program_id))
 
 
 @router.patch("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
 def plan_update(
-    request: HttpRequest, program_id: int, payload: ReinforcementPlanPatch
+    request: AuthenticatedHttpRequest, program_id: int, payload: ReinforcementPlanPatch
 ) -> dict[str, Any]:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.reinforcement_plan_update(program=program, data=payload.dict(exclude_unset=True))
@@ -555,12 +573,14 @@ class MeasurementPatch(Input):
 
 
 @router.get("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
-def measurement_detail(request: HttpRequest, program_id: int) -> object:
+def measurement_detail(request: AuthenticatedHttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
     return selectors.one_to_one(program, "measurement_plan") or {}
 
 
 @router.patch("/programs/{program_id}/measurement-plan", response=MeasurementSchema)
-def measurement_update(request: HttpRequest, program_id: int, payload: MeasurementPatch) -> object:
+def measurement_update(
+    request: AuthenticatedHttpRequest, program_id: int, payload: MeasurementPatch
+) -> object:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     return services.measurement_plan_update(program=program, data=payload.dict(exclude_unset=True))

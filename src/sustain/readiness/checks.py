@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+
+from sustain.lib.services import M
 from sustain.orgs import access
 from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program
@@ -66,11 +69,13 @@ class Readiness:
         return sum(i.ok for i in self.items)
 
 
-def _one(program: Program, attr: str, model: type) -> object | None:
+def _one(program: Program, attr: str, model: type[M]) -> M | None:
+    """The program's one-to-one row of `model` (its reverse accessor `attr`), or None."""
     try:
-        return getattr(program, attr)
-    except model.DoesNotExist:  # type: ignore[attr-defined]
+        row = getattr(program, attr)
+    except ObjectDoesNotExist:  # the accessor raises `model.DoesNotExist`
         return None
+    return row
 
 
 def owner_warnings(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from sustain.orgs import access
@@ -16,6 +18,7 @@ from sustain.readiness.models import (
     Severity,
     TouchStatus,
 )
+from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput
 
 YES_NO = [("", "Unknown"), ("true", "Yes"), ("false", "No")]
@@ -65,8 +68,8 @@ class GoalForm(forms.Form):
 
 
 class NeedsForm(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for value, label in Factor.choices:
             self.fields[f"{value}_rating"] = forms.ChoiceField(
                 choices=[("", "Not rated"), *Severity.choices], required=False, label=label
@@ -92,9 +95,9 @@ class WhyForm(forms.Form):
         label="The message as reps will read it",
     )
 
-    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["author"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "author").queryset = Person.objects.filter(
             organization_id=program.organization_id, role=Role.EXECUTIVE
         )
 
@@ -109,12 +112,12 @@ class TouchForm(forms.Form):
     sender = forms.ModelChoiceField(queryset=Person.objects.none())
     status = forms.ChoiceField(choices=TouchStatus.choices)
 
-    def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         org = program.organization_id
-        self.fields["region"].queryset = Region.objects.filter(organization_id=org)  # type: ignore[attr-defined]
-        self.fields["team"].queryset = Team.objects.filter(organization_id=org)  # type: ignore[attr-defined]
-        self.fields["sender"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = Region.objects.filter(organization_id=org)
+        model_choice_field(self, "team").queryset = Team.objects.filter(organization_id=org)
+        model_choice_field(self, "sender").queryset = Person.objects.filter(
             organization_id=org, role__in=[Role.EXECUTIVE, Role.OWNER, Role.MANAGER]
         )
 
@@ -137,12 +140,12 @@ class PanelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), label="Scenarios she contributed"
     )
 
-    def __init__(self, *args: object, program: Program, viewer: Person, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         managers = Person.objects.filter(organization_id=program.organization_id, role=Role.MANAGER)
         if access.joins_panel_as_herself_only(viewer):
             managers = managers.filter(pk=viewer.pk)
-        self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
+        model_choice_field(self, "manager").queryset = managers
 
 
 class ReinforcementForm(forms.Form):

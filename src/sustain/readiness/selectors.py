@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ class NeedsContext:
     factor: str
     label: str
     rating: str  # none / minor / major, or "" when not rated
-    notes: str
+    notes: str | None  # None when withheld from the reader (the trainer)
 
 
 def needs_context(*, program: Program) -> list[NeedsContext]:
@@ -73,7 +74,7 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     }
     result = []
     for team in teams:
-        row = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
+        row: Mapping[str, Any] = stats.get(team.pk, {"n": 0, "answered": 0, "average": None})
         # Pulse answers are private to everyone, leaders included: k applies to all.
         shown = privacy.shown(
             None, row["answered"], organization=program.organization, private_to_all=True
@@ -150,7 +151,7 @@ def preparation(*, program: Program) -> Preparation:
 def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
     """The open programs the viewer owns that are not ready, for her home page."""
     programs = (
-        Program.objects.filter(organization_id=viewer.organization_id, owner=viewer)
+        Program.objects.filter(organization=viewer.organization_id, owner=viewer)
         .exclude(status=ProgramStatus.CLOSED)
         .select_related("owner")
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sustain.lib.services import model_create, model_update
+from sustain.lib.services import M, model_create, model_update
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Team
 from sustain.programs.models import Program
@@ -69,10 +69,10 @@ SETTINGS_FIELDS = (
 
 
 def _singleton_update(
-    model: type, program: Program, data: Mapping[str, object], fields: tuple[str, ...]
-) -> object:
+    model: type[M], program: Program, data: Mapping[str, object], fields: tuple[str, ...]
+) -> M:
     """Create the program's one row of `model` on first write, then update it."""
-    instance = model.objects.filter(program=program).first() or model(program=program)
+    instance = model._default_manager.filter(program=program).first() or model(program=program)
     if instance.pk is None:
         for name in fields:
             if name in data:
@@ -85,12 +85,12 @@ def _singleton_update(
 
 @transaction.atomic
 def owner_profile_update(*, program: Program, data: Mapping[str, object]) -> OwnerProfile:
-    return _singleton_update(OwnerProfile, program, data, OWNER_PROFILE_FIELDS)  # type: ignore[return-value]
+    return _singleton_update(OwnerProfile, program, data, OWNER_PROFILE_FIELDS)
 
 
 @transaction.atomic
 def readiness_settings_update(*, program: Program, data: Mapping[str, object]) -> ReadinessSettings:
-    return _singleton_update(ReadinessSettings, program, data, SETTINGS_FIELDS)  # type: ignore[return-value]
+    return _singleton_update(ReadinessSettings, program, data, SETTINGS_FIELDS)
 
 
 @transaction.atomic
@@ -246,9 +246,9 @@ def panel_member_update(*, member: PanelMember, scenarios: str) -> PanelMember:
 
 @transaction.atomic
 def reinforcement_plan_update(*, program: Program, data: Mapping[str, object]) -> ReinforcementPlan:
-    return _singleton_update(ReinforcementPlan, program, data, REINFORCEMENT_FIELDS)  # type: ignore[return-value]
+    return _singleton_update(ReinforcementPlan, program, data, REINFORCEMENT_FIELDS)
 
 
 @transaction.atomic
 def measurement_plan_update(*, program: Program, data: Mapping[str, object]) -> MeasurementPlan:
-    return _singleton_update(MeasurementPlan, program, data, MEASUREMENT_FIELDS)  # type: ignore[return-value]
+    return _singleton_update(MeasurementPlan, program, data, MEASUREMENT_FIELDS)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
@@ -63,7 +64,7 @@ def _initial(program: Program, attr: str, fields: tuple[str, ...]) -> dict[str, 
 
 
 @login_required
-def prepare(request: HttpRequest, program_id: int) -> HttpResponse:
+def prepare(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id)
     return render(
         request,
@@ -78,7 +79,7 @@ def prepare(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def owner_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     initial = _initial(program, "owner_profile", services.OWNER_PROFILE_FIELDS)
     if "has_sales_experience" in initial and initial["has_sales_experience"] is not None:
@@ -96,7 +97,7 @@ def owner_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def settings_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     access.get_program_preparation_for(request.user, program_id)
     program = access.get_program_text_for(request.user, program_id, write=True)
     current = ReadinessSettings.for_program(program)
@@ -114,7 +115,7 @@ def settings_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def goal_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     form = rforms.GoalForm(request.POST or None)
     return _form_page(
@@ -129,7 +130,7 @@ def goal_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = access.get_preparation_part_for(request.user, Goal, goal_id, write=True)
     program = goal.program
     form = rforms.GoalForm(
@@ -146,9 +147,9 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 @login_required
-def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def needs_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
-    initial = {}
+    initial: dict[str, str | None] = {}
     for n in selectors.needs_context(program=program):
         initial[f"{n.factor}_rating"] = n.rating
         initial[f"{n.factor}_notes"] = n.notes
@@ -177,7 +178,7 @@ def needs_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def why_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_text_for(request.user, program_id, write=True)
     initial = _initial(program, "why_message", ("author", "market_change", "status_quo", "body"))
     if not initial and access.can_sign_why(request.user):
@@ -195,7 +196,7 @@ def why_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def touch_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     form = rforms.TouchForm(request.POST or None, program=program, initial={"sender": request.user})
     return _form_page(
@@ -210,7 +211,7 @@ def touch_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
+def touch_edit(request: AuthenticatedHttpRequest, touch_id: int) -> HttpResponse:
     touch = access.get_preparation_part_for(request.user, Touch, touch_id, write=True)
     program = touch.program
     form = rforms.TouchForm(
@@ -229,7 +230,7 @@ def touch_edit(request: HttpRequest, touch_id: int) -> HttpResponse:
 
 
 @login_required
-def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpResponse:
+def expectation_edit(request: AuthenticatedHttpRequest, program_id: int, role: str) -> HttpResponse:
     if role not in ExpectationRole.values:
         raise Http404
     program = access.get_program_text_for(request.user, program_id, write=True)
@@ -254,7 +255,7 @@ def expectation_edit(request: HttpRequest, program_id: int, role: str) -> HttpRe
 
 
 @login_required
-def panel_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def panel_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_manager_part_for(request.user, program_id, write=True)
     form = rforms.PanelForm(request.POST or None, program=program, viewer=request.user)
     back = (
@@ -274,7 +275,7 @@ def panel_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def reinforcement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def reinforcement_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     form = rforms.ReinforcementForm(
         request.POST or None,
@@ -293,7 +294,7 @@ def reinforcement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def measurement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def measurement_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     form = rforms.MeasurementForm(
         request.POST or None,
@@ -310,7 +311,7 @@ def measurement_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def brief(request: HttpRequest, program_id: int) -> HttpResponse:
+def brief(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """The why message and the expectations the viewer may read; reps acknowledge here."""
     program = access.get_program_brief_for(request.user, program_id)
     viewer = request.user
@@ -318,11 +319,15 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST":
         if not access.can_acknowledge_brief(viewer, program):
             raise PermissionDenied
-        if form.is_valid() and call_service(
-            form,
-            lambda: services.acknowledgement_record(
-                program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
-            ),
+        if (
+            form.is_valid()
+            and call_service(
+                form,
+                lambda: services.acknowledgement_record(
+                    program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
+                ),
+            )
+            is not None
         ):
             messages.success(request, "Thank you: your acknowledgement is recorded.")
             return redirect("readiness:brief", program.pk)
@@ -343,7 +348,7 @@ def brief(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def managers(request: HttpRequest, program_id: int) -> HttpResponse:
+def managers(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """The managers' part: the customization panel and what is expected of managers."""
     program = access.get_program_manager_part_for(request.user, program_id)
     return render(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
@@ -15,6 +15,7 @@ from ninja.responses import Status
 from sustain.api.schemas import Input
 from sustain.lib.uploads import TableRejected
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.models import Card, Question, QuestionKind
 
@@ -92,7 +93,7 @@ class RetentionOut(Schema):
 
 
 @router.get("/me/refreshers/due", response=list[DueOut])
-def me_due(request: HttpRequest) -> list[dict[str, Any]]:
+def me_due(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     cards = selectors.due_cards(person=request.user, today=timezone.localdate())
     return [
         {
@@ -108,7 +109,9 @@ def me_due(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/me/refreshers/{question_id}/answer", response=AnswerOut)
-def me_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> dict[str, Any]:
+def me_answer(
+    request: AuthenticatedHttpRequest, question_id: int, payload: AnswerIn
+) -> dict[str, Any]:
     card = Card.objects.filter(person=request.user, question_id=question_id).first()
     if card is None:
         raise Http404
@@ -123,14 +126,14 @@ def me_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> dict
 
 
 @router.get("/concepts/{concept_id}/questions", response=list[QuestionOut])
-def questions_list(request: HttpRequest, concept_id: int) -> list[dict[str, Any]]:
+def questions_list(request: AuthenticatedHttpRequest, concept_id: int) -> list[dict[str, Any]]:
     concept = access.get_concept_for(request.user, concept_id)
     return selectors.questions_shown_to(request.user, concept.questions.all())
 
 
 @router.post("/concepts/{concept_id}/questions", response={201: QuestionOut})
 def questions_create(
-    request: HttpRequest, concept_id: int, payload: QuestionIn
+    request: AuthenticatedHttpRequest, concept_id: int, payload: QuestionIn
 ) -> Status[Question]:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return Status(201, services.question_create(concept=concept, **payload.dict()))
@@ -138,20 +141,22 @@ def questions_create(
 
 @router.get("/programs/{program_id}/refreshers/retention", response=list[RetentionOut])
 def retention(
-    request: HttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
+    request: AuthenticatedHttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
 ) -> list[dict[str, Any]]:
     program = access.get_program_for(request.user, program_id)
     return selectors.retention(program=program, by=by, viewer=request.user)
 
 
 @router.patch("/questions/{question_id}", response=QuestionOut)
-def questions_update(request: HttpRequest, question_id: int, payload: QuestionPatch) -> Question:
+def questions_update(
+    request: AuthenticatedHttpRequest, question_id: int, payload: QuestionPatch
+) -> Question:
     question = access.get_question_for(request.user, question_id, write=True)
     return services.question_update(question=question, data=payload.dict(exclude_unset=True))
 
 
 @router.delete("/questions/{question_id}", response={204: None})
-def questions_delete(request: HttpRequest, question_id: int) -> Status[None]:
+def questions_delete(request: AuthenticatedHttpRequest, question_id: int) -> Status[None]:
     question = access.get_question_for(request.user, question_id, write=True)
     services.question_delete(question=question)
     return Status(204, None)
@@ -161,7 +166,10 @@ def questions_delete(request: HttpRequest, question_id: int) -> Status[None]:
     "/programs/{program_id}/questions/import", response={200: BankImportOut, 400: BankImportOut}
 )
 def questions_import(
-    request: HttpRequest, program_id: int, file: File[UploadedFile], dry_run: bool = False
+    request: AuthenticatedHttpRequest,
+    program_id: int,
+    file: File[UploadedFile],
+    dry_run: bool = False,
 ) -> Status[dict[str, Any]]:
     """A question bank as CSV or XLSX (columns in docs/plans-and-refreshers.md): every row
     or none; a 400 lists each problem with its row and column."""

@@ -66,6 +66,7 @@ class QuestionForm(forms.Form):
         if len(set(choices)) != len(choices):
             self.add_error(None, "Two choices are the same; make each one different.")
         if not self.errors:
+            assert correct is not None  # a required field: no errors, so it is set
             data["choices"] = choices
             data["answer"] = texts[correct - 1]
         return data

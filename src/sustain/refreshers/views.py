@@ -17,6 +17,7 @@ from fsrs import Rating
 
 from sustain.lib.uploads import CellError, TableRejected
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.refreshers import choice, selectors, services
 from sustain.refreshers.forms import BankImportForm, QuestionForm
 from sustain.refreshers.models import Card, Question
@@ -24,10 +25,10 @@ from sustain.web.forms import call_service
 
 
 @login_required
-def due(request: HttpRequest) -> HttpResponse:
+def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = list(selectors.due_cards(person=request.user, today=timezone.localdate()))
     for card in cards:
-        card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
+        card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]  # set on the instance for the page or response
     return render(
         request,
         "refreshers/due.html",
@@ -40,7 +41,7 @@ def due(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, question_id: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     card = (
         Card.objects.filter(person=request.user, question_id=question_id)
         .select_related("question__concept")
@@ -48,7 +49,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     )
     if card is None:
         raise Http404
-    card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]
+    card.shown_choices = choice.shuffled(card.question.choices)  # type: ignore[attr-defined]  # set on the instance for the page or response
     context: dict[str, object] = {"card": card}
     try:
         context["review"] = services.refresher_answer(
@@ -62,7 +63,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def program(request: HttpRequest, program_id: int) -> HttpResponse:
+def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     return render(
         request,
@@ -85,7 +86,7 @@ def program(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def bank(request: HttpRequest, program_id: int) -> HttpResponse:
+def bank(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     return render(
         request,
@@ -118,7 +119,7 @@ def _question_page(
 
 
 @login_required
-def question_create(request: HttpRequest, concept_id: int) -> HttpResponse:
+def question_create(request: AuthenticatedHttpRequest, concept_id: int) -> HttpResponse:
     concept = access.get_concept_for(request.user, concept_id, write=True)
     return _question_page(
         request,
@@ -130,7 +131,7 @@ def question_create(request: HttpRequest, concept_id: int) -> HttpResponse:
 
 
 @login_required
-def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_edit(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     question = access.get_question_for(request.user, question_id, write=True)
     return _question_page(
         request,
@@ -143,7 +144,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_delete(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     question = access.get_question_for(request.user, question_id, write=True)
     back = reverse("refreshers:bank", args=[question.concept.program_id])
     if request.method == "POST":
@@ -158,7 +159,7 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_preview(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     """The question as a rep sees it; trying an answer shows the feedback, records nothing."""
     question = access.get_question_for(request.user, question_id, write=True)
     context: dict[str, object] = {"question": question}
@@ -170,7 +171,7 @@ def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def bank_import(request: HttpRequest, program_id: int) -> HttpResponse:
+def bank_import(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     form = BankImportForm(request.POST or None, request.FILES or None)
     errors: list[CellError] = []
@@ -194,7 +195,7 @@ def bank_import(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def bank_template(request: HttpRequest) -> HttpResponse:
+def bank_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(services.bank_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="question-bank-template.csv"'
     return response

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 from sustain.roster import services
 from sustain.roster.importer import MAPPABLE
@@ -45,7 +45,7 @@ class RosterMappingOut(RosterMappingIn):
     pass
 
 
-def _admin_organization(request: HttpRequest) -> Organization:
+def _admin_organization(request: AuthenticatedHttpRequest) -> Organization:
     if not access.can_import_people(request.user):
         access.get_organization_for(request.user)  # 404 for someone with no organization
         raise PermissionDenied("Only admins import the roster.")
@@ -54,7 +54,7 @@ def _admin_organization(request: HttpRequest) -> Organization:
 
 @router.post("/people/import", response={200: RosterImportOut, 400: RosterImportOut})
 def people_import(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     dry_run: bool = False,
     deactivate_missing: bool = False,
@@ -78,13 +78,15 @@ def people_import(
 
 
 @router.get("/people/import/mapping", response=RosterMappingOut)
-def people_import_mapping(request: HttpRequest) -> dict[str, Any]:
+def people_import_mapping(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     mapping = services.roster_mapping_get(organization=_admin_organization(request))
     return {"columns": mapping.columns, "date_order": mapping.date_order}
 
 
 @router.put("/people/import/mapping", response=RosterMappingOut)
-def people_import_mapping_save(request: HttpRequest, payload: RosterMappingIn) -> dict[str, Any]:
+def people_import_mapping_save(
+    request: AuthenticatedHttpRequest, payload: RosterMappingIn
+) -> dict[str, Any]:
     mapping = services.roster_mapping_save(
         organization=_admin_organization(request),
         columns=payload.columns,

@@ -8,7 +8,7 @@ benchmarks/roster/)."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +104,7 @@ class _Plan:
 
     rows: list[RosterRow]
     existing: dict[str, dict[str, Any]]  # email -> the stored person's fields
-    teams: dict[str, dict[str, Any]]  # lower name -> stored team fields
+    teams: dict[str, Mapping[str, Any]]  # lower name -> stored team fields
     regions: dict[str, int]  # lower name -> region id
     team_managers: dict[str, str]  # lower team name -> manager email
     missing: list[dict[str, Any]]  # active people absent from the file (to deactivate)
@@ -152,7 +152,7 @@ def _plan(
     errors: list[CellError] = []
     people = Person.objects.filter(organization=organization).select_for_update()
     existing = {p["email"].lower(): p for p in people.values("pk", "email", "name", *PERSON_FIELDS)}
-    teams = {
+    teams: dict[str, Mapping[str, Any]] = {
         t["name"].strip().lower(): t
         for t in Team.objects.filter(organization=organization).values(
             "pk", "name", "region_id", "manager_id"
@@ -260,7 +260,7 @@ def _stranded(
     rows: list[RosterRow],
     headers: dict[str, str],
     existing: dict[str, dict[str, Any]],
-    teams: dict[str, dict[str, Any]],
+    teams: dict[str, Mapping[str, Any]],
     team_managers: dict[str, str],
     missing: list[dict[str, Any]],
     by: Person | None,

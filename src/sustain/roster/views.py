@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sustain.lib.uploads import TABLE_SUFFIXES
 from sustain.orgs import access
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 from sustain.roster import services
 from sustain.roster.forms import RosterMappingForm, RosterUploadForm
@@ -23,7 +24,7 @@ from sustain.roster.importer import ALIASES
 from sustain.web.forms import call_service
 
 
-def _admin_organization(request: HttpRequest) -> Organization:
+def _admin_organization(request: AuthenticatedHttpRequest) -> Organization:
     org = access.get_organization_for(request.user)
     if not access.can_import_people(request.user):
         raise PermissionDenied("Only admins import the roster.")
@@ -43,7 +44,7 @@ def _staged(org: Organization, key: str) -> str:
 
 
 @login_required
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → preview (what would be created, updated, unchanged, deactivated, or every
     error with its row and column) → confirm."""
     org = _admin_organization(request)
@@ -76,7 +77,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_confirm(request: HttpRequest) -> HttpResponse:
+def roster_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _admin_organization(request)
     name = _staged(org, request.POST.get("key", ""))
     with default_storage.open(name, "rb") as staged:
@@ -111,7 +112,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_invite(request: HttpRequest) -> HttpResponse:
+def roster_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Invite everyone the import brought in who has never signed in."""
     org = _admin_organization(request)
     key = Path(request.POST.get("key", "")).name
@@ -128,7 +129,7 @@ def roster_invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_mapping(request: HttpRequest) -> HttpResponse:
+def roster_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _admin_organization(request)
     form = RosterMappingForm(request.POST)
     if form.is_valid():

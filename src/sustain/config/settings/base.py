@@ -1,7 +1,8 @@
 """Settings shared by every environment; values that differ per deployment come from the
 environment (`SUSTAIN_*`, `DATABASE_URL`, `EMAIL_URL`-style variables).
 
-Importing settings has no side effects: the data directories are made by
+Importing settings has no side effects (beyond django-stubs-ext's patch, which only lets
+classes subscript Django's generic classes, as `ModelForm[Goal]`): the data directories are made by
 `sustain.config.dirs.ensure_data_dirs`, which the `sustain` command and the WSGI entry
 point call. `local` and `test` supply a development secret key; `production` requires one.
 """
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
+
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything a deployment writes (embedded database, uploads) lives under one directory.
@@ -128,7 +133,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
+def _database() -> Mapping[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.urls import reverse
 
@@ -15,7 +17,10 @@ register = template.Library()
 def program_nav(context: template.Context, program: Program) -> dict[str, object]:
     request = context["request"]
     overview = reverse("programs:detail", args=[program.pk])
-    items = [{"label": "Overview", "url": overview}, *program_tabs(request.user, program)]
+    items: list[dict[str, Any]] = [
+        {"label": "Overview", "url": overview},
+        *program_tabs(request.user, program),
+    ]
     # The longest url that prefixes the path wins: /readiness/1/ must not light up on
     # /readiness/1/brief/, which has its own tab.
     matches = [

@@ -46,10 +46,12 @@ class Command(BaseCommand):
                     f"{path.name}: the file is over {parsers.MAX_BYTES // 2**20} MB."
                 )
             found = _DATE.search(path.name)
-            try:
-                day = dt.date.fromisoformat(found.group(1)) if found else date
-            except ValueError:
-                raise CommandError(f"{path.name}: “{found.group(1)}” is not a date.") from None
+            day = date
+            if found:
+                try:
+                    day = dt.date.fromisoformat(found.group(1))
+                except ValueError:
+                    raise CommandError(f"{path.name}: “{found.group(1)}” is not a date.") from None
             by_date.setdefault(day or timezone.localdate(), []).append(
                 services.Upload(path.name, path.read_bytes())
             )

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             start_worker_thread()
             start_scheduler_thread()
             self.stdout.write("Background worker running in this process.")
-        db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        db = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
         self.stdout.write(
             f"Sustain on http://{options['host']}:{options['port']}/ (database: {db})"
         )
