@@ -3,14 +3,15 @@ labels, calibration, adoption over time, the review queue, the adopter attribute
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from sustain.adoption import detect
+from sustain.adoption import detect, detectors
 from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import Concept, Program
@@ -47,52 +48,103 @@ def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, li
     return out
 
 
-def concept_texts(program: Program) -> list[detect.ConceptText]:
-    """What detection knows of each concept: the program's text, the turns managers
-    confirmed or rejected, and a threshold learned from their labels (per concept, else
-    pooled over the program, else the default)."""
-    concepts = list(program.concepts.prefetch_related("terms", "behaviours"))
-    labeled = _labeled(program)
+def _base_texts(program: Program) -> list[detect.ConceptText]:
+    """What the program itself says about each concept (no labels yet)."""
+    return [
+        detect.ConceptText(
+            key=c.pk,
+            name=c.name,
+            description=c.description,
+            terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
+            behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+        )
+        for c in program.concepts.prefetch_related("terms", "behaviours")
+    ]
+
+
+def _with_examples(
+    base: list[detect.ConceptText],
+    labeled: dict[int, list[tuple[int, bool, float, str, list]]],
+    calls: set[int] | None = None,
+) -> list[detect.ConceptText]:
+    """The concepts with the turns managers confirmed or rejected (of `calls` only)."""
     out = []
-    for c in concepts:
-        rows = labeled.get(c.pk, [])
+    for c in base:
+        rows = [r for r in labeled.get(c.key, []) if calls is None or r[0] in calls]
         positives = [e["text"] for _, u, _, _, ev in rows if u for e in ev]
         positives += [best for _, u, _, best, ev in rows if u and not ev and best]
         out.append(
-            detect.ConceptText(
-                key=c.pk,
-                name=c.name,
-                description=c.description,
-                terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
-                behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+            dataclasses.replace(
+                c,
                 positives=positives,
                 negatives=[e["text"] for _, u, _, _, ev in rows if not u for e in ev],
             )
         )
+    return out
+
+
+def _thresholds(
+    texts: list[detect.ConceptText], pairs: dict[int, list[tuple[float, bool]]], default: float
+) -> None:
+    """Per concept the cut that best agrees with its labels, else the program's pooled cut,
+    else the detector's default."""
+    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
+    for text in texts:
+        cut = detect.learn_threshold(pairs.get(text.key, []))
+        text.threshold = next((x for x in (cut, program_cut) if x is not None), default)
+
+
+def concept_texts(
+    program: Program, detector: detectors.Detector | None = None
+) -> list[detect.ConceptText]:
+    """What detection knows of each concept: the program's text, the turns managers
+    confirmed or rejected, and a threshold learned from their labels (per concept, else
+    pooled over the program, else the default)."""
+    detector = detector or detectors.current()
+    labeled = _labeled(program)
+    out = _with_examples(_base_texts(program), labeled)
     if not labeled:
         return out
     # The labeled calls scored again with what the labels taught, so every score the
     # thresholds are learned from comes from the same detector.
-    profiles = detect.build_profiles(out)
+    profiles = detector.build_profiles(out)
     call_ids = {row[0] for rows in labeled.values() for row in rows}
     rescored: dict[tuple[int, int], float] = {}
     for call_id, transcript in Call.objects.filter(
         pk__in=call_ids, transcript__isnull=False
     ).values_list("pk", "transcript"):
         assert transcript is not None  # filtered on transcript__isnull=False
-        for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
+        for d in detector.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
             rescored[(call_id, d.key)] = d.score
     pairs = {
         key: [(rescored.get((call_id, key), score), u) for call_id, u, score, _, _ in rows]
         for key, rows in labeled.items()
     }
-    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
-    for text in out:
-        cut = detect.learn_threshold(pairs.get(text.key, []))
-        text.threshold = next(
-            (x for x in (cut, program_cut) if x is not None), detect.DEFAULT_THRESHOLD
-        )
+    _thresholds(out, pairs, detectors.default_threshold(detector))
     return out
+
+
+_profiles_cache: dict[tuple[int, str], tuple[tuple[Any, ...], list[Any]]] = {}
+
+
+def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
+    """The program's profiles for the detector, rebuilt only when its labels or concepts
+    changed (a worker scores many calls of one program in a row)."""
+    version = (
+        Label.objects.filter(call__program=program).aggregate(
+            n=Count("id"), last=Max("labeled_at"), top=Max("id")
+        ),
+        list(program.concepts.values_list("pk", "name", "description")),
+        list(program.concepts.values_list("terms__id", "behaviours__id").order_by("pk")),
+        detector.name,
+    )
+    key = (program.pk, detector.name)
+    hit = _profiles_cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    built = detector.build_profiles(concept_texts(program, detector))
+    _profiles_cache[key] = (version, built)
+    return built
 
 
 @dataclass
@@ -108,21 +160,54 @@ class CalibrationRow:
         return self.labels >= MIN_CALIBRATION_LABELS
 
 
-def calibration(program: Program) -> list[CalibrationRow]:
-    """Agreement of the current detections with managers' labels, per concept."""
+CALIBRATION_FOLDS = 5
+
+
+def calibration(
+    program: Program, detector: detectors.Detector | None = None
+) -> list[CalibrationRow]:
+    """Agreement with managers' labels per concept, out of sample: the labeled calls are
+    split into CALIBRATION_FOLDS folds (by call); each fold's calls are scored with the
+    confirmed examples and thresholds learned from the other folds' labels only. A call
+    is scored on its candidate turns as stored with its detections (evidence and best
+    turn), so the figures need no transcript and survive the retention sweep."""
+    detector = detector or detectors.current()
+    labeled = _labeled(program)
+    base = _base_texts(program)
+    candidates: dict[int, list[str]] = defaultdict(list)
+    for rows in labeled.values():
+        for call_id, _, _, best, evidence in rows:
+            candidates[call_id] += [e["text"] for e in evidence] + ([best] if best else [])
+    for call_id, best, evidence in Detection.objects.filter(
+        call_id__in=list(candidates)
+    ).values_list("call_id", "best_turn", "evidence"):
+        candidates[call_id] += [e["text"] for e in evidence] + ([best] if best else [])
+    calls = sorted(candidates)
+    folds = min(CALIBRATION_FOLDS, len(calls))
     pairs: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
-    labels = Label.objects.filter(call__program=program).values_list(
-        "call_id", "concept_id", "used"
-    )
-    detected = dict(
-        ((c, k), u)
-        for c, k, u in Detection.objects.filter(call__program=program, call__labels__isnull=False)
-        .distinct()
-        .values_list("call_id", "concept_id", "used")
-    )
-    for call_id, concept_id, used in labels:
-        if (call_id, concept_id) in detected:
-            pairs[concept_id].append((detected[(call_id, concept_id)], used))
+    default = detectors.default_threshold(detector)
+    for fold in range(folds):
+        test = {c for i, c in enumerate(calls) if i % folds == fold}
+        train = set(calls) - test
+        texts = _with_examples(base, labeled, train)
+        profiles = detector.build_profiles(texts)
+        score: dict[tuple[int, int], float] = {}
+        for call_id in calls:
+            turns = list(dict.fromkeys(candidates[call_id]))
+            per_turn = detector.score_texts(profiles, turns) if turns else []
+            for j, t in enumerate(texts):
+                score[(call_id, t.key)] = max((row[j] for row in per_turn), default=0.0)
+        train_pairs = {
+            key: [(score[(c, key)], u) for c, u, _, _, _ in rows if c in train]
+            for key, rows in labeled.items()
+        }
+        _thresholds(texts, train_pairs, default)
+        cuts = {t.key: t.threshold for t in texts}
+        for key, rows in labeled.items():
+            if key in cuts:
+                pairs[key] += [
+                    (score[(c, key)] >= cuts[key], u) for c, u, _, _, _ in rows if c in test
+                ]
     out = []
     for c in program.concepts.all():
         a = detect.agreement(pairs.get(c.pk, []))
