@@ -398,3 +398,39 @@ def adopter_attribute(org: Organization, on: dt.date) -> dict[int, str]:
         )
         for pk in reps
     }
+
+
+def team_weekly_adoption(
+    program: Program, day: dt.date, weeks: int
+) -> tuple[dict[int, list[float | None]], bool]:
+    """Per team, the share of its reps' scored calls in each of the last `weeks` 7-day
+    windows ending on `day` (oldest first; None for a week without calls) that show at
+    least one calibrated concept — or, while no concept is calibrated, any concept (the
+    second value says which: True = calibrated concepts)."""
+    calibrated = [r.concept.pk for r in calibration(program) if r.calibrated]
+    concepts = calibrated or list(program.concepts.values_list("pk", flat=True))
+    start = day - dt.timedelta(days=7 * weeks - 1)
+    rows = (
+        Call.objects.filter(
+            program=program,
+            status=CallStatus.DONE,
+            date__gte=start,
+            date__lte=day,
+            rep__team__isnull=False,
+        )
+        .annotate(
+            hits=Count(
+                "detections", filter=Q(detections__used=True, detections__concept_id__in=concepts)
+            )
+        )
+        .values_list("rep__team_id", "date", "hits")
+    )
+    counts: dict[int, list[list[int]]] = defaultdict(lambda: [[0, 0] for _ in range(weeks)])
+    for team_id, date, hits in rows:
+        week = weeks - 1 - (day - date).days // 7
+        counts[team_id][week][0] += 1
+        counts[team_id][week][1] += bool(hits)
+    shares = {
+        team: [used / n if n else None for n, used in per_week] for team, per_week in counts.items()
+    }
+    return shares, bool(calibrated)

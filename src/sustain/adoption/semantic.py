@@ -3,15 +3,16 @@ against each concept's profile — the normalised mean of what the program says 
 (description, glossary, rubric behaviours, the name at half weight) and of the turns
 managers confirmed (double weight), minus a share of the turns they rejected.
 
-Two passes, for speed: a static table distilled here from the same model
-(data/static-minilm.npz, scripts/build-static-embeddings) ranks all of a call's rep turns
-per concept at almost no cost; the best SCREEN_TURNS of each concept are then embedded by
-the model, and only those scores count. The lexical detector (detect.py) is the fallback
+Rep turns are split into sentences. Two passes, for speed: a static table distilled here
+from the same model (data/static-minilm.npz, scripts/build-static-embeddings) ranks all of
+a call's rep sentences per concept at almost no cost; the best SCREEN_TURNS of each
+concept are then embedded by the model, and only those scores count. The lexical detector (detect.py) is the fallback
 when the model cannot be loaded. Same interface as detect.py: build_profiles, detect."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,8 +30,10 @@ DEFAULT_THRESHOLD = 0.15
 # A turn close to another concept as much as to this one is not this one: the score is the
 # cosine to this profile minus this share of the best cosine to another concept's.
 CONTRAST = 0.5
-SCREEN_TURNS = 6  # per concept and call, embedded by the model after the static pass
+SCREEN_TURNS = 4  # sentences per concept and call, embedded by the model after the static pass
 REJECTED_WEIGHT = 0.35  # how far the rejected turns push the profile away
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_WORDY = re.compile(r"[A-Za-z]{2}")
 STATIC_FILE = Path(__file__).parent / "data" / "static-minilm.npz"
 STATIC_SHA256 = "327f06510b86272ef60bf0000380702be27666534a619246015215887f69313e"
 
@@ -160,7 +163,9 @@ def score_turns(
 def detect(
     profiles: Sequence[SemanticProfile], rep_turns: Iterable[tuple[str, str]]
 ) -> list[Detection]:
-    turns = [(s, t) for s, t in rep_turns if t.strip()]
+    # Sentences, not whole turns: a technique is usually one sentence, a long turn would
+    # dilute it, and the model's cost grows with the words it reads.
+    turns = [(s, x) for s, t in rep_turns for x in _SENTENCE.split(t.strip()) if _WORDY.search(x)]
     if not profiles:
         return []
     if not turns:
