@@ -159,8 +159,13 @@ class CalibrationRow:
     def calibrated(self) -> bool:
         return self.labels >= MIN_CALIBRATION_LABELS
 
+    @property
+    def validation(self) -> str:
+        return CALIBRATION_VALIDATION
+
 
 CALIBRATION_FOLDS = 5
+CALIBRATION_VALIDATION = f"{CALIBRATION_FOLDS}-fold cross-validation by call"
 
 
 def calibration(
