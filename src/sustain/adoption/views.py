@@ -112,10 +112,19 @@ def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> HttpResponse
         "adoption/call.html",
         {
             "call": call,
-            "rows": selectors.detections_with_labels(call),
+            "rows": _with_calibration(call, selectors.detections_with_labels(call)),
             "can_label": access.can_label_call(request.user, call),
+            "min_labels": selectors.MIN_CALIBRATION_LABELS,
         },
     )
+
+
+def _with_calibration(call: Call, rows: list[dict]) -> list[dict]:
+    """Each concept's agreement with managers beside its detection (after a label too)."""
+    calibration = {r.concept.pk: r for r in selectors.calibration(call.program)}
+    for row in rows:
+        row["calibration"] = calibration.get(row["concept"].pk)
+    return rows
 
 
 @login_required
@@ -130,10 +139,19 @@ def label(request: AuthenticatedHttpRequest, call_id: int, concept_id: int) -> H
     if request.htmx:
         call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
         row = next(
-            r for r in selectors.detections_with_labels(call) if r["concept"].pk == concept.pk
+            r
+            for r in _with_calibration(call, selectors.detections_with_labels(call))
+            if r["concept"].pk == concept.pk
         )
         return render(
-            request, "adoption/call.html#row", {"call": call, "row": row, "can_label": True}
+            request,
+            "adoption/call.html#row",
+            {
+                "call": call,
+                "row": row,
+                "can_label": True,
+                "min_labels": selectors.MIN_CALIBRATION_LABELS,
+            },
         )
     return redirect("adoption:call", call.pk)
 
