@@ -134,8 +134,10 @@ def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
         Label.objects.filter(call__program=program).aggregate(
             n=Count("id"), last=Max("labeled_at"), top=Max("id")
         ),
-        list(program.concepts.values_list("pk", "name", "description")),
-        list(program.concepts.values_list("terms__id", "behaviours__id").order_by("pk")),
+        [
+            (c.key, c.name, c.description, tuple(c.terms), tuple(c.behaviours))
+            for c in _base_texts(program)
+        ],
         detector.name,
     )
     key = (program.pk, detector.name)
