@@ -129,3 +129,16 @@ def test_the_calibration_api_and_page_say_how_they_were_validated(
     assert row["labels"] == 10 and row["calibrated"] and row["kappa"] == 1.0
     page = login(cast.manager).get(f"/adoption/program/{cast.program.pk}/").content.decode()
     assert "(10 labels, cross-validated)" in page
+
+
+def test_a_workers_profiles_follow_labels_and_the_programs_text(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+    lexical = detectors.LEXICAL_DETECTOR
+    selectors._profiles_cache.clear()
+    first = selectors.profiles(cast.program, lexical)
+    assert selectors.profiles(cast.program, lexical) is first  # kept between calls
+    discovery.description = "Ask who owns the budget and when they decide."
+    discovery.save(update_fields=["description"])
+    second = selectors.profiles(cast.program, lexical)
+    assert second is not first
+    Label.objects.create(call=make_call(cast), concept=discovery, used=True)
+    assert selectors.profiles(cast.program, lexical) is not second
