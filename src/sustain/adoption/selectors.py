@@ -124,12 +124,13 @@ def concept_texts(
     return out
 
 
-_profiles_cache: dict[tuple[int, str], tuple[tuple[Any, ...], list[Any]]] = {}
+_profiles_cache: dict[tuple[int, str], tuple[tuple[Any, ...], list[Any], list[Any]]] = {}
 
 
-def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
-    """The program's profiles for the detector, rebuilt only when its labels or concepts
-    changed (a worker scores many calls of one program in a row)."""
+def _learned(program: Program, detector: detectors.Detector) -> tuple[list[Any], list[Any]]:
+    """The program's concept texts (with learned thresholds) and the detector's profiles,
+    rebuilt only when its labels or concepts changed: a worker scores many calls of one
+    program in a row, and learning thresholds re-scores every labeled call."""
     version = (
         Label.objects.filter(call__program=program).aggregate(
             n=Count("id"), last=Max("labeled_at"), top=Max("id")
@@ -143,10 +144,15 @@ def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
     key = (program.pk, detector.name)
     hit = _profiles_cache.get(key)
     if hit is not None and hit[0] == version:
-        return hit[1]
-    built = detector.build_profiles(concept_texts(program, detector))
-    _profiles_cache[key] = (version, built)
-    return built
+        return hit[1], hit[2]
+    texts = concept_texts(program, detector)
+    built = detector.build_profiles(texts)
+    _profiles_cache[key] = (version, texts, built)
+    return texts, built
+
+
+def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
+    return _learned(program, detector)[1]
 
 
 @dataclass
@@ -345,7 +351,7 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     (where a label teaches the detector most), the concept of the rep's current 90-day
     plan phase not seen, concepts the rep has not yet been seen using, and reps in their
     first 90 days after the workshop."""
-    cuts = {c.key: c.threshold for c in concept_texts(program)}
+    cuts = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
     trained = trained_on(program)
     phases = plan_phases(program)
     candidates: list[Call] = list(
