@@ -52,13 +52,16 @@ def test_the_model_embeds_offline_and_knows_paraphrases() -> None:
 
 
 def test_it_refuses_a_model_file_that_differs_and_falls_back_to_lexical(
-    settings, model_reset, monkeypatch
+    cast: Cast, settings, model_reset, monkeypatch, login
 ) -> None:  # type: ignore[no-untyped-def]
     settings.ADOPTION_DETECTOR = "semantic"
     monkeypatch.setattr(embed, "MODEL_SHA256", "0" * 64)
     with pytest.raises(embed.ModelUnavailable, match="sha256"):
         embed.get_embedder()
     assert detectors.current().name == "lexical"
+    assert "the embedding model is unavailable" in (
+        login(cast.manager).get(f"/adoption/program/{cast.program.pk}/").content.decode()
+    )
 
 
 def test_it_refuses_a_static_table_that_differs(
@@ -129,6 +132,7 @@ def test_the_calibration_api_and_page_say_how_they_were_validated(
     assert row["labels"] == 10 and row["calibrated"] and row["kappa"] == 1.0
     page = login(cast.manager).get(f"/adoption/program/{cast.program.pk}/").content.decode()
     assert "(10 labels, cross-validated)" in page
+    assert "Detector: semantic" in page
 
 
 def test_a_workers_profiles_follow_labels_and_the_programs_text(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]

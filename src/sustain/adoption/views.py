@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sustain.adoption import selectors, services
+from sustain.adoption import detectors, selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
@@ -87,6 +87,8 @@ def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "shares": shares,
             "calibration": calibration.values(),
             "min_labels": selectors.MIN_CALIBRATION_LABELS,
+            "detector": detectors.current().name,
+            "configured_semantic": detectors.configured() == detectors.SEMANTIC,
             "spec": selectors.adoption_spec(rows),
             "form": form,
             "queue": selectors.review_queue(program, calls)
