@@ -40,8 +40,8 @@ def main(reps: int = 100_000) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from generate import generate
 
+    from generate import generate
     from sustain.health import compute, services
     from sustain.health.models import Alert, HealthDay
     from sustain.programs.models import Program

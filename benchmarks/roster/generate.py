@@ -46,16 +46,8 @@ def rows(people: int, seed: int = 7) -> list[list[str]]:
         manager = f"manager{team}@bench.example"
         name = f"{region} {team + 1}"
         out.append(
-            [
-                f"M{team}",
-                f"Manager {team}",
-                manager,
-                "manager",
-                name,
-                region,
-                directors[team % len(directors)],
-                hire(),
-            ]
+            [f"M{team}", f"Manager {team}", manager, "manager", name, region,
+             directors[team % len(directors)], hire()]
         )
         n += 1
         for _ in range(min(TEAM_SIZE, people - n)):
