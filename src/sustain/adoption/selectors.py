@@ -64,7 +64,7 @@ def _base_texts(program: Program) -> list[detect.ConceptText]:
 
 def _with_examples(
     base: list[detect.ConceptText],
-    labeled: dict[int, list[tuple[int, bool, float, str, list]]],
+    labeled: dict[int, list[tuple[int, bool, float, str, list[dict[str, Any]]]]],
     calls: set[int] | None = None,
 ) -> list[detect.ConceptText]:
     """The concepts with the turns managers confirmed or rejected (of `calls` only)."""

@@ -55,15 +55,19 @@ class _Vectors:
         self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __call__(self, texts: Sequence[str], keep: bool = True) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        fresh = dict(zip(missing, embed.get_embedder().embed(missing), strict=True))
-        out = np.stack([self.cache.get(t, fresh.get(t)) for t in texts]) if texts else None
+        fresh: dict[str, np.ndarray] = dict(
+            zip(missing, embed.get_embedder().embed(missing), strict=True)
+        )
+        out = np.stack([fresh[t] if t in fresh else self.cache[t] for t in texts])
         if keep:
             for t, v in fresh.items():
                 self.cache[t] = v
             while len(self.cache) > self.size:
                 self.cache.popitem(last=False)
-        return out if out is not None else np.zeros((0, 384), dtype=np.float32)
+        return out
 
 
 vectors = _Vectors()

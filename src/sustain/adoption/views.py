@@ -3,6 +3,8 @@ detections and one-click labels, uploads, re-scoring, the retention setting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -121,7 +123,7 @@ def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> HttpResponse
     )
 
 
-def _with_calibration(call: Call, rows: list[dict]) -> list[dict]:
+def _with_calibration(call: Call, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each concept's agreement with managers beside its detection (after a label too)."""
     calibration = {r.concept.pk: r for r in selectors.calibration(call.program)}
     for row in rows:

@@ -233,6 +233,7 @@ def _low_adoption_teams(
         if tid not in teams.index or any(s is None or s >= limit for s in series):
             continue
         r = teams.loc[tid]
+        assert isinstance(r, pd.Series)  # one row: the index holds each team once
         trail = " → ".join(f"{s:.0%}" for s in series if s is not None)
         caveat = (
             ""
