@@ -1,6 +1,6 @@
 """Precision, recall and Cohen's kappa per concept on the labeled set.
 
-    .venv/bin/python benchmarks/adoption/evaluate.py
+    .venv/bin/python benchmarks/adoption/evaluate.py [lexical|semantic]
 
 Three settings: (1) the program's own text only, the default threshold; (2) thresholds
 and confirmed examples learned from managers' labels on one half of the wording, tested on
@@ -17,7 +17,11 @@ sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2] / "src
 
 from labeled import PROGRAM, calls  # noqa: E402
 
-from sustain.adoption import detect  # noqa: E402
+from sustain.adoption import detect, semantic  # noqa: E402
+
+DETECTOR = sys.argv[1] if len(sys.argv) > 1 else "lexical"
+engine = semantic if DETECTOR == "semantic" else detect
+DEFAULT = semantic.DEFAULT_THRESHOLD if DETECTOR == "semantic" else detect.DEFAULT_THRESHOLD
 
 
 def texts(names_only: bool = False) -> list[detect.ConceptText]:
@@ -28,14 +32,15 @@ def texts(names_only: bool = False) -> list[detect.ConceptText]:
             description="" if names_only else c["description"],
             terms=[] if names_only else c["terms"],
             behaviours=[] if names_only else c["behaviours"],
+            threshold=DEFAULT,
         )
         for k, c in enumerate(PROGRAM)
     ]
 
 
 def run(concepts: list[detect.ConceptText], labeled: list[dict]) -> list[list[detect.Detection]]:
-    profiles = detect.build_profiles(concepts)
-    return [detect.detect(profiles, [("", t) for t, rep in c["turns"] if rep]) for c in labeled]
+    profiles = engine.build_profiles(concepts)
+    return [engine.detect(profiles, [("", t) for t, rep in c["turns"] if rep]) for c in labeled]
 
 
 def learn(concepts: list[detect.ConceptText], train: list[dict]) -> list[detect.ConceptText]:
@@ -83,6 +88,7 @@ def pairs_of(
 
 
 def main() -> None:
+    print(f"detector: {DETECTOR}")
     everything = calls(seed=7, n=240)
     report(
         "1. Program text only, default threshold", pairs_of(run(texts(), everything), everything)

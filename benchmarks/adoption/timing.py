@@ -1,7 +1,7 @@
 """Time to parse and score N one-hour calls (default 1,000) with the four-concept program
 of the labeled set, and the peak memory.
 
-    .venv/bin/python benchmarks/adoption/timing.py [N]
+    .venv/bin/python benchmarks/adoption/timing.py [N] [lexical|semantic]
 
 A one-hour call here: 360 turns alternating rep and buyer, ~9,000 words (150 spoken words
 a minute), written as WebVTT with voice tags, as Zoom and Teams export it. Each call is
@@ -21,7 +21,7 @@ sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2] / "src
 from evaluate import texts  # noqa: E402
 from labeled import BUYER, FILLER, NAMING, POSITIVE  # noqa: E402
 
-from sustain.adoption import detect, parsers  # noqa: E402
+from sustain.adoption import detect, parsers, semantic  # noqa: E402
 
 TURNS = 360
 
@@ -47,8 +47,12 @@ def one_hour_call(rng: random.Random) -> bytes:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    detector = sys.argv[2] if len(sys.argv) > 2 else "lexical"
+    engine = semantic if detector == "semantic" else detect
     rng = random.Random(1)
-    profiles = detect.build_profiles(texts())
+    t0 = time.perf_counter()
+    profiles = engine.build_profiles(texts())
+    load = time.perf_counter() - t0
     words = 0
     generate = parse = score = 0.0
     for _ in range(n):
@@ -57,12 +61,13 @@ def main() -> None:
         t1 = time.perf_counter()
         turns = parsers.parse("call.vtt", data)
         t2 = time.perf_counter()
-        detect.detect(profiles, [(t.start, t.text) for t in turns if t.speaker == "Rita Rep"])
+        engine.detect(profiles, [(t.start, t.text) for t in turns if t.speaker == "Rita Rep"])
         t3 = time.perf_counter()
         generate, parse, score = generate + t1 - t0, parse + t2 - t1, score + t3 - t2
         words += sum(len(t.text.split()) for t in turns)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{n} calls, {words / n:,.0f} words a call")
+    print(f"{detector}: {n} calls, {words / n:,.0f} words a call")
+    print(f"loading the model and building the profiles {load:.1f} s")
     print(
         f"parse {parse:.1f} s, score {score:.1f} s, parse+score {parse + score:.1f} s "
         f"({(parse + score) / n * 1000:.0f} ms a call); generating the files {generate:.1f} s"

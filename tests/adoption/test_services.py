@@ -11,15 +11,21 @@ from django.utils import timezone
 from sustain.adoption import detect, selectors, services, tasks
 from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.analysis.attributes import attribute_values
+from sustain.orgs.models import Person
 from tests.adoption.conftest import GOOD_CALL, vtt
 from tests.conftest import Cast
 
 
-def make_call(cast: Cast, data: bytes = GOOD_CALL, date: dt.date = dt.date(2026, 10, 1)) -> Call:
+def make_call(
+    cast: Cast,
+    data: bytes = GOOD_CALL,
+    date: dt.date = dt.date(2026, 10, 1),
+    rep: Person | None = None,
+) -> Call:
     call = services.calls_create(
         uploaded_by=None,
         program=cast.program,
-        rep=cast.rep,
+        rep=rep or cast.rep,
         date=date,
         uploads=[services.Upload("call.vtt", data)],
     )[0]

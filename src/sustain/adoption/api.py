@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from sustain.adoption import selectors, services
+from sustain.adoption import detectors, selectors, services
 from sustain.adoption.models import Call
 from sustain.api.schemas import Input
 from sustain.orgs import access
@@ -71,6 +71,10 @@ class CalibrationConceptOut(Schema):
 
 class CalibrationOut(Schema):
     minimum_labels: int
+    # How the figures are kept out of sample, e.g. "5-fold cross-validation by call".
+    validation: str
+    # The detector whose agreement is shown: "semantic" or "lexical".
+    detector: str
     concepts: list[CalibrationConceptOut]
 
 
@@ -148,8 +152,11 @@ def rescore(request: AuthenticatedHttpRequest, program_id: int) -> Status[Any]:
 @router.get("/programs/{program_id}/adoption/calibration", response=CalibrationOut)
 def calibration(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
     program = access.get_program_for(request.user, program_id)
+    detector = detectors.current()
     return {
         "minimum_labels": selectors.MIN_CALIBRATION_LABELS,
+        "validation": selectors.CALIBRATION_VALIDATION,
+        "detector": detector.name,
         "concepts": [
             {
                 "concept": r.concept.pk,
@@ -160,6 +167,6 @@ def calibration(request: AuthenticatedHttpRequest, program_id: int) -> dict[str,
                 "kappa": r.kappa,
                 "calibrated": r.calibrated,
             }
-            for r in selectors.calibration(program)
+            for r in selectors.calibration(program, detector)
         ],
     }

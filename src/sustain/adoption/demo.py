@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from sustain.adoption import detect, selectors
+from sustain.adoption import detectors, selectors
 from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
@@ -150,12 +150,14 @@ def _score(ctx: DemoContext, calls: list[Call], concepts: list[Concept]) -> None
 
 
 def _write(ctx: DemoContext, calls: list[Call]) -> None:
-    profiles = detect.build_profiles(selectors.concept_texts(ctx.program))
+    # The configured detector, as the worker would (the semantic one unless it is unavailable).
+    detector = detectors.current()
+    profiles = detector.build_profiles(selectors.concept_texts(ctx.program, detector))
     rows = []
     for call in calls:
         assert call.transcript is not None  # the demo writes every call's transcript
         turns = [(t[0], t[2]) for t in call.transcript if t[3]]
-        for d in detect.detect(profiles, turns):
+        for d in detector.detect(profiles, turns):
             rows.append(
                 Detection(
                     call=call,
@@ -163,6 +165,8 @@ def _write(ctx: DemoContext, calls: list[Call]) -> None:
                     used=d.used,
                     score=d.score,
                     evidence=[{"start": s, "text": t} for s, t, _ in d.evidence],
+                    best_turn=d.best_turn if not d.used else "",
+                    detector=detector.name,
                 )
             )
     Detection.objects.bulk_create(rows, batch_size=2000)

@@ -132,6 +132,8 @@ class Detection:
     score: float
     used: bool
     evidence: list[tuple[str, str, float]] = field(default_factory=list)  # start, text, score
+    # The best-scoring turn even below the threshold (what a manager may confirm).
+    best_turn: str = ""
 
 
 def build_profiles(concepts: Sequence[ConceptText]) -> list[Profile]:
@@ -205,7 +207,7 @@ def detect(profiles: Sequence[Profile], rep_turns: Iterable[tuple[str, str]]) ->
         score = top[0][0] if top else 0.0
         used = score >= p.threshold
         evidence = [(st, tx, s) for s, st, tx in top if s >= p.threshold] if used else []
-        out.append(Detection(p.key, round(score, 4), used, evidence))
+        out.append(Detection(p.key, round(score, 4), used, evidence, top[0][2] if top else ""))
     return out
 
 

@@ -79,6 +79,8 @@ class Detection(models.Model):
     # The best-scoring rep turn even below the threshold: what a manager confirms as a use
     # the detector missed, so it can learn from it.
     best_turn = models.TextField(blank=True)
+    # Which detector scored it: "semantic" (the embedding model) or "lexical" (its fallback).
+    detector = models.CharField(max_length=10, default="lexical")
 
     class Meta:
         ordering = ["concept__position", "concept_id"]

@@ -3,14 +3,15 @@ labels, calibration, adoption over time, the review queue, the adopter attribute
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from sustain.adoption import detect
+from sustain.adoption import detect, detectors
 from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import Concept, Program
@@ -47,52 +48,111 @@ def _labeled(program: Program) -> dict[int, list[tuple[int, bool, float, str, li
     return out
 
 
-def concept_texts(program: Program) -> list[detect.ConceptText]:
-    """What detection knows of each concept: the program's text, the turns managers
-    confirmed or rejected, and a threshold learned from their labels (per concept, else
-    pooled over the program, else the default)."""
-    concepts = list(program.concepts.prefetch_related("terms", "behaviours"))
-    labeled = _labeled(program)
+def _base_texts(program: Program) -> list[detect.ConceptText]:
+    """What the program itself says about each concept (no labels yet)."""
+    return [
+        detect.ConceptText(
+            key=c.pk,
+            name=c.name,
+            description=c.description,
+            terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
+            behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+        )
+        for c in program.concepts.prefetch_related("terms", "behaviours")
+    ]
+
+
+def _with_examples(
+    base: list[detect.ConceptText],
+    labeled: dict[int, list[tuple[int, bool, float, str, list[dict[str, Any]]]]],
+    calls: set[int] | None = None,
+) -> list[detect.ConceptText]:
+    """The concepts with the turns managers confirmed or rejected (of `calls` only)."""
     out = []
-    for c in concepts:
-        rows = labeled.get(c.pk, [])
+    for c in base:
+        rows = [r for r in labeled.get(c.key, []) if calls is None or r[0] in calls]
         positives = [e["text"] for _, u, _, _, ev in rows if u for e in ev]
         positives += [best for _, u, _, best, ev in rows if u and not ev and best]
         out.append(
-            detect.ConceptText(
-                key=c.pk,
-                name=c.name,
-                description=c.description,
-                terms=[f"{t.term}. {t.definition}" for t in c.terms.all()],
-                behaviours=[f"{b.name}. {b.level_3}. {b.level_4}" for b in c.behaviours.all()],
+            dataclasses.replace(
+                c,
                 positives=positives,
                 negatives=[e["text"] for _, u, _, _, ev in rows if not u for e in ev],
             )
         )
+    return out
+
+
+def _thresholds(
+    texts: list[detect.ConceptText], pairs: dict[int, list[tuple[float, bool]]], default: float
+) -> None:
+    """Per concept the cut that best agrees with its labels, else the program's pooled cut,
+    else the detector's default."""
+    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
+    for text in texts:
+        cut = detect.learn_threshold(pairs.get(text.key, []))
+        text.threshold = next((x for x in (cut, program_cut) if x is not None), default)
+
+
+def concept_texts(
+    program: Program, detector: detectors.Detector | None = None
+) -> list[detect.ConceptText]:
+    """What detection knows of each concept: the program's text, the turns managers
+    confirmed or rejected, and a threshold learned from their labels (per concept, else
+    pooled over the program, else the default)."""
+    detector = detector or detectors.current()
+    labeled = _labeled(program)
+    out = _with_examples(_base_texts(program), labeled)
     if not labeled:
         return out
     # The labeled calls scored again with what the labels taught, so every score the
     # thresholds are learned from comes from the same detector.
-    profiles = detect.build_profiles(out)
+    profiles = detector.build_profiles(out)
     call_ids = {row[0] for rows in labeled.values() for row in rows}
     rescored: dict[tuple[int, int], float] = {}
     for call_id, transcript in Call.objects.filter(
         pk__in=call_ids, transcript__isnull=False
     ).values_list("pk", "transcript"):
         assert transcript is not None  # filtered on transcript__isnull=False
-        for d in detect.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
+        for d in detector.detect(profiles, [(t[0], t[2]) for t in transcript if t[3]]):
             rescored[(call_id, d.key)] = d.score
     pairs = {
         key: [(rescored.get((call_id, key), score), u) for call_id, u, score, _, _ in rows]
         for key, rows in labeled.items()
     }
-    program_cut = detect.learn_threshold([p for rows in pairs.values() for p in rows])
-    for text in out:
-        cut = detect.learn_threshold(pairs.get(text.key, []))
-        text.threshold = next(
-            (x for x in (cut, program_cut) if x is not None), detect.DEFAULT_THRESHOLD
-        )
+    _thresholds(out, pairs, detectors.default_threshold(detector))
     return out
+
+
+_profiles_cache: dict[tuple[int, str], tuple[tuple[Any, ...], list[Any], list[Any]]] = {}
+
+
+def _learned(program: Program, detector: detectors.Detector) -> tuple[list[Any], list[Any]]:
+    """The program's concept texts (with learned thresholds) and the detector's profiles,
+    rebuilt only when its labels or concepts changed: a worker scores many calls of one
+    program in a row, and learning thresholds re-scores every labeled call."""
+    version = (
+        Label.objects.filter(call__program=program).aggregate(
+            n=Count("id"), last=Max("labeled_at"), top=Max("id")
+        ),
+        [
+            (c.key, c.name, c.description, tuple(c.terms), tuple(c.behaviours))
+            for c in _base_texts(program)
+        ],
+        detector.name,
+    )
+    key = (program.pk, detector.name)
+    hit = _profiles_cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1], hit[2]
+    texts = concept_texts(program, detector)
+    built = detector.build_profiles(texts)
+    _profiles_cache[key] = (version, texts, built)
+    return texts, built
+
+
+def profiles(program: Program, detector: detectors.Detector) -> list[Any]:
+    return _learned(program, detector)[1]
 
 
 @dataclass
@@ -107,22 +167,60 @@ class CalibrationRow:
     def calibrated(self) -> bool:
         return self.labels >= MIN_CALIBRATION_LABELS
 
+    @property
+    def validation(self) -> str:
+        return CALIBRATION_VALIDATION
 
-def calibration(program: Program) -> list[CalibrationRow]:
-    """Agreement of the current detections with managers' labels, per concept."""
+
+CALIBRATION_FOLDS = 5
+CALIBRATION_VALIDATION = f"{CALIBRATION_FOLDS}-fold cross-validation by call"
+
+
+def calibration(
+    program: Program, detector: detectors.Detector | None = None
+) -> list[CalibrationRow]:
+    """Agreement with managers' labels per concept, out of sample: the labeled calls are
+    split into CALIBRATION_FOLDS folds (by call); each fold's calls are scored with the
+    confirmed examples and thresholds learned from the other folds' labels only. A call
+    is scored on its candidate turns as stored with its detections (evidence and best
+    turn), so the figures need no transcript and survive the retention sweep."""
+    detector = detector or detectors.current()
+    labeled = _labeled(program)
+    base = _base_texts(program)
+    candidates: dict[int, list[str]] = defaultdict(list)
+    for rows in labeled.values():
+        for call_id, _, _, best, evidence in rows:
+            candidates[call_id] += [e["text"] for e in evidence] + ([best] if best else [])
+    for call_id, best, evidence in Detection.objects.filter(
+        call_id__in=list(candidates)
+    ).values_list("call_id", "best_turn", "evidence"):
+        candidates[call_id] += [e["text"] for e in evidence] + ([best] if best else [])
+    calls = sorted(candidates)
+    folds = min(CALIBRATION_FOLDS, len(calls))
     pairs: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
-    labels = Label.objects.filter(call__program=program).values_list(
-        "call_id", "concept_id", "used"
-    )
-    detected = dict(
-        ((c, k), u)
-        for c, k, u in Detection.objects.filter(call__program=program, call__labels__isnull=False)
-        .distinct()
-        .values_list("call_id", "concept_id", "used")
-    )
-    for call_id, concept_id, used in labels:
-        if (call_id, concept_id) in detected:
-            pairs[concept_id].append((detected[(call_id, concept_id)], used))
+    default = detectors.default_threshold(detector)
+    for fold in range(folds):
+        test = {c for i, c in enumerate(calls) if i % folds == fold}
+        train = set(calls) - test
+        texts = _with_examples(base, labeled, train)
+        profiles = detector.build_profiles(texts)
+        score: dict[tuple[int, int], float] = {}
+        for call_id in calls:
+            turns = list(dict.fromkeys(candidates[call_id]))
+            per_turn = detector.score_texts(profiles, turns) if turns else []
+            for j, t in enumerate(texts):
+                score[(call_id, t.key)] = max((row[j] for row in per_turn), default=0.0)
+        train_pairs = {
+            key: [(score[(c, key)], u) for c, u, _, _, _ in rows if c in train]
+            for key, rows in labeled.items()
+        }
+        _thresholds(texts, train_pairs, default)
+        cuts = {t.key: t.threshold for t in texts}
+        for key, rows in labeled.items():
+            if key in cuts:
+                pairs[key] += [
+                    (score[(c, key)] >= cuts[key], u) for c, u, _, _, _ in rows if c in test
+                ]
     out = []
     for c in program.concepts.all():
         a = detect.agreement(pairs.get(c.pk, []))
@@ -253,7 +351,7 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     (where a label teaches the detector most), the concept of the rep's current 90-day
     plan phase not seen, concepts the rep has not yet been seen using, and reps in their
     first 90 days after the workshop."""
-    cuts = {c.key: c.threshold for c in concept_texts(program)}
+    cuts = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
     trained = trained_on(program)
     phases = plan_phases(program)
     candidates: list[Call] = list(
@@ -313,3 +411,39 @@ def adopter_attribute(org: Organization, on: dt.date) -> dict[int, str]:
         )
         for pk in reps
     }
+
+
+def team_weekly_adoption(
+    program: Program, day: dt.date, weeks: int
+) -> tuple[dict[int, list[float | None]], bool]:
+    """Per team, the share of its reps' scored calls in each of the last `weeks` 7-day
+    windows ending on `day` (oldest first; None for a week without calls) that show at
+    least one calibrated concept — or, while no concept is calibrated, any concept (the
+    second value says which: True = calibrated concepts)."""
+    calibrated = [r.concept.pk for r in calibration(program) if r.calibrated]
+    concepts = calibrated or list(program.concepts.values_list("pk", flat=True))
+    start = day - dt.timedelta(days=7 * weeks - 1)
+    rows = (
+        Call.objects.filter(
+            program=program,
+            status=CallStatus.DONE,
+            date__gte=start,
+            date__lte=day,
+            rep__team__isnull=False,
+        )
+        .annotate(
+            hits=Count(
+                "detections", filter=Q(detections__used=True, detections__concept_id__in=concepts)
+            )
+        )
+        .values_list("rep__team_id", "date", "hits")
+    )
+    counts: dict[int, list[list[int]]] = defaultdict(lambda: [[0, 0] for _ in range(weeks)])
+    for team_id, date, hits in rows:
+        week = weeks - 1 - (day - date).days // 7
+        counts[team_id][week][0] += 1
+        counts[team_id][week][1] += bool(hits)
+    shares = {
+        team: [used / n if n else None for n, used in per_week] for team, per_week in counts.items()
+    }
+    return shares, bool(calibrated)

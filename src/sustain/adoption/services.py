@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from sustain.adoption import detect, parsers, selectors
+from sustain.adoption import detectors, parsers, selectors
 from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
 from sustain.orgs.models import Organization, Person, Role
 from sustain.programs.models import Concept, Program
@@ -119,11 +119,13 @@ def _enqueue(call_ids: list[int]) -> None:
 
 
 def _write_detections(
-    call: Call, profiles: Sequence[detect.Profile], concepts: dict[int, Concept]
+    call: Call,
+    detector: detectors.Detector,
+    profiles: Sequence[object],
+    concepts: dict[int, Concept],
 ) -> None:
     turns = [(t[0], t[2]) for t in call.transcript or [] if t[3]]
-    found = detect.detect(profiles, turns)
-    best = {d.key: d for d in found}
+    found = detector.detect(profiles, turns)
     Detection.objects.filter(call=call).delete()
     Detection.objects.bulk_create(
         Detection(
@@ -132,22 +134,11 @@ def _write_detections(
             used=d.used,
             score=d.score,
             evidence=[{"start": s, "text": t} for s, t, _ in d.evidence],
-            best_turn=_best_turn(turns, profiles, d.key) if not d.used else "",
+            best_turn=d.best_turn if not d.used else "",
+            detector=detector.name,
         )
-        for d in best.values()
+        for d in found
     )
-
-
-def _best_turn(
-    turns: Sequence[tuple[str, str]], profiles: Sequence[detect.Profile], key: int
-) -> str:
-    profile = next(p for p in profiles if p.key == key)
-    scored = [
-        (detect.score_turn(profile, detect.features(text), detect.is_meta(text)), text)
-        for _, text in turns
-    ]
-    top = max(scored, default=(0.0, ""))
-    return top[1] if top[0] > 0 else ""
 
 
 @transaction.atomic
@@ -155,8 +146,9 @@ def call_process(*, call: Call) -> Call:
     """Detect every concept of the program in the rep's turns, with the thresholds and
     examples learned from managers' labels so far."""
     concepts = {c.pk: c for c in call.program.concepts.all()}
-    profiles = detect.build_profiles(selectors.concept_texts(call.program))
-    _write_detections(call, profiles, concepts)
+    detector = detectors.current()
+    profiles = selectors.profiles(call.program, detector)
+    _write_detections(call, detector, profiles, concepts)
     call.status, call.error = CallStatus.DONE, ""
     call.save(update_fields=["status", "error"])
     return call
@@ -193,14 +185,15 @@ def label_set(*, call: Call, concept: Concept, used: bool, labeled_by: Person) -
 def program_rescore(*, program: Program) -> int:
     """Re-score every call of the program whose transcript is still kept; returns how many."""
     concepts = {c.pk: c for c in program.concepts.all()}
-    profiles = detect.build_profiles(selectors.concept_texts(program))
+    detector = detectors.current()
+    profiles = selectors.profiles(program, detector)
     calls = Call.objects.filter(program=program, transcript__isnull=False).exclude(
         status=CallStatus.QUEUED
     )
     n = 0
     for call in calls.iterator(chunk_size=100):
         with transaction.atomic():
-            _write_detections(call, profiles, concepts)
+            _write_detections(call, detector, profiles, concepts)
             call.status, call.error = CallStatus.DONE, ""
             call.save(update_fields=["status", "error"])
         n += 1

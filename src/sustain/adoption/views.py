@@ -3,6 +3,8 @@ detections and one-click labels, uploads, re-scoring, the retention setting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sustain.adoption import selectors, services
+from sustain.adoption import detectors, selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
@@ -87,6 +89,8 @@ def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "shares": shares,
             "calibration": calibration.values(),
             "min_labels": selectors.MIN_CALIBRATION_LABELS,
+            "detector": detectors.current().name,
+            "configured_semantic": detectors.configured() == detectors.SEMANTIC,
             "spec": selectors.adoption_spec(rows),
             "form": form,
             "queue": selectors.review_queue(program, calls)
@@ -112,10 +116,19 @@ def call_detail(request: AuthenticatedHttpRequest, call_id: int) -> HttpResponse
         "adoption/call.html",
         {
             "call": call,
-            "rows": selectors.detections_with_labels(call),
+            "rows": _with_calibration(call, selectors.detections_with_labels(call)),
             "can_label": access.can_label_call(request.user, call),
+            "min_labels": selectors.MIN_CALIBRATION_LABELS,
         },
     )
+
+
+def _with_calibration(call: Call, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each concept's agreement with managers beside its detection (after a label too)."""
+    calibration = {r.concept.pk: r for r in selectors.calibration(call.program)}
+    for row in rows:
+        row["calibration"] = calibration.get(row["concept"].pk)
+    return rows
 
 
 @login_required
@@ -130,10 +143,19 @@ def label(request: AuthenticatedHttpRequest, call_id: int, concept_id: int) -> H
     if request.htmx:
         call = selectors.calls_of(Call.objects.filter(pk=call_id)).get()
         row = next(
-            r for r in selectors.detections_with_labels(call) if r["concept"].pk == concept.pk
+            r
+            for r in _with_calibration(call, selectors.detections_with_labels(call))
+            if r["concept"].pk == concept.pk
         )
         return render(
-            request, "adoption/call.html#row", {"call": call, "row": row, "can_label": True}
+            request,
+            "adoption/call.html#row",
+            {
+                "call": call,
+                "row": row,
+                "can_label": True,
+                "min_labels": selectors.MIN_CALIBRATION_LABELS,
+            },
         )
     return redirect("adoption:call", call.pk)
 

@@ -159,6 +159,8 @@ def findings(
                 )
         if "team_health_falling" in on:
             out += _falling_teams(program, day, teams, conf["team_health_falling"], owner)
+        if "team_adoption_low" in on:
+            out += _low_adoption_teams(program, day, teams, conf["team_adoption_low"], owner)
     if "program_no_analysis" in on and program.owner_id:
         first = workshop_day(program)
         limit = conf["program_no_analysis"]["threshold"]
@@ -213,6 +215,45 @@ def _falling_teams(
                     owner,
                 )
             )
+    return out
+
+
+def _low_adoption_teams(
+    program: Program, day: dt.date, teams: pd.DataFrame, conf: dict[str, Any], owner: int | None
+) -> list[Finding]:
+    """Teams whose share of calls showing the program's techniques (adoption, from call
+    transcripts) stayed below the threshold in each of the last ADOPTION_WEEKS weeks."""
+    from sustain.adoption.selectors import team_weekly_adoption
+
+    weeks = rules_mod.ADOPTION_WEEKS
+    limit = conf["threshold"]
+    shares, calibrated = team_weekly_adoption(program, day, weeks)
+    out = []
+    for tid, series in shares.items():
+        if tid not in teams.index or any(s is None or s >= limit for s in series):
+            continue
+        r = teams.loc[tid]
+        assert isinstance(r, pd.Series)  # one row: the index holds each team once
+        trail = " → ".join(f"{s:.0%}" for s in series if s is not None)
+        caveat = (
+            ""
+            if calibrated
+            else " Uncalibrated: no concept has enough managers' labels yet, so confirm a few "
+            "detections on the Adoption page before acting on it."
+        )
+        out.append(
+            Finding(
+                "team_adoption_low",
+                Level.TEAM,
+                int(tid),
+                r["name"],
+                f"{r['name']}'s calls showed the program's techniques in {trail} of calls, "
+                f"{weeks} weeks running (alert below {limit:.0%}). Listen to a call with each "
+                f"rep this week.{caveat}",
+                int(r["manager"]),
+                owner,
+            )
+        )
     return out
 
 

@@ -32,7 +32,16 @@ RULES: tuple[Rule, ...] = (
     Rule("certification_lapsed", "Certification lapsed", 0, "(no threshold)", "bad"),
     Rule("team_health_falling", "Team health falling", 3, "weeks in a row", "warn"),
     Rule("program_no_analysis", "No impact analysis yet", 60, "days since the workshop", "warn"),
+    Rule(
+        "team_adoption_low",
+        "Team not using the techniques in calls",
+        0.3,
+        "share of calls showing a technique, 3 weeks running",
+        "warn",
+    ),
 )
+# Weeks in a row a team's share of calls must stay below the threshold to alert.
+ADOPTION_WEEKS = 3
 BY_KEY = {r.key: r for r in RULES}
 
 

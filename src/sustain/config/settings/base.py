@@ -279,3 +279,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SUSTAIN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Adoption: which detector scores calls. "semantic" (a local embedding model, see
+# docs/adoption.md) falls back to "lexical" when the model's files are missing or differ.
+ADOPTION_DETECTOR = os.environ.get("SUSTAIN_ADOPTION_DETECTOR", "semantic")

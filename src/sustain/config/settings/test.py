@@ -27,3 +27,6 @@ if not os.environ.get("DATABASE_URL"):
 # switch it back on (tests/accounts/test_throttling.py).
 AXES_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The lexical detector by default (fast, and what most adoption tests' figures assume);
+# tests/adoption/test_semantic.py switches the semantic one on.
+ADOPTION_DETECTOR = "lexical"
