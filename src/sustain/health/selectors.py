@@ -16,11 +16,12 @@ from sustain.coaching.models import Observation
 from sustain.health import rules as rules_mod
 from sustain.health import signals as sig
 from sustain.health.alerts import workshop_day
-from sustain.health.models import Alert, AlertStatus, HealthDay, Level
+from sustain.health.models import Alert, AlertStatus, HealthDay, HealthSettings, Level
 from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.plans.models import CheckIn
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.refreshers.models import Review
 
 HORIZON_DAYS = 180
@@ -64,9 +65,8 @@ def history(*, program: Program, level: str, subject_id: int, since: dt.date) ->
 
 
 def settings_table(program: Program) -> dict[str, Any]:
-    from sustain.health.compute import settings_for
 
-    settings = settings_for(program)
+    settings = program_settings(program, HealthSettings)
     sconf = sig.effective(settings.signals)
     rconf = rules_mod.effective(settings.rules)
     return {

@@ -3,8 +3,6 @@ check-ins, and items added by others (coaching's development actions)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -176,7 +174,3 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-def week_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())

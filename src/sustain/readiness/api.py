@@ -18,6 +18,7 @@ from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Region
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.readiness import models, selectors, services
 from sustain.readiness.checks import owner_warnings, readiness_for
 from sustain.readiness.models import (
@@ -86,7 +87,7 @@ class SettingsPatch(Input):
 @router.get("/programs/{program_id}/readiness-settings", response=SettingsSchema)
 def settings_detail(request: AuthenticatedHttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
-    return models.ReadinessSettings.for_program(program)
+    return program_settings(program, models.ReadinessSettings)
 
 
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
@@ -124,7 +125,7 @@ class OwnerProfilePatch(Input):
 
 def _owner_profile(program: Program) -> dict[str, Any]:
     profile = selectors.one_to_one(program, "owner_profile")
-    settings = models.ReadinessSettings.for_program(program)
+    settings = program_settings(program, models.ReadinessSettings)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
     others = selectors.other_owned(program=program)
     return {

@@ -12,7 +12,7 @@ from sustain.lib.services import M
 from sustain.orgs import access
 from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program
-from sustain.programs.selectors import measurement_groups
+from sustain.programs.selectors import measurement_groups, program_settings
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
@@ -162,7 +162,7 @@ def managers_trained_first(rows: list[TeamTrainingOrder]) -> tuple[bool, str]:
 
 
 def readiness_for(program: Program) -> Readiness:
-    settings = ReadinessSettings.for_program(program)
+    settings = program_settings(program, ReadinessSettings)
     profile = _one(program, "owner_profile", OwnerProfile)
     why = _one(program, "why_message", WhyMessage)
     plan = _one(program, "reinforcement_plan", ReinforcementPlan)

@@ -58,13 +58,6 @@ class ReadinessSettings(models.Model):
     def __str__(self) -> str:
         return f"Readiness thresholds of {self.program}"
 
-    @classmethod
-    def for_program(cls, program: Program) -> ReadinessSettings:
-        try:
-            return program.readiness_settings
-        except cls.DoesNotExist:
-            return cls(program=program)
-
 
 class OwnerProfile(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="owner_profile")
