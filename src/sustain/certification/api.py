@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.certification import selectors, services
+from sustain.certification.models import DiagnosisAnswer, DiagnosisCase, RoleModelAssessment
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
@@ -62,19 +63,20 @@ class RoleModelScoreIn(Input):
     score: int | None = Field(description="1-4, or null: not observed in this role-play")
 
 
-class AssessmentIn(Input):
-    date: dt.date
+class AssessmentIn(Input, ModelSchema):
     scores: list[RoleModelScoreIn] = Field(
         max_length=200, description="one row for every concept of the program"
     )
-    notes: str = ""
+
+    class Meta:
+        model = RoleModelAssessment
+        fields = ["date", "notes"]
 
 
-class CaseIn(Input):
-    title: str = Field(min_length=1, max_length=200)
-    situation: str = Field(min_length=1)
-    root_cause: str
-    prescription: str = Field(min_length=1)
+class CaseIn(Input, ModelSchema):
+    class Meta:
+        model = DiagnosisCase
+        fields = ["title", "situation", "root_cause", "prescription"]
 
 
 class CaseOut(Schema):
@@ -83,9 +85,12 @@ class CaseOut(Schema):
     situation: str
 
 
-class CaseAnswerIn(Input):
-    root_cause: str
+class CaseAnswerIn(Input, ModelSchema):
     prescription: str = ""
+
+    class Meta:
+        model = DiagnosisAnswer
+        fields = ["root_cause"]
 
 
 class CaseAnswerOut(Schema):

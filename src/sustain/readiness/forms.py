@@ -15,6 +15,7 @@ from sustain.readiness.models import (
     Direction,
     Factor,
     Kpi,
+    ReadinessSettings,
     Severity,
     TouchStatus,
 )
@@ -166,19 +167,27 @@ class MeasurementForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
-    min_owner_time_share = forms.IntegerField(
-        min_value=0, max_value=100, label="Owner's time share at least (%)"
-    )
-    min_touches = forms.IntegerField(min_value=1, label="Touches at least")
-    min_channels = forms.IntegerField(min_value=1, max_value=6, label="Channels at least")
-    first_touch_lead_days = forms.IntegerField(
-        min_value=0, label="First touch this many days before the workshop"
-    )
-    min_horizon_days = forms.IntegerField(min_value=1, label="Measurement horizon at least (days)")
-    min_reinforcement_share = forms.IntegerField(
-        min_value=0, max_value=100, label="Budget after the workshop at least (%)"
-    )
+class SettingsForm(forms.ModelForm):
+    """The thresholds and their limits come from the model (the API's schema too)."""
+
+    class Meta:
+        model = ReadinessSettings
+        fields = [
+            "min_owner_time_share",
+            "min_touches",
+            "min_channels",
+            "first_touch_lead_days",
+            "min_horizon_days",
+            "min_reinforcement_share",
+        ]
+        labels = {
+            "min_owner_time_share": "Owner's time share at least (%)",
+            "min_touches": "Touches at least",
+            "min_channels": "Channels at least",
+            "first_touch_lead_days": "First touch this many days before the workshop",
+            "min_horizon_days": "Measurement horizon at least (days)",
+            "min_reinforcement_share": "Budget after the workshop at least (%)",
+        }
 
 
 class AcknowledgeForm(forms.Form):

@@ -94,9 +94,8 @@ def owner_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
 def settings_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     access.get_program_preparation_for(request.user, program_id)
     program = access.get_program_text_for(request.user, program_id, write=True)
-    current = program_settings(program, ReadinessSettings)
     form = rforms.SettingsForm(
-        request.POST or None, initial={f: getattr(current, f) for f in services.SETTINGS_FIELDS}
+        request.POST or None, instance=program_settings(program, ReadinessSettings)
     )
     return _form_page(
         request,
