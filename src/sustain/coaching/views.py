@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sustain.coaching import selectors, services
+from sustain.coaching import charts, selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs import access, privacy
@@ -52,7 +52,7 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
         "withheld": withheld,
         "overall": overall,
         "sees_individuals": access.sees_individuals(viewer),
-        "distribution_spec": selectors.distribution_spec(program=program, reps=dist_reps),
+        "distribution_spec": charts.distribution_spec(program=program, reps=dist_reps),
         "dist_team": team,
         "rubric": selectors.rubric(program=program),
         "can_edit": access.can_edit_program(viewer, program),
@@ -64,7 +64,7 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
         )
     if access.sees_whole_org(viewer):
         context["stalled"] = selectors.stalled_observers(program=program, today=today)
-        context["weeks_spec"] = selectors.observer_weeks_spec(program=program, today=today)
+        context["weeks_spec"] = charts.observer_weeks_spec(program=program, today=today)
     return render(request, "coaching/program.html", context)
 
 
@@ -80,7 +80,7 @@ def rep_coaching(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse
         {
             "rep": rep,
             "observations": observations,
-            "trend_spec": selectors.skill_trend_spec(rep=rep),
+            "trend_spec": charts.skill_trend_spec(rep=rep),
             "can_observe": access.can_coach_reps(request.user) and request.user.pk != rep.pk,
             "open_actions": [a for o in observations for a in o.actions.all() if a.done_on is None],
         },
