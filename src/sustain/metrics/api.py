@@ -211,16 +211,16 @@ def imports_detail(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
 
 
 # As long as the import job's columns allow.
-SourceText = Annotated[str, Field(max_length=ImportJob._meta.get_field("source").max_length)]
-FormatText = Annotated[str, Field(max_length=ImportJob._meta.get_field("format").max_length)]
+SourceForm = Annotated[str, Form(max_length=ImportJob._meta.get_field("source").max_length)]
+FormatForm = Annotated[str, Form(max_length=ImportJob._meta.get_field("format").max_length)]
 
 
 @router.post("/imports", response={201: JobOut})
 def imports_create(
     request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
-    source: Form[SourceText],
-    format: Form[FormatText] = "",
+    source: SourceForm,
+    format: FormatForm = "",
     dry_run: Form[bool] = False,
 ) -> Status[ImportJob]:
     """Upload a file; the import runs in the background: poll /imports/{id}. It ends

@@ -10,12 +10,13 @@ from sustain.programs.models import Program
 from sustain.readiness.models import (
     Audience,
     Channel,
-    CoachingCadence,
-    ComparisonKind,
     Direction,
+    Expectation,
     Factor,
     Kpi,
+    MeasurementPlan,
     ReadinessSettings,
+    ReinforcementPlan,
     Severity,
     TouchStatus,
 )
@@ -123,16 +124,17 @@ class TouchForm(forms.Form):
         )
 
 
-class ExpectationForm(forms.Form):
-    do_differently = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="What they will do differently"
-    )
-    measured_by = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be measured"
-    )
-    recognized_by = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be recognized and rewarded"
-    )
+class ExpectationForm(forms.ModelForm):
+    class Meta:
+        model = Expectation
+        fields = ["do_differently", "measured_by", "recognized_by"]
+        labels = {
+            "do_differently": "What they will do differently",
+            "measured_by": "How it will be measured",
+            "recognized_by": "How it will be recognized and rewarded",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields}
 
 
 class PanelForm(forms.Form):
@@ -149,22 +151,38 @@ class PanelForm(forms.Form):
         model_choice_field(self, "manager").queryset = managers
 
 
-class ReinforcementForm(forms.Form):
-    coaching_cadence = forms.ChoiceField(choices=CoachingCadence.choices)
-    refreshers = forms.BooleanField(required=False, label="Spaced refreshers")
-    ninety_day_plans = forms.BooleanField(required=False, label="90-day development plans")
-    certification = forms.BooleanField(required=False, label="Manager certification")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class ReinforcementForm(forms.ModelForm):
+    class Meta:
+        model = ReinforcementPlan
+        fields = ["coaching_cadence", "refreshers", "ninety_day_plans", "certification", "notes"]
+        labels = {
+            "refreshers": "Spaced refreshers",
+            "ninety_day_plans": "90-day development plans",
+            "certification": "Manager certification",
+        }
+        help_texts = {"certification": ""}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MeasurementForm(forms.Form):
-    method = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="How the impact will be measured"
-    )
-    comparison_kind = forms.ChoiceField(choices=ComparisonKind.choices, label="Comparison group is")
-    comparison_group = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Who is in the comparison group"
-    )
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = MeasurementPlan
+        fields = ["method", "comparison_kind", "comparison_group"]
+        labels = {
+            "method": "How the impact will be measured",
+            "comparison_kind": "Comparison group is",
+            "comparison_group": "Who is in the comparison group",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {
+            "method": forms.Textarea(attrs={"rows": 3}),
+            "comparison_group": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The plan names its comparison group (the API may save it later).
+        self.fields["comparison_group"].required = True
 
 
 class SettingsForm(forms.ModelForm):
