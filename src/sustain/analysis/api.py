@@ -99,7 +99,7 @@ def runs_create(
     run = services.analysis_run_create(
         program=program,
         kpi=kpi,
-        by=payload.by,
+        by=payload.dict()["by"],
         control=payload.control,
         created_by=request.user,
         covariates=payload.covariates,

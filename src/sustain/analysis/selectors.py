@@ -62,7 +62,7 @@ def kirkpatrick(
     for level, name, measures in LEVELS[:3]:
         items: list[dict[str, Any]] = []
         for provider in KIRKPATRICK_PROVIDERS[level]:
-            items += provider(program) or []
+            items += [dict(item) for item in provider(program) or []]
         items = [_within_k(viewer, program, i) for i in items]
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []

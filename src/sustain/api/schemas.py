@@ -107,7 +107,7 @@ def _column_limits(field: models.Field[Any, Any], *, blank_ok: bool) -> list[obj
             limits.append(annotated_types.MaxLen(field.max_length))
         if not field.blank and not field.choices and not blank_ok:
             limits.append(annotated_types.MinLen(1))
-    for validator in field._validators:
+    for validator in field._validators:  # type: ignore[attr-defined]  # the declared ones only
         if isinstance(validator, validators.MinValueValidator):
             limits.append(annotated_types.Ge(validator.limit_value))
         elif isinstance(validator, validators.MaxValueValidator):

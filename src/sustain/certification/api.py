@@ -210,9 +210,8 @@ def role_model_create(
         program=program,
         manager=manager,
         assessor=request.user,
-        date=payload.date,
         scores=scores,
-        notes=payload.notes,
+        **payload.dict(include={"date", "notes"}),
     )
     row = selectors.certification_rows(
         program=program, managers=[manager], today=timezone.localdate()
@@ -241,7 +240,7 @@ def cases_answer(
     case = access.get_diagnosis_case_for(request.user, case_id)
     manager = access.get_manager_for(request.user, case.program, request.user.pk)
     answer = services.diagnosis_answer(
-        case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
+        case=case, manager=manager, **payload.dict(include={"root_cause", "prescription"})
     )
     attempt = answer.attempt
     assert attempt is not None  # diagnosis_answer files every answer under an attempt

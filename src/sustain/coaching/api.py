@@ -161,17 +161,14 @@ def observations_create(
 ) -> Status[dict[str, Any]]:
     rep = access.get_rep_to_observe(request.user, payload.rep)
     program = access.get_program_for(request.user, payload.program) if payload.program else None
+    columns = payload.dict(include={"date", "channel", "diagnosis", "private_note", "summary"})
     obs = services.observation_create(
         observer=request.user,
         rep=rep,
-        date=payload.date,
-        channel=payload.channel,
-        diagnosis=payload.diagnosis,
         scores=[s.dict() for s in payload.scores],
         actions=[a.dict() for a in payload.actions],
-        private_note=payload.private_note,
-        summary=payload.summary,
         program=program,
+        **columns,
     )
     return Status(201, observation_out(request.user, obs))
 

@@ -63,7 +63,7 @@ class DayField(models.DateField[_ST, _GT]):
 TEXT_MAX = 4000
 
 
-class LongTextField(models.TextField):
+class LongTextField(models.TextField[_ST, _GT]):
     """A `TextField` of at most `max_length` characters (TEXT_MAX unless given), enforced
     in model validation, in ModelForms (the textarea's maxlength) and in API schemas
     built from the model (`maxLength`).

@@ -500,7 +500,9 @@ def panel_add(
         raise PermissionDenied("A manager puts herself on the panel.")
     return Status(
         201,
-        services.panel_member_add(program=program, manager=manager, scenarios=payload.scenarios),
+        services.panel_member_add(
+            program=program, manager=manager, scenarios=payload.dict()["scenarios"]
+        ),
     )
 
 
@@ -518,7 +520,7 @@ def panel_update(
     program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
     if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
         raise PermissionDenied("A manager edits her own scenarios.")
-    return services.panel_member_update(member=member, scenarios=payload.scenarios)
+    return services.panel_member_update(member=member, scenarios=payload.dict()["scenarios"])
 
 
 class ReinforcementPlanSchema(Schema):

@@ -191,10 +191,10 @@ def _facts(program: Program) -> Facts:
     return Facts(
         program=program,
         settings=program_settings(program, ReadinessSettings),
-        profile=_one(program, "owner_profile", OwnerProfile),  # type: ignore[arg-type]
-        why=_one(program, "why_message", WhyMessage),  # type: ignore[arg-type]
-        reinforcement=_one(program, "reinforcement_plan", ReinforcementPlan),  # type: ignore[arg-type]
-        measurement=_one(program, "measurement_plan", MeasurementPlan),  # type: ignore[arg-type]
+        profile=_one(program, "owner_profile", OwnerProfile),
+        why=_one(program, "why_message", WhyMessage),
+        reinforcement=_one(program, "reinforcement_plan", ReinforcementPlan),
+        measurement=_one(program, "measurement_plan", MeasurementPlan),
         goals=list(program.goals.all()),
         factors={f.factor for f in program.needs_factors.all()},
         touches=touches,

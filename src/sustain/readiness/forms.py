@@ -124,7 +124,7 @@ class TouchForm(forms.Form):
         )
 
 
-class ExpectationForm(forms.ModelForm):
+class ExpectationForm(forms.ModelForm[Expectation]):
     class Meta:
         model = Expectation
         fields = ["do_differently", "measured_by", "recognized_by"]
@@ -151,7 +151,7 @@ class PanelForm(forms.Form):
         model_choice_field(self, "manager").queryset = managers
 
 
-class ReinforcementForm(forms.ModelForm):
+class ReinforcementForm(forms.ModelForm[ReinforcementPlan]):
     class Meta:
         model = ReinforcementPlan
         fields = ["coaching_cadence", "refreshers", "ninety_day_plans", "certification", "notes"]
@@ -164,7 +164,7 @@ class ReinforcementForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(forms.ModelForm[MeasurementPlan]):
     class Meta:
         model = MeasurementPlan
         fields = ["method", "comparison_kind", "comparison_group"]
@@ -185,7 +185,7 @@ class MeasurementForm(forms.ModelForm):
         self.fields["comparison_group"].required = True
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(forms.ModelForm[ReadinessSettings]):
     """The thresholds and their limits come from the model (the API's schema too)."""
 
     class Meta:

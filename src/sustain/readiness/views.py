@@ -31,7 +31,7 @@ def _prepare_url(program: Program, anchor: str = "") -> str:
 def _form_page(
     request: HttpRequest,
     program: Program,
-    form: forms.Form,
+    form: forms.BaseForm,
     *,
     title: str,
     save: Callable[[dict[str, Any]], object],
