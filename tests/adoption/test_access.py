@@ -11,19 +11,8 @@ from sustain.adoption import services
 from sustain.adoption.models import Call
 from tests.adoption.conftest import GOOD_CALL
 from tests.conftest import Cast
+from tests.helpers import ROLES
 
-ROLES = [
-    "executive",
-    "owner",
-    "analyst",
-    "admin",
-    "manager",
-    "other_manager",
-    "rep",
-    "other_rep",
-    "trainer",
-    "outsider",
-]
 #                 exe  own  ana  adm  man  oman rep  orep trn  out
 CALL_READ = [200, 200, 200, 200, 200, 404, 200, 404, 404, 404]
 LABEL = [201, 201, 403, 201, 201, 404, 403, 404, 404, 404]

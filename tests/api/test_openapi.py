@@ -69,3 +69,53 @@ def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client) -> None:
     assert "anyOf" not in person["title"]
     # A nullable column keeps null: it clears the value.
     assert {"type": "null"} in person["hire_date"]["anyOf"]
+
+
+# Text whose format bounds its length (a date, a time, an address) needs no maxLength.
+IMPLIED_LENGTH = {"date", "date-time", "time", "email", "uri", "uuid", "binary", "duration"}
+
+
+def _unbounded_text(schema: dict, schemas: dict, where: str, seen: set[str]) -> list[str]:  # type: ignore[type-arg]
+    """The string properties (and string list items) under `schema` that declare no
+    maxLength, as `Schema.property`."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _unbounded_text(schemas[name], schemas, name, seen)
+    found = []
+    for option in schema.get("anyOf", []) + schema.get("allOf", []):
+        found += _unbounded_text(option, schemas, where, seen)
+    if "items" in schema:
+        found += _unbounded_text(schema["items"], schemas, f"{where}[]", seen)
+    for name, prop in schema.get("properties", {}).items():
+        for option in prop.get("anyOf", [prop]):
+            if (
+                option.get("type") == "string"
+                and option.get("format") not in IMPLIED_LENGTH
+                and not {"enum", "const", "pattern"} & set(option)
+                and "maxLength" not in option
+                and "maxLength" not in prop
+            ):
+                found.append(f"{where}.{name}")
+        found += _unbounded_text(prop, schemas, f"{where}.{name}", seen)
+    if (
+        where.endswith("[]")  # a list's items
+        and schema.get("type") == "string"
+        and "maxLength" not in schema
+        and not {"enum", "pattern", "format"} & set(schema)
+    ):
+        found.append(where)
+    return found
+
+
+def test_it_bounds_every_text_a_request_may_send(client) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    unbounded = []
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded_text(content["schema"], schemas, f"{method} {path}", set())
+    assert sorted(set(unbounded)) == []

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from sustain.analysis.services import analysis_run_create
+from sustain.demo.builder import LOGIN_ROLES
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.programs.models import Enrollment
@@ -15,7 +16,7 @@ from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLES = ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
+ROLES = LOGIN_ROLES  # every role the demo prints a login for
 # Collected by the page itself: the browser fires this event for each blocked resource.
 LISTEN = """
 window.__cspViolations = [];

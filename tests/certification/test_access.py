@@ -8,25 +8,9 @@ import pytest
 
 from sustain.certification.models import DiagnosisCase, RoleModelAssessment, TerminologyAttempt
 from tests.conftest import Cast
+from tests.helpers import matrix_cases
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "executive",
-    "owner",
-    "analyst",
-    "admin",
-    "manager",
-    "other_manager",
-    "rep",
-    "other_rep",
-    "trainer",
-    "outsider",
-]
-
-
-def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
-    return [(kind, role, row[i]) for kind, row in table.items() for i, role in enumerate(ROLES)]
 
 
 READ = {
@@ -40,7 +24,7 @@ READ = {
 }
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_certification_read_rules(
     cast: Cast, api, login, glossary: list, kind: str, role: str, expected: int
 ) -> None:
@@ -66,7 +50,7 @@ WRITE = {
 }
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_certification_write_rules(
     cast: Cast, api, glossary: list, kind: str, role: str, expected: int
 ) -> None:

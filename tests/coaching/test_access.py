@@ -11,19 +11,7 @@ from sustain.coaching.models import Observation, RubricBehaviour
 from sustain.orgs.models import Organization
 from tests.coaching.conftest import observation_payload
 from tests.conftest import Cast
-
-ROLES = [
-    "executive",
-    "owner",
-    "analyst",
-    "admin",
-    "manager",
-    "other_manager",
-    "rep",
-    "other_rep",
-    "trainer",
-    "outsider",
-]
+from tests.helpers import matrix_cases
 
 
 @pytest.fixture
@@ -65,11 +53,7 @@ def _url(kind: str, c: Cast, o: Observation) -> tuple[str, str]:
     }[kind]
 
 
-def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
-    return [(kind, role, row[i]) for kind, row in table.items() for i, role in enumerate(ROLES)]
-
-
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_coaching_read_rules(
     trained: Cast, obs: Observation, api, login, kind: str, role: str, expected: int
 ) -> None:
@@ -89,7 +73,7 @@ WRITE = {
 }
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_coaching_write_rules(
     trained: Cast, api, login, today: dt.date, kind: str, role: str, expected: int
 ) -> None:
@@ -206,7 +190,7 @@ ACTION_DONE = {
 }
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(ACTION_DONE))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(ACTION_DONE))
 def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
     trained: Cast, api, today: dt.date, kind: str, role: str, expected: int
 ) -> None:

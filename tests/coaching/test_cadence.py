@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sustain.coaching import selectors, services
+from sustain.coaching import charts, selectors, services
 from sustain.coaching.models import CoachingPolicy
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Person
@@ -111,7 +111,7 @@ def test_it_shows_managers_who_stopped_coaching_to_leaders(
 def test_it_builds_the_skill_trend_and_distribution(trained: Cast, today: dt.date) -> None:
     _observe(trained, trained.rep, today - dt.timedelta(days=20))
     _observe(trained, trained.rep, today)
-    spec = selectors.skill_trend_spec(rep=trained.rep)
+    spec = charts.skill_trend_spec(rep=trained.rep)
     assert [v["score"] for v in spec["data"]["values"]] == [3, 3]
     rows = selectors.distribution_rows(
         program=trained.program, reps=Person.objects.filter(role="rep")

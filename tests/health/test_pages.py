@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sustain.health import services
+from sustain.health import charts, services
 from sustain.health.models import Alert, HealthSettings
 from tests.health.conftest import grow, observe
 
@@ -100,7 +100,7 @@ def test_it_puts_the_effect_curve_on_the_same_axis(trained, today) -> None:
     )
     data = selectors.fade(program=trained.program, today=today)
     assert data["effect"] == [{"day": 0.0, "att": 10.0}, {"day": 91.0, "att": 2.0}]
-    assert selectors.fade_spec(data)["layer"][-1]["encoding"]["y"]["title"] == "effect on Revenue"
+    assert charts.fade_spec(data)["layer"][-1]["encoding"]["y"]["title"] == "effect on Revenue"
 
 
 def test_it_saves_settings_from_the_page(trained, login) -> None:

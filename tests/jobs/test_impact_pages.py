@@ -12,12 +12,13 @@ from django.db import connection
 from sustain.analysis import selectors
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.services import analysis_run_create
+from sustain.demo.builder import LOGIN_ROLES
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs import access
 from sustain.programs.models import Enrollment
 
-ROLES = ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
+ROLES = LOGIN_ROLES  # every role the demo prints a login for
 
 
 def _expected(person, program) -> int:  # type: ignore[no-untyped-def]

@@ -8,19 +8,7 @@ import re
 import pytest
 
 from tests.conftest import Cast
-
-ROLES = [
-    "executive",
-    "owner",
-    "analyst",
-    "admin",
-    "manager",
-    "other_manager",
-    "rep",
-    "other_rep",
-    "trainer",
-    "outsider",
-]
+from tests.helpers import matrix_cases
 
 # Object kinds and how to reach them: (API path, page path), built from the cast.
 OBJECTS = {
@@ -73,11 +61,7 @@ EDIT_PAGES = {
 }
 
 
-def _cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
-    return [(kind, role, row[i]) for kind, row in table.items() for i, role in enumerate(ROLES)]
-
-
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(READ))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_read_rules_to_the_api(
     cast: Cast, api, kind: str, role: str, expected: int
 ) -> None:
@@ -87,7 +71,8 @@ def test_it_applies_read_rules_to_the_api(
 
 # Enrollment has no page of its own: it is shown on the program page.
 @pytest.mark.parametrize(
-    ("kind", "role", "expected"), _cases({k: v for k, v in READ.items() if k != "enrollments"})
+    ("kind", "role", "expected"),
+    matrix_cases({k: v for k, v in READ.items() if k != "enrollments"}),
 )
 def test_it_applies_read_rules_to_pages(
     cast: Cast, login, kind: str, role: str, expected: int
@@ -96,7 +81,7 @@ def test_it_applies_read_rules_to_pages(
     assert login(cast.by_role(role)).get(page).status_code == expected
 
 
-@pytest.mark.parametrize(("kind", "role", "expected"), _cases(WRITE))
+@pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_write_rules_to_the_api(
     cast: Cast, api, kind: str, role: str, expected: object
 ) -> None:
@@ -106,7 +91,7 @@ def test_it_applies_write_rules_to_the_api(
 
 
 @pytest.mark.parametrize(
-    ("kind", "role", "expected"), _cases({k: v for k, v in WRITE.items() if k in EDIT_PAGES})
+    ("kind", "role", "expected"), matrix_cases({k: v for k, v in WRITE.items() if k in EDIT_PAGES})
 )
 def test_it_applies_write_rules_to_edit_pages(
     cast: Cast, login, kind: str, role: str, expected: object

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from sustain.lib.dates import week_of
 from sustain.notify.models import OutboxMessage
 from sustain.plans import selectors, services
-from sustain.plans.models import MandatoryReason, Plan, week_of
+from sustain.plans.models import MandatoryReason, Plan
 from tests.conftest import Cast
 from tests.plans.conftest import TRAINED_ON
 

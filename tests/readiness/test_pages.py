@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from sustain.orgs.models import Role
 from sustain.readiness import services
 from sustain.readiness.models import Acknowledgement, Goal, PanelMember, Touch
@@ -187,3 +190,10 @@ def test_it_costs_the_same_queries_whatever_the_org_size(
         )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_it_keeps_the_channel_threshold_within_the_six_channels(cast) -> None:
+    """The limit lives on the model: the service refuses it too, not only the form and API."""
+    with pytest.raises(ValidationError) as refused:
+        services.readiness_settings_update(program=cast.program, data={"min_channels": 7})
+    assert "min_channels" in refused.value.message_dict

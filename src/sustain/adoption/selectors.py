@@ -273,38 +273,6 @@ def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any
     ]
 
 
-def adoption_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 220,
-        "data": {"values": rows},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "week", "type": "quantitative", "title": "Weeks since training"},
-            "y": {
-                "field": "share",
-                "type": "quantitative",
-                "title": "Share of calls using it",
-                "scale": {"domain": [0, 1]},
-                "axis": {"format": "%"},
-            },
-            "color": {
-                "field": "concept",
-                "type": "nominal",
-                "title": "Concept",
-                "sort": {"field": "position", "op": "min"},
-            },
-            "tooltip": [
-                {"field": "concept"},
-                {"field": "week"},
-                {"field": "share", "format": ".0%"},
-                {"field": "calls"},
-            ],
-        },
-    }
-
-
 def concept_shares(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
     """Per concept: calls scored, share using it (all weeks)."""
     rows = (

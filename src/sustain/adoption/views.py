@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sustain.adoption import detectors, selectors, services
+from sustain.adoption import charts, detectors, selectors, services
 from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
@@ -91,7 +91,7 @@ def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "min_labels": selectors.MIN_CALIBRATION_LABELS,
             "detector": detectors.current().name,
             "configured_semantic": detectors.configured() == detectors.SEMANTIC,
-            "spec": selectors.adoption_spec(rows),
+            "spec": charts.adoption_spec(rows),
             "form": form,
             "queue": selectors.review_queue(program, calls)
             if viewer.role in access.CALL_LABELER_ROLES

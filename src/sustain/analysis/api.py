@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.analysis import selectors, services
@@ -20,11 +20,14 @@ from sustain.orgs.http import AuthenticatedHttpRequest
 router = Router(tags=["analysis"])
 
 
-class RunIn(Input):
+# A rep attribute's name, as long as the run's `by` column allows.
+Attribute = Annotated[str, Field(max_length=AnalysisRun._meta.get_field("by").max_length)]
+
+
+class RunIn(Input, ModelSchema):
     kpi: int
-    by: str = ""
     control: Control = Control.NEVER
-    covariates: list[str] = Field(
+    covariates: list[Attribute] = Field(
         default_factory=list, description="Rep attributes the sales trend may depend on."
     )
     cluster: Cluster = Field(
@@ -33,6 +36,10 @@ class RunIn(Input):
     )
     anticipation: int = Field(default=0, ge=0, le=services.MAX_ANTICIPATION)
     base_period: BasePeriod = BasePeriod.VARYING
+
+    class Meta:
+        model = AnalysisRun
+        fields = ["by"]
 
 
 class RunOut(Schema):
@@ -92,7 +99,7 @@ def runs_create(
     run = services.analysis_run_create(
         program=program,
         kpi=kpi,
-        by=payload.by,
+        by=payload.dict()["by"],
         control=payload.control,
         created_by=request.user,
         covariates=payload.covariates,

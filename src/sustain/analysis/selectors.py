@@ -1,13 +1,11 @@
 """Reads for the analysis page: the latest run, the event-study chart spec, the
 Kirkpatrick summary and the needs-assessment context. Levels 1-3 come from other apps:
-each is read through a guarded provider and shown as "not measured yet" when absent."""
+each app registers its providers, and a level with no figure shows as "not measured yet"."""
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,8 +15,7 @@ from sustain.metrics.models import KpiDefinition
 from sustain.orgs import privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
-
-log = logging.getLogger(__name__)
+from sustain.readiness import selectors as readiness_selectors
 
 # level -> providers returning [{"label", "value"}] or None when nothing is measured.
 Provider = Callable[[Program], Sequence[Mapping[str, object]] | None]
@@ -35,18 +32,8 @@ def register_kirkpatrick(level: int, provider: Provider) -> None:
     KIRKPATRICK_PROVIDERS[level].append(provider)
 
 
-def _guarded(fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except Exception:
-        log.debug("kirkpatrick provider unavailable", exc_info=True)
-        return None
-
-
 def _pulse(program: Program) -> list[dict[str, str]] | None:
-    from sustain.readiness.selectors import pulse_by_team
-
-    rows = [p for p in pulse_by_team(program=program) if p.average is not None]
+    rows = [p for p in readiness_selectors.pulse_by_team(program=program) if p.average is not None]
     if not rows:
         return None
     return [{"label": f"Buy-in pulse, {p.team}", "value": f"{p.average:.1f}"} for p in rows]
@@ -75,7 +62,7 @@ def kirkpatrick(
     for level, name, measures in LEVELS[:3]:
         items: list[dict[str, Any]] = []
         for provider in KIRKPATRICK_PROVIDERS[level]:
-            items += _guarded(partial(provider, program)) or []
+            items += [dict(item) for item in provider(program) or []]
         items = [_within_k(viewer, program, i) for i in items]
         levels.append({"level": level, "name": name, "measures": measures, "items": items})
     items = []
@@ -133,85 +120,4 @@ def run_history(*, program: Program, kpi: KpiDefinition, limit: int = 10) -> lis
 
 
 def needs_context(*, program: Program) -> list[Any]:
-    def read() -> list[Any]:
-        from sustain.readiness.selectors import needs_context as readiness_needs
-
-        return [n for n in readiness_needs(program=program)]
-
-    return _guarded(read) or []
-
-
-def event_study_spec(*, result: dict[str, Any], kpi_name: str) -> dict[str, Any]:
-    """Vega-Lite: the effect by periods since training with its confidence band, the
-    training marked at e = 0 and rules at 90 and 120 days (in periods)."""
-    period_days = float(result.get("meta", {}).get("period_days") or 7.0)
-    unit = (
-        "weeks"
-        if round(period_days) == 7
-        else "months"
-        if 28 <= period_days <= 31
-        else "days"
-        if period_days == 1
-        else "periods"
-    )
-    rows = [{**e, "group": "All trained reps"} for e in result["event_study"]]
-    for value, sub in (result.get("by") or {}).items():
-        rows += [
-            {**e, "group": f"{result.get('by_label', 'by')}: {value}"} for e in sub["event_study"]
-        ]
-    marks = [{"e": 0, "label": "training"}] + [
-        {"e": days / period_days, "label": f"{days} days"} for days in (90, 120)
-    ]
-    x = {"field": "e", "type": "quantitative", "title": f"{unit} since training"}
-    color = {"field": "group", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "width": "container",
-        "height": 280,
-        "layer": [
-            {
-                "data": {"values": rows},
-                "mark": {"type": "area", "opacity": 0.18},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "ci_low", "type": "quantitative"},
-                    "y2": {"field": "ci_high"},
-                    "color": color,
-                },
-            },
-            {
-                "data": {"values": rows},
-                "mark": {"type": "line", "point": True},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "att", "type": "quantitative", "title": f"effect on {kpi_name}"},
-                    "color": color,
-                    "tooltip": [
-                        {"field": "group"},
-                        {"field": "e"},
-                        {"field": "att", "format": ",.2f"},
-                        {"field": "ci_low", "format": ",.2f"},
-                        {"field": "ci_high", "format": ",.2f"},
-                    ],
-                },
-            },
-            {
-                "data": {"values": [{"y": 0}]},
-                "mark": {"type": "rule", "color": "#9ca3af"},
-                "encoding": {"y": {"field": "y", "type": "quantitative"}},
-            },
-            {
-                "data": {"values": marks},
-                "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
-                "encoding": {"x": {"field": "e", "type": "quantitative"}},
-            },
-            {
-                "data": {"values": marks},
-                "mark": {"type": "text", "align": "left", "dx": 3, "dy": -130, "color": "#6b7280"},
-                "encoding": {
-                    "x": {"field": "e", "type": "quantitative"},
-                    "text": {"field": "label"},
-                },
-            },
-        ],
-    }
+    return list(readiness_selectors.needs_context(program=program))

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sustain.analysis import selectors, services
+from sustain.analysis import charts, selectors, services
 from sustain.analysis.attributes import available_attributes
 from sustain.analysis.leadership import goal_for
 from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
@@ -111,7 +111,7 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         and selectors.estimated(run)
         and selectors.run_shown(request.user, run)
         else None,
-        "spec": selectors.event_study_spec(result=run.result, kpi_name=kpi.name)
+        "spec": charts.event_study_spec(result=run.result, kpi_name=kpi.name)
         if run
         and run.result
         and run.result.get("event_study")

@@ -11,6 +11,8 @@ import typing
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
+import annotated_types
+from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from ninja import Schema
@@ -64,16 +66,91 @@ def _strict_scalar(kinds: set[object], value: Any) -> Any:
 DECIMAL_TEXT = r"^-?\d{1,15}(\.\d{1,6})?$"
 
 
-def _not_null(cls: Any, name: str) -> bool:
-    """Whether the `__model__` column behind field `name` refuses NULL."""
-    model = getattr(cls, "__model__", None)
+def _model_of(cls: Any) -> type[models.Model] | None:
+    """The model a schema is made from (`Meta.model` of a ModelSchema) or edits
+    (`__model__`)."""
+    meta = getattr(cls, "Meta", None)
+    return getattr(meta, "model", None) or getattr(cls, "__model__", None)
+
+
+def _column(cls: Any, name: str) -> models.Field[Any, Any] | None:
+    model = _model_of(cls)
     if model is None:
-        return False
+        return None
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return False
-    return not field.null and not field.is_relation
+        return None
+    return field if isinstance(field, models.Field) and not field.is_relation else None
+
+
+def _not_null(cls: Any, name: str) -> bool:
+    """Whether the model column behind field `name` refuses NULL."""
+    field = _column(cls, name)
+    return field is not None and not field.null
+
+
+POSITIVE_INTEGERS = (
+    models.PositiveBigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+)
+
+
+def _column_limits(field: models.Field[Any, Any], *, blank_ok: bool) -> list[object]:
+    """A column's limits as pydantic constraints: its length (CharField and
+    LongTextField), its MinValue/MaxValue validators, and for text that may not be blank
+    at least one character (unless the schema's own default is "")."""
+    limits: list[object] = []
+    if isinstance(field, models.CharField | models.TextField):
+        if field.max_length:
+            limits.append(annotated_types.MaxLen(field.max_length))
+        if not field.blank and not field.choices and not blank_ok:
+            limits.append(annotated_types.MinLen(1))
+    for validator in field._validators:  # type: ignore[attr-defined]  # the declared ones only
+        if isinstance(validator, validators.MinValueValidator):
+            limits.append(annotated_types.Ge(validator.limit_value))
+        elif isinstance(validator, validators.MaxValueValidator):
+            limits.append(annotated_types.Le(validator.limit_value))
+    if isinstance(field, POSITIVE_INTEGERS) and not any(
+        isinstance(limit, annotated_types.Ge) for limit in limits
+    ):
+        limits.append(annotated_types.Ge(0))
+    return limits
+
+
+def _limits_from_model(cls: type[Schema]) -> None:
+    """A ModelSchema request body takes each column's limits from the model, so they are
+    declared once: ninja copies a CharField's max_length only. Text that may be blank
+    defaults to "" as in Django (ninja would make it None); a patch
+    (`Meta.fields_optional`) has no defaults."""
+    changed = False
+    patch = getattr(cls.Meta, "fields_optional", None) is not None  # type: ignore[attr-defined]
+    for name, info in cls.model_fields.items():
+        field = _column(cls, name)
+        if field is None:
+            continue
+        if patch and info.default is not None:
+            # A field left out of a patch keeps its value: no default to document.
+            info.default = None
+            changed = True
+        present = {type(m) for m in info.metadata}
+        accepts = _kinds(info.annotation)
+        for limit in _column_limits(field, blank_ok=info.default == ""):
+            fits = (
+                str in accepts
+                if isinstance(limit, annotated_types.MaxLen | annotated_types.MinLen)
+                else bool(accepts & NUMBERS)
+            )
+            if fits and type(limit) not in present:
+                info.metadata.append(limit)
+                changed = True
+        text = isinstance(field, models.CharField | models.TextField)
+        if text and not patch and field.blank and not field.null and info.default is None:
+            info.default = ""
+            changed = True
+    if changed:
+        cls.model_rebuild(force=True)
 
 
 def _schema_extra(schema: dict[str, Any], cls: type) -> None:
@@ -152,6 +229,12 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_schema_extra)
     # The model a patch edits: its NOT NULL columns refuse `null` (see `_not_null`).
     __model__: ClassVar[type[models.Model] | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if getattr(getattr(cls, "Meta", None), "model", None) is not None:
+            _limits_from_model(cls)
 
     @model_validator(mode="before")
     @classmethod

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.certification import selectors, services
+from sustain.certification.models import DiagnosisAnswer, DiagnosisCase, RoleModelAssessment
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
@@ -62,19 +63,20 @@ class RoleModelScoreIn(Input):
     score: int | None = Field(description="1-4, or null: not observed in this role-play")
 
 
-class AssessmentIn(Input):
-    date: dt.date
+class AssessmentIn(Input, ModelSchema):
     scores: list[RoleModelScoreIn] = Field(
         max_length=200, description="one row for every concept of the program"
     )
-    notes: str = ""
+
+    class Meta:
+        model = RoleModelAssessment
+        fields = ["date", "notes"]
 
 
-class CaseIn(Input):
-    title: str = Field(min_length=1, max_length=200)
-    situation: str = Field(min_length=1)
-    root_cause: str
-    prescription: str = Field(min_length=1)
+class CaseIn(Input, ModelSchema):
+    class Meta:
+        model = DiagnosisCase
+        fields = ["title", "situation", "root_cause", "prescription"]
 
 
 class CaseOut(Schema):
@@ -83,9 +85,12 @@ class CaseOut(Schema):
     situation: str
 
 
-class CaseAnswerIn(Input):
-    root_cause: str
+class CaseAnswerIn(Input, ModelSchema):
     prescription: str = ""
+
+    class Meta:
+        model = DiagnosisAnswer
+        fields = ["root_cause"]
 
 
 class CaseAnswerOut(Schema):
@@ -205,9 +210,8 @@ def role_model_create(
         program=program,
         manager=manager,
         assessor=request.user,
-        date=payload.date,
         scores=scores,
-        notes=payload.notes,
+        **payload.dict(include={"date", "notes"}),
     )
     row = selectors.certification_rows(
         program=program, managers=[manager], today=timezone.localdate()
@@ -236,7 +240,7 @@ def cases_answer(
     case = access.get_diagnosis_case_for(request.user, case_id)
     manager = access.get_manager_for(request.user, case.program, request.user.pk)
     answer = services.diagnosis_answer(
-        case=case, manager=manager, root_cause=payload.root_cause, prescription=payload.prescription
+        case=case, manager=manager, **payload.dict(include={"root_cause", "prescription"})
     )
     attempt = answer.attempt
     assert attempt is not None  # diagnosis_answer files every answer under an attempt

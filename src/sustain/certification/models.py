@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from sustain.coaching.models import Diagnosis, Score
-from sustain.lib.validation import DayField
+from sustain.lib.validation import DayField, LongTextField
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Program
 
@@ -90,7 +90,7 @@ class RoleModelAssessment(models.Model):
         Person, on_delete=models.PROTECT, related_name="role_model_assessments_made"
     )
     date = DayField()
-    notes = models.TextField(blank=True)
+    notes = LongTextField(blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -125,9 +125,9 @@ class DiagnosisCase(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="diagnosis_cases")
     title = models.CharField(max_length=200)
-    situation = models.TextField()
+    situation = LongTextField()
     root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
-    prescription = models.TextField()
+    prescription = LongTextField()
 
     class Meta:
         ordering = ["id"]
@@ -172,7 +172,7 @@ class DiagnosisAnswer(models.Model):
     case = models.ForeignKey(DiagnosisCase, on_delete=models.CASCADE, related_name="answers")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="diagnosis_answers")
     root_cause = models.CharField(max_length=40, choices=Diagnosis.choices)
-    prescription = models.TextField()
+    prescription = LongTextField()
     correct = models.BooleanField()
     answered_at = models.DateTimeField(default=timezone.now)
 

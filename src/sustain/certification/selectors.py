@@ -22,6 +22,7 @@ from sustain.certification.models import (
 from sustain.coaching import selectors as coaching_selectors
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import GlossaryTerm, Program
+from sustain.programs.selectors import program_settings
 from sustain.refreshers.choice import GlossaryQuestion, glossary_questions
 
 NOT_STARTED = "not_started"
@@ -35,11 +36,6 @@ STATUS_LABELS = {
     LAPSED: "Lapsed",
 }
 COMPONENTS = ["terminology", "role_model", "diagnosis", "consistency"]
-
-
-def policy_for(program: Program) -> CertificationPolicy:
-    policy = CertificationPolicy.objects.filter(program=program).first()
-    return policy or CertificationPolicy(program=program)
 
 
 def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
@@ -91,7 +87,7 @@ def certification_rows(
 ) -> list[dict[str, Any]]:
     managers = list(managers)
     ids = [m.pk for m in managers]
-    policy = policy_for(program)
+    policy = program_settings(program, CertificationPolicy)
 
     attempts: dict[int, TerminologyAttempt] = {}
     for taken in TerminologyAttempt.objects.filter(program=program, manager_id__in=ids).order_by(

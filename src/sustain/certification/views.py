@@ -20,10 +20,12 @@ from sustain.certification.forms import (
     PolicyForm,
     QuizForm,
 )
+from sustain.certification.models import CertificationPolicy
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
-from sustain.web.forms import call_service
+from sustain.web.forms import call_service, form_page
 
 
 @login_required
@@ -47,7 +49,7 @@ def program_certification(request: AuthenticatedHttpRequest, program_id: int) ->
             "tabs": program_tabs(request.user, program),
             "rows": rows,
             "counts": counts,
-            "policy": selectors.policy_for(program),
+            "policy": program_settings(program, CertificationPolicy),
             "is_manager": access.leads_a_team(request.user),
             "can_assess": access.can_assess(request.user, program),
             "can_edit": access.can_edit_program(request.user, program),
@@ -65,27 +67,19 @@ def quiz(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     manager = access.get_manager_for(request.user, program, request.user.pk)
     form = QuizForm(request.POST or None, questions=selectors.quiz_questions(program=program))
-    if request.method == "POST" and form.is_valid():
-        answers = form.answers()
-        attempt = call_service(
-            form,
-            lambda: services.terminology_submit(program=program, manager=manager, answers=answers),
-        )
-        if attempt:
-            messages.success(
-                request,
-                f"Glossary quiz: {attempt.correct} of {attempt.total} correct ({attempt.pct}%).",
-            )
-            return redirect(_back(program.pk))
-    return render(
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": f"Glossary quiz · {program.name}",
-            "back_url": _back(program.pk),
-            "submit": "Submit answers",
-        },
+        form,
+        lambda _data: services.terminology_submit(
+            program=program, manager=manager, answers=form.answers()
+        ),
+        done=_back(program.pk),
+        message=lambda attempt: (
+            f"Glossary quiz: {attempt.correct} of {attempt.total} correct ({attempt.pct}%)."
+        ),
+        title=f"Glossary quiz · {program.name}",
+        back_url=_back(program.pk),
+        submit="Submit answers",
     )
 
 
@@ -140,14 +134,13 @@ def case_retake(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
 def case_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
     form = CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.diagnosis_case_create(program=program, **data)):
-            return redirect(_back(program.pk))
-    return render(
+    return form_page(
         request,
-        "web/form.html",
-        {"form": form, "title": "New diagnosis case", "back_url": _back(program.pk)},
+        form,
+        lambda data: services.diagnosis_case_create(program=program, **data),
+        done=_back(program.pk),
+        title="New diagnosis case",
+        back_url=_back(program.pk),
     )
 
 
@@ -158,45 +151,34 @@ def assess(request: AuthenticatedHttpRequest, program_id: int, manager_id: int) 
     if not access.can_assess(request.user, program):
         raise PermissionDenied("Only the program owner or the trainer assesses role-plays.")
     form = AssessmentForm(request.POST or None, concepts=list(program.concepts.all()))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if call_service(
-            form,
-            lambda: services.role_model_assess(
-                program=program,
-                manager=manager,
-                assessor=request.user,
-                date=d["date"],
-                scores=form.scores(),
-                notes=d["notes"],
-            ),
-        ):
-            messages.success(request, f"Role-play of {manager.name} assessed.")
-            return redirect(_back(program.pk))
-    return render(
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": f"Assess {manager.name}'s role-play",
-            "intro": "Score her own role-play on the coaching rubric.",
-            "back_url": _back(program.pk),
-        },
+        form,
+        lambda d: services.role_model_assess(
+            program=program,
+            manager=manager,
+            assessor=request.user,
+            date=d["date"],
+            scores=form.scores(),
+            notes=d["notes"],
+        ),
+        done=_back(program.pk),
+        message=f"Role-play of {manager.name} assessed.",
+        title=f"Assess {manager.name}'s role-play",
+        intro="Score her own role-play on the coaching rubric.",
+        back_url=_back(program.pk),
     )
 
 
 @login_required
 def policy_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
-    form = PolicyForm(request.POST or None, instance=selectors.policy_for(program))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(
-            form, lambda: services.certification_policy_set(program=program, data=data)
-        ):
-            return redirect(_back(program.pk))
-    return render(
+    form = PolicyForm(request.POST or None, instance=program_settings(program, CertificationPolicy))
+    return form_page(
         request,
-        "web/form.html",
-        {"form": form, "title": "Certification pass marks", "back_url": _back(program.pk)},
+        form,
+        lambda data: services.certification_policy_set(program=program, data=data),
+        done=_back(program.pk),
+        title="Certification pass marks",
+        back_url=_back(program.pk),
     )

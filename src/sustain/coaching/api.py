@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
-from sustain.coaching.models import MAX_ACTIONS, Observation, RubricBehaviour
+from sustain.coaching.models import MAX_ACTIONS, Observation, ObservationScore, RubricBehaviour
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Person
@@ -19,11 +19,14 @@ from sustain.orgs.models import Person
 router = Router(tags=["coaching"])
 
 
-class ScoreIn(Input):
+class ScoreIn(Input, ModelSchema):
     concept: int
     # Range checked by the service, so a 5 gets the same clear 400 from page and API.
     score: int
-    evidence: str = ""
+
+    class Meta:
+        model = ObservationScore
+        fields = ["evidence"]
 
 
 class ActionIn(Input):
@@ -31,16 +34,15 @@ class ActionIn(Input):
     due: dt.date
 
 
-class ObservationIn(Input):
+class ObservationIn(Input, ModelSchema):
     rep: int
-    date: dt.date
-    channel: str
     scores: list[ScoreIn] = Field(min_length=1, max_length=50)
-    diagnosis: str
     actions: list[ActionIn] = Field([], max_length=MAX_ACTIONS)
-    private_note: str = ""
-    summary: str = ""
     program: int | None = None
+
+    class Meta:
+        model = Observation
+        fields = ["date", "channel", "diagnosis", "private_note", "summary"]
 
 
 class ScoreOut(Schema):
@@ -159,17 +161,14 @@ def observations_create(
 ) -> Status[dict[str, Any]]:
     rep = access.get_rep_to_observe(request.user, payload.rep)
     program = access.get_program_for(request.user, payload.program) if payload.program else None
+    columns = payload.dict(include={"date", "channel", "diagnosis", "private_note", "summary"})
     obs = services.observation_create(
         observer=request.user,
         rep=rep,
-        date=payload.date,
-        channel=payload.channel,
-        diagnosis=payload.diagnosis,
         scores=[s.dict() for s in payload.scores],
         actions=[a.dict() for a in payload.actions],
-        private_note=payload.private_note,
-        summary=payload.summary,
         program=program,
+        **columns,
     )
     return Status(201, observation_out(request.user, obs))
 

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from sustain.lib.validation import DayField
+from sustain.lib.validation import DayField, LongTextField
 from sustain.orgs.models import Organization, Person
 from sustain.programs.models import Concept, Program
 
@@ -126,9 +126,9 @@ class Observation(models.Model):
     date = DayField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     diagnosis = models.CharField(max_length=40, choices=Diagnosis.choices)
-    summary = models.TextField(blank=True)
+    summary = LongTextField(blank=True)
     # Shown to the observer and the program's leadership, never to the rep.
-    private_note = models.TextField(blank=True)
+    private_note = LongTextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -152,7 +152,7 @@ class ObservationScore(models.Model):
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="scores")
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField(choices=Score.choices)
-    evidence = models.TextField(blank=True)
+    evidence = LongTextField(blank=True)
 
     class Meta:
         ordering = ["concept__position", "concept_id"]

@@ -264,45 +264,17 @@ def rubric(*, program: Program) -> list[Any]:
     return concepts
 
 
-def skill_trend_spec(*, rep: Person, program: Program | None = None) -> dict[str, Any]:
-    """Vega-Lite: the rep's score per concept over time."""
+def skill_trend_rows(*, rep: Person, program: Program | None = None) -> list[dict[str, Any]]:
+    """The rep's scores per concept in date order (a chart's data)."""
     rows = ObservationScore.objects.filter(observation__rep=rep)
     if program is not None:
         rows = rows.filter(observation__program=program)
-    values = [
+    return [
         {"date": d.isoformat(), "concept": name, "score": score, "position": pos}
         for d, name, score, pos in rows.order_by("observation__date").values_list(
             "observation__date", "concept__name", "score", "concept__position"
         )
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 220,
-        "data": {"values": values},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": None},
-            "y": {
-                "field": "score",
-                "type": "quantitative",
-                "title": "Rubric score",
-                "scale": {"domain": [1, 4]},
-                "axis": {"values": [1, 2, 3, 4], "format": "d"},
-            },
-            "color": {
-                "field": "concept",
-                "type": "nominal",
-                "title": "Concept",
-                "sort": {"field": "position", "op": "min"},
-            },
-            "tooltip": [
-                {"field": "date", "type": "temporal"},
-                {"field": "concept"},
-                {"field": "score"},
-            ],
-        },
-    }
 
 
 def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[str, Any]]:
@@ -336,39 +308,6 @@ def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[
     ]
 
 
-def distribution_spec(*, program: Program, reps: QuerySet[Person]) -> dict[str, Any]:
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 220,
-        "data": {"values": distribution_rows(program=program, reps=reps)},
-        "mark": "bar",
-        "encoding": {
-            "y": {
-                "field": "concept",
-                "type": "nominal",
-                "title": None,
-                "sort": {"field": "position", "op": "min"},
-            },
-            "x": {
-                "field": "reps",
-                "type": "quantitative",
-                "stack": "normalize",
-                "title": "Share of reps (latest score)",
-            },
-            "color": {
-                "field": "level",
-                "type": "ordinal",
-                "title": "Score",
-                "sort": [s.label for s in Score],
-                "scale": {"scheme": "blues"},
-            },
-            "order": {"field": "score"},
-            "tooltip": [{"field": "concept"}, {"field": "level"}, {"field": "reps"}],
-        },
-    }
-
-
 def observer_weeks(
     *, program: Program, today: dt.date, weeks: int = 26, observers: QuerySet[Person] | None = None
 ) -> list[dict[str, Any]]:
@@ -391,33 +330,6 @@ def observer_weeks(
         for w in range(weeks)
         if counts.get((n, w))
     ]
-
-
-def observer_weeks_spec(*, weeks: int = 26, **kwargs: Any) -> dict[str, Any]:
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": {"step": 18},
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": observer_weeks(weeks=weeks, **kwargs)},
-        "mark": "rect",
-        "encoding": {
-            "x": {
-                "field": "week",
-                "type": "ordinal",
-                "title": "Weeks ago (0 = this week)",
-                "scale": {"domain": list(range(-weeks + 1, 1))},
-            },
-            "y": {"field": "observer", "type": "nominal", "title": None},
-            "color": {
-                "field": "observations",
-                "type": "quantitative",
-                "title": "Observations",
-                "scale": {"scheme": "greens"},
-            },
-            "tooltip": [{"field": "observer"}, {"field": "week"}, {"field": "observations"}],
-        },
-    }
 
 
 def stalled_observers(

@@ -22,6 +22,8 @@ from sustain.coaching.models import (
 )
 from sustain.lib.services import model_create, model_update
 from sustain.orgs.models import Person, Role, Team
+from sustain.plans.models import Plan
+from sustain.plans.services import plan_item_add
 from sustain.programs.models import Concept, Program
 
 logger = logging.getLogger(__name__)
@@ -176,18 +178,13 @@ def observation_create(
 
 
 def _add_to_plan(observation: Observation, action: DevelopmentAction) -> None:
-    """The plans app is optional: without it (or without a plan for this rep) the action
-    lives on the observation page only."""
-    try:
-        from sustain.plans.models import Plan
-        from sustain.plans.services import plan_item_add
-    except ImportError:
-        return
+    """The action joins the rep's 90-day plan; a rep without a plan keeps it on the
+    observation page only."""
     plan = Plan.objects.filter(rep=observation.rep, program=observation.program).first()
     if plan is None:
         return
     item = plan_item_add(plan=plan, text=action.text, due=action.due, source="coaching")
-    action.plan_item_id = getattr(item, "pk", None)
+    action.plan_item_id = item.pk
     action.save(update_fields=["plan_item_id"])
 
 

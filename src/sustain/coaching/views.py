@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sustain.coaching import selectors, services
+from sustain.coaching import charts, selectors, services
 from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
-from sustain.web.forms import call_service
+from sustain.web.forms import form_page
 
 
 @login_required
@@ -51,11 +52,11 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
         "withheld": withheld,
         "overall": overall,
         "sees_individuals": access.sees_individuals(viewer),
-        "distribution_spec": selectors.distribution_spec(program=program, reps=dist_reps),
+        "distribution_spec": charts.distribution_spec(program=program, reps=dist_reps),
         "dist_team": team,
         "rubric": selectors.rubric(program=program),
         "can_edit": access.can_edit_program(viewer, program),
-        "policy": CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy(),
+        "policy": program_settings(program, CoachingPolicy),
     }
     if access.sees_individuals(viewer):
         context["team_rows"] = selectors.team_coverage_rows(
@@ -63,7 +64,7 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
         )
     if access.sees_whole_org(viewer):
         context["stalled"] = selectors.stalled_observers(program=program, today=today)
-        context["weeks_spec"] = selectors.observer_weeks_spec(program=program, today=today)
+        context["weeks_spec"] = charts.observer_weeks_spec(program=program, today=today)
     return render(request, "coaching/program.html", context)
 
 
@@ -79,7 +80,7 @@ def rep_coaching(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse
         {
             "rep": rep,
             "observations": observations,
-            "trend_spec": selectors.skill_trend_spec(rep=rep),
+            "trend_spec": charts.skill_trend_spec(rep=rep),
             "can_observe": access.can_coach_reps(request.user) and request.user.pk != rep.pk,
             "open_actions": [a for o in observations for a in o.actions.all() if a.done_on is None],
         },
@@ -100,28 +101,19 @@ def observation_create(request: AuthenticatedHttpRequest, rep_id: int) -> HttpRe
         messages.error(request, f"{rep.name} is not enrolled in any program yet.")
         return redirect(back)
     form = ObservationForm(request.POST or None, concepts=list(program.concepts.all()))
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        obs = call_service(
-            form,
-            lambda: services.observation_create(
-                observer=request.user, rep=rep, program=program, **kwargs
-            ),
-        )
-        if obs:
-            messages.success(request, f"Observation of {rep.name} recorded.")
-            return redirect("coaching:observation", obs.pk)
-    return render(
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": f"Observe {rep.name}",
-            "back_url": back,
-            "intro": f"{program.name}: score what you saw against the rubric, diagnose the root "
-            "cause, prescribe what she does next.",
-            "submit": "Record observation",
-        },
+        form,
+        lambda _data: services.observation_create(
+            observer=request.user, rep=rep, program=program, **form.service_kwargs()
+        ),
+        done=lambda obs: reverse("coaching:observation", args=[obs.pk]),
+        message=f"Observation of {rep.name} recorded.",
+        title=f"Observe {rep.name}",
+        back_url=back,
+        intro=f"{program.name}: score what you saw against the rubric, diagnose the root "
+        "cause, prescribe what she does next.",
+        submit="Record observation",
     )
 
 
@@ -154,27 +146,27 @@ def behaviour_create(request: AuthenticatedHttpRequest, concept_id: int) -> Http
     concept = access.get_concept_for(request.user, concept_id, write=True)
     form = BehaviourForm(request.POST or None)
     back = reverse("coaching:program", args=[concept.program_id]) + "#rubric"
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.rubric_behaviour_create(concept=concept, **data)):
-            return redirect(back)
-    return render(
+    return form_page(
         request,
-        "web/form.html",
-        {"form": form, "title": f"Rubric behaviour for {concept.name}", "back_url": back},
+        form,
+        lambda data: services.rubric_behaviour_create(concept=concept, **data),
+        done=back,
+        title=f"Rubric behaviour for {concept.name}",
+        back_url=back,
     )
 
 
 @login_required
 def policy_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id, write=True)
-    instance = CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy()
+    instance = program_settings(program, CoachingPolicy)
     form = PolicyForm(request.POST or None, instance=instance)
     back = reverse("coaching:program", args=[program.pk])
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.coaching_policy_set(program=program, data=data)):
-            return redirect(back)
-    return render(
-        request, "web/form.html", {"form": form, "title": "Coaching cadence", "back_url": back}
+    return form_page(
+        request,
+        form,
+        lambda data: services.coaching_policy_set(program=program, data=data),
+        done=back,
+        title="Coaching cadence",
+        back_url=back,
     )

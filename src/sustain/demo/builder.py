@@ -1,32 +1,42 @@
 """Builds the demo: the core organization and program, then each app's own demo step.
-Later apps add their step to DEMO_STEPS (a function taking the DemoContext)."""
+Each app adds its step to DEMO_STEPS (a function taking the DemoContext)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 
 from django.db import transaction
 
+from sustain.adoption import demo as adoption_demo
+from sustain.analysis import demo as analysis_demo
+from sustain.audit import demo as audit_demo
+from sustain.certification import demo as certification_demo
+from sustain.coaching import demo as coaching_demo
 from sustain.demo.context import DEMO_PASSWORD, DEMO_SLUG, DemoContext
 from sustain.demo.core import build_core
+from sustain.health import demo as health_demo
+from sustain.metrics import demo as metrics_demo
+from sustain.orgs import demo as orgs_demo
 from sustain.orgs.models import Organization
+from sustain.plans import demo as plans_demo
+from sustain.readiness import demo as readiness_demo
+from sustain.refreshers import demo as refreshers_demo
 
-# Dotted paths of `build(ctx)` functions, run in order after the core.
-DEMO_STEPS: list[str] = [
-    "sustain.readiness.demo.build",
-    "sustain.plans.demo.build",
-    "sustain.refreshers.demo.build",
-    "sustain.coaching.demo.build",
-    "sustain.adoption.demo.build",
-    "sustain.certification.demo.build",
-    "sustain.metrics.demo.build",
-    "sustain.analysis.demo.build",
-    "sustain.audit.demo.build",
-    "sustain.health.demo.build",
+# Each app's `build(ctx)`, run in order after the core.
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [
+    readiness_demo.build,
+    plans_demo.build,
+    refreshers_demo.build,
+    coaching_demo.build,
+    adoption_demo.build,
+    certification_demo.build,
+    metrics_demo.build,
+    analysis_demo.build,
+    audit_demo.build,
+    health_demo.build,
     # Last, so the leaver has a history to keep.
-    "sustain.orgs.demo.build",
+    orgs_demo.build,
 ]
 
 LOGIN_ROLES = ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
@@ -39,15 +49,7 @@ def demo_exists() -> bool:
 @transaction.atomic
 def build_demo(*, today: dt.date | None = None) -> DemoContext:
     ctx = build_core(today=today or dt.date.today())
-    for path in DEMO_STEPS:
-        module, name = path.rsplit(".", 1)
-        try:
-            imported = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue  # that app has no demo data yet
-        step: Callable[[DemoContext], None] = getattr(imported, name)
+    for step in DEMO_STEPS:
         step(ctx)
     return ctx
 

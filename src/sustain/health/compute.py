@@ -13,24 +13,19 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Avg, Count, Max, Q
 
-from sustain.certification.models import Certification
-from sustain.certification.selectors import policy_for as certification_policy_for
+from sustain.certification.models import Certification, CertificationPolicy
 from sustain.coaching.models import CoachingPolicy, Observation, ObservationScore
 from sustain.health import signals as sig
 from sustain.health.models import HealthDay, HealthSettings, Level
 from sustain.orgs.models import Role
-from sustain.plans.models import Plan
-from sustain.plans.selectors import policy_for as plan_policy_for
+from sustain.plans.models import Plan, PlanPolicy
 from sustain.programs.models import Enrollment, Program
+from sustain.programs.selectors import program_settings
 from sustain.readiness.models import Acknowledgement, OwnerProfile, ReadinessSettings
 from sustain.refreshers.models import Question, Review
 from sustain.refreshers.services import day_start
 
 TREND_WINDOW = dt.timedelta(days=42)
-
-
-def settings_for(program: Program) -> HealthSettings:
-    return HealthSettings.objects.filter(program=program).first() or HealthSettings(program=program)
 
 
 def _reps(program: Program, day: dt.date) -> pd.DataFrame:
@@ -93,7 +88,7 @@ def rep_frame(program: Program, day: dt.date) -> pd.DataFrame:
     reps = reps.join(last)
     last_seen = pd.to_datetime(reps["last"]).fillna(pd.to_datetime(reps["trained_on"]))
     reps["days_since_obs"] = (pd.Timestamp(day) - last_seen).dt.days
-    policy = CoachingPolicy.objects.filter(program=program).first() or CoachingPolicy()
+    policy = program_settings(program, CoachingPolicy)
     interval = since.lt(policy.intensive_days).map(
         {True: policy.interval_days(0), False: policy.interval_days(policy.intensive_days)}
     )
@@ -137,7 +132,7 @@ def rep_frame(program: Program, day: dt.date) -> pd.DataFrame:
     reps["participated"] = (reps["n14"] > 0).astype(float) if has_questions else float("nan")
 
     # Plans: committed, and check-ins missed in a row while the plan runs.
-    plan_days = plan_policy_for(program).plan_days
+    plan_days = program_settings(program, PlanPolicy).plan_days
     plans = _series(
         Plan.objects.filter(program=program, start__lte=day)
         .annotate(last_week=Max("check_ins__week", filter=Q(check_ins__week__lte=day)))
@@ -161,7 +156,7 @@ def rep_frame(program: Program, day: dt.date) -> pd.DataFrame:
             "manager_id", flat=True
         )
     )
-    min_cov = certification_policy_for(program).consistency_min_coverage / 100
+    min_cov = program_settings(program, CertificationPolicy).consistency_min_coverage / 100
     mgr_cov = reps.groupby("manager")["on_time"].mean()
     current = {m for m in certified if mgr_cov.get(m, 0.0) >= min_cov}
     reps["certified"] = reps["manager"].map(lambda m: 1.0 if m in current else 0.0)
@@ -183,9 +178,7 @@ def owner_fit(program: Program) -> float | None:
     profile = OwnerProfile.objects.filter(program=program).first()
     if profile is None:
         return None
-    minimum = (
-        ReadinessSettings.objects.filter(program=program).first() or ReadinessSettings()
-    ).min_owner_time_share
+    minimum = (program_settings(program, ReadinessSettings)).min_owner_time_share
     return (bool(profile.has_sales_experience) + (profile.time_share >= minimum)) / 2
 
 
@@ -277,7 +270,7 @@ class Row(NamedTuple):
 
 def day_rows(program: Program, day: dt.date, reps: pd.DataFrame) -> list[Row]:
     """The day's rows: the program, then each region, team, manager and rep."""
-    conf = sig.effective(settings_for(program).signals)
+    conf = sig.effective(program_settings(program, HealthSettings).signals)
     rows: list[Row] = []
 
     def add(level: str, subject_id: int, name: str, values: dict[str, Any], people: int) -> None:

@@ -16,11 +16,12 @@ from sustain.coaching.models import Observation
 from sustain.health import rules as rules_mod
 from sustain.health import signals as sig
 from sustain.health.alerts import workshop_day
-from sustain.health.models import Alert, AlertStatus, HealthDay, Level
+from sustain.health.models import Alert, AlertStatus, HealthDay, HealthSettings, Level
 from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.plans.models import CheckIn
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.refreshers.models import Review
 
 HORIZON_DAYS = 180
@@ -64,9 +65,8 @@ def history(*, program: Program, level: str, subject_id: int, since: dt.date) ->
 
 
 def settings_table(program: Program) -> dict[str, Any]:
-    from sustain.health.compute import settings_for
 
-    settings = settings_for(program)
+    settings = program_settings(program, HealthSettings)
     sconf = sig.effective(settings.signals)
     rconf = rules_mod.effective(settings.rules)
     return {
@@ -180,76 +180,6 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
         "fell_day": fell,
         "effect": effect,
         "kpi": run.kpi.name if run is not None else None,
-    }
-
-
-def fade_spec(data: dict[str, Any]) -> dict[str, Any]:
-    """Vega-Lite: activity and health on 0-100, days 90 and 120 marked, the week
-    follow-through fell, and the effect curve on its own axis."""
-    x = {
-        "field": "day",
-        "type": "quantitative",
-        "title": "days since the workshop",
-        "scale": {"domain": [0, HORIZON_DAYS]},
-    }
-    marks = [{"day": 90, "label": "day 90"}, {"day": 120, "label": "day 120"}]
-    if data["fell_day"] is not None:
-        marks.append({"day": data["fell_day"], "label": "follow-through fell"})
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": data["points"]},
-            "mark": {"type": "line", "point": {"size": 18}},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": "% of peak week / health",
-                    "scale": {"domain": [0, 100]},
-                },
-                "color": {
-                    "field": "series",
-                    "type": "nominal",
-                    "title": None,
-                    "legend": {"orient": "bottom"},
-                },
-                "tooltip": [{"field": "series"}, {"field": "day"}, {"field": "value"}],
-            },
-        },
-        {
-            "data": {"values": marks},
-            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
-            "encoding": {"x": x},
-        },
-        {
-            "data": {"values": marks},
-            "mark": {"type": "text", "align": "left", "dx": 3, "y": 8, "color": "#6b7280"},
-            "encoding": {"x": x, "text": {"field": "label"}},
-        },
-    ]
-    if data["effect"]:
-        layers.append(
-            {
-                "data": {"values": data["effect"]},
-                "mark": {"type": "line", "color": "#111827", "strokeWidth": 2.5},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "att",
-                        "type": "quantitative",
-                        "title": f"effect on {data['kpi']}",
-                        "axis": {"orient": "right"},
-                    },
-                    "tooltip": [{"field": "day"}, {"field": "att", "format": ",.2f"}],
-                },
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "width": "container",
-        "height": 300,
-        "layer": layers,
-        "resolve": {"scale": {"y": "independent"}},
     }
 
 

@@ -16,6 +16,7 @@ from sustain.health import rules as rules_mod
 from sustain.health import signals as sig
 from sustain.health.models import HealthDay, HealthSettings, Level
 from sustain.programs.models import Program, ProgramStatus
+from sustain.programs.selectors import program_settings
 
 # A sweep that was down catches up this many days at most; older days are history.
 CATCH_UP_DAYS = 31
@@ -69,7 +70,7 @@ def health_run_day(*, program: Program, day: dt.date, with_alerts: bool = True) 
         ).delete()
     result = {"rows": len(rows)}
     if with_alerts:
-        conf = rules_mod.effective(compute.settings_for(program).rules)
+        conf = rules_mod.effective(program_settings(program, HealthSettings).rules)
         found = alerts.findings(program=program, day=day, reps=reps, conf=conf)
         result |= alerts.alerts_sync(program=program, day=day, found=found, conf=conf)
     return result

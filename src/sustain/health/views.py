@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sustain.health import alerts as alert_services
-from sustain.health import selectors, services
+from sustain.health import charts, selectors, services
 from sustain.health.forms import HealthSettingsForm, SnoozeForm
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -39,7 +39,7 @@ def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
 def fade(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
     data = selectors.fade(program=program)
-    spec = selectors.fade_spec(data) if data else None
+    spec = charts.fade_spec(data) if data else None
     return render(request, "health/fade.html", {"program": program, "fade": data, "spec": spec})
 
 

@@ -130,10 +130,10 @@ def estimate(
             "be never-trained units or units trained later than each cohort"
         )
     reference = _reference(panel, codes, by_reference)
-    plan = _plan(
+    aggs = _aggregations(
         panel, cells, panel.n_units, codes, reference, (min_e, max_e), period_days, balance_e
     )
-    inference = _infer(cells, influence, plan, bootstrap, seed, alpha, bootstrap_weights)
+    inference = _infer(cells, influence, aggs, bootstrap, seed, alpha, bootstrap_weights)
     return ImpactResult(
         method="callaway-santanna",
         control=mode,
@@ -142,38 +142,38 @@ def estimate(
         n_periods=panel.n_periods,
         alpha=alpha,
         att_gt=_cell_effects(panel, cells, pooled),
-        overall=inference.estimate(plan.overall)[0],
-        event_study=inference.events(plan.events, plan.event_times),
+        overall=inference.estimate(aggs.overall)[0],
+        event_study=inference.events(aggs.events, aggs.event_times),
         band="uniform" if bootstrap else "pointwise",
-        critical_value=inference.critical(plan.events),
+        critical_value=inference.critical(aggs.events),
         by_group=tuple(
             GroupEffect(g, *e.__dict__.values())
             for g, e in zip(
-                plan.groups_values,
-                inference.estimate(plan.groups, inference.critical(plan.groups)),
+                aggs.groups_values,
+                inference.estimate(aggs.groups, inference.critical(aggs.groups)),
                 strict=True,
             )
         ),
         by_calendar=tuple(
             CalendarEffect(t, *e.__dict__.values())
             for t, e in zip(
-                plan.calendar_values,
-                inference.estimate(plan.calendar, inference.critical(plan.calendar)),
+                aggs.calendar_values,
+                inference.estimate(aggs.calendar, inference.critical(aggs.calendar)),
                 strict=True,
             )
         ),
-        dynamic_overall=_first(inference, plan.dynamic_overall),
-        group_overall=_first(inference, plan.group_overall),
-        calendar_overall=_first(inference, plan.calendar_overall),
+        dynamic_overall=_first(inference, aggs.dynamic_overall),
+        group_overall=_first(inference, aggs.group_overall),
+        calendar_overall=_first(inference, aggs.calendar_overall),
         pretrend=_pretrend(panel, cells, influence, pooled),
         pretrend_wald=_pretrend_wald(panel, cells, influence, pooled),
         treated_periods=treated_periods,
         bootstrap=bootstrap,
         seed=seed,
         by=by,
-        subgroups=_subgroups(panel, plan, inference),
-        differences=_differences(panel, plan, inference),
-        decay=_decay(plan, inference, period_days),
+        subgroups=_subgroups(panel, aggs, inference),
+        differences=_differences(panel, aggs, inference),
+        decay=_decay(aggs, inference, period_days),
         notes=_notes(panel, cells, dropped),
         anticipation=anticipation,
         base_period=base_period,
@@ -373,7 +373,7 @@ def _concat(parts: list[Cells]) -> Cells:
 
 
 @dataclass
-class _Plan:
+class _Aggregations:
     """Every aggregation to compute, stacked as one Functional; slices index into it."""
 
     parts: list[Functional]
@@ -402,7 +402,7 @@ class _Plan:
         return Functional.stack(self.parts)
 
 
-def _plan(
+def _aggregations(
     panel: Panel,
     cells: Cells,
     n_total: float,
@@ -411,43 +411,43 @@ def _plan(
     window: tuple[float | None, float | None],
     period_days: float | None,
     balance_e: float | None = None,
-) -> _Plan:
-    plan = _Plan(parts=[])
+) -> _Aggregations:
+    aggs = _Aggregations(parts=[])
     post = cells.time >= cells.group
     pooled = cells.attr == -1
-    plan.overall = plan.add(engine.share_weighted(cells, (pooled & post)[:, None], n_total))
+    aggs.overall = aggs.add(engine.share_weighted(cells, (pooled & post)[:, None], n_total))
     events_f, times = _event_study(
         cells, pooled, n_total, window, _balance(panel, cells, balance_e)
     )
-    plan.events, plan.event_times = plan.add(events_f), times
+    aggs.events, aggs.event_times = aggs.add(events_f), times
     # did's dynamic summary: the plain average of the post-training event-study effects.
     if (times >= 0).any():
         average = ((times >= 0) / (times >= 0).sum()).astype(float)[:, None]
-        plan.dynamic_overall = plan.add(events_f.combine(average))
+        aggs.dynamic_overall = aggs.add(events_f.combine(average))
     groups = np.unique(cells.group[pooled & post])
     keep = (pooled & post)[:, None] & (cells.group[:, None] == groups[None, :])
-    plan.groups = plan.add(engine.equal_weighted(cells, keep, len(panel.start)))
-    plan.groups_values = tuple(float(g) for g in groups)
+    aggs.groups = aggs.add(engine.equal_weighted(cells, keep, len(panel.start)))
+    aggs.groups_values = tuple(float(g) for g in groups)
     # did's group summary: cohort effects weighted by cohort size (shares estimated, so "wif").
     per_group = keep.sum(axis=0)
     within = (keep / np.where(per_group > 0, per_group, 1)).sum(axis=1)
-    plan.group_overall = plan.add(engine.share_weighted(cells, within[:, None], n_total))
+    aggs.group_overall = aggs.add(engine.share_weighted(cells, within[:, None], n_total))
     dates = np.unique(cells.time[pooled & post])
     keep = (pooled & post)[:, None] & (cells.time[:, None] == dates[None, :])
     calendar_f = engine.share_weighted(cells, keep, n_total)
-    plan.calendar = plan.add(calendar_f)
-    plan.calendar_values = tuple(float(t) for t in dates)
+    aggs.calendar = aggs.add(calendar_f)
+    aggs.calendar_values = tuple(float(t) for t in dates)
     # did's calendar summary: the plain average of the calendar-period effects.
     if len(dates):
-        plan.calendar_overall = plan.add(
+        aggs.calendar_overall = aggs.add(
             calendar_f.combine(np.full((len(dates), 1), 1 / len(dates)))
         )
-    _plan_subgroups(plan, panel, cells, n_total, codes, reference, window)
+    _plan_subgroups(aggs, panel, cells, n_total, codes, reference, window)
     if period_days is not None:
-        plan.decay = tuple(
-            _plan_decay(plan, events_f, times, days / period_days, days) for days in DECAY_DAYS
+        aggs.decay = tuple(
+            _plan_decay(aggs, events_f, times, days / period_days, days) for days in DECAY_DAYS
         )
-    return plan
+    return aggs
 
 
 def _balance(
@@ -483,7 +483,7 @@ def _event_study(
 
 
 def _plan_subgroups(
-    plan: _Plan,
+    aggs: _Aggregations,
     panel: Panel,
     cells: Cells,
     n_total: float,
@@ -507,9 +507,9 @@ def _plan_subgroups(
             )
         )
         subgroups.append(
-            (panel.attr_values[code], n_trained, plan.add(overall), plan.add(events), times)
+            (panel.attr_values[code], n_trained, aggs.add(overall), aggs.add(events), times)
         )
-    plan.subgroups = tuple(subgroups)
+    aggs.subgroups = tuple(subgroups)
     differences = []
     for code in codes:
         if code == reference or reference is None:
@@ -527,22 +527,22 @@ def _plan_subgroups(
             (
                 panel.attr_values[code],
                 panel.attr_values[reference],
-                plan.add(gap),
-                plan.add(gap_events),
+                aggs.add(gap),
+                aggs.add(gap_events),
                 common,
             )
         )
-    plan.differences = tuple(differences)
+    aggs.differences = tuple(differences)
 
 
 def _plan_decay(
-    plan: _Plan, events: Functional, times: np.ndarray, threshold: float, days: float
+    aggs: _Aggregations, events: Functional, times: np.ndarray, threshold: float, days: float
 ) -> tuple[float, float | None, slice | None]:
     later = times[(times >= 0) & (times >= threshold - 1e-9)]
     if not len(later):
         return days, None, None
     average = ((times >= later[0]) / len(later)).astype(float)[:, None]
-    return days, float(later[0]), plan.add(events.combine(average))
+    return days, float(later[0]), aggs.add(events.combine(average))
 
 
 @dataclass(frozen=True)
@@ -573,7 +573,7 @@ class _Inference:
 def _infer(
     cells: Cells,
     influence: Any,
-    plan: _Plan,
+    aggs: _Aggregations,
     bootstrap: int,
     seed: int | None,
     alpha: float,
@@ -581,7 +581,7 @@ def _infer(
 ) -> _Inference:
     from scipy.special import ndtri
 
-    functional = plan.stacked()
+    functional = aggs.stacked()
     values = cells.att @ functional.weights
     z = float(ndtri(1 - alpha / 2))
     # Aggregations of universal-base reference cells only are 0 by construction: no SE.
@@ -591,8 +591,8 @@ def _infer(
         return _Inference(values, np.where(fixed, np.nan, np.sqrt(np.diag(cov))), z, {})
     draws = influence.draws(functional, bootstrap, seed, bootstrap_weights)
     se = np.where(fixed, np.nan, engine.bootstrap_scale(draws))
-    bands = [plan.events, plan.groups, plan.calendar]
-    bands += [s[3] for s in plan.subgroups] + [d[3] for d in plan.differences]
+    bands = [aggs.events, aggs.groups, aggs.calendar]
+    bands += [s[3] for s in aggs.subgroups] + [d[3] for d in aggs.differences]
     crit = {
         span.start: engine.uniform_critical_value(draws[:, span], se[span], alpha)
         for span in bands
@@ -701,16 +701,20 @@ def _wald(theta: np.ndarray, cov: np.ndarray) -> tuple[float, int]:
         return float(projected @ (projected / values[keep])), int(keep.sum())
 
 
-def _subgroups(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[SubgroupResult, ...]:
+def _subgroups(
+    panel: Panel, aggs: _Aggregations, inference: _Inference
+) -> tuple[SubgroupResult, ...]:
     return tuple(
         SubgroupResult(value, n_trained, inference.estimate(o)[0], inference.events(e, times))
-        for value, n_trained, o, e, times in plan.subgroups
+        for value, n_trained, o, e, times in aggs.subgroups
     )
 
 
-def _differences(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[Difference, ...]:
+def _differences(
+    panel: Panel, aggs: _Aggregations, inference: _Inference
+) -> tuple[Difference, ...]:
     out = []
-    for value, reference, o, e, times in plan.differences:
+    for value, reference, o, e, times in aggs.differences:
         overall = inference.estimate(o)[0]
         out.append(
             # The unpacked Estimate fills the fields between `reference` and `event_study`.
@@ -721,10 +725,10 @@ def _differences(panel: Panel, plan: _Plan, inference: _Inference) -> tuple[Diff
     return tuple(out)
 
 
-def _decay(plan: _Plan, inference: _Inference, period_days: float | None) -> Decay | None:
+def _decay(aggs: _Aggregations, inference: _Inference, period_days: float | None) -> Decay | None:
     if period_days is None:
         return None
-    events = inference.events(plan.events, plan.event_times)
+    events = inference.events(aggs.events, aggs.event_times)
     post = [e for e in events if e.e >= 0]
     at = {e.e: Estimate(e.att, e.se, e.ci_low, e.ci_high) for e in post}
     points = tuple(
@@ -734,7 +738,7 @@ def _decay(plan: _Plan, inference: _Inference, period_days: float | None) -> Dec
             at.get(e) if e is not None else None,
             inference.estimate(span)[0] if span is not None else None,
         )
-        for days, e, span in plan.decay
+        for days, e, span in aggs.decay
     )
     covers_zero: Callable[[EventEffect], bool] = lambda e: e.ci_low <= 0 <= e.ci_high  # noqa: E731
     faded = None

@@ -7,8 +7,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 # Nothing Sustain records happened before this (no CRM export, hire date or session).
 EARLIEST_DATE = dt.date(1990, 1, 1)
@@ -54,6 +56,33 @@ class DayField(models.DateField[_ST, _GT]):
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DateField", args, kwargs
+
+
+# Free text a person writes (a note, a description, a message): long enough for a page,
+# short enough that one paste cannot fill a page 97,000 px wide.
+TEXT_MAX = 4000
+
+
+class LongTextField(models.TextField[_ST, _GT]):
+    """A `TextField` of at most `max_length` characters (TEXT_MAX unless given), enforced
+    in model validation, in ModelForms (the textarea's maxlength) and in API schemas
+    built from the model (`maxLength`).
+
+    It deconstructs as a plain `TextField`: the database holds any length, so the limit
+    needs no migration."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", TEXT_MAX)
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def validators(self) -> list[Any]:
+        return [*super().validators, MaxLengthValidator(self.max_length)]
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, "django.db.models.TextField", args, kwargs
 
 
 def text_problem(value: str) -> str | None:

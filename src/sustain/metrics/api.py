@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
@@ -210,12 +210,17 @@ def imports_detail(request: AuthenticatedHttpRequest, job_id: int) -> ImportJob:
     return access.get_import_job_for(request.user, job_id)
 
 
+# As long as the import job's columns allow.
+SourceForm = Annotated[str, Form(max_length=ImportJob._meta.get_field("source").max_length)]
+FormatForm = Annotated[str, Form(max_length=ImportJob._meta.get_field("format").max_length)]
+
+
 @router.post("/imports", response={201: JobOut})
 def imports_create(
     request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
-    source: Form[str],
-    format: Form[str] = "",
+    source: SourceForm,
+    format: FormatForm = "",
     dry_run: Form[bool] = False,
 ) -> Status[ImportJob]:
     """Upload a file; the import runs in the background: poll /imports/{id}. It ends

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sustain.coaching.demo import COACHING_TEAMS
 from sustain.demo.context import DemoContext
+from sustain.lib.dates import week_of
 from sustain.metrics.models import KpiDefinition
 from sustain.metrics.services import STANDARD_KPIS, _ensure_kpis, kpi_frame_import
 
@@ -39,7 +40,7 @@ def build(ctx: DemoContext) -> None:
     _ensure_kpis(ctx.org, ["revenue", "wins", "win_rate", "cycle_days"])
     # Effects read "+$2,240 Revenue per rep per week"; sales cycle: lower is better.
     KpiDefinition.objects.filter(organization=ctx.org, key="revenue").update(currency="USD")
-    monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
+    monday = week_of(ctx.today)
     weeks = [monday - dt.timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
     trained = dict(
         ctx.program.enrollments.filter(trained_on__isnull=False).values_list(

@@ -27,7 +27,7 @@ from sustain.metrics.models import (
 )
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.web.forms import UploadField, call_service, form_page
+from sustain.web.forms import UploadField, form_page
 
 
 class UploadForm(forms.Form):
@@ -111,23 +111,22 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     org = access.get_organization_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        job = call_service(
-            form,
-            lambda: services.import_job_create(
-                organization=org,
-                created_by=request.user,
-                source=data["source"],
-                filename=data["file"].name,
-                content=data["file"],
-                fmt=data["format"],
-                dry_run=data["dry_run"],
-            ),
-        )
-        if job:
-            return redirect("metrics:job", job.pk)
-    return render(request, "metrics/upload.html", {"form": form, "expected": _expected_columns()})
+    return form_page(
+        request,
+        form,
+        lambda data: services.import_job_create(
+            organization=org,
+            created_by=request.user,
+            source=data["source"],
+            filename=data["file"].name,
+            content=data["file"],
+            fmt=data["format"],
+            dry_run=data["dry_run"],
+        ),
+        done=lambda job: reverse("metrics:job", args=[job.pk]),
+        template="metrics/upload.html",
+        expected=_expected_columns(),
+    )
 
 
 @login_required
@@ -203,33 +202,28 @@ def mapping(request: AuthenticatedHttpRequest, source: str) -> HttpResponse:
     initial["kpis"] = ", ".join(saved.columns.get("kpis", []))
     initial.update({f"col_{k}": v for k, v in saved.columns.items() if k != "kpis"})
     form = MappingForm(request.POST or None, initial=initial, source=source)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> object:
         columns = {name: data[f"col_{name}"] for name in importer.DEFAULT_COLUMNS[source]} | {
             "kpis": data["kpis"]
         }
         options = {f: data[f] for f in services.MAPPING_FIELDS}
-        saved_now = call_service(
-            form,
-            lambda: services.import_mapping_save(
-                organization=org, source=source, columns=columns, **options
-            ),
+        return services.import_mapping_save(
+            organization=org, source=source, columns=columns, **options
         )
-        if saved_now:
-            return redirect("metrics:upload")
-    return render(
+
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": f"Mapping: {Source(source).label}",
-            "submit": "Save mapping",
-            "back_url": reverse("metrics:upload"),
-            "back_label": "Import KPIs",
-            "intro": "How this source's files are read: which column holds what, and how they "
-            "write numbers and dates. Nothing is guessed: a value that reads differently under "
-            "another format is refused with its row and column.",
-        },
+        form,
+        save,
+        done=reverse("metrics:upload"),
+        title=f"Mapping: {Source(source).label}",
+        submit="Save mapping",
+        back_url=reverse("metrics:upload"),
+        back_label="Import KPIs",
+        intro="How this source's files are read: which column holds what, and how they "
+        "write numbers and dates. Nothing is guessed: a value that reads differently under "
+        "another format is refused with its row and column.",
     )
 
 

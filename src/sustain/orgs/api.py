@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
@@ -39,27 +39,29 @@ class PersonOut(Schema):
         return obj.team_id
 
 
-class PersonIn(Input):
-    email: str
-    name: str = Field(min_length=1, max_length=200)
+# A region is named (and made when new): as long as a region's name may be.
+REGION_NAME = Field(None, max_length=models.Region._meta.get_field("name").max_length)
+
+
+class PersonIn(Input, ModelSchema):
     role: Role = Role.REP
-    title: str = ""
-    hire_date: dt.date | None = None
-    region: str | None = None
+    region: str | None = REGION_NAME
     team: int | None = None
-    external_id: str = ""
+
+    class Meta:
+        model = models.Person
+        fields = ["email", "name", "title", "hire_date", "external_id"]
 
 
-class PersonPatch(Input):
-    __model__ = models.Person
-    email: str | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
+class PersonPatch(Input, ModelSchema):
     role: Role | None = None
-    title: str | None = None
-    hire_date: dt.date | None = None
-    region: str | None = None
+    region: str | None = REGION_NAME
     team: int | None = None
-    external_id: str | None = None
+
+    class Meta:
+        model = models.Person
+        fields = ["email", "name", "title", "hire_date", "external_id"]
+        fields_optional = "__all__"
 
 
 class TeamOut(Schema):
@@ -78,17 +80,23 @@ class TeamOut(Schema):
         return obj.manager_id
 
 
-class TeamIn(Input):
-    name: str = Field(min_length=1, max_length=120)
-    region: str | None = None
+class TeamIn(Input, ModelSchema):
+    region: str | None = REGION_NAME
     manager: int | None = None
 
+    class Meta:
+        model = models.Team
+        fields = ["name"]
 
-class TeamPatch(Input):
-    __model__ = models.Team
-    name: str | None = Field(None, min_length=1, max_length=120)
-    region: str | None = None
+
+class TeamPatch(Input, ModelSchema):
+    region: str | None = REGION_NAME
     manager: int | None = None
+
+    class Meta:
+        model = models.Team
+        fields = ["name"]
+        fields_optional = "__all__"
 
 
 class TeamDetail(TeamOut):

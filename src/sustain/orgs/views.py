@@ -28,20 +28,16 @@ from sustain.web.forms import call_service, form_page
 def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = access.get_organization_for(request.user, write=True)
     form = OrganizationForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.organization_update(organization=org, data=data)):
-            messages.success(request, "Organization saved.")
-            return redirect("orgs:organization")
-    return render(
+    return form_page(
         request,
-        "orgs/organization.html",
-        {
-            "form": form,
-            "region_form": RegionForm(),
-            "regions": selectors.regions_list(viewer=request.user),
-            "can_edit_regions": access.can_create_regions(request.user),
-        },
+        form,
+        lambda data: services.organization_update(organization=org, data=data),
+        done=reverse("orgs:organization"),
+        message="Organization saved.",
+        template="orgs/organization.html",
+        region_form=RegionForm(),
+        regions=selectors.regions_list(viewer=request.user),
+        can_edit_regions=access.can_create_regions(request.user),
     )
 
 

@@ -18,6 +18,7 @@ from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.plans import models, selectors, services
 from sustain.plans.models import PLAN_DAYS_MAX, PLAN_DAYS_MIN, CheckIn, Plan, PlanItem
 from sustain.plans.selectors import PlanProgress
+from sustain.programs.selectors import program_settings
 
 router = Router(tags=["plans"])
 
@@ -355,7 +356,7 @@ def plans_item_done(
 
 @router.get("/programs/{program_id}/plan-policy", response=PolicyOut)
 def plan_policy(request: AuthenticatedHttpRequest, program_id: int) -> object:
-    return selectors.policy_for(access.get_program_for(request.user, program_id))
+    return program_settings(access.get_program_for(request.user, program_id), models.PlanPolicy)
 
 
 @router.patch("/programs/{program_id}/plan-policy", response=PolicyOut)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sustain.demo.context import DemoContext
+from sustain.lib.dates import week_of
 from sustain.plans import services
-from sustain.plans.models import CheckIn, Phase, Plan, week_of
+from sustain.plans.models import CheckIn, Phase, Plan
 from sustain.plans.selectors import dated_phases
 
 APPLIED = [

@@ -3,14 +3,12 @@ check-ins, and items added by others (coaching's development actions)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from sustain.lib.validation import DayField
+from sustain.lib.validation import DayField, LongTextField
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
 
@@ -114,8 +112,8 @@ class Phase(models.Model):
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="plan_phases")
     position = models.PositiveIntegerField()
     days = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(365)])
-    behaviours = models.TextField(blank=True, help_text="What to practise, one per line.")
-    goal = models.TextField(blank=True, help_text="The rep's personal goal for this phase.")
+    behaviours = LongTextField(blank=True, help_text="What to practise, one per line.")
+    goal = LongTextField(blank=True, help_text="The rep's personal goal for this phase.")
 
     class Meta:
         ordering = ["plan", "position"]
@@ -139,8 +137,8 @@ class CheckIn(models.Model):
         Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
     )
     week = models.DateField()
-    applied = models.TextField(blank=True)
-    struggled = models.TextField(blank=True)
+    applied = LongTextField(blank=True)
+    struggled = LongTextField(blank=True)
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -176,7 +174,3 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-def week_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sustain.lib.dates import week_of
 from sustain.plans.models import MandatoryReason
 
 
@@ -48,7 +49,7 @@ def mandatory_reason(
 
 def weeks_between(first: dt.date, last: dt.date) -> list[dt.date]:
     """Mondays of the weeks from `first`'s week to `last`'s week, both included."""
-    start = first - dt.timedelta(days=first.weekday())
+    start = week_of(first)
     weeks = []
     while start <= last:
         weeks.append(start)

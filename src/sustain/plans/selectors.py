@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person, Role, Team
 from sustain.plans import rules
-from sustain.plans.models import CheckIn, Phase, Plan, PlanPolicy
+from sustain.plans.models import CheckIn, Phase, Plan
 from sustain.programs.models import Program
 
 # The imported KPI read as quota attainment (first found wins), values 1.0 = 100% of quota.
@@ -70,14 +70,6 @@ def reps_without_plan(*, program: Program) -> int:
     return program.enrollments.filter(
         role=Role.REP, trained_on__isnull=False, plan__isnull=True, person__is_active=True
     ).count()
-
-
-def policy_for(program: Program) -> PlanPolicy:
-    """The program's saved policy, or the defaults (unsaved) when it has none."""
-    try:
-        return program.plan_policy
-    except PlanPolicy.DoesNotExist:
-        return PlanPolicy(program=program)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sustain.lib.dates import week_of
 from sustain.lib.services import model_create, model_update
 from sustain.notify.services import outbox_enqueue
 from sustain.orgs.models import Role
@@ -22,9 +23,10 @@ from sustain.plans.models import (
     Phase,
     Plan,
     PlanItem,
-    week_of,
+    PlanPolicy,
 )
 from sustain.programs.models import Enrollment
+from sustain.programs.selectors import program_settings
 
 
 def _behaviours(concept: Any) -> str:
@@ -33,7 +35,7 @@ def _behaviours(concept: Any) -> str:
 
 
 def _reason(plan: Plan) -> str:
-    policy = selectors.policy_for(plan.program)
+    policy = program_settings(plan.program, PlanPolicy)
     return rules.mandatory_reason(
         hire_date=plan.rep.hire_date,
         trained_on=plan.start - dt.timedelta(days=1),
@@ -66,7 +68,7 @@ def plan_create(*, enrollment: Enrollment) -> Plan:
         rep=enrollment.person,
         start=enrollment.trained_on + dt.timedelta(days=1),
     )
-    days = rules.split_days(selectors.policy_for(program).plan_days, len(concepts))
+    days = rules.split_days(program_settings(program, PlanPolicy).plan_days, len(concepts))
     Phase.objects.bulk_create(
         [
             Phase(plan=plan, concept=c, position=i, days=d, behaviours=_behaviours(c))
@@ -92,7 +94,7 @@ def plans_generate(*, program: Any) -> int:
     concepts = list(program.concepts.prefetch_related("terms"))
     if not concepts:
         raise ValidationError({"program": "The program has no concepts to plan."})
-    policy = selectors.policy_for(program)
+    policy = program_settings(program, PlanPolicy)
     days = rules.split_days(policy.plan_days, len(concepts))
     behaviours = [_behaviours(c) for c in concepts]
     attainment = selectors.attainment_by_rep(
@@ -269,10 +271,13 @@ def plans_flag_uncommitted(*, today: dt.date | None = None) -> int:
         committed_at__isnull=True,
         flagged_at__isnull=True,
         start__lte=today - dt.timedelta(days=6),  # start = workshop + 1; default 7 days
-    ).select_related("rep__team__manager", "program__plan_policy", "enrollment")
+    ).select_related("rep__team__manager", "program", "enrollment")
     flagged = 0
+    policies: dict[int, PlanPolicy] = {}  # one read per program, not per plan
     for plan in candidates:
-        policy = selectors.policy_for(plan.program)
+        if plan.program_id not in policies:
+            policies[plan.program_id] = program_settings(plan.program, PlanPolicy)
+        policy = policies[plan.program_id]
         trained_on = plan.enrollment.trained_on
         assert trained_on is not None  # a plan exists only for a trained enrollment
         if trained_on + dt.timedelta(days=policy.commit_within_days) > today:

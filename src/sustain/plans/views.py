@@ -20,7 +20,7 @@ from sustain.orgs.models import Team
 from sustain.plans import selectors, services
 from sustain.plans.forms import CheckInForm, ItemForm, RestartForm
 from sustain.plans.models import Plan
-from sustain.web.forms import call_service
+from sustain.web.forms import call_service, form_page
 
 
 def _plan_page(request: AuthenticatedHttpRequest, plan: Plan, **extra: object) -> HttpResponse:
@@ -116,20 +116,16 @@ def plan_phases(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
 def plan_restart(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
     form = RestartForm(request.POST or None, initial={"start": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(form, lambda: services.plan_restart(plan=plan, **data)):
-            messages.success(request, "Plan restarted.")
-            return redirect("plans:detail", plan.pk)
-    return render(
+    back = reverse("plans:detail", args=[plan.pk])
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": f"Restart {plan.rep.name}'s plan",
-            "intro": "After a leave or a role change: the phases run again from the new day.",
-            "back_url": reverse("plans:detail", args=[plan.pk]),
-        },
+        form,
+        lambda data: services.plan_restart(plan=plan, **data),
+        done=back,
+        message="Plan restarted.",
+        title=f"Restart {plan.rep.name}'s plan",
+        intro="After a leave or a role change: the phases run again from the new day.",
+        back_url=back,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input
@@ -61,26 +61,27 @@ def _sees_costs(context: dict[str, Any], program: Program) -> bool:
     return access.sees_impact_costs(context["request"].user, program)
 
 
-class ProgramIn(Input):
-    name: str = Field(min_length=1, max_length=200)
-    vendor: str = ""
-    description: str = ""
+class ProgramIn(Input, ModelSchema):
     owner: int | None = None
     status: ProgramStatus = ProgramStatus.DRAFT
     budget_workshop: Decimal = Field(Decimal(0), ge=0)
     budget_reinforcement: Decimal = Field(Decimal(0), ge=0)
 
+    class Meta:
+        model = models.Program
+        fields = ["name", "vendor", "description"]
 
-class ProgramPatch(Input):
-    __model__ = models.Program
-    name: str | None = Field(None, min_length=1, max_length=200)
-    vendor: str | None = None
-    description: str | None = None
+
+class ProgramPatch(Input, ModelSchema):
     owner: int | None = None
     status: ProgramStatus | None = None
     budget_workshop: Decimal | None = Field(None, ge=0)
     budget_reinforcement: Decimal | None = Field(None, ge=0)
-    closed_on: dt.date | None = None
+
+    class Meta:
+        model = models.Program
+        fields = ["name", "vendor", "description", "closed_on"]
+        fields_optional = "__all__"
 
 
 class TermOut(Schema):
@@ -89,9 +90,10 @@ class TermOut(Schema):
     definition: str
 
 
-class TermIn(Input):
-    term: str = Field(min_length=1, max_length=120)
-    definition: str = Field(min_length=1)
+class TermIn(Input, ModelSchema):
+    class Meta:
+        model = models.GlossaryTerm
+        fields = ["term", "definition"]
 
 
 class ConceptOut(Schema):
@@ -102,10 +104,12 @@ class ConceptOut(Schema):
     terms: list[TermOut]
 
 
-class ConceptIn(Input):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+class ConceptIn(Input, ModelSchema):
     position: int | None = Field(None, ge=0)
+
+    class Meta:
+        model = models.Concept
+        fields = ["name", "description"]
 
 
 class SessionOut(Schema):
@@ -116,11 +120,10 @@ class SessionOut(Schema):
     location: str
 
 
-class SessionIn(Input):
-    title: str = Field(min_length=1, max_length=200)
-    starts_on: dt.date
-    ends_on: dt.date
-    location: str = ""
+class SessionIn(Input, ModelSchema):
+    class Meta:
+        model = models.WorkshopSession
+        fields = ["title", "starts_on", "ends_on", "location"]
 
 
 class EnrollmentOut(Schema):
@@ -165,11 +168,13 @@ class EnrollmentGroupOut(Schema):
     enrollments: list[EnrollmentOut]
 
 
-class EnrollmentPatch(Input):
-    __model__ = models.Enrollment
-    role: str | None = None
+class EnrollmentPatch(Input, ModelSchema):
     session: int | None = None
-    attended: bool | None = None
+
+    class Meta:
+        model = models.Enrollment
+        fields = ["role", "attended"]
+        fields_optional = "__all__"
 
 
 def _owner(request: AuthenticatedHttpRequest, owner_id: int | None) -> dict[str, object]:

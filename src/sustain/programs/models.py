@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from sustain.lib.validation import DayField
+from sustain.lib.validation import DayField, LongTextField
 from sustain.orgs.models import Organization, Person, Role
 
 
@@ -28,7 +28,7 @@ class Program(models.Model):
     )
     name = models.CharField(max_length=200)
     vendor = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
     # The one accountable owner; empty only while the program is being drafted.
     owner = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_programs"
@@ -75,7 +75,7 @@ class Concept(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="concepts")
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -87,7 +87,7 @@ class Concept(models.Model):
 class GlossaryTerm(models.Model):
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="terms")
     term = models.CharField(max_length=120)
-    definition = models.TextField()
+    definition = LongTextField()
 
     class Meta:
         ordering = ["term"]

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Concept, Enrollment, GlossaryTerm, Program
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def program_settings(program: Program, model: type[Row]) -> Row:
+    """The program's row of a per-program settings model (one whose `program` is a
+    OneToOneField), or an unsaved row holding the model's defaults when it has none.
+    Always read from the database: a row cached on `program` may be stale."""
+    row = model._default_manager.filter(program=program).first()
+    if row is None:
+        row = model(program_id=program.pk)
+    model._meta.get_field("program").set_cached_value(row, program)  # type: ignore[union-attr]
+    return row
 
 
 def programs_list(*, viewer: Person) -> QuerySet[Program]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.schemas import Input, api_enum
@@ -18,10 +18,10 @@ from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Region
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.readiness import models, selectors, services
 from sustain.readiness.checks import owner_warnings, readiness_for
 from sustain.readiness.models import (
-    MAX_HORIZON_DAYS,
     Audience,
     Channel,
     CoachingCadence,
@@ -73,20 +73,17 @@ class SettingsSchema(Schema):
     min_reinforcement_share: int = Field(25, ge=0, le=100)
 
 
-class SettingsPatch(Input):
-    __model__ = models.ReadinessSettings
-    min_owner_time_share: int | None = Field(None, ge=0, le=100)
-    min_touches: int | None = Field(None, ge=1, le=100)
-    min_channels: int | None = Field(None, ge=1, le=6)
-    first_touch_lead_days: int | None = Field(None, ge=0, le=365)
-    min_horizon_days: int | None = Field(None, ge=1, le=MAX_HORIZON_DAYS)
-    min_reinforcement_share: int | None = Field(None, ge=0, le=100)
+class SettingsPatch(Input, ModelSchema):
+    class Meta:
+        model = models.ReadinessSettings
+        fields = list(services.SETTINGS_FIELDS)
+        fields_optional = "__all__"
 
 
 @router.get("/programs/{program_id}/readiness-settings", response=SettingsSchema)
 def settings_detail(request: AuthenticatedHttpRequest, program_id: int) -> object:
     program = access.get_program_preparation_for(request.user, program_id)
-    return models.ReadinessSettings.for_program(program)
+    return program_settings(program, models.ReadinessSettings)
 
 
 @router.patch("/programs/{program_id}/readiness-settings", response=SettingsSchema)
@@ -112,19 +109,16 @@ class OwnerProfileOut(Schema):
     warnings: list[str]
 
 
-class OwnerProfilePatch(Input):
-    __model__ = models.OwnerProfile
-    has_sales_experience: bool | None = None
-    sales_years: int | None = Field(None, ge=0, le=60)
-    time_share: int | None = Field(None, ge=0, le=100)
-    carries_quota: bool | None = None
-    paid_for_success: bool | None = None
-    other_programs: str | None = None
+class OwnerProfilePatch(Input, ModelSchema):
+    class Meta:
+        model = models.OwnerProfile
+        fields = list(services.OWNER_PROFILE_FIELDS)
+        fields_optional = "__all__"
 
 
 def _owner_profile(program: Program) -> dict[str, Any]:
     profile = selectors.one_to_one(program, "owner_profile")
-    settings = models.ReadinessSettings.for_program(program)
+    settings = program_settings(program, models.ReadinessSettings)
     data = {f: getattr(profile, f) for f in services.OWNER_PROFILE_FIELDS} if profile else {}
     others = selectors.other_owned(program=program)
     return {
@@ -164,29 +158,27 @@ class GoalOut(Schema):
     leading_indicators: str
 
 
-class GoalIn(Input):
+# Kpi and direction are enumerations in the document, under names of their own.
+GOAL_FIELDS = [f for f in services.GOAL_FIELDS if f not in ("kpi", "direction")]
+
+
+class GoalIn(Input, ModelSchema):
     kpi: Kpi
-    custom_name: str = ""
-    baseline_value: Decimal | None = None
-    baseline_start: dt.date | None = None
-    baseline_end: dt.date | None = None
-    target_value: Decimal | None = None
     direction: GoalDirection = GoalDirection.INCREASE
-    horizon_days: int = Field(120, ge=1, le=MAX_HORIZON_DAYS)
-    leading_indicators: str = ""
+
+    class Meta:
+        model = models.Goal
+        fields = GOAL_FIELDS
 
 
-class GoalPatch(Input):
-    __model__ = models.Goal
+class GoalPatch(Input, ModelSchema):
     kpi: Kpi | None = None
-    custom_name: str | None = None
-    baseline_value: Decimal | None = None
-    baseline_start: dt.date | None = None
-    baseline_end: dt.date | None = None
-    target_value: Decimal | None = None
     direction: GoalDirection | None = None
-    horizon_days: int | None = Field(None, ge=1, le=MAX_HORIZON_DAYS)
-    leading_indicators: str | None = None
+
+    class Meta:
+        model = models.Goal
+        fields = GOAL_FIELDS
+        fields_optional = "__all__"
 
 
 def _get_goal(request: AuthenticatedHttpRequest, goal_id: int, *, write: bool) -> Goal:
@@ -219,9 +211,12 @@ class NeedOut(Schema):
     notes: str | None = Field(description="None for the trainer: notes can hold pay policy.")
 
 
-class NeedIn(Input):
+class NeedIn(Input, ModelSchema):
     rating: Severity
-    notes: str = ""
+
+    class Meta:
+        model = models.NeedsFactor
+        fields = ["notes"]
 
 
 @router.get("/programs/{program_id}/needs", response=list[NeedOut])
@@ -251,11 +246,12 @@ class WhyOut(Schema):
     updated_at: dt.datetime
 
 
-class WhyIn(Input):
+class WhyIn(Input, ModelSchema):
     author: int | None = Field(None, description="An executive; defaults to the caller.")
-    market_change: str = Field(min_length=1)
-    status_quo: str = Field(min_length=1)
-    body: str = ""
+
+    class Meta:
+        model = models.WhyMessage
+        fields = ["market_change", "status_quo", "body"]
 
 
 class ExpectationOut(Schema):
@@ -376,23 +372,27 @@ class TouchOut(Schema):
         return obj.sender_id
 
 
-class TouchIn(Input):
-    date: dt.date
+class TouchIn(Input, ModelSchema):
     channel: Channel
-    forum: str = ""
     audience: Audience = Audience.ALL_REPS
     region: int | None = None
     team: int | None = None
     sender: int | None = Field(None, description="Defaults to the caller.")
     status: TouchStatus = TouchStatus.PLANNED
 
+    class Meta:
+        model = models.Touch
+        fields = ["date", "forum"]
 
-class TouchPatch(Input):
-    __model__ = models.Touch
-    date: dt.date | None = None
+
+class TouchPatch(Input, ModelSchema):
     channel: Channel | None = None
-    forum: str | None = None
     status: TouchStatus | None = None
+
+    class Meta:
+        model = models.Touch
+        fields = ["date", "forum"]
+        fields_optional = "__all__"
 
 
 def _org_refs(
@@ -434,10 +434,10 @@ def touches_update(request: AuthenticatedHttpRequest, touch_id: int, payload: To
     return services.touch_update(touch=touch, data=payload.dict(exclude_unset=True))
 
 
-class ExpectationIn(Input):
-    do_differently: str = Field(min_length=1)
-    measured_by: str = Field(min_length=1)
-    recognized_by: str = Field(min_length=1)
+class ExpectationIn(Input, ModelSchema):
+    class Meta:
+        model = models.Expectation
+        fields = ["do_differently", "measured_by", "recognized_by"]
 
 
 @router.get("/programs/{program_id}/expectations", response=list[ExpectationOut])
@@ -473,9 +473,12 @@ class PanelOut(Schema):
         return obj.manager.name
 
 
-class PanelIn(Input):
+class PanelIn(Input, ModelSchema):
     manager: int | None = Field(None, description="Defaults to the caller (a manager).")
-    scenarios: str = Field(min_length=1)
+
+    class Meta:
+        model = models.PanelMember
+        fields = ["scenarios"]
 
 
 @router.get("/programs/{program_id}/panel", response=list[PanelOut])
@@ -497,13 +500,16 @@ def panel_add(
         raise PermissionDenied("A manager puts herself on the panel.")
     return Status(
         201,
-        services.panel_member_add(program=program, manager=manager, scenarios=payload.scenarios),
+        services.panel_member_add(
+            program=program, manager=manager, scenarios=payload.dict()["scenarios"]
+        ),
     )
 
 
-class PanelPatch(Input):
-    __model__ = models.PanelMember
-    scenarios: str = Field(min_length=1)
+class PanelPatch(Input, ModelSchema):
+    class Meta:
+        model = models.PanelMember
+        fields = ["scenarios"]
 
 
 @router.patch("/panel/{member_id}", response=PanelOut)
@@ -514,7 +520,7 @@ def panel_update(
     program = access.get_program_manager_part_for(request.user, member.program_id, write=True)
     if not access.can_edit_program(request.user, program) and member.manager_id != request.user.pk:
         raise PermissionDenied("A manager edits her own scenarios.")
-    return services.panel_member_update(member=member, scenarios=payload.scenarios)
+    return services.panel_member_update(member=member, scenarios=payload.dict()["scenarios"])
 
 
 class ReinforcementPlanSchema(Schema):
@@ -529,24 +535,28 @@ class ReinforcementPlanOut(ReinforcementPlanSchema):
     reinforcement_share: float
 
 
-class ReinforcementPlanPatch(Input):
-    __model__ = models.ReinforcementPlan
+class ReinforcementPlanPatch(Input, ModelSchema):
     coaching_cadence: CoachingCadence | None = None
-    refreshers: bool | None = None
-    ninety_day_plans: bool | None = None
-    certification: bool | None = None
-    notes: str | None = None
+
+    class Meta:
+        model = models.ReinforcementPlan
+        fields = ["refreshers", "ninety_day_plans", "certification", "notes"]
+        fields_optional = "__all__"
 
 
-def _plan(program: Program) -> dict[str, Any]:
-    plan = selectors.one_to_one(program, "reinforcement_plan")
-    data = {f: getattr(plan, f) for f in services.REINFORCEMENT_FIELDS} if plan else {}
+def _reinforcement(program: Program) -> dict[str, Any]:
+    reinforcement = selectors.one_to_one(program, "reinforcement_plan")
+    data = (
+        {f: getattr(reinforcement, f) for f in services.REINFORCEMENT_FIELDS}
+        if reinforcement
+        else {}
+    )
     return {**data, "reinforcement_share": round(program.reinforcement_share, 4)}
 
 
 @router.get("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
 def plan_detail(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, Any]:
-    return _plan(access.get_program_preparation_for(request.user, program_id))
+    return _reinforcement(access.get_program_preparation_for(request.user, program_id))
 
 
 @router.patch("/programs/{program_id}/reinforcement-plan", response=ReinforcementPlanOut)
@@ -556,7 +566,7 @@ def plan_update(
     program = access.get_program_preparation_for(request.user, program_id, write=True)
     services.reinforcement_plan_update(program=program, data=payload.dict(exclude_unset=True))
     program.refresh_from_db()
-    return _plan(program)
+    return _reinforcement(program)
 
 
 class MeasurementSchema(Schema):
@@ -565,11 +575,13 @@ class MeasurementSchema(Schema):
     comparison_group: str = ""
 
 
-class MeasurementPatch(Input):
-    __model__ = models.MeasurementPlan
-    method: str | None = None
+class MeasurementPatch(Input, ModelSchema):
     comparison_kind: ComparisonKind | None = None
-    comparison_group: str | None = None
+
+    class Meta:
+        model = models.MeasurementPlan
+        fields = ["method", "comparison_group"]
+        fields_optional = "__all__"
 
 
 @router.get("/programs/{program_id}/measurement-plan", response=MeasurementSchema)

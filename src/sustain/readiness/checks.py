@@ -1,9 +1,10 @@
-"""The readiness check: one function computing every item from a fixed number of
-queries, used by the readiness page, the API and the home panel."""
+"""The readiness check: twelve small checks (`CHECKS`) over the facts read once from a fixed
+number of queries, used by the readiness page, the API and the home panel."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -11,15 +12,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from sustain.lib.services import M
 from sustain.orgs import access
 from sustain.orgs.models import Role, Team
-from sustain.programs.models import Enrollment, Program
-from sustain.programs.selectors import measurement_groups
+from sustain.programs.models import Enrollment, Program, WorkshopSession
+from sustain.programs.selectors import measurement_groups, program_settings
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
+    Goal,
     MeasurementPlan,
     OwnerProfile,
     ReadinessSettings,
     ReinforcementPlan,
+    Touch,
     WhyMessage,
 )
 
@@ -161,29 +164,61 @@ def managers_trained_first(rows: list[TeamTrainingOrder]) -> tuple[bool, str]:
     return True, f"All {len(rows)} managers are trained before or with their reps."
 
 
-def readiness_for(program: Program) -> Readiness:
-    settings = ReadinessSettings.for_program(program)
-    profile = _one(program, "owner_profile", OwnerProfile)
-    why = _one(program, "why_message", WhyMessage)
-    plan = _one(program, "reinforcement_plan", ReinforcementPlan)
-    measurement = _one(program, "measurement_plan", MeasurementPlan)
-    goals = list(program.goals.all())
-    factors = {f.factor for f in program.needs_factors.all()}
-    touches = list(program.touches.all())
-    expectations = {
-        e.role
-        for e in program.expectations.all()
-        if e.do_differently.strip() and e.measured_by.strip() and e.recognized_by.strip()
-    }
-    panel = program.panel.count()
+@dataclass(frozen=True)
+class Facts:
+    """What the checks read about a program, read once."""
+
+    program: Program
+    settings: ReadinessSettings
+    profile: OwnerProfile | None
+    why: WhyMessage | None
+    reinforcement: ReinforcementPlan | None
+    measurement: MeasurementPlan | None
+    goals: list[Goal]
+    factors: set[str]
+    touches: list[Touch]  # those before the first session, when there is one
+    expectations: set[str]  # roles whose expectation is complete
+    panel: int
+    first_session: WorkshopSession | None
+
+
+def _facts(program: Program) -> Facts:
     first_session = program.sessions.order_by("starts_on").first()
-    items: list[Item] = []
+    touches = list(program.touches.all())
+    if first_session is not None:
+        # Touches after the workshop started do not prepare anyone for it.
+        touches = [t for t in touches if t.date <= first_session.starts_on]
+    return Facts(
+        program=program,
+        settings=program_settings(program, ReadinessSettings),
+        profile=_one(program, "owner_profile", OwnerProfile),
+        why=_one(program, "why_message", WhyMessage),
+        reinforcement=_one(program, "reinforcement_plan", ReinforcementPlan),
+        measurement=_one(program, "measurement_plan", MeasurementPlan),
+        goals=list(program.goals.all()),
+        factors={f.factor for f in program.needs_factors.all()},
+        touches=touches,
+        expectations={
+            e.role
+            for e in program.expectations.all()
+            if e.do_differently.strip() and e.measured_by.strip() and e.recognized_by.strip()
+        },
+        panel=program.panel.count(),
+        first_session=first_session,
+    )
 
-    def add(key: str, ok: bool, detail: str, todo: str, action: str) -> None:
-        items.append(Item(key, ok, detail, "" if ok else todo, action))
 
-    owner = program.owner
-    add(
+def _item(key: str, ok: bool, detail: str, todo: str, action: str) -> Item:
+    return Item(key, ok, detail, "" if ok else todo, action)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def owner_named(f: Facts) -> Item:
+    owner = f.program.owner
+    return _item(
         "owner_named",
         owner is not None,
         f"{owner.name} owns the program." if owner else "Nobody is accountable for the program.",
@@ -191,49 +226,61 @@ def readiness_for(program: Program) -> Readiness:
         "programs:edit",
     )
 
-    warnings = owner_warnings(program, profile, settings)
+
+def owner_fit(f: Facts) -> Item:
+    owner = f.program.owner
+    warnings = owner_warnings(f.program, f.profile, f.settings)
     if owner is None:
-        fit_detail = "No owner to assess."
-    elif profile is None and not warnings:
-        fit_detail = "The owner's profile is not filled in."
+        detail = "No owner to assess."
+    elif f.profile is None and not warnings:
+        detail = "The owner's profile is not filled in."
     else:
-        fit_detail = " ".join(warnings) or "Sales-experienced, with the time and the incentive."
-    add(
+        detail = " ".join(warnings) or "Sales-experienced, with the time and the incentive."
+    return _item(
         "owner_fit",
-        owner is not None and profile is not None and not warnings,
-        fit_detail,
+        owner is not None and f.profile is not None and not warnings,
+        detail,
         "Record the owner's experience, time and incentives, and fix the warnings.",
         "readiness:owner",
     )
 
-    add(
+
+def goals_with_baselines(f: Facts) -> Item:
+    return _item(
         "goals_with_baselines",
-        bool(goals),
-        f"{len(goals)} goal{'s' if len(goals) != 1 else ''} with baselines and targets."
-        if goals
+        bool(f.goals),
+        f"{_plural(len(f.goals), 'goal')} with baselines and targets."
+        if f.goals
         else "No business goal with a baseline yet.",
         "Add the KPIs the program must move, with their baseline and target.",
         "readiness:goal_create",
     )
 
-    short = [g for g in goals if g.horizon_days < settings.min_horizon_days]
-    add(
-        "measurement_horizon",
-        bool(goals) and not short,
-        (
-            f"Measured {min(g.horizon_days for g in goals)}+ days after the workshop."
-            if goals and not short
-            else "No goals to measure."
-            if not goals
-            else f"{', '.join(g.label for g in short)} measured before {settings.min_horizon_days} "
+
+def measurement_horizon(f: Facts) -> Item:
+    least = f.settings.min_horizon_days
+    short = [g for g in f.goals if g.horizon_days < least]
+    if not f.goals:
+        detail = "No goals to measure."
+    elif short:
+        detail = (
+            f"{', '.join(g.label for g in short)} measured before {least} "
             "days: effects fade by 90-120 days."
-        ),
-        f"Measure every goal at least {settings.min_horizon_days} days after the workshop.",
+        )
+    else:
+        detail = f"Measured {min(g.horizon_days for g in f.goals)}+ days after the workshop."
+    return _item(
+        "measurement_horizon",
+        bool(f.goals) and not short,
+        detail,
+        f"Measure every goal at least {least} days after the workshop.",
         "readiness:prepare",
     )
 
-    missing = [label for value, label in Factor.choices if value not in factors]
-    add(
+
+def needs_assessment(f: Facts) -> Item:
+    missing = [label for value, label in Factor.choices if value not in f.factors]
+    return _item(
         "needs_assessment",
         not missing,
         "All factors training cannot fix are rated."
@@ -243,35 +290,35 @@ def readiness_for(program: Program) -> Readiness:
         "readiness:needs",
     )
 
-    why_ok = why is not None and bool(why.market_change.strip() and why.status_quo.strip())
-    add(
+
+def why_message(f: Facts) -> Item:
+    why = f.why
+    ok = why is not None and bool(why.market_change.strip() and why.status_quo.strip())
+    return _item(
         "why_message",
-        why_ok,
-        f"Written by {why.author.name}." if why_ok and why else "No leadership message yet.",
+        ok,
+        f"Written by {why.author.name}." if ok and why else "No leadership message yet.",
         "Have an executive write what changed and why the status quo is not okay.",
         "readiness:why",
     )
 
-    if first_session is not None:
-        # Touches after the workshop started do not prepare anyone for it.
-        touches = [t for t in touches if t.date <= first_session.starts_on]
+
+def dissemination(f: Facts) -> Item:
+    settings, touches, first = f.settings, f.touches, f.first_session
     channels = {t.channel for t in touches}
     reasons = []
     if len(touches) < settings.min_touches:
         reasons.append(f"{len(touches)} of {settings.min_touches} touches")
     if len(channels) < settings.min_channels:
         reasons.append(f"{len(channels)} of {settings.min_channels} channels")
-    if first_session is None:
+    if first is None:
         reasons.append("no workshop session scheduled to plan against")
-    elif (
-        not touches
-        or (first_session.starts_on - touches[0].date).days < settings.first_touch_lead_days
-    ):
+    elif not touches or (first.starts_on - touches[0].date).days < settings.first_touch_lead_days:
         reasons.append(
             f"the first touch must be at least {settings.first_touch_lead_days} days before "
-            f"the first session ({first_session.starts_on:%Y-%m-%d})"
+            f"the first session ({first.starts_on:%Y-%m-%d})"
         )
-    add(
+    return _item(
         "dissemination",
         not reasons,
         f"{len(touches)} touches over {len(channels)} channels, starting early enough."
@@ -282,83 +329,113 @@ def readiness_for(program: Program) -> Readiness:
         "readiness:touch_create",
     )
 
-    roles_missing = [label for value, label in ExpectationRole.choices if value not in expectations]
-    add(
+
+def expectations_per_role(f: Facts) -> Item:
+    missing = [label for value, label in ExpectationRole.choices if value not in f.expectations]
+    return _item(
         "expectations_per_role",
-        not roles_missing,
+        not missing,
         "Executives, managers and reps know what changes, how it is measured and rewarded."
-        if not roles_missing
-        else f"Missing for: {', '.join(roles_missing).lower()}.",
+        if not missing
+        else f"Missing for: {', '.join(missing).lower()}.",
         "Write what each role will do differently, how it is measured and rewarded.",
         "readiness:prepare",
     )
 
-    add(
+
+def managers_engaged(f: Facts) -> Item:
+    return _item(
         "managers_engaged",
-        panel > 0,
-        f"{panel} manager{'s' if panel != 1 else ''} on the customization panel."
-        if panel
+        f.panel > 0,
+        f"{_plural(f.panel, 'manager')} on the customization panel."
+        if f.panel
         else "No customization panel: managers have not shaped the program.",
         "Put managers on the customization panel with the scenarios they bring.",
         "readiness:panel_create",
     )
 
-    trained_ok, trained_detail = managers_trained_first(training_order(program))
-    add(
+
+def managers_trained_first_item(f: Facts) -> Item:
+    ok, detail = managers_trained_first(training_order(f.program))
+    return _item(
         "managers_trained_first",
-        trained_ok,
-        trained_detail,
+        ok,
+        detail,
         "Schedule each manager in a session before or with her reps.",
         "readiness:managers",
     )
 
-    share = round(program.reinforcement_share * 100)
-    activities = plan.activities if plan else []
-    plan_reasons = []
+
+def reinforcement_plan(f: Facts) -> Item:
+    share = round(f.program.reinforcement_share * 100)
+    least = f.settings.min_reinforcement_share
+    activities = f.reinforcement.activities if f.reinforcement else []
+    reasons = []
     if not activities:
-        plan_reasons.append("no reinforcement activities planned")
-    if share < settings.min_reinforcement_share:
-        plan_reasons.append(
-            f"{share}% of the budget after the workshop "
-            f"(at least {settings.min_reinforcement_share}%)"
-        )
-    add(
+        reasons.append("no reinforcement activities planned")
+    if share < least:
+        reasons.append(f"{share}% of the budget after the workshop (at least {least}%)")
+    return _item(
         "reinforcement_plan",
-        not plan_reasons,
+        not reasons,
         f"{', '.join(activities).capitalize()}; {share}% of the budget after the workshop."
-        if not plan_reasons
-        else "; ".join(plan_reasons).capitalize() + ".",
+        if not reasons
+        else "; ".join(reasons).capitalize() + ".",
         "Plan coaching, refreshers, 90-day plans and certification, and budget for them.",
         "readiness:reinforcement",
     )
 
-    m_ok = measurement is not None and bool(
+
+def control_group_plan(f: Facts) -> Item:
+    measurement = f.measurement
+    ok = measurement is not None and bool(
         measurement.method.strip() and measurement.comparison_group.strip()
     )
-    groups = measurement_groups(program=program)
+    groups = measurement_groups(program=f.program)
     counts = (
         f"{groups.n_trained} trained reps against {groups.n_comparison} comparison reps "
         "(not trained in this program)"
     )
-    if m_ok and measurement:
-        m_detail = (
+    if ok and measurement:
+        detail = (
             f"{counts}, compared with a group "
             f"{measurement.get_comparison_kind_display().lower()}: "
             f"{measurement.comparison_group}."
         )
     elif groups.n_comparison:
-        m_detail = f"{counts}, but no measurement plan says how impact is judged."
+        detail = f"{counts}, but no measurement plan says how impact is judged."
     else:
-        m_detail = (
+        detail = (
             "No comparison group: every rep is trained, so a change could not be told "
             "apart from the market."
         )
-    add(
+    return _item(
         "control_group_plan",
-        m_ok,
-        m_detail,
+        ok,
+        detail,
         "Say how impact is measured and which later-trained or untrained group compares.",
         "readiness:measurement",
     )
 
+
+# The checks, in the order the page lists them.
+CHECKS: list[Callable[[Facts], Item]] = [
+    owner_named,
+    owner_fit,
+    goals_with_baselines,
+    measurement_horizon,
+    needs_assessment,
+    why_message,
+    dissemination,
+    expectations_per_role,
+    managers_engaged,
+    managers_trained_first_item,
+    reinforcement_plan,
+    control_group_plan,
+]
+
+
+def readiness_for(program: Program) -> Readiness:
+    facts = _facts(program)
+    items = [check(facts) for check in CHECKS]
     return Readiness(ready=all(i.ok for i in items), items=items)

@@ -10,11 +10,13 @@ from sustain.programs.models import Program
 from sustain.readiness.models import (
     Audience,
     Channel,
-    CoachingCadence,
-    ComparisonKind,
     Direction,
+    Expectation,
     Factor,
     Kpi,
+    MeasurementPlan,
+    ReadinessSettings,
+    ReinforcementPlan,
     Severity,
     TouchStatus,
 )
@@ -122,16 +124,17 @@ class TouchForm(forms.Form):
         )
 
 
-class ExpectationForm(forms.Form):
-    do_differently = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="What they will do differently"
-    )
-    measured_by = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be measured"
-    )
-    recognized_by = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="How it will be recognized and rewarded"
-    )
+class ExpectationForm(forms.ModelForm[Expectation]):
+    class Meta:
+        model = Expectation
+        fields = ["do_differently", "measured_by", "recognized_by"]
+        labels = {
+            "do_differently": "What they will do differently",
+            "measured_by": "How it will be measured",
+            "recognized_by": "How it will be recognized and rewarded",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields}
 
 
 class PanelForm(forms.Form):
@@ -148,37 +151,61 @@ class PanelForm(forms.Form):
         model_choice_field(self, "manager").queryset = managers
 
 
-class ReinforcementForm(forms.Form):
-    coaching_cadence = forms.ChoiceField(choices=CoachingCadence.choices)
-    refreshers = forms.BooleanField(required=False, label="Spaced refreshers")
-    ninety_day_plans = forms.BooleanField(required=False, label="90-day development plans")
-    certification = forms.BooleanField(required=False, label="Manager certification")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class ReinforcementForm(forms.ModelForm[ReinforcementPlan]):
+    class Meta:
+        model = ReinforcementPlan
+        fields = ["coaching_cadence", "refreshers", "ninety_day_plans", "certification", "notes"]
+        labels = {
+            "refreshers": "Spaced refreshers",
+            "ninety_day_plans": "90-day development plans",
+            "certification": "Manager certification",
+        }
+        help_texts = {"certification": ""}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MeasurementForm(forms.Form):
-    method = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="How the impact will be measured"
-    )
-    comparison_kind = forms.ChoiceField(choices=ComparisonKind.choices, label="Comparison group is")
-    comparison_group = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Who is in the comparison group"
-    )
+class MeasurementForm(forms.ModelForm[MeasurementPlan]):
+    class Meta:
+        model = MeasurementPlan
+        fields = ["method", "comparison_kind", "comparison_group"]
+        labels = {
+            "method": "How the impact will be measured",
+            "comparison_kind": "Comparison group is",
+            "comparison_group": "Who is in the comparison group",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {
+            "method": forms.Textarea(attrs={"rows": 3}),
+            "comparison_group": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The plan names its comparison group (the API may save it later).
+        self.fields["comparison_group"].required = True
 
 
-class SettingsForm(forms.Form):
-    min_owner_time_share = forms.IntegerField(
-        min_value=0, max_value=100, label="Owner's time share at least (%)"
-    )
-    min_touches = forms.IntegerField(min_value=1, label="Touches at least")
-    min_channels = forms.IntegerField(min_value=1, max_value=6, label="Channels at least")
-    first_touch_lead_days = forms.IntegerField(
-        min_value=0, label="First touch this many days before the workshop"
-    )
-    min_horizon_days = forms.IntegerField(min_value=1, label="Measurement horizon at least (days)")
-    min_reinforcement_share = forms.IntegerField(
-        min_value=0, max_value=100, label="Budget after the workshop at least (%)"
-    )
+class SettingsForm(forms.ModelForm[ReadinessSettings]):
+    """The thresholds and their limits come from the model (the API's schema too)."""
+
+    class Meta:
+        model = ReadinessSettings
+        fields = [
+            "min_owner_time_share",
+            "min_touches",
+            "min_channels",
+            "first_touch_lead_days",
+            "min_horizon_days",
+            "min_reinforcement_share",
+        ]
+        labels = {
+            "min_owner_time_share": "Owner's time share at least (%)",
+            "min_touches": "Touches at least",
+            "min_channels": "Channels at least",
+            "first_touch_lead_days": "First touch this many days before the workshop",
+            "min_horizon_days": "Measurement horizon at least (days)",
+            "min_reinforcement_share": "Budget after the workshop at least (%)",
+        }
 
 
 class AcknowledgeForm(forms.Form):

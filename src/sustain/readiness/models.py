@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from sustain.lib.validation import DayField
+from sustain.lib.validation import DayField, LongTextField
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Program
 
@@ -20,7 +20,7 @@ MAX_HORIZON_DAYS = 3 * 365
 
 class ReadinessSettings(models.Model):
     """Per-program thresholds of the readiness check; a program without a row uses the
-    defaults below (`ReadinessSettings.for_program`)."""
+    defaults below (`programs.selectors.program_settings`)."""
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="readiness_settings"
@@ -32,16 +32,17 @@ class ReadinessSettings(models.Model):
     )
     min_touches = models.PositiveSmallIntegerField(
         default=3,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Touches of the why message before the workshop.",
     )
     min_channels = models.PositiveSmallIntegerField(
         default=2,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(6)],  # the six `Channel`s
         help_text="Different channels the touches use.",
     )
     first_touch_lead_days = models.PositiveSmallIntegerField(
         default=14,
+        validators=[MaxValueValidator(365)],
         help_text="Days between the first touch and the first workshop session.",
     )
     min_horizon_days = models.PositiveSmallIntegerField(
@@ -58,13 +59,6 @@ class ReadinessSettings(models.Model):
     def __str__(self) -> str:
         return f"Readiness thresholds of {self.program}"
 
-    @classmethod
-    def for_program(cls, program: Program) -> ReadinessSettings:
-        try:
-            return program.readiness_settings
-        except cls.DoesNotExist:
-            return cls(program=program)
-
 
 class OwnerProfile(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="owner_profile")
@@ -79,7 +73,7 @@ class OwnerProfile(models.Model):
     paid_for_success = models.BooleanField(
         default=False, help_text="Program success is part of the owner's pay."
     )
-    other_programs = models.TextField(
+    other_programs = LongTextField(
         blank=True, help_text="Other programs or initiatives she owns outside Sustain."
     )
 
@@ -123,7 +117,7 @@ class Goal(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
         help_text="Days after the workshop when the result is measured.",
     )
-    leading_indicators = models.TextField(
+    leading_indicators = LongTextField(
         blank=True, help_text="The behaviours expected to move first."
     )
 
@@ -186,7 +180,7 @@ class NeedsFactor(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="needs_factors")
     factor = models.CharField(max_length=20, choices=Factor.choices)
     rating = models.CharField(max_length=10, choices=Severity.choices)
-    notes = models.TextField(blank=True)
+    notes = LongTextField(blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -205,9 +199,9 @@ class NeedsFactor(models.Model):
 class WhyMessage(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="why_message")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="why_messages")
-    market_change = models.TextField(help_text="What changed in the market.")
-    status_quo = models.TextField(help_text="Why the way we sell today is not okay.")
-    body = models.TextField(blank=True, help_text="The message as reps will read it.")
+    market_change = LongTextField(help_text="What changed in the market.")
+    status_quo = LongTextField(help_text="Why the way we sell today is not okay.")
+    body = LongTextField(blank=True, help_text="The message as reps will read it.")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -314,9 +308,9 @@ class ExpectationRole(models.TextChoices):
 class Expectation(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="expectations")
     role = models.CharField(max_length=20, choices=ExpectationRole.choices)
-    do_differently = models.TextField(help_text="What they will do differently.")
-    measured_by = models.TextField(help_text="How it will be measured.")
-    recognized_by = models.TextField(help_text="How success is recognized and rewarded.")
+    do_differently = LongTextField(help_text="What they will do differently.")
+    measured_by = LongTextField(help_text="How it will be measured.")
+    recognized_by = LongTextField(help_text="How success is recognized and rewarded.")
 
     class Meta:
         ordering = ["id"]
@@ -333,7 +327,7 @@ class PanelMember(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="panel")
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="panels")
-    scenarios = models.TextField(help_text="The real situations she contributed.")
+    scenarios = LongTextField(help_text="The real situations she contributed.")
 
     class Meta:
         ordering = ["id"]
@@ -368,7 +362,7 @@ class ReinforcementPlan(models.Model):
     refreshers = models.BooleanField(default=False)
     ninety_day_plans = models.BooleanField(default=False)
     certification = models.BooleanField(default=False, help_text="Managers get certified.")
-    notes = models.TextField(blank=True)
+    notes = LongTextField(blank=True)
 
     def __str__(self) -> str:
         return f"Reinforcement plan of {self.program}"
@@ -401,11 +395,11 @@ class MeasurementPlan(models.Model):
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="measurement_plan"
     )
-    method = models.TextField(help_text="How the impact will be measured.")
+    method = LongTextField(help_text="How the impact will be measured.")
     comparison_kind = models.CharField(
         max_length=20, choices=ComparisonKind.choices, default=ComparisonKind.LATER_TRAINED
     )
-    comparison_group = models.TextField(
+    comparison_group = LongTextField(
         blank=True, help_text="Who is in the comparison group (regions, teams)."
     )
 

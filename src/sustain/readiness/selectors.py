@@ -12,6 +12,7 @@ from django.db.models import Avg, Count
 from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program, ProgramStatus
+from sustain.programs.selectors import program_settings
 from sustain.readiness.checks import Readiness, owner_warnings, readiness_for
 from sustain.readiness.models import (
     Acknowledgement,
@@ -129,7 +130,7 @@ def other_owned(*, program: Program) -> list[Program]:
 
 
 def preparation(*, program: Program) -> Preparation:
-    settings = ReadinessSettings.for_program(program)
+    settings = program_settings(program, ReadinessSettings)
     by_role = {e.role: e for e in program.expectations.all()}
     return Preparation(
         program=program,

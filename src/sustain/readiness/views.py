@@ -16,11 +16,12 @@ from django.urls import reverse
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
 from sustain.readiness.checks import training_order
 from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
-from sustain.web.forms import call_service
+from sustain.web.forms import call_service, form_page
 
 
 def _prepare_url(program: Program, anchor: str = "") -> str:
@@ -30,31 +31,24 @@ def _prepare_url(program: Program, anchor: str = "") -> str:
 def _form_page(
     request: HttpRequest,
     program: Program,
-    form: forms.Form,
+    form: forms.BaseForm,
     *,
     title: str,
     save: Callable[[dict[str, Any]], object],
     back: str,
     intro: str = "",
 ) -> HttpResponse:
-    saved = (
-        request.method == "POST"
-        and form.is_valid()
-        and (call_service(form, lambda: save(form.cleaned_data)) is not None)
-    )
-    if saved:
-        messages.success(request, f"{title}: saved.")
-        return redirect(back)
-    return render(
+    """A preparation form: saved, it goes back to its section of the prepare page."""
+    return form_page(
         request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "back_url": back,
-            "back_label": program.name,
-        },
+        form,
+        save,
+        done=back,
+        message=f"{title}: saved.",
+        title=title,
+        intro=intro,
+        back_url=back,
+        back_label=program.name,
     )
 
 
@@ -100,9 +94,8 @@ def owner_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
 def settings_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     access.get_program_preparation_for(request.user, program_id)
     program = access.get_program_text_for(request.user, program_id, write=True)
-    current = ReadinessSettings.for_program(program)
     form = rforms.SettingsForm(
-        request.POST or None, initial={f: getattr(current, f) for f in services.SETTINGS_FIELDS}
+        request.POST or None, instance=program_settings(program, ReadinessSettings)
     )
     return _form_page(
         request,

@@ -4,11 +4,11 @@ the question bank per concept, and retention aggregates."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, ModelSchema, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -58,20 +58,27 @@ class QuestionOut(Schema):
         return obj["concept"].pk if isinstance(obj, dict) else obj.concept_id
 
 
-class QuestionIn(Input):
+# A choice is a possible answer: as long as the answer column allows.
+Choice = Annotated[str, Field(max_length=Question._meta.get_field("answer").max_length)]
+
+
+class QuestionIn(Input, ModelSchema):
     kind: QuestionKind = QuestionKind.CHOICE
-    prompt: str = Field(min_length=1, max_length=4000)
-    choices: list[str] = Field(min_length=2, max_length=8)
-    answer: str = Field(min_length=1, max_length=300)
-    explanation: str = Field(min_length=1, max_length=4000)
+    choices: list[Choice] = Field(min_length=2, max_length=8)
+
+    class Meta:
+        model = Question
+        fields = ["prompt", "answer", "explanation"]
 
 
-class QuestionPatch(Input):
+class QuestionPatch(Input, ModelSchema):
     kind: QuestionKind | None = None
-    prompt: str | None = Field(None, min_length=1, max_length=4000)
-    choices: list[str] | None = Field(None, min_length=2, max_length=8)
-    answer: str | None = Field(None, min_length=1, max_length=300)
-    explanation: str | None = Field(None, min_length=1, max_length=4000)
+    choices: list[Choice] | None = Field(None, min_length=2, max_length=8)
+
+    class Meta:
+        model = Question
+        fields = ["prompt", "answer", "explanation"]
+        fields_optional = "__all__"
 
 
 class CellErrorOut(Schema):

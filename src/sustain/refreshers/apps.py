@@ -10,7 +10,7 @@ class RefreshersConfig(AppConfig):
     def ready(self) -> None:
         from sustain.orgs.access import can_edit_program
         from sustain.programs.tabs import ProgramTab, register_program_tab
-        from sustain.refreshers import panels  # noqa: F401 - registers the home panel
+        from sustain.refreshers import home  # noqa: F401  registers the home panel
 
         register_program_tab(
             ProgramTab("Refreshers", "refreshers:program", lambda v, p: True, order=60)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from sustain.lib.validation import LongTextField
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept
 
@@ -24,10 +25,10 @@ class Question(models.Model):
     kind = models.CharField(
         max_length=10, choices=QuestionKind.choices, default=QuestionKind.CHOICE
     )
-    prompt = models.TextField()
+    prompt = LongTextField()
     choices = models.JSONField(default=list)
     answer = models.CharField(max_length=300, help_text="The correct choice, word for word.")
-    explanation = models.TextField()
+    explanation = LongTextField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

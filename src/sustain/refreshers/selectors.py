@@ -91,35 +91,6 @@ def retention(*, program: Program, by: str, viewer: Person | None = None) -> lis
     ]
 
 
-def retention_spec(*, program: Program, by: str, viewer: Person | None = None) -> dict[str, Any]:
-    """A Vega-Lite line chart of weekly retention."""
-    label = "Concept" if by == "concept" else "Team"
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 260,
-        "data": {"values": retention(program=program, by=by, viewer=viewer)},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "week", "type": "temporal", "title": "Week"},
-            "y": {
-                "field": "retention",
-                "type": "quantitative",
-                "title": "Answered correctly",
-                "axis": {"format": "%"},
-                "scale": {"domain": [0, 1]},
-            },
-            "color": {"field": "group", "type": "nominal", "title": label},
-            "tooltip": [
-                {"field": "group", "title": label},
-                {"field": "week", "type": "temporal"},
-                {"field": "retention", "format": ".0%"},
-                {"field": "answers"},
-            ],
-        },
-    }
-
-
 def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] | None:
     """Kirkpatrick level 2 from refreshers: the share of answers correct (all of them, and
     those of the last 30 days) and the average FSRS retrievability `now` of the cards

@@ -18,7 +18,7 @@ from fsrs import Rating
 from sustain.lib.uploads import CellError, TableRejected
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.refreshers import choice, selectors, services
+from sustain.refreshers import charts, choice, selectors, services
 from sustain.refreshers.forms import BankImportForm, QuestionForm
 from sustain.refreshers.models import Card, Question
 from sustain.web.forms import call_service
@@ -70,10 +70,8 @@ def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         "refreshers/program.html",
         {
             "program": program,
-            "by_concept": selectors.retention_spec(
-                program=program, by="concept", viewer=request.user
-            ),
-            "by_team": selectors.retention_spec(program=program, by="team", viewer=request.user),
+            "by_concept": charts.retention_spec(program=program, by="concept", viewer=request.user),
+            "by_team": charts.retention_spec(program=program, by="team", viewer=request.user),
             "questions": selectors.questions_shown_to(
                 request.user, selectors.questions_for(program)
             ),

@@ -99,7 +99,7 @@ def roster_mapping_save(
 
 
 @dataclass
-class _Plan:
+class _RosterChanges:
     """What the file asks for, resolved against the organization."""
 
     rows: list[RosterRow]
@@ -133,8 +133,8 @@ def roster_import(
     result = RosterResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            plan = _plan(organization, roster.rows, roster.headers, deactivate_missing, by)
-            _apply(organization, plan, result)
+            changes = _changes(organization, roster.rows, roster.headers, deactivate_missing, by)
+            _apply(organization, changes, result)
             if dry_run:
                 raise _RollBack
     except _RollBack:
@@ -142,13 +142,13 @@ def roster_import(
     return result
 
 
-def _plan(
+def _changes(
     organization: Organization,
     rows: list[RosterRow],
     headers: dict[str, str],
     deactivate_missing: bool,
     by: Person | None,
-) -> _Plan:
+) -> _RosterChanges:
     errors: list[CellError] = []
     people = Person.objects.filter(organization=organization).select_for_update()
     existing = {p["email"].lower(): p for p in people.values("pk", "email", "name", *PERSON_FIELDS)}
@@ -197,7 +197,7 @@ def _plan(
     errors += _stranded(organization, rows, headers, existing, teams, team_managers, missing, by)
     if errors:
         raise RosterRejected(sorted(errors, key=lambda e: (e.row, e.column)))
-    return _Plan(rows, existing, teams, regions, team_managers, missing)
+    return _RosterChanges(rows, existing, teams, regions, team_managers, missing)
 
 
 def _team_managers(
@@ -335,13 +335,13 @@ def _stranded(
     return errors
 
 
-def _apply(organization: Organization, plan: _Plan, result: RosterResult) -> None:
-    rows, existing = plan.rows, plan.existing
+def _apply(organization: Organization, changes: _RosterChanges, result: RosterResult) -> None:
+    rows, existing = changes.rows, changes.existing
     result.emails = [r.email for r in rows]
     # Regions, then teams (a new team takes the region of its first row).
     new_regions: dict[str, str] = {}
     for r in rows:
-        if r.region and r.region.lower() not in plan.regions:
+        if r.region and r.region.lower() not in changes.regions:
             new_regions.setdefault(r.region.lower(), r.region)
     Region.objects.bulk_create(
         [Region(organization=organization, name=n) for n in new_regions.values()]
@@ -352,7 +352,7 @@ def _apply(organization: Organization, plan: _Plan, result: RosterResult) -> Non
     }
     new_teams: dict[str, Team] = {}
     for r in rows:
-        if r.team and r.team.lower() not in plan.teams and r.team.lower() not in new_teams:
+        if r.team and r.team.lower() not in changes.teams and r.team.lower() not in new_teams:
             region_id = regions.get(r.region.lower()) if r.region else None
             new_teams[r.team.lower()] = Team(
                 organization=organization, name=r.team, region_id=region_id
@@ -398,10 +398,10 @@ def _apply(organization: Organization, plan: _Plan, result: RosterResult) -> Non
         Person.objects.bulk_update(chunk, list(PERSON_FIELDS))
     result.created, result.updated = len(to_create), len(to_update)
 
-    _set_team_managers(organization, plan.team_managers, teams)
-    _deactivate_many([p["pk"] for p in plan.missing])
-    result.deactivated_emails = sorted(p["email"] for p in plan.missing)
-    result.deactivated = len(plan.missing)
+    _set_team_managers(organization, changes.team_managers, teams)
+    _deactivate_many([p["pk"] for p in changes.missing])
+    result.deactivated_emails = sorted(p["email"] for p in changes.missing)
+    result.deactivated = len(changes.missing)
 
 
 def _unusable_password() -> str:

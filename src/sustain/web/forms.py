@@ -70,18 +70,21 @@ def form_page(
     form: forms.BaseForm,
     save: Callable[[dict[str, Any]], T],
     *,
-    done: Callable[[T], str],
-    message: str = "",
+    done: Callable[[T], str] | str,
+    message: Callable[[T], str] | str = "",
+    template: str = "web/form.html",
     **context: object,
 ) -> HttpResponse:
-    """The create/edit page pattern: on a valid POST call `save(cleaned_data)` (a service),
-    flash `message` and redirect to `done(result)`; otherwise render the form with its
-    errors beside the fields."""
+    """Every create/edit page: on a valid POST call `save(cleaned_data)` (a service),
+    flash `message` and redirect to `done` (each a value or a function of the service's
+    result); otherwise render `template` with the form, its errors beside the fields (the
+    service's too, through `call_service`), and `context`."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = call_service(form, lambda: save(data))
         if result is not None:
-            if message:
-                messages.success(request, message)
-            return redirect(done(result))
-    return render(request, "web/form.html", {"form": form, **context})
+            text = message(result) if callable(message) else message
+            if text:
+                messages.success(request, text)
+            return redirect(done(result) if callable(done) else done)
+    return render(request, template, {"form": form, **context})

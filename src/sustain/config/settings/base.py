@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # Login throttling: failed sign-ins per account and per address.
     "axes",
     "sustain.web",
+    "sustain.server",
     "sustain.accounts",
     "sustain.orgs",
     "sustain.programs",

@@ -1,0 +1,24 @@
+"""Helpers shared by test files (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+# The columns of every access-matrix table: the fixed cast's people, in this order
+# (`Cast.by_role` reaches each).
+ROLES = [
+    "executive",
+    "owner",
+    "analyst",
+    "admin",
+    "manager",
+    "other_manager",
+    "rep",
+    "other_rep",
+    "trainer",
+    "outsider",
+]
+
+
+def matrix_cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
+    """A table {kind: [expected answer per role, in ROLES order]} as parametrize cases
+    (kind, role, expected)."""
+    return [(kind, role, row[i]) for kind, row in table.items() for i, role in enumerate(ROLES)]
