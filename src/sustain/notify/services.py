@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sustain.notify.models import Channel, OutboxMessage, OutboxStatus
+from sustain.notify import targets
+from sustain.notify.models import (
+    AlertsMode,
+    Channel,
+    ChannelKind,
+    NotificationPreferences,
+    OutboxMessage,
+    OutboxStatus,
+)
 from sustain.orgs.models import Person
 
 logger = logging.getLogger(__name__)
@@ -26,15 +34,21 @@ MAX_ATTEMPTS = 5
 @dataclass(frozen=True, slots=True)
 class OutboxDraft:
     """One message for `outbox_enqueue_many`. Ids rather than a Person, so a sweep can
-    build thousands from a `values_list` without loading people."""
+    build thousands from a `values_list` without loading people. A draft with a
+    `destination_id` goes to that channel (chat, webhook, extra address) instead of `to`'s
+    inbox; `body` is then the compact text."""
 
     organization_id: int
-    recipient_id: int
+    recipient_id: int | None
     to: str
     subject: str
     body: str
     kind: str = ""
     dedupe_key: str | None = None
+    html_body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    channel: str = ChannelKind.EMAIL
+    destination_id: int | None = None
 
     @classmethod
     def for_person(
@@ -58,6 +72,75 @@ class OutboxDraft:
         )
 
 
+def quiet_until(prefs: NotificationPreferences | None, now: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours `now` falls in (aware), or None when it falls outside
+    them. Hours are in the installation's time zone; a start after the end spans
+    midnight."""
+    if prefs is None or prefs.quiet_start is None or prefs.quiet_end is None:
+        return None
+    local = timezone.localtime(now)
+    t, start, end = local.time(), prefs.quiet_start, prefs.quiet_end
+    inside = start <= t < end if start < end else (t >= start or t < end)
+    if not inside:
+        return None
+    day = local.date() if t < end else local.date() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, end), local.tzinfo)
+
+
+def _is_alert(kind: str) -> bool:
+    return kind.startswith("alert")
+
+
+def _route(messages: Sequence[OutboxDraft], now: dt.datetime) -> list[OutboxMessage]:
+    """Apply the recipients' preferences: an alert to someone who takes alerts in her
+    digest is dropped (the digest lists her open alerts), an alert also goes to her own
+    channels that take alerts, and a message falling in her quiet hours waits until they
+    end. Two queries whatever the number of messages."""
+    ids = {m.recipient_id for m in messages if m.recipient_id is not None}
+    prefs = {p.person_id: p for p in NotificationPreferences.objects.filter(person_id__in=ids)}
+    alert_ids = {m.recipient_id for m in messages if _is_alert(m.kind)}
+    channels: dict[int, list[Channel]] = {}
+    if alert_ids:
+        for c in Channel.objects.filter(owner_id__in=alert_ids, is_active=True, alerts=True):
+            channels.setdefault(c.owner_id, []).append(c)  # type: ignore[arg-type]
+    rows = []
+    for m in messages:
+        p = prefs.get(m.recipient_id) if m.recipient_id is not None else None
+        copies = [m]
+        if _is_alert(m.kind) and m.destination_id is None and m.recipient_id is not None:
+            if p is not None and p.alerts_mode == AlertsMode.DIGEST:
+                continue
+            copies += [
+                replace(
+                    m,
+                    channel=c.kind,
+                    destination_id=c.pk,
+                    to=c.target,
+                    dedupe_key=f"{m.dedupe_key}:c{c.pk}" if m.dedupe_key else None,
+                )
+                for c in channels.get(m.recipient_id, [])
+            ]
+        wait = quiet_until(p, now)
+        rows += [
+            OutboxMessage(
+                organization_id=c.organization_id,
+                recipient_id=c.recipient_id,
+                channel=c.channel,
+                destination_id=c.destination_id,
+                to=c.to,
+                subject=c.subject,
+                body=c.body,
+                html_body=c.html_body,
+                headers=c.headers,
+                kind=c.kind,
+                dedupe_key=c.dedupe_key,
+                claimed_until=wait,
+            )
+            for c in copies
+        ]
+    return rows
+
+
 def _deliver_after_commit() -> None:
     from sustain.notify.tasks import deliver_outbox
 
@@ -72,24 +155,26 @@ def outbox_enqueue(
     kind: str = "",
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
-    """Queue a message to a person. Returns None when `dedupe_key` was already queued."""
+    """Queue a message to a person (after her preferences: see `_route`). Returns None
+    when `dedupe_key` was already queued, or when her preferences drop it."""
     assert recipient.organization_id is not None  # operators (no organization) get no mail
+    draft = OutboxDraft.for_person(
+        recipient, subject=subject, body=body, kind=kind, dedupe_key=dedupe_key
+    )
+    rows = _route([draft], timezone.now())
+    if not rows:
+        return None
+    message = rows[0]
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                organization_id=recipient.organization_id,
-                recipient=recipient,
-                channel=Channel.EMAIL,
-                to=recipient.email,
-                subject=subject,
-                body=body,
-                kind=kind,
-                dedupe_key=dedupe_key,
-            )
+            message.save()
+            if len(rows) > 1:
+                OutboxMessage.objects.bulk_create(rows[1:], ignore_conflicts=True)
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+    message.recipient = recipient
     _deliver_after_commit()
     return message
 
@@ -102,22 +187,7 @@ def outbox_enqueue_many(*, messages: Sequence[OutboxDraft]) -> int:
     ignore_conflicts the database does not say which rows it kept)."""
     if not messages:
         return 0
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                organization_id=m.organization_id,
-                recipient_id=m.recipient_id,
-                channel=Channel.EMAIL,
-                to=m.to,
-                subject=m.subject,
-                body=m.body,
-                kind=m.kind,
-                dedupe_key=m.dedupe_key,
-            )
-            for m in messages
-        ],
-        ignore_conflicts=True,
-    )
+    OutboxMessage.objects.bulk_create(_route(messages, timezone.now()), ignore_conflicts=True)
     _deliver_after_commit()
     return len(messages)
 
@@ -141,12 +211,38 @@ def _claim(message_id: int, now: dt.datetime) -> dt.datetime | None:
 
 
 def _email(message: OutboxMessage) -> EmailMessage:
-    return EmailMessage(
+    email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
         to=[message.to],
         from_email=settings.DEFAULT_FROM_EMAIL,
-        headers={"Message-ID": message.message_id},
+        headers={**message.headers, "Message-ID": message.message_id},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+class ChannelGone(Exception):
+    """The message's channel was deleted or switched off: retrying cannot help."""
+
+
+def _post(message: OutboxMessage) -> None:
+    channel = message.destination
+    if channel is None or not channel.is_active:
+        raise ChannelGone("The channel was deleted or switched off.")
+    targets.post(
+        channel.target,
+        targets.payload(
+            channel.kind,
+            subject=message.subject,
+            text=message.body,
+            link=message.headers.get("link", ""),
+            event=message.kind,
+            message_id=message.pk,
+        ),
+        secret=channel.secret,
+        message_id=message.pk,
     )
 
 
@@ -202,12 +298,15 @@ def outbox_deliver_due(*, limit: int = 200, clock: Callable[[], dt.datetime] = t
             lease = _claim(message_id, clock())
             if lease is None:
                 continue
-            message = OutboxMessage.objects.get(pk=message_id)
+            message = OutboxMessage.objects.select_related("destination").get(pk=message_id)
             try:
-                mailer.send(_email(message))
+                if message.channel == ChannelKind.EMAIL:
+                    mailer.send(_email(message))
+                else:
+                    _post(message)
             except Exception as exc:
                 logger.warning("Outbox message %s failed: %s", message_id, exc)
-                failed = message.attempts >= MAX_ATTEMPTS
+                failed = message.attempts >= MAX_ATTEMPTS or isinstance(exc, ChannelGone)
                 backoff = clock() + dt.timedelta(minutes=2**message.attempts)
                 OutboxMessage.objects.filter(pk=message_id, claimed_until=lease).update(
                     status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,

@@ -254,6 +254,12 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("SUSTAIN_EMAIL_FROM", "Sustain <sustain@localhost>")
 
+# A chat or webhook delivery waits at most this long for the receiver (one attempt per
+# claim; the outbox retries later).
+SUSTAIN_CHANNEL_TIMEOUT_SECONDS = float(os.environ.get("SUSTAIN_CHANNEL_TIMEOUT_SECONDS", "10"))
+# Webhooks to http:// and to private or loopback addresses: only while developing.
+SUSTAIN_CHANNELS_ALLOW_PRIVATE = DEBUG
+
 # How long a worker may hold a claimed outbox message before another may retry it,
 # counted from the claim of that one message; longer than one send can take (the SMTP
 # timeout above).
