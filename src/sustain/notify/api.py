@@ -4,16 +4,29 @@
 # through @paginate's wrapper, whose globals do not hold this module's names.
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Router, Schema
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
-from sustain.notify import selectors
-from sustain.notify.models import OutboxMessage, OutboxStatus
+from sustain.api.schemas import Input
+from sustain.notify import selectors, services
+from sustain.notify.models import (
+    AlertsMode,
+    Channel,
+    ChannelKind,
+    NotificationPreferences,
+    OutboxMessage,
+    OutboxStatus,
+)
+from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 
-router = Router(tags=["outbox"])
+router = Router()
+outbox_router = Router(tags=["outbox"])
 
 
 class OutboxMessageOut(Schema):
@@ -28,10 +41,113 @@ class OutboxMessageOut(Schema):
     sent_at: dt.datetime | None
 
 
-@router.get("/outbox", response=list[OutboxMessageOut])
+@outbox_router.get("/outbox", response=list[OutboxMessageOut])
 @paginate(LimitOffsetPagination)
 def outbox_list(
     request: AuthenticatedHttpRequest, status: OutboxStatus | None = None
 ) -> QuerySet[OutboxMessage]:
     """Admins only: the organization's messages, newest first."""
     return selectors.outbox_list(viewer=request.user, status=status or "")
+
+
+# Channels -----------------------------------------------------------------------------
+
+channels_router = Router(tags=["notifications"])
+
+
+class ChannelIn(Input):
+    kind: ChannelKind
+    target: str = Field(max_length=500, description="The https webhook URL or email address.")
+    label: str = Field("", max_length=100)
+    organization_wide: bool = Field(
+        False, description="Admins: the organization's channel (its weekly summary)."
+    )
+    digests: bool = True
+    alerts: bool = True
+
+
+class ChannelOut(Schema):
+    id: int
+    kind: ChannelKind
+    target: str
+    label: str
+    owner: int | None = Field(description="Null for the organization's channels.")
+    digests: bool
+    alerts: bool
+    is_active: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_owner(obj: Channel) -> int | None:
+        return obj.owner_id
+
+
+class ChannelCreated(ChannelOut):
+    secret: str = Field(description="Signs webhook bodies: see docs/notifications.md.")
+
+
+class ChannelTestOut(Schema):
+    message: int
+    status: OutboxStatus
+
+
+@channels_router.get("/channels", response=list[ChannelOut])
+@paginate(LimitOffsetPagination)
+def channels_list(request: HttpRequest) -> QuerySet[Channel]:
+    """Your channels; an admin also sees the organization's."""
+    return access.channels_visible_to(request.user)  # type: ignore[return-value]
+
+
+@channels_router.post("/channels", response={201: ChannelCreated})
+def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
+    channel = services.channel_create(by=request.user, **payload.dict())
+    return Status(201, channel)
+
+
+@channels_router.delete("/channels/{channel_id}", response={204: None})
+def channels_delete(request: HttpRequest, channel_id: int) -> Status[None]:
+    channel = access.get_channel_for(request.user, channel_id)
+    services.channel_delete(channel=channel, by=request.user)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@channels_router.post("/channels/{channel_id}/test", response={202: ChannelTestOut})
+def channels_test(request: HttpRequest, channel_id: int) -> Status[dict[str, Any]]:
+    """Queue a test message through the outbox; the worker sends it within seconds."""
+    channel = access.get_channel_for(request.user, channel_id)
+    message = services.channel_test(channel=channel, by=request.user)  # type: ignore[arg-type]
+    return Status(202, {"message": message.pk, "status": message.status})
+
+
+# Preferences ------------------------------------------------------------------------------
+
+
+class PreferencesOut(Schema):
+    digest_email: bool
+    alerts_mode: AlertsMode
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+
+
+class PreferencesPatch(Input):
+    __model__ = NotificationPreferences
+    digest_email: bool | None = None
+    alerts_mode: AlertsMode | None = None
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
+
+
+@channels_router.get("/me/notifications", response=PreferencesOut)
+def preferences_get(request: HttpRequest) -> NotificationPreferences:
+    return services.preferences_of(request.user)
+
+
+@channels_router.patch("/me/notifications", response=PreferencesOut)
+def preferences_patch(request: HttpRequest, payload: PreferencesPatch) -> NotificationPreferences:
+    """Changes the fields given; quiet hours take both ends, in the installation's time
+    zone."""
+    return services.preferences_update(person=request.user, **payload.dict(exclude_unset=True))
+
+
+router.add_router("", outbox_router)
+router.add_router("", channels_router)

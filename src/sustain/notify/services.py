@@ -10,11 +10,16 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from sustain.audit.models import AuditKind
+from sustain.audit.services import audit_record
 from sustain.notify import targets
 from sustain.notify.models import (
     AlertsMode,
@@ -24,6 +29,7 @@ from sustain.notify.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from sustain.orgs import access
 from sustain.orgs.models import Person
 
 logger = logging.getLogger(__name__)
@@ -321,3 +327,158 @@ def outbox_deliver_due(*, limit: int = 200, clock: Callable[[], dt.datetime] = t
     finally:
         mailer.close()
     return sent
+
+
+# Channels ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def channel_create(
+    *,
+    by: Person,
+    kind: str,
+    target: str,
+    label: str = "",
+    organization_wide: bool = False,
+    digests: bool = True,
+    alerts: bool = True,
+) -> Channel:
+    """A channel of `by`'s own, or (admins, `organization_wide`) the organization's.
+    The target is checked first (https, the chat service's host, no private address in
+    production); nothing is written when it is refused."""
+    if organization_wide and not access.can_add_org_channel(by):
+        raise PermissionDenied("The organization's channels are added by its admins.")
+    channel = Channel(
+        organization_id=by.organization_id,
+        owner=None if organization_wide else by,
+        kind=kind,
+        target=targets.validate_target(kind, target),
+        label=label.strip(),
+        digests=digests,
+        alerts=alerts and not organization_wide,
+        created_by=by,
+    )
+    channel.full_clean()
+    channel.save()
+    audit_record(
+        kind=AuditKind.CHANNEL_ADDED,
+        organization=by.organization,
+        actor=by,
+        subject=channel.owner,
+        summary=f"{channel.get_kind_display()} channel added: {_redacted(channel.target)}",
+        detail={"channel": channel.pk, "kind": kind, "organization_wide": organization_wide},
+    )
+    return channel
+
+
+def _redacted(target: str) -> str:
+    """A webhook URL's path is its password: the audit log keeps the host only."""
+    if "://" not in target:
+        return target
+    return target.split("://", 1)[1].split("/", 1)[0]
+
+
+@transaction.atomic
+def channel_delete(*, channel: Channel, by: Person) -> None:
+    audit_record(
+        kind=AuditKind.CHANNEL_REMOVED,
+        organization=by.organization,
+        actor=by,
+        subject=channel.owner,
+        summary=f"{channel.get_kind_display()} channel removed: {_redacted(channel.target)}",
+        detail={"channel": channel.pk, "kind": channel.kind},
+    )
+    channel.delete()
+
+
+def channel_test(*, channel: Channel, by: Person) -> OutboxMessage:
+    """Queue a test message to the channel; the worker sends it within seconds. Not held
+    by quiet hours: the person asked for it now."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            organization_id=channel.organization_id,
+            recipient=by,
+            channel=channel.kind,
+            destination=channel,
+            to=channel.target,
+            subject="Sustain: test message",
+            body=f"This channel is set up: {by.name} sent this test from Sustain.",
+            headers={"link": absolute_url(reverse("notify:settings"))},
+            kind="channel_test",
+        )
+    _deliver_after_commit()
+    return message
+
+
+def absolute_url(path: str) -> str:
+    """Links in messages are absolute, on the address people open (SUSTAIN_BASE_URL)."""
+    return settings.SUSTAIN_BASE_URL + path
+
+
+# Preferences ------------------------------------------------------------------------
+
+
+def preferences_of(person: Person) -> NotificationPreferences:
+    """Her preferences, or the defaults (unsaved) when she never changed them."""
+    try:
+        return NotificationPreferences.objects.get(person=person)
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(person=person)
+
+
+PREFERENCE_FIELDS = ("digest_email", "alerts_mode", "quiet_start", "quiet_end")
+
+
+@transaction.atomic
+def preferences_update(*, person: Person, **changes: Any) -> NotificationPreferences:
+    """Change the given fields only; full_clean first, nothing saved when refused."""
+    unknown = set(changes) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown preference: {', '.join(sorted(unknown))}")
+    prefs = preferences_of(person)
+    for name, value in changes.items():
+        setattr(prefs, name, value)
+    prefs.updated_at = timezone.now()
+    prefs.full_clean()
+    prefs.save()
+    return prefs
+
+
+UNSUBSCRIBE_SALT = "sustain.notify.unsubscribe"
+
+
+def unsubscribe_token(person: Person, *, channel: Channel | None = None) -> str:
+    """Signed, without expiry: it turns off that person's digest by email (or by that
+    email channel of hers), nothing else."""
+    what = f"c{channel.pk}" if channel is not None else "digest_email"
+    return signing.dumps({"p": person.pk, "w": what}, salt=UNSUBSCRIBE_SALT)
+
+
+@transaction.atomic
+def unsubscribe(token: str) -> Person | None:
+    """Apply a one-click unsubscribe link; returns whose it was, or None for a forged or
+    damaged link (nothing changes). Applying it twice changes nothing more."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    person = Person.objects.filter(pk=data.get("p"), is_active=True).first()
+    what = str(data.get("w", ""))
+    if person is None:
+        return None
+    if what == "digest_email":
+        preferences_update(person=person, digest_email=False)
+    elif what.startswith("c") and what[1:].isdigit():
+        Channel.objects.filter(pk=int(what[1:]), owner=person).update(digests=False)
+    else:
+        return None
+    return person
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to
+    the URL, no login needed."""
+    url = absolute_url(reverse("notify:unsubscribe", args=[token]))
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import sustain.notify.models
 from django.conf import settings
 from django.db import migrations, models
+
+import sustain.notify.models
 
 
 class Migration(migrations.Migration):
