@@ -4,7 +4,7 @@
 # through @paginate's wrapper, whose globals do not hold this module's names.
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -55,8 +55,14 @@ def outbox_list(
 channels_router = Router(tags=["notifications"])
 
 
+# Literals rather than the enums: Input cleans text into plain str, which an enum field
+# would then warn about when dumped.
+KindIn = Literal["email", "slack", "teams", "webhook"]
+AlertsModeIn = Literal["immediate", "digest"]
+
+
 class ChannelIn(Input):
-    kind: ChannelKind
+    kind: KindIn
     target: str = Field(max_length=500, description="The https webhook URL or email address.")
     label: str = Field("", max_length=100)
     organization_wide: bool = Field(
@@ -80,6 +86,10 @@ class ChannelOut(Schema):
     @staticmethod
     def resolve_owner(obj: Channel) -> int | None:
         return obj.owner_id
+
+    @staticmethod
+    def resolve_kind(obj: Channel) -> ChannelKind:
+        return ChannelKind(obj.kind)
 
 
 class ChannelCreated(ChannelOut):
@@ -132,7 +142,7 @@ class PreferencesOut(Schema):
 class PreferencesPatch(Input):
     __model__ = NotificationPreferences
     digest_email: bool | None = None
-    alerts_mode: AlertsMode | None = None
+    alerts_mode: AlertsModeIn | None = None
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
 

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_audit_event'),
+        ("audit", "0001_audit_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='kind',
-            field=models.CharField(choices=[('role_changed', 'Role changed'), ('email_changed', 'Email changed'), ('activated', 'Reactivated'), ('deactivated', 'Deactivated'), ('token_created', 'API token created'), ('token_revoked', 'API token revoked'), ('program_owner_changed', 'Program owner changed'), ('access_refused', 'Write refused'), ('channel_added', 'Notification channel added'), ('channel_removed', 'Notification channel removed')], max_length=40),
+            model_name="auditevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("role_changed", "Role changed"),
+                    ("email_changed", "Email changed"),
+                    ("activated", "Reactivated"),
+                    ("deactivated", "Deactivated"),
+                    ("token_created", "API token created"),
+                    ("token_revoked", "API token revoked"),
+                    ("program_owner_changed", "Program owner changed"),
+                    ("access_refused", "Write refused"),
+                    ("channel_added", "Notification channel added"),
+                    ("channel_removed", "Notification channel removed"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
