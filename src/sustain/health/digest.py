@@ -101,7 +101,7 @@ def _health(viewer: Person, programs: list[Program]) -> Section | None:
             lines += [_health_line(r, f"{program.name}, your reps") for r in mine]
         elif rows["program"] is not None:
             lines.append(_health_line(rows["program"], program.name))
-            lines += [_health_line(t, f"  lowest team, {t.name}") for t in rows["teams"][:1]]
+            lines += [_health_line(t, f"Lowest team, {t.name}") for t in rows["teams"][:1]]
     if not lines:
         return None
     link = _link("health:program", programs[0].pk) if len(programs) == 1 else ""
