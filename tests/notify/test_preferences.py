@@ -135,3 +135,17 @@ def test_it_refuses_a_forged_unsubscribe_link(cast: Cast, client) -> None:
     r = client.post(f"/notifications/unsubscribe/{token[:-2]}xx/")
     assert r.status_code == 400
     assert not NotificationPreferences.objects.exists()
+
+
+def test_it_lets_nobody_else_test_or_remove_her_channel_from_the_page(cast: Cast, login) -> None:
+    channel = Channel.objects.create(
+        organization=cast.org, owner=cast.rep, kind="slack", target="https://hooks.slack.com/x"
+    )
+    for person in (cast.manager, cast.admin, cast.outsider):
+        client = login(person)
+        url = f"/settings/notifications/channels/{channel.pk}/"
+        assert client.post(url + "delete/").status_code == 404
+        assert client.post(url + "test/").status_code == 404
+    assert Channel.objects.filter(pk=channel.pk).exists() and not OutboxMessage.objects.exists()
+    r = login(cast.rep).post(f"/settings/notifications/channels/{channel.pk}/test/")
+    assert r.status_code == 302 and OutboxMessage.objects.get().destination == channel

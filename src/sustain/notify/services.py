@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -216,17 +217,28 @@ def _claim(message_id: int, now: dt.datetime) -> dt.datetime | None:
     return lease if claimed == 1 else None
 
 
+class _OutboxEmail(EmailMultiAlternatives):
+    """Headers folded at RFC 5322's 998 characters rather than 78: Python encodes a longer
+    unbreakable header (the List-Unsubscribe URL) as RFC 2047 words, which mail clients do
+    not read as a URL."""
+
+    def message(self, *, policy: Any = email.policy.default) -> Any:
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMultiAlternatives(
+    # "link" is the chat message's button, not an email header.
+    headers = {k: v for k, v in message.headers.items() if k != "link"}
+    mail = _OutboxEmail(
         subject=message.subject,
         body=message.body,
         to=[message.to],
         from_email=settings.DEFAULT_FROM_EMAIL,
-        headers={**message.headers, "Message-ID": message.message_id},
+        headers={**headers, "Message-ID": message.message_id},
     )
     if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
-    return email
+        mail.attach_alternative(message.html_body, "text/html")
+    return mail
 
 
 class ChannelGone(Exception):
