@@ -94,6 +94,11 @@ def quiet_until(prefs: NotificationPreferences | None, now: dt.datetime) -> dt.d
     return timezone.make_aware(dt.datetime.combine(day, end), local.tzinfo)
 
 
+def _chunks(ids: list[Any], size: int = 10_000) -> list[list[Any]]:
+    """SQLite takes at most 32,766 parameters in a query: a sweep's recipients may be more."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _is_alert(kind: str) -> bool:
     return kind.startswith("alert")
 
@@ -103,12 +108,18 @@ def _route(messages: Sequence[OutboxDraft], now: dt.datetime) -> list[OutboxMess
     digest is dropped (the digest lists her open alerts), an alert also goes to her own
     channels that take alerts, and a message falling in her quiet hours waits until they
     end. Two queries whatever the number of messages."""
-    ids = {m.recipient_id for m in messages if m.recipient_id is not None}
-    prefs = {p.person_id: p for p in NotificationPreferences.objects.filter(person_id__in=ids)}
-    alert_ids = {m.recipient_id for m in messages if _is_alert(m.kind)}
+    ids = sorted({m.recipient_id for m in messages if m.recipient_id is not None})
+    prefs = {
+        p.person_id: p
+        for chunk in _chunks(ids)
+        for p in NotificationPreferences.objects.filter(person_id__in=chunk)
+    }
+    alert_ids = sorted(
+        {m.recipient_id for m in messages if _is_alert(m.kind) and m.recipient_id is not None}
+    )
     channels: dict[int, list[Channel]] = {}
-    if alert_ids:
-        for c in Channel.objects.filter(owner_id__in=alert_ids, is_active=True, alerts=True):
+    for chunk in _chunks(alert_ids):
+        for c in Channel.objects.filter(owner_id__in=chunk, is_active=True, alerts=True):
             channels.setdefault(c.owner_id, []).append(c)  # type: ignore[arg-type]
     rows = []
     for m in messages:
