@@ -143,7 +143,9 @@ def test_it_posts_slack_and_teams_formats(cast: Cast, receiver: Receiver) -> Non
     assert outbox_deliver_due() == 2
     slack, teams = (p.json for p in receiver.posts)
     assert "Sustain: test message" in slack["text"] and slack["blocks"][0]["type"] == "header"
-    assert teams["@type"] == "MessageCard" and teams["title"] == "Sustain: test message"
+    card = teams["attachments"][0]  # a Workflows webhook: an Adaptive Card
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert card["content"]["body"][0]["text"] == "Sustain: test message"
     link = slack["blocks"][-1]["elements"][0]["text"]
     assert link.startswith("<http://127.0.0.1:8000/settings/notifications/")
 
@@ -185,3 +187,30 @@ def test_it_fails_a_message_whose_channel_was_deleted(cast: Cast, receiver: Rece
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED and "deleted" in message.last_error
     assert receiver.posts == []
+
+
+def test_it_shows_admins_a_webhooks_host_not_its_url(
+    cast: Cast, api, login, receiver: Receiver
+) -> None:
+    channel_test(channel=_channel(cast, receiver), by=cast.manager)
+    [row] = api(cast.admin).get("/outbox").json()["items"]
+    assert row["to"] == "Signed webhook: 127.0.0.1:" + receiver.url.split(":")[2].split("/")[0]
+    assert b"/hook" not in login(cast.admin).get("/outbox/").content
+
+
+def test_it_gives_a_classic_teams_connector_a_message_card() -> None:
+    body = targets.payload(
+        ChannelKind.TEAMS,
+        target="https://acme.webhook.office.com/webhookb2/x",
+        subject="Digest",
+        text="line 1\nline 2",
+        link="https://sustain.example.com/",
+        event="weekly_digest",
+        message_id=1,
+    )
+    assert (body["@type"], body["title"], body["text"]) == (
+        "MessageCard",
+        "Digest",
+        "line 1<br>line 2",
+    )
+    assert body["potentialAction"][0]["targets"][0]["uri"] == "https://sustain.example.com/"

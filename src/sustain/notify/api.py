@@ -40,6 +40,10 @@ class OutboxMessageOut(Schema):
     last_error: str
     sent_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_to(obj: OutboxMessage) -> str:
+        return obj.shown_to
+
 
 @outbox_router.get("/outbox", response=list[OutboxMessageOut])
 @paginate(LimitOffsetPagination)

@@ -140,6 +140,13 @@ class OutboxMessage(models.Model):
         return f"{self.kind or 'message'} to {self.to} ({self.status})"
 
     @property
+    def shown_to(self) -> str:
+        """The address, or a webhook's host only: its URL is a secret of its owner's."""
+        if self.channel == ChannelKind.EMAIL or "://" not in self.to:
+            return self.to
+        return f"{self.get_channel_display()}: {self.to.split('://', 1)[1].split('/', 1)[0]}"
+
+    @property
     def message_id(self) -> str:
         """Stable across retries, so a mail system can recognise a resend."""
         return f"<outbox-{self.pk}@sustain.local>"

@@ -264,6 +264,7 @@ def _post(message: OutboxMessage) -> None:
         channel.target,
         targets.payload(
             channel.kind,
+            target=channel.target,
             subject=message.subject,
             text=message.body,
             link=message.headers.get("link", ""),

@@ -106,7 +106,7 @@ def validate_target(kind: str, target: str) -> str:
 
 
 def payload(
-    kind: str, *, subject: str, text: str, link: str, event: str, message_id: int
+    kind: str, *, target: str, subject: str, text: str, link: str, event: str, message_id: int
 ) -> dict[str, Any]:
     """The JSON body for a chat or webhook target. `text` is the compact form."""
     if kind == ChannelKind.SLACK:
@@ -119,7 +119,10 @@ def payload(
                 {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open>"}]}
             )
         return {"text": f"{subject}\n{text}", "blocks": blocks}
-    if kind == ChannelKind.TEAMS:
+    if kind == ChannelKind.TEAMS and (urlsplit(target).hostname or "").endswith(
+        ".webhook.office.com"
+    ):
+        # A classic Office 365 connector takes a MessageCard.
         card: dict[str, Any] = {
             "@type": "MessageCard",
             "@context": "https://schema.org/extensions",
@@ -132,6 +135,25 @@ def payload(
                 {"@type": "OpenUri", "name": "Open", "targets": [{"os": "default", "uri": link}]}
             ]
         return card
+    if kind == ChannelKind.TEAMS:
+        # A Workflows (Power Automate) webhook takes an Adaptive Card in a message envelope.
+        content: dict[str, Any] = {
+            "type": "AdaptiveCard",
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.4",
+            "body": [
+                {"type": "TextBlock", "text": subject, "weight": "Bolder", "wrap": True},
+                {"type": "TextBlock", "text": text, "wrap": True},
+            ],
+        }
+        if link:
+            content["actions"] = [{"type": "Action.OpenUrl", "title": "Open", "url": link}]
+        return {
+            "type": "message",
+            "attachments": [
+                {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}
+            ],
+        }
     return {
         "id": message_id,
         "event": event or "message",
