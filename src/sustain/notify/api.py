@@ -25,8 +25,9 @@ from sustain.notify.models import (
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 
+# One router (tags per operation): api/urls.py documents the errors of a router's own
+# operations, not of nested ones.
 router = Router()
-outbox_router = Router(tags=["outbox"])
 
 
 class OutboxMessageOut(Schema):
@@ -45,7 +46,7 @@ class OutboxMessageOut(Schema):
         return obj.shown_to
 
 
-@outbox_router.get("/outbox", response=list[OutboxMessageOut])
+@router.get("/outbox", response=list[OutboxMessageOut], tags=["outbox"])
 @paginate(LimitOffsetPagination)
 def outbox_list(
     request: AuthenticatedHttpRequest, status: OutboxStatus | None = None
@@ -56,7 +57,7 @@ def outbox_list(
 
 # Channels -----------------------------------------------------------------------------
 
-channels_router = Router(tags=["notifications"])
+NOTIFICATIONS = ["notifications"]
 
 
 # Literals rather than the enums: Input cleans text into plain str, which an enum field
@@ -67,7 +68,9 @@ AlertsModeIn = Literal["immediate", "digest"]
 
 class ChannelIn(Input):
     kind: KindIn
-    target: str = Field(max_length=500, description="The https webhook URL or email address.")
+    target: str = Field(
+        min_length=1, max_length=500, description="The https webhook URL or email address."
+    )
     label: str = Field("", max_length=100)
     organization_wide: bool = Field(
         False, description="Admins: the organization's channel (its weekly summary)."
@@ -105,27 +108,27 @@ class ChannelTestOut(Schema):
     status: OutboxStatus
 
 
-@channels_router.get("/channels", response=list[ChannelOut])
+@router.get("/channels", response=list[ChannelOut], tags=NOTIFICATIONS)
 @paginate(LimitOffsetPagination)
 def channels_list(request: HttpRequest) -> QuerySet[Channel]:
     """Your channels; an admin also sees the organization's."""
     return access.channels_visible_to(request.user)  # type: ignore[return-value]
 
 
-@channels_router.post("/channels", response={201: ChannelCreated})
+@router.post("/channels", response={201: ChannelCreated}, tags=NOTIFICATIONS)
 def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     channel = services.channel_create(by=request.user, **payload.dict())
     return Status(201, channel)
 
 
-@channels_router.delete("/channels/{channel_id}", response={204: None})
+@router.delete("/channels/{channel_id}", response={204: None}, tags=NOTIFICATIONS)
 def channels_delete(request: HttpRequest, channel_id: int) -> Status[None]:
     channel = access.get_channel_for(request.user, channel_id)
     services.channel_delete(channel=channel, by=request.user)  # type: ignore[arg-type]
     return Status(204, None)
 
 
-@channels_router.post("/channels/{channel_id}/test", response={202: ChannelTestOut})
+@router.post("/channels/{channel_id}/test", response={202: ChannelTestOut}, tags=NOTIFICATIONS)
 def channels_test(request: HttpRequest, channel_id: int) -> Status[dict[str, Any]]:
     """Queue a test message through the outbox; the worker sends it within seconds."""
     channel = access.get_channel_for(request.user, channel_id)
@@ -151,17 +154,13 @@ class PreferencesPatch(Input):
     quiet_end: dt.time | None = None
 
 
-@channels_router.get("/me/notifications", response=PreferencesOut)
+@router.get("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
 def preferences_get(request: HttpRequest) -> NotificationPreferences:
     return services.preferences_of(request.user)
 
 
-@channels_router.patch("/me/notifications", response=PreferencesOut)
+@router.patch("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
 def preferences_patch(request: HttpRequest, payload: PreferencesPatch) -> NotificationPreferences:
     """Changes the fields given; quiet hours take both ends, in the installation's time
     zone."""
     return services.preferences_update(person=request.user, **payload.dict(exclude_unset=True))
-
-
-router.add_router("", outbox_router)
-router.add_router("", channels_router)
