@@ -95,3 +95,26 @@ def test_it_previews_each_roles_digest_for_leaders_only(cast: Cast, login) -> No
     assert b"Weekly digest of Mia Manager" in r.content  # her own, not the rep's
     r = login(cast.admin).get(f"/settings/notifications/digest/?person={cast.outsider.pk}")
     assert b"Weekly digest of Adam Admin" in r.content
+
+
+def test_a_persons_digest_costs_the_same_queries_at_two_organization_sizes(trained, today) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sustain.health import services
+    from tests.health.conftest import grow
+
+    def cost() -> list[int]:
+        out = []
+        for person in (trained.owner, trained.executive, trained.manager, trained.rep):
+            with CaptureQueriesContext(connection) as ctx:
+                digest_for(person, today=today)
+            out.append(len(ctx))
+        return out
+
+    grow(trained, teams=2, reps_per_team=3, day=today, coached=False)
+    services.health_run_day(program=trained.program, day=today)
+    small = cost()
+    grow(trained, teams=12, reps_per_team=8, day=today, coached=False)
+    services.health_run_day(program=trained.program, day=today)
+    assert cost() == small
