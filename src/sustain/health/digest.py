@@ -150,8 +150,8 @@ def _plan_and_refreshers(viewer: Person, today: dt.date) -> Section | None:
             lines.append(Line(f"This phase of your 90-day plan: {p.current.concept}."))
         item = next((i for i in p.plan.items.all() if i.done_at is None), None)
         if item is not None:
-            due = f" (due {item.due:%-d %b})" if item.due else ""
-            lines.append(Line(f"Next on your plan: {item.text}{due}."))
+            by = f" (due {item.due:%-d %b})" if item.due else ""
+            lines.append(Line(f"Next on your plan: {item.text}{by}."))
         if plan.committed_at is None:
             lines.append(Line("You have not committed to your plan yet."))
     due = refresher_selectors.due_cards(person=viewer, today=today).count()
@@ -192,6 +192,8 @@ def organization_digest(organization: Organization, *, today: dt.date | None = N
         status=ProgramStatus.CLOSED
     )[:MAX_PROGRAMS]:
         day = health_selectors.latest_day(program)
+        if day is None:
+            continue
         row = HealthDay.objects.filter(
             program=program, day=day, level="program", people__gte=k
         ).first()

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -110,26 +109,26 @@ class ChannelTestOut(Schema):
 
 @router.get("/channels", response=list[ChannelOut], tags=NOTIFICATIONS)
 @paginate(LimitOffsetPagination)
-def channels_list(request: HttpRequest) -> QuerySet[Channel]:
+def channels_list(request: AuthenticatedHttpRequest) -> QuerySet[Channel]:
     """Your channels; an admin also sees the organization's."""
     return access.channels_visible_to(request.user)  # type: ignore[return-value]
 
 
 @router.post("/channels", response={201: ChannelCreated}, tags=NOTIFICATIONS)
-def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
+def channels_create(request: AuthenticatedHttpRequest, payload: ChannelIn) -> Status[Channel]:
     channel = services.channel_create(by=request.user, **payload.dict())
     return Status(201, channel)
 
 
 @router.delete("/channels/{channel_id}", response={204: None}, tags=NOTIFICATIONS)
-def channels_delete(request: HttpRequest, channel_id: int) -> Status[None]:
+def channels_delete(request: AuthenticatedHttpRequest, channel_id: int) -> Status[None]:
     channel = access.get_channel_for(request.user, channel_id)
     services.channel_delete(channel=channel, by=request.user)  # type: ignore[arg-type]
     return Status(204, None)
 
 
 @router.post("/channels/{channel_id}/test", response={202: ChannelTestOut}, tags=NOTIFICATIONS)
-def channels_test(request: HttpRequest, channel_id: int) -> Status[dict[str, Any]]:
+def channels_test(request: AuthenticatedHttpRequest, channel_id: int) -> Status[dict[str, Any]]:
     """Queue a test message through the outbox; the worker sends it within seconds."""
     channel = access.get_channel_for(request.user, channel_id)
     message = services.channel_test(channel=channel, by=request.user)  # type: ignore[arg-type]
@@ -155,12 +154,14 @@ class PreferencesPatch(Input):
 
 
 @router.get("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
-def preferences_get(request: HttpRequest) -> NotificationPreferences:
+def preferences_get(request: AuthenticatedHttpRequest) -> NotificationPreferences:
     return services.preferences_of(request.user)
 
 
 @router.patch("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
-def preferences_patch(request: HttpRequest, payload: PreferencesPatch) -> NotificationPreferences:
+def preferences_patch(
+    request: AuthenticatedHttpRequest, payload: PreferencesPatch
+) -> NotificationPreferences:
     """Changes the fields given; quiet hours take both ends, in the installation's time
     zone."""
     return services.preferences_update(person=request.user, **payload.dict(exclude_unset=True))

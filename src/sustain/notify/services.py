@@ -372,6 +372,8 @@ def channel_create(
     production); nothing is written when it is refused."""
     if organization_wide and not access.can_add_org_channel(by):
         raise PermissionDenied("The organization's channels are added by its admins.")
+    if by.organization_id is None:
+        raise PermissionDenied("Channels belong to an organization.")
     channel = Channel(
         organization_id=by.organization_id,
         owner=None if organization_wide else by,
@@ -488,7 +490,10 @@ def unsubscribe(token: str) -> Person | None:
         return None
     if not isinstance(data, dict):
         return None
-    person = Person.objects.filter(pk=data.get("p"), is_active=True).first()
+    pk = data.get("p")
+    if not isinstance(pk, int):
+        return None
+    person = Person.objects.filter(pk=pk, is_active=True).first()
     what = str(data.get("w", ""))
     if person is None:
         return None

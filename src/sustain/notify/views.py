@@ -50,7 +50,11 @@ def outbox_message(request: AuthenticatedHttpRequest, message_id: int) -> HttpRe
 
 
 def _settings_page(
-    request: HttpRequest, *, prefs_form: Any = None, channel_form: Any = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    *,
+    prefs_form: Any = None,
+    channel_form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     viewer = request.user
     admin = access.can_add_org_channel(viewer)
@@ -68,7 +72,7 @@ def _settings_page(
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _settings_page(request)
     form = PreferencesForm(request.POST, instance=services.preferences_of(request.user))
@@ -83,7 +87,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_add(request: HttpRequest) -> HttpResponse:
+def channel_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ChannelForm(request.POST, admin=access.can_add_org_channel(request.user))
     if form.is_valid():
         try:
@@ -99,7 +103,7 @@ def channel_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_delete(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_delete(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
     channel = access.get_channel_for(request.user, channel_id)
     services.channel_delete(channel=channel, by=request.user)  # type: ignore[arg-type]
     flash.success(request, "Channel removed.")
@@ -108,7 +112,7 @@ def channel_delete(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_test(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
     channel = access.get_channel_for(request.user, channel_id)
     services.channel_test(channel=channel, by=request.user)  # type: ignore[arg-type]
     flash.success(request, "Test message queued: it arrives within seconds.")
@@ -116,7 +120,7 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 
 @login_required
-def digest_preview(request: HttpRequest) -> HttpResponse:
+def digest_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     from sustain.health.digest import digest_for
     from sustain.health.digest import render as render_digest
 

@@ -996,7 +996,7 @@ def get_channel_for(viewer: Person, pk: object) -> Model:
 def digest_preview_people(viewer: Person) -> QuerySet[Person]:
     """Whose weekly digest the viewer may preview: her own; whole-organization roles
     anyone's in it (they see all of it already)."""
-    people = Person.objects.filter(organization_id=viewer.organization_id, is_active=True)
     if viewer.organization_id is None:
-        return people.none()
+        return Person.objects.none()
+    people = Person.objects.filter(organization_id=viewer.organization_id, is_active=True)
     return people if sees_whole_org(viewer) else people.filter(pk=viewer.pk)
