@@ -122,7 +122,8 @@ def test_it_retries_a_crashed_workers_message_within_a_minute_of_its_lease(cast,
         claimed_until=now - dt.timedelta(seconds=1),
     )
     assert "outbox-retry" in enqueue_due_sweeps(now=now + dt.timedelta(seconds=60))
-    assert inbox.subjects == ["Stuck"]
+    # (The first run of the sweeps also queued the week's digests; they go out with it.)
+    assert inbox.subjects.count("Stuck") == 1
 
 
 def test_it_delivers_each_message_once_with_two_workers_racing(deployment: Deployment) -> None:

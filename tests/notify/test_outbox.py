@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
 import socket
 import threading
 from collections.abc import Iterator
@@ -134,3 +135,28 @@ def test_it_sends_nothing_when_the_change_rolls_back(cast: Cast, smtp: Inbox) ->
         raise RuntimeError("the change failed")
     assert OutboxMessage.objects.count() == 0
     assert smtp.messages == []
+
+
+def test_it_sends_the_digest_with_html_and_one_click_unsubscribe(
+    cast: Cast, smtp: Inbox, client
+) -> None:
+    from sustain.health.digest import Digest, Line, Section, digest_drafts
+    from sustain.notify.models import NotificationPreferences
+    from sustain.notify.services import outbox_enqueue_many
+
+    digest = Digest(
+        name=cast.rep.name,
+        role="Sales rep",
+        week="2026-W48",
+        sections=[Section("Your next steps", [Line("2 refreshers due.")])],
+        settings_link="http://127.0.0.1:8000/settings/notifications/",
+    )
+    outbox_enqueue_many(messages=digest_drafts(cast.rep, digest, email=True, channels=[]))
+    outbox_deliver_due()
+    [(to, raw)] = smtp.messages
+    assert to == cast.rep.email and b"text/html" in raw
+    headers = email.message_from_bytes(raw)
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = "".join(headers["List-Unsubscribe"].split()).strip("<>")
+    assert client.post(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    assert NotificationPreferences.objects.get(person=cast.rep).digest_email is False

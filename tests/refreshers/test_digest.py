@@ -39,11 +39,12 @@ def test_the_sweep_costs_a_fixed_number_of_queries_per_batch(
         ignore_conflicts=True,
     )
     n = people.count()
-    # Per batch: savepoint, the people, their due counts, one insert, release; the last,
-    # empty batch: savepoint, the people, release. Whatever the batch size.
+    # Per batch: savepoint, the people, their due counts, their notification preferences,
+    # one insert, release; the last, empty batch: savepoint, the people, release. Whatever
+    # the batch size.
     for batch_size in (2, 5, n):
         batches = -(-n // batch_size)
-        with django_assert_num_queries(5 * batches + 3):
+        with django_assert_num_queries(6 * batches + 3):
             services.refreshers_send_digests(today=today, batch_size=batch_size)
     assert OutboxMessage.objects.filter(kind="refresher_digest").count() == n
 

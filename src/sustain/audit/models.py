@@ -22,6 +22,8 @@ class AuditKind(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     PROGRAM_OWNER_CHANGED = "program_owner_changed", "Program owner changed"
     ACCESS_REFUSED = "access_refused", "Write refused"
+    CHANNEL_ADDED = "channel_added", "Notification channel added"
+    CHANNEL_REMOVED = "channel_removed", "Notification channel removed"
 
 
 class AuditEvent(models.Model):

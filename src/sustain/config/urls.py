@@ -20,7 +20,7 @@ urlpatterns = [
     path("metrics/", include("sustain.metrics.urls")),
     path("analysis/", include("sustain.analysis.urls")),
     path("audit/", include("sustain.audit.urls")),
-    path("outbox/", include("sustain.notify.urls")),
+    path("", include("sustain.notify.urls")),
     path("people/import/", include("sustain.roster.urls")),
     path("organization/export/", include("sustain.exports.urls")),
     path("adoption/", include("sustain.adoption.urls")),

@@ -4,16 +4,29 @@
 # through @paginate's wrapper, whose globals do not hold this module's names.
 
 import datetime as dt
+from typing import Any, Literal
 
 from django.db.models import QuerySet
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
-from sustain.notify import selectors
-from sustain.notify.models import OutboxMessage, OutboxStatus
+from sustain.api.schemas import Input
+from sustain.notify import selectors, services
+from sustain.notify.models import (
+    AlertsMode,
+    Channel,
+    ChannelKind,
+    NotificationPreferences,
+    OutboxMessage,
+    OutboxStatus,
+)
+from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 
-router = Router(tags=["outbox"])
+# One router (tags per operation): api/urls.py documents the errors of a router's own
+# operations, not of nested ones.
+router = Router()
 
 
 class OutboxMessageOut(Schema):
@@ -27,11 +40,128 @@ class OutboxMessageOut(Schema):
     last_error: str
     sent_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_to(obj: OutboxMessage) -> str:
+        return obj.shown_to
 
-@router.get("/outbox", response=list[OutboxMessageOut])
+
+@router.get("/outbox", response=list[OutboxMessageOut], tags=["outbox"])
 @paginate(LimitOffsetPagination)
 def outbox_list(
     request: AuthenticatedHttpRequest, status: OutboxStatus | None = None
 ) -> QuerySet[OutboxMessage]:
     """Admins only: the organization's messages, newest first."""
     return selectors.outbox_list(viewer=request.user, status=status or "")
+
+
+# Channels -----------------------------------------------------------------------------
+
+NOTIFICATIONS = ["notifications"]
+
+
+# Literals rather than the enums: Input cleans text into plain str, which an enum field
+# would then warn about when dumped.
+KindIn = Literal["email", "slack", "teams", "webhook"]
+AlertsModeIn = Literal["immediate", "digest"]
+
+
+class ChannelIn(Input):
+    kind: KindIn
+    target: str = Field(
+        min_length=1, max_length=500, description="The https webhook URL or email address."
+    )
+    label: str = Field("", max_length=100)
+    organization_wide: bool = Field(
+        False, description="Admins: the organization's channel (its weekly summary)."
+    )
+    digests: bool = True
+    alerts: bool = True
+
+
+class ChannelOut(Schema):
+    id: int
+    kind: ChannelKind
+    target: str
+    label: str
+    owner: int | None = Field(description="Null for the organization's channels.")
+    digests: bool
+    alerts: bool
+    is_active: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_owner(obj: Channel) -> int | None:
+        return obj.owner_id
+
+    @staticmethod
+    def resolve_kind(obj: Channel) -> ChannelKind:
+        return ChannelKind(obj.kind)
+
+
+class ChannelCreated(ChannelOut):
+    secret: str = Field(description="Signs webhook bodies: see docs/notifications.md.")
+
+
+class ChannelTestOut(Schema):
+    message: int
+    status: OutboxStatus
+
+
+@router.get("/channels", response=list[ChannelOut], tags=NOTIFICATIONS)
+@paginate(LimitOffsetPagination)
+def channels_list(request: AuthenticatedHttpRequest) -> QuerySet[Channel]:
+    """Your channels; an admin also sees the organization's."""
+    return access.channels_visible_to(request.user)  # type: ignore[return-value]
+
+
+@router.post("/channels", response={201: ChannelCreated}, tags=NOTIFICATIONS)
+def channels_create(request: AuthenticatedHttpRequest, payload: ChannelIn) -> Status[Channel]:
+    channel = services.channel_create(by=request.user, **payload.dict())
+    return Status(201, channel)
+
+
+@router.delete("/channels/{channel_id}", response={204: None}, tags=NOTIFICATIONS)
+def channels_delete(request: AuthenticatedHttpRequest, channel_id: int) -> Status[None]:
+    channel = access.get_channel_for(request.user, channel_id)
+    services.channel_delete(channel=channel, by=request.user)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@router.post("/channels/{channel_id}/test", response={202: ChannelTestOut}, tags=NOTIFICATIONS)
+def channels_test(request: AuthenticatedHttpRequest, channel_id: int) -> Status[dict[str, Any]]:
+    """Queue a test message through the outbox; the worker sends it within seconds."""
+    channel = access.get_channel_for(request.user, channel_id)
+    message = services.channel_test(channel=channel, by=request.user)  # type: ignore[arg-type]
+    return Status(202, {"message": message.pk, "status": message.status})
+
+
+# Preferences ------------------------------------------------------------------------------
+
+
+class PreferencesOut(Schema):
+    digest_email: bool
+    alerts_mode: AlertsMode
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+
+
+class PreferencesPatch(Input):
+    __model__ = NotificationPreferences
+    digest_email: bool | None = None
+    alerts_mode: AlertsModeIn | None = None
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
+
+
+@router.get("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
+def preferences_get(request: AuthenticatedHttpRequest) -> NotificationPreferences:
+    return services.preferences_of(request.user)
+
+
+@router.patch("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
+def preferences_patch(
+    request: AuthenticatedHttpRequest, payload: PreferencesPatch
+) -> NotificationPreferences:
+    """Changes the fields given; quiet hours take both ends, in the installation's time
+    zone."""
+    return services.preferences_update(person=request.user, **payload.dict(exclude_unset=True))

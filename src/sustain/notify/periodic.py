@@ -36,6 +36,9 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("transcript-retention", "sustain.adoption.tasks.delete_old_transcripts", dt.timedelta(days=1)),
     # Re-running a day replaces its rows; alerts are deduplicated per subject.
     ("health-daily", "sustain.health.tasks.health_daily_sweep", dt.timedelta(days=1)),
+    # Daily, so a week's digest goes out on its first day even after downtime; the dedupe
+    # key (person, channel, ISO week) keeps it to one a week.
+    ("weekly-digest", "sustain.health.tasks.weekly_digests", dt.timedelta(days=1)),
 ]
 
 

@@ -965,3 +965,38 @@ def get_alert_for(viewer: Person, pk: object, *, write: bool = False) -> Alert:
     writable = (lambda a: can_act_on_alert(viewer, a)) if write else None
     alerts = alerts_visible_to(viewer).select_related("program", "recipient", "escalated_to")
     return _get(alerts, pk, writable=writable)
+
+
+# Channels and notification preferences ----------------------------------------------
+
+
+def can_add_org_channel(viewer: Person) -> bool:
+    """The organization's own channels (its weekly summary): admins."""
+    return is_org_admin(viewer)
+
+
+def channels_visible_to(viewer: Person) -> QuerySet[Model]:
+    """A person's own channels; an admin also the organization's (owner null). Nobody
+    sees another person's channels: a webhook URL is a secret of its own."""
+    from sustain.notify.models import Channel
+
+    if viewer.organization_id is None:
+        return Channel.objects.none()
+    mine = Q(owner=viewer)
+    if can_add_org_channel(viewer):
+        mine |= Q(owner__isnull=True)
+    return Channel.objects.filter(mine, organization_id=viewer.organization_id)
+
+
+def get_channel_for(viewer: Person, pk: object) -> Model:
+    """Every channel she sees she may also test and delete."""
+    return _get(channels_visible_to(viewer), pk, writable=None)
+
+
+def digest_preview_people(viewer: Person) -> QuerySet[Person]:
+    """Whose weekly digest the viewer may preview: her own; whole-organization roles
+    anyone's in it (they see all of it already)."""
+    if viewer.organization_id is None:
+        return Person.objects.none()
+    people = Person.objects.filter(organization_id=viewer.organization_id, is_active=True)
+    return people if sees_whole_org(viewer) else people.filter(pk=viewer.pk)

@@ -203,8 +203,8 @@ def refreshers_send_digests(
 ) -> dict[str, int]:
     """One digest per person with refreshers due today, through the outbox.
 
-    People are walked in primary-key batches; each batch costs three queries whatever its
-    size (the people, their due counts, one bulk insert). Each batch commits on its own,
+    People are walked in primary-key batches; each batch costs four queries whatever its
+    size (the people, their due counts, their notification preferences, one bulk insert). Each batch commits on its own,
     and its digests start going out then. The dedupe key (person, day) makes a second run
     the same day queue nothing new."""
     today = today or timezone.localdate()

@@ -234,7 +234,8 @@ TASKS = {
     }
 }
 
-# Mail: console by default; set SUSTAIN_EMAIL_HOST (and friends) for real SMTP.
+# Mail: files under DATA_DIR/mail/ by default (one log line per batch, not every message
+# on the console); set SUSTAIN_EMAIL_HOST (and friends) for real SMTP.
 SUSTAIN_MAIL_CONFIGURED = bool(os.environ.get("SUSTAIN_EMAIL_HOST"))
 if SUSTAIN_MAIL_CONFIGURED:
     MAILERS = {
@@ -251,8 +252,19 @@ if SUSTAIN_MAIL_CONFIGURED:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "sustain.notify.mailfile.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("SUSTAIN_EMAIL_FROM", "Sustain <sustain@localhost>")
+
+# A chat or webhook delivery waits at most this long for the receiver (one attempt per
+# claim; the outbox retries later).
+SUSTAIN_CHANNEL_TIMEOUT_SECONDS = float(os.environ.get("SUSTAIN_CHANNEL_TIMEOUT_SECONDS", "10"))
+# Webhooks to http:// and to private or loopback addresses: only while developing.
+SUSTAIN_CHANNELS_ALLOW_PRIVATE = DEBUG
 
 # How long a worker may hold a claimed outbox message before another may retry it,
 # counted from the claim of that one message; longer than one send can take (the SMTP
@@ -278,7 +290,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SUSTAIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Every task's RUNNING/SUCCESSFUL line drowned the console (a sweep every 30 s);
+        # failures are warnings and errors, still shown. SUSTAIN_TASK_LOG_LEVEL=INFO
+        # brings the lines back.
+        "django.tasks": {"level": os.environ.get("SUSTAIN_TASK_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": os.environ.get("SUSTAIN_TASK_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Adoption: which detector scores calls. "semantic" (a local embedding model, see

@@ -24,6 +24,8 @@ if len(SECRET_KEY) < 50:
         "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 DEBUG = False
+# Webhooks never reach the server's own network (SSRF).
+SUSTAIN_CHANNELS_ALLOW_PRIVATE = False
 
 # The proxy terminates TLS and says so in this header; trust it only behind such a proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,9 @@ TASKS = {
     }
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The tests' receivers listen on 127.0.0.1 over plain HTTP.
+SUSTAIN_CHANNELS_ALLOW_PRIVATE = True
+SUSTAIN_CHANNEL_TIMEOUT_SECONDS = 2.0
 STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
