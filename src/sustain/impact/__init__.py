@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sustain.impact.errors import ImpactInputError
 from sustain.impact.estimate import estimate
-from sustain.impact.honest import Sensitivity, SensitivityRow
+from sustain.impact.honest import Sensitivity, SensitivityError, SensitivityRow
 from sustain.impact.results import (
     CalendarEffect,
     CellEffect,
@@ -39,6 +39,7 @@ __all__ = [
     "PreTrendTest",
     "RoiResult",
     "Sensitivity",
+    "SensitivityError",
     "SensitivityRow",
     "SubgroupResult",
     "estimate",

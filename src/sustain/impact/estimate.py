@@ -64,6 +64,7 @@ def estimate(
     sensitivity: str | None = None,
     sensitivity_e: float | str | None = None,
     mbar: list[float] | tuple[float, ...] | str | None = None,
+    sensitivity_window: tuple[float | None, float | None] | None = None,
 ) -> ImpactResult:
     """Estimate the training's effect on ``outcome`` with Callaway & Sant'Anna (2021).
 
@@ -92,7 +93,9 @@ def estimate(
     intervals for the event time ``sensitivity_e`` (default 0) or "avg" (the average
     post-training effect) at each bound in ``mbar`` (Mbar for rm, default 0, 0.5, 1, 1.5, 2;
     M for smooth, default five values up to the pre-training slope changes), and the breakdown
-    value; needs ``base_period="universal"``. See ``sustain.impact.honest``.
+    value; needs ``base_period="universal"``. ``sensitivity_window`` (lowest, highest event
+    time) limits the event times it uses (the event study itself keeps ``min_e``/``max_e``).
+    See ``sustain.impact.honest``; its failures raise ``SensitivityError``.
     Raises ImpactInputError for unusable input.
     """
     mode = _check_options(control, bootstrap, alpha, period_days)
@@ -205,7 +208,7 @@ def estimate(
         labels=_labels(panel, cells),
         sensitivity=None
         if wanted is None
-        else _sensitivity(aggs, cells, influence, anticipation, alpha, wanted),
+        else _sensitivity(aggs, cells, influence, anticipation, alpha, wanted, sensitivity_window),
     )
 
 
@@ -216,17 +219,21 @@ def _sensitivity(
     anticipation: int,
     alpha: float,
     wanted: tuple[str, float | str, tuple[float, ...]],
+    window: tuple[float | None, float | None] | None = None,
 ) -> honest.Sensitivity:
     """HonestDiD on the event study, with its analytic (clustered when asked) covariance."""
     assert aggs.events_functional is not None and aggs.event_times is not None
     reference = -1.0 - anticipation
     times = aggs.event_times
     keep = ~np.isclose(times, reference)
+    if window is not None:
+        lo, hi = (-np.inf if w is None else w for w in window)
+        keep &= (times >= lo) & (times <= hi)
     functional = aggs.events_functional.combine(np.eye(len(times))[:, keep])
     betahat = cells.att @ functional.weights
     sigma = influence.covariance(functional)
     if influence.n_clusters <= len(betahat):
-        raise ImpactInputError(
+        raise honest.SensitivityError(
             f"sensitivity needs more clusters ({influence.n_clusters}) than event-study effects "
             f"({len(betahat)}) to estimate their covariance: narrow the window with min_e/max_e"
         )

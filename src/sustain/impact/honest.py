@@ -43,6 +43,10 @@ MAX_VERTEX_SUBSETS = 200_000  # beyond this the dual polytope is too big to enum
 GRID_POINTS = 100  # first pass of the test inversion, then bisection at both ends
 
 
+class SensitivityError(ImpactInputError):
+    """The sensitivity analysis cannot be run as asked (the estimates themselves are fine)."""
+
+
 @dataclass(frozen=True)
 class SensitivityRow:
     """The robust (1 - alpha) interval at one bound (Mbar for rm, M for smooth); NaN = empty."""
@@ -86,7 +90,7 @@ def check_request(
 ) -> tuple[str, float | str, tuple[float, ...]]:
     """Validate the user's choice before any estimation: (kind, e, bounds)."""
     if kind not in KINDS:
-        raise ImpactInputError(f"sensitivity must be 'rm' or 'smooth', got {kind!r}")
+        raise SensitivityError(f"sensitivity must be 'rm' or 'smooth', got {kind!r}")
     if e is None:
         e = 0.0
     elif isinstance(e, str) and e.strip().lower() == "avg":
@@ -95,11 +99,11 @@ def check_request(
         try:
             e = float(e)
         except (TypeError, ValueError):
-            raise ImpactInputError(
+            raise SensitivityError(
                 f"sensitivity_e must be an event time (a number) or 'avg', got {e!r}"
             ) from None
         if not np.isfinite(e):
-            raise ImpactInputError(f"sensitivity_e must be a finite event time, got {e!r}")
+            raise SensitivityError(f"sensitivity_e must be a finite event time, got {e!r}")
     if mbar is None:
         bounds: tuple[float, ...] = DEFAULT_MBAR.get(kind, ())
     else:
@@ -110,12 +114,12 @@ def check_request(
             try:
                 value = float(m)
             except (TypeError, ValueError):
-                raise ImpactInputError(f"mbar values must be numbers, got {m!r}") from None
+                raise SensitivityError(f"mbar values must be numbers, got {m!r}") from None
             if not np.isfinite(value) or value < 0:
-                raise ImpactInputError(f"mbar values must be finite and >= 0, got {m!r}")
+                raise SensitivityError(f"mbar values must be finite and >= 0, got {m!r}")
             values.append(value)
         if not values:
-            raise ImpactInputError("mbar: give at least one value")
+            raise SensitivityError("mbar: give at least one value")
         bounds = tuple(sorted(set(values)))
     return kind, e, bounds
 
@@ -138,18 +142,18 @@ def sensitivity(
     times = np.asarray(event_times, dtype=float)
     pre, post = times[times < reference], times[times > reference]
     if not len(pre):
-        raise ImpactInputError(
+        raise SensitivityError(
             "sensitivity needs at least one pre-training event time besides the reference period"
         )
     if not len(post):
-        raise ImpactInputError("sensitivity needs at least one post-training event time")
+        raise SensitivityError("sensitivity needs at least one post-training event time")
     for name, part in (("pre", pre), ("post", post)):
         if len(part) > 1 and not np.allclose(np.diff(part), 1):
-            raise ImpactInputError(
+            raise SensitivityError(
                 f"sensitivity needs consecutive {name}-training event times, got {part.tolist()}"
             )
     if not np.all(np.isfinite(betahat)) or not np.all(np.isfinite(sigma)):
-        raise ImpactInputError(
+        raise SensitivityError(
             "sensitivity needs a finite estimate and standard error at every event time "
             "(narrow the event window with min_e/max_e)"
         )
@@ -159,7 +163,7 @@ def sensitivity(
     else:
         hits = np.flatnonzero(np.isclose(post, float(e)))
         if not len(hits):
-            raise ImpactInputError(
+            raise SensitivityError(
                 f"sensitivity_e {e:g} is not a post-training event time of the event study; "
                 f"choose one of {[f'{p:g}' for p in post]} or 'avg'"
             )
@@ -212,7 +216,7 @@ class _Problem:
         while self.excludes_zero(high):
             low, high = high, 2 * high
             if high > 1e6 * self.scale():
-                return float("inf")
+                return low  # robust to any bound worth asking about: the largest tried
         while high - low > tol * high:
             mid = (low + high) / 2
             if self.excludes_zero(mid):
@@ -256,27 +260,25 @@ def _dual_vertices(w: np.ndarray) -> np.ndarray:
     from math import comb
 
     if comb(m, r) > MAX_VERTEX_SUBSETS:
-        raise ImpactInputError(
+        raise SensitivityError(
             f"sensitivity: the event study has too many post-training event times for the "
             f"relative-magnitudes test ({m} moments); narrow the window with max_e"
         )
-    rhs = np.zeros(r)
-    rhs[0] = 1.0
-    found = []
-    for rows in itertools.combinations(range(m), r):
-        block = w[list(rows)].T
-        try:
-            solved = np.linalg.solve(block, rhs)
-        except np.linalg.LinAlgError:
-            continue
-        if np.linalg.cond(block) > 1e12 or solved.min() < -1e-10:
-            continue
-        vertex = np.zeros(m)
-        vertex[list(rows)] = np.maximum(solved, 0.0)
-        found.append(vertex)
-    if not found:
+    subsets = np.array(list(itertools.combinations(range(m), r)), dtype=int).reshape(-1, r)
+    blocks = np.transpose(w[subsets], (0, 2, 1))  # each: W_B', r x r
+    # Basic solutions of W_B' lambda_B = e1 for every nonsingular block at once.
+    scale = np.abs(w).max() ** r
+    ok = np.abs(np.linalg.det(blocks)) > 1e-12 * scale
+    rhs = np.zeros((int(ok.sum()), r, 1))
+    rhs[:, 0, 0] = 1.0
+    solved = np.linalg.solve(blocks[ok], rhs)[:, :, 0]
+    feasible = solved.min(axis=1) >= -1e-10
+    if not feasible.any():
         return np.zeros((0, m))
-    return np.unique(np.round(np.array(found), 12), axis=0)
+    found = np.zeros((int(feasible.sum()), m))
+    rows = np.repeat(np.arange(len(found)), r)
+    found[rows, subsets[ok][feasible].reshape(-1)] = np.maximum(solved[feasible], 0.0).reshape(-1)
+    return np.unique(np.round(found, 12), axis=0)
 
 
 @dataclass
