@@ -270,3 +270,20 @@ def test_the_table_format_shows_the_sensitivity_rows(
     text = capsys.readouterr().out
     assert "Sensitivity (HonestDiD, relative magnitudes" in text
     assert "Not robust even to a bound of 0." in text
+
+
+def test_it_limits_the_event_times_it_uses_to_the_window(mpdta: pd.DataFrame, reference) -> None:
+    """With the window -3..1 HonestDiD sees pre-periods -3, -2 and post-periods 0, 1 only: the
+    same as moderndid given those rows and columns of the event study."""
+    betahat, sigma = reference
+    ours = _fit(mpdta, sensitivity="smooth", mbar=[0.02], sensitivity_window=(-3, 1)).sensitivity
+    pick = [1, 2, 3, 4]  # -3, -2, 0, 1 among -4, -3, -2, 0, 1, 2, 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = didhonest.create_sensitivity_results_sm(
+            betahat[pick], sigma[np.ix_(pick, pick)], 2, 2, l_vec=np.eye(2)[0], m_vec=[0.02]
+        )
+    assert ours.rows[0].ci_low == pytest.approx(theirs["lb"][0], abs=1e-5)
+    assert ours.rows[0].ci_high == pytest.approx(theirs["ub"][0], abs=1e-5)
+    with pytest.raises(ImpactInputError, match="choose one of \\['0', '1'\\]"):
+        _fit(mpdta, sensitivity="rm", sensitivity_e=2, sensitivity_window=(-3, 1))
