@@ -139,3 +139,26 @@ def test_it_reads_older_runs_without_sensitivity() -> None:
     summary = sensitivity_summary(result=broken)
     assert summary is not None and summary["rows"][0]["ci"] == "—"
     assert "not robust even to M̄ = 0" in summary["words"]
+
+
+def test_a_retry_keeps_the_design_and_sensitivity(cast) -> None:  # type: ignore[no-untyped-def]
+    from sustain.analysis.services import analysis_run_retry
+
+    kpi_id = _ensure_kpis(cast.org, ["wins"])["wins"]
+    failed = analysis_run_create(
+        program=cast.program,
+        kpi=cast.org.kpis.get(pk=kpi_id),
+        base_period="universal",
+        anticipation=1,
+        cluster="rep",
+        sensitivity="smooth",
+        run_now=True,
+    )
+    assert failed.status == "failed"
+    again = analysis_run_retry(run=failed, created_by=cast.analyst)
+    assert (again.sensitivity, again.base_period, again.anticipation, again.cluster) == (
+        "smooth",
+        "universal",
+        1,
+        "rep",
+    )

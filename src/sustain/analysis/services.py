@@ -285,6 +285,10 @@ def analysis_run_retry(*, run: AnalysisRun, created_by: Person | None) -> Analys
         by=run.by,
         control=run.control,
         created_by=created_by,
+        covariates=run.covariates,
+        cluster=run.cluster,
+        anticipation=run.anticipation,
+        base_period=run.base_period,
         sensitivity=run.sensitivity,
     )
 
