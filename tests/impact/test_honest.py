@@ -287,3 +287,14 @@ def test_it_limits_the_event_times_it_uses_to_the_window(mpdta: pd.DataFrame, re
     assert ours.rows[0].ci_high == pytest.approx(theirs["ub"][0], abs=1e-5)
     with pytest.raises(ImpactInputError, match="choose one of \\['0', '1'\\]"):
         _fit(mpdta, sensitivity="rm", sensitivity_e=2, sensitivity_window=(-3, 1))
+
+
+def test_its_relative_magnitudes_do_not_depend_on_the_kpi_units(mpdta: pd.DataFrame) -> None:
+    """Revenue in cents instead of thousands: the intervals scale, the breakdown is the same."""
+    scaled = mpdta.assign(lemp=mpdta["lemp"] * 1e5)
+    plain = _fit(mpdta, sensitivity="rm", sensitivity_e="avg").sensitivity
+    big = _fit(scaled, sensitivity="rm", sensitivity_e="avg").sensitivity
+    for a, b in zip(plain.rows, big.rows, strict=True):
+        assert b.ci_low == pytest.approx(a.ci_low * 1e5, rel=1e-5)
+        assert b.ci_high == pytest.approx(a.ci_high * 1e5, rel=1e-5)
+    assert big.breakdown_mbar == pytest.approx(plain.breakdown_mbar, rel=1e-4)

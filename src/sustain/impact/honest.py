@@ -249,11 +249,16 @@ def _truncated_normal_quantile(p: float, lower: float, upper: float) -> float:
 
 def _dual_vertices(w: np.ndarray) -> np.ndarray:
     """Vertices of {lambda >= 0 : W' lambda = e1}, one per row of the result."""
-    m, cols = w.shape
+    m = w.shape[0]
+    # Columns scaled to a largest entry of 1 (the KPI's units must not decide what is
+    # singular): W' lambda = e1 becomes W_n' lambda = e1 / scale of the first column.
+    scales = np.abs(w).max(axis=0)
+    scales[scales == 0] = 1.0
+    w = w / scales
     # Keep independent columns (the first, sd, always): the same polytope, fewer equations.
     keep = [0]
-    for j in range(1, cols):
-        if np.linalg.matrix_rank(w[:, [*keep, j]], tol=1e-10 * np.abs(w).max()) > len(keep):
+    for j in range(1, w.shape[1]):
+        if np.linalg.matrix_rank(w[:, [*keep, j]], tol=1e-10) > len(keep):
             keep.append(j)
     w = w[:, keep]
     r = len(keep)
@@ -267,18 +272,19 @@ def _dual_vertices(w: np.ndarray) -> np.ndarray:
     subsets = np.array(list(itertools.combinations(range(m), r)), dtype=int).reshape(-1, r)
     blocks = np.transpose(w[subsets], (0, 2, 1))  # each: W_B', r x r
     # Basic solutions of W_B' lambda_B = e1 for every nonsingular block at once.
-    scale = np.abs(w).max() ** r
-    ok = np.abs(np.linalg.det(blocks)) > 1e-12 * scale
+    ok = np.abs(np.linalg.det(blocks)) > 1e-12
     rhs = np.zeros((int(ok.sum()), r, 1))
-    rhs[:, 0, 0] = 1.0
+    rhs[:, 0, 0] = 1.0 / scales[0]
     solved = np.linalg.solve(blocks[ok], rhs)[:, :, 0]
-    feasible = solved.min(axis=1) >= -1e-10
+    feasible = solved.min(axis=1) >= -1e-10 * np.abs(solved).max(axis=1)
     if not feasible.any():
         return np.zeros((0, m))
     found = np.zeros((int(feasible.sum()), m))
     rows = np.repeat(np.arange(len(found)), r)
     found[rows, subsets[ok][feasible].reshape(-1)] = np.maximum(solved[feasible], 0.0).reshape(-1)
-    return np.unique(np.round(found, 12), axis=0)
+    # The same vertex from several bases (degenerate ones): keep one of each.
+    key = np.round(found * scales[0], 10)
+    return found[np.unique(key, axis=0, return_index=True)[1]]
 
 
 @dataclass
@@ -294,7 +300,7 @@ class _Polyhedron:
 
     def accepts(self, theta: float, alpha: float, kappa: float) -> bool:
         if not len(self.vertices):
-            return False  # infeasible dual: the moments can always be met... never here
+            return True  # no dual vertex: the statistic is unbounded below, never rejects
         y = self.y0 - theta * self.a1
         values = self.vertices @ y
         best = int(np.argmax(values))
