@@ -506,7 +506,7 @@ class _Smoothness(_Problem):
         lower = np.tril(np.ones((n, n)))
         start_w = self._feasible_start(h)
         start = np.r_[np.abs(lower @ start_w) + 1e-12, start_w]
-        constraints = [
+        constraints: Any = [  # scipy.optimize constraint dicts
             {
                 "type": "ineq",
                 "fun": lambda x: x[:n] - lower @ x[n:],
@@ -530,7 +530,8 @@ class _Smoothness(_Problem):
                 ),
             },
         ]
-        result = minimize(
+        solve: Any = minimize  # scipy's overloads do not take these constraint dicts
+        result = solve(
             lambda x: x[:n].sum(),
             start,
             jac=lambda x: np.r_[np.ones(n), np.zeros(n)],
