@@ -41,3 +41,14 @@ def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(demo) 
 
     levels = {row["level"]: row["items"] for row in kirkpatrick(program=ctx.program, run=run)}
     assert levels[2] and levels[3] and levels[4]
+
+
+def test_the_demo_run_shows_its_sensitivity_to_pre_trends(demo) -> None:
+    from sustain.analysis.selectors import sensitivity_summary
+
+    run = AnalysisRun.objects.get(program=demo.program, by="coached")
+    assert run.base_period == "universal"
+    sens = run.result["sensitivity"]
+    assert sens["type"] == "rm" and len(sens["rows"]) == 5
+    words = sensitivity_summary(result=run.result, period_days=7)["words"]
+    assert words.startswith("The average effect over the first 6 weeks after training")

@@ -11,7 +11,7 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.analysis import selectors, services
-from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control
+from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, Sensitivity
 from sustain.api.schemas import Input
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
@@ -36,6 +36,12 @@ class RunIn(Input, ModelSchema):
     )
     anticipation: int = Field(default=0, ge=0, le=services.MAX_ANTICIPATION)
     base_period: BasePeriod = BasePeriod.VARYING
+    sensitivity: Sensitivity = Field(
+        default=Sensitivity.RM,
+        description="HonestDiD sensitivity of the average effect over the first periods after "
+        "training: rm (relative magnitudes), smooth or none; needs base_period universal "
+        "(otherwise the result's meta.sensitivity_note says it was not computed).",
+    )
 
     class Meta:
         model = AnalysisRun
@@ -52,6 +58,7 @@ class RunOut(Schema):
     cluster: str
     anticipation: int
     base_period: str
+    sensitivity: str
     status: str
     progress: int
     message: str
@@ -106,6 +113,7 @@ def runs_create(
         cluster=payload.cluster,
         anticipation=payload.anticipation,
         base_period=payload.base_period,
+        sensitivity=payload.sensitivity,
     )
     return Status(201, run)
 

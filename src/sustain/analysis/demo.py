@@ -1,4 +1,5 @@
-"""A completed analysis of revenue, split by coaching, computed while the demo is built."""
+"""A completed analysis of revenue, split by coaching, computed while the demo is built;
+universal base period, so that the page shows its sensitivity to pre-trends (HonestDiD)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ def build(ctx: DemoContext) -> None:
         program=ctx.program,
         kpi=revenue,
         by="coached",
+        base_period="universal",
         created_by=ctx.logins["analyst"],
         run_now=True,
     )

@@ -34,6 +34,12 @@ class BasePeriod(models.TextChoices):
     UNIVERSAL = "universal", "Last period before training (universal)"
 
 
+class Sensitivity(models.TextChoices):
+    RM = "rm", "Relative magnitudes (recommended)"
+    SMOOTH = "smooth", "Smoothness (a bend in the trend)"
+    NONE = "none", "None"
+
+
 class AnalysisRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="analysis_runs")
     kpi = models.ForeignKey(KpiDefinition, on_delete=models.CASCADE, related_name="analysis_runs")
@@ -48,6 +54,12 @@ class AnalysisRun(models.Model):
     )
     base_period = models.CharField(
         max_length=10, choices=BasePeriod.choices, default=BasePeriod.VARYING
+    )
+    sensitivity = models.CharField(
+        max_length=10,
+        choices=Sensitivity.choices,
+        default=Sensitivity.RM,
+        help_text="HonestDiD: how far parallel trends may fail before the effect is in doubt.",
     )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

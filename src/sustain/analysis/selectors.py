@@ -121,3 +121,80 @@ def run_history(*, program: Program, kpi: KpiDefinition, limit: int = 10) -> lis
 
 def needs_context(*, program: Program) -> list[Any]:
     return list(readiness_selectors.needs_context(program=program))
+
+
+def _finite(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def _periods_word(period_days: Any, count: int) -> str:
+    days = _finite(period_days)
+    unit = {1: "day", 7: "week"}.get(round(days), "period") if days else "period"
+    if days and 28 <= days <= 31:
+        unit = "month"
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def sensitivity_summary(
+    *, result: dict[str, Any] | None, period_days: Any = None
+) -> dict[str, Any] | None:
+    """The HonestDiD sensitivity in plain words, with its rows; None when the run has none
+    (older runs, or sensitivity off) and no note either. Tolerates missing or non-finite
+    values (a bound with no interval shows as a dash)."""
+    result = result or {}
+    sens = result.get("sensitivity")
+    note = (result.get("meta") or {}).get("sensitivity_note")
+    if not isinstance(sens, dict):
+        return {"note": note} if note else None
+    kind = "rm" if sens.get("type") == "rm" else "smooth"
+    letter = "M̄" if kind == "rm" else "M"
+    rows = []
+    for row in sens.get("rows") or []:
+        low, high = _finite(row.get("ci_low")), _finite(row.get("ci_high"))
+        bound = _finite(row.get("mbar"))
+        rows.append(
+            {
+                "bound": "—" if bound is None else f"{bound:.3g}",
+                "ci": "—" if low is None or high is None else f"{_number(low)} to {_number(high)}",
+                "excludes_zero": low is not None and high is not None and (low > 0 or high < 0),
+            }
+        )
+    count = (result.get("meta") or {}).get("sensitivity_periods")
+    target = (
+        f"The average effect over the first {_periods_word(period_days, int(count))} after training"
+        if sens.get("e") == "avg" and isinstance(count, int)
+        else "The average effect after training"
+        if sens.get("e") == "avg"
+        else f"The effect {_number(sens.get('e'))} periods after training"
+    )
+    breakdown = _finite(sens.get("breakdown_mbar"))
+    original = sens.get("original") or {}
+    low, high = _finite(original.get("ci_low")), _finite(original.get("ci_high"))
+    significant = low is not None and high is not None and (low > 0 or high < 0)
+    if breakdown is None:
+        why = (
+            "it is not significant even if parallel trends hold exactly"
+            if not significant
+            else "its robust interval includes zero already"
+        )
+        words = f"{target} is not robust even to {letter} = 0: {why}."
+    elif kind == "rm":
+        words = (
+            f"{target} stays significant unless post-training violations of parallel trends "
+            f"exceed {letter} = {breakdown:.2g} times the largest pre-training one."
+        )
+    else:
+        words = (
+            f"{target} stays significant unless the slope of the difference in trends may "
+            f"change by more than M = {breakdown:.3g} per period after training."
+        )
+    return {
+        "kind": kind,
+        "letter": letter,
+        "name": "relative magnitudes" if kind == "rm" else "smoothness",
+        "words": words,
+        "breakdown": breakdown,
+        "rows": rows,
+        "original": "—" if low is None or high is None else f"{_number(low)} to {_number(high)}",
+        "note": note,
+    }

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from sustain.analysis.attributes import attribute_values, available_attributes
-from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
+from sustain.analysis.models import (
+    AnalysisRun,
+    BasePeriod,
+    Cluster,
+    Control,
+    RunStatus,
+    Sensitivity,
+)
 from sustain.lib.jobs import finite_or_none
 from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.orgs.models import Person, Role
@@ -34,6 +41,7 @@ def analysis_run_create(
     cluster: str = Cluster.TEAM,
     anticipation: int = 0,
     base_period: str = BasePeriod.VARYING,
+    sensitivity: str = Sensitivity.RM,
 ) -> AnalysisRun:
     if kpi.organization_id != program.organization_id:
         raise ValidationError({"kpi": "The KPI belongs to another organization."})
@@ -49,6 +57,8 @@ def analysis_run_create(
         raise ValidationError({"cluster": "Cluster must be team, region or rep."})
     if base_period not in BasePeriod.values:
         raise ValidationError({"base_period": "Base period must be varying or universal."})
+    if sensitivity not in Sensitivity.values:
+        raise ValidationError({"sensitivity": "Sensitivity must be rm, smooth or none."})
     if not 0 <= anticipation <= MAX_ANTICIPATION:
         raise ValidationError(
             {"anticipation": f"Anticipation must be 0 to {MAX_ANTICIPATION} periods."}
@@ -63,6 +73,7 @@ def analysis_run_create(
         cluster=cluster,
         anticipation=anticipation,
         base_period=base_period,
+        sensitivity=sensitivity,
     )
     run.full_clean()
     run.save()
@@ -76,6 +87,14 @@ def analysis_run_create(
 
 
 MAX_ANTICIPATION = 12
+# The sensitivity analysis (HonestDiD) is of the average effect over the first periods after
+# training: its test grows combinatorially with the number of post-training periods.
+SENSITIVITY_PERIODS = 6
+SENSITIVITY_NEEDS_UNIVERSAL = (
+    "Not computed: the sensitivity analysis bounds every effect from the last period before "
+    "training, so it needs pre-periods compared with that period (universal base period). "
+    "Run again with it to see how robust the effect is."
+)
 # Cluster-robust SEs need many clusters; with fewer teams (or regions) than this the run
 # clusters by rep and says so.
 MIN_CLUSTERS = 10
@@ -167,7 +186,7 @@ def analysis_run_execute(
 ) -> AnalysisRun:
     """Compute the run and store its result; bad data ends the run as failed with the
     engine's message, never a wrong number."""
-    from sustain.impact import ImpactInputError, estimate
+    from sustain.impact import ImpactInputError
 
     def step(percent: int) -> None:
         run.progress = percent
@@ -185,8 +204,7 @@ def analysis_run_execute(
         design = _design_columns(panel, run.program, on, run.covariates, run.cluster)
         meta["design"] = {k: v for k, v in design.items() if k != "columns"}
         step(40)
-        result = estimate(
-            panel,
+        options = dict(
             unit="rep",
             time="t",
             outcome="value",
@@ -199,6 +217,7 @@ def analysis_run_execute(
             anticipation=run.anticipation,
             base_period=run.base_period,
         )
+        result = _estimate_with_sensitivity(run, panel, options, meta)
         step(90)
         out = result.to_dict()
         out["meta"] = meta
@@ -221,6 +240,32 @@ def analysis_run_execute(
     return run
 
 
+def _estimate_with_sensitivity(
+    run: AnalysisRun, panel: pd.DataFrame, options: dict[str, Any], meta: dict[str, Any]
+) -> Any:
+    """The estimate, with the run's sensitivity analysis when it can be computed; when it
+    cannot, the estimate alone and ``meta["sensitivity_note"]`` saying why."""
+    from sustain.impact import SensitivityError, estimate
+
+    if run.sensitivity == Sensitivity.NONE:
+        return estimate(panel, **options)
+    if run.base_period != BasePeriod.UNIVERSAL:
+        meta["sensitivity_note"] = SENSITIVITY_NEEDS_UNIVERSAL
+        return estimate(panel, **options)
+    meta["sensitivity_periods"] = SENSITIVITY_PERIODS
+    try:
+        return estimate(
+            panel,
+            **options,
+            sensitivity=run.sensitivity,
+            sensitivity_e="avg",
+            sensitivity_window=(-SENSITIVITY_PERIODS - 1, SENSITIVITY_PERIODS - 1),
+        )
+    except SensitivityError as exc:
+        meta["sensitivity_note"] = f"Not computed: {exc}"
+        return estimate(panel, **options)
+
+
 def analysis_run_fail(*, run_id: int, message: str) -> bool:
     """End a run that did not finish as failed; False if it had finished already."""
     return bool(
@@ -235,7 +280,16 @@ def analysis_run_retry(*, run: AnalysisRun, created_by: Person | None) -> Analys
     if run.status != RunStatus.FAILED:
         raise ValidationError({"status": "Only a failed analysis can be tried again."})
     return analysis_run_create(
-        program=run.program, kpi=run.kpi, by=run.by, control=run.control, created_by=created_by
+        program=run.program,
+        kpi=run.kpi,
+        by=run.by,
+        control=run.control,
+        created_by=created_by,
+        covariates=run.covariates,
+        cluster=run.cluster,
+        anticipation=run.anticipation,
+        base_period=run.base_period,
+        sensitivity=run.sensitivity,
     )
 
 

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from sustain.analysis import charts, selectors, services
 from sustain.analysis.attributes import available_attributes
 from sustain.analysis.leadership import goal_for
-from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, RunStatus
+from sustain.analysis.models import (
+    AnalysisRun,
+    BasePeriod,
+    Cluster,
+    Control,
+    RunStatus,
+    Sensitivity,
+)
 from sustain.analysis.pdf import report_pdf as report_pdf_bytes
 from sustain.analysis.report import Report, report_for
 from sustain.metrics.models import KpiDefinition
@@ -54,6 +61,15 @@ class RunForm(forms.Form):
         choices=BasePeriod.choices,
         initial=BasePeriod.VARYING,
         label="Pre-periods compared with",
+    )
+    sensitivity = forms.ChoiceField(
+        required=False,
+        choices=Sensitivity.choices,
+        initial=Sensitivity.RM,
+        label="Robustness to pre-trends",
+        help_text="How far parallel trends may fail before the effect is in doubt (HonestDiD). "
+        "It measures every effect from the last period before training, so it runs only when "
+        "pre-periods are compared with that period (universal).",
     )
 
     def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kw: Any) -> None:
@@ -111,6 +127,11 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         and selectors.estimated(run)
         and selectors.run_shown(request.user, run)
         else None,
+        "sensitivity": selectors.sensitivity_summary(
+            result=run.result, period_days=(run.result or {}).get("meta", {}).get("period_days")
+        )
+        if run and run.result and selectors.run_shown(request.user, run)
+        else None,
         "spec": charts.event_study_spec(result=run.result, kpi_name=kpi.name)
         if run
         and run.result
@@ -146,6 +167,7 @@ def run_create(request: AuthenticatedHttpRequest, program_id: int, kpi_id: int) 
                 cluster=data["cluster"] or Cluster.TEAM,
                 anticipation=data["anticipation"] or 0,
                 base_period=data["base_period"] or BasePeriod.VARYING,
+                sensitivity=data["sensitivity"] or Sensitivity.RM,
             ),
         )
     if run is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sustain.impact.errors import ImpactInputError
 from sustain.impact.estimate import estimate
+from sustain.impact.honest import Sensitivity, SensitivityError, SensitivityRow
 from sustain.impact.results import (
     CalendarEffect,
     CellEffect,
@@ -37,6 +38,9 @@ __all__ = [
     "ImpactResult",
     "PreTrendTest",
     "RoiResult",
+    "Sensitivity",
+    "SensitivityError",
+    "SensitivityRow",
     "SubgroupResult",
     "estimate",
     "roi",

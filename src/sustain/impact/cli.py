@@ -118,6 +118,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="E",
         help="event study only over cohorts observed E periods after training, e <= E",
     )
+    parser.add_argument(
+        "--sensitivity",
+        choices=("rm", "smooth"),
+        help="HonestDiD sensitivity to violations of parallel trends: rm (relative "
+        "magnitudes) or smooth (smoothness); needs --base-period universal",
+    )
+    parser.add_argument(
+        "--sensitivity-e",
+        metavar="E|avg",
+        help="post-training event time for --sensitivity, or avg for the average "
+        "post-training effect (default 0)",
+    )
+    parser.add_argument(
+        "--mbar",
+        metavar="LIST",
+        help="comma-separated bounds for --sensitivity: Mbar for rm (default 0,0.5,1,1.5,2), "
+        "M for smooth (default: five values up to the pre-training slope changes)",
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="random seed for the bootstrap")
     parser.add_argument(
         "--period-days",
@@ -210,6 +228,9 @@ def _estimate(table: Any, args: argparse.Namespace) -> Any:
         weights=args.weights,
         cluster=args.cluster,
         period=args.period,
+        sensitivity=args.sensitivity,
+        sensitivity_e=args.sensitivity_e,
+        mbar=args.mbar,
     )
 
 
@@ -282,6 +303,8 @@ def render_table(out: dict[str, Any]) -> str:
         lines.append(f"Difference {d['value']} - {d['reference']}: " + _estimate_line(d))
     if out.get("decay"):
         lines += ["", _decay_text(out["decay"])]
+    if out.get("sensitivity"):
+        lines += ["", _sensitivity_text(out["sensitivity"])]
     for note in out["notes"]:
         lines.append(f"Note: {note}")
     return "\n".join(lines) + "\n"
@@ -311,6 +334,24 @@ def _decay_text(decay: dict[str, Any]) -> str:
             f"Effect faded at event time {decay['faded_at_period']:g} "
             f"({decay['faded_at_days']:g} days)"
         )
+    return "\n".join(lines)
+
+
+def _sensitivity_text(sens: dict[str, Any]) -> str:
+    name = "relative magnitudes, Mbar" if sens["type"] == "rm" else "smoothness, M"
+    target = (
+        "average post-training effect" if sens["e"] == "avg" else f"effect at e = {sens['e']:g}"
+    )
+    o = sens["original"]
+    lines = [
+        f"Sensitivity (HonestDiD, {name}) of the {target}:",
+        f"{'bound':>10} {'ci_low':>12} {'ci_high':>12}",
+        f"{'original':>10} {_num(o['ci_low']):>12} {_num(o['ci_high']):>12}",
+    ]
+    for r in sens["rows"]:
+        lines.append(f"{r['mbar']:>10.4g} {_num(r['ci_low']):>12} {_num(r['ci_high']):>12}")
+    b = sens["breakdown_mbar"]
+    lines.append("Not robust even to a bound of 0." if b is None else f"Breakdown value: {_num(b)}")
     return "\n".join(lines)
 
 

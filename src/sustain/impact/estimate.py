@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from sustain.impact import engine, general
+from sustain.impact import engine, general, honest
 from sustain.impact.engine import Cells, Functional
 from sustain.impact.errors import ImpactInputError, describe_offenders
 from sustain.impact.panel import Panel, build_panel, column
@@ -61,6 +61,10 @@ def estimate(
     weights: str | None = None,
     cluster: str | None = None,
     period: str | None = None,
+    sensitivity: str | None = None,
+    sensitivity_e: float | str | None = None,
+    mbar: list[float] | tuple[float, ...] | str | None = None,
+    sensitivity_window: tuple[float | None, float | None] | None = None,
 ) -> ImpactResult:
     """Estimate the training's effect on ``outcome`` with Callaway & Sant'Anna (2021).
 
@@ -85,10 +89,26 @@ def estimate(
     (Sant'Anna & Zhao 2020, as did). ``weights``: a unit-level sampling-weight column.
     ``cluster``: a unit-level column (team, region) whose units share shocks: influence
     functions are summed by cluster and the bootstrap draws one multiplier per cluster.
+    ``sensitivity`` "rm" (relative magnitudes) or "smooth" (smoothness): HonestDiD's robust
+    intervals for the event time ``sensitivity_e`` (default 0) or "avg" (the average
+    post-training effect) at each bound in ``mbar`` (Mbar for rm, default 0, 0.5, 1, 1.5, 2;
+    M for smooth, default five values up to the pre-training slope changes), and the breakdown
+    value; needs ``base_period="universal"``. ``sensitivity_window`` (lowest, highest event
+    time) limits the event times it uses (the event study itself keeps ``min_e``/``max_e``).
+    See ``sustain.impact.honest``; its failures raise ``SensitivityError``.
     Raises ImpactInputError for unusable input.
     """
     mode = _check_options(control, bootstrap, alpha, period_days)
     _check_design(anticipation, base_period, balance_e, bootstrap_weights)
+    wanted = None
+    if sensitivity is not None:
+        wanted = honest.check_request(sensitivity, sensitivity_e, mbar)
+        if base_period != "universal":
+            raise ImpactInputError(
+                "sensitivity analysis (HonestDiD) needs base_period='universal' (--base-period "
+                "universal): its bounds measure every event-study effect from the one reference "
+                "period before training"
+            )
     panel = build_panel(
         data,
         unit=unit,
@@ -186,6 +206,47 @@ def estimate(
         n_clusters=influence.n_clusters if cluster else None,
         period=panel.axis.period,
         labels=_labels(panel, cells),
+        sensitivity=None
+        if wanted is None
+        else _sensitivity(aggs, cells, influence, anticipation, alpha, wanted, sensitivity_window),
+    )
+
+
+def _sensitivity(
+    aggs: _Aggregations,
+    cells: Cells,
+    influence: Any,
+    anticipation: int,
+    alpha: float,
+    wanted: tuple[str, float | str, tuple[float, ...]],
+    window: tuple[float | None, float | None] | None = None,
+) -> honest.Sensitivity:
+    """HonestDiD on the event study, with its analytic (clustered when asked) covariance."""
+    assert aggs.events_functional is not None and aggs.event_times is not None
+    reference = -1.0 - anticipation
+    times = aggs.event_times
+    keep = ~np.isclose(times, reference)
+    if window is not None:
+        lo, hi = (-np.inf if w is None else w for w in window)
+        keep &= (times >= lo) & (times <= hi)
+    functional = aggs.events_functional.combine(np.eye(len(times))[:, keep])
+    betahat = cells.att @ functional.weights
+    sigma = influence.covariance(functional)
+    if influence.n_clusters <= len(betahat):
+        raise honest.SensitivityError(
+            f"sensitivity needs more clusters ({influence.n_clusters}) than event-study effects "
+            f"({len(betahat)}) to estimate their covariance: narrow the window with min_e/max_e"
+        )
+    kind, e, bounds = wanted
+    return honest.sensitivity(
+        betahat,
+        sigma,
+        times[keep],
+        reference=reference,
+        kind=kind,
+        e=e,
+        bounds=bounds,
+        alpha=alpha,
     )
 
 
@@ -381,6 +442,7 @@ class _Aggregations:
     overall: slice = slice(0)
     events: slice = slice(0)
     event_times: np.ndarray | None = None
+    events_functional: Functional | None = None
     groups: slice = slice(0)
     groups_values: tuple[float, ...] = ()
     calendar: slice = slice(0)
@@ -420,6 +482,7 @@ def _aggregations(
         cells, pooled, n_total, window, _balance(panel, cells, balance_e)
     )
     aggs.events, aggs.event_times = aggs.add(events_f), times
+    aggs.events_functional = events_f
     # did's dynamic summary: the plain average of the post-training event-study effects.
     if (times >= 0).any():
         average = ((times >= 0) / (times >= 0).sum()).astype(float)[:, None]

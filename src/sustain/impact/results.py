@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sustain.impact.honest import Sensitivity
+
 
 def _clean(value: Any) -> Any:
     """Recursively turn numpy scalars into Python ones and NaN/inf into None."""
@@ -230,6 +232,7 @@ class ImpactResult:
     n_clusters: int | None = None
     period: str | None = None
     labels: dict[float, str] = field(default_factory=dict)
+    sensitivity: Sensitivity | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the CLI's keys."""
@@ -274,6 +277,7 @@ class ImpactResult:
             "n_clusters": self.n_clusters,
             "treated_periods": self.treated_periods,
             "notes": list(self.notes),
+            "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
         }
         if self.by is not None:
             out["by_column"] = self.by
