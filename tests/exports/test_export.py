@@ -16,9 +16,10 @@ from django.urls import reverse
 from sustain.exports.exporter import describe, organization_export
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import kpi_import
+from sustain.notify import services as notify_services
 from sustain.notify.services import outbox_enqueue
 from sustain.orgs import services as org_services
-from sustain.orgs.models import Organization, Person, Region, Team
+from sustain.orgs.models import ApiToken, Organization, Person, Region, Team
 from sustain.roster.services import roster_import
 from tests.conftest import Cast
 
@@ -60,7 +61,10 @@ def test_the_manifest_counts_every_file_of_the_zip(kpis: Cast) -> None:
 
 
 def test_it_holds_nothing_of_another_organization_and_no_secrets(kpis: Cast) -> None:
-    org_services.api_token_create(person=kpis.admin)
+    raw = org_services.api_token_create(person=kpis.admin)
+    channel = notify_services.channel_create(
+        by=kpis.admin, kind="slack", target="https://hooks.slack.com/services/T0/B0/s3cr3t"
+    )
     outbox_enqueue(
         recipient=kpis.rep,
         subject="Set your password",
@@ -71,8 +75,10 @@ def test_it_holds_nothing_of_another_organization_and_no_secrets(kpis: Cast) -> 
     assert "Globex" not in text and kpis.outsider.email not in text
     assert "one-time-link-abc123" not in text
     assert Person.objects.get(pk=kpis.admin.pk).password not in text
-    assert "digest" not in text and "password" not in _rows(archive, "people.csv")[0]
-    assert not any("apitoken" in n or "outbox" in n for n in archive.namelist())
+    assert raw not in text and ApiToken.objects.get().digest not in text
+    assert "s3cr3t" not in text and channel.secret not in text
+    assert "password" not in _rows(archive, "people.csv")[0]
+    assert not any(k in n for n in archive.namelist() for k in ("apitoken", "outbox", "channel"))
 
 
 def test_people_csv_names_teams_regions_and_managers(kpis: Cast) -> None:

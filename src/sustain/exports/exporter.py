@@ -34,7 +34,9 @@ SECRET_FIELDS = frozenset({"password", "digest", "token", "token_hash", "secret"
 SPECIAL = {("orgs", "person"), ("metrics", "kpivalue")}
 # Not the organization's data: credentials, and the mail queue (its bodies carry one-time
 # links, such as set-password invitations, that are nobody's to download).
-EXCLUDED = {("orgs", "apitoken"), ("notify", "outboxmessage")}
+# Credentials and mail in flight: API tokens, the outbox (one-time links), and chat
+# channels (a Slack or Teams webhook address is itself a credential).
+EXCLUDED = {("orgs", "apitoken"), ("notify", "outboxmessage"), ("notify", "channel")}
 PEOPLE_COLUMNS = (
     "id",
     "email",

@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = start_scheduler_thread() if not options["batch"] else None
+        worker_id = f"worker-{os.getpid()}"
+        # Said whatever the task log level (quiet by default): the process is up.
+        self.stdout.write(f"Starting worker {worker_id}, polling every {options['interval']:g} s.")
         worker = make_worker(
-            worker_id=f"worker-{os.getpid()}",
+            worker_id=worker_id,
             interval=options["interval"],
             batch=options["batch"],
         )
