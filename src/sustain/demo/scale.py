@@ -108,13 +108,13 @@ def grow(ctx: DemoContext, *, reps: int, seed: int = 11) -> None:
         )
         _enroll(ctx, people, [team_session[i // REPS_PER_TEAM] for i in chunk])
     _enroll(ctx, managers, team_session)
-    trained = dict(
-        Enrollment.objects.filter(
+    trained = {
+        person: day
+        for person, day in Enrollment.objects.filter(
             program=program, person__in=Person.objects.filter(team__in=teams, role=Role.REP)
-        )
-        .exclude(trained_on=None)
-        .values_list("person_id", "trained_on")
-    )
+        ).values_list("person_id", "trained_on")
+        if day is not None
+    }
     rep_rows = list(
         Person.objects.filter(team__in=teams, role=Role.REP)
         .order_by("pk")

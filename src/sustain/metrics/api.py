@@ -210,7 +210,7 @@ def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, 
 def imports_list(request: AuthenticatedHttpRequest) -> QuerySet[ImportJob]:
     """The organization's imports, newest first (then by id)."""
     _importer(request)
-    return ImportJob.objects.filter(organization_id=request.user.organization_id).order_by(
+    return ImportJob.objects.filter(organization=request.user.organization_id).order_by(
         "-created_at", "-id"
     )
 

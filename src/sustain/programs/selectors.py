@@ -165,7 +165,8 @@ def measurement_groups_for(
     for program_id, person_id, day in Enrollment.objects.filter(
         program__in=programs, trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
     ).values_list("program_id", "person_id", "trained_on"):
-        trained[program_id][person_id] = day
+        if day is not None:  # filtered above; the column may hold null
+            trained[program_id][person_id] = day
     reps = frozenset(
         Person.objects.filter(
             organization_id=programs[0].organization_id, role=Role.REP
