@@ -30,7 +30,9 @@ def test_it_counts_the_whole_list_not_the_page(cast: Cast, api) -> None:
     assert len(page["items"]) == 1 and page["count"] == 2
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=-5", "limit=1001", "offset=-1"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=-5", "limit=1001", "offset=-1", f"offset={10**28}"]
+)
 def test_it_refuses_a_limit_or_offset_out_of_bounds_in_the_one_shape(
     cast: Cast, api, query: str
 ) -> None:
