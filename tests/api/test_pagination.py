@@ -55,3 +55,10 @@ def test_it_lists_kpi_values_past_the_old_cut_and_pages_them(cast: Cast, api) ->
     assert first["count"] == 120 and len(first["items"]) == 100
     rest = client.get(f"/kpis/{kpi.pk}/values?offset=100").json()["items"]
     assert [r["value"] for r in first["items"] + rest] == list(range(120))
+
+
+def test_a_paginated_list_keeps_its_own_parameters_checks(cast: Cast, api) -> None:
+    kpi = metrics.kpi_definition_create(organization=cast.org, key="calls", name="Calls")
+    response = api(cast.analyst).get(f"/kpis/{kpi.pk}/values?since=0")
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"since"}

@@ -29,5 +29,5 @@ def paginated[F: Callable[..., Any]](func: F) -> F:
     through paginate's wrapper, whose globals are ninja's, so string annotations naming
     this module's imports would not resolve. They are resolved here, in the endpoint's
     own module, first."""
-    func.__annotations__ = typing.get_type_hints(func)
+    func.__annotations__ = typing.get_type_hints(func, include_extras=True)
     return typing.cast(F, paginate(Pagination)(func))
