@@ -62,13 +62,13 @@ def test_a_case_is_answered_once_and_hides_results_until_the_last_answer(
         None,
     )
     assert _answer(client, cases[0], "skill").status_code == 400
-    [attempt] = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()
+    [attempt] = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()["items"]
     assert attempt["completed_at"] is None and attempt["correct"] is None
     assert "Model prescription" not in str(attempt)
     for case, (_, cause) in zip(cases[1:], CASES[1:], strict=True):
         last = _answer(client, case, cause).json()
     assert last["correct"] is True and last["model_root_cause"] == "skill"
-    [attempt] = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()
+    [attempt] = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()["items"]
     assert attempt["correct"] == 4 and "Model prescription for Quinn" in str(attempt)
 
 
@@ -106,7 +106,7 @@ def test_a_retake_is_a_new_attempt_with_its_own_history(
     login(cast.manager).post(f"/certification/program/{cast.program.pk}/cases/retake/")
     for case, (_, cause) in zip(cases, CASES, strict=True):
         _answer(client, case, cause)
-    attempts = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()
+    attempts = client.get(f"/programs/{cast.program.pk}/diagnosis-attempts").json()["items"]
     assert [(a["number"], a["correct"]) for a in attempts] == [(2, 4), (1, 1)]
     assert DiagnosisAttempt.objects.count() == 2 and DiagnosisAnswer.objects.count() == 8
     row = selectors.certification_rows(

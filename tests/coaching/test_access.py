@@ -161,7 +161,7 @@ def test_it_shows_the_private_note_to_its_author_and_the_reps_manager_only(
 ) -> None:
     person = trained.by_role(role)
     assert api(person).get(f"/observations/{obs.pk}").json()["private_note"] == expected
-    listed = api(person).get(f"/reps/{trained.rep.pk}/observations").json()
+    listed = api(person).get(f"/reps/{trained.rep.pk}/observations").json()["items"]
     assert [o["private_note"] for o in listed] == [expected]
     page = login(person).get(f"/coaching/observations/{obs.pk}/").content
     assert (b"Secret note" in page) == (expected is not None)

@@ -86,7 +86,7 @@ def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login, today
         api(trained.manager).post("/observations", observation_payload(trained, today)).json()["id"]
     )
     assert api(trained.rep).get(f"/observations/{obs_id}").json()["private_note"] is None
-    listed = api(trained.rep).get(f"/reps/{trained.rep.pk}/observations").json()
+    listed = api(trained.rep).get(f"/reps/{trained.rep.pk}/observations").json()["items"]
     assert [o["private_note"] for o in listed] == [None]
     page = login(trained.rep).get(f"/coaching/observations/{obs_id}/")
     assert page.status_code == 200

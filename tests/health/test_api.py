@@ -57,7 +57,7 @@ def test_it_hides_health_from_an_outsider(computed, api) -> None:
 
 
 def test_it_lists_open_alerts_in_the_fixed_shape(computed, api) -> None:
-    body = api(computed.other_manager).get("/alerts?status=open").json()
+    body = api(computed.other_manager).get("/alerts?status=open").json()["items"]
     assert [a["rule"] for a in body] == ["manager_not_coaching"]
     assert body[0]["subject"] == {
         "type": "manager",
@@ -69,15 +69,15 @@ def test_it_lists_open_alerts_in_the_fixed_shape(computed, api) -> None:
 
 
 def test_it_shows_a_manager_only_her_own_alerts(computed, api) -> None:
-    assert api(computed.manager).get("/alerts").json() == []
-    assert len(api(computed.owner).get("/alerts").json()) == 1
+    assert api(computed.manager).get("/alerts").json()["items"] == []
+    assert len(api(computed.owner).get("/alerts").json()["items"]) == 1
 
 
 def test_it_acknowledges_with_a_record_of_who(computed, api) -> None:
     alert = Alert.objects.get()
     response = api(computed.other_manager).post(f"/alerts/{alert.pk}/ack")
     assert response.json()["status"] == "acknowledged"
-    assert api(computed.other_manager).get("/alerts?status=open").json() == []
+    assert api(computed.other_manager).get("/alerts?status=open").json()["items"] == []
     event = AlertEvent.objects.get(action="acknowledged")
     assert event.person == computed.other_manager
 
@@ -87,8 +87,8 @@ def test_it_snoozes_until_a_day(computed, api, today) -> None:
     until = today + dt.timedelta(days=5)
     response = api(computed.other_manager).post(f"/alerts/{alert.pk}/snooze", {"until": str(until)})
     assert response.json()["snoozed_until"] == str(until)
-    assert api(computed.other_manager).get("/alerts?status=open").json() == []
-    assert len(api(computed.other_manager).get("/alerts?status=snoozed").json()) == 1
+    assert api(computed.other_manager).get("/alerts?status=open").json()["items"] == []
+    assert len(api(computed.other_manager).get("/alerts?status=snoozed").json()["items"]) == 1
 
 
 def test_it_refuses_a_snooze_in_the_past_and_changes_nothing(computed, api, today) -> None:

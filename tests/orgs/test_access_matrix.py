@@ -109,24 +109,24 @@ def test_it_hides_individual_enrollments_from_the_trainer_on_the_program_page(
 
 
 def test_it_shows_a_manager_only_her_own_teams_reps_in_lists(cast: Cast, api) -> None:
-    names = {p["name"] for p in api(cast.manager).get("/people").json()}
+    names = {p["name"] for p in api(cast.manager).get("/people").json()["items"]}
     assert names == {"Mia Manager", "Rita Rep"}
-    teams = [t["name"] for t in api(cast.manager).get("/teams").json()]
+    teams = [t["name"] for t in api(cast.manager).get("/teams").json()["items"]]
     assert teams == ["West 1"]
 
 
 def test_it_shows_a_rep_only_herself(cast: Cast, api) -> None:
-    assert [p["name"] for p in api(cast.rep).get("/people").json()] == ["Rita Rep"]
-    assert api(cast.rep).get("/teams").json() == []
+    assert [p["name"] for p in api(cast.rep).get("/people").json()["items"]] == ["Rita Rep"]
+    assert api(cast.rep).get("/teams").json()["items"] == []
 
 
 def test_it_filters_enrollments_to_what_a_manager_may_see(cast: Cast, api) -> None:
-    rows = api(cast.manager).get(f"/programs/{cast.program.pk}/enrollments").json()
+    rows = api(cast.manager).get(f"/programs/{cast.program.pk}/enrollments").json()["items"]
     assert {r["name"] for r in rows} == {"Mia Manager", "Rita Rep"}
 
 
 def test_it_never_lists_another_organizations_programs(cast: Cast, api) -> None:
-    names = [p["name"] for p in api(cast.outsider).get("/programs").json()]
+    names = [p["name"] for p in api(cast.outsider).get("/programs").json()["items"]]
     assert names == ["Globex Selling"]
 
 

@@ -99,9 +99,9 @@ def test_it_adds_a_region_once(cast: Cast, api) -> None:
     assert admin.post("/regions", {"name": "East"}).status_code == 201
     response = admin.post("/regions", {"name": "east"})
     assert response.status_code == 400
-    assert [r["name"] for r in admin.get("/regions").json()] == ["East", "West"]
+    assert [r["name"] for r in admin.get("/regions").json()["items"]] == ["East", "West"]
 
 
 def test_it_lets_only_an_admin_add_regions(cast: Cast, api) -> None:
     assert api(cast.executive).post("/regions", {"name": "East"}).status_code == 403
-    assert api(cast.outsider).get("/regions").json() == []
+    assert api(cast.outsider).get("/regions").json()["items"] == []

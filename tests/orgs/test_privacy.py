@@ -45,7 +45,7 @@ MEANS = {
 
 @pytest.mark.parametrize(("role", "sees"), MEANS.items())
 def test_a_mean_over_fewer_than_k_reps_is_withheld(cast: Cast, api, revenue, role, sees) -> None:
-    first, second = api(cast.by_role(role)).get(f"/kpis/{revenue}/means").json()
+    first, second = api(cast.by_role(role)).get(f"/kpis/{revenue}/means").json()["items"]
     assert first["reps"] == 1
     assert first["mean"] == (1234.0 if sees else None)
     assert first["suppressed"] == (None if sees else "fewer than 5 reps")
@@ -63,7 +63,7 @@ def test_an_admin_sets_k_on_the_page_and_in_the_api(cast: Cast, api, login) -> N
 
 def test_k_changes_what_is_withheld(cast: Cast, api, revenue) -> None:
     api(cast.admin).patch("/organization", {"min_group_size": 7})
-    _, second = api(cast.trainer).get(f"/kpis/{revenue}/means").json()
+    _, second = api(cast.trainer).get(f"/kpis/{revenue}/means").json()["items"]
     assert (second["mean"], second["suppressed"]) == (None, "fewer than 7 reps")
 
 

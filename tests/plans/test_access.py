@@ -17,7 +17,7 @@ SEES_ALL = ["executive", "owner", "analyst", "admin"]
 def test_org_wide_roles_see_every_plan(
     api, role: str, trained: Cast, plan: Plan, other_plan: Plan
 ) -> None:
-    body = api(trained.by_role(role)).get(f"/programs/{trained.program.pk}/plans").json()
+    body = api(trained.by_role(role)).get(f"/programs/{trained.program.pk}/plans").json()["items"]
     assert {p["id"] for p in body} == {plan.pk, other_plan.pk}
 
 
@@ -25,7 +25,7 @@ def test_a_manager_sees_only_her_teams_plans(
     api, trained: Cast, plan: Plan, other_plan: Plan
 ) -> None:
     client = api(trained.manager)
-    body = client.get(f"/programs/{trained.program.pk}/plans").json()
+    body = client.get(f"/programs/{trained.program.pk}/plans").json()["items"]
     assert [p["id"] for p in body] == [plan.pk]
     assert client.get(f"/plans/{other_plan.pk}").status_code == 404
     assert client.get(f"/teams/{trained.other_team.pk}/plans").status_code == 404
@@ -35,9 +35,9 @@ def test_a_rep_sees_only_her_own_plan(api, trained: Cast, plan: Plan, other_plan
     client = api(trained.rep)
     assert client.get(f"/plans/{plan.pk}").status_code == 200
     assert client.get(f"/plans/{other_plan.pk}").status_code == 404
-    assert [p["id"] for p in client.get(f"/programs/{trained.program.pk}/plans").json()] == [
-        plan.pk
-    ]
+    assert [
+        p["id"] for p in client.get(f"/programs/{trained.program.pk}/plans").json()["items"]
+    ] == [plan.pk]
 
 
 def test_the_trainer_sees_only_aggregates(api, trained: Cast, plan: Plan) -> None:

@@ -88,7 +88,7 @@ def test_it_rejects_a_phase_of_another_plan(api, plan: Plan, other_plan: Plan) -
 
 
 def test_the_team_endpoint_lists_progress(api, plan: Plan, other_plan: Plan) -> None:
-    body = api(plan.rep.team.manager).get(f"/teams/{plan.rep.team_id}/plans").json()
+    body = api(plan.rep.team.manager).get(f"/teams/{plan.rep.team_id}/plans").json()["items"]
     assert [p["rep_name"] for p in body] == [plan.rep.name]
     assert {"streak", "missed_check_ins", "percent"} <= set(body[0])
 

@@ -40,7 +40,7 @@ def test_it_lists_concepts_in_order_with_their_glossary(cast: Cast, api) -> None
     owner.post(
         f"/concepts/{cast.concept.pk}/terms", {"term": "Open question", "definition": "Not yes/no."}
     )
-    concepts = api(cast.rep).get(f"/programs/{cast.program.pk}/concepts").json()
+    concepts = api(cast.rep).get(f"/programs/{cast.program.pk}/concepts").json()["items"]
     assert [c["name"] for c in concepts] == ["Discovery", "Closing"]
     assert concepts[0]["terms"] == [
         {"id": concepts[0]["terms"][0]["id"], "term": "Open question", "definition": "Not yes/no."}

@@ -130,7 +130,7 @@ def test_it_shows_a_team_average_from_k_answers(api, cast):
         services.acknowledgement_record(program=cast.program, rep=rep, pulse=i + 3)
     row = next(r for r in pulse_by_team(program=cast.program) if r.team == "West 1")
     assert (row.reps, row.answered, row.average) == (3, 3, 4.0)
-    body = api(cast.trainer).get(f"/programs/{cast.program.pk}/pulse").json()
+    body = api(cast.trainer).get(f"/programs/{cast.program.pk}/pulse").json()["items"]
     assert {"team": "West 1", "reps": 3, "acknowledged": 3, "answered": 3, "average": 4.0} in body
     org_services.organization_update(organization=cast.org, data={"min_group_size": 4})
     row = next(r for r in pulse_by_team(program=cast.program) if r.team == "West 1")

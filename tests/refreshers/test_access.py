@@ -40,7 +40,7 @@ def test_outsiders_get_404_everywhere(api, login, cast: Cast, question: Question
     )
     assert client.get(f"/programs/{cast.program.pk}/refreshers/retention").status_code == 404
     assert client.post(f"/me/refreshers/{question.pk}/answer", {"answer": "x"}).status_code == 404
-    assert client.get("/me/refreshers/due").json() == []
+    assert client.get("/me/refreshers/due").json()["items"] == []
     web = login(cast.outsider)
     assert web.get(f"/refreshers/program/{cast.program.pk}/").status_code == 404
     assert web.post(f"/refreshers/{question.pk}/answer/", {"answer": "x"}).status_code == 404
@@ -88,7 +88,7 @@ def test_it_gives_the_answer_key_only_to_those_who_write_and_review_the_bank(
     api, login, cast: Cast, question: Question, role: str, sees: bool
 ) -> None:
     person = cast.by_role(role)
-    [row] = api(person).get(f"/concepts/{cast.concept.pk}/questions").json()
+    [row] = api(person).get(f"/concepts/{cast.concept.pk}/questions").json()["items"]
     assert (row["answer"], row["explanation"]) == (
         (question.answer, question.explanation) if sees else (None, None)
     )
@@ -101,9 +101,9 @@ def test_a_rep_reads_the_answer_after_she_has_answered(
 ) -> None:
     client = api(cast.rep)
     client.post(f"/me/refreshers/{question.pk}/answer", {"answer": "The budget"})
-    [row] = client.get(f"/concepts/{cast.concept.pk}/questions").json()
+    [row] = client.get(f"/concepts/{cast.concept.pk}/questions").json()["items"]
     assert row["answer"] == question.answer
-    [other] = api(cast.other_rep).get(f"/concepts/{cast.concept.pk}/questions").json()
+    [other] = api(cast.other_rep).get(f"/concepts/{cast.concept.pk}/questions").json()["items"]
     assert other["answer"] is None
 
 
@@ -111,7 +111,9 @@ def test_it_shuffles_the_choices_at_each_showing_and_grades_the_text(
     api, login, cast: Cast, question: Question
 ) -> None:
     client = api(cast.rep)
-    orders = {tuple(client.get("/me/refreshers/due").json()[0]["choices"]) for _ in range(30)}
+    orders = {
+        tuple(client.get("/me/refreshers/due").json()["items"][0]["choices"]) for _ in range(30)
+    }
     assert len(orders) > 1
     assert all(sorted(o) == sorted(question.choices) for o in orders)
     pages = {

@@ -10,7 +10,7 @@ from tests.conftest import Cast
 def test_it_lists_my_due_refreshers_with_the_fixed_contract(
     api, cast: Cast, question: Question
 ) -> None:
-    body = api(cast.rep).get("/me/refreshers/due").json()
+    body = api(cast.rep).get("/me/refreshers/due").json()["items"]
     assert [q["id"] for q in body] == [question.pk]
     assert body[0]["concept"] == "Discovery"
     assert body[0]["prompt"] == question.prompt
@@ -27,7 +27,7 @@ def test_it_grades_my_answer_and_returns_the_next_due_date(
     body = response.json()
     assert body["correct"] is True
     assert dt.date.fromisoformat(body["next_due"]) > dt.date.today()
-    assert api(cast.rep).get("/me/refreshers/due").json() == []
+    assert api(cast.rep).get("/me/refreshers/due").json()["items"] == []
 
 
 def test_it_refuses_an_answer_to_a_question_not_due(api, cast: Cast, question: Question) -> None:
@@ -86,14 +86,14 @@ def test_the_retention_aggregates_group_by_concept_and_team(
         f"/me/refreshers/{question.pk}/answer", {"answer": "The cost of the problem"}
     )
     path = f"/programs/{cast.program.pk}/refreshers/retention"
-    by_concept = api(cast.analyst).get(path).json()
+    by_concept = api(cast.analyst).get(path).json()["items"]
     assert [(r["group"], r["retention"], r["answers"]) for r in by_concept] == [
         ("Discovery", 0.5, 2)
     ]
-    by_team = api(cast.analyst).get(path + "?by=team").json()
+    by_team = api(cast.analyst).get(path + "?by=team").json()["items"]
     assert {r["group"] for r in by_team} == {"West 1", "West 2"}
     assert api(cast.trainer).get(path + "?by=person").status_code == 422
     # Two people answered: below k = 5, the trainer, a manager and a rep get nothing.
     for person in (cast.trainer, cast.manager, cast.rep):
-        assert api(person).get(path).json() == []
-        assert api(person).get(path + "?by=team").json() == []
+        assert api(person).get(path).json() == {"items": [], "count": 0}
+        assert api(person).get(path + "?by=team").json() == {"items": [], "count": 0}

@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, Sensitivity
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
@@ -48,7 +50,10 @@ class RunIn(Input, ModelSchema):
         fields = ["by"]
 
 
-class RunOut(Schema):
+class RunListOut(Schema):
+    """A run in the list: what was asked and how far it got. The result is on the run
+    itself (GET /analyses/{id})."""
+
     id: int
     program: int
     kpi: int
@@ -62,7 +67,6 @@ class RunOut(Schema):
     status: str
     progress: int
     message: str
-    result: dict[str, Any] | None
     created_at: dt.datetime
 
     @staticmethod
@@ -72,6 +76,10 @@ class RunOut(Schema):
     @staticmethod
     def resolve_kpi(obj: AnalysisRun) -> int:
         return obj.kpi_id
+
+
+class RunOut(RunListOut):
+    result: dict[str, Any] | None
 
     @staticmethod
     def resolve_result(obj: AnalysisRun, context: dict[str, Any]) -> dict[str, Any] | None:
@@ -89,10 +97,12 @@ class RunOut(Schema):
         return {k: v for k, v in result.items() if k != "roi"}
 
 
-@router.get("/programs/{program_id}/analyses", response=list[RunOut])
-def runs_list(request: AuthenticatedHttpRequest, program_id: int) -> list[AnalysisRun]:
+@router.get("/programs/{program_id}/analyses", response=list[RunListOut])
+@paginated
+def runs_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[AnalysisRun]:
+    """The program's runs, newest first (then by id), without their results."""
     program = access.get_program_impact_for(request.user, program_id)
-    return list(program.analysis_runs.select_related("program")[:50])
+    return program.analysis_runs.defer("result").order_by("-created_at", "-id")
 
 
 @router.post("/programs/{program_id}/analyses", response={201: RunOut})

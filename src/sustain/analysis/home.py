@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sustain.analysis.leadership import leadership_for
+from sustain.analysis.leadership import leadership_of
 from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.web.home import home_panel
@@ -23,4 +23,4 @@ def leadership_panel(viewer: Person) -> dict[str, Any] | None:
     ]
     if not programs:
         return None
-    return {"leads": [leadership_for(viewer=viewer, program=p) for p in programs]}
+    return {"leads": leadership_of(viewer=viewer, programs=programs)}

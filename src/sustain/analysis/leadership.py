@@ -18,7 +18,11 @@ from sustain.metrics.units import all_finite, effect_words, format_value, period
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
-from sustain.programs.selectors import MeasurementGroups, measurement_groups
+from sustain.programs.selectors import (
+    MeasurementGroups,
+    measurement_groups,
+    measurement_groups_for,
+)
 
 FADE_DAYS = (90, 120)
 HOLDING, UNCLEAR, NOT_YET = "holding", "no clear effect", "not observed yet"
@@ -120,14 +124,22 @@ def split_label(by: str, value: str) -> str:
 
 def latest_runs(*, program: Program) -> list[AnalysisRun]:
     """The latest finished run per KPI (one query)."""
-    seen: dict[int, AnalysisRun] = {}
+    return latest_runs_for([program])[program.pk]
+
+
+def latest_runs_for(programs: list[Program]) -> dict[int, list[AnalysisRun]]:
+    """`latest_runs` of several programs, in one query."""
+    seen: dict[int, dict[int, AnalysisRun]] = {p.pk: {} for p in programs}
     for run in (
-        AnalysisRun.objects.filter(program=program, status=RunStatus.DONE)
+        AnalysisRun.objects.filter(program__in=programs, status=RunStatus.DONE)
         .select_related("kpi", "program__organization")
         .order_by("-finished_at", "-id")
     ):
-        seen.setdefault(run.kpi_id, run)
-    return sorted(seen.values(), key=lambda r: (not r.kpi.monetary, r.kpi.name))
+        seen[run.program_id].setdefault(run.kpi_id, run)
+    return {
+        pk: sorted(runs.values(), key=lambda r: (not r.kpi.monetary, r.kpi.name))
+        for pk, runs in seen.items()
+    }
 
 
 def goal_for(run: AnalysisRun, *, sees_costs: bool) -> Goal:
@@ -225,11 +237,27 @@ def _next_steps(lead: Leadership) -> list[str]:
     return steps
 
 
-def leadership_for(*, viewer: Person, program: Program) -> Leadership:
+def leadership_of(*, viewer: Person, programs: list[Program]) -> list[Leadership]:
+    """`leadership_for` of several programs of one organization, in three queries."""
+    runs = latest_runs_for(programs)
+    groups = measurement_groups_for(programs)
+    return [
+        leadership_for(viewer=viewer, program=p, runs=runs[p.pk], groups=groups[p.pk])
+        for p in programs
+    ]
+
+
+def leadership_for(
+    *,
+    viewer: Person,
+    program: Program,
+    runs: list[AnalysisRun] | None = None,
+    groups: MeasurementGroups | None = None,
+) -> Leadership:
     """What the viewer may see of the program's results (call only when sees_impact)."""
     sees_costs = access.sees_impact_costs(viewer, program)
     goals, withheld = [], []
-    for run in latest_runs(program=program):
+    for run in latest_runs(program=program) if runs is None else runs:
         if not estimated(run):  # extreme data: the analysis page says why
             continue
         if run_shown(viewer, run):
@@ -238,7 +266,7 @@ def leadership_for(*, viewer: Person, program: Program) -> Leadership:
             withheld.append(run.kpi.name)
     lead = Leadership(
         program=program,
-        groups=measurement_groups(program=program),
+        groups=measurement_groups(program=program) if groups is None else groups,
         goals=goals,
         withheld=withheld,
         sees_costs=sees_costs,

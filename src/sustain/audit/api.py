@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from sustain.api.pagination import paginated
 from sustain.audit import selectors
 from sustain.audit.models import AuditEvent, AuditKind
 from sustain.orgs import access
@@ -46,7 +46,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/audit", response=list[AuditEventOut])
-@paginate(LimitOffsetPagination)
+@paginated
 def audit_list(
     request: AuthenticatedHttpRequest, person: int | None = None, kind: AuditKind | None = None
 ) -> QuerySet[AuditEvent]:

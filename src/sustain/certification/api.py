@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.certification import selectors, services
 from sustain.certification.models import DiagnosisAnswer, DiagnosisCase, RoleModelAssessment
@@ -172,6 +173,7 @@ def manager_certification(
 
 
 @router.get("/programs/{program_id}/certifications", response=list[CertificationOut])
+@paginated
 def program_certifications(
     request: AuthenticatedHttpRequest, program_id: int
 ) -> list[dict[str, Any]]:
@@ -220,6 +222,7 @@ def role_model_create(
 
 
 @router.get("/programs/{program_id}/diagnosis-cases", response=list[CaseOut])
+@paginated
 def cases_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Any]:
     program = access.get_program_for(request.user, program_id)
     return list(program.diagnosis_cases.all())
@@ -249,6 +252,7 @@ def cases_answer(
 
 
 @router.get("/programs/{program_id}/diagnosis-attempts", response=list[AttemptOut])
+@paginated
 def attempts_list(request: AuthenticatedHttpRequest, program_id: int) -> list[dict[str, Any]]:
     """The signed-in manager's own attempts, newest first."""
     program = access.get_program_for(request.user, program_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
 from sustain.coaching.models import MAX_ACTIONS, Observation, ObservationScore, RubricBehaviour
@@ -180,6 +182,7 @@ def observations_detail(request: AuthenticatedHttpRequest, observation_id: int) 
 
 
 @router.get("/reps/{rep_id}/observations", response=list[ObservationOut])
+@paginated
 def rep_observations(request: AuthenticatedHttpRequest, rep_id: int) -> list[dict[str, Any]]:
     rep = access.get_rep_for(request.user, rep_id)
     qs = selectors.observations_for_rep(
@@ -212,9 +215,13 @@ def action_done(request: AuthenticatedHttpRequest, action_id: int) -> Any:
 
 
 @router.get("/programs/{program_id}/rubric", response=list[BehaviourOut])
-def rubric_list(request: AuthenticatedHttpRequest, program_id: int) -> list[RubricBehaviour]:
+@paginated
+def rubric_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[RubricBehaviour]:
+    """The program's rubric behaviours in concept order, then their own (then id)."""
     program = access.get_program_for(request.user, program_id)
-    return list(RubricBehaviour.objects.filter(concept__program=program))
+    return RubricBehaviour.objects.filter(concept__program=program).order_by(
+        "concept__position", "position", "id"
+    )
 
 
 @router.post("/concepts/{concept_id}/behaviours", response={201: BehaviourOut})

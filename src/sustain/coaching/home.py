@@ -28,10 +28,8 @@ def coaching_panel(viewer: Person) -> dict[str, Any] | None:
         ).order_by("due")[:10]
         return {"kind": "rep", "actions": list(actions)}
     if access.sees_stalled_observers(viewer):
-        programs = access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)
-        rows = [
-            {"program": p, "stalled": selectors.stalled_observers(program=p, today=today)}
-            for p in programs[:3]
-        ]
+        programs = list(access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)[:3])
+        stalled = selectors.stalled_observers_of(programs=programs, today=today)
+        rows = [{"program": p, "stalled": stalled[p.pk]} for p in programs]
         return {"kind": "leader", "programs": rows} if rows else None
     return None

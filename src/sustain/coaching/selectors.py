@@ -94,7 +94,10 @@ class CadenceData:
 
 
 def cadence_data(
-    *, reps: QuerySet[Person] | Iterable[Person], program: Program | None = None
+    *,
+    reps: QuerySet[Person] | Iterable[Person],
+    program: Program | None = None,
+    programs: list[Program] | None = None,
 ) -> CadenceData:
     enrollments = (
         Enrollment.objects.filter(
@@ -107,6 +110,8 @@ def cadence_data(
     )
     if program is not None:
         enrollments = enrollments.filter(program=program)
+    if programs is not None:
+        enrollments = enrollments.filter(program__in=programs)
     enrollments_list = list(enrollments)
     program_ids = {e.program_id for e in enrollments_list}
     policies = {p.program_id: p for p in CoachingPolicy.objects.filter(program_id__in=program_ids)}
@@ -336,23 +341,59 @@ def stalled_observers(
     *, program: Program, today: dt.date, quiet_weeks: int = 3
 ) -> list[dict[str, Any]]:
     """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks."""
-    managers = Person.objects.filter(
-        role=Role.MANAGER,
-        organization_id=program.organization_id,
-        managed_teams__isnull=False,
-        is_active=True,
-    ).distinct()
-    last = dict(
-        Observation.objects.filter(program=program)
-        .order_by()
-        .values("observer_id")
-        .annotate(last=Max("date"))
-        .values_list("observer_id", "last")
+    return stalled_observers_of(programs=[program], today=today, quiet_weeks=quiet_weeks)[
+        program.pk
+    ]
+
+
+def stalled_observers_of(
+    *, programs: list[Program], today: dt.date, quiet_weeks: int = 3
+) -> dict[int, list[dict[str, Any]]]:
+    """`stalled_observers` of several programs of one organization, in six queries."""
+    if not programs:
+        return {}
+    managers = list(
+        Person.objects.filter(
+            role=Role.MANAGER,
+            organization_id=programs[0].organization_id,
+            managed_teams__isnull=False,
+            is_active=True,
+        ).distinct()
     )
+    last: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    for program_id, observer_id, date in (
+        Observation.objects.filter(program__in=programs)
+        .order_by()
+        .values("program_id", "observer_id")
+        .annotate(last=Max("date"))
+        .values_list("program_id", "observer_id", "last")
+    ):
+        last[program_id][observer_id] = date
     data = cadence_data(
         reps=Person.objects.filter(team__manager__in=managers, role=Role.REP, is_active=True),
-        program=program,
+        programs=programs,
     )
+    return {
+        p.pk: _stalled(
+            CadenceData(
+                [e for e in data.enrollments if e.program_id == p.pk], data.policies, data.dates
+            ),
+            managers,
+            last[p.pk],
+            today,
+            quiet_weeks,
+        )
+        for p in programs
+    }
+
+
+def _stalled(
+    data: CadenceData,
+    managers: list[Person],
+    last: dict[int, dt.date],
+    today: dt.date,
+    quiet_weeks: int,
+) -> list[dict[str, Any]]:
     statuses = data.statuses(today)
     due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)
     for s in statuses:

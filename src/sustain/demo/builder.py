@@ -14,7 +14,8 @@ from sustain.audit import demo as audit_demo
 from sustain.certification import demo as certification_demo
 from sustain.coaching import demo as coaching_demo
 from sustain.demo.context import DEMO_PASSWORD, DEMO_SLUG, DemoContext
-from sustain.demo.core import build_core
+from sustain.demo.core import CORE_REPS, CORE_TEAMS, build_core
+from sustain.demo.scale import grow
 from sustain.health import demo as health_demo
 from sustain.metrics import demo as metrics_demo
 from sustain.orgs import demo as orgs_demo
@@ -39,6 +40,8 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     orgs_demo.build,
 ]
 
+MIN_REPS = CORE_TEAMS
+
 LOGIN_ROLES = ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
 
 
@@ -47,10 +50,16 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo(*, today: dt.date | None = None) -> DemoContext:
-    ctx = build_core(today=today or dt.date.today())
+def build_demo(*, today: dt.date | None = None, reps: int = CORE_REPS) -> DemoContext:
+    """The demo organization with `reps` reps: the first CORE_REPS tell the story
+    (each app's step), the rest are added in bulk by `scale.grow`, the same way each time."""
+    if reps < MIN_REPS:
+        raise ValueError(f"The demo needs at least {MIN_REPS} reps (one per team).")
+    ctx = build_core(today=today or dt.date.today(), reps=min(reps, CORE_REPS))
     for step in DEMO_STEPS:
         step(ctx)
+    if reps > CORE_REPS:
+        grow(ctx, reps=reps - CORE_REPS)
     return ctx
 
 

@@ -160,7 +160,13 @@ def _email(name: str) -> str:
     return name.lower().replace(" ", ".") + "@northwind.example"
 
 
-def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
+CORE_TEAMS = 9
+CORE_REPS = 81  # 9 teams of 9: the story every app's demo step tells
+
+
+def build_core(*, today: dt.date, seed: int = 7, reps: int = CORE_REPS) -> DemoContext:
+    """The organization, with `reps` reps (at most CORE_REPS; `sustain.demo.scale` adds
+    the rest) spread evenly over the nine teams."""
     rng = random.Random(seed)
     org = org_services.organization_create(name="Northwind Supply", slug=DEMO_SLUG)
 
@@ -258,7 +264,7 @@ def build_core(*, today: dt.date, seed: int = 7) -> DemoContext:
         ctx.teams.append(team)
         session = sessions[0] if team_index < 4 else sessions[1] if team_index < 6 else None
         program_services.enrollment_create(program=program, person=manager, session=session)
-        for rep_index in range(9):
+        for rep_index in range(len(range(team_index, min(reps, CORE_REPS), CORE_TEAMS))):
             printed = team_index == 0 and rep_index == 0
             # Hired some time before their workshop (or before today for the untrained);
             # a few are recent hires, for whom the 90-day plan is mandatory.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from ninja import Field, Router, Schema
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
@@ -155,11 +157,13 @@ class AlertOut(Schema):
 
 
 @router.get("/alerts", response=list[AlertOut])
+@paginated
 def alerts_list(
     request: AuthenticatedHttpRequest,
     status: Literal["open", "snoozed", "acknowledged", "resolved", "all"] = "open",
-) -> list[Alert]:
-    return list(selectors.alerts_for(viewer=request.user, status=status)[:500])
+) -> QuerySet[Alert]:
+    """The alerts the caller may see, newest first (then by id)."""
+    return selectors.alerts_for(viewer=request.user, status=status).order_by("-opened_at", "-id")
 
 
 @router.post("/alerts/{alert_id}/ack", response=AlertOut)

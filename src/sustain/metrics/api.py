@@ -7,11 +7,12 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count
-from ninja import Field, File, Form, Query, Router, Schema
+from django.db.models import Avg, Count, QuerySet
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input, IsoDate, api_enum
 from sustain.metrics import services
 from sustain.metrics.models import (
@@ -71,6 +72,10 @@ class ValueOut(Schema):
     rep: int
     period: dt.date
     value: float
+
+    @staticmethod
+    def resolve_rep(obj: dict[str, Any]) -> int:
+        return obj["rep_id"]
 
 
 class PeriodMeanOut(Schema):
@@ -141,9 +146,11 @@ def _importer(request: AuthenticatedHttpRequest) -> None:
 
 
 @router.get("/kpis", response=list[KpiOut])
-def kpis_list(request: AuthenticatedHttpRequest) -> list[KpiDefinition]:
+@paginated
+def kpis_list(request: AuthenticatedHttpRequest) -> QuerySet[KpiDefinition]:
+    """The organization's KPIs by name (then id)."""
     org = access.get_organization_for(request.user)
-    return list(KpiDefinition.objects.filter(organization=org))
+    return KpiDefinition.objects.filter(organization=org).order_by("name", "id")
 
 
 @router.post("/kpis", response={201: KpiOut})
@@ -160,17 +167,16 @@ def kpis_update(request: AuthenticatedHttpRequest, kpi_id: int, payload: KpiPatc
 
 
 @router.get("/kpis/{kpi_id}/values", response=list[ValueOut])
+@paginated
 def kpi_values(
     request: AuthenticatedHttpRequest,
     kpi_id: int,
     rep: int | None = None,
     since: IsoDate | None = None,
-    # Query is called at runtime; for the checker it is a generic alias.
-    limit: int = Query(10000, ge=1, le=10000),  # type: ignore[type-arg]
-) -> list[dict[str, Any]]:
+) -> QuerySet[Any]:
     """Individual values the caller may read: all (whole-org roles), her team's (manager),
-    her own (rep). The trainer reads /means instead. Stored values that are not finite
-    numbers (±Infinity, NaN) are left out: they are not JSON."""
+    her own (rep), by period then rep. The trainer reads /means instead. Stored values
+    that are not finite numbers (±Infinity, NaN) are left out: they are not JSON."""
     kpi = access.get_kpi_for(request.user, kpi_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see aggregates only: use /kpis/{id}/means.")
@@ -179,15 +185,15 @@ def kpi_values(
         values = values.filter(rep_id=rep)
     if since is not None:
         values = values.filter(period__gte=since)
-    rows = values.order_by("period", "rep_id").values("rep_id", "period", "value")[:limit]
-    return [{"rep": r["rep_id"], "period": r["period"], "value": r["value"]} for r in rows]
+    return values.order_by("period", "rep_id").values("rep_id", "period", "value")
 
 
 @router.get("/kpis/{kpi_id}/means", response=list[PeriodMeanOut])
+@paginated
 def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, Any]]:
     """The organization's mean per period: an aggregate every member may read, withheld
     for a period with fewer than k reps unless she may see each rep's value. Stored values
-    that are not finite numbers are left out; a mean that overflows is null."""
+    that are not finite numbers are left out; a mean that overflows is null. By period."""
     kpi = access.get_kpi_for(request.user, kpi_id)
     rows = (
         kpi.values.filter(**FINITE)
@@ -200,9 +206,13 @@ def kpi_means(request: AuthenticatedHttpRequest, kpi_id: int) -> list[dict[str, 
 
 
 @router.get("/imports", response=list[JobOut])
-def imports_list(request: AuthenticatedHttpRequest) -> list[ImportJob]:
+@paginated
+def imports_list(request: AuthenticatedHttpRequest) -> QuerySet[ImportJob]:
+    """The organization's imports, newest first (then by id)."""
     _importer(request)
-    return list(ImportJob.objects.filter(organization=request.user.organization_id)[:100])
+    return ImportJob.objects.filter(organization=request.user.organization_id).order_by(
+        "-created_at", "-id"
+    )
 
 
 @router.get("/imports/{job_id}", response=JobOut)

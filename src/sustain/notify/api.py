@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.notify import selectors, services
 from sustain.notify.models import (
@@ -46,7 +46,7 @@ class OutboxMessageOut(Schema):
 
 
 @router.get("/outbox", response=list[OutboxMessageOut], tags=["outbox"])
-@paginate(LimitOffsetPagination)
+@paginated
 def outbox_list(
     request: AuthenticatedHttpRequest, status: OutboxStatus | None = None
 ) -> QuerySet[OutboxMessage]:
@@ -108,7 +108,7 @@ class ChannelTestOut(Schema):
 
 
 @router.get("/channels", response=list[ChannelOut], tags=NOTIFICATIONS)
-@paginate(LimitOffsetPagination)
+@paginated
 def channels_list(request: AuthenticatedHttpRequest) -> QuerySet[Channel]:
     """Your channels; an admin also sees the organization's."""
     return access.channels_visible_to(request.user)  # type: ignore[return-value]

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.orgs import access, models, selectors, services
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -128,8 +130,10 @@ def me(request: AuthenticatedHttpRequest) -> Person:
 
 
 @router.get("/people", response=list[PersonOut])
-def people_list(request: AuthenticatedHttpRequest, role: Role | None = None) -> list[Person]:
-    return list(selectors.people_list(viewer=request.user, role=role))
+@paginated
+def people_list(request: AuthenticatedHttpRequest, role: Role | None = None) -> QuerySet[Person]:
+    """The people the caller may see, by name (then id)."""
+    return selectors.people_list(viewer=request.user, role=role).order_by("name", "id")
 
 
 @router.get("/people/{person_id}", response=PersonOut)
@@ -173,8 +177,10 @@ def people_reactivate(request: AuthenticatedHttpRequest, person_id: int) -> Pers
 
 
 @router.get("/teams", response=list[TeamOut])
-def teams_list(request: AuthenticatedHttpRequest) -> list[Team]:
-    return list(selectors.teams_list(viewer=request.user))
+@paginated
+def teams_list(request: AuthenticatedHttpRequest) -> QuerySet[Team]:
+    """The teams the caller may see, by name (then id)."""
+    return selectors.teams_list(viewer=request.user).order_by("name", "id")
 
 
 @router.get("/teams/{team_id}", response=TeamDetail)
@@ -212,8 +218,10 @@ class RegionIn(Input):
 
 
 @router.get("/regions", response=list[RegionOut])
-def regions_list(request: AuthenticatedHttpRequest) -> list[Region]:
-    return list(selectors.regions_list(viewer=request.user))
+@paginated
+def regions_list(request: AuthenticatedHttpRequest) -> QuerySet[Region]:
+    """The organization's regions, by name (then id)."""
+    return selectors.regions_list(viewer=request.user).order_by("name", "id")
 
 
 @router.post("/regions", response={201: RegionOut})
@@ -302,10 +310,14 @@ class TokenIn(Input):
 
 
 @router.get("/tokens", response=list[TokenOut], tags=["API tokens"])
-def tokens_list(request: AuthenticatedHttpRequest, person: int | None = None) -> list[ApiToken]:
-    """Your tokens; an admin passes `person` to list anyone's in her organization."""
+@paginated
+def tokens_list(request: AuthenticatedHttpRequest, person: int | None = None) -> QuerySet[ApiToken]:
+    """Your tokens, newest first; an admin passes `person` to list anyone's in her
+    organization."""
     holder = access.get_token_holder_for(request.user, person or request.user.pk)
-    return list(access.tokens_visible_to(request.user).filter(person=holder))
+    return (
+        access.tokens_visible_to(request.user).filter(person=holder).order_by("-created_at", "-id")
+    )
 
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["API tokens"])

@@ -7,11 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -232,8 +234,11 @@ def me_check_in(request: AuthenticatedHttpRequest, payload: CheckInIn) -> Status
 
 
 @router.get("/me/check-ins", response=list[CheckInOut])
-def me_check_ins(request: AuthenticatedHttpRequest) -> list[CheckIn]:
-    return list(my_plan(request).check_ins.select_related("phase__concept"))
+@paginated
+def me_check_ins(request: AuthenticatedHttpRequest) -> QuerySet[CheckIn]:
+    """The caller's check-ins, newest week first (then by id)."""
+    plan = my_plan(request)
+    return plan.check_ins.select_related("phase__concept").order_by("-week", "-id")
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
@@ -243,9 +248,11 @@ def plans_detail(request: AuthenticatedHttpRequest, plan_id: int) -> dict[str, o
 
 
 @router.get("/plans/{plan_id}/check-ins", response=list[CheckInOut])
-def plans_check_ins(request: AuthenticatedHttpRequest, plan_id: int) -> list[CheckIn]:
+@paginated
+def plans_check_ins(request: AuthenticatedHttpRequest, plan_id: int) -> QuerySet[CheckIn]:
+    """The plan's check-ins, newest week first (then by id)."""
     plan = access.get_plan_for(request.user, plan_id)
-    return list(plan.check_ins.select_related("phase__concept"))
+    return plan.check_ins.select_related("phase__concept").order_by("-week", "-id")
 
 
 @router.post("/plans/{plan_id}/check-ins", response={201: CheckInOut})
@@ -296,6 +303,7 @@ def plans_item_add(
 
 
 @router.get("/programs/{program_id}/plans", response=list[PlanOut])
+@paginated
 def program_plans(request: AuthenticatedHttpRequest, program_id: int) -> list[dict[str, object]]:
     program = access.get_program_for(request.user, program_id)
     if not access.sees_individuals(request.user):
@@ -329,6 +337,7 @@ def program_plans_summary(request: AuthenticatedHttpRequest, program_id: int) ->
 
 
 @router.get("/teams/{team_id}/plans", response=list[PlanOut])
+@paginated
 def team_plans(request: AuthenticatedHttpRequest, team_id: int) -> list[dict[str, object]]:
     team = access.get_team_for(request.user, team_id)
     return [

@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -182,8 +183,10 @@ def _owner(request: AuthenticatedHttpRequest, owner_id: int | None) -> dict[str,
 
 
 @router.get("/programs", response=list[ProgramOut])
-def programs_list(request: AuthenticatedHttpRequest) -> list[Program]:
-    return list(selectors.programs_list(viewer=request.user))
+@paginated
+def programs_list(request: AuthenticatedHttpRequest) -> QuerySet[Program]:
+    """The programs the caller may see, newest first (then by id)."""
+    return selectors.programs_list(viewer=request.user).order_by("-created_at", "-id")
 
 
 @router.get("/programs/{program_id}", response=ProgramOut)
@@ -213,9 +216,11 @@ def programs_update(
 
 
 @router.get("/programs/{program_id}/concepts", response=list[ConceptOut])
-def concepts_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Concept]:
+@paginated
+def concepts_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[Concept]:
+    """The program's concepts in their order (position, then id)."""
     program = access.get_program_for(request.user, program_id)
-    return list(selectors.concepts_with_terms(program=program))
+    return selectors.concepts_with_terms(program=program).order_by("position", "id")
 
 
 @router.post("/programs/{program_id}/concepts", response={201: ConceptOut})
@@ -243,8 +248,11 @@ def terms_create(
 
 
 @router.get("/programs/{program_id}/sessions", response=list[SessionOut])
-def sessions_list(request: AuthenticatedHttpRequest, program_id: int) -> list[WorkshopSession]:
-    return list(access.get_program_for(request.user, program_id).sessions.all())
+@paginated
+def sessions_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[WorkshopSession]:
+    """The program's sessions by start date (then id)."""
+    program = access.get_program_for(request.user, program_id)
+    return program.sessions.order_by("starts_on", "id")
 
 
 @router.post("/programs/{program_id}/sessions", response={201: SessionOut})
@@ -256,11 +264,15 @@ def sessions_create(
 
 
 @router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
-def enrollments_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Enrollment]:
+@paginated
+def enrollments_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[Enrollment]:
+    """The enrollments the caller may see, by training date, then name (then id)."""
     program = access.get_program_for(request.user, program_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see enrollment counts, not individual people.")
-    return list(selectors.enrollments_list(viewer=request.user, program=program))
+    return selectors.enrollments_list(viewer=request.user, program=program).order_by(
+        "trained_on", "person__name", "id"
+    )
 
 
 @router.post(

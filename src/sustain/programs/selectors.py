@@ -154,6 +154,30 @@ class MeasurementGroups:
         return len(self.comparison)
 
 
+def measurement_groups_for(
+    programs: list[Program], *, on: dt.date | None = None
+) -> dict[int, MeasurementGroups]:
+    """`measurement_groups` of several programs of one organization, in two queries."""
+    if not programs:
+        return {}
+    on = on or timezone.localdate()
+    trained: dict[int, dict[int, dt.date]] = {p.pk: {} for p in programs}
+    for program_id, person_id, day in Enrollment.objects.filter(
+        program__in=programs, trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
+    ).values_list("program_id", "person_id", "trained_on"):
+        if day is not None:  # filtered above; the column may hold null
+            trained[program_id][person_id] = day
+    reps = frozenset(
+        Person.objects.filter(
+            organization_id=programs[0].organization_id, role=Role.REP
+        ).values_list("pk", flat=True)
+    )
+    return {
+        pk: MeasurementGroups(trained=t, comparison=reps - frozenset(t))
+        for pk, t in trained.items()
+    }
+
+
 def measurement_groups(*, program: Program, on: dt.date | None = None) -> MeasurementGroups:
     on = on or timezone.localdate()
     trained = {

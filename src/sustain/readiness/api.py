@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input, api_enum
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -186,8 +188,10 @@ def _get_goal(request: AuthenticatedHttpRequest, goal_id: int, *, write: bool) -
 
 
 @router.get("/programs/{program_id}/goals", response=list[GoalOut])
-def goals_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Goal]:
-    return list(access.get_program_preparation_for(request.user, program_id).goals.all())
+@paginated
+def goals_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[Goal]:
+    """The program's goals in the order they were written (by id)."""
+    return access.get_program_preparation_for(request.user, program_id).goals.order_by("id")
 
 
 @router.post("/programs/{program_id}/goals", response={201: GoalOut})
@@ -220,6 +224,7 @@ class NeedIn(Input, ModelSchema):
 
 
 @router.get("/programs/{program_id}/needs", response=list[NeedOut])
+@paginated
 def needs_list(request: AuthenticatedHttpRequest, program_id: int) -> list[selectors.NeedsContext]:
     program = access.get_program_aggregates_for(request.user, program_id)
     rows = selectors.needs_context(program=program)
@@ -343,6 +348,7 @@ class TeamPulseOut(Schema):
 
 
 @router.get("/programs/{program_id}/pulse", response=list[TeamPulseOut])
+@paginated
 def pulse(request: AuthenticatedHttpRequest, program_id: int) -> list[selectors.TeamPulse]:
     program = access.get_program_aggregates_for(request.user, program_id)
     return selectors.pulse_by_team(program=program)
@@ -415,8 +421,11 @@ def _org_refs(
 
 
 @router.get("/programs/{program_id}/touches", response=list[TouchOut])
-def touches_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Touch]:
-    return list(access.get_program_preparation_for(request.user, program_id).touches.all())
+@paginated
+def touches_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[Touch]:
+    """The program's communication touches by date (then id)."""
+    program = access.get_program_preparation_for(request.user, program_id)
+    return program.touches.order_by("date", "id")
 
 
 @router.post("/programs/{program_id}/touches", response={201: TouchOut})
@@ -441,10 +450,12 @@ class ExpectationIn(Input, ModelSchema):
 
 
 @router.get("/programs/{program_id}/expectations", response=list[ExpectationOut])
-def expectations_list(request: AuthenticatedHttpRequest, program_id: int) -> list[object]:
+@paginated
+def expectations_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[Any]:
+    """The expectations the caller may read, by id."""
     program = access.get_program_brief_for(request.user, program_id)
     roles = access.expectation_roles_for(request.user, program)
-    return list(program.expectations.filter(role__in=roles))
+    return program.expectations.filter(role__in=roles).order_by("id")
 
 
 @router.put("/programs/{program_id}/expectations/{role}", response=ExpectationOut)
@@ -482,9 +493,11 @@ class PanelIn(Input, ModelSchema):
 
 
 @router.get("/programs/{program_id}/panel", response=list[PanelOut])
-def panel_list(request: AuthenticatedHttpRequest, program_id: int) -> list[PanelMember]:
+@paginated
+def panel_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[PanelMember]:
+    """The program's manager panel, by id."""
     program = access.get_program_manager_part_for(request.user, program_id)
-    return list(program.panel.select_related("manager"))
+    return program.panel.select_related("manager").order_by("id")
 
 
 @router.post("/programs/{program_id}/panel", response={201: PanelOut})

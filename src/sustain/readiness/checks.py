@@ -8,12 +8,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, QuerySet
 
 from sustain.lib.services import M
 from sustain.orgs import access
 from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program, WorkshopSession
-from sustain.programs.selectors import measurement_groups, program_settings
+from sustain.programs.selectors import (
+    MeasurementGroups,
+    measurement_groups,
+    measurement_groups_for,
+    program_settings,
+)
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
@@ -128,9 +134,17 @@ class TeamTrainingOrder:
         return self.manager_date is not None and self.manager_date <= self.first_rep_date
 
 
+def _prefetched(program: Program, name: str) -> bool:
+    return name in getattr(program, "_prefetched_objects_cache", {})
+
+
 def training_order(program: Program) -> list[TeamTrainingOrder]:
     """Per team with a dated rep: the manager's training date against her first rep's."""
-    enrollments = list(program.enrollments.select_related("session", "person__team__manager"))
+    enrollments = list(
+        program.enrollments.all()
+        if _prefetched(program, "enrollments")  # readiness_of: every program at once
+        else program.enrollments.select_related("session", "person__team__manager")
+    )
     by_person = {e.person_id: e for e in enrollments}
     first_rep: dict[int, tuple[dt.date, Team]] = {}
     for e in enrollments:
@@ -180,17 +194,25 @@ class Facts:
     expectations: set[str]  # roles whose expectation is complete
     panel: int
     first_session: WorkshopSession | None
+    groups: MeasurementGroups
 
 
-def _facts(program: Program) -> Facts:
-    first_session = program.sessions.order_by("starts_on").first()
+def _facts(
+    program: Program,
+    *,
+    settings: ReadinessSettings | None = None,
+    groups: MeasurementGroups | None = None,
+) -> Facts:
+    """Related rows are read through `.all()`: `readiness_of` prefetches them for many
+    programs at once and passes the settings and groups it read in bulk."""
+    first_session = min(program.sessions.all(), key=lambda s: (s.starts_on, s.pk), default=None)
     touches = list(program.touches.all())
     if first_session is not None:
         # Touches after the workshop started do not prepare anyone for it.
         touches = [t for t in touches if t.date <= first_session.starts_on]
     return Facts(
         program=program,
-        settings=program_settings(program, ReadinessSettings),
+        settings=settings or program_settings(program, ReadinessSettings),
         profile=_one(program, "owner_profile", OwnerProfile),
         why=_one(program, "why_message", WhyMessage),
         reinforcement=_one(program, "reinforcement_plan", ReinforcementPlan),
@@ -203,8 +225,9 @@ def _facts(program: Program) -> Facts:
             for e in program.expectations.all()
             if e.do_differently.strip() and e.measured_by.strip() and e.recognized_by.strip()
         },
-        panel=program.panel.count(),
+        panel=len(program.panel.all()),
         first_session=first_session,
+        groups=measurement_groups(program=program) if groups is None else groups,
     )
 
 
@@ -391,7 +414,7 @@ def control_group_plan(f: Facts) -> Item:
     ok = measurement is not None and bool(
         measurement.method.strip() and measurement.comparison_group.strip()
     )
-    groups = measurement_groups(program=f.program)
+    groups = f.groups
     counts = (
         f"{groups.n_trained} trained reps against {groups.n_comparison} comparison reps "
         "(not trained in this program)"
@@ -436,6 +459,46 @@ CHECKS: list[Callable[[Facts], Item]] = [
 
 
 def readiness_for(program: Program) -> Readiness:
-    facts = _facts(program)
+    return _readiness(_facts(program))
+
+
+def _readiness(facts: Facts) -> Readiness:
     items = [check(facts) for check in CHECKS]
     return Readiness(ready=all(i.ok for i in items), items=items)
+
+
+# What the checks read of each program, for checking many at once (readiness_of).
+READINESS_SELECT = (
+    "owner",
+    "owner_profile",
+    "why_message__author",
+    "reinforcement_plan",
+    "measurement_plan",
+)
+READINESS_PREFETCH = (
+    "goals",
+    "needs_factors",
+    "touches",
+    "expectations",
+    "panel",
+    "sessions",
+    Prefetch(
+        "enrollments",
+        queryset=Enrollment.objects.select_related("session", "person__team__manager"),
+    ),
+)
+
+
+def readiness_of(programs: QuerySet[Program]) -> list[tuple[Program, Readiness]]:
+    """`readiness_for` of several programs of one organization, in a fixed number of
+    queries however many they are."""
+    checked = list(programs.select_related(*READINESS_SELECT).prefetch_related(*READINESS_PREFETCH))
+    settings = {s.program_id: s for s in ReadinessSettings.objects.filter(program__in=checked)}
+    groups = measurement_groups_for(checked)
+    results = []
+    for p in checked:
+        row = settings.get(p.pk) or ReadinessSettings(program_id=p.pk)
+        row.program = p
+        facts = _facts(p, settings=row, groups=groups[p.pk])
+        results.append((p, _readiness(facts)))
+    return results

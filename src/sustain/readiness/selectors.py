@@ -13,7 +13,7 @@ from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program, ProgramStatus
 from sustain.programs.selectors import program_settings
-from sustain.readiness.checks import Readiness, owner_warnings, readiness_for
+from sustain.readiness.checks import Readiness, owner_warnings, readiness_for, readiness_of
 from sustain.readiness.models import (
     Acknowledgement,
     ExpectationRole,
@@ -151,12 +151,10 @@ def preparation(*, program: Program) -> Preparation:
 
 def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
     """The open programs the viewer owns that are not ready, for her home page."""
-    programs = (
-        Program.objects.filter(organization=viewer.organization_id, owner=viewer)
-        .exclude(status=ProgramStatus.CLOSED)
-        .select_related("owner")
+    programs = Program.objects.filter(organization=viewer.organization_id, owner=viewer).exclude(
+        status=ProgramStatus.CLOSED
     )
-    checked = [(p, readiness_for(p)) for p in programs]
+    checked = readiness_of(programs)
     return [(p, r) for p, r in checked if not r.ready]
 
 

@@ -12,6 +12,7 @@ from ninja import Field, File, ModelSchema, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.lib.uploads import TableRejected
 from sustain.orgs import access
@@ -100,6 +101,7 @@ class RetentionOut(Schema):
 
 
 @router.get("/me/refreshers/due", response=list[DueOut])
+@paginated
 def me_due(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     cards = selectors.due_cards(person=request.user, today=timezone.localdate())
     return [
@@ -133,6 +135,7 @@ def me_answer(
 
 
 @router.get("/concepts/{concept_id}/questions", response=list[QuestionOut])
+@paginated
 def questions_list(request: AuthenticatedHttpRequest, concept_id: int) -> list[dict[str, Any]]:
     concept = access.get_concept_for(request.user, concept_id)
     return selectors.questions_shown_to(request.user, concept.questions.all())
@@ -147,6 +150,7 @@ def questions_create(
 
 
 @router.get("/programs/{program_id}/refreshers/retention", response=list[RetentionOut])
+@paginated
 def retention(
     request: AuthenticatedHttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
 ) -> list[dict[str, Any]]:

@@ -276,7 +276,10 @@ JOB_LEASE_SECONDS = int(os.environ.get("SUSTAIN_JOB_LEASE_SECONDS", "600"))
 # A task row RUNNING for this long belonged to a worker that died; the reaper fails it.
 TASK_LEASE_SECONDS = int(os.environ.get("SUSTAIN_TASK_LEASE_SECONDS", "3600"))
 
+# Every API list is paginated (sustain.api.pagination): 100 rows a page unless ?limit=,
+# at most 1000 (a larger limit is a 422).
 NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # Upload limits: an uploaded file (a KPI export) may be at most SUSTAIN_MAX_UPLOAD_BYTES
 # (50 MB by default); any other request body at most 2 MB. Larger files are written to
