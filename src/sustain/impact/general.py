@@ -63,15 +63,14 @@ def estimate_cells(
     observed = ~np.isnan(by_period)
     keep: list[int] = []
     dropped = []
-    psi_matrix = np.zeros((n_units, len(group)), order="F")
     # With covariates that do not change over time, cells over the same units share their
-    # propensity score and regression design: fit those once (a cohort's cells, typically).
+    # propensity score and regression design, and everything else is linear in the outcome
+    # change: estimate such cells (a cohort's, typically) together, one column each.
     static = units.covariates is None or bool(
         np.all((units.covariates == units.covariates[:, :1]) | np.isnan(units.covariates))
     )
-    fits: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
-    designs: dict[tuple[object, ...], np.ndarray] = {}
-    att, n1s, n0s = [], [], []
+    batches: dict[tuple[object, ...], _Batch] = {}
+    n1s, n0s = [], []
     for k in range(len(group)):
         seen = observed[t_idx[k]] & observed[b_idx[k]]
         is_treated = treated[k][units.stratum] & seen
@@ -88,34 +87,40 @@ def estimate_cells(
                 )
             )
             continue
-        psi = psi_matrix[:, len(keep)]
-        if t_idx[k] == b_idx[k]:
-            value = 0.0
-        else:
+        if t_idx[k] != b_idx[k]:
             rows = np.flatnonzero(is_treated | is_control)
-            change = by_period[t_idx[k], rows] - by_period[b_idx[k], rows]
-            where = f"ATT(g={group[k]:g}, t={panel.periods[t_idx[k]]:g})"
             d = is_treated[rows]
             key = (
                 hashlib.blake2b(rows.tobytes() + d.tobytes(), digest_size=16).digest(),
                 None if static else int(b_idx[k]),
             )
-            x = designs.get(key)
-            if x is None:
-                x = np.ones((len(rows), 1))
-                if units.covariates is not None:
-                    x = np.hstack([x, units.covariates[rows, b_idx[k]]])
-                designs[key] = x
-            value, influence = did_panel(
-                change, d.astype(float), x, units.weight[rows], method, where, fits, key
-            )
-            psi[rows] = influence / len(rows)
+            batch = batches.get(key)
+            if batch is None:
+                batch = batches[key] = _Batch(rows, d, int(b_idx[k]), [], [], [])
+            batch.columns.append(len(keep))
+            batch.t_idx.append(int(t_idx[k]))
+            batch.b_idx.append(int(b_idx[k]))
         keep.append(k)
-        att.append(value)
         n1s.append(n1)
         n0s.append(n0)
+    att = np.zeros(len(keep))  # reference cells (t == b) stay 0, influence 0
+    psi_matrix = np.zeros((n_units, len(keep)), order="F")
+    for batch in batches.values():
+        rows, columns = batch.rows, np.asarray(batch.columns)
+        outcomes = panel.y[rows]
+        change = outcomes[:, batch.t_idx] - outcomes[:, batch.b_idx]  # units x cells
+        x = np.ones((len(rows), 1))
+        if units.covariates is not None:
+            x = np.hstack([x, units.covariates[rows, batch.base]])
+        first = keep[batch.columns[0]]
+        where = f"ATT(g={group[first]:g}, t={panel.periods[t_idx[first]]:g})"
+        values, influence = did_panel(
+            change, batch.d.astype(float), x, units.weight[rows], method, where
+        )
+        att[columns] = values
+        influence /= len(rows)
+        psi_matrix[np.ix_(rows, columns)] = influence
     keep_idx = np.asarray(keep, dtype=np.int64)
-    psi_matrix = psi_matrix[:, : len(keep)]
     t_kept, b_kept = t_idx[keep_idx], b_idx[keep_idx]
     reference = t_kept == b_kept
     squares = np.einsum("ij,ij->j", psi_matrix, psi_matrix)
@@ -131,7 +136,7 @@ def estimate_cells(
         time=panel.periods[t_kept],
         t_idx=t_kept,
         b_idx=b_kept,
-        att=np.asarray(att, dtype=float),
+        att=att,
         se=np.where(reference, np.nan, np.sqrt(var)),
         n_treated=np.asarray(n1s, dtype=float),
         n_control=np.asarray(n0s, dtype=float),
@@ -143,64 +148,66 @@ def estimate_cells(
     return cells, dropped, psi_matrix
 
 
+@dataclass
+class _Batch:
+    """Cells estimated together: the same units, trained indicator and base-period design."""
+
+    rows: np.ndarray
+    d: np.ndarray
+    base: int
+    columns: list[int]
+    t_idx: list[int]
+    b_idx: list[int]
+
+
 def did_panel(
-    change: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    w: np.ndarray,
-    method: str,
-    where: str,
-    fits: dict[tuple[object, ...], tuple[np.ndarray, ...]] | None = None,
-    key: tuple[object, ...] | None = None,
-) -> tuple[float, np.ndarray]:
-    """One 2x2 panel DiD with covariates x (first column the intercept), as DRDID's
-    ``drdid_panel`` (dr), ``std_ipw_did_panel`` (ipw) and ``reg_did_panel`` (reg) compute it.
-    Return (ATT, influence function over these units, did's scale). ``fits`` caches what
-    depends only on the units and covariates (not the outcome) under ``key``."""
+    change: np.ndarray, d: np.ndarray, x: np.ndarray, w: np.ndarray, method: str, where: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """2x2 panel DiDs with covariates x (first column the intercept), as DRDID's
+    ``drdid_panel`` (dr), ``std_ipw_did_panel`` (ipw) and ``reg_did_panel`` (reg) compute it,
+    one per column of ``change`` (units x cells), all over the same units and covariates.
+    Return (ATT per cell, influence functions units x cells, did's scale)."""
     n = len(change)
     w = w / w.mean()
     untreated = 1.0 - d
-    if fits is not None and key is not None and key in fits:
-        ps, hessian, xpx_inv = fits[key]
-    else:
-        ps, hessian, xpx_inv = _design(x, d, w, untreated, method, where)
-        if fits is not None and key is not None:
-            fits[key] = (ps, hessian, xpx_inv)
-    if method in ("dr", "ipw"):
-        trim = np.where(d == 1, ps < 1.01, ps < 0.995).astype(float)
-        lin_ps = ((w * (d - ps))[:, None] * x) @ hessian
+    ps, hessian, xpx_inv = _design(x, d, w, untreated, method, where)
+    # Every influence function below is residual * (a per-unit factor) plus a product of a
+    # few per-unit columns with a few per-cell rows: built that way, a batch of cells costs
+    # two units x cells arrays, not one per term.
+    residual = change
     if method in ("dr", "reg"):
         wols = w * untreated
         beta = xpx_inv @ ((wols[:, None] * x).T @ change) / n
-        fitted = x @ beta
-        residual = change - fitted
-        lin_ols = ((wols * residual)[:, None] * x) @ xpx_inv
+        residual = change - x @ beta
+
+        def lin_ols(v: np.ndarray) -> np.ndarray:
+            # did's OLS influence (wols * residual * x) @ xpx_inv @ v, divided by the residual
+            return wols * (x @ (xpx_inv @ v))
+
+    if method == "reg":
+        w_t = w * d
+        mean_t = w_t.mean()
+        att = (w_t @ residual) / n / mean_t  # eta_t - eta_c: the trained units' mean residual
+        factor = (w_t - lin_ols((w_t[:, None] * x).mean(axis=0))) / mean_t
+        influence = residual * factor[:, None]
+        influence -= np.outer(w_t / mean_t, att)
+        return att, influence
+    trim = np.where(d == 1, ps < 1.01, ps < 0.995).astype(float)
+    lin_ps = ((w * (d - ps))[:, None] * x) @ hessian
+    w_t = trim * w * d
+    w_c = trim * w * ps * untreated / (1 - ps)
+    mean_t, mean_c = w_t.mean(), w_c.mean()
+    sums = np.column_stack([w_t, w_c, w_c[:, None] * x]).T @ residual / n
+    eta_t, eta_c = sums[0] / mean_t, sums[1] / mean_c
+    m2 = sums[2:] - np.outer(x.T @ w_c / n, eta_c)  # (w_c * (residual - eta_c) * x).mean(0)
+    factor = w_t / mean_t - w_c / mean_c
     if method == "dr":
-        w_t = trim * w * d
-        w_c = trim * w * ps * untreated / (1 - ps)
-        eta_t = (w_t * residual).mean() / w_t.mean()
-        eta_c = (w_c * residual).mean() / w_c.mean()
-        inf_t = w_t * residual - w_t * eta_t - lin_ols @ (w_t[:, None] * x).mean(axis=0)
-        inf_t /= w_t.mean()
-        m2 = ((w_c * (residual - eta_c))[:, None] * x).mean(axis=0)
-        inf_c = w_c * residual - w_c * eta_c + lin_ps @ m2 - lin_ols @ (w_c[:, None] * x).mean(0)
-        inf_c /= w_c.mean()
-        return float(eta_t - eta_c), inf_t - inf_c
-    if method == "ipw":
-        w_t = trim * w * d
-        w_c = trim * w * ps * untreated / (1 - ps)
-        eta_t = (w_t * change).mean() / w_t.mean()
-        eta_c = (w_c * change).mean() / w_c.mean()
-        inf_t = (w_t * change - w_t * eta_t) / w_t.mean()
-        m2 = ((w_c * (change - eta_c))[:, None] * x).mean(axis=0)
-        inf_c = (w_c * change - w_c * eta_c + lin_ps @ m2) / w_c.mean()
-        return float(eta_t - eta_c), inf_t - inf_c
-    w_t = w * d
-    eta_t = (w_t * change).mean() / w_t.mean()
-    eta_c = (w_t * fitted).mean() / w_t.mean()
-    inf_t = (w_t * change - w_t * eta_t) / w_t.mean()
-    inf_c = (w_t * fitted - w_t * eta_c + lin_ols @ (w_t[:, None] * x).mean(axis=0)) / w_t.mean()
-    return float(eta_t - eta_c), inf_t - inf_c
+        factor -= lin_ols((w_t[:, None] * x).mean(axis=0)) / mean_t
+        factor += lin_ols((w_c[:, None] * x).mean(axis=0)) / mean_c
+    influence = residual * factor[:, None]
+    columns = np.column_stack([-w_t / mean_t, w_c / mean_c, -lin_ps / mean_c])
+    influence += columns @ np.vstack([eta_t, eta_c, m2])
+    return eta_t - eta_c, influence
 
 
 def _design(
