@@ -70,12 +70,24 @@ def estimate_cells(
         np.all((units.covariates == units.covariates[:, :1]) | np.isnan(units.covariates))
     )
     batches: dict[tuple[object, ...], _Batch] = {}
+    # In a balanced panel a cell's units depend only on its trained and comparison strata.
+    balanced = bool(observed.all())
+    selections: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray, bytes]] = {}
     n1s, n0s = [], []
     for k in range(len(group)):
-        seen = observed[t_idx[k]] & observed[b_idx[k]]
-        is_treated = treated[k][units.stratum] & seen
-        is_control = comparison[k][units.stratum] & seen
-        n1, n0 = int(is_treated.sum()), int(is_control.sum())
+        found = selections.get((treated[k].tobytes(), comparison[k].tobytes()))
+        if found is None:
+            seen = observed[t_idx[k]] & observed[b_idx[k]]
+            is_treated = treated[k][units.stratum] & seen
+            rows = np.flatnonzero(is_treated | (comparison[k][units.stratum] & seen))
+            d = is_treated[rows]
+            digest = hashlib.blake2b(rows.tobytes() + d.tobytes(), digest_size=16).digest()
+            found = rows, d, digest
+            if balanced:
+                selections[treated[k].tobytes(), comparison[k].tobytes()] = found
+        rows, d, digest = found
+        n1 = int(d.sum())
+        n0 = len(d) - n1
         if not n1 or not n0:
             reason = "trained" if not n1 else "comparison"
             dropped.append(
@@ -88,12 +100,7 @@ def estimate_cells(
             )
             continue
         if t_idx[k] != b_idx[k]:
-            rows = np.flatnonzero(is_treated | is_control)
-            d = is_treated[rows]
-            key = (
-                hashlib.blake2b(rows.tobytes() + d.tobytes(), digest_size=16).digest(),
-                None if static else int(b_idx[k]),
-            )
+            key = (digest, None if static else int(b_idx[k]))
             batch = batches.get(key)
             if batch is None:
                 batch = batches[key] = _Batch(rows, d, int(b_idx[k]), [], [], [])
@@ -119,7 +126,7 @@ def estimate_cells(
         )
         att[columns] = values
         influence /= len(rows)
-        psi_matrix[np.ix_(rows, columns)] = influence
+        _put_rows(psi_matrix, rows, columns, influence)
     keep_idx = np.asarray(keep, dtype=np.int64)
     t_kept, b_kept = t_idx[keep_idx], b_idx[keep_idx]
     reference = t_kept == b_kept
@@ -158,6 +165,17 @@ class _Batch:
     columns: list[int]
     t_idx: list[int]
     b_idx: list[int]
+
+
+def _put_rows(target: np.ndarray, rows: np.ndarray, columns: np.ndarray, block: np.ndarray) -> None:
+    """target[rows x columns] = block, by runs of consecutive rows when there are few (a
+    stratum's units are contiguous, so a balanced panel's cells have two or three)."""
+    runs = np.flatnonzero(np.diff(rows) != 1) + 1
+    if len(runs) > 64:
+        target[np.ix_(rows, columns)] = block
+        return
+    for lo, hi in zip(np.r_[0, runs], np.r_[runs, len(rows)], strict=True):
+        target[rows[lo] : rows[hi - 1] + 1, columns] = block[lo:hi]
 
 
 def did_panel(
