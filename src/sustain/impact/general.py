@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -309,10 +310,23 @@ class DenseInfluence:
         return psi.T @ psi
 
     def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
-        psi = self.psi[:, idx]
         if self.units.cluster is not None:
-            psi = _cluster_sums(psi, self.units.cluster)
-        return psi.T @ psi
+            psi = _cluster_sums(self.psi[:, idx], self.units.cluster)
+            return psi.T @ psi
+        # A stratum's units (contiguous rows) enter only the cells that compare or train them
+        # (a cohort's own cells and the comparison strata): sum the products stratum by
+        # stratum over those cells only.
+        out = np.zeros((len(idx), len(idx)))
+        bounds = np.r_[0, np.flatnonzero(np.diff(self.units.stratum)) + 1, len(self.psi)]
+        for lo, hi in pairwise(bounds):
+            psi = self.psi[lo:hi, idx]
+            used = np.flatnonzero(psi.any(axis=0))
+            if len(used) == len(idx):
+                out += psi.T @ psi
+            elif len(used):
+                psi = psi[:, used]
+                out[np.ix_(used, used)] += psi.T @ psi
+        return out
 
     def draws(self, functional: Functional, draws: int, seed: int | None, kind: str) -> np.ndarray:
         rng = np.random.default_rng(seed)
