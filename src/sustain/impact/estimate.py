@@ -650,8 +650,8 @@ def _infer(
     # Aggregations of universal-base reference cells only are 0 by construction: no SE.
     fixed = ~((functional.weights != 0) & ~cells.reference[:, None]).any(axis=0)
     if not bootstrap:
-        cov = influence.covariance(functional)
-        return _Inference(values, np.where(fixed, np.nan, np.sqrt(np.diag(cov))), z, {})
+        var = influence.variance(functional)
+        return _Inference(values, np.where(fixed, np.nan, np.sqrt(var)), z, {})
     draws = influence.draws(functional, bootstrap, seed, bootstrap_weights)
     se = np.where(fixed, np.nan, engine.bootstrap_scale(draws))
     bands = [aggs.events, aggs.groups, aggs.calendar]

@@ -302,12 +302,22 @@ class DenseInfluence:
 
         # An aggregation weights few cells: a sparse product skips the zero weights.
         psi = np.asarray(sparse.csr_matrix(functional.weights.T) @ self.psi.T).T
-        psi += self.units.weight[:, None] * functional.extra[self.units.stratum]
+        # A stratum's units are contiguous rows: add its term run by run, without a units x J
+        # copy of it.
+        stratum, weight = self.units.stratum, self.units.weight
+        bounds = np.r_[0, np.flatnonzero(np.diff(stratum)) + 1, len(stratum)]
+        for lo, hi in pairwise(bounds):
+            psi[lo:hi] += weight[lo:hi, None] * functional.extra[stratum[lo]]
         return psi if self.units.cluster is None else _cluster_sums(psi, self.units.cluster)
 
     def covariance(self, functional: Functional) -> np.ndarray:
         psi = self.aggregate(functional)
         return psi.T @ psi
+
+    def variance(self, functional: Functional) -> np.ndarray:
+        """The covariance's diagonal, without the off-diagonal products."""
+        psi = self.aggregate(functional)
+        return np.einsum("ij,ij->j", psi, psi)
 
     def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
         if self.units.cluster is not None:
