@@ -60,8 +60,7 @@ def estimate_cells(
         panel, control, attr, anticipation, base_period
     )
     n_units = panel.n_units
-    by_period = np.ascontiguousarray(panel.y.T)  # one period's outcomes are contiguous
-    observed = ~np.isnan(by_period)
+    observed = np.ascontiguousarray(~np.isnan(panel.y.T))  # one period's are contiguous
     keep: list[int] = []
     dropped = []
     # With covariates that do not change over time, cells over the same units share their
