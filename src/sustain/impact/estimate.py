@@ -140,7 +140,9 @@ def estimate(
         ]
         parts = [(p[0], p[1]) for p in parts3]
         cells = _concat([p[0] for p in parts])
-        psi = parts3[0][2] if len(parts3) == 1 else np.hstack([p[2] for p in parts3])
+        psi = parts3[0][2]
+        if len(parts3) > 1:
+            psi = general.Blocks.of(np.hstack([p[2].dense() for p in parts3]))
         influence = general.DenseInfluence(psi, units)
     dropped = parts[0][1]
     pooled = cells.attr == -1

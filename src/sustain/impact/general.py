@@ -53,7 +53,7 @@ def estimate_cells(
     anticipation: int,
     base_period: str,
     method: str,
-) -> tuple[Cells, list[Dropped], np.ndarray]:
+) -> tuple[Cells, list[Dropped], Blocks]:
     """Estimate every cell; return cells, dropped candidates and psi (units x cells), the
     influence functions scaled so that a variance is a plain sum of squares."""
     group, t_idx, b_idx, treated, comparison, attrs = define_cells(
@@ -110,8 +110,13 @@ def estimate_cells(
         keep.append(k)
         n1s.append(n1)
         n0s.append(n0)
+    keep_idx = np.asarray(keep, dtype=np.int64)
+    t_kept, b_kept = t_idx[keep_idx], b_idx[keep_idx]
+    reference = t_kept == b_kept
     att = np.zeros(len(keep))  # reference cells (t == b) stay 0, influence 0
-    psi_matrix = np.zeros((n_units, len(keep)), order="F")
+    psi = Blocks.by_stratum(
+        units.stratum, (treated[keep_idx] | comparison[keep_idx]) & ~reference[:, None]
+    )
     for batch in batches.values():
         rows, columns = batch.rows, np.asarray(batch.columns)
         outcomes = panel.y[rows]
@@ -126,14 +131,11 @@ def estimate_cells(
         )
         att[columns] = values
         influence /= len(rows)
-        _put_rows(psi_matrix, rows, columns, influence)
-    keep_idx = np.asarray(keep, dtype=np.int64)
-    t_kept, b_kept = t_idx[keep_idx], b_idx[keep_idx]
-    reference = t_kept == b_kept
-    squares = np.einsum("ij,ij->j", psi_matrix, psi_matrix)
+        psi.put(rows, columns, influence)
+    squares = psi.column_squares()
     var = checked_variance(squares, squares, "ATT(g,t)")
     if units.cluster is not None:
-        sums = _cluster_sums(psi_matrix, units.cluster)
+        sums = _cluster_sums(psi.dense(), units.cluster)
         var = checked_variance(np.einsum("ij,ij->j", sums, sums), squares, "ATT(g,t)")
     member = treated[keep_idx]
     weight_by_stratum = np.bincount(units.stratum, weights=units.weight, minlength=len(panel.start))
@@ -152,7 +154,7 @@ def estimate_cells(
         member=member.astype(np.float64),
         share=(member * weight_by_stratum).sum(axis=1) / n_units,
     )
-    return cells, dropped, psi_matrix
+    return cells, dropped, psi
 
 
 @dataclass
@@ -165,6 +167,52 @@ class _Batch:
     columns: list[int]
     t_idx: list[int]
     b_idx: list[int]
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A units x cells matrix stored by blocks of rows: the block of rows lo:hi holds only the
+    given columns, the rest of those rows being 0. Influence functions by stratum (a
+    stratum's units are contiguous rows) are nonzero only in the cells that train or compare
+    that stratum, so the comparison units' rows alone span every cell."""
+
+    shape: tuple[int, int]
+    parts: list[tuple[int, int, np.ndarray, np.ndarray]]  # lo, hi, columns, values
+
+    @classmethod
+    def of(cls, dense: np.ndarray) -> Blocks:
+        rows, columns = dense.shape
+        return cls((rows, columns), [(0, rows, np.arange(columns), dense)])
+
+    @classmethod
+    def by_stratum(cls, stratum: np.ndarray, enters: np.ndarray) -> Blocks:
+        """Zeros, one block per run of a stratum's rows over the cells it enters
+        (``enters``: cells x strata)."""
+        bounds = np.r_[0, np.flatnonzero(np.diff(stratum)) + 1, len(stratum)]
+        parts = []
+        for lo, hi in pairwise(bounds):
+            columns = np.flatnonzero(enters[:, stratum[lo]])
+            parts.append((int(lo), int(hi), columns, np.zeros((hi - lo, len(columns)), order="F")))
+        return cls((len(stratum), len(enters)), parts)
+
+    def put(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        """self[rows x columns] = values (rows sorted; within blocks that hold the columns)."""
+        for lo, hi, held, block in self.parts:
+            a, b = np.searchsorted(rows, (lo, hi))
+            if a < b:
+                _put_rows(block, rows[a:b] - lo, np.searchsorted(held, columns), values[a:b])
+
+    def dense(self) -> np.ndarray:
+        out = np.zeros(self.shape, order="F")
+        for lo, hi, columns, values in self.parts:
+            out[lo:hi, columns] = values
+        return out
+
+    def column_squares(self) -> np.ndarray:
+        out = np.zeros(self.shape[1])
+        for _, _, columns, values in self.parts:
+            out[columns] += np.einsum("ij,ij->j", values, values)
+        return out
 
 
 def _put_rows(target: np.ndarray, rows: np.ndarray, columns: np.ndarray, block: np.ndarray) -> None:
@@ -286,7 +334,7 @@ def _cluster_sums(psi: np.ndarray, cluster: np.ndarray) -> np.ndarray:
 class DenseInfluence:
     """Covariances and bootstrap draws of aggregations from materialized influence functions."""
 
-    psi: np.ndarray
+    psi: Blocks
     units: UnitData
 
     @property
@@ -300,7 +348,10 @@ class DenseInfluence:
         from scipy import sparse
 
         # An aggregation weights few cells: a sparse product skips the zero weights.
-        psi = np.asarray(sparse.csr_matrix(functional.weights.T) @ self.psi.T).T
+        weights = sparse.csr_matrix(functional.weights)
+        psi = np.zeros((self.psi.shape[0], weights.shape[1]))
+        for lo, hi, columns, values in self.psi.parts:
+            psi[lo:hi] += (weights[columns].T @ values.T).T  # values.T: C-contiguous
         # A stratum's units are contiguous rows: add its term run by run, without a units x J
         # copy of it.
         stratum, weight = self.units.stratum, self.units.weight
@@ -320,21 +371,19 @@ class DenseInfluence:
 
     def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
         if self.units.cluster is not None:
-            psi = _cluster_sums(self.psi[:, idx], self.units.cluster)
+            psi = _cluster_sums(self.psi.dense()[:, idx], self.units.cluster)
             return psi.T @ psi
-        # A stratum's units (contiguous rows) enter only the cells that compare or train them
-        # (a cohort's own cells and the comparison strata): sum the products stratum by
-        # stratum over those cells only.
+        # Sum the products block by block, over the cells each block holds.
         out = np.zeros((len(idx), len(idx)))
-        bounds = np.r_[0, np.flatnonzero(np.diff(self.units.stratum)) + 1, len(self.psi)]
-        for lo, hi in pairwise(bounds):
-            psi = self.psi[lo:hi, idx]
-            used = np.flatnonzero(psi.any(axis=0))
-            if len(used) == len(idx):
-                out += psi.T @ psi
-            elif len(used):
-                psi = psi[:, used]
-                out[np.ix_(used, used)] += psi.T @ psi
+        for _, _, columns, values in self.psi.parts:
+            _, at_idx, at_block = np.intersect1d(
+                idx, columns, assume_unique=True, return_indices=True
+            )
+            if np.array_equal(idx, columns):
+                out += values.T @ values
+            elif len(at_idx):
+                psi = values[:, at_block]
+                out[np.ix_(at_idx, at_idx)] += psi.T @ psi
         return out
 
     def draws(self, functional: Functional, draws: int, seed: int | None, kind: str) -> np.ndarray:
