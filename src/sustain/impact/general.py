@@ -6,8 +6,10 @@ of its outcome row with coefficients shared by its stratum. Covariates (a propen
 an outcome regression per cell), sampling weights and clustering break that, so here each cell
 is estimated as did does it (Sant'Anna & Zhao 2020 via DRDID: ``dr``, ``ipw`` or ``reg``, the
 covariates taken at the cell's base period), its influence function kept as a column of a
-(units x cells) matrix, and every aggregation, covariance and bootstrap draw is a product with
-that matrix, summed by cluster when there are clusters.
+(units x cells) matrix (stored by blocks, ``Blocks``), and every aggregation, covariance and
+bootstrap draw is a product with that matrix, summed by cluster when there are clusters.
+Cells over the same units and design (a cohort's, with time-invariant covariates) are
+estimated together: one propensity score and regression design, one batch of products.
 """
 
 from __future__ import annotations
