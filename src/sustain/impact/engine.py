@@ -460,6 +460,9 @@ class FastInfluence:
     def covariance(self, functional: Functional) -> np.ndarray:
         return covariance(self.panel, self.cells, self.moments, functional)
 
+    def variance(self, functional: Functional) -> np.ndarray:
+        return np.diag(self.covariance(functional))
+
     def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
         return cell_covariance(self.panel, self.cells, self.moments, idx)
 

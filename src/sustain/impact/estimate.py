@@ -140,7 +140,9 @@ def estimate(
         ]
         parts = [(p[0], p[1]) for p in parts3]
         cells = _concat([p[0] for p in parts])
-        psi = parts3[0][2] if len(parts3) == 1 else np.hstack([p[2] for p in parts3])
+        psi = parts3[0][2]
+        if len(parts3) > 1:
+            psi = general.Blocks.of(np.hstack([p[2].dense() for p in parts3]))
         influence = general.DenseInfluence(psi, units)
     dropped = parts[0][1]
     pooled = cells.attr == -1
@@ -650,8 +652,8 @@ def _infer(
     # Aggregations of universal-base reference cells only are 0 by construction: no SE.
     fixed = ~((functional.weights != 0) & ~cells.reference[:, None]).any(axis=0)
     if not bootstrap:
-        cov = influence.covariance(functional)
-        return _Inference(values, np.where(fixed, np.nan, np.sqrt(np.diag(cov))), z, {})
+        var = influence.variance(functional)
+        return _Inference(values, np.where(fixed, np.nan, np.sqrt(var)), z, {})
     draws = influence.draws(functional, bootstrap, seed, bootstrap_weights)
     se = np.where(fixed, np.nan, engine.bootstrap_scale(draws))
     bands = [aggs.events, aggs.groups, aggs.calendar]
