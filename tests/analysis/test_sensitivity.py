@@ -121,6 +121,8 @@ def test_the_page_form_offers_sensitivity_and_says_what_it_needs(cast, login) ->
     body = _page(login, cast, kpi)
     assert '<option value="rm" selected>Relative magnitudes (recommended)</option>' in body
     assert "runs only when pre-periods are compared with that period (universal)" in body
+    # The page's defaults agree: the recommended sensitivity runs as offered.
+    assert '<option value="universal" selected>' in body
 
 
 def test_it_reads_older_runs_without_sensitivity() -> None:

@@ -59,7 +59,8 @@ class RunForm(forms.Form):
     base_period = forms.ChoiceField(
         required=False,
         choices=BasePeriod.choices,
-        initial=BasePeriod.VARYING,
+        # Universal by default on the page, so the recommended sensitivity below runs.
+        initial=BasePeriod.UNIVERSAL,
         label="Pre-periods compared with",
     )
     sensitivity = forms.ChoiceField(
