@@ -164,3 +164,34 @@ def test_a_retry_keeps_the_design_and_sensitivity(cast) -> None:  # type: ignore
         1,
         "rep",
     )
+
+
+def test_it_gives_the_robust_intervals_in_the_kpis_unit() -> None:
+    from sustain.metrics.models import KpiDefinition
+
+    revenue = KpiDefinition(name="Revenue", unit="currency", currency="USD")
+    result = {
+        "sensitivity": {
+            "type": "rm",
+            "e": "avg",
+            "rows": [{"mbar": 1, "ci_low": -1108.47, "ci_high": 3297.77}],
+            "original": {"ci_low": 457.17, "ci_high": 1859.62},
+            "breakdown_mbar": 0.21,
+        }
+    }
+    summary = sensitivity_summary(result=result, kpi=revenue)
+    assert summary is not None
+    assert summary["original"] == "+$457 to +$1,860"
+    assert summary["rows"][0]["ci"] == "\u2212$1,108 to +$3,298"
+
+
+def test_it_writes_a_tiny_p_value_as_people_read_it() -> None:
+    from sustain.web.templatetags.sustain_ui import pvalue
+
+    assert [pvalue(p) for p in (4.5e-178, 0.0042, 0.347, None, float("nan"))] == [
+        "< 0.001",
+        "0.004",
+        "0.35",
+        "—",
+        "—",
+    ]

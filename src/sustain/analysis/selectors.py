@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from sustain.analysis.models import AnalysisRun
 from sustain.metrics.models import KpiDefinition
+from sustain.metrics.units import format_value
 from sustain.orgs import privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
@@ -136,11 +137,18 @@ def _periods_word(period_days: Any, count: int) -> str:
 
 
 def sensitivity_summary(
-    *, result: dict[str, Any] | None, period_days: Any = None
+    *,
+    result: dict[str, Any] | None,
+    period_days: Any = None,
+    kpi: KpiDefinition | None = None,
 ) -> dict[str, Any] | None:
-    """The HonestDiD sensitivity in plain words, with its rows; None when the run has none
-    (older runs, or sensitivity off) and no note either. Tolerates missing or non-finite
-    values (a bound with no interval shows as a dash)."""
+    """The HonestDiD sensitivity in plain words, with its rows (intervals in the KPI's
+    unit when given); None when the run has none (older runs, or sensitivity off) and no
+    note either. Tolerates missing or non-finite values (a bound with no interval shows
+    as a dash)."""
+    value: Callable[[float], str] = (
+        _number if kpi is None else lambda v: format_value(kpi, v, signed=True)
+    )
     result = result or {}
     sens = result.get("sensitivity")
     note = (result.get("meta") or {}).get("sensitivity_note")
@@ -155,7 +163,7 @@ def sensitivity_summary(
         rows.append(
             {
                 "bound": "—" if bound is None else f"{bound:.3g}",
-                "ci": "—" if low is None or high is None else f"{_number(low)} to {_number(high)}",
+                "ci": "—" if low is None or high is None else f"{value(low)} to {value(high)}",
                 "excludes_zero": low is not None and high is not None and (low > 0 or high < 0),
             }
         )
@@ -195,6 +203,6 @@ def sensitivity_summary(
         "words": words,
         "breakdown": breakdown,
         "rows": rows,
-        "original": "—" if low is None or high is None else f"{_number(low)} to {_number(high)}",
+        "original": "—" if low is None or high is None else f"{value(low)} to {value(high)}",
         "note": note,
     }

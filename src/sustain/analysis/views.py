@@ -129,7 +129,9 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         and selectors.run_shown(request.user, run)
         else None,
         "sensitivity": selectors.sensitivity_summary(
-            result=run.result, period_days=(run.result or {}).get("meta", {}).get("period_days")
+            result=run.result,
+            period_days=(run.result or {}).get("meta", {}).get("period_days"),
+            kpi=kpi,
         )
         if run and run.result and selectors.run_shown(request.user, run)
         else None,

@@ -32,3 +32,15 @@ def program_nav(context: template.Context, program: Program) -> dict[str, object
     for item in items:
         item["active"] = item["url"] == current
     return {"items": items}
+
+
+@register.filter
+def pvalue(value: Any) -> str:
+    """A p-value as people read it: two decimals, or "< 0.001" (never 4.5e-178)."""
+    try:
+        p = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if p != p:  # NaN: not computed
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
