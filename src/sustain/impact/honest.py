@@ -195,6 +195,25 @@ def sensitivity(
 
 
 class _Problem:
+    """One sensitivity question: the event-study estimates and their covariance, the
+    pre- and post-period counts, the weights of the target effect, and the level."""
+
+    def __init__(
+        self,
+        betahat: np.ndarray,
+        sigma: np.ndarray,
+        n_pre: int,
+        n_post: int,
+        l_vec: np.ndarray,
+        alpha: float,
+    ) -> None:
+        self.betahat, self.sigma = betahat, sigma
+        self.n_pre, self.n_post, self.l_vec, self.alpha = n_pre, n_post, l_vec, alpha
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """What a restriction precomputes from the estimates."""
+
     def interval(self, bound: float) -> tuple[float, float]:
         raise NotImplementedError
 
@@ -329,18 +348,8 @@ class _Polyhedron:
 
 
 class _RelativeMagnitudes(_Problem):
-    def __init__(
-        self,
-        betahat: np.ndarray,
-        sigma: np.ndarray,
-        n_pre: int,
-        n_post: int,
-        l_vec: np.ndarray,
-        alpha: float,
-    ) -> None:
-        self.betahat, self.sigma = betahat, sigma
-        self.n_pre, self.n_post, self.l_vec, self.alpha = n_pre, n_post, l_vec, alpha
-        self.kappa = alpha / 10
+    def _prepare(self) -> None:
+        self.kappa = self.alpha / 10
         self._cache: dict[float, list[_Polyhedron]] = {}
 
     def _polyhedra(self, mbar: float) -> list[_Polyhedron]:
@@ -456,17 +465,8 @@ class _Smoothness(_Problem):
     w (l_pre = first differences of w, sum(w) fixed so the estimator is unbiased for linear
     trends); the worst-case bias over Delta^SD(M) is M * (c + sum |cumsum(w)|)."""
 
-    def __init__(
-        self,
-        betahat: np.ndarray,
-        sigma: np.ndarray,
-        n_pre: int,
-        n_post: int,
-        l_vec: np.ndarray,
-        alpha: float,
-    ) -> None:
-        self.betahat, self.sigma = betahat, sigma
-        self.n_pre, self.n_post, self.l_vec, self.alpha = n_pre, n_post, l_vec, alpha
+    def _prepare(self) -> None:
+        sigma, n_pre, n_post, l_vec = self.sigma, self.n_pre, self.n_post, self.l_vec
         steps = np.arange(1, n_post + 1)
         self.total = float(steps @ l_vec)  # sum(w): unbiased under a linear trend
         self.bias_constant = (
