@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from sustain.analysis.models import AnalysisRun, RunStatus
 from sustain.analysis.selectors import estimated, run_shown
@@ -71,7 +71,7 @@ class Leadership:
     goals: list[Goal]
     withheld: list[str]  # KPI names whose effect is withheld from this viewer
     sees_costs: bool
-    health_url: str | None
+    health_url: str
     next_steps: list[str]
 
 
@@ -195,12 +195,8 @@ def goal_for(run: AnalysisRun, *, sees_costs: bool) -> Goal:
     return goal
 
 
-def health_url(program: Program) -> str | None:
-    """Hook for the `health` app: its program page when installed, else None."""
-    try:
-        return reverse("health:program", args=[program.pk])
-    except NoReverseMatch:
-        return None
+def health_url(program: Program) -> str:
+    return reverse("health:program", args=[program.pk])
 
 
 def _next_steps(lead: Leadership) -> list[str]:

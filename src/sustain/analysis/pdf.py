@@ -12,6 +12,7 @@ from fpdf import FPDF
 from sustain.analysis.report import Report
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
+logger = logging.getLogger(__name__)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Core PDF fonts cover Latin-1 only: without DejaVu, other characters are spelled out.
 LATIN1 = str.maketrans({"\u2212": "-", "\u2014": "-", "\u2013": "-", "€": "EUR ", "₹": "INR "})
@@ -94,6 +95,7 @@ def report_pdf(report: Report) -> bytes:
             try:
                 pdf.image(io.BytesIO(svg.encode()), w=pdf.epw)
             except Exception:  # a chart the SVG reader cannot draw leaves the numbers
+                logger.exception("Leadership PDF: the chart of %s could not be drawn", g.kpi.name)
                 pdf.para("(chart not available in the PDF; see the report page)")
         if g.roi:
             pdf.para(

@@ -28,6 +28,7 @@ search range, and the smoothness FLCI's bias program.
 from __future__ import annotations
 
 import itertools
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -194,7 +195,7 @@ def sensitivity(
     )
 
 
-class _Problem:
+class _Problem(ABC):
     """One sensitivity question: the event-study estimates and their covariance, the
     pre- and post-period counts, the weights of the target effect, and the level."""
 
@@ -211,14 +212,15 @@ class _Problem:
         self.n_pre, self.n_post, self.l_vec, self.alpha = n_pre, n_post, l_vec, alpha
         self._prepare()
 
+    @abstractmethod
     def _prepare(self) -> None:
         """What a restriction precomputes from the estimates."""
 
-    def interval(self, bound: float) -> tuple[float, float]:
-        raise NotImplementedError
+    @abstractmethod
+    def interval(self, bound: float) -> tuple[float, float]: ...
 
-    def excludes_zero(self, bound: float) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def excludes_zero(self, bound: float) -> bool: ...
 
     def scale(self) -> float:
         """A typical size of the bound, where the breakdown search starts."""
