@@ -28,6 +28,20 @@ class InvitedOut(Schema):
     invited: int
 
 
+class GoLiveStepOut(Schema):
+    key: str
+    title: str
+    # done, todo (the organization must act) or optional.
+    state: str
+    detail: str
+
+
+class GoLiveOut(Schema):
+    ready: bool
+    never_invited: int
+    steps: list[GoLiveStepOut]
+
+
 class SignInOut(Schema):
     person: int
     locked: bool
@@ -46,6 +60,34 @@ def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> Status[A
     return Status(
         202, InvitationOut(person=person.pk, email=person.email, expires_on=link_expires_on())
     )
+
+
+@router.get("/organization/go-live", response=GoLiveOut, tags=["organization"])
+def go_live(request: AuthenticatedHttpRequest) -> GoLiveOut:
+    """What the organization still has to do before its people can use Sustain: people in,
+    every team led, mail sent, everyone invited, a first program (single sign-on is
+    optional). Admins only."""
+    organization = request.user.organization
+    if organization is None or not access.can_invite(request.user, organization):
+        raise PermissionDenied
+    status = selectors.go_live(organization=organization)
+    return GoLiveOut(
+        ready=status.ready,
+        never_invited=status.never_invited,
+        steps=[GoLiveStepOut(**vars(step)) for step in status.steps],
+    )
+
+
+@router.post("/organization/invite", response={202: InvitedOut})
+def organization_invite(request: AuthenticatedHttpRequest) -> Status[Any]:
+    """Invite everyone of the organization who has never signed in and was never invited
+    (those invited before are re-sent one from their own page). Admins only. 400 while no
+    mail server is set (the invitations would only be written to files)."""
+    organization = request.user.organization
+    if organization is None or not access.can_invite(request.user, organization):
+        raise PermissionDenied
+    sent = services.organization_invite(organization=organization, invited_by=request.user)
+    return Status(202, InvitedOut(invited=sent))
 
 
 @router.post("/teams/{team_id}/invite", response={202: InvitedOut})

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from sustain.accounts.links import link_expires_on, set_password_url
 from sustain.lib.urls import absolute_url
+from sustain.notify.models import OutboxMessage
 from sustain.notify.services import OutboxDraft, outbox_enqueue, outbox_enqueue_many
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Organization, Person, Role, Team
@@ -97,6 +99,12 @@ def never_signed_in(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.filter(is_active=True, last_login__isnull=True, organization__isnull=False)
 
 
+def never_invited(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Those of `people` who have never signed in and were never sent an invitation."""
+    invited = OutboxMessage.objects.filter(recipient=OuterRef("pk"), kind=INVITATION)
+    return never_signed_in(people).exclude(Exists(invited))
+
+
 @transaction.atomic
 def invitations_send(
     *, people: QuerySet[Person], invited_by: Person | None = None, batch_size: int = 1000
@@ -113,6 +121,24 @@ def invitations_send(
             invited += outbox_enqueue_many(messages=batch)
             batch = []
     return invited + outbox_enqueue_many(messages=batch)
+
+
+@transaction.atomic
+def organization_invite(*, organization: Organization, invited_by: Person | None = None) -> int:
+    """Invite everyone of the organization who has never signed in and was never invited:
+    the go-live checklist's one click after the roster import. Those invited before are
+    left alone (a person's page re-sends one). Returns how many were invited.
+
+    Refused while no mail server is set: the invitations would only be written to files,
+    and the people would count as invited when the server is set later."""
+    if not settings.SUSTAIN_MAIL_CONFIGURED:
+        raise ValidationError(
+            "No mail server is set, so the invitations would only be written to files: set "
+            "SUSTAIN_EMAIL_HOST first (docs/operations.md), or invite people one at a time "
+            "from their page."
+        )
+    people = never_invited(Person.objects.filter(organization=organization))
+    return invitations_send(people=people, invited_by=invited_by)
 
 
 @transaction.atomic

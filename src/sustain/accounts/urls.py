@@ -14,6 +14,7 @@ urlpatterns = [
     path("sso/start/", sso.SsoStart.as_view(), name="sso_start"),
     path("sso/callback/", sso.SsoCallback.as_view(), name="sso_callback"),
     path("sso/refused/", views.sso_refused, name="sso_refused"),
+    path("people/invite/", views.organization_invite, name="organization_invite"),
     path("people/<int:person_id>/invite/", views.person_invite, name="person_invite"),
     path("people/<int:person_id>/unlock/", views.person_unlock, name="person_unlock"),
     path("teams/<int:team_id>/invite/", views.team_invite, name="team_invite"),

@@ -134,6 +134,22 @@ def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 
 @login_required
 @require_POST
+def organization_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The go-live checklist's button: invite everyone never invited and never signed in."""
+    organization = request.user.organization
+    if organization is None or not access.can_invite(request.user, organization):
+        raise PermissionDenied
+    try:
+        sent = services.organization_invite(organization=organization, invited_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
 def team_invite(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for(request.user, team_id)
     if not access.can_invite(request.user, team):

@@ -106,13 +106,14 @@ def get_person_for(viewer: Person, pk: object, *, write: bool = False) -> Person
     return _get(people_visible_to(viewer), pk, writable=writable)
 
 
-def can_invite(viewer: Person, target: Person | Team) -> bool:
-    """Admins send (and re-send) invitations to the people, or a team, of their
+def can_invite(viewer: Person, target: Person | Team | Organization) -> bool:
+    """Admins send (and re-send) invitations to the people, a team, or everyone of their
     organization."""
+    organization_id = target.pk if isinstance(target, Organization) else target.organization_id
     return (
         viewer.role == Role.ADMIN
         and viewer.organization_id is not None
-        and target.organization_id == viewer.organization_id
+        and organization_id == viewer.organization_id
     )
 
 
