@@ -154,3 +154,12 @@ def test_it_answers_the_checklist_and_the_invitation_on_the_api_to_admins_only(
         assert api(cast.by_role(role)).get("/organization/go-live").status_code == 403
         assert api(cast.by_role(role)).post("/organization/invite").status_code == 403
     assert len(invited()) == 9
+
+
+def test_it_reports_single_sign_on_as_optional_until_it_is_set(cast: Cast, settings) -> None:
+    assert steps(cast)["sso"].state == "optional"
+    settings.SUSTAIN_OIDC_ISSUER = "https://accounts.google.com"
+    settings.OIDC_RP_CLIENT_ID = "sustain"
+    settings.SUSTAIN_OIDC_PROVIDER_NAME = "Google"
+    sso = steps(cast)["sso"]
+    assert (sso.state, sso.detail) == ("done", "People sign in with Google.")

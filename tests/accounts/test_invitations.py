@@ -5,7 +5,7 @@ import datetime as dt
 from django.core import mail
 from django.utils import timezone
 
-from sustain.accounts import links
+from sustain.accounts import links, services
 from sustain.notify.models import OutboxMessage
 from tests.accounts.conftest import last_link
 from tests.conftest import Cast
@@ -194,3 +194,23 @@ def test_it_invites_many_in_a_fixed_number_of_queries(cast: Cast) -> None:
         return len(captured)
 
     assert queries_to_invite(3) == queries_to_invite(40)
+
+
+def test_it_invites_to_sign_in_with_the_company_account_when_sso_is_set(
+    cast: Cast, settings
+) -> None:
+    settings.SUSTAIN_OIDC_ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
+    settings.OIDC_RP_CLIENT_ID = "sustain"
+    settings.SUSTAIN_OIDC_PROVIDER_NAME = "Microsoft"
+    services.invitation_send(person=cast.rep)
+    body = OutboxMessage.objects.get(kind="invitation").body
+    assert "Sign in with your Microsoft account at:\nhttps://sustain.example.com/login/" in body
+    # The password stays a spare way in, as the sign-in page keeps both.
+    assert "Or choose a Sustain password here:\nhttps://sustain.example.com/password/set/" in body
+
+
+def test_it_invites_to_choose_a_password_without_sso(cast: Cast) -> None:
+    services.invitation_send(person=cast.rep)
+    body = OutboxMessage.objects.get(kind="invitation").body
+    assert "Choose your password here:\nhttps://sustain.example.com/password/set/" in body
+    assert "account at" not in body

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sustain.accounts import sso
 from sustain.accounts.links import link_expires_on, set_password_url
 from sustain.lib.urls import absolute_url
 from sustain.notify.models import OutboxMessage
@@ -55,11 +56,17 @@ def organization_init(*, name: str, admin_email: str, admin_name: str = "") -> P
     )
 
 
-def _link_email(person: Person, *, intro: str) -> str:
+def _link_email(person: Person, *, intro: str, sso_first: bool = False) -> str:
     login = absolute_url(reverse("login"))
+    choose = f"Choose your password here:\n{set_password_url(person)}"
+    if sso_first:
+        # With single sign-on, the company account is the way in; the password is a spare.
+        choose = (
+            f"Sign in with your {sso.provider_name()} account at:\n{login}\n\n"
+            f"Or choose a Sustain password here:\n{set_password_url(person)}"
+        )
     return (
-        f"Hello {person.name},\n\n{intro}\n\n"
-        f"Choose your password here:\n{set_password_url(person)}\n\n"
+        f"Hello {person.name},\n\n{intro}\n\n{choose}\n\n"
         f"The link works once, until {link_expires_on():%d %B %Y}. If it has expired, "
         f"use “Forgot password?” at {login} or ask your administrator for a new one.\n\n"
         f"Your sign-in email is {person.email}.\n"
@@ -80,6 +87,7 @@ def _invitation(person: Person, invited_by: Person | None) -> OutboxDraft:
                 f"{by} to Sustain, where {org} follows through on its sales training: "
                 "your plans, coaching and refreshers in one place."
             ),
+            sso_first=sso.enabled(),
         ),
     )
 
