@@ -227,3 +227,16 @@ def test_it_reads_every_managers_status_in_fixed_queries(
     with django_assert_max_num_queries(12):
         rows = selectors.certification_rows(program=trained.program, managers=managers, today=today)
     assert [r["status"] for r in rows] == ["in_progress", "not_started"]
+
+
+def test_it_offers_the_quiz_only_to_managers_enrolled_in_the_program(cast: Cast, login) -> None:
+    page = login(cast.manager).get(f"/certification/program/{cast.program.pk}/").text
+    assert "Take the glossary quiz" in page
+    # Otto leads a team but is not enrolled: no link that would answer 404, a reason instead.
+    page = login(cast.other_manager).get(f"/certification/program/{cast.program.pk}/").text
+    assert "Take the glossary quiz" not in page
+    assert "You are not enrolled in this program" in page
+    assert (
+        login(cast.other_manager).get(f"/certification/program/{cast.program.pk}/quiz/").status_code
+        == 404
+    )

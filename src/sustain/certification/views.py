@@ -23,6 +23,7 @@ from sustain.certification.forms import (
 from sustain.certification.models import CertificationPolicy
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Role
 from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service, form_page
@@ -50,7 +51,11 @@ def program_certification(request: AuthenticatedHttpRequest, program_id: int) ->
             "rows": rows,
             "counts": counts,
             "policy": program_settings(program, CertificationPolicy),
-            "is_manager": access.leads_a_team(request.user),
+            "is_manager": access.takes_certification(request.user, program),
+            "manager_not_enrolled": (
+                request.user.role == Role.MANAGER
+                and not access.takes_certification(request.user, program)
+            ),
             "can_assess": access.can_assess(request.user, program),
             "can_edit": access.can_edit_program(request.user, program),
             "cases": program.diagnosis_cases.all(),

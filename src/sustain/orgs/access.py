@@ -552,6 +552,15 @@ def managers_certifiable_by(viewer: Person, program: Program) -> QuerySet[Person
     return managers.filter(pk=viewer.pk)
 
 
+def takes_certification(viewer: Person, program: Program) -> bool:
+    """A manager enrolled in the program takes its quiz and diagnosis cases; one who is not
+    enrolled has nothing to take there."""
+    return (
+        viewer.role == Role.MANAGER
+        and managers_certifiable_by(viewer, program).filter(pk=viewer.pk).exists()
+    )
+
+
 def get_manager_for(viewer: Person, program: Program, pk: object) -> Person:
     return _get(managers_certifiable_by(viewer, program), pk, writable=None)
 
