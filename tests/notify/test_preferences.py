@@ -29,6 +29,7 @@ def test_it_answers_the_defaults_and_saves_a_patch(cast: Cast, api) -> None:
         "alerts_mode": "immediate",
         "quiet_start": None,
         "quiet_end": None,
+        "time_zone": "",
     }
     r = client.patch("/me/notifications", {"quiet_start": "22:00", "quiet_end": "07:00"})
     assert r.status_code == 200, r.content
@@ -78,6 +79,35 @@ def test_it_computes_the_end_of_quiet_hours_across_midnight(cast: Cast) -> None:
     assert quiet_until(prefs, _at(3)) == _at(7)
     assert quiet_until(prefs, _at(12)) is None
     assert quiet_until(None, _at(3)) is None
+
+
+def test_it_keeps_quiet_hours_in_the_persons_own_time_zone(cast: Cast) -> None:
+    # 22:00 to 07:00 in Tokyo (UTC+9, no daylight saving) is 13:00 to 22:00 UTC.
+    prefs = NotificationPreferences(
+        person=cast.rep, quiet_start=dt.time(22), quiet_end=dt.time(7), time_zone="Asia/Tokyo"
+    )
+    utc = dt.UTC
+    assert quiet_until(prefs, dt.datetime(2026, 11, 24, 14, tzinfo=utc)) == dt.datetime(
+        2026, 11, 24, 22, tzinfo=utc
+    )
+    assert quiet_until(prefs, dt.datetime(2026, 11, 24, 23, tzinfo=utc)) is None
+
+
+def test_it_saves_a_time_zone_and_refuses_one_that_does_not_exist(cast: Cast, api, login) -> None:
+    r = api(cast.rep).patch("/me/notifications", {"time_zone": "Europe/Atlantis"})
+    assert r.status_code == 400 and "not a time zone" in r.json()["detail"]
+    assert not NotificationPreferences.objects.exists()
+    r = api(cast.rep).patch("/me/notifications", {"time_zone": "America/New_York"})
+    assert (r.status_code, r.json()["time_zone"]) == (200, "America/New_York")
+    page = login(cast.manager).post(
+        "/settings/notifications/", {"alerts_mode": "immediate", "time_zone": "Mars/Olympus"}
+    )
+    assert page.status_code == 400 and "is not a time zone" in page.content.decode()
+    assert not NotificationPreferences.objects.filter(person=cast.manager).exists()
+    login(cast.manager).post(
+        "/settings/notifications/", {"alerts_mode": "immediate", "time_zone": "Asia/Kolkata"}
+    )
+    assert NotificationPreferences.objects.get(person=cast.manager).time_zone == "Asia/Kolkata"
 
 
 def test_it_holds_a_message_until_quiet_hours_end(cast: Cast) -> None:

@@ -143,6 +143,8 @@ class PreferencesOut(Schema):
     alerts_mode: AlertsMode
     quiet_start: dt.time | None
     quiet_end: dt.time | None
+    # IANA name; empty: the installation's time zone.
+    time_zone: str
 
 
 class PreferencesPatch(Input):
@@ -151,6 +153,7 @@ class PreferencesPatch(Input):
     alerts_mode: AlertsModeIn | None = None
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
+    time_zone: str | None = Field(None, max_length=64)
 
 
 @router.get("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)
@@ -162,6 +165,6 @@ def preferences_get(request: AuthenticatedHttpRequest) -> NotificationPreference
 def preferences_patch(
     request: AuthenticatedHttpRequest, payload: PreferencesPatch
 ) -> NotificationPreferences:
-    """Changes the fields given; quiet hours take both ends, in the installation's time
-    zone."""
+    """Changes the fields given; quiet hours take both ends, in `time_zone` (an IANA name
+    such as Europe/Berlin; empty for the installation's)."""
     return services.preferences_update(person=request.user, **payload.dict(exclude_unset=True))

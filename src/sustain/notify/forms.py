@@ -1,22 +1,33 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from sustain.notify.models import ChannelKind, NotificationPreferences
+from django import forms
+from django.conf import settings
+
+from sustain.notify.models import ChannelKind, NotificationPreferences, time_zone_names
 from sustain.notify.targets import MAX_TARGET_LENGTH
 
 
 class PreferencesForm(forms.ModelForm[NotificationPreferences]):
     class Meta:
         model = NotificationPreferences
-        fields = ["digest_email", "alerts_mode", "quiet_start", "quiet_end"]
+        fields = ["digest_email", "alerts_mode", "quiet_start", "quiet_end", "time_zone"]
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}),
         }
         help_texts = {
             "quiet_start": "Messages that fall in your quiet hours wait until they end.",
+            "time_zone": "Your quiet hours are in this time zone.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        installation = f"The installation's ({settings.TIME_ZONE})"
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[("", installation), *((z, z) for z in sorted(time_zone_names()))]
+        )
 
 
 class ChannelForm(forms.Form):

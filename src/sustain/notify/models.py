@@ -4,8 +4,11 @@ nothing, and a crashed sender leaves a row to retry."""
 
 from __future__ import annotations
 
+import functools
 import secrets
+import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -61,6 +64,19 @@ class Channel(models.Model):
         return f"{self.get_kind_display()} {self.label or self.target}"
 
 
+def validate_time_zone(name: str) -> None:
+    if name and name not in time_zone_names():
+        raise ValidationError(
+            f"“{name}” is not a time zone: use an IANA name such as Europe/Berlin or "
+            "America/New_York."
+        )
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class NotificationPreferences(models.Model):
     """A person's choices; a person without a row has the defaults."""
 
@@ -71,14 +87,22 @@ class NotificationPreferences(models.Model):
     alerts_mode = models.CharField(
         max_length=10, choices=AlertsMode.choices, default=AlertsMode.IMMEDIATE
     )
-    # In the installation's time zone (settings.TIME_ZONE). Messages that fall inside wait
-    # until quiet_end. Both or neither; start after end spans midnight.
+    # In her time zone (`time_zone`, else the installation's). Messages that fall inside
+    # wait until quiet_end. Both or neither; start after end spans midnight.
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
+    # An IANA name ("Europe/Berlin"); empty: the installation's (settings.TIME_ZONE).
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.person_id}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
     def clean(self) -> None:
         if (self.quiet_start is None) != (self.quiet_end is None):

@@ -81,11 +81,11 @@ class OutboxDraft:
 
 def quiet_until(prefs: NotificationPreferences | None, now: dt.datetime) -> dt.datetime | None:
     """The end of the quiet hours `now` falls in (aware), or None when it falls outside
-    them. Hours are in the installation's time zone; a start after the end spans
-    midnight."""
+    them. Hours are in the person's time zone (else the installation's); a start after the
+    end spans midnight."""
     if prefs is None or prefs.quiet_start is None or prefs.quiet_end is None:
         return None
-    local = timezone.localtime(now)
+    local = timezone.localtime(now, prefs.zone)
     t, start, end = local.time(), prefs.quiet_start, prefs.quiet_end
     inside = start <= t < end if start < end else (t >= start or t < end)
     if not inside:
@@ -452,7 +452,7 @@ def preferences_of(person: Person) -> NotificationPreferences:
         return NotificationPreferences(person=person)
 
 
-PREFERENCE_FIELDS = ("digest_email", "alerts_mode", "quiet_start", "quiet_end")
+PREFERENCE_FIELDS = ("digest_email", "alerts_mode", "quiet_start", "quiet_end", "time_zone")
 
 
 @transaction.atomic
