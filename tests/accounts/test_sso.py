@@ -109,6 +109,22 @@ def test_it_says_so_when_the_provider_does_not_answer(cast: Cast, client) -> Non
     assert response.status_code == 502 and "did not answer" in response.text
 
 
+def test_it_says_so_when_the_discovery_document_is_not_an_object(
+    cast: Cast, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def get(url: str, timeout: float) -> requests.Response:
+        response = requests.Response()
+        response.status_code, response._content = 200, b"[]"
+        return response
+
+    monkeypatch.setattr(requests, "get", get)
+    with override_settings(
+        SUSTAIN_OIDC_ISSUER="http://provider.test/list", OIDC_RP_CLIENT_ID="x", OIDC_TIMEOUT=2
+    ):
+        response = client.get("/sso/start/")
+    assert response.status_code == 502 and "did not answer" in response.text
+
+
 def test_it_signs_in_with_login_throttling_on(sso: Provider, mia, client, settings) -> None:
     settings.AXES_ENABLED = True
     response = sign_in_with_provider(client, "mia", sso.password)

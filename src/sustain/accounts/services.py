@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -202,4 +204,4 @@ def login_unlock(*, person: Person) -> int:
     forgotten."""
     from axes.utils import reset
 
-    return reset(username=person.email.lower())
+    return cast(int, reset(username=person.email.lower()))  # axes is untyped

@@ -9,7 +9,7 @@ sign-on never creates anyone."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 import requests
 from django.conf import settings
@@ -62,6 +62,8 @@ def discovery(issuer: str) -> dict[str, Any]:
         )
         response.raise_for_status()
         document = response.json()
+        if not isinstance(document, dict):
+            raise ValueError("the discovery document is not a JSON object")
     except (requests.RequestException, ValueError) as exc:
         raise ProviderUnavailable(str(exc)) from exc
     if str(document.get("issuer", "")).rstrip("/") != issuer:
@@ -102,7 +104,7 @@ class SsoBackend(OIDCAuthenticationBackend):
         if request is None or "nonce" not in kwargs or not enabled():
             return None  # not an OIDC callback: a password sign-in, the test client...
         super().__init__()
-        return super().authenticate(request, **kwargs)
+        return cast(Person | None, super().authenticate(request, **kwargs))
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         # A provider that says the address is unverified does not vouch for the person.
@@ -142,7 +144,7 @@ class SsoStart(OIDCAuthenticationRequestView):
             )
         self.OIDC_RP_CLIENT_ID = setting("OIDC_RP_CLIENT_ID")
         request.session.pop(REFUSED_EMAIL, None)
-        return super().get(request)
+        return cast(HttpResponse, super().get(request))
 
 
 class SsoCallback(OIDCAuthenticationCallbackView):
@@ -151,4 +153,4 @@ class SsoCallback(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404
-        return super().get(request)
+        return cast(HttpResponse, super().get(request))

@@ -20,7 +20,7 @@ def locked(email: str) -> bool:
     from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = sum(
+    failures: int = sum(
         AccessAttempt.objects.filter(username=email.lower(), attempt_time__gte=since).values_list(
             "failures_since_start", flat=True
         )

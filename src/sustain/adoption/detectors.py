@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -39,7 +39,7 @@ def _lexical_scores(profiles: Sequence[detect.Profile], texts: Sequence[str]) ->
 def _semantic_scores(
     profiles: Sequence[semantic.SemanticProfile], texts: Sequence[str]
 ) -> list[list[float]]:
-    return semantic.score_turns(profiles, list(texts), keep=True).tolist()
+    return cast(list[list[float]], semantic.score_turns(profiles, list(texts), keep=True).tolist())
 
 
 LEXICAL_DETECTOR = Detector(LEXICAL, detect.build_profiles, detect.detect, _lexical_scores)

@@ -319,7 +319,7 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     (where a label teaches the detector most), the concept of the rep's current 90-day
     plan phase not seen, concepts the rep has not yet been seen using, and reps in their
     first 90 days after the workshop."""
-    cuts = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
+    cuts: dict[int, float] = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
     trained = trained_on(program)
     phases = plan_phases(program)
     candidates: list[Call] = list(

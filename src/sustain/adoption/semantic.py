@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -82,7 +83,7 @@ def _static_table() -> np.ndarray:
     with np.load(STATIC_FILE) as z:
         if str(z["model_sha256"]) != embed.MODEL_SHA256:
             raise embed.ModelUnavailable(f"{STATIC_FILE.name} was built from another model")
-        table = z["vectors"].astype(np.float32) * z["scale"][:, None]
+        table: np.ndarray = z["vectors"].astype(np.float32) * z["scale"][:, None]
     # Word pieces of no meaning ([PAD], [CLS], [SEP], punctuation-only) count for nothing.
     tok = embed.get_embedder().tokenizer
     for piece, i in tok.get_vocab().items():
@@ -161,7 +162,7 @@ def score_turns(
     for j, p in enumerate(profiles):
         for i, t in enumerate(turns):
             sims[i, j] *= _discount(p, t)
-    return np.clip(sims, 0.0, 1.0)
+    return cast(np.ndarray, np.clip(sims, 0.0, 1.0))
 
 
 def detect(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -237,4 +238,4 @@ def read_upload(file: UploadedFile[bytes]) -> bytes:
         raise ValidationError(
             {"file": f"{name}: the file is over {parsers.MAX_BYTES // 1024 // 1024} MB."}
         )
-    return file.read()
+    return cast(bytes, file.read())  # the stubs type a file's read() as Any

@@ -87,7 +87,7 @@ class RunOut(RunListOut):
         estimates only from k reps up for those who may not see them one by one."""
         viewer = context["request"].user
         # Runs stored before results were cleaned may hold NaN or Infinity: not JSON.
-        result = finite_or_none(obj.result)
+        result: dict[str, Any] | None = finite_or_none(obj.result)
         if result is None:
             return None
         if not selectors.run_shown(viewer, obj):

@@ -102,7 +102,7 @@ def _fades(event_study: list[dict[str, Any]], period_days: float) -> list[Fade]:
 def _faded_at(event_study: list[dict[str, Any]], period_days: float) -> float | None:
     """First post-training day from which every later interval includes zero."""
     post = [e for e in _finite(event_study) if e["e"] >= 0]
-    faded = None
+    faded: float | None = None
     for e in reversed(post):
         if e["ci_low"] > 0 or e["ci_high"] < 0:
             break

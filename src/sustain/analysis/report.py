@@ -79,8 +79,10 @@ def effect_svg(result: dict[str, Any], *, by: str = "", width: int = 640, height
     if not series:
         return ""
     pdays = float(result.get("meta", {}).get("period_days") or 7.0)
-    xs = [r["e"] for _, rows in series for r in rows] + [0, 120 / pdays]
-    ys = [v for _, rows in series for r in rows for v in (r["ci_low"], r["ci_high"])] + [0]
+    xs: list[float] = [r["e"] for _, rows in series for r in rows] + [0, 120 / pdays]
+    ys: list[float] = [
+        v for _, rows in series for r in rows for v in (r["ci_low"], r["ci_high"])
+    ] + [0]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     y0, y1 = (y0 - 1, y1 + 1) if y0 == y1 else (y0, y1)
     left, right, top, bottom = 56, 12, 12, 40

@@ -54,7 +54,8 @@ def _pk(label: Hashable) -> int:
 
 
 def workshop_day(program: Program) -> dt.date | None:
-    return program.enrollments.aggregate(first=Min("trained_on"))["first"]
+    first: dt.date | None = program.enrollments.aggregate(first=Min("trained_on"))["first"]
+    return first
 
 
 def _owner_escalation(program: Program) -> int | None:

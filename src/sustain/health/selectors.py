@@ -28,7 +28,10 @@ HORIZON_DAYS = 180
 
 
 def latest_day(program: Program) -> dt.date | None:
-    return HealthDay.objects.filter(program=program).aggregate(last=Max("day"))["last"]
+    last: dt.date | None = HealthDay.objects.filter(program=program).aggregate(last=Max("day"))[
+        "last"
+    ]
+    return last
 
 
 def health_for(*, viewer: Person, program: Program, day: dt.date | None = None) -> dict[str, Any]:

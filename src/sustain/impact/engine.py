@@ -20,6 +20,7 @@ function is ever materialized per cell or per unit for complete units.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -72,12 +73,12 @@ class Cells:
 
     @property
     def event(self) -> np.ndarray:
-        return self.time - self.group
+        return cast(np.ndarray, self.time - self.group)
 
     @property
     def reference(self) -> np.ndarray:
         """Universal-base-period reference cells (t == b): effect 0 by construction, no SE."""
-        return self.t_idx == self.b_idx
+        return cast(np.ndarray, self.t_idx == self.b_idx)
 
 
 @dataclass(frozen=True)
@@ -516,14 +517,16 @@ def _rademacher(rng: np.random.Generator, draws: int, units: int) -> np.ndarray:
 
 def _mammen(rng: np.random.Generator, draws: int, units: int) -> np.ndarray:
     # Mammen's two-point weights (mean 0, variance 1, third moment 1).
-    return np.where(rng.random((draws, units)) < MAMMEN_P_LOW, MAMMEN_LOW, MAMMEN_HIGH)
+    return cast(
+        np.ndarray, np.where(rng.random((draws, units)) < MAMMEN_P_LOW, MAMMEN_LOW, MAMMEN_HIGH)
+    )
 
 
 def bootstrap_scale(draws: np.ndarray) -> np.ndarray:
     """did's bootstrap standard error: interquartile range / (z_.75 - z_.25), type-1 quantiles."""
     q75 = _quantile_type1(draws, 0.75)
     q25 = _quantile_type1(draws, 0.25)
-    return (q75 - q25) / (2 * 0.6744897501960817)
+    return cast(np.ndarray, (q75 - q25) / (2 * 0.6744897501960817))
 
 
 def uniform_critical_value(draws: np.ndarray, scale: np.ndarray, alpha: float) -> float:
@@ -539,4 +542,4 @@ def _quantile_type1(x: np.ndarray, q: float) -> np.ndarray:
     # R's type-1 quantile (inverse of the empirical CDF), as did uses, so bands agree.
     ordered = np.sort(x, axis=0)
     k = max(int(np.ceil(q * len(ordered))) - 1, 0)
-    return ordered[k]
+    return cast(np.ndarray, ordered[k])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 
@@ -250,7 +251,7 @@ def did_panel(
 
         def lin_ols(v: np.ndarray) -> np.ndarray:
             # did's OLS influence (wols * residual * x) @ xpx_inv @ v, divided by the residual
-            return wols * (x @ (xpx_inv @ v))
+            return cast(np.ndarray, wols * (x @ (xpx_inv @ v)))
 
     if method == "reg":
         w_t = w * d
@@ -364,17 +365,17 @@ class DenseInfluence:
 
     def covariance(self, functional: Functional) -> np.ndarray:
         psi = self.aggregate(functional)
-        return psi.T @ psi
+        return cast(np.ndarray, psi.T @ psi)
 
     def variance(self, functional: Functional) -> np.ndarray:
         """The covariance's diagonal, without the off-diagonal products."""
         psi = self.aggregate(functional)
-        return np.einsum("ij,ij->j", psi, psi)
+        return cast(np.ndarray, np.einsum("ij,ij->j", psi, psi))
 
     def cell_covariance(self, idx: np.ndarray) -> np.ndarray:
         if self.units.cluster is not None:
             psi = _cluster_sums(self.psi.dense()[:, idx], self.units.cluster)
-            return psi.T @ psi
+            return cast(np.ndarray, psi.T @ psi)
         # Sum the products block by block, over the cells each block holds.
         out = np.zeros((len(idx), len(idx)))
         for _, _, columns, values in self.psi.parts:

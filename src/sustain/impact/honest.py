@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -72,9 +72,9 @@ class Sensitivity:
     method: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        from sustain.impact.results import _clean
+        from sustain.impact.results import _clean_record
 
-        return _clean(
+        return _clean_record(
             {
                 "type": self.type,
                 "e": self.e,
@@ -560,7 +560,7 @@ class _Smoothness(_Problem):
                 low = mid
             else:
                 high = mid
-        return w_var + low * (w_bias - w_var)
+        return cast(np.ndarray, w_var + low * (w_bias - w_var))
 
     def _min_bias_weights(self) -> np.ndarray:
         w = np.zeros(self.n_pre)
@@ -568,7 +568,7 @@ class _Smoothness(_Problem):
         return w
 
     def _half_length(self, m: float, w: np.ndarray) -> float:
-        sd = np.sqrt(max(self._variance(w), 0.0))
+        sd: np.float64 = np.sqrt(max(self._variance(w), 0.0))
         return _folded_normal_quantile(1 - self.alpha, m * self._bias(w) / sd) * sd
 
     def _optimal(self, m: float) -> tuple[float, float]:

@@ -26,6 +26,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
+    """`_clean` of a record, typed as the record it stays."""
+    return {str(k): _clean(v) for k, v in record.items()}
+
+
 def _frame(rows: tuple[Any, ...] | list[Any]) -> pd.DataFrame:
     import pandas as pd
 
@@ -42,7 +47,7 @@ class Estimate:
     ci_high: float
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return _clean_record(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class PreTrendTest:
     test: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return _clean_record(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class Decay:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["points"] = {str(int(p.days)): asdict(p) for p in self.points}
-        return _clean(out)
+        return _clean_record(out)
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,7 @@ class SubgroupResult:
     event_study: tuple[EventEffect, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(
+        return _clean_record(
             {
                 "n_trained": self.n_trained,
                 "overall": asdict(self.overall),
@@ -171,7 +176,7 @@ class Difference:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["event_study"] = [asdict(e) for e in self.event_study]
-        return _clean(out)
+        return _clean_record(out)
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,7 @@ class RoiResult:
     treated_periods: int
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return _clean_record(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,7 @@ class ImpactResult:
             out["difference"] = diffs[0] if len(diffs) == 1 else diffs
         if self.decay is not None:
             out["decay"] = self.decay.to_dict()
-        return _clean(out)
+        return _clean_record(out)
 
     def _label(self, value: float) -> float | str:
         return self.labels.get(value, value)

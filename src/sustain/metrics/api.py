@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, QuerySet
@@ -75,7 +75,7 @@ class ValueOut(Schema):
 
     @staticmethod
     def resolve_rep(obj: dict[str, Any]) -> int:
-        return obj["rep_id"]
+        return cast(int, obj["rep_id"])
 
 
 class PeriodMeanOut(Schema):

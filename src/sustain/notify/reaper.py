@@ -17,7 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -37,7 +37,8 @@ LOST = "sustain.notify.reaper.WorkerLost"
 def stale_jobs(model_label: str, *, stale_before: dt.datetime) -> QuerySet[Any]:
     """Running rows silent since `stale_before`; rows from before heartbeats existed
     count from their creation."""
-    return apps.get_model(model_label)._default_manager.filter(
+    model: type[Model] = apps.get_model(model_label)
+    return model._default_manager.filter(
         Q(heartbeat_at__lt=stale_before)
         | Q(heartbeat_at__isnull=True, created_at__lt=stale_before),
         status="running",

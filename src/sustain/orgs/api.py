@@ -106,7 +106,8 @@ class TeamDetail(TeamOut):
 
     @staticmethod
     def resolve_members(obj: Team) -> list[Person]:
-        return obj.visible_members  # type: ignore[attr-defined]  # set on the instance for the page or response
+        members: list[Person] = obj.visible_members  # type: ignore[attr-defined]  # set on the instance for the page or response
+        return members
 
 
 def _person_refs(viewer: Person, data: dict[str, Any]) -> dict[str, Any]:
@@ -299,7 +300,8 @@ class TokenCreated(TokenOut):
 
     @staticmethod
     def resolve_token(obj: ApiToken) -> str:
-        return obj.secret  # type: ignore[attr-defined]  # set on the instance for the page or response
+        secret: str = obj.secret  # type: ignore[attr-defined]  # set on the instance for the page or response
+        return secret
 
 
 class TokenIn(Input):

@@ -84,6 +84,7 @@ def _one(program: Program, attr: str, model: type[M]) -> M | None:
         row = getattr(program, attr)
     except ObjectDoesNotExist:  # the accessor raises `model.DoesNotExist`
         return None
+    assert isinstance(row, model)  # the accessor `attr` holds a `model`
     return row
 
 

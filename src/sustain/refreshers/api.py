@@ -4,7 +4,7 @@ the question bank per concept, and retention aggregates."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django.http import Http404
 from django.utils import timezone
@@ -56,7 +56,7 @@ class QuestionOut(Schema):
 
     @staticmethod
     def resolve_concept(obj: Any) -> int:
-        return obj["concept"].pk if isinstance(obj, dict) else obj.concept_id
+        return cast(int, obj["concept"].pk if isinstance(obj, dict) else obj.concept_id)
 
 
 # A choice is a possible answer: as long as the answer column allows.

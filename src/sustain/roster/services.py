@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
@@ -175,7 +175,7 @@ def _changes(
             return row.role or (stored["role"] if stored else Role.REP)
         if stored is None or not stored["is_active"] or deactivate_missing:
             return None  # nobody, or nobody active after the import
-        return stored["role"]
+        return cast(str, stored["role"])
 
     team_managers = _team_managers(rows, headers, final_role, errors)
     manager_col = headers.get("manager_email", "manager_email")
