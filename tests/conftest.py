@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
-from sustain.demo.builder import DemoContext, build_demo
+from sustain.demo.builder import build_demo
+from sustain.demo.context import DemoContext
 from sustain.orgs import services as org_services
-from sustain.orgs.models import Organization, Person, Role, Team
+from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.programs import services as program_services
 from sustain.programs.models import Concept, Program
+
+if TYPE_CHECKING:
+    # What the test client answers: a response with json(), templates and context.
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 PASSWORD = "correct-horse-battery"
 
@@ -41,13 +49,30 @@ class Cast:
     outsider_program: Program
 
     def by_role(self, name: str) -> Person:
-        return getattr(self, name)
+        person = getattr(self, name)
+        assert isinstance(person, Person), name
+        return person
 
 
-def make_person(org: Organization, name: str, role: str, **extra: object) -> Person:
+def make_person(
+    org: Organization,
+    name: str,
+    role: str,
+    *,
+    region: Region | None = None,
+    team: Team | None = None,
+    hire_date: dt.date | None = None,
+) -> Person:
     email = name.lower().replace(" ", ".") + f"@{org.slug}.example"
     return org_services.person_create(
-        organization=org, email=email, name=name, role=role, password=PASSWORD, **extra
+        organization=org,
+        email=email,
+        name=name,
+        role=role,
+        password=PASSWORD,
+        region=region,
+        team=team,
+        hire_date=hire_date,
     )
 
 
@@ -109,29 +134,35 @@ class ApiClient:
         self.token = org_services.api_token_create(person=person)
         self.client = Client(headers={"Authorization": f"Bearer {self.token}"})
 
-    def get(self, path: str):  # type: ignore[no-untyped-def]
+    def get(self, path: str) -> Response:
         return self.client.get(f"/api/v1{path}")
 
-    def post(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+    def post(self, path: str, data: object = None) -> Response:
         return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json")
 
-    def patch(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+    def patch(self, path: str, data: object = None) -> Response:
         return self.client.patch(f"/api/v1{path}", data or {}, content_type="application/json")
 
-    def put(self, path: str, data: object = None):  # type: ignore[no-untyped-def]
+    def put(self, path: str, data: object = None) -> Response:
         return self.client.put(f"/api/v1{path}", data or {}, content_type="application/json")
 
-    def delete(self, path: str):  # type: ignore[no-untyped-def]
+    def delete(self, path: str) -> Response:
         return self.client.delete(f"/api/v1{path}")
 
 
+# The `api` fixture: ApiClient itself, so a test makes one per person (`api(cast.rep)`).
+Api = type[ApiClient]
+# The `login` fixture: the test client, signed in as the person given.
+Login = Callable[[Person], Client]
+
+
 @pytest.fixture
-def api():  # type: ignore[no-untyped-def]
+def api() -> Api:
     return ApiClient
 
 
 @pytest.fixture
-def login(client: Client):  # type: ignore[no-untyped-def]
+def login(client: Client) -> Login:
     def as_person(person: Person) -> Client:
         client.force_login(person)
         return client
@@ -150,7 +181,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def _demo_for_session(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _demo_for_session(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[tuple[DemoContext, float]]:
     """The demo, built once per test session inside a transaction that is rolled back at
     the end. Only the tests that ask for `demo` run inside it (last, see above), each in its
     own savepoint, so what a test writes is gone after it."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pytest_django import Settings
 
 from sustain.notify.models import OutboxMessage
 from tests.oidc_provider.fixture import oidc_provider  # noqa: F401  (a fixture)
@@ -21,5 +22,5 @@ def last_link(kind: str = "invitation") -> str:
 
 
 @pytest.fixture(autouse=True)
-def base_url(settings):  # type: ignore[no-untyped-def]
+def base_url(settings: Settings) -> None:
     settings.SUSTAIN_BASE_URL = "https://sustain.example.com"

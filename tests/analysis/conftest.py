@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 
-from sustain.metrics.models import KpiValue
+from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.programs.models import Enrollment
+from tests.conftest import Cast
 
 
 @pytest.fixture
-def revenue(cast):  # type: ignore[no-untyped-def]
+def revenue(cast: Cast) -> KpiDefinition:
     """12 weekly periods; the rep is trained in week 6 and gains 100 a week."""
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     start = dt.date(2026, 1, 5)

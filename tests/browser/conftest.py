@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+class SignIn(Protocol):
+    """The `sign_in` fixture: signs in through the login page and gives the page."""
+
+    def __call__(self, email: str, password: str = ...) -> Page: ...
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +38,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
-def sign_in(page, live_server):  # type: ignore[no-untyped-def]
+def sign_in(page: Page, live_server: LiveServer) -> SignIn:
     """Sign in through the login page, as a person would."""
     from tests.conftest import PASSWORD
 
-    def as_person(email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    def as_person(email: str, password: str = PASSWORD) -> Page:
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", email)
         page.fill("input[name=password]", password)

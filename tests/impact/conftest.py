@@ -11,4 +11,6 @@ def mpdta() -> pd.DataFrame:
     """The did package's example panel, as shipped by moderndid (500 counties, 2003-2007)."""
     path = importlib.resources.files("moderndid") / "core/datasets/mpdta_long.pkl.gz"
     with importlib.resources.as_file(path) as local:
-        return pd.read_pickle(local)
+        frame = pd.read_pickle(local)
+    assert isinstance(frame, pd.DataFrame)
+    return frame

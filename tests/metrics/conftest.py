@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import Cast
+
 
 @pytest.fixture
-def sf_csv(cast):  # type: ignore[no-untyped-def]
+def sf_csv(cast: Cast) -> bytes:
     """A Salesforce opportunity report: two reps, two weeks, won/lost/open deals."""
     rep, other = cast.rep.email, cast.other_rep.email
     return (

@@ -35,7 +35,7 @@ class Provider:
 
 
 @pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory) -> Iterator[Provider]:  # type: ignore[no-untyped-def]
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -8,7 +8,6 @@ typed in another case), stranger (stranger@elsewhere.example), unverified
 from __future__ import annotations
 
 import os
-import sys
 
 import django
 
@@ -58,4 +57,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

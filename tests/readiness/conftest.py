@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sustain.programs import services as program_services
-from sustain.programs.models import Enrollment
+from sustain.programs.models import Enrollment, WorkshopSession
 from sustain.readiness import services
 from sustain.readiness.models import Factor
 from tests.conftest import Cast
@@ -75,7 +75,7 @@ def touches_ready(cast: Cast) -> None:
         )
 
 
-def managers_first(cast: Cast, session: object) -> None:
+def managers_first(cast: Cast, session: WorkshopSession) -> None:
     Enrollment.objects.filter(program=cast.program).update(session=session)
     program_services.enrollment_create(
         program=cast.program, person=cast.other_manager, session=session

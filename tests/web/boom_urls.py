@@ -3,13 +3,15 @@ fail."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.urls import path
 
 from sustain.config.urls import urlpatterns as project_urls
+from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.web import views
 
 
-def home(request):  # type: ignore[no-untyped-def]
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return views.home(request)
 
 
