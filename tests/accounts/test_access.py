@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from sustain.notify.models import OutboxMessage
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 # role -> expected status for (page invite, API invite, page unlock, API unlock)
 MATRIX = {
@@ -21,7 +22,9 @@ MATRIX = {
 
 
 @pytest.mark.parametrize("role", MATRIX)
-def test_it_lets_only_admins_invite_and_unlock(role: str, cast: Cast, client, api) -> None:
+def test_it_lets_only_admins_invite_and_unlock(
+    role: str, cast: Cast, client: Client, api: Api
+) -> None:
     viewer = cast.by_role(role)
     client.force_login(viewer)
     token = api(viewer)

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from pytest_django import Settings
 
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Organization, Person, Role
 from tests.accounts.conftest import link_in
 
 
-def test_it_creates_the_organization_and_its_first_admin(db, capsys) -> None:
+def test_it_creates_the_organization_and_its_first_admin(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command(
         "init",
         "--org",
@@ -26,7 +30,9 @@ def test_it_creates_the_organization_and_its_first_admin(db, capsys) -> None:
     assert not admin.has_usable_password()
 
 
-def test_it_prints_an_absolute_one_time_link_that_works(db, capsys, client) -> None:
+def test_it_prints_an_absolute_one_time_link_that_works(
+    db: None, capsys: pytest.CaptureFixture[str], client: Client
+) -> None:
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     link = link_in(capsys.readouterr().out)
     assert link.startswith("https://sustain.example.com/password/set/")
@@ -35,7 +41,9 @@ def test_it_prints_an_absolute_one_time_link_that_works(db, capsys, client) -> N
     assert "ada@acme.example" in response.text
 
 
-def test_it_refuses_a_second_init_for_an_existing_organization(db, capsys) -> None:
+def test_it_refuses_a_second_init_for_an_existing_organization(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     with pytest.raises(CommandError, match="exists already") as refused:
         call_command("init", "--org", "ACME corp", "--admin-email", "bob@acme.example")
@@ -43,7 +51,7 @@ def test_it_refuses_a_second_init_for_an_existing_organization(db, capsys) -> No
     assert Person.objects.count() == 1 and Organization.objects.count() == 1
 
 
-def test_it_refuses_an_email_that_is_taken(db) -> None:
+def test_it_refuses_an_email_that_is_taken(db: None) -> None:
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     with pytest.raises(CommandError, match="already belongs") as refused:
         call_command("init", "--org", "Globex", "--admin-email", "ADA@acme.example")
@@ -51,7 +59,9 @@ def test_it_refuses_an_email_that_is_taken(db) -> None:
     assert Organization.objects.count() == 1
 
 
-def test_it_emails_the_link_when_mail_is_configured(db, settings, capsys) -> None:
+def test_it_emails_the_link_when_mail_is_configured(
+    db: None, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings.SUSTAIN_MAIL_CONFIGURED = True
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     message = OutboxMessage.objects.get()
@@ -59,13 +69,15 @@ def test_it_emails_the_link_when_mail_is_configured(db, settings, capsys) -> Non
     assert link_in(message.body).startswith("https://sustain.example.com/password/set/")
 
 
-def test_it_does_not_queue_mail_when_mail_is_not_configured(db, capsys) -> None:
+def test_it_does_not_queue_mail_when_mail_is_not_configured(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_exits_2_from_the_command_line(capsys) -> None:
+def test_it_exits_2_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     # run_from_argv closes the connection: a transactional test survives that on PostgreSQL.
     from sustain.config.cli import main
 
@@ -76,13 +88,15 @@ def test_it_exits_2_from_the_command_line(capsys) -> None:
     assert "exists already" in capsys.readouterr().err
 
 
-def test_it_shows_the_first_run_page_while_there_is_no_organization(db, client) -> None:
+def test_it_shows_the_first_run_page_while_there_is_no_organization(
+    db: None, client: Client
+) -> None:
     response = client.get("/", follow=True)
     assert "sustain init" in response.text and "--admin-email" in response.text
     assert 'name="password"' not in response.text
 
 
-def test_it_shows_the_login_page_once_an_organization_exists(db, client) -> None:
+def test_it_shows_the_login_page_once_an_organization_exists(db: None, client: Client) -> None:
     call_command("init", "--org", "Acme Corp", "--admin-email", "ada@acme.example")
     response = client.get("/login/")
     assert response.status_code == 200

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.accounts import links, services
 from sustain.notify.models import OutboxMessage
 from tests.accounts.conftest import last_link
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 NEW_PASSWORD = "plum-orchard-tuesday"
 
@@ -18,7 +21,7 @@ def path_of(link: str) -> str:
 
 
 def test_it_sends_an_invitation_with_an_absolute_link(
-    cast: Cast, login, django_capture_on_commit_callbacks
+    cast: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
@@ -29,7 +32,9 @@ def test_it_sends_an_invitation_with_an_absolute_link(
     assert [m.to for m in mail.outbox] == [[cast.rep.email]]
 
 
-def test_it_lets_the_invited_person_set_a_password_and_sign_in(cast: Cast, login, client) -> None:
+def test_it_lets_the_invited_person_set_a_password_and_sign_in(
+    cast: Cast, login: Login, client: Client
+) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     client.logout()
     link = path_of(last_link())
@@ -41,7 +46,7 @@ def test_it_lets_the_invited_person_set_a_password_and_sign_in(cast: Cast, login
     assert client.login(username=cast.rep.email, password=NEW_PASSWORD)
 
 
-def test_it_refuses_a_link_used_once(cast: Cast, login, client) -> None:
+def test_it_refuses_a_link_used_once(cast: Cast, login: Login, client: Client) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -55,7 +60,9 @@ def test_it_refuses_a_link_used_once(cast: Cast, login, client) -> None:
     assert response.status_code == 410 and cast.rep.check_password(NEW_PASSWORD)
 
 
-def test_it_refuses_a_link_after_seven_days(cast: Cast, login, client, monkeypatch) -> None:
+def test_it_refuses_a_link_after_seven_days(
+    cast: Cast, login: Login, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     later = dt.datetime.now() + dt.timedelta(days=7, minutes=1)
@@ -64,7 +71,9 @@ def test_it_refuses_a_link_after_seven_days(cast: Cast, login, client, monkeypat
     assert response.status_code == 410 and "has expired" in response.text
 
 
-def test_it_accepts_a_link_within_seven_days(cast: Cast, login, client, monkeypatch) -> None:
+def test_it_accepts_a_link_within_seven_days(
+    cast: Cast, login: Login, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     later = dt.datetime.now() + dt.timedelta(days=6, hours=23)
@@ -72,14 +81,14 @@ def test_it_accepts_a_link_within_seven_days(cast: Cast, login, client, monkeypa
     assert client.get(link).status_code == 200
 
 
-def test_it_refuses_a_tampered_link(cast: Cast, login, client) -> None:
+def test_it_refuses_a_tampered_link(cast: Cast, login: Login, client: Client) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     assert client.get(link[:-3] + "zz/").status_code == 410
     assert client.get("/password/set/Zm9v/abc-def/").status_code == 410
 
 
-def test_it_applies_the_password_validators(cast: Cast, login, client) -> None:
+def test_it_applies_the_password_validators(cast: Cast, login: Login, client: Client) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     response = client.post(link, {"new_password1": "12345678", "new_password2": "12345678"})
@@ -89,31 +98,31 @@ def test_it_applies_the_password_validators(cast: Cast, login, client) -> None:
     assert cast.rep.check_password("correct-horse-battery")
 
 
-def test_it_resends_with_a_fresh_link(cast: Cast, login) -> None:
+def test_it_resends_with_a_fresh_link(cast: Cast, login: Login) -> None:
     client = login(cast.admin)
     client.post(f"/people/{cast.rep.pk}/invite/")
     client.post(f"/people/{cast.rep.pk}/invite/")
     assert OutboxMessage.objects.filter(kind="invitation", recipient=cast.rep).count() == 2
 
 
-def test_it_shows_the_invite_button_to_admins_only(cast: Cast, login) -> None:
+def test_it_shows_the_invite_button_to_admins_only(cast: Cast, login: Login) -> None:
     page = login(cast.admin).get(f"/people/{cast.rep.pk}/")
     assert "Send invitation" in page.text
     page = login(cast.manager).get(f"/people/{cast.rep.pk}/")
     assert "Send invitation" not in page.text
 
 
-def test_it_forbids_a_non_admin_to_invite(cast: Cast, login) -> None:
+def test_it_forbids_a_non_admin_to_invite(cast: Cast, login: Login) -> None:
     for viewer in (cast.manager, cast.executive):
         assert login(viewer).post(f"/people/{cast.rep.pk}/invite/").status_code == 403
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_hides_another_organizations_people(cast: Cast, login) -> None:
+def test_it_hides_another_organizations_people(cast: Cast, login: Login) -> None:
     assert login(cast.outsider).post(f"/people/{cast.rep.pk}/invite/").status_code == 404
 
 
-def test_it_refuses_to_invite_a_deactivated_person(cast: Cast, login) -> None:
+def test_it_refuses_to_invite_a_deactivated_person(cast: Cast, login: Login) -> None:
     cast.rep.is_active = False
     cast.rep.save(update_fields=["is_active"])
     response = login(cast.admin).post(f"/people/{cast.rep.pk}/invite/", follow=True)
@@ -121,7 +130,7 @@ def test_it_refuses_to_invite_a_deactivated_person(cast: Cast, login) -> None:
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_refuses_a_deactivated_persons_link(cast: Cast, login, client) -> None:
+def test_it_refuses_a_deactivated_persons_link(cast: Cast, login: Login, client: Client) -> None:
     login(cast.admin).post(f"/people/{cast.rep.pk}/invite/")
     link = path_of(last_link())
     cast.rep.is_active = False
@@ -132,7 +141,9 @@ def test_it_refuses_a_deactivated_persons_link(cast: Cast, login, client) -> Non
     assert not cast.rep.check_password(NEW_PASSWORD)
 
 
-def test_it_invites_the_team_members_who_never_signed_in(cast: Cast, login, client) -> None:
+def test_it_invites_the_team_members_who_never_signed_in(
+    cast: Cast, login: Login, client: Client
+) -> None:
     client.force_login(cast.rep)  # Rita has signed in: she is not invited again
     client.logout()
     response = login(cast.admin).post(f"/teams/{cast.team.pk}/invite/", follow=True)
@@ -140,14 +151,14 @@ def test_it_invites_the_team_members_who_never_signed_in(cast: Cast, login, clie
     assert [m.to for m in OutboxMessage.objects.filter(kind="invitation")] == [cast.manager.email]
 
 
-def test_it_forbids_a_manager_to_invite_her_team(cast: Cast, login) -> None:
+def test_it_forbids_a_manager_to_invite_her_team(cast: Cast, login: Login) -> None:
     assert login(cast.manager).post(f"/teams/{cast.team.pk}/invite/").status_code == 403
 
 
 # API ------------------------------------------------------------------------
 
 
-def test_it_invites_through_the_api(cast: Cast, api) -> None:
+def test_it_invites_through_the_api(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post(f"/people/{cast.rep.pk}/invite")
     assert response.status_code == 202
     assert response.json()["email"] == cast.rep.email
@@ -155,21 +166,21 @@ def test_it_invites_through_the_api(cast: Cast, api) -> None:
     assert OutboxMessage.objects.get().recipient == cast.rep
 
 
-def test_it_answers_403_and_404_on_the_api(cast: Cast, api) -> None:
+def test_it_answers_403_and_404_on_the_api(cast: Cast, api: Api) -> None:
     assert api(cast.manager).post(f"/people/{cast.rep.pk}/invite").status_code == 403
     assert api(cast.outsider).post(f"/people/{cast.rep.pk}/invite").status_code == 404
     assert api(cast.admin).post("/people/999999/invite").status_code == 404
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_answers_400_for_a_deactivated_person_on_the_api(cast: Cast, api) -> None:
+def test_it_answers_400_for_a_deactivated_person_on_the_api(cast: Cast, api: Api) -> None:
     cast.rep.is_active = False
     cast.rep.save(update_fields=["is_active"])
     response = api(cast.admin).post(f"/people/{cast.rep.pk}/invite")
     assert response.status_code == 400 and "deactivated" in response.json()["detail"]
 
 
-def test_it_invites_a_team_through_the_api(cast: Cast, api) -> None:
+def test_it_invites_a_team_through_the_api(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post(f"/teams/{cast.team.pk}/invite")
     assert response.status_code == 202 and response.json() == {"invited": 2}
     assert api(cast.outsider).post(f"/teams/{cast.team.pk}/invite").status_code == 404

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import re
 
+from django.test import Client
+
 from sustain.notify.models import OutboxMessage
 from tests.accounts.conftest import last_link
 from tests.conftest import Cast
 
 
-def test_it_offers_forgot_password_on_the_login_page(cast: Cast, client) -> None:
+def test_it_offers_forgot_password_on_the_login_page(cast: Cast, client: Client) -> None:
     assert '/password/forgot/"' in client.get("/login/").text
 
 
-def test_it_emails_a_reset_link_whatever_the_capitalisation(cast: Cast, client) -> None:
+def test_it_emails_a_reset_link_whatever_the_capitalisation(cast: Cast, client: Client) -> None:
     response = client.post("/password/forgot/", {"email": "  Rita.REP@acme-corp.example"})
     assert "Check your email" in response.text
     message = OutboxMessage.objects.get(kind="password_reset")
@@ -19,7 +21,7 @@ def test_it_emails_a_reset_link_whatever_the_capitalisation(cast: Cast, client) 
     assert last_link("password_reset").startswith("https://sustain.example.com/password/set/")
 
 
-def test_it_answers_the_same_for_an_unknown_email(cast: Cast, client) -> None:
+def test_it_answers_the_same_for_an_unknown_email(cast: Cast, client: Client) -> None:
     known = client.post("/password/forgot/", {"email": cast.rep.email})
     unknown = client.post("/password/forgot/", {"email": "nobody@acme-corp.example"})
     assert known.status_code == unknown.status_code == 200
@@ -31,7 +33,7 @@ def test_it_answers_the_same_for_an_unknown_email(cast: Cast, client) -> None:
     assert OutboxMessage.objects.count() == 1
 
 
-def test_it_sends_nothing_to_a_deactivated_person(cast: Cast, client) -> None:
+def test_it_sends_nothing_to_a_deactivated_person(cast: Cast, client: Client) -> None:
     cast.rep.is_active = False
     cast.rep.save(update_fields=["is_active"])
     response = client.post("/password/forgot/", {"email": cast.rep.email})
@@ -39,13 +41,13 @@ def test_it_sends_nothing_to_a_deactivated_person(cast: Cast, client) -> None:
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_rejects_a_malformed_email(cast: Cast, client) -> None:
+def test_it_rejects_a_malformed_email(cast: Cast, client: Client) -> None:
     response = client.post("/password/forgot/", {"email": "not-an-email"})
     assert response.status_code == 200 and "valid email" in response.text
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_resets_the_password_through_the_link(cast: Cast, client) -> None:
+def test_it_resets_the_password_through_the_link(cast: Cast, client: Client) -> None:
     client.force_login(cast.rep)
     client.logout()
     client.post("/password/forgot/", {"email": cast.rep.email})
@@ -58,7 +60,7 @@ def test_it_resets_the_password_through_the_link(cast: Cast, client) -> None:
     assert cast.rep.check_password("plum-orchard-tuesday")
 
 
-def test_it_sends_one_reset_mail_per_five_minutes(cast: Cast, client) -> None:
+def test_it_sends_one_reset_mail_per_five_minutes(cast: Cast, client: Client) -> None:
     for _ in range(5):
         response = client.post("/password/forgot/", {"email": cast.rep.email})
         assert "Check your email" in response.text

@@ -5,25 +5,27 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import pytest
 import requests
 from django.test import Client, override_settings
+from pytest_django import Settings
 
-from sustain.orgs.models import Role
+from sustain.orgs.models import Person, Role
 from sustain.orgs.services import person_create
-from tests.conftest import Cast
+from tests.conftest import Cast, Response
 from tests.oidc_provider.fixture import Provider
 
 
 @pytest.fixture
-def sso(oidc_provider: Provider):  # type: ignore[no-untyped-def]
+def sso(oidc_provider: Provider) -> Iterator[Provider]:
     with override_settings(**oidc_provider.settings()):
         yield oidc_provider
 
 
-def sign_in_with_provider(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def sign_in_with_provider(client: Client, username: str, password: str) -> Response:
     """Start at Sustain, sign in at the provider, come back to Sustain's callback."""
     start = client.get("/sso/start/")
     assert start.status_code == 302, start
@@ -50,21 +52,25 @@ def sign_in_with_provider(client: Client, username: str, password: str):  # type
 
 
 @pytest.fixture
-def mia(cast: Cast):  # type: ignore[no-untyped-def]
+def mia(cast: Cast) -> Person:
     # The provider knows her as Mia.Manager@ACME.example: matched whatever the case.
     return person_create(
         organization=cast.org, name="Mia Acme", role=Role.MANAGER, email="mia.manager@acme.example"
     )
 
 
-def test_it_signs_in_a_known_person_matched_by_email(sso: Provider, mia, client) -> None:
+def test_it_signs_in_a_known_person_matched_by_email(
+    sso: Provider, mia: Person, client: Client
+) -> None:
     response = sign_in_with_provider(client, "mia", sso.password)
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.session["_auth_user_id"] == str(mia.pk)
     assert "Mia Acme" in client.get("/").text
 
 
-def test_it_refuses_an_unknown_email_and_creates_nobody(sso: Provider, cast: Cast, client) -> None:
+def test_it_refuses_an_unknown_email_and_creates_nobody(
+    sso: Provider, cast: Cast, client: Client
+) -> None:
     from sustain.orgs.models import Person
 
     before = Person.objects.count()
@@ -77,7 +83,7 @@ def test_it_refuses_an_unknown_email_and_creates_nobody(sso: Provider, cast: Cas
     assert Person.objects.count() == before
 
 
-def test_it_refuses_a_deactivated_person(sso: Provider, mia, client) -> None:
+def test_it_refuses_a_deactivated_person(sso: Provider, mia: Person, client: Client) -> None:
     mia.is_active = False
     mia.save(update_fields=["is_active"])
     response = sign_in_with_provider(client, "mia", sso.password)
@@ -85,7 +91,7 @@ def test_it_refuses_a_deactivated_person(sso: Provider, mia, client) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_it_refuses_an_unverified_email(sso: Provider, cast: Cast, client) -> None:
+def test_it_refuses_an_unverified_email(sso: Provider, cast: Cast, client: Client) -> None:
     person_create(organization=cast.org, name="Rita Acme", email="rita.rep@acme.example")
     response = sign_in_with_provider(client, "unverified", sso.password)
     assert response["Location"] == "/sso/refused/"
@@ -93,7 +99,7 @@ def test_it_refuses_an_unverified_email(sso: Provider, cast: Cast, client) -> No
 
 
 def test_it_shows_the_provider_button_only_when_configured(
-    cast: Cast, client, oidc_provider
+    cast: Cast, client: Client, oidc_provider: Provider
 ) -> None:
     assert "Sign in with" not in client.get("/login/").text
     assert client.get("/sso/start/").status_code == 404
@@ -101,7 +107,7 @@ def test_it_shows_the_provider_button_only_when_configured(
         assert "Sign in with Acme Login" in client.get("/login/").text
 
 
-def test_it_says_so_when_the_provider_does_not_answer(cast: Cast, client) -> None:
+def test_it_says_so_when_the_provider_does_not_answer(cast: Cast, client: Client) -> None:
     with override_settings(
         SUSTAIN_OIDC_ISSUER="http://127.0.0.1:9/nothing", OIDC_RP_CLIENT_ID="x", OIDC_TIMEOUT=2
     ):
@@ -125,7 +131,9 @@ def test_it_says_so_when_the_discovery_document_is_not_an_object(
     assert response.status_code == 502 and "did not answer" in response.text
 
 
-def test_it_signs_in_with_login_throttling_on(sso: Provider, mia, client, settings) -> None:
+def test_it_signs_in_with_login_throttling_on(
+    sso: Provider, mia: Person, client: Client, settings: Settings
+) -> None:
     settings.AXES_ENABLED = True
     response = sign_in_with_provider(client, "mia", sso.password)
     assert response["Location"] == "/"
@@ -133,7 +141,7 @@ def test_it_signs_in_with_login_throttling_on(sso: Provider, mia, client, settin
 
 
 def test_it_counts_a_refused_sso_sign_in_as_a_failure(
-    sso: Provider, cast: Cast, client, settings
+    sso: Provider, cast: Cast, client: Client, settings: Settings
 ) -> None:
     from axes.models import AccessAttempt
 

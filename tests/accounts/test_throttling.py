@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import PASSWORD, Api, Cast, Login
 
 
 @pytest.fixture(autouse=True)
-def axes_on(settings):  # type: ignore[no-untyped-def]
+def axes_on(settings: Settings) -> None:
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
 
 
-def sign_in(client: Client, email: str, password: str, ip: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, email: str, password: str, ip: str = "10.0.0.1"):
     return client.post("/login/", {"username": email, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_it_locks_an_account_after_repeated_failures(cast: Cast, client) -> None:
+def test_it_locks_an_account_after_repeated_failures(cast: Cast, client: Client) -> None:
     assert sign_in(client, cast.rep.email, "wrong", "10.0.0.1").status_code == 200
     assert sign_in(client, cast.rep.email, "wrong", "10.0.0.2").status_code == 200
     # The failure that reaches the limit already answers with the lockout.
@@ -29,13 +30,13 @@ def test_it_locks_an_account_after_repeated_failures(cast: Cast, client) -> None
     assert "_auth_user_id" not in client.session
 
 
-def test_it_counts_failures_whatever_the_capitalisation(cast: Cast, client) -> None:
+def test_it_counts_failures_whatever_the_capitalisation(cast: Cast, client: Client) -> None:
     for email in ("Rita.Rep@acme-corp.example", "RITA.REP@acme-corp.example", cast.rep.email):
         sign_in(client, email, "wrong", "10.0.0.9")
     assert sign_in(client, cast.rep.email, PASSWORD, "10.0.0.8").status_code == 429
 
 
-def test_it_locks_an_address_trying_many_accounts(cast: Cast, client) -> None:
+def test_it_locks_an_address_trying_many_accounts(cast: Cast, client: Client) -> None:
     for person in (cast.manager, cast.executive, cast.owner):
         sign_in(client, person.email, "wrong", "10.6.6.6")
     assert sign_in(client, cast.rep.email, PASSWORD, "10.6.6.6").status_code == 429
@@ -43,13 +44,13 @@ def test_it_locks_an_address_trying_many_accounts(cast: Cast, client) -> None:
     assert sign_in(client, cast.rep.email, PASSWORD, "10.0.0.7").status_code == 302
 
 
-def test_it_lets_a_person_in_below_the_limit(cast: Cast, client) -> None:
+def test_it_lets_a_person_in_below_the_limit(cast: Cast, client: Client) -> None:
     sign_in(client, cast.rep.email, "wrong")
     sign_in(client, cast.rep.email, "wrong")
     assert sign_in(client, cast.rep.email, PASSWORD).status_code == 302
 
 
-def test_it_lets_an_admin_unlock_from_the_person_page(cast: Cast, client) -> None:
+def test_it_lets_an_admin_unlock_from_the_person_page(cast: Cast, client: Client) -> None:
     for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
         sign_in(client, cast.rep.email, "wrong", ip)
     admin = Client()
@@ -61,12 +62,12 @@ def test_it_lets_an_admin_unlock_from_the_person_page(cast: Cast, client) -> Non
     assert sign_in(client, cast.rep.email, PASSWORD, "10.0.0.4").status_code == 302
 
 
-def test_it_forbids_a_non_admin_to_unlock(cast: Cast, login) -> None:
+def test_it_forbids_a_non_admin_to_unlock(cast: Cast, login: Login) -> None:
     assert login(cast.manager).post(f"/people/{cast.rep.pk}/unlock/").status_code == 403
     assert login(cast.outsider).post(f"/people/{cast.rep.pk}/unlock/").status_code == 404
 
 
-def test_it_unlocks_through_the_api(cast: Cast, client, api) -> None:
+def test_it_unlocks_through_the_api(cast: Cast, client: Client, api: Api) -> None:
     for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
         sign_in(client, cast.rep.email, "wrong", ip)
     admin = api(cast.admin)

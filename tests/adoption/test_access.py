@@ -9,8 +9,9 @@ import pytest
 
 from sustain.adoption import services
 from sustain.adoption.models import Call
+from sustain.programs.models import Concept
 from tests.adoption.conftest import GOOD_CALL
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.helpers import ROLES
 
 #                 exe  own  ana  adm  man  oman rep  orep trn  out
@@ -22,7 +23,7 @@ PAGE = [200, 200, 200, 200, 200, 200, 200, 200, 200, 404]
 
 
 @pytest.fixture
-def call(cast: Cast, discovery) -> Call:  # type: ignore[no-untyped-def]
+def call(cast: Cast, discovery: Concept) -> Call:
     return services.calls_create(
         uploaded_by=cast.manager,
         program=cast.program,
@@ -37,32 +38,36 @@ def cases(row: list[int]) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(("role", "expected"), cases(CALL_READ))
-def test_call_read(cast: Cast, call: Call, api, login, role: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_call_read(
+    cast: Cast, call: Call, api: Api, login: Login, role: str, expected: int
+) -> None:
     person = cast.by_role(role)
     assert api(person).get(f"/calls/{call.pk}").status_code == expected
     assert login(person).get(f"/adoption/calls/{call.pk}/").status_code == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), cases(LABEL))
-def test_label_write(cast: Cast, call: Call, discovery, api, role: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_label_write(
+    cast: Cast, call: Call, discovery: Concept, api: Api, role: str, expected: int
+) -> None:
     body = {"concept": discovery.pk, "used": True}
     assert api(cast.by_role(role)).post(f"/calls/{call.pk}/labels", body).status_code == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), cases(CALIBRATION))
-def test_calibration_read(cast: Cast, api, role: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_calibration_read(cast: Cast, api: Api, role: str, expected: int) -> None:
     path = f"/programs/{cast.program.pk}/adoption/calibration"
     assert api(cast.by_role(role)).get(path).status_code == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), cases(RESCORE))
-def test_rescore(cast: Cast, api, role: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_rescore(cast: Cast, api: Api, role: str, expected: int) -> None:
     path = f"/programs/{cast.program.pk}/adoption/rescore"
     assert api(cast.by_role(role)).post(path).status_code == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), cases(PAGE))
-def test_program_page(cast: Cast, call: Call, login, role: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_program_page(cast: Cast, call: Call, login: Login, role: str, expected: int) -> None:
     assert (
         login(cast.by_role(role)).get(f"/adoption/program/{cast.program.pk}/").status_code
         == expected

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.test import Client
+
 from sustain.adoption import selectors
 from sustain.adoption.models import Call, Detection
+from sustain.demo.context import DemoContext
 from sustain.orgs.models import Person
 
 
-def test_the_demo_has_scored_calls_labels_and_pages(demo, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_has_scored_calls_labels_and_pages(demo: DemoContext, client: Client) -> None:
     ctx = demo
     riley = ctx.logins["rep"]
     assert Call.objects.filter(rep=riley).count() >= 5

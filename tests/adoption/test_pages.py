@@ -4,16 +4,23 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.adoption import services
 from sustain.adoption.models import Call, CallStatus, Label
+from sustain.programs.models import Concept
 from tests.adoption.conftest import GOOD_CALL
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 
 @pytest.fixture
-def call(cast: Cast, discovery, django_capture_on_commit_callbacks) -> Call:  # type: ignore[no-untyped-def]
+def call(
+    cast: Cast,
+    discovery: Concept,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Call:
     with django_capture_on_commit_callbacks(execute=True):
         created = services.calls_create(
             uploaded_by=cast.manager,
@@ -26,8 +33,11 @@ def call(cast: Cast, discovery, django_capture_on_commit_callbacks) -> Call:  # 
 
 
 def test_it_uploads_several_calls_from_the_page(
-    cast: Cast, discovery, login, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast,
+    discovery: Concept,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     files = [SimpleUploadedFile(f"c{i}.vtt", GOOD_CALL) for i in range(2)]
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast.manager).post(
@@ -38,7 +48,9 @@ def test_it_uploads_several_calls_from_the_page(
     assert list(Call.objects.values_list("status", flat=True)) == [CallStatus.DONE] * 2
 
 
-def test_a_bad_file_in_a_batch_stores_none_and_says_which(cast: Cast, discovery, login) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_in_a_batch_stores_none_and_says_which(
+    cast: Cast, discovery: Concept, login: Login
+) -> None:
     files = [
         SimpleUploadedFile("ok.vtt", GOOD_CALL),
         SimpleUploadedFile("bad.txt", b"Rita Rep: hi\nnonsense\n"),
@@ -53,8 +65,8 @@ def test_a_bad_file_in_a_batch_stores_none_and_says_which(cast: Cast, discovery,
 
 
 def test_the_program_page_shows_shares_and_not_yet_calibrated(
-    cast: Cast, call: Call, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, call: Call, login: Login
+) -> None:
     page = (
         login(cast.owner).get(reverse("adoption:program", args=[cast.program.pk])).content.decode()
     )
@@ -64,8 +76,8 @@ def test_the_program_page_shows_shares_and_not_yet_calibrated(
 
 
 def test_the_trainer_sees_no_calls_and_no_figures_below_the_minimum_group(
-    cast: Cast, call: Call, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, call: Call, login: Login
+) -> None:
     page = (
         login(cast.trainer)
         .get(reverse("adoption:program", args=[cast.program.pk]))
@@ -76,7 +88,9 @@ def test_the_trainer_sees_no_calls_and_no_figures_below_the_minimum_group(
     assert login(cast.trainer).get(reverse("adoption:call", args=[call.pk])).status_code == 404
 
 
-def test_the_rep_sees_her_call_and_other_reps_do_not(cast: Cast, call: Call, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_rep_sees_her_call_and_other_reps_do_not(
+    cast: Cast, call: Call, client: Client
+) -> None:
     client.force_login(cast.rep)
     assert client.get(reverse("adoption:call", args=[call.pk])).status_code == 200
     client.force_login(cast.other_rep)
@@ -85,7 +99,9 @@ def test_the_rep_sees_her_call_and_other_reps_do_not(cast: Cast, call: Call, cli
     assert client.get(reverse("adoption:call", args=[call.pk])).status_code == 404
 
 
-def test_one_click_confirms_a_detection_with_htmx(cast: Cast, call: Call, discovery, login) -> None:  # type: ignore[no-untyped-def]
+def test_one_click_confirms_a_detection_with_htmx(
+    cast: Cast, call: Call, discovery: Concept, login: Login
+) -> None:
     url = reverse("adoption:label", args=[call.pk, discovery.pk])
     response = login(cast.manager).post(url, {"used": "no"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -94,15 +110,17 @@ def test_one_click_confirms_a_detection_with_htmx(cast: Cast, call: Call, discov
     assert Label.objects.get(call=call, concept=discovery).used is False
 
 
-def test_the_rep_cannot_label_her_own_call(cast: Cast, call: Call, discovery, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_rep_cannot_label_her_own_call(
+    cast: Cast, call: Call, discovery: Concept, login: Login
+) -> None:
     url = reverse("adoption:label", args=[call.pk, discovery.pk])
     assert login(cast.rep).post(url, {"used": "yes"}).status_code == 403
     assert not Label.objects.exists()
 
 
 def test_the_review_queue_lists_unconfirmed_calls_for_the_manager(
-    cast: Cast, call: Call, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, call: Call, login: Login
+) -> None:
     page = (
         login(cast.manager)
         .get(reverse("adoption:program", args=[cast.program.pk]))
@@ -111,7 +129,7 @@ def test_the_review_queue_lists_unconfirmed_calls_for_the_manager(
     assert "Worth your review" in page and reverse("adoption:call", args=[call.pk]) in page
 
 
-def test_an_admin_sets_the_retention_and_a_manager_cannot(cast: Cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_sets_the_retention_and_a_manager_cannot(cast: Cast, login: Login) -> None:
     url = reverse("adoption:retention", args=[cast.program.pk])
     assert login(cast.manager).post(url, {"retention_days": 30}).status_code == 403
     assert login(cast.admin).post(url, {"retention_days": 30}).status_code == 302
@@ -119,8 +137,8 @@ def test_an_admin_sets_the_retention_and_a_manager_cannot(cast: Cast, login) -> 
 
 
 def test_the_page_narrows_to_a_team_or_rep_the_viewer_can_see(
-    cast: Cast, call: Call, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, call: Call, login: Login
+) -> None:
     url = reverse("adoption:program", args=[cast.program.pk])
     page = login(cast.owner).get(url, {"team": cast.other_team.pk}).content.decode()
     assert "showing West 2" in page and reverse("adoption:call", args=[call.pk]) not in page
@@ -131,8 +149,11 @@ def test_the_page_narrows_to_a_team_or_rep_the_viewer_can_see(
 
 
 def test_the_home_page_shows_the_reps_own_adoption_with_calibration(
-    cast: Cast, login, discovery, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast,
+    login: Login,
+    discovery: Concept,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.calls_create(
             uploaded_by=cast.manager,

@@ -4,15 +4,18 @@ calibration figures that never grade the detector on the labels it learned from.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_django import Settings
 
 from sustain.adoption import detect, detectors, embed, selectors, semantic
 from sustain.adoption.models import Detection, Label
+from sustain.programs.models import Concept
 from tests.adoption.conftest import BUYER_ONLY_CALL, GOOD_CALL, vtt
 from tests.adoption.test_services import make_call
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 # A discovery question in words the program never uses.
 REWORDED_CALL = vtt(
@@ -24,13 +27,13 @@ REWORDED_CALL = vtt(
 
 
 @pytest.fixture
-def use_semantic(settings):  # type: ignore[no-untyped-def]
+def use_semantic(settings: Settings) -> None:
     settings.ADOPTION_DETECTOR = "semantic"
     selectors._profiles_cache.clear()
 
 
 @pytest.fixture
-def model_reset(monkeypatch):  # type: ignore[no-untyped-def]
+def model_reset(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Forget the loaded model so a test can make loading fail; restored afterwards."""
     monkeypatch.setattr(embed, "_embedder", None)
     monkeypatch.setattr(embed, "_error", None)
@@ -52,8 +55,8 @@ def test_the_model_embeds_offline_and_knows_paraphrases() -> None:
 
 
 def test_it_refuses_a_model_file_that_differs_and_falls_back_to_lexical(
-    cast: Cast, settings, model_reset, monkeypatch, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, settings: Settings, model_reset: None, monkeypatch: pytest.MonkeyPatch, login: Login
+) -> None:
     settings.ADOPTION_DETECTOR = "semantic"
     monkeypatch.setattr(embed, "MODEL_SHA256", "0" * 64)
     with pytest.raises(embed.ModelUnavailable, match="sha256"):
@@ -65,8 +68,8 @@ def test_it_refuses_a_model_file_that_differs_and_falls_back_to_lexical(
 
 
 def test_it_refuses_a_static_table_that_differs(
-    settings, model_reset, monkeypatch, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, model_reset: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings.ADOPTION_DETECTOR = "semantic"
     forged = tmp_path / "static.npz"
     forged.write_bytes(semantic.STATIC_FILE.read_bytes() + b"x")
@@ -75,8 +78,8 @@ def test_it_refuses_a_static_table_that_differs(
 
 
 def test_it_finds_a_reworded_use_the_lexical_detector_misses(
-    cast: Cast, discovery, use_semantic
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, use_semantic: None
+) -> None:
     call = make_call(cast, REWORDED_CALL)
     found = Detection.objects.get(call=call, concept=discovery)
     assert found.detector == "semantic"
@@ -89,14 +92,16 @@ def test_it_finds_a_reworded_use_the_lexical_detector_misses(
     assert not next(d for d in lexical if d.key == discovery.pk).used
 
 
-def test_the_buyer_saying_it_still_does_not_count(cast: Cast, discovery, use_semantic) -> None:  # type: ignore[no-untyped-def]
+def test_the_buyer_saying_it_still_does_not_count(
+    cast: Cast, discovery: Concept, use_semantic: None
+) -> None:
     call = make_call(cast, BUYER_ONLY_CALL)
     assert not Detection.objects.get(call=call, concept=discovery).used
 
 
 def test_calibration_is_not_graded_on_the_detections_the_labels_taught(
-    cast: Cast, discovery, use_semantic
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, use_semantic: None
+) -> None:
     calls = [make_call(cast, GOOD_CALL, dt.date(2026, 10, d)) for d in range(1, 7)]
     calls += [make_call(cast, BUYER_ONLY_CALL, dt.date(2026, 10, d)) for d in range(7, 13)]
     # Managers label two calls against what the transcript shows.
@@ -119,8 +124,8 @@ def test_calibration_is_not_graded_on_the_detections_the_labels_taught(
 
 
 def test_the_calibration_api_and_page_say_how_they_were_validated(
-    cast: Cast, discovery, use_semantic, api, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, use_semantic: None, api: Api, login: Login
+) -> None:
     calls = [make_call(cast, GOOD_CALL, dt.date(2026, 10, d)) for d in range(1, 6)]
     calls += [make_call(cast, BUYER_ONLY_CALL, dt.date(2026, 10, d)) for d in range(6, 11)]
     for n, call in enumerate(calls):
@@ -135,7 +140,9 @@ def test_the_calibration_api_and_page_say_how_they_were_validated(
     assert "Detector: semantic" in page
 
 
-def test_a_workers_profiles_follow_labels_and_the_programs_text(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_a_workers_profiles_follow_labels_and_the_programs_text(
+    cast: Cast, discovery: Concept
+) -> None:
     lexical = detectors.LEXICAL_DETECTOR
     selectors._profiles_cache.clear()
     first = selectors.profiles(cast.program, lexical)

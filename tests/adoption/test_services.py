@@ -12,6 +12,7 @@ from sustain.adoption import detect, selectors, services, tasks
 from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.analysis.attributes import attribute_values
 from sustain.orgs.models import Person
+from sustain.programs.models import Concept
 from tests.adoption.conftest import GOOD_CALL, vtt
 from tests.conftest import Cast
 
@@ -35,8 +36,8 @@ def make_call(
 
 
 def test_a_failure_while_scoring_ends_failed_with_a_message(
-    cast: Cast, discovery, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(**_: object) -> None:
         raise RuntimeError("the detector broke")
 
@@ -45,7 +46,9 @@ def test_a_failure_while_scoring_ends_failed_with_a_message(
     assert call.status == CallStatus.FAILED and "the detector broke" in call.error
 
 
-def test_retention_deletes_old_transcripts_and_keeps_detections(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_retention_deletes_old_transcripts_and_keeps_detections(
+    cast: Cast, discovery: Concept
+) -> None:
     old = make_call(cast, date=timezone.localdate() - dt.timedelta(days=200))
     recent = make_call(cast, date=timezone.localdate() - dt.timedelta(days=10))
     assert services.transcripts_delete_expired() == 1
@@ -56,14 +59,14 @@ def test_retention_deletes_old_transcripts_and_keeps_detections(cast: Cast, disc
     assert Detection.objects.filter(call=old, used=True).exists()
 
 
-def test_retention_follows_the_organizations_setting(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_retention_follows_the_organizations_setting(cast: Cast, discovery: Concept) -> None:
     make_call(cast, date=timezone.localdate() - dt.timedelta(days=40))
     assert services.transcripts_delete_expired() == 0
     services.retention_set(organization=cast.org, retention_days=30)
     assert services.transcripts_delete_expired() == 1
 
 
-def test_labels_teach_the_threshold(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_labels_teach_the_threshold(cast: Cast, discovery: Concept) -> None:
     assert selectors.concept_texts(cast.program)[0].threshold == detect.DEFAULT_THRESHOLD
     weak = vtt(("Rita Rep", "How is your team doing today?"), ("Bob", "Fine"))
     for _ in range(4):
@@ -77,7 +80,7 @@ def test_labels_teach_the_threshold(cast: Cast, discovery) -> None:  # type: ign
     assert Label.objects.count() == 8
 
 
-def test_rescoring_uses_the_labels(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_rescoring_uses_the_labels(cast: Cast, discovery: Concept) -> None:
     call = make_call(
         cast, vtt(("Rita Rep", "Tell me what keeps your forecasting team busy?"), ("Bob", "x"))
     )
@@ -87,15 +90,15 @@ def test_rescoring_uses_the_labels(cast: Cast, discovery) -> None:  # type: igno
     assert Detection.objects.get(call=call, concept=discovery).score > before
 
 
-def test_the_adopter_attribute_splits_reps(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_the_adopter_attribute_splits_reps(cast: Cast, discovery: Concept) -> None:
     make_call(cast, date=timezone.localdate())
     values = attribute_values(cast.org, "call_adopter", timezone.localdate())
     assert values[cast.rep.pk] == "adopter" and values[cast.other_rep.pk] == "no calls"
 
 
 def test_import_calls_reads_a_folder_and_finds_each_rep(
-    cast: Cast, discovery, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, tmp_path: Path
+) -> None:
     (tmp_path / "2026-10-03-rita.vtt").write_bytes(GOOD_CALL)
     (tmp_path / "oscar.txt").write_text("Oscar Otherrep: What matters most to you?\nBob: Price\n")
     out = io.StringIO()
@@ -116,8 +119,8 @@ def test_import_calls_reads_a_folder_and_finds_each_rep(
 
 
 def test_import_calls_stores_nothing_when_one_file_is_bad(
-    cast: Cast, discovery, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, tmp_path: Path
+) -> None:
     (tmp_path / "a.vtt").write_bytes(GOOD_CALL)
     (tmp_path / "b.txt").write_text("Rita Rep: hello\nno colon here\n")
     with pytest.raises(CommandError, match=r"b.txt, line 2"):
@@ -126,8 +129,8 @@ def test_import_calls_stores_nothing_when_one_file_is_bad(
 
 
 def test_the_review_queue_puts_the_concept_of_the_reps_plan_phase_first(
-    cast: Cast, discovery
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept
+) -> None:
     from sustain.plans import services as plan_services
 
     cast.program.enrollments.filter(person=cast.other_rep).update(trained_on=dt.date(2026, 9, 1))
@@ -146,7 +149,7 @@ def test_the_review_queue_puts_the_concept_of_the_reps_plan_phase_first(
     assert selectors.review_queue(cast.program, Call.objects.all())[:2] == [rita, oscar]
 
 
-def test_the_reaper_fails_a_call_whose_worker_died(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_the_reaper_fails_a_call_whose_worker_died(cast: Cast, discovery: Concept) -> None:
     from sustain.notify.reaper import reap_stuck_work
 
     call = make_call(cast)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from sustain.analysis.models import AnalysisRun
 from sustain.analysis.services import analysis_run_create
+from sustain.metrics.models import KpiDefinition
 from sustain.orgs.models import Organization
 from sustain.readiness import services as readiness_services
+from tests.conftest import Api, Cast, Login
 
 NOTE = "Commission is capped at 120% of quota"
 # role: (page and API status, sees costs)
@@ -25,7 +28,7 @@ IMPACT = {
 
 
 @pytest.fixture
-def run(cast, revenue):
+def run(cast: Cast, revenue: KpiDefinition) -> AnalysisRun:
     # The cast has one trained rep: lift the minimum group size out of the way here (the
     # suppression itself is tested below and in tests/orgs/test_privacy.py).
     Organization.objects.filter(pk=cast.org.pk).update(min_group_size=1)
@@ -36,7 +39,9 @@ def run(cast, revenue):
 
 
 @pytest.mark.parametrize(("role", "expected"), IMPACT.items())
-def test_the_impact_page_shows_each_role_its_part(cast, revenue, run, login, role, expected):
+def test_the_impact_page_shows_each_role_its_part(
+    cast: Cast, revenue: KpiDefinition, run: AnalysisRun, login: Login, role, expected
+) -> None:
     status, costs = expected
     page = login(cast.by_role(role)).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
     assert page.status_code == status
@@ -52,7 +57,9 @@ def test_the_impact_page_shows_each_role_its_part(cast, revenue, run, login, rol
 
 
 @pytest.mark.parametrize(("role", "expected"), IMPACT.items())
-def test_the_impact_api_shows_each_role_its_part(cast, run, api, role, expected):
+def test_the_impact_api_shows_each_role_its_part(
+    cast: Cast, run: AnalysisRun, api: Api, role, expected
+) -> None:
     status, costs = expected
     client = api(cast.by_role(role))
     detail = client.get(f"/analyses/{run.pk}")
@@ -70,7 +77,9 @@ def test_the_impact_api_shows_each_role_its_part(cast, run, api, role, expected)
         assert (program.json()["reinforcement_share"] is not None) == costs
 
 
-def test_the_trainer_reads_needs_ratings_without_the_notes(cast, run, api):
+def test_the_trainer_reads_needs_ratings_without_the_notes(
+    cast: Cast, run: AnalysisRun, api: Api
+) -> None:
     rows = api(cast.trainer).get(f"/programs/{cast.program.pk}/needs").json()["items"]
     row = next(r for r in rows if r["factor"] == "compensation")
     assert (row["rating"], row["notes"]) == ("major", None)
@@ -80,12 +89,12 @@ def test_the_trainer_reads_needs_ratings_without_the_notes(cast, run, api):
 
 @pytest.mark.parametrize("role", ["manager", "trainer"])
 def test_an_effect_from_fewer_than_k_reps_is_withheld_from_managers_and_the_trainer(
-    cast,
-    revenue,
-    api,
-    login,
-    role,
-):
+    cast: Cast,
+    revenue: KpiDefinition,
+    api: Api,
+    login: Login,
+    role: str,
+) -> None:
     run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
     person = cast.by_role(role)
     body = api(person).get(f"/analyses/{run.pk}").json()["result"]

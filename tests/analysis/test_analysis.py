@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.services import analysis_run_create, analysis_run_execute
+from sustain.metrics.models import KpiDefinition
 from sustain.metrics.services import _ensure_kpis
+from tests.conftest import Api, Cast, Login
 
 
-def test_it_estimates_the_effect_with_roi(cast, revenue, django_capture_on_commit_callbacks):
+def test_it_estimates_the_effect_with_roi(
+    cast: Cast,
+    revenue: KpiDefinition,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         run = analysis_run_create(program=cast.program, kpi=revenue)
     run.refresh_from_db()
@@ -16,13 +23,15 @@ def test_it_estimates_the_effect_with_roi(cast, revenue, django_capture_on_commi
     assert run.result["roi"]["treated_periods"] == 6
 
 
-def test_it_fails_clearly_without_data(cast):
+def test_it_fails_clearly_without_data(cast: Cast) -> None:
     kpi_id = _ensure_kpis(cast.org, ["wins"])["wins"]
     run = analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id), run_now=True)
     assert run.status == "failed" and "No values" in run.message
 
 
-def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
+def test_it_shows_the_page_with_chart_and_kirkpatrick(
+    cast: Cast, revenue: KpiDefinition, login: Login
+) -> None:
     analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
     page = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
     body = page.content.decode()
@@ -34,8 +43,11 @@ def test_it_shows_the_page_with_chart_and_kirkpatrick(cast, revenue, login):
 
 
 def test_it_runs_from_the_page_for_an_analyst_only(
-    cast, revenue, login, django_capture_on_commit_callbacks
-):
+    cast: Cast,
+    revenue: KpiDefinition,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     url = f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/run/"
     assert login(cast.rep).post(url, {"control": "never"}).status_code == 403
     assert AnalysisRun.objects.count() == 0
@@ -45,7 +57,9 @@ def test_it_runs_from_the_page_for_an_analyst_only(
     assert AnalysisRun.objects.get().status == "done"
 
 
-def test_it_hides_analyses_from_outsiders(cast, revenue, api, login):
+def test_it_hides_analyses_from_outsiders(
+    cast: Cast, revenue: KpiDefinition, api: Api, login: Login
+) -> None:
     run = analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
     assert api(cast.outsider).get(f"/analyses/{run.pk}").status_code == 404
     assert (
@@ -69,14 +83,16 @@ def test_it_hides_analyses_from_outsiders(cast, revenue, api, login):
     )
 
 
-def test_it_rejects_an_unknown_split(cast, revenue, api):
+def test_it_rejects_an_unknown_split(cast: Cast, revenue: KpiDefinition, api: Api) -> None:
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, "by": "shoe_size"}
     )
     assert response.status_code == 400 and AnalysisRun.objects.count() == 0
 
 
-def test_it_runs_with_design_options_from_the_api(cast, revenue, api):
+def test_it_runs_with_design_options_from_the_api(
+    cast: Cast, revenue: KpiDefinition, api: Api
+) -> None:
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses",
         {"kpi": revenue.pk, "cluster": "rep", "anticipation": 1, "base_period": "universal"},
@@ -90,7 +106,9 @@ def test_it_runs_with_design_options_from_the_api(cast, revenue, api):
     assert set(body["result"]["dynamic_overall"]) == {"att", "se", "ci_low", "ci_high"}
 
 
-def test_it_fails_clearly_when_a_covariate_separates_the_reps(cast, revenue, api):
+def test_it_fails_clearly_when_a_covariate_separates_the_reps(
+    cast: Cast, revenue: KpiDefinition, api: Api
+) -> None:
     # One trained and one untrained rep with different tenure: no overlap to compare.
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, "covariates": ["tenure"]}
@@ -104,7 +122,9 @@ def test_it_fails_clearly_when_a_covariate_separates_the_reps(cast, revenue, api
     ("change", "field"),
     [({"covariates": ["shoe_size"]}, "shoe_size"), ({"anticipation": 99}, "anticipation")],
 )
-def test_it_rejects_bad_design_options(cast, revenue, api, change, field):
+def test_it_rejects_bad_design_options(
+    cast: Cast, revenue: KpiDefinition, api: Api, change, field: str
+) -> None:
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, **change}
     )
@@ -113,8 +133,11 @@ def test_it_rejects_bad_design_options(cast, revenue, api, change, field):
 
 
 def test_it_clusters_by_team_by_default_and_says_when_teams_are_too_few(
-    cast, revenue, login, django_capture_on_commit_callbacks
-):
+    cast: Cast,
+    revenue: KpiDefinition,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     url = f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/"
     form = {"control": "never", "cluster": "team", "anticipation": 0, "base_period": "varying"}
     with django_capture_on_commit_callbacks(execute=True):

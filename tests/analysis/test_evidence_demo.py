@@ -7,9 +7,12 @@ from sustain.analysis.attributes import attribute_values
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.selectors import kirkpatrick
 from sustain.coaching.demo import COACHING_TEAMS
+from sustain.demo.context import DemoContext
 
 
-def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(demo) -> None:
+def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(
+    demo: DemoContext,
+) -> None:
     ctx = demo
     labels = attribute_values(ctx.org, "coached", ctx.today)
     trained = dict(ctx.program.enrollments.values_list("person_id", "trained_on"))
@@ -43,7 +46,7 @@ def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(demo) 
     assert levels[2] and levels[3] and levels[4]
 
 
-def test_the_demo_run_shows_its_sensitivity_to_pre_trends(demo) -> None:
+def test_the_demo_run_shows_its_sensitivity_to_pre_trends(demo: DemoContext) -> None:
     from sustain.analysis.selectors import sensitivity_summary
 
     run = AnalysisRun.objects.get(program=demo.program, by="coached")

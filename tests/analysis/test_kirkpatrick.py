@@ -16,7 +16,7 @@ from sustain.metrics.services import _ensure_kpis
 from sustain.plans import services as plan_services
 from sustain.refreshers import services as refresher_services
 from sustain.refreshers.models import Card
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def trained(cast: Cast) -> Cast:
     return cast
 
 
-def test_it_says_not_measured_yet_without_data(trained: Cast, login) -> None:
+def test_it_says_not_measured_yet_without_data(trained: Cast, login: Login) -> None:
     levels = _levels(trained)
     assert levels[2] == [] and levels[3] == []
     _ensure_kpis(trained.org, ["revenue"])

@@ -8,20 +8,22 @@ import io
 import re
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from sustain.analysis.services import analysis_run_create
 from sustain.health.models import HealthDay
 from sustain.health.services import health_run_day
+from sustain.metrics.models import KpiDefinition
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
 from sustain.programs.selectors import measurement_groups
 from sustain.readiness.checks import readiness_for
-from tests.conftest import make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 
 @pytest.fixture
-def groups(cast, revenue):  # type: ignore[no-untyped-def]
+def groups(cast: Cast, revenue: KpiDefinition) -> KpiDefinition:
     """The manager trained too (not a rep: not counted), a second trained rep without KPI
     values and a third rep never enrolled: 2 trained reps, 2 comparison reps."""
     revenue.currency = "USD"
@@ -37,12 +39,14 @@ def groups(cast, revenue):  # type: ignore[no-untyped-def]
     return revenue
 
 
-def test_it_counts_trained_and_comparison_reps_once(cast, groups):
+def test_it_counts_trained_and_comparison_reps_once(cast: Cast, groups: KpiDefinition) -> None:
     g = measurement_groups(program=cast.program)
     assert (g.n_trained, g.n_comparison) == (2, 2)
 
 
-def test_every_page_shows_the_same_counts(cast, groups, login, api):
+def test_every_page_shows_the_same_counts(
+    cast: Cast, groups: KpiDefinition, login: Login, api: Api
+) -> None:
     client = login(cast.executive)
     pages = {
         "program": client.get(f"/programs/{cast.program.pk}/"),
@@ -60,7 +64,9 @@ def test_every_page_shows_the_same_counts(cast, groups, login, api):
     assert "No comparison group" not in check.detail
 
 
-def test_the_analysis_page_says_the_effect_in_the_kpis_unit(cast, groups, login):
+def test_the_analysis_page_says_the_effect_in_the_kpis_unit(
+    cast: Cast, groups: KpiDefinition, login: Login
+) -> None:
     body = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{groups.pk}/")
     text = body.content.decode()
     assert "+$100 Revenue per rep per week since training" in text
@@ -68,19 +74,25 @@ def test_the_analysis_page_says_the_effect_in_the_kpis_unit(cast, groups, login)
     assert "1 trained reps have no Revenue values" in text
 
 
-def test_the_executive_home_answers_did_it_work_first(cast, groups, login):
+def test_the_executive_home_answers_did_it_work_first(
+    cast: Cast, groups: KpiDefinition, login: Login
+) -> None:
     body = login(cast.executive).get("/").content.decode()
     assert body.index("Did it work?") < body.index("<h2>Programs")
     assert "+$100 Revenue per rep per week since training" in body
     assert "ROI" in body
 
 
-def test_reps_and_managers_get_no_leadership_panel(cast, groups, login):
+def test_reps_and_managers_get_no_leadership_panel(
+    cast: Cast, groups: KpiDefinition, login: Login
+) -> None:
     for person in (cast.rep, cast.manager):
         assert "leadership-panel" not in login(person).get("/").content.decode()
 
 
-def test_the_report_withholds_costs_and_small_groups_from_a_manager(cast, groups, login):
+def test_the_report_withholds_costs_and_small_groups_from_a_manager(
+    cast: Cast, groups: KpiDefinition, login: Login
+) -> None:
     body = login(cast.manager).get(f"/analysis/programs/{cast.program.pk}/report/")
     text = body.content.decode()
     assert body.status_code == 200
@@ -88,7 +100,7 @@ def test_the_report_withholds_costs_and_small_groups_from_a_manager(cast, groups
     assert 'id="readiness"' not in text
 
 
-def test_the_report_pdf_has_the_numbers(cast, groups, api):
+def test_the_report_pdf_has_the_numbers(cast: Cast, groups: KpiDefinition, api: Api) -> None:
     response = api(cast.executive).get(f"/programs/{cast.program.pk}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -101,7 +113,9 @@ def test_the_report_pdf_has_the_numbers(cast, groups, api):
     assert "chart not available" not in text and "day 120" in text  # the chart is drawn
 
 
-def test_the_report_tells_the_follow_through_health_itself(cast, groups, api, login):
+def test_the_report_tells_the_follow_through_health_itself(
+    cast: Cast, groups: KpiDefinition, api: Api, login: Login
+) -> None:
     path = f"/programs/{cast.program.pk}/report.pdf"
     before = _pdf_text(api(cast.executive).get(path))
     assert "Follow-through health: not computed yet." in before
@@ -120,14 +134,16 @@ def _pdf_text(response) -> str:  # type: ignore[no-untyped-def]
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
 
 
-def test_the_report_is_for_leaders_only(cast, groups, api, login):
+def test_the_report_is_for_leaders_only(
+    cast: Cast, groups: KpiDefinition, api: Api, login: Login
+) -> None:
     path = f"/programs/{cast.program.pk}/report.pdf"
     assert api(cast.outsider).get(path).status_code == 404
     assert api(cast.rep).get(path).status_code == 403
     assert login(cast.rep).get(f"/analysis{path}").status_code == 403
 
 
-def _queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client: Client, path: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -136,7 +152,9 @@ def _queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
     return len(ctx.captured_queries)
 
 
-def test_the_leadership_pages_cost_the_same_queries_at_two_sizes(cast, groups, login):
+def test_the_leadership_pages_cost_the_same_queries_at_two_sizes(
+    cast: Cast, groups: KpiDefinition, login: Login
+) -> None:
     client = login(cast.executive)
     pages = ["/", f"/analysis/programs/{cast.program.pk}/report/"]
     small = [_queries(client, p) for p in pages]
@@ -162,7 +180,7 @@ def test_it_says_where_the_effect_holds_and_where_it_fades():
     assert [f.state for f in _fades(coached[:5], 7)] == ["not observed yet"] * 2
 
 
-def test_the_api_gives_the_same_answer(cast, groups, api):
+def test_the_api_gives_the_same_answer(cast: Cast, groups: KpiDefinition, api: Api) -> None:
     body = api(cast.executive).get(f"/programs/{cast.program.pk}/leadership").json()
     assert (body["trained_reps"], body["comparison_reps"]) == (2, 2)
     goal = body["goals"][0]

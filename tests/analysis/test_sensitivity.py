@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.selectors import sensitivity_summary
@@ -14,12 +15,12 @@ from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs.models import Role
 from sustain.programs import services as program_services
-from tests.conftest import make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 START = dt.date(2026, 1, 5)
 
 
-def _revenue(cast, lift: float):  # type: ignore[no-untyped-def]
+def _revenue(cast: Cast, lift: float):
     """40 reps over 14 weeks, 20 trained in week 6 gaining ``lift`` a week from then on."""
     rng = np.random.default_rng(3)
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
@@ -44,13 +45,13 @@ def _revenue(cast, lift: float):  # type: ignore[no-untyped-def]
     return cast.org.kpis.get(key="revenue")
 
 
-def _page(login, cast, kpi) -> str:  # type: ignore[no-untyped-def]
+def _page(login: Login, cast: Cast, kpi) -> str:  # type: ignore[no-untyped-def]
     page = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{kpi.pk}/")
     assert page.status_code == 200
     return page.content.decode()
 
 
-def test_it_shows_how_robust_a_clear_effect_is(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_it_shows_how_robust_a_clear_effect_is(cast: Cast, login: Login) -> None:
     kpi = _revenue(cast, lift=100.0)
     run = analysis_run_create(
         program=cast.program, kpi=kpi, base_period="universal", cluster="rep", run_now=True
@@ -70,7 +71,7 @@ def test_it_shows_how_robust_a_clear_effect_is(cast, login) -> None:  # type: ig
     assert "<tr><td>0.5</td><td>" in body
 
 
-def test_it_says_when_the_effect_is_not_robust(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_it_says_when_the_effect_is_not_robust(cast: Cast, login: Login) -> None:
     kpi = _revenue(cast, lift=0.0)
     run = analysis_run_create(
         program=cast.program, kpi=kpi, base_period="universal", cluster="rep", run_now=True
@@ -82,8 +83,8 @@ def test_it_says_when_the_effect_is_not_robust(cast, login) -> None:  # type: ig
 
 
 def test_it_explains_why_there_is_no_sensitivity_without_the_universal_base_period(
-    cast, login
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, login: Login
+) -> None:
     kpi = _revenue(cast, lift=100.0)
     run = analysis_run_create(program=cast.program, kpi=kpi, cluster="rep", run_now=True)
     assert run.status == "done" and run.sensitivity == "rm"
@@ -93,7 +94,9 @@ def test_it_explains_why_there_is_no_sensitivity_without_the_universal_base_peri
     assert "universal base period" in body
 
 
-def test_it_runs_smoothness_from_the_api(cast, api, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_it_runs_smoothness_from_the_api(
+    cast: Cast, api: Api, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     kpi = _revenue(cast, lift=100.0)
     with django_capture_on_commit_callbacks(execute=True):
         response = api(cast.analyst).post(
@@ -107,7 +110,7 @@ def test_it_runs_smoothness_from_the_api(cast, api, django_capture_on_commit_cal
 
 
 @pytest.mark.parametrize("value", ["wiggly", "", 3])
-def test_it_refuses_an_unknown_sensitivity(cast, api, value: object) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_an_unknown_sensitivity(cast: Cast, api: Api, value: object) -> None:
     kpi = _revenue(cast, lift=100.0)
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses", {"kpi": kpi.pk, "sensitivity": value}
@@ -116,7 +119,7 @@ def test_it_refuses_an_unknown_sensitivity(cast, api, value: object) -> None:  #
     assert AnalysisRun.objects.count() == 0
 
 
-def test_the_page_form_offers_sensitivity_and_says_what_it_needs(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_form_offers_sensitivity_and_says_what_it_needs(cast: Cast, login: Login) -> None:
     kpi = _revenue(cast, lift=100.0)
     body = _page(login, cast, kpi)
     assert '<option value="rm" selected>Relative magnitudes (recommended)</option>' in body
@@ -143,7 +146,7 @@ def test_it_reads_older_runs_without_sensitivity() -> None:
     assert "not robust even to M̄ = 0" in summary["words"]
 
 
-def test_a_retry_keeps_the_design_and_sensitivity(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_keeps_the_design_and_sensitivity(cast: Cast) -> None:
     from sustain.analysis.services import analysis_run_retry
 
     kpi_id = _ensure_kpis(cast.org, ["wins"])["wins"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.test import override_settings
+import pytest
+from django.test import Client, override_settings
 
 from sustain.programs.models import WorkshopSession
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 
 def _shape(response) -> dict:  # type: ignore[no-untyped-def]
@@ -16,7 +17,7 @@ def _shape(response) -> dict:  # type: ignore[no-untyped-def]
     return body
 
 
-def test_it_answers_a_request_schema_error_in_the_one_shape(cast: Cast, api) -> None:
+def test_it_answers_a_request_schema_error_in_the_one_shape(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post(f"/programs/{cast.program.pk}/sessions", {"title": "X"})
     assert response.status_code == 422
     body = _shape(response)
@@ -24,27 +25,27 @@ def test_it_answers_a_request_schema_error_in_the_one_shape(cast: Cast, api) -> 
     assert body["detail"].startswith("starts_on: ")
 
 
-def test_it_answers_404_as_json(cast: Cast, api) -> None:
+def test_it_answers_404_as_json(cast: Cast, api: Api) -> None:
     assert _shape(api(cast.admin).get("/programs/999999"))["detail"] == "Not found."
 
 
-def test_it_answers_an_unknown_api_path_as_json(cast: Cast, api) -> None:
+def test_it_answers_an_unknown_api_path_as_json(cast: Cast, api: Api) -> None:
     response = api(cast.admin).get("/no-such-thing")
     assert response.status_code == 404
     _shape(response)
 
 
-def test_it_answers_a_method_not_allowed_as_json(cast: Cast, api) -> None:
+def test_it_answers_a_method_not_allowed_as_json(cast: Cast, api: Api) -> None:
     response = api(cast.admin).client.delete("/api/v1/programs")
     assert response.status_code == 405
     assert "GET" in _shape(response)["detail"]
 
 
-def test_it_answers_401_as_json(cast: Cast, client) -> None:
+def test_it_answers_401_as_json(cast: Cast, client: Client) -> None:
     _shape(client.get("/api/v1/programs"))
 
 
-def test_it_answers_an_oversized_body_with_413_json(cast: Cast, api) -> None:
+def test_it_answers_an_oversized_body_with_413_json(cast: Cast, api: Api) -> None:
     with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000, DATA_UPLOAD_MAX_MEMORY_SIZE=500):
         response = api(cast.admin).post("/regions", {"name": "x" * 700})
         assert response.status_code == 413
@@ -54,7 +55,9 @@ def test_it_answers_an_oversized_body_with_413_json(cast: Cast, api) -> None:
         _shape(response)
 
 
-def test_it_answers_a_server_error_as_json(cast: Cast, api, monkeypatch) -> None:
+def test_it_answers_a_server_error_as_json(
+    cast: Cast, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sustain.programs import selectors
 
     def boom(**kwargs: object) -> None:
@@ -68,7 +71,7 @@ def test_it_answers_a_server_error_as_json(cast: Cast, api, monkeypatch) -> None
     assert "boom" not in _shape(response)["detail"]
 
 
-def test_it_refuses_bodies_that_are_not_objects(cast: Cast, api) -> None:
+def test_it_refuses_bodies_that_are_not_objects(cast: Cast, api: Api) -> None:
     client = api(cast.admin).client
     for raw in ("null", "[]", "3"):
         response = client.post(
@@ -82,13 +85,13 @@ def test_it_refuses_bodies_that_are_not_objects(cast: Cast, api) -> None:
         assert response.status_code == 422, raw
 
 
-def test_it_refuses_unknown_fields(cast: Cast, api) -> None:
+def test_it_refuses_unknown_fields(cast: Cast, api: Api) -> None:
     response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"nmae": "Typo"})
     assert response.status_code == 422
     assert "nmae" in _shape(response)["errors"]
 
 
-def test_it_refuses_a_number_as_a_date(cast: Cast, api) -> None:
+def test_it_refuses_a_number_as_a_date(cast: Cast, api: Api) -> None:
     path = f"/programs/{cast.program.pk}/sessions"
     for due in (-4.26e-35, 0, "1700000000"):
         body = {"title": "Kickoff", "starts_on": due, "ends_on": "2026-05-01"}
@@ -98,14 +101,14 @@ def test_it_refuses_a_number_as_a_date(cast: Cast, api) -> None:
     assert not WorkshopSession.objects.exists()
 
 
-def test_it_refuses_nul_and_lone_surrogates_in_text(cast: Cast, api) -> None:
+def test_it_refuses_nul_and_lone_surrogates_in_text(cast: Cast, api: Api) -> None:
     for bad in ("\ud800", "West\udc00"):
         response = api(cast.admin).post("/regions", {"name": bad})
         assert response.status_code == 422
         assert "name" in _shape(response)["errors"]
 
 
-def test_it_refuses_ids_and_limits_out_of_range(cast: Cast, api) -> None:
+def test_it_refuses_ids_and_limits_out_of_range(cast: Cast, api: Api) -> None:
     assert api(cast.admin).get(f"/programs/{2**70}").status_code in (400, 404, 422)
     assert api(cast.admin).get(f"/people/{2**64}").status_code in (400, 404, 422)
     from sustain.metrics.models import KpiDefinition
@@ -117,13 +120,13 @@ def test_it_refuses_ids_and_limits_out_of_range(cast: Cast, api) -> None:
         assert "limit" in _shape(response)["errors"]
 
 
-def test_it_drops_nul_characters_from_text(cast: Cast, api) -> None:
+def test_it_drops_nul_characters_from_text(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post("/regions", {"name": "North\x00"})
     assert response.status_code == 201
     assert response.json()["name"] == "North"
 
 
-def test_it_refuses_numbers_for_booleans_and_booleans_for_numbers(cast: Cast, api) -> None:
+def test_it_refuses_numbers_for_booleans_and_booleans_for_numbers(cast: Cast, api: Api) -> None:
     program = cast.program
     response = api(cast.owner).patch(f"/programs/{program.pk}/plan-policy", {"plan_days": True})
     assert response.status_code == 422
@@ -134,7 +137,7 @@ def test_it_refuses_numbers_for_booleans_and_booleans_for_numbers(cast: Cast, ap
     assert response.status_code == 422
 
 
-def test_it_refuses_null_for_text_that_cannot_be_null(cast: Cast, api) -> None:
+def test_it_refuses_null_for_text_that_cannot_be_null(cast: Cast, api: Api) -> None:
     response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"vendor": None})
     assert response.status_code in (400, 422)
     assert "vendor" in _shape(response)["errors"]
@@ -143,7 +146,7 @@ def test_it_refuses_null_for_text_that_cannot_be_null(cast: Cast, api) -> None:
     assert "title" in _shape(response)["errors"]
 
 
-def test_it_answers_a_multipart_body_without_boundary_with_400(cast: Cast, api) -> None:
+def test_it_answers_a_multipart_body_without_boundary_with_400(cast: Cast, api: Api) -> None:
     client = api(cast.analyst).client
     client.raise_request_exception = False
     response = client.generic("POST", "/api/v1/imports", b"x", content_type="multipart/form-data")

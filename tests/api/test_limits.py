@@ -14,7 +14,7 @@ from sustain.plans import services as plan_services
 from sustain.programs import services as program_services
 from sustain.programs.models import WorkshopSession
 from sustain.readiness.models import Goal
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 TODAY = timezone.localdate()
 
@@ -23,7 +23,7 @@ def _trained(cast: Cast) -> None:
     cast.program.enrollments.update(trained_on=TODAY - dt.timedelta(days=30))
 
 
-def test_it_refuses_sessions_in_9999_and_0001(cast: Cast, api) -> None:
+def test_it_refuses_sessions_in_9999_and_0001(cast: Cast, api: Api) -> None:
     path = f"/programs/{cast.program.pk}/sessions"
     for day in ("9999-12-31", "0001-01-01", "1900-06-01"):
         body = {"title": "Kickoff", "starts_on": day, "ends_on": day}
@@ -33,13 +33,13 @@ def test_it_refuses_sessions_in_9999_and_0001(cast: Cast, api) -> None:
     assert not WorkshopSession.objects.exists()
 
 
-def test_it_refuses_a_close_date_of_0001(cast: Cast, api) -> None:
+def test_it_refuses_a_close_date_of_0001(cast: Cast, api: Api) -> None:
     response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"closed_on": "0001-01-01"})
     assert response.status_code == 400
     assert "closed_on" in response.json()["errors"]
 
 
-def test_it_refuses_a_plan_restarted_on_9999_12_31(cast: Cast, api) -> None:
+def test_it_refuses_a_plan_restarted_on_9999_12_31(cast: Cast, api: Api) -> None:
     _trained(cast)
     plan = plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
     start = plan.start
@@ -53,7 +53,7 @@ def test_it_refuses_a_plan_restarted_on_9999_12_31(cast: Cast, api) -> None:
     assert api(cast.rep).get("/me/plan").status_code == 200
 
 
-def test_it_keeps_a_plan_between_30_and_180_days(cast: Cast, api) -> None:
+def test_it_keeps_a_plan_between_30_and_180_days(cast: Cast, api: Api) -> None:
     program_services.concept_create(program=cast.program, name="Objections")
     _trained(cast)
     plan = plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
@@ -72,7 +72,7 @@ def test_it_keeps_a_plan_between_30_and_180_days(cast: Cast, api) -> None:
     assert "plan_days" in response.json()["errors"]
 
 
-def test_it_refuses_an_observation_before_the_reps_enrollment(cast: Cast, api) -> None:
+def test_it_refuses_an_observation_before_the_reps_enrollment(cast: Cast, api: Api) -> None:
     body = {
         "rep": cast.rep.pk,
         "date": (TODAY - dt.timedelta(days=400)).isoformat(),
@@ -86,7 +86,7 @@ def test_it_refuses_an_observation_before_the_reps_enrollment(cast: Cast, api) -
     assert not Observation.objects.exists()
 
 
-def test_it_refuses_10000_actions_quickly(cast: Cast, api) -> None:
+def test_it_refuses_10000_actions_quickly(cast: Cast, api: Api) -> None:
     _trained(cast)
     due = (TODAY + dt.timedelta(days=7)).isoformat()
     body = {
@@ -103,7 +103,7 @@ def test_it_refuses_10000_actions_quickly(cast: Cast, api) -> None:
     assert not Observation.objects.exists()
 
 
-def test_it_refuses_a_goal_horizon_beyond_three_years(cast: Cast, api) -> None:
+def test_it_refuses_a_goal_horizon_beyond_three_years(cast: Cast, api: Api) -> None:
     body = {
         "kpi": "win_rate",
         "baseline_value": 0.2,
@@ -116,7 +116,7 @@ def test_it_refuses_a_goal_horizon_beyond_three_years(cast: Cast, api) -> None:
     assert not Goal.objects.exists()
 
 
-def test_it_refuses_a_person_whose_region_and_team_disagree(cast: Cast, api) -> None:
+def test_it_refuses_a_person_whose_region_and_team_disagree(cast: Cast, api: Api) -> None:
     body = {"email": "new@acme.example", "name": "New", "team": cast.team.pk, "region": "East"}
     response = api(cast.admin).post("/people", body)
     assert response.status_code == 400
@@ -126,7 +126,7 @@ def test_it_refuses_a_person_whose_region_and_team_disagree(cast: Cast, api) -> 
     assert not Region.objects.filter(name="East").exists()
 
 
-def test_it_refuses_an_overlong_region_name_without_creating_it(cast: Cast, api) -> None:
+def test_it_refuses_an_overlong_region_name_without_creating_it(cast: Cast, api: Api) -> None:
     response = api(cast.admin).patch(f"/people/{cast.rep.pk}", {"region": "x" * 5000})
     # The schema declares a region name's length (maxLength), so the edge refuses it.
     assert response.status_code == 422

@@ -6,19 +6,20 @@ import enum
 import typing
 from collections import defaultdict
 
+from django.test import Client
 from pydantic import BaseModel
 
 from sustain.api.urls import api
 
 
-def _operations():  # type: ignore[no-untyped-def]
+def _operations():
     for _prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for op in view.operations:
                 yield path, op
 
 
-def _named_types(annotation: object, seen: set[object]):  # type: ignore[no-untyped-def]
+def _named_types(annotation: object, seen: set[object]):
     if annotation in seen:
         return
     seen.add(annotation)
@@ -56,7 +57,7 @@ def test_it_gives_every_schema_and_enumeration_its_own_name() -> None:
     assert clashes == {}
 
 
-def test_it_documents_the_error_codes_each_operation_answers(client) -> None:
+def test_it_documents_the_error_codes_each_operation_answers(client: Client) -> None:
     doc = client.get("/api/v1/openapi.json").json()
     restart = doc["paths"]["/api/v1/plans/{plan_id}/restart"]["post"]["responses"]
     assert {"200", "400", "401", "403", "404", "422"} <= set(restart)
@@ -64,13 +65,13 @@ def test_it_documents_the_error_codes_each_operation_answers(client) -> None:
     assert "Error" in str(error)
 
 
-def test_it_declares_enumerations(client) -> None:
+def test_it_declares_enumerations(client: Client) -> None:
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert schemas["KpiDirection"]["enum"] == ["up", "down"]
     assert schemas["GoalDirection"]["enum"] == ["increase", "decrease"]
 
 
-def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client) -> None:
+def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client: Client) -> None:
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     person = schemas["PersonPatch"]["properties"]
     assert person["title"]["type"] == "string"
@@ -118,7 +119,7 @@ def _unbounded_text(schema: dict, schemas: dict, where: str, seen: set[str]) -> 
     return found
 
 
-def test_it_bounds_every_text_a_request_may_send(client) -> None:
+def test_it_bounds_every_text_a_request_may_send(client: Client) -> None:
     doc = client.get("/api/v1/openapi.json").json()
     schemas = doc["components"]["schemas"]
     unbounded = []
@@ -129,7 +130,7 @@ def test_it_bounds_every_text_a_request_may_send(client) -> None:
     assert sorted(set(unbounded)) == []
 
 
-def test_it_documents_every_list_as_one_page(client) -> None:
+def test_it_documents_every_list_as_one_page(client: Client) -> None:
     doc = client.get("/api/v1/openapi.json").json()
     people = doc["paths"]["/api/v1/people"]["get"]
     assert {p["name"] for p in people["parameters"]} >= {"limit", "offset", "role"}

@@ -9,10 +9,10 @@ import pytest
 
 from sustain.metrics import services as metrics
 from sustain.metrics.models import KpiValue
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 
-def test_it_walks_the_people_page_by_page_in_name_order(cast: Cast, api) -> None:
+def test_it_walks_the_people_page_by_page_in_name_order(cast: Cast, api: Api) -> None:
     client = api(cast.admin)
     whole = client.get("/people?limit=1000").json()
     names = [p["name"] for p in whole["items"]]
@@ -25,7 +25,7 @@ def test_it_walks_the_people_page_by_page_in_name_order(cast: Cast, api) -> None
     assert walked == names
 
 
-def test_it_counts_the_whole_list_not_the_page(cast: Cast, api) -> None:
+def test_it_counts_the_whole_list_not_the_page(cast: Cast, api: Api) -> None:
     page = api(cast.admin).get("/people?role=rep&limit=1").json()
     assert len(page["items"]) == 1 and page["count"] == 2
 
@@ -34,7 +34,7 @@ def test_it_counts_the_whole_list_not_the_page(cast: Cast, api) -> None:
     "query", ["limit=0", "limit=-5", "limit=1001", "offset=-1", f"offset={10**28}"]
 )
 def test_it_refuses_a_limit_or_offset_out_of_bounds_in_the_one_shape(
-    cast: Cast, api, query: str
+    cast: Cast, api: Api, query: str
 ) -> None:
     response = api(cast.admin).get(f"/people?{query}")
     assert response.status_code == 422
@@ -43,7 +43,7 @@ def test_it_refuses_a_limit_or_offset_out_of_bounds_in_the_one_shape(
     assert set(body["errors"]) == {query.split("=")[0]}
 
 
-def test_it_lists_kpi_values_past_the_old_cut_and_pages_them(cast: Cast, api) -> None:
+def test_it_lists_kpi_values_past_the_old_cut_and_pages_them(cast: Cast, api: Api) -> None:
     kpi = metrics.kpi_definition_create(organization=cast.org, key="calls", name="Calls")
     monday = dt.date(2026, 1, 5)
     KpiValue.objects.bulk_create(
@@ -57,7 +57,7 @@ def test_it_lists_kpi_values_past_the_old_cut_and_pages_them(cast: Cast, api) ->
     assert [r["value"] for r in first["items"] + rest] == list(range(120))
 
 
-def test_a_paginated_list_keeps_its_own_parameters_checks(cast: Cast, api) -> None:
+def test_a_paginated_list_keeps_its_own_parameters_checks(cast: Cast, api: Api) -> None:
     kpi = metrics.kpi_definition_create(organization=cast.org, key="calls", name="Calls")
     response = api(cast.analyst).get(f"/kpis/{kpi.pk}/values?since=0")
     assert response.status_code == 422

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.demo.builder import build_demo, format_logins
 from sustain.orgs import services as org_services
@@ -61,7 +62,9 @@ def _run(url: str, token: str, cwd: Path, phases: str) -> subprocess.CompletedPr
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_passes_every_schemathesis_check_for_every_role(live_server, tmp_path) -> None:
+def test_it_passes_every_schemathesis_check_for_every_role(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     build_demo(today=timezone.localdate())
     failures = {}
     for line in format_logins().splitlines():

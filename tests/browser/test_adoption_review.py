@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.adoption.models import Call, Label
 from sustain.programs.models import Concept
 from tests.adoption.conftest import BUYER_ONLY_CALL, GOOD_CALL, discovery, vtt  # noqa: F401
 from tests.adoption.test_services import make_call
+from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
 
-def _calibration(page, concept: Concept) -> str:  # type: ignore[no-untyped-def]
+def _calibration(page: Page, concept: Concept) -> str:
     return page.locator(f"#concept-{concept.pk} [data-testid=calibration]").inner_text()
 
 
@@ -21,9 +24,9 @@ def _calibration(page, concept: Concept) -> str:  # type: ignore[no-untyped-def]
 def test_a_manager_confirms_and_corrects_from_the_review_queue(
     cast: Cast,
     discovery: Concept,  # noqa: F811
-    sign_in,
-    live_server,
-) -> None:  # type: ignore[no-untyped-def]
+    sign_in: SignIn,
+    live_server: LiveServer,
+) -> None:
     closing = cast.program.concepts.exclude(pk=discovery.pk).get()
     # Eight calls managers have already labeled (both concepts): two labels to go.
     for n in range(8):
@@ -66,9 +69,9 @@ def test_a_manager_confirms_and_corrects_from_the_review_queue(
 def test_a_rep_sees_only_her_own_calls(
     cast: Cast,
     discovery: Concept,  # noqa: F811
-    sign_in,
-    live_server,
-) -> None:  # type: ignore[no-untyped-def]
+    sign_in: SignIn,
+    live_server: LiveServer,
+) -> None:
     mine = make_call(cast, GOOD_CALL, dt.date(2026, 10, 2))
     cast.other_rep.enrollments.filter(program=cast.program).update(trained_on=dt.date(2026, 9, 1))
     theirs = make_call(

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.analysis.services import analysis_run_create
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.programs.models import Enrollment
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_imports_a_salesforce_export_and_reads_the_analysis(cast, page, live_server, tmp_path):
+def test_it_imports_a_salesforce_export_and_reads_the_analysis(
+    cast: Cast, page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
     export = tmp_path / "opportunities.csv"
     export.write_text(
         "Opportunity Owner,Owner Email,Stage,Amount,Close Date,Created Date\n"

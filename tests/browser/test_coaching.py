@@ -5,12 +5,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_takes_an_observation_from_manager_to_rep(cast: Cast, sign_in, live_server) -> None:
+def test_it_takes_an_observation_from_manager_to_rep(
+    cast: Cast, sign_in: SignIn, live_server: LiveServer
+) -> None:
     today = timezone.localdate()
     cast.program.enrollments.update(trained_on=today - dt.timedelta(days=30))
     due = today + dt.timedelta(days=10)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.analysis.services import analysis_run_create
 from sustain.demo.builder import LOGIN_ROLES
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.programs.models import Enrollment
+from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +45,7 @@ def _with_an_analysis(cast: Cast) -> None:
     analysis_run_create(program=cast.program, kpi=cast.org.kpis.get(pk=kpi_id), run_now=True)
 
 
-def _main_pages(page, live_server, cast: Cast) -> list[str]:  # type: ignore[no-untyped-def]
+def _main_pages(page: Page, live_server: LiveServer, cast: Cast) -> list[str]:
     """The sidebar's links, the API tokens page, the program and its tabs."""
     links = [a.get_attribute("href") for a in page.locator("aside nav a").all()]
     page.goto(f"{live_server.url}/programs/{cast.program.pk}/")
@@ -52,7 +55,9 @@ def _main_pages(page, live_server, cast: Cast) -> list[str]:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_main_page_passes_the_policy(cast: Cast, sign_in, live_server, role) -> None:
+def test_every_main_page_passes_the_policy(
+    cast: Cast, sign_in: SignIn, live_server: LiveServer, role
+) -> None:
     _with_an_analysis(cast)
     page = sign_in(cast.by_role(role).email)
     page.add_init_script(LISTEN)
@@ -72,7 +77,7 @@ def test_every_main_page_passes_the_policy(cast: Cast, sign_in, live_server, rol
         assert charts > 0, "the impact page's chart was not among the pages"
 
 
-def test_it_would_notice_a_violation(cast: Cast, sign_in, live_server) -> None:
+def test_it_would_notice_a_violation(cast: Cast, sign_in: SignIn, live_server: LiveServer) -> None:
     page = sign_in(cast.rep.email)
     page.add_init_script(LISTEN)
     page.goto(f"{live_server.url}/tokens/")

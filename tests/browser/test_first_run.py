@@ -11,6 +11,9 @@ import time
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Page
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.notify.test_outbox import Inbox, smtp  # noqa: F401  (a fixture)
 
@@ -28,7 +31,7 @@ def received_link(inbox: Inbox, to: str) -> str:
     raise AssertionError(f"no mail to {to}")
 
 
-def choose_password(page, link: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def choose_password(page: Page, link: str, password: str) -> None:
     page.goto(link)
     page.fill("input[name=new_password1]", password)
     page.fill("input[name=new_password2]", password)
@@ -37,7 +40,7 @@ def choose_password(page, link: str, password: str) -> None:  # type: ignore[no-
     assert page.get_by_text("Your password is set").is_visible()
 
 
-def sign_in(page, live_server, email_: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page: Page, live_server: LiveServer, email_: str, password: str) -> None:
     assert page.input_value("input[name=username]") == email_
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
@@ -46,11 +49,11 @@ def sign_in(page, live_server, email_: str, password: str) -> None:  # type: ign
 
 @pytest.mark.django_db(transaction=True)
 def test_it_takes_a_new_company_from_nothing_to_a_signed_in_manager(
-    page,
-    live_server,
+    page: Page,
+    live_server: LiveServer,
     smtp: Inbox,  # noqa: F811
-    settings,
-    capsys,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings.SUSTAIN_BASE_URL = live_server.url
     page.goto(f"{live_server.url}/")

@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyarrow.lib import ArrowInvalid
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.analysis.models import AnalysisRun
 from sustain.metrics import importer
 from sustain.metrics.services import _ensure_kpis
+from tests.browser.conftest import SignIn
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_stops_polling_a_failed_analysis_and_tries_again(cast, sign_in, live_server) -> None:
+def test_it_stops_polling_a_failed_analysis_and_tries_again(
+    cast: Cast, sign_in: SignIn, live_server: LiveServer
+) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
     run = AnalysisRun.objects.create(program=cast.program, kpi=kpi, status="running", progress=40)
     page = sign_in(cast.analyst.email)
@@ -37,9 +44,13 @@ def test_it_stops_polling_a_failed_analysis_and_tries_again(cast, sign_in, live_
 
 
 def test_it_shows_an_import_that_broke_as_failed_with_try_again(
-    cast, sign_in, live_server, tmp_path, monkeypatch
+    cast: Cast,
+    sign_in: SignIn,
+    live_server: LiveServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def explode(*args, **kwargs):
         raise ArrowInvalid("Parquet magic bytes not found in footer")
 
     monkeypatch.setattr(importer, "parse_file", explode)  # what no one planned for

@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
 PHONE = {"width": 390, "height": 844}
 
 
-def _pages_in_nav(page, live_server) -> list[str]:  # type: ignore[no-untyped-def]
+def _pages_in_nav(page: Page, live_server: LiveServer) -> list[str]:
     hrefs = page.eval_on_selector_all("nav a[href^='/']", "links => links.map(a => a.href)")
     return sorted({h for h in hrefs if h.startswith(live_server.url)})
 
 
-def _overflowing(page, url: str) -> tuple[int, str] | None:  # type: ignore[no-untyped-def]
+def _overflowing(page: Page, url: str) -> tuple[int, str] | None:
     response = page.goto(url)
     assert response is not None and response.ok, url
     width = page.evaluate("document.scrollingElement.scrollWidth")
@@ -62,7 +65,9 @@ def _their_other_pages(cast: Cast, who: str) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("who", ["rep", "manager"])
-def test_their_pages_fit_a_phone(trained: Cast, who, sign_in, live_server, page) -> None:
+def test_their_pages_fit_a_phone(
+    trained: Cast, who: str, sign_in: SignIn, live_server: LiveServer, page: Page
+) -> None:
     page.set_viewport_size(PHONE)
     sign_in(trained.by_role(who).email)
     urls = _pages_in_nav(page, live_server)

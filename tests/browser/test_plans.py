@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.orgs.models import Person
 from sustain.plans import services as plan_services
@@ -23,7 +24,9 @@ def _sign_in(page: Page, base: str, person: Person) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rep_follows_through_and_her_manager_sees_it(page: Page, live_server, cast: Cast) -> None:
+def test_a_rep_follows_through_and_her_manager_sees_it(
+    page: Page, live_server: LiveServer, cast: Cast
+) -> None:
     cast.program.enrollments.update(trained_on=dt.date.today() - dt.timedelta(days=10))
     plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
     refresher_services.question_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.refreshers.models import Question
 from tests.browser.test_plans import _sign_in
@@ -12,7 +13,9 @@ from tests.conftest import Cast
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_owner_enrolls_a_team_and_writes_a_question(page: Page, live_server, cast: Cast) -> None:
+def test_an_owner_enrolls_a_team_and_writes_a_question(
+    page: Page, live_server: LiveServer, cast: Cast
+) -> None:
     cast.program.enrollments.all().delete()
     base = live_server.url
     _sign_in(page, base, cast.owner)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.readiness.models import Goal, MeasurementPlan, OwnerProfile, WhyMessage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Cast
 from tests.readiness.conftest import make_ready
 
 
@@ -13,7 +14,9 @@ def _fix(page: Page, key: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_walks_an_owner_from_not_ready_to_ready(page: Page, live_server, cast) -> None:
+def test_it_walks_an_owner_from_not_ready_to_ready(
+    page: Page, live_server: LiveServer, cast: Cast
+) -> None:
     make_ready(cast)
     for model in (OwnerProfile, Goal, WhyMessage, MeasurementPlan):
         model.objects.all().delete()

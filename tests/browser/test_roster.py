@@ -3,8 +3,11 @@ teams and their managers are there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.orgs.models import Person, Team
 from tests.browser.test_plans import _sign_in
@@ -27,7 +30,9 @@ def bamboohr_export(people: int = 200) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_admin_imports_a_bamboohr_export(page: Page, live_server, cast: Cast, tmp_path) -> None:
+def test_an_admin_imports_a_bamboohr_export(
+    page: Page, live_server: LiveServer, cast: Cast, tmp_path: Path
+) -> None:
     path = tmp_path / "bamboohr.csv"
     path.write_text(bamboohr_export())
     base = live_server.url

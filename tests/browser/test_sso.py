@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.orgs.models import Role
 from sustain.orgs.services import person_create
@@ -14,7 +16,7 @@ from tests.conftest import Cast
 from tests.oidc_provider.fixture import Provider, oidc_provider  # noqa: F401  (a fixture)
 
 
-def through_provider(page, live_server, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def through_provider(page: Page, live_server: LiveServer, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.get_by_role("link", name="Sign in with Acme Login").click()
     page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/accounts/login/"))
@@ -26,8 +28,8 @@ def through_provider(page, live_server, username: str, password: str) -> None:  
 @pytest.mark.django_db(transaction=True)
 def test_it_signs_in_through_the_companys_provider(
     cast: Cast,
-    page,
-    live_server,
+    page: Page,
+    live_server: LiveServer,
     oidc_provider: Provider,  # noqa: F811
 ) -> None:
     person_create(
@@ -42,8 +44,8 @@ def test_it_signs_in_through_the_companys_provider(
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_a_stranger_clearly(
     cast: Cast,
-    page,
-    live_server,
+    page: Page,
+    live_server: LiveServer,
     oidc_provider: Provider,  # noqa: F811
 ) -> None:
     with override_settings(**oidc_provider.settings()):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sustain.metrics.models import ImportJob
+from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_a_file_over_the_limit_beside_the_field(
-    page: Page, live_server, sign_in, cast: Cast, tmp_path
+    page: Page, live_server: LiveServer, sign_in: SignIn, cast: Cast, tmp_path: Path
 ) -> None:
     big = tmp_path / "crm-export.csv"
     big.write_text("rep_email,date,revenue\n" + "r@example.com,2026-01-05,100\n" * 200)

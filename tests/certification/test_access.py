@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sustain.certification.models import DiagnosisCase, RoleModelAssessment, TerminologyAttempt
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.helpers import matrix_cases
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ READ = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_certification_read_rules(
-    cast: Cast, api, login, glossary: list, kind: str, role: str, expected: int
+    cast: Cast, api: Api, login: Login, glossary: list, kind: str, role: str, expected: int
 ) -> None:
     viewer = cast.by_role(role)
     p, m = cast.program.pk, cast.manager.pk
@@ -52,7 +52,7 @@ WRITE = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_certification_write_rules(
-    cast: Cast, api, glossary: list, kind: str, role: str, expected: int
+    cast: Cast, api: Api, glossary: list, kind: str, role: str, expected: int
 ) -> None:
     client = api(cast.by_role(role))
     p, m = cast.program.pk, cast.manager.pk
@@ -81,7 +81,7 @@ def test_it_applies_certification_write_rules(
     assert written == (expected == 201)
 
 
-def test_it_rejects_an_unknown_root_cause(cast: Cast, api) -> None:
+def test_it_rejects_an_unknown_root_cause(cast: Cast, api: Api) -> None:
     r = api(cast.owner).post(
         f"/programs/{cast.program.pk}/diagnosis-cases",
         {"title": "Quinn", "situation": "Won't", "root_cause": "astrology", "prescription": "x"},

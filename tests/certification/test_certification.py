@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.certification import selectors, services
 from sustain.certification.models import (
@@ -13,7 +14,7 @@ from sustain.certification.models import (
     TerminologyAttempt,
 )
 from sustain.coaching import services as coaching_services
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_it_grades_a_diagnosis_against_the_known_root_cause(cast: Cast) -> None:
     ).correct
 
 
-def test_it_answers_the_certification_contract(cast: Cast, api, glossary: list) -> None:
+def test_it_answers_the_certification_contract(cast: Cast, api: Api, glossary: list) -> None:
     body = api(cast.owner).get(f"/managers/{cast.manager.pk}/certification").json()
     assert body["status"] == "not_started"
     assert set(body["components"]) == {"terminology", "role_model", "diagnosis", "consistency"}
@@ -162,7 +163,7 @@ def test_it_answers_the_certification_contract(cast: Cast, api, glossary: list) 
         assert isinstance(component["evidence"], str) and component["evidence"]
 
 
-def test_it_takes_the_quiz_from_the_page(cast: Cast, login, glossary: list) -> None:
+def test_it_takes_the_quiz_from_the_page(cast: Cast, login: Login, glossary: list) -> None:
     client = login(cast.manager)
     assert client.get(f"/certification/program/{cast.program.pk}/quiz/").status_code == 200
     r = client.post(
@@ -174,7 +175,7 @@ def test_it_takes_the_quiz_from_the_page(cast: Cast, login, glossary: list) -> N
 
 
 def test_it_lets_the_trainer_assess_a_role_play_from_the_page(
-    cast: Cast, login, today: dt.date
+    cast: Cast, login: Login, today: dt.date
 ) -> None:
     r = login(cast.trainer).post(
         f"/certification/program/{cast.program.pk}/managers/{cast.manager.pk}/assess/",
@@ -184,7 +185,7 @@ def test_it_lets_the_trainer_assess_a_role_play_from_the_page(
     assert RoleModelAssessment.objects.get().assessor == cast.trainer
 
 
-def test_it_rejects_a_role_play_score_of_5(cast: Cast, api, today: dt.date) -> None:
+def test_it_rejects_a_role_play_score_of_5(cast: Cast, api: Api, today: dt.date) -> None:
     r = api(cast.owner).post(
         f"/programs/{cast.program.pk}/managers/{cast.manager.pk}/role-model",
         {"date": today.isoformat(), "scores": [{"concept": cast.concept.pk, "score": 5}]},
@@ -193,7 +194,7 @@ def test_it_rejects_a_role_play_score_of_5(cast: Cast, api, today: dt.date) -> N
     assert not RoleModelAssessment.objects.exists()
 
 
-def test_it_answers_a_case_from_the_page(cast: Cast, login) -> None:
+def test_it_answers_a_case_from_the_page(cast: Cast, login: Login) -> None:
     case = services.diagnosis_case_create(
         program=cast.program, title="Frank", situation="x", root_cause="process", prescription="y"
     )
@@ -208,19 +209,22 @@ def test_it_answers_a_case_from_the_page(cast: Cast, login) -> None:
     assert DiagnosisAnswer.objects.count() == 1
 
 
-def test_it_shows_every_managers_status_on_the_program_page(cast: Cast, login) -> None:
+def test_it_shows_every_managers_status_on_the_program_page(cast: Cast, login: Login) -> None:
     page = login(cast.owner).get(f"/certification/program/{cast.program.pk}/").content.decode()
     assert "Mia Manager" in page and "Not started" in page
 
 
-def test_it_shows_the_manager_her_status_at_home(cast: Cast, login) -> None:
+def test_it_shows_the_manager_her_status_at_home(cast: Cast, login: Login) -> None:
     page = login(cast.manager).get("/").content.decode()
     assert "Your certification" in page and "Not started" in page
     assert "Your certification" not in login(cast.owner).get("/").content.decode()
 
 
 def test_it_reads_every_managers_status_in_fixed_queries(
-    trained: Cast, glossary: list, today: dt.date, django_assert_max_num_queries
+    trained: Cast,
+    glossary: list,
+    today: dt.date,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     _pass_all_but_consistency(trained, glossary, today)
     managers = [trained.manager, trained.other_manager]

@@ -3,16 +3,20 @@ k-th answer to a case goes into attempt k, and an attempt holding every case is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.conftest import Cast
 
 BEFORE = [("certification", "0001_initial")]
 AFTER = [("certification", "0002_diagnosis_attempts")]
 
 
 @pytest.fixture
-def executor():  # type: ignore[no-untyped-def]
+def executor() -> Iterator[MigrationExecutor]:
     """Leaves the database at the latest migrations for the tests that follow."""
     yield MigrationExecutor(connection)
     latest = MigrationExecutor(connection)
@@ -20,7 +24,7 @@ def executor():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_sorts_earlier_answers_into_attempts(cast, executor) -> None:  # type: ignore[no-untyped-def]
+def test_it_sorts_earlier_answers_into_attempts(cast: Cast, executor: MigrationExecutor) -> None:
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     Case = old.get_model("certification", "DiagnosisCase")

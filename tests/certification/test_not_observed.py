@@ -11,7 +11,7 @@ from sustain.certification import selectors
 from sustain.certification.models import RoleModelAssessment, RoleModelScore
 from sustain.programs import services as program_services
 from sustain.programs.models import Concept
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _role_model(cast: Cast, today: dt.date) -> dict:
 
 
 def test_it_offers_not_observed_apart_from_the_scores(
-    cast: Cast, objections: Concept, login
+    cast: Cast, objections: Concept, login: Login
 ) -> None:
     page = login(cast.trainer).get(_assess_url(cast)).content.decode()
     assert 'value="not_observed"' in page
@@ -42,7 +42,7 @@ def test_it_offers_not_observed_apart_from_the_scores(
 
 
 def test_it_stores_not_observed_as_no_score_and_leaves_it_out_of_the_average(
-    cast: Cast, objections: Concept, login, today: dt.date
+    cast: Cast, objections: Concept, login: Login, today: dt.date
 ) -> None:
     r = login(cast.trainer).post(
         _assess_url(cast),
@@ -61,7 +61,7 @@ def test_it_stores_not_observed_as_no_score_and_leaves_it_out_of_the_average(
 
 
 def test_it_accepts_null_as_not_observed_through_the_api(
-    cast: Cast, objections: Concept, api, today: dt.date
+    cast: Cast, objections: Concept, api: Api, today: dt.date
 ) -> None:
     r = api(cast.owner).post(
         f"/programs/{cast.program.pk}/managers/{cast.manager.pk}/role-model",
@@ -79,7 +79,7 @@ def test_it_accepts_null_as_not_observed_through_the_api(
 
 
 def test_it_refuses_a_role_play_where_nothing_was_observed(
-    cast: Cast, objections: Concept, api, login, today: dt.date
+    cast: Cast, objections: Concept, api: Api, login: Login, today: dt.date
 ) -> None:
     r = api(cast.owner).post(
         f"/programs/{cast.program.pk}/managers/{cast.manager.pk}/role-model",
@@ -107,7 +107,7 @@ def test_it_refuses_a_role_play_where_nothing_was_observed(
 
 
 def test_it_passes_when_every_concept_is_scored_at_the_bar(
-    cast: Cast, objections: Concept, login, today: dt.date
+    cast: Cast, objections: Concept, login: Login, today: dt.date
 ) -> None:
     login(cast.trainer).post(
         _assess_url(cast),

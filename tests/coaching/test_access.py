@@ -10,7 +10,7 @@ from sustain.coaching import services
 from sustain.coaching.models import Observation, RubricBehaviour
 from sustain.orgs.models import Organization
 from tests.coaching.conftest import observation_payload
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.helpers import matrix_cases
 
 
@@ -55,7 +55,7 @@ def _url(kind: str, c: Cast, o: Observation) -> tuple[str, str]:
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_coaching_read_rules(
-    trained: Cast, obs: Observation, api, login, kind: str, role: str, expected: int
+    trained: Cast, obs: Observation, api: Api, login: Login, kind: str, role: str, expected: int
 ) -> None:
     how, path = _url(kind, trained, obs)
     viewer = trained.by_role(role)
@@ -75,7 +75,7 @@ WRITE = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_coaching_write_rules(
-    trained: Cast, api, login, today: dt.date, kind: str, role: str, expected: int
+    trained: Cast, api: Api, login: Login, today: dt.date, kind: str, role: str, expected: int
 ) -> None:
     viewer = trained.by_role(role)
     if kind == "observe_api":
@@ -104,7 +104,9 @@ def test_it_applies_coaching_write_rules(
         assert login(viewer).get(path).status_code == expected
 
 
-def test_it_shows_the_trainer_aggregates_only(trained: Cast, obs: Observation, login) -> None:
+def test_it_shows_the_trainer_aggregates_only(
+    trained: Cast, obs: Observation, login: Login
+) -> None:
     Organization.objects.filter(pk=trained.org.pk).update(min_group_size=2)  # the cast has 2 reps
     page = login(trained.trainer).get(f"/coaching/program/{trained.program.pk}/")
     html = page.content.decode()
@@ -114,7 +116,7 @@ def test_it_shows_the_trainer_aggregates_only(trained: Cast, obs: Observation, l
 
 
 def test_it_withholds_the_trainers_aggregates_below_k(
-    trained: Cast, obs: Observation, login
+    trained: Cast, obs: Observation, login: Login
 ) -> None:
     html = login(trained.trainer).get(f"/coaching/program/{trained.program.pk}/").content.decode()
     assert "fewer than 5 reps" in html
@@ -124,7 +126,7 @@ def test_it_withholds_the_trainers_aggregates_below_k(
 
 
 def test_it_denies_a_manager_another_teams_rep(
-    trained: Cast, obs: Observation, api, login, today: dt.date
+    trained: Cast, obs: Observation, api: Api, login: Login, today: dt.date
 ) -> None:
     other = api(trained.other_manager)
     assert other.post("/observations", observation_payload(trained, today)).status_code == 404
@@ -134,7 +136,7 @@ def test_it_denies_a_manager_another_teams_rep(
 
 
 def test_it_never_shows_the_rep_the_private_note(
-    trained: Cast, obs: Observation, api, login
+    trained: Cast, obs: Observation, api: Api, login: Login
 ) -> None:
     assert api(trained.rep).get(f"/observations/{obs.pk}").json()["private_note"] is None
     assert (
@@ -157,7 +159,7 @@ PRIVATE_NOTE = {
 
 @pytest.mark.parametrize(("role", "expected"), PRIVATE_NOTE.items())
 def test_it_shows_the_private_note_to_its_author_and_the_reps_manager_only(
-    trained: Cast, obs: Observation, api, login, role: str, expected: str | None
+    trained: Cast, obs: Observation, api: Api, login: Login, role: str, expected: str | None
 ) -> None:
     person = trained.by_role(role)
     assert api(person).get(f"/observations/{obs.pk}").json()["private_note"] == expected
@@ -168,7 +170,7 @@ def test_it_shows_the_private_note_to_its_author_and_the_reps_manager_only(
 
 
 def test_it_shows_the_private_note_to_a_leader_who_wrote_it_and_to_the_new_manager(
-    trained: Cast, api, today: dt.date
+    trained: Cast, api: Api, today: dt.date
 ) -> None:
     obs = services.observation_create(
         observer=trained.executive,
@@ -192,7 +194,7 @@ ACTION_DONE = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(ACTION_DONE))
 def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
-    trained: Cast, api, today: dt.date, kind: str, role: str, expected: int
+    trained: Cast, api: Api, today: dt.date, kind: str, role: str, expected: int
 ) -> None:
     obs = services.observation_create(
         observer=trained.manager,
@@ -209,7 +211,9 @@ def test_it_lets_the_rep_and_her_coach_mark_an_action_done(
     assert (action.done_on == today) == (expected == 200)
 
 
-def test_it_marks_an_action_done_from_the_reps_page(trained: Cast, login, today: dt.date) -> None:
+def test_it_marks_an_action_done_from_the_reps_page(
+    trained: Cast, login: Login, today: dt.date
+) -> None:
     obs = services.observation_create(
         observer=trained.manager,
         rep=trained.rep,
@@ -228,7 +232,7 @@ def test_it_marks_an_action_done_from_the_reps_page(trained: Cast, login, today:
     )
 
 
-def test_it_filters_the_distribution_by_team(trained: Cast, obs: Observation, login) -> None:
+def test_it_filters_the_distribution_by_team(trained: Cast, obs: Observation, login: Login) -> None:
     client = login(trained.owner)
     r = client.get(f"/coaching/program/{trained.program.pk}/?team={trained.other_team.pk}")
     assert r.status_code == 200

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.coaching import charts, selectors, services
 from sustain.coaching.models import CoachingPolicy
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Person
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_it_slows_to_the_steady_rate_after_the_intensive_period(
 
 
 def test_it_answers_team_coverage_with_the_fixed_contract(
-    trained: Cast, api, today: dt.date
+    trained: Cast, api: Api, today: dt.date
 ) -> None:
     body = api(trained.manager).get(f"/teams/{trained.team.pk}/coverage").json()
     assert body == {
@@ -73,7 +74,7 @@ def test_it_answers_team_coverage_with_the_fixed_contract(
     }
 
 
-def test_it_lists_overdue_reps_first_on_the_manager_home(trained: Cast, login) -> None:
+def test_it_lists_overdue_reps_first_on_the_manager_home(trained: Cast, login: Login) -> None:
     page = login(trained.manager).get("/").content.decode()
     assert "coaching-panel" in page
     assert page.index("Rita Rep") < page.index("Your team")
@@ -96,7 +97,7 @@ def test_it_registers_the_nudge_sweep() -> None:
 
 
 def test_it_shows_managers_who_stopped_coaching_to_leaders(
-    trained: Cast, login, today: dt.date
+    trained: Cast, login: Login, today: dt.date
 ) -> None:
     _observe(trained, trained.rep, today - dt.timedelta(days=28))
     _observe(trained, trained.other_rep, today - dt.timedelta(days=2))
@@ -122,7 +123,7 @@ def test_it_builds_the_skill_trend_and_distribution(trained: Cast, today: dt.dat
 
 
 def test_it_keeps_program_coverage_queries_fixed(
-    trained: Cast, today: dt.date, django_assert_max_num_queries
+    trained: Cast, today: dt.date, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_max_num_queries(4):
         selectors.coverage(
@@ -130,7 +131,9 @@ def test_it_keeps_program_coverage_queries_fixed(
         )
 
 
-def test_it_lists_overdue_reps_before_reps_on_time(trained: Cast, login, today: dt.date) -> None:
+def test_it_lists_overdue_reps_before_reps_on_time(
+    trained: Cast, login: Login, today: dt.date
+) -> None:
     _observe(trained, trained.rep, today)
     from sustain.orgs.services import person_create
 

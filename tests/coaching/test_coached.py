@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.analysis.attributes import attribute_values, available_attributes
 from sustain.coaching import selectors, services
@@ -106,7 +107,9 @@ def test_it_shadows_a_stored_coached_attribute(trained: Cast) -> None:
     assert keys.count("coached") == 1
 
 
-def test_it_uses_a_fixed_number_of_queries(trained: Cast, django_assert_max_num_queries) -> None:
+def test_it_uses_a_fixed_number_of_queries(
+    trained: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     _observe(trained, trained.rep, *range(14, 91, 14))
     with django_assert_max_num_queries(4):
         _labels(trained, TRAINED + dt.timedelta(days=120))

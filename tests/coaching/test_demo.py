@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
 from sustain.certification import selectors as cert_selectors
 from sustain.coaching import selectors
 from sustain.coaching.models import Observation
+from sustain.demo.context import DemoContext
 
 
-def test_it_builds_the_coaching_demo_quickly_with_every_state(demo, demo_build_seconds) -> None:
+def test_it_builds_the_coaching_demo_quickly_with_every_state(
+    demo: DemoContext, demo_build_seconds: float
+) -> None:
     ctx = demo
     assert demo_build_seconds < 30
     rows = cert_selectors.certification_rows(
@@ -25,7 +31,7 @@ def test_it_builds_the_coaching_demo_quickly_with_every_state(demo, demo_build_s
 
 
 def test_it_renders_the_demo_pages_for_every_role(
-    demo, client, django_assert_max_num_queries
+    demo: DemoContext, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     from sustain.orgs.models import Person
 

@@ -3,15 +3,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from sustain.coaching.models import DevelopmentAction, Observation, ObservationScore
+from sustain.programs.models import Concept
 from tests.coaching.conftest import observation_payload
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_records_an_observation_through_the_api(trained: Cast, api, today: dt.date) -> None:
+def test_it_records_an_observation_through_the_api(trained: Cast, api: Api, today: dt.date) -> None:
     r = api(trained.manager).post("/observations", observation_payload(trained, today))
     assert r.status_code == 201, r.content
     body = r.json()
@@ -43,7 +45,7 @@ def test_it_records_an_observation_through_the_api(trained: Cast, api, today: dt
     ],
 )
 def test_it_rejects_bad_input_and_writes_nothing(
-    trained: Cast, api, today: dt.date, override: dict, field: str
+    trained: Cast, api: Api, today: dt.date, override: dict, field: str
 ) -> None:
     if field == "scores":
         override = {"scores": [{"concept": trained.concept.pk, "score": 5, "evidence": ""}]}
@@ -56,7 +58,7 @@ def test_it_rejects_bad_input_and_writes_nothing(
     assert not DevelopmentAction.objects.exists()
 
 
-def test_it_explains_a_score_of_5(trained: Cast, api, today: dt.date) -> None:
+def test_it_explains_a_score_of_5(trained: Cast, api: Api, today: dt.date) -> None:
     payload = observation_payload(
         trained, today, scores=[{"concept": trained.concept.pk, "score": 5, "evidence": ""}]
     )
@@ -64,7 +66,9 @@ def test_it_explains_a_score_of_5(trained: Cast, api, today: dt.date) -> None:
     assert "1 to 4" in detail
 
 
-def test_it_rejects_a_concept_of_another_organization(trained: Cast, api, today: dt.date) -> None:
+def test_it_rejects_a_concept_of_another_organization(
+    trained: Cast, api: Api, today: dt.date
+) -> None:
     from sustain.programs import services
 
     foreign = services.concept_create(program=trained.outsider_program, name="Theirs")
@@ -75,13 +79,15 @@ def test_it_rejects_a_concept_of_another_organization(trained: Cast, api, today:
     assert not Observation.objects.exists()
 
 
-def test_it_needs_at_least_one_score(trained: Cast, api, today: dt.date) -> None:
+def test_it_needs_at_least_one_score(trained: Cast, api: Api, today: dt.date) -> None:
     r = api(trained.manager).post("/observations", observation_payload(trained, today, scores=[]))
     assert r.status_code == 422
     assert not Observation.objects.exists()
 
 
-def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login, today: dt.date) -> None:
+def test_it_hides_the_private_note_from_the_rep(
+    trained: Cast, api: Api, login: Login, today: dt.date
+) -> None:
     obs_id = (
         api(trained.manager).post("/observations", observation_payload(trained, today)).json()["id"]
     )
@@ -99,7 +105,7 @@ def test_it_hides_the_private_note_from_the_rep(trained: Cast, api, login, today
 
 
 def test_it_records_an_observation_from_the_page(
-    trained: Cast, login, today: dt.date, concept2
+    trained: Cast, login: Login, today: dt.date, concept2: Concept
 ) -> None:
     client = login(trained.manager)
     assert client.get(f"/coaching/reps/{trained.rep.pk}/observe/").status_code == 200
@@ -124,7 +130,9 @@ def test_it_records_an_observation_from_the_page(
     assert obs.actions.get().due == due
 
 
-def test_it_shows_the_page_error_next_to_the_date(trained: Cast, login, today: dt.date) -> None:
+def test_it_shows_the_page_error_next_to_the_date(
+    trained: Cast, login: Login, today: dt.date
+) -> None:
     r = login(trained.manager).post(
         f"/coaching/reps/{trained.rep.pk}/observe/",
         {
@@ -139,7 +147,7 @@ def test_it_shows_the_page_error_next_to_the_date(trained: Cast, login, today: d
     assert not Observation.objects.exists()
 
 
-def test_it_asks_for_a_score_on_the_page(trained: Cast, login, today: dt.date) -> None:
+def test_it_asks_for_a_score_on_the_page(trained: Cast, login: Login, today: dt.date) -> None:
     r = login(trained.manager).post(
         f"/coaching/reps/{trained.rep.pk}/observe/",
         {
@@ -152,7 +160,7 @@ def test_it_asks_for_a_score_on_the_page(trained: Cast, login, today: dt.date) -
     assert not Observation.objects.exists()
 
 
-def test_it_keeps_not_observed_apart_from_the_lowest_score(trained: Cast, login) -> None:
+def test_it_keeps_not_observed_apart_from_the_lowest_score(trained: Cast, login: Login) -> None:
     page = login(trained.manager).get(f"/coaching/reps/{trained.rep.pk}/observe/").content
     select = page.decode().split(f'name="score_{trained.concept.pk}"')[1].split("</select>")[0]
     assert '<option value="" selected>— not observed this time (no score)</option>' in select
@@ -160,7 +168,9 @@ def test_it_keeps_not_observed_apart_from_the_lowest_score(trained: Cast, login)
     assert "Not observed" not in select
 
 
-def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login, today: dt.date) -> None:
+def test_it_shows_the_rep_her_actions_and_trend(
+    trained: Cast, api: Api, login: Login, today: dt.date
+) -> None:
     api(trained.manager).post("/observations", observation_payload(trained, today))
     page = login(trained.rep).get(f"/coaching/reps/{trained.rep.pk}/").content.decode()
     assert "Role-play discovery twice" in page
@@ -169,14 +179,16 @@ def test_it_shows_the_rep_her_actions_and_trend(trained: Cast, api, login, today
     assert "Role-play discovery twice" in home
 
 
-def test_it_refuses_a_rep_not_enrolled_in_the_program(trained: Cast, api, today: dt.date) -> None:
+def test_it_refuses_a_rep_not_enrolled_in_the_program(
+    trained: Cast, api: Api, today: dt.date
+) -> None:
     trained.program.enrollments.filter(person=trained.rep).delete()
     r = api(trained.manager).post("/observations", observation_payload(trained, today))
     assert r.status_code == 400 and "rep" in r.json()["errors"]
     assert not Observation.objects.exists()
 
 
-def test_it_documents_the_endpoints_in_openapi(cast: Cast, client) -> None:
+def test_it_documents_the_endpoints_in_openapi(cast: Cast, client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/observations",

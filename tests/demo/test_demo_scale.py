@@ -15,7 +15,7 @@ from sustain.programs.models import Enrollment
 from sustain.refreshers.models import Card, Review
 
 
-def test_it_builds_a_smaller_demo_with_every_team(db) -> None:
+def test_it_builds_a_smaller_demo_with_every_team(db: None) -> None:
     call_command("demo", "--reps", "60")
     assert Person.objects.filter(role=Role.REP).count() == 60
     assert Team.objects.count() == 9 and Region.objects.count() == 3
@@ -23,7 +23,7 @@ def test_it_builds_a_smaller_demo_with_every_team(db) -> None:
     assert Enrollment.objects.filter(role=Role.REP).count() == 60
 
 
-def test_it_refuses_fewer_reps_than_teams(db) -> None:
+def test_it_refuses_fewer_reps_than_teams(db: None) -> None:
     with pytest.raises(CommandError):
         call_command("demo", "--reps", "3")
     assert not Person.objects.exists()

@@ -21,7 +21,7 @@ from sustain.notify.services import outbox_enqueue
 from sustain.orgs import services as org_services
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Team
 from sustain.roster.services import roster_import
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 PANEL = (
     "rep,period,revenue,calls\n"
@@ -126,7 +126,9 @@ def test_it_round_trips_through_an_empty_database(kpis: Cast, tmp_path: Path) ->
     )
 
 
-def test_an_admin_downloads_it_from_the_page_and_the_api(login, api, kpis: Cast) -> None:
+def test_an_admin_downloads_it_from_the_page_and_the_api(
+    login: Login, api: Api, kpis: Cast
+) -> None:
     page = login(kpis.admin).get(reverse("exports:page"))
     assert "people.csv" in page.content.decode()
     download = login(kpis.admin).get(reverse("exports:download"))
@@ -141,7 +143,7 @@ def test_an_admin_downloads_it_from_the_page_and_the_api(login, api, kpis: Cast)
     assert "manifest.json" in names
 
 
-def test_only_admins_export(login, api, kpis: Cast) -> None:
+def test_only_admins_export(login: Login, api: Api, kpis: Cast) -> None:
     for person in (kpis.executive, kpis.owner, kpis.analyst, kpis.manager, kpis.rep):
         assert login(person).get(reverse("exports:download")).status_code == 403
         assert api(person).get("/export").status_code == 403
@@ -160,7 +162,9 @@ def test_the_documented_tables_are_the_exported_ones() -> None:
     assert describe() in doc, "run `sustain export --describe` and update docs/export.md"
 
 
-def test_the_admin_finds_import_and_export_on_the_organization_page(login, cast: Cast) -> None:
+def test_the_admin_finds_import_and_export_on_the_organization_page(
+    login: Login, cast: Cast
+) -> None:
     page = login(cast.admin).get(reverse("orgs:organization")).content.decode()
     assert reverse("exports:page") in page and reverse("roster:import") in page
     people = login(cast.admin).get(reverse("orgs:people")).content.decode()

@@ -8,9 +8,10 @@ from sustain.adoption.models import Call, CallStatus, Detection, Label
 from sustain.health import services
 from sustain.health.models import Alert, AlertStatus
 from sustain.notify.models import OutboxMessage
+from tests.conftest import Cast
 
 
-def _call(cast, day: dt.date, used: bool) -> Call:  # type: ignore[no-untyped-def]
+def _call(cast: Cast, day: dt.date, used: bool) -> Call:
     call = Call.objects.create(
         organization=cast.org,
         program=cast.program,
@@ -24,14 +25,16 @@ def _call(cast, day: dt.date, used: bool) -> Call:  # type: ignore[no-untyped-de
     return call
 
 
-def _weeks(cast, today: dt.date, used_by_week: list[bool]) -> None:  # type: ignore[no-untyped-def]
+def _weeks(cast: Cast, today: dt.date, used_by_week: list[bool]) -> None:
     """Two calls in each of the last weeks (oldest first)."""
     for w, used in enumerate(reversed(used_by_week)):
         for d in (1, 3):
             _call(cast, today - dt.timedelta(days=7 * w + d), used)
 
 
-def test_it_alerts_the_manager_when_her_team_stops_using_the_techniques(trained, today) -> None:
+def test_it_alerts_the_manager_when_her_team_stops_using_the_techniques(
+    trained: Cast, today: dt.date
+) -> None:
     _weeks(trained, today, [False, False, False])
     services.health_run_day(program=trained.program, day=today)
     alert = Alert.objects.get(rule="team_adoption_low")
@@ -42,13 +45,13 @@ def test_it_alerts_the_manager_when_her_team_stops_using_the_techniques(trained,
     assert OutboxMessage.objects.filter(recipient=trained.manager, kind="alert").exists()
 
 
-def test_it_waits_for_three_weeks_below_the_threshold(trained, today) -> None:
+def test_it_waits_for_three_weeks_below_the_threshold(trained: Cast, today: dt.date) -> None:
     _weeks(trained, today, [True, False, False])
     services.health_run_day(program=trained.program, day=today)
     assert not Alert.objects.filter(rule="team_adoption_low").exists()
 
 
-def test_it_resolves_when_the_calls_show_the_technique_again(trained, today) -> None:
+def test_it_resolves_when_the_calls_show_the_technique_again(trained: Cast, today: dt.date) -> None:
     _weeks(trained, today, [False, False, False])
     services.health_run_day(program=trained.program, day=today)
     _call(trained, today, True)  # this week: 1 of 3 calls
@@ -57,7 +60,9 @@ def test_it_resolves_when_the_calls_show_the_technique_again(trained, today) -> 
     assert alert.status == AlertStatus.RESOLVED
 
 
-def test_it_counts_only_calibrated_concepts_once_there_are_some(trained, today) -> None:
+def test_it_counts_only_calibrated_concepts_once_there_are_some(
+    trained: Cast, today: dt.date
+) -> None:
     from sustain.programs import services as program_services
 
     other = program_services.concept_create(program=trained.program, name="Closing")
@@ -76,7 +81,7 @@ def test_it_counts_only_calibrated_concepts_once_there_are_some(trained, today) 
     assert "Uncalibrated" not in alert.detail
 
 
-def test_it_can_be_switched_off_per_program(trained, today) -> None:
+def test_it_can_be_switched_off_per_program(trained: Cast, today: dt.date) -> None:
     from sustain.health.models import HealthSettings
 
     HealthSettings.objects.update_or_create(

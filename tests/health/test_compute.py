@@ -6,6 +6,7 @@ from sustain.health import services
 from sustain.health.models import HealthDay, Level
 from sustain.plans.models import CheckIn, Plan
 from sustain.readiness.models import Acknowledgement, OwnerProfile
+from tests.conftest import Cast
 from tests.health.conftest import observe
 
 
@@ -17,13 +18,17 @@ def _signal(row, key):  # type: ignore[no-untyped-def]
     return next(s for s in row.signals if s["key"] == key)
 
 
-def test_it_stores_one_row_per_program_region_team_manager_and_rep(trained, today) -> None:
+def test_it_stores_one_row_per_program_region_team_manager_and_rep(
+    trained: Cast, today: dt.date
+) -> None:
     services.health_run_day(program=trained.program, day=today)
     levels = sorted(HealthDay.objects.filter(day=today).values_list("level", flat=True))
     assert levels == ["manager", "manager", "program", "region", "rep", "rep", "team", "team"]
 
 
-def test_it_scores_the_coaching_team_above_the_one_whose_manager_stopped(trained, today) -> None:
+def test_it_scores_the_coaching_team_above_the_one_whose_manager_stopped(
+    trained: Cast, today: dt.date
+) -> None:
     observe(trained, trained.rep, trained.manager, today - dt.timedelta(days=3))
     services.health_run_day(program=trained.program, day=today)
     coached = _row(trained.program, Level.TEAM, trained.team.pk, today)
@@ -39,7 +44,9 @@ def test_it_scores_the_coaching_team_above_the_one_whose_manager_stopped(trained
     }
 
 
-def test_it_explains_what_pulled_the_score_down_and_what_to_do(trained, today) -> None:
+def test_it_explains_what_pulled_the_score_down_and_what_to_do(
+    trained: Cast, today: dt.date
+) -> None:
     services.health_run_day(program=trained.program, day=today)
     row = _row(trained.program, Level.MANAGER, trained.other_manager.pk, today)
     worst = row.explained[0]
@@ -50,7 +57,7 @@ def test_it_explains_what_pulled_the_score_down_and_what_to_do(trained, today) -
     )
 
 
-def test_it_rerunning_a_day_replaces_it(trained, today) -> None:
+def test_it_rerunning_a_day_replaces_it(trained: Cast, today: dt.date) -> None:
     services.health_run_day(program=trained.program, day=today)
     before = _row(trained.program, Level.REP, trained.rep.pk, today).score
     observe(trained, trained.rep, trained.manager, today)
@@ -59,7 +66,7 @@ def test_it_rerunning_a_day_replaces_it(trained, today) -> None:
     assert _row(trained.program, Level.REP, trained.rep.pk, today).score > before
 
 
-def test_it_reads_plans_check_ins_and_the_pulse(trained, today) -> None:
+def test_it_reads_plans_check_ins_and_the_pulse(trained: Cast, today: dt.date) -> None:
     enrollment = trained.program.enrollments.get(person=trained.rep)
     plan = Plan.objects.create(
         enrollment=enrollment,
@@ -77,7 +84,7 @@ def test_it_reads_plans_check_ins_and_the_pulse(trained, today) -> None:
     assert _signal(row, "buy_in_pulse")["status"] == "bad"
 
 
-def test_it_counts_owner_fit_on_the_program_only(trained, today) -> None:
+def test_it_counts_owner_fit_on_the_program_only(trained: Cast, today: dt.date) -> None:
     OwnerProfile.objects.create(program=trained.program, has_sales_experience=True, time_share=5)
     services.health_run_day(program=trained.program, day=today)
     program = _row(trained.program, Level.PROGRAM, trained.program.pk, today)
@@ -86,7 +93,7 @@ def test_it_counts_owner_fit_on_the_program_only(trained, today) -> None:
     assert all(s["key"] != "owner_fit" for s in team.signals)
 
 
-def test_it_weights_signals_by_the_program_settings(trained, today) -> None:
+def test_it_weights_signals_by_the_program_settings(trained: Cast, today: dt.date) -> None:
     services.health_settings_update(
         program=trained.program,
         signals={
@@ -103,12 +110,14 @@ def test_it_weights_signals_by_the_program_settings(trained, today) -> None:
     assert _row(trained.program, Level.TEAM, trained.other_team.pk, today).score == 100
 
 
-def test_it_leaves_out_reps_not_trained_yet(cast, today) -> None:
+def test_it_leaves_out_reps_not_trained_yet(cast: Cast, today: dt.date) -> None:
     services.health_run_day(program=cast.program, day=today)
     assert list(HealthDay.objects.values_list("level", "people")) == [("program", 0)]
 
 
-def test_it_catches_up_missed_days_and_resumes_where_it_stopped(trained, today) -> None:
+def test_it_catches_up_missed_days_and_resumes_where_it_stopped(
+    trained: Cast, today: dt.date
+) -> None:
     services.health_run_day(program=trained.program, day=today - dt.timedelta(days=3))
     # Three days for this program, today for the outsider's.
     assert services.health_sweep(today=today) == {"days": 4}
@@ -127,7 +136,9 @@ def test_it_is_registered_as_a_daily_sweep() -> None:
     ) in SWEEPS
 
 
-def test_it_keeps_rep_rows_for_five_weeks_and_group_rows_for_good(trained, today) -> None:
+def test_it_keeps_rep_rows_for_five_weeks_and_group_rows_for_good(
+    trained: Cast, today: dt.date
+) -> None:
     trained.program.enrollments.update(trained_on=today - dt.timedelta(days=60))
     services.health_run_day(program=trained.program, day=today - dt.timedelta(days=40))
     services.health_run_day(program=trained.program, day=today)

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sustain.demo.context import DemoContext
 from sustain.health.models import Alert, HealthDay, Level
 from sustain.orgs.models import Team
 
 
-def test_it_alerts_the_demo_managers_who_stopped_coaching_and_keeps_a_history(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_alerts_the_demo_managers_who_stopped_coaching_and_keeps_a_history(
+    demo: DemoContext,
+) -> None:
     managers = set(
         Team.objects.filter(name__in=["North 2", "Central 3"]).values_list("manager_id", flat=True)
     )

@@ -3,22 +3,25 @@ person and channel; absolute links; one-click unsubscribe; the preview page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core import mail
 
+from sustain.demo.context import DemoContext
 from sustain.health.digest import digest_for, digests_sweep, organization_digest, render
 from sustain.health.models import Alert, HealthDay, Level
 from sustain.notify.models import Channel, OutboxMessage
 from sustain.notify.services import outbox_deliver_due, preferences_update
 from sustain.orgs.models import Team
-from tests.conftest import DEMO_TODAY, Cast
+from tests.conftest import DEMO_TODAY, Cast, Login
 
 
 def _titles(person) -> list[str]:  # type: ignore[no-untyped-def]
     return [s.title for s in digest_for(person, today=DEMO_TODAY).sections]
 
 
-def test_it_gives_each_role_its_own_digest(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_gives_each_role_its_own_digest(demo: DemoContext) -> None:
     assert "Your next steps" in _titles(demo.logins["rep"])
     assert "Follow-through health" in _titles(demo.logins["rep"])
     assert "Did it work?" in _titles(demo.logins["executive"])
@@ -27,7 +30,7 @@ def test_it_gives_each_role_its_own_digest(demo) -> None:  # type: ignore[no-unt
     assert _titles(demo.logins["trainer"]) == []  # not a digest role
 
 
-def test_it_tells_a_manager_who_stopped_coaching_about_her_alert(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_tells_a_manager_who_stopped_coaching_about_her_alert(demo: DemoContext) -> None:
     manager = Team.objects.get(name="North 2").manager
     digest = digest_for(manager, today=DEMO_TODAY)
     text = render(digest)["text"]
@@ -37,13 +40,13 @@ def test_it_tells_a_manager_who_stopped_coaching_about_her_alert(demo) -> None: 
     assert "North 1" not in text and "your reps" in text
 
 
-def test_it_uses_absolute_links(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_uses_absolute_links(demo: DemoContext) -> None:
     digest = digest_for(demo.logins["owner"], today=DEMO_TODAY)
     links = [s.link for s in digest.sections if s.link] + [digest.settings_link]
     assert links and all(link.startswith(settings.SUSTAIN_BASE_URL + "/") for link in links)
 
 
-def test_it_queues_a_week_once_and_respects_unsubscribe(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_queues_a_week_once_and_respects_unsubscribe(demo: DemoContext) -> None:
     rep, manager = demo.logins["rep"], demo.logins["manager"]
     preferences_update(person=manager, digest_email=False)
     hook = Channel.objects.create(
@@ -60,7 +63,7 @@ def test_it_queues_a_week_once_and_respects_unsubscribe(demo) -> None:  # type: 
     assert "<ul>" in email.html_body and "Stop this weekly email" in email.body
 
 
-def test_it_sends_the_digest_email_with_html_and_unsubscribe_headers(demo) -> None:  # type: ignore[no-untyped-def]
+def test_it_sends_the_digest_email_with_html_and_unsubscribe_headers(demo: DemoContext) -> None:
     OutboxMessage.objects.all().delete()
     Channel.objects.all().delete()
     digests_sweep(today=DEMO_TODAY)
@@ -88,7 +91,7 @@ def test_it_withholds_small_groups_from_the_organizations_channel(cast: Cast) ->
     assert not organization_digest(cast.org, today=DEMO_TODAY).empty
 
 
-def test_it_previews_each_roles_digest_for_leaders_only(cast: Cast, login) -> None:
+def test_it_previews_each_roles_digest_for_leaders_only(cast: Cast, login: Login) -> None:
     r = login(cast.admin).get(f"/settings/notifications/digest/?person={cast.rep.pk}")
     assert r.status_code == 200 and b"Weekly digest of Rita Rep" in r.content
     r = login(cast.manager).get(f"/settings/notifications/digest/?person={cast.rep.pk}")
@@ -97,7 +100,9 @@ def test_it_previews_each_roles_digest_for_leaders_only(cast: Cast, login) -> No
     assert b"Weekly digest of Adam Admin" in r.content
 
 
-def test_a_persons_digest_costs_the_same_queries_at_two_organization_sizes(trained, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_persons_digest_costs_the_same_queries_at_two_organization_sizes(
+    trained: Cast, today: dt.date
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -4,21 +4,25 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sustain.health import charts, services
 from sustain.health.models import Alert, HealthSettings
+from tests.conftest import Cast, Login
 from tests.health.conftest import grow, observe
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
 
 
 @pytest.mark.parametrize("page", ["health:program", "health:fade"])
-def test_it_costs_the_same_queries_at_two_organization_sizes(trained, today, login, page) -> None:
+def test_it_costs_the_same_queries_at_two_organization_sizes(
+    trained: Cast, today: dt.date, login: Login, page: str
+) -> None:
     from django.urls import reverse
 
     url = reverse(page, args=[trained.program.pk])
@@ -31,7 +35,9 @@ def test_it_costs_the_same_queries_at_two_organization_sizes(trained, today, log
     assert _queries(client, url) == small
 
 
-def test_it_costs_the_same_queries_for_the_alerts_page_at_two_sizes(trained, today, login) -> None:
+def test_it_costs_the_same_queries_for_the_alerts_page_at_two_sizes(
+    trained: Cast, today: dt.date, login: Login
+) -> None:
     client = login(trained.owner)
     grow(trained, teams=2, reps_per_team=2, day=today, coached=False)
     services.health_run_day(program=trained.program, day=today)
@@ -42,7 +48,7 @@ def test_it_costs_the_same_queries_for_the_alerts_page_at_two_sizes(trained, tod
     assert _queries(client, "/alerts/") == small
 
 
-def test_it_shows_the_program_health_explained(trained, today, login) -> None:
+def test_it_shows_the_program_health_explained(trained: Cast, today: dt.date, login: Login) -> None:
     observe(trained, trained.rep, trained.manager, today)
     services.health_run_day(program=trained.program, day=today)
     page = login(trained.owner).get(f"/health/program/{trained.program.pk}/").content.decode()
@@ -50,12 +56,12 @@ def test_it_shows_the_program_health_explained(trained, today, login) -> None:
     assert "Observe the overdue reps" in page and "West 2" in page
 
 
-def test_it_says_when_health_has_not_been_computed(trained, login) -> None:
+def test_it_says_when_health_has_not_been_computed(trained: Cast, login: Login) -> None:
     page = login(trained.owner).get(f"/health/program/{trained.program.pk}/").content.decode()
     assert "Not computed yet" in page
 
 
-def test_it_hides_the_health_page_from_an_outsider(trained, login) -> None:
+def test_it_hides_the_health_page_from_an_outsider(trained: Cast, login: Login) -> None:
     assert login(trained.outsider).get(f"/health/program/{trained.program.pk}/").status_code == 404
     assert (
         login(trained.outsider).get(f"/health/program/{trained.program.pk}/fade/").status_code
@@ -63,7 +69,9 @@ def test_it_hides_the_health_page_from_an_outsider(trained, login) -> None:
     )
 
 
-def test_it_draws_the_fade_with_days_90_and_120(trained, today, login) -> None:
+def test_it_draws_the_fade_with_days_90_and_120(
+    trained: Cast, today: dt.date, login: Login
+) -> None:
     services.health_run_day(program=trained.program, day=today)
     response = login(trained.owner).get(f"/health/program/{trained.program.pk}/fade/")
     spec = response.context["spec"]
@@ -73,7 +81,7 @@ def test_it_draws_the_fade_with_days_90_and_120(trained, today, login) -> None:
     assert "vega-lite.min.js" in response.content.decode()
 
 
-def test_it_marks_where_follow_through_fell(trained, today) -> None:
+def test_it_marks_where_follow_through_fell(trained: Cast, today: dt.date) -> None:
     from sustain.health import selectors
 
     trained.program.enrollments.update(trained_on=today - dt.timedelta(days=70))
@@ -83,7 +91,7 @@ def test_it_marks_where_follow_through_fell(trained, today) -> None:
     assert data["fell_day"] == 21
 
 
-def test_it_puts_the_effect_curve_on_the_same_axis(trained, today) -> None:
+def test_it_puts_the_effect_curve_on_the_same_axis(trained: Cast, today: dt.date) -> None:
     from sustain.analysis.models import AnalysisRun
     from sustain.health import selectors
     from sustain.metrics.models import KpiDefinition
@@ -103,7 +111,7 @@ def test_it_puts_the_effect_curve_on_the_same_axis(trained, today) -> None:
     assert charts.fade_spec(data)["layer"][-1]["encoding"]["y"]["title"] == "effect on Revenue"
 
 
-def test_it_saves_settings_from_the_page(trained, login) -> None:
+def test_it_saves_settings_from_the_page(trained: Cast, login: Login) -> None:
     client = login(trained.owner)
     form = client.get(f"/health/program/{trained.program.pk}/settings/").context["form"]
     data = {k: ("on" if v is True else v) for k, v in form.initial.items() if v is not False}
@@ -116,7 +124,9 @@ def test_it_saves_settings_from_the_page(trained, login) -> None:
     assert settings.signals["coaching_cadence"]["ok"] == 7
 
 
-def test_it_shows_errors_on_the_settings_page_and_changes_nothing(trained, login) -> None:
+def test_it_shows_errors_on_the_settings_page_and_changes_nothing(
+    trained: Cast, login: Login
+) -> None:
     client = login(trained.owner)
     form = client.get(f"/health/program/{trained.program.pk}/settings/").context["form"]
     data = {k: ("on" if v is True else v) for k, v in form.initial.items() if v is not False}
@@ -127,12 +137,14 @@ def test_it_shows_errors_on_the_settings_page_and_changes_nothing(trained, login
     assert not HealthSettings.objects.filter(program=trained.program).exists()
 
 
-def test_it_refuses_the_settings_page_to_a_manager(trained, login) -> None:
+def test_it_refuses_the_settings_page_to_a_manager(trained: Cast, login: Login) -> None:
     client = login(trained.manager)
     assert client.post(f"/health/program/{trained.program.pk}/settings/", {}).status_code == 403
 
 
-def test_it_acknowledges_and_snoozes_from_the_alerts_page(trained, today, login) -> None:
+def test_it_acknowledges_and_snoozes_from_the_alerts_page(
+    trained: Cast, today: dt.date, login: Login
+) -> None:
     services.health_run_day(program=trained.program, day=today)
     first, second = Alert.objects.order_by("pk")
     client = login(trained.owner)
@@ -145,7 +157,7 @@ def test_it_acknowledges_and_snoozes_from_the_alerts_page(trained, today, login)
     assert first.status == "acknowledged" and second.snoozed_until == today + dt.timedelta(days=3)
 
 
-def test_it_shows_open_alerts_on_the_home_page(trained, today, login) -> None:
+def test_it_shows_open_alerts_on_the_home_page(trained: Cast, today: dt.date, login: Login) -> None:
     observe(trained, trained.rep, trained.manager, today)
     services.health_run_day(program=trained.program, day=today)
     page = login(trained.other_manager).get("/").content.decode()
@@ -153,7 +165,7 @@ def test_it_shows_open_alerts_on_the_home_page(trained, today, login) -> None:
     assert 'id="alerts-panel"' not in login(trained.manager).get("/").content.decode()
 
 
-def test_it_links_health_and_the_fade_from_the_program(trained, login) -> None:
+def test_it_links_health_and_the_fade_from_the_program(trained: Cast, login: Login) -> None:
     page = login(trained.owner).get(f"/programs/{trained.program.pk}/").content.decode()
     assert f"/health/program/{trained.program.pk}/" in page
     assert f"/health/program/{trained.program.pk}/fade/" in page

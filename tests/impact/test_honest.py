@@ -22,7 +22,7 @@ STEP = 1e-4
 
 
 @pytest.fixture(scope="module")
-def reference(mpdta: pd.DataFrame):
+def reference(mpdta: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """moderndid's own event study (universal base period): estimates and covariance without
     the reference period, as its honest_did builds them."""
     from moderndid import aggte, att_gt
@@ -60,7 +60,9 @@ def _l_vec(e: object) -> np.ndarray:
     return np.full(4, 0.25) if e == "avg" else np.eye(4)[int(e)]
 
 
-def _theirs_rm(reference, e: object, mbar: float, lo: float, hi: float) -> tuple[float, float]:
+def _theirs_rm(
+    reference: tuple[np.ndarray, np.ndarray], e: object, mbar: float, lo: float, hi: float
+) -> tuple[float, float]:
     betahat, sigma = reference
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -80,7 +82,7 @@ def _theirs_rm(reference, e: object, mbar: float, lo: float, hi: float) -> tuple
 
 @pytest.mark.parametrize("e", [0, "avg"])
 def test_it_matches_honestdid_relative_magnitudes_intervals(
-    mpdta: pd.DataFrame, reference, e: object
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: object
 ) -> None:
     ours = _fit(mpdta, sensitivity="rm", sensitivity_e=e, mbar=[0, 1, 2]).sensitivity
     assert ours.type == "rm" and ours.e == (e if e == "avg" else 0.0)
@@ -98,7 +100,9 @@ def test_it_matches_honestdid_relative_magnitudes_intervals(
     assert ours.rows[0].ci_low == pytest.approx(ours.original[0], abs=2e-3)
 
 
-def test_it_matches_honestdid_on_its_own_default_grid(mpdta: pd.DataFrame, reference) -> None:
+def test_it_matches_honestdid_on_its_own_default_grid(
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray]
+) -> None:
     """moderndid's default search (100 points over its own range, a step of about 0.006):
     its bounds are grid points just inside ours, so it accepts nothing outside our interval."""
     betahat, sigma = reference
@@ -113,7 +117,9 @@ def test_it_matches_honestdid_on_its_own_default_grid(mpdta: pd.DataFrame, refer
 
 
 @pytest.mark.parametrize("e", [0, "avg"])
-def test_it_matches_honestdid_smoothness_flci(mpdta: pd.DataFrame, reference, e: object) -> None:
+def test_it_matches_honestdid_smoothness_flci(
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: object
+) -> None:
     betahat, sigma = reference
     bounds = [0.0, 0.01, 0.02, 0.05]
     ours = _fit(mpdta, sensitivity="smooth", sensitivity_e=e, mbar=bounds).sensitivity
@@ -127,7 +133,9 @@ def test_it_matches_honestdid_smoothness_flci(mpdta: pd.DataFrame, reference, e:
     assert ours.method == "FLCI"
 
 
-def test_it_finds_the_relative_magnitudes_breakdown_value(mpdta: pd.DataFrame, reference) -> None:
+def test_it_finds_the_relative_magnitudes_breakdown_value(
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray]
+) -> None:
     """The average effect excludes 0 up to Mbar = breakdown and not beyond (moderndid's
     test at theta = 0 on both sides)."""
     ours = _fit(mpdta, sensitivity="rm", sensitivity_e="avg").sensitivity
@@ -142,7 +150,9 @@ def test_it_finds_the_relative_magnitudes_breakdown_value(mpdta: pd.DataFrame, r
     assert at_zero.e == 0.0 and at_zero.breakdown_mbar is None
 
 
-def test_it_finds_the_smoothness_breakdown_value(mpdta: pd.DataFrame, reference) -> None:
+def test_it_finds_the_smoothness_breakdown_value(
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray]
+) -> None:
     betahat, sigma = reference
     ours = _fit(mpdta, sensitivity="smooth", sensitivity_e="avg").sensitivity
     breakdown = ours.breakdown_mbar
@@ -272,7 +282,9 @@ def test_the_table_format_shows_the_sensitivity_rows(
     assert "Not robust even to a bound of 0." in text
 
 
-def test_it_limits_the_event_times_it_uses_to_the_window(mpdta: pd.DataFrame, reference) -> None:
+def test_it_limits_the_event_times_it_uses_to_the_window(
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray]
+) -> None:
     """With the window -3..1 HonestDiD sees pre-periods -3, -2 and post-periods 0, 1 only: the
     same as moderndid given those rows and columns of the event study."""
     betahat, sigma = reference

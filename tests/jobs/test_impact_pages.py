@@ -17,6 +17,7 @@ from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs import access
 from sustain.programs.models import Enrollment
+from tests.conftest import Api, Cast, Login
 
 ROLES = LOGIN_ROLES  # every role the demo prints a login for
 
@@ -26,7 +27,7 @@ def _expected(person, program) -> int:  # type: ignore[no-untyped-def]
     return 200 if access.sees_impact(person, program) else 403
 
 
-def _revenue(cast, odd: float):  # type: ignore[no-untyped-def]
+def _revenue(cast: Cast, odd: float):
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     start = dt.date(2026, 1, 5)
     Enrollment.objects.filter(program=cast.program, person=cast.rep).update(
@@ -42,7 +43,9 @@ def _revenue(cast, odd: float):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("odd", [1e308, -1e308, 1e300])
-def test_it_shows_a_run_over_huge_values_to_every_role(cast, login, api, odd):
+def test_it_shows_a_run_over_huge_values_to_every_role(
+    cast: Cast, login: Login, api: Api, odd: float
+) -> None:
     kpi = _revenue(cast, odd)
     run = analysis_run_create(program=cast.program, kpi=kpi, run_now=True)
     page = f"/analysis/programs/{cast.program.pk}/kpis/{kpi.pk}/"
@@ -59,7 +62,7 @@ def test_it_shows_a_run_over_huge_values_to_every_role(cast, login, api, odd):
         assert api(person).get(f"/analyses/{run.pk}").status_code == expected, role
 
 
-def test_it_shows_a_failed_run_where_the_result_would_be(cast, login):
+def test_it_shows_a_failed_run_where_the_result_would_be(cast: Cast, login: Login) -> None:
     kpi = _revenue(cast, 1.0)
     AnalysisRun.objects.create(
         program=cast.program, kpi=kpi, status="failed", progress=100, message="Outcome is inf"
@@ -75,7 +78,9 @@ def test_it_shows_a_failed_run_where_the_result_would_be(cast, login):
         assert ("Try again" in body) == access.can_run_analysis(person, cast.program), role
 
 
-def test_it_shows_a_stored_result_with_nulls_and_non_finite_numbers(cast, login, api):
+def test_it_shows_a_stored_result_with_nulls_and_non_finite_numbers(
+    cast: Cast, login: Login, api: Api
+) -> None:
     kpi = _revenue(cast, 1.0)
     nothing = {"att": None, "se": None, "ci_low": None, "ci_high": None}
     run = AnalysisRun.objects.create(
@@ -102,7 +107,7 @@ def test_it_shows_a_stored_result_with_nulls_and_non_finite_numbers(cast, login,
             assert said in response.content.decode(), role
 
 
-def test_it_stores_results_as_strict_json(cast):
+def test_it_stores_results_as_strict_json(cast: Cast) -> None:
     kpi = _revenue(cast, 1e308)
     run = analysis_run_create(program=cast.program, kpi=kpi, run_now=True)
     run.refresh_from_db()
@@ -110,7 +115,7 @@ def test_it_stores_results_as_strict_json(cast):
 
 
 @pytest.mark.parametrize("odd", [float("inf"), float("-inf"), float("nan")])
-def test_it_reads_stored_non_finite_kpi_values_as_valid_json(cast, api, odd):
+def test_it_reads_stored_non_finite_kpi_values_as_valid_json(cast: Cast, api: Api, odd) -> None:
     if odd != odd and connection.vendor == "sqlite":
         pytest.skip("SQLite stores NaN as NULL, which the column refuses")
     kpi = _revenue(cast, 1.0)

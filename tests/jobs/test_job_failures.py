@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pyarrow.lib import ArrowInvalid
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from sustain.analysis import services as analysis_services
 from sustain.analysis.models import AnalysisRun
 from sustain.metrics import importer
 from sustain.metrics.models import ImportJob
 from sustain.metrics.services import _ensure_kpis
+from tests.conftest import Api, Cast, Login
 
 
-def _upload(login, person, name: str, body: bytes, on_commit, source="panel"):  # type: ignore[no-untyped-def]
+def _upload(login: Login, person, name: str, body: bytes, on_commit, source="panel"):  # type: ignore[no-untyped-def]
     with on_commit(execute=True):
         response = login(person).post(
             "/metrics/import/",
@@ -25,18 +28,18 @@ def _upload(login, person, name: str, body: bytes, on_commit, source="panel"):  
     return ImportJob.objects.get()
 
 
-def _reader_raises(monkeypatch, exc: Exception) -> None:  # type: ignore[no-untyped-def]
+def _reader_raises(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
     """Make the file reader fail the way no one planned for."""
 
-    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def explode(*args, **kwargs):
         raise exc
 
     monkeypatch.setattr(importer, "parse_file", explode)
 
 
 def test_it_ends_an_import_of_a_file_that_is_not_parquet(
-    cast, login, django_capture_on_commit_callbacks
-):
+    cast: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     job = _upload(
         login,
         cast.analyst,
@@ -49,8 +52,12 @@ def test_it_ends_an_import_of_a_file_that_is_not_parquet(
 
 
 def test_it_fails_an_import_whatever_the_reader_raises(
-    cast, login, django_capture_on_commit_callbacks, caplog, monkeypatch
-):
+    cast: Cast,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _reader_raises(monkeypatch, ArrowInvalid("Parquet magic bytes not found in footer"))
     with caplog.at_level(logging.ERROR):
         job = _upload(
@@ -70,8 +77,12 @@ def test_it_fails_an_import_whatever_the_reader_raises(
 
 
 def test_it_tries_a_failed_import_again(
-    cast, login, sf_csv, django_capture_on_commit_callbacks, monkeypatch
-):
+    cast: Cast,
+    login: Login,
+    sf_csv: bytes,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with monkeypatch.context() as m:
         _reader_raises(m, RuntimeError("disk on fire"))
         job = _upload(
@@ -91,8 +102,13 @@ def test_it_tries_a_failed_import_again(
 
 
 def test_it_lets_only_importers_try_again(
-    cast, login, api, sf_csv, django_capture_on_commit_callbacks, monkeypatch
-):
+    cast: Cast,
+    login: Login,
+    api: Api,
+    sf_csv: bytes,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _reader_raises(monkeypatch, ArrowInvalid("not Parquet"))
     job = _upload(login, cast.analyst, "x.parquet", b"nope", django_capture_on_commit_callbacks)
     assert login(cast.manager).post(f"/metrics/import/{job.pk}/retry/").status_code == 403
@@ -107,11 +123,15 @@ def test_it_lets_only_importers_try_again(
 
 
 def test_it_fails_an_analysis_on_any_error(
-    cast, login, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
+    cast: Cast,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
 
-    def explode(**kwargs):  # type: ignore[no-untyped-def]
+    def explode(**kwargs):
         raise MemoryError("out of memory")
 
     monkeypatch.setattr(analysis_services, "build_panel", explode)
@@ -129,8 +149,8 @@ def test_it_fails_an_analysis_on_any_error(
 
 
 def test_it_tries_a_failed_analysis_again_with_the_same_settings(
-    cast, login, django_capture_on_commit_callbacks
-):
+    cast: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
     failed = AnalysisRun.objects.create(
         program=cast.program, kpi=kpi, control="notyet", status="failed", message="boom"
@@ -145,7 +165,7 @@ def test_it_tries_a_failed_analysis_again_with_the_same_settings(
     assert response["Location"].endswith(f"?run={again.pk}")
 
 
-def test_it_tries_a_failed_analysis_again_through_the_api(cast, api) -> None:
+def test_it_tries_a_failed_analysis_again_through_the_api(cast: Cast, api: Api) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
     failed = AnalysisRun.objects.create(
         program=cast.program, kpi=kpi, by="", status="failed", message="boom"
@@ -159,8 +179,8 @@ def test_it_tries_a_failed_analysis_again_through_the_api(cast, api) -> None:
 
 
 def test_it_polls_a_running_analysis_through_a_light_fragment(
-    cast, login, django_assert_max_num_queries
-):
+    cast: Cast, login: Login, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
     run = AnalysisRun.objects.create(program=cast.program, kpi=kpi, status="running", progress=40)
     page = f"/analysis/programs/{cast.program.pk}/kpis/{kpi.pk}/"

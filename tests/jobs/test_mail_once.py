@@ -17,10 +17,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
 from django.utils import timezone
+from pytest_django import Settings
 
 from sustain.notify.models import OutboxMessage, OutboxStatus
 from sustain.notify.periodic import enqueue_due_sweeps
 from sustain.notify.services import OutboxDraft, outbox_deliver_due, outbox_enqueue_many
+from tests.conftest import Cast
 from tests.jobs.deployment import QUEUE_MAIL, SUSTAIN, Deployment, free_port, wait_for
 
 
@@ -65,7 +67,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
             yield inbox, controller.port
 
 
-def _queue(cast, n: int) -> None:  # type: ignore[no-untyped-def]
+def _queue(cast: Cast, n: int) -> None:
     outbox_enqueue_many(
         messages=[
             OutboxDraft.for_person(cast.rep, subject=f"Message {i}", body="b") for i in range(n)
@@ -73,7 +75,7 @@ def _queue(cast, n: int) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_it_sends_a_batch_over_one_connection(cast, smtp) -> None:
+def test_it_sends_a_batch_over_one_connection(cast: Cast, smtp: tuple[Inbox, int]) -> None:
     inbox, _ = smtp
     _queue(cast, 20)
     assert outbox_deliver_due() == 20
@@ -81,14 +83,16 @@ def test_it_sends_a_batch_over_one_connection(cast, smtp) -> None:
     assert len(inbox.peers) == 1
 
 
-def test_it_counts_the_lease_from_each_claim_not_from_the_batch(cast, settings) -> None:
+def test_it_counts_the_lease_from_each_claim_not_from_the_batch(
+    cast: Cast, settings: Settings
+) -> None:
     settings.OUTBOX_LEASE_SECONDS = 60
     _queue(cast, 3)
     start = timezone.now()
     ticks = iter(start + dt.timedelta(minutes=m) for m in range(100))
     leases = []
 
-    def watch(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def watch(*args, **kwargs):
         leases.append(OutboxMessage.objects.filter(status="sending").get().claimed_until)
 
     with override_settings(
@@ -106,7 +110,9 @@ def test_it_counts_the_lease_from_each_claim_not_from_the_batch(cast, settings) 
     assert leases == [start + dt.timedelta(minutes=m, seconds=60) for m in (1, 2, 3)]
 
 
-def test_it_retries_a_crashed_workers_message_within_a_minute_of_its_lease(cast, smtp) -> None:
+def test_it_retries_a_crashed_workers_message_within_a_minute_of_its_lease(
+    cast: Cast, smtp: tuple[Inbox, int]
+) -> None:
     inbox, _ = smtp
     now = timezone.now()
     enqueue_due_sweeps(now=now)  # every sweep has had its first run

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pytest_django import DjangoAssertNumQueries
+
 from sustain.orgs.models import Role
 from sustain.plans import services
 from sustain.plans.models import Plan
 from sustain.programs import services as program_services
-from tests.conftest import make_person
+from tests.conftest import Cast, Login, make_person
 
 TRAINED_ON = dt.date.today() - dt.timedelta(days=30)
 
 
-def _cohort(cast, n: int) -> None:  # type: ignore[no-untyped-def]
+def _cohort(cast: Cast, n: int) -> None:
     program_services.concept_create(program=cast.program, name="Objections")
     for i in range(n):
         rep = make_person(cast.org, f"Rep {i}", Role.REP, team=cast.team, hire_date=TRAINED_ON)
@@ -27,7 +29,7 @@ def _shape(plan: Plan) -> tuple[object, ...]:
 
 
 def test_it_creates_a_cohorts_plans_in_a_fixed_number_of_queries(
-    cast, django_assert_max_num_queries
+    cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     _cohort(cast, 40)
     one = services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
@@ -39,7 +41,7 @@ def test_it_creates_a_cohorts_plans_in_a_fixed_number_of_queries(
     assert bulk.mandatory_reason == "new_hire"
 
 
-def test_it_generates_plans_from_the_page_in_the_background(cast, login) -> None:
+def test_it_generates_plans_from_the_page_in_the_background(cast: Cast, login: Login) -> None:
     _cohort(cast, 3)
     response = login(cast.owner).post(f"/plans/program/{cast.program.pk}/generate/", follow=True)
     assert "Creating 5 plans in the background" in response.content.decode()
@@ -49,7 +51,7 @@ def test_it_generates_plans_from_the_page_in_the_background(cast, login) -> None
     assert login(cast.rep).post(f"/plans/program/{cast.program.pk}/generate/").status_code == 403
 
 
-def test_it_says_why_it_cannot_generate_plans_without_concepts(cast, login) -> None:
+def test_it_says_why_it_cannot_generate_plans_without_concepts(cast: Cast, login: Login) -> None:
     cast.program.enrollments.update(trained_on=TRAINED_ON)
     cast.program.concepts.all().delete()
     response = login(cast.owner).post(f"/plans/program/{cast.program.pk}/generate/", follow=True)

@@ -15,6 +15,7 @@ from sustain.metrics.services import _ensure_kpis
 from sustain.notify.periodic import enqueue_due_sweeps
 from sustain.notify.reaper import reap_stuck_work
 from sustain.notify.tasks import deliver_outbox
+from tests.conftest import Cast, Login
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -23,7 +24,7 @@ def _ago(**kw: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(**kw)
 
 
-def test_it_fails_an_import_whose_worker_died(cast, login) -> None:
+def test_it_fails_an_import_whose_worker_died(cast: Cast, login: Login) -> None:
     # What a killed server leaves: running at 50%, no sign of life for 11 minutes.
     dead = ImportJob.objects.create(
         organization=cast.org,
@@ -58,7 +59,7 @@ def test_it_fails_an_import_whose_worker_died(cast, login) -> None:
     assert "was restarted" in body and f"/metrics/import/{dead.pk}/retry/" in body
 
 
-def test_it_fails_an_analysis_whose_worker_died(cast) -> None:
+def test_it_fails_an_analysis_whose_worker_died(cast: Cast) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
     dead = AnalysisRun.objects.create(
         program=cast.program,
@@ -72,7 +73,7 @@ def test_it_fails_an_analysis_whose_worker_died(cast) -> None:
     assert dead.status == "failed" and dead.progress == 100 and "Try again" in dead.message
 
 
-def test_it_fails_task_rows_left_running_by_a_killed_worker(db) -> None:
+def test_it_fails_task_rows_left_running_by_a_killed_worker(db: None) -> None:
     with override_settings(TASKS=DB_TASKS):
         stuck = deliver_outbox.enqueue()
         recent = deliver_outbox.enqueue()
@@ -84,7 +85,7 @@ def test_it_fails_task_rows_left_running_by_a_killed_worker(db) -> None:
     assert DBTaskResult.objects.get(pk=recent.id).status == "RUNNING"
 
 
-def test_it_schedules_the_reaper_only_when_something_is_stuck(cast) -> None:
+def test_it_schedules_the_reaper_only_when_something_is_stuck(cast: Cast) -> None:
     now = timezone.now()
     assert "reap-stuck-work" not in enqueue_due_sweeps(now=now)
     ImportJob.objects.create(
@@ -98,7 +99,7 @@ def test_it_schedules_the_reaper_only_when_something_is_stuck(cast) -> None:
     assert ImportJob.objects.get().status == "failed"  # the immediate backend ran it
 
 
-def test_it_rolls_back_an_import_whose_worker_died_while_applying(cast) -> None:
+def test_it_rolls_back_an_import_whose_worker_died_while_applying(cast: Cast) -> None:
     now = timezone.now()
     enqueue_due_sweeps(now=now)
     swapping = ImportJob.objects.create(

@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import override_settings
 
 from sustain.notify.models import OutboxMessage, OutboxStatus
 from sustain.notify.services import outbox_enqueue
 from sustain.notify.worker import make_worker
+from tests.conftest import Cast
 from tests.jobs import gated_task
 from tests.jobs.deployment import wait_for
 
@@ -28,7 +30,9 @@ def _cut_other_connections() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_working_after_postgres_cuts_its_connection(cast, mailoutbox) -> None:
+def test_it_keeps_working_after_postgres_cuts_its_connection(
+    cast: Cast, mailoutbox: list[EmailMessage]
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL drops connections; SQLite has none to drop")
     gated_task.STARTED.clear()

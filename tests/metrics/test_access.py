@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from sustain.metrics.models import ImportJob, KpiValue
+from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue
 from sustain.metrics.services import kpi_import
+from tests.conftest import Api, Cast, Login
 
 IMPORTERS = ["analyst", "owner", "executive", "admin"]
 READERS_ONLY = ["manager", "rep", "trainer"]
 
 
 @pytest.fixture
-def imported(cast, sf_csv):  # type: ignore[no-untyped-def]
+def imported(cast: Cast, sf_csv: bytes) -> KpiDefinition:
     kpi_import(organization=cast.org, file=sf_csv, filename="o.csv", source="salesforce")
     return cast.org.kpis.get(key="revenue")
 
@@ -21,7 +23,13 @@ def _upload(sf_csv: bytes) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("role", IMPORTERS)
-def test_it_lets_importers_upload(cast, role, sf_csv, login, django_capture_on_commit_callbacks):
+def test_it_lets_importers_upload(
+    cast: Cast,
+    role,
+    sf_csv: bytes,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast.by_role(role)).post("/metrics/import/", _upload(sf_csv))
     job = ImportJob.objects.get()
@@ -30,7 +38,9 @@ def test_it_lets_importers_upload(cast, role, sf_csv, login, django_capture_on_c
 
 
 @pytest.mark.parametrize("role", READERS_ONLY)
-def test_it_forbids_others_to_upload(cast, role, sf_csv, login, api):
+def test_it_forbids_others_to_upload(
+    cast: Cast, role, sf_csv: bytes, login: Login, api: Api
+) -> None:
     assert login(cast.by_role(role)).post("/metrics/import/", _upload(sf_csv)).status_code == 403
     client = api(cast.by_role(role)).client
     response = client.post("/api/v1/imports", _upload(sf_csv))
@@ -39,8 +49,11 @@ def test_it_forbids_others_to_upload(cast, role, sf_csv, login, api):
 
 
 def test_it_uploads_through_the_api_and_reports_rejections(
-    cast, sf_csv, api, django_capture_on_commit_callbacks
-):
+    cast: Cast,
+    sf_csv: bytes,
+    api: Api,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     client = api(cast.analyst).client
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/imports", _upload(sf_csv.replace(b"3000", b"abc")))
@@ -53,7 +66,7 @@ def test_it_uploads_through_the_api_and_reports_rejections(
     assert KpiValue.objects.count() == 0
 
 
-def test_it_scopes_kpi_values_by_role(cast, imported, api):
+def test_it_scopes_kpi_values_by_role(cast: Cast, imported: KpiDefinition, api: Api) -> None:
     path = f"/kpis/{imported.pk}/values"
     reps = lambda who: {r["rep"] for r in api(cast.by_role(who)).get(path).json()["items"]}  # noqa: E731
     assert reps("analyst") == {cast.rep.pk, cast.other_rep.pk}
@@ -64,8 +77,13 @@ def test_it_scopes_kpi_values_by_role(cast, imported, api):
 
 
 def test_it_hides_everything_from_outsiders(
-    cast, imported, api, login, sf_csv, django_capture_on_commit_callbacks
-):
+    cast: Cast,
+    imported: KpiDefinition,
+    api: Api,
+    login: Login,
+    sf_csv: bytes,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.analyst).post("/metrics/import/", _upload(sf_csv))
     job = ImportJob.objects.latest("id")
@@ -77,7 +95,7 @@ def test_it_hides_everything_from_outsiders(
     assert api(cast.manager).get(f"/imports/{job.pk}").status_code == 403
 
 
-def test_it_saves_mappings_and_rejects_unknown_fields(cast, api):
+def test_it_saves_mappings_and_rejects_unknown_fields(cast: Cast, api: Api) -> None:
     client = api(cast.analyst).client
     ok = client.put(
         "/api/v1/import-mappings/salesforce",

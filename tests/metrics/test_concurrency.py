@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_it_lets_concurrent_api_writers_through_during_an_import(tmp_path):
+def test_it_lets_concurrent_api_writers_through_during_an_import(tmp_path: Path) -> None:
     panel = tmp_path / "panel.csv"
     bench = ROOT / "benchmarks" / "import"
     subprocess.run(

@@ -5,23 +5,33 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue
 from sustain.metrics.services import import_mapping_save
+from tests.conftest import Api, Cast, Login
 
 EXPORTS = Path(__file__).parent / "exports"
+# The `run` fixture: import an export file by one path ("cli", "page" or "api").
+Run = Callable[[str, str, str], ImportJob]
 PATHS = ["cli", "page", "api"]
 MAR2, MAR9 = dt.date(2026, 3, 2), dt.date(2026, 3, 9)
 
 
 @pytest.fixture
-def run(cast, login, api, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def run(
+    cast: Cast,
+    login: Login,
+    api: Api,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Run:
     def run(path: str, name: str, source: str) -> ImportJob:
         data = (EXPORTS / name).read_bytes()
         if path == "cli":
@@ -43,7 +53,7 @@ def run(cast, login, api, django_capture_on_commit_callbacks):  # type: ignore[n
     return run
 
 
-def _values(cast, kpi: str) -> dict[tuple[str, dt.date], float]:  # type: ignore[no-untyped-def]
+def _values(cast: Cast, kpi: str) -> dict[tuple[str, dt.date], float]:
     names = {cast.rep.pk: "rita", cast.other_rep.pk: "oscar"}
     return {
         (names[v.rep_id], v.period): v.value
@@ -56,7 +66,9 @@ def _errors(job: ImportJob) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_a_salesforce_report_with_its_footer_and_dollar_amounts(cast, run, path):
+def test_it_reads_a_salesforce_report_with_its_footer_and_dollar_amounts(
+    cast: Cast, run: Run, path
+) -> None:
     import_mapping_save(organization=cast.org, source="salesforce", columns={}, date_order="mdy")
     job = run(path, "salesforce_us_footer.csv", "salesforce")
     assert job.status == "done", job.errors
@@ -73,7 +85,7 @@ def test_it_reads_a_salesforce_report_with_its_footer_and_dollar_amounts(cast, r
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_counts_a_repeated_opportunity_once(cast, run, path):
+def test_it_counts_a_repeated_opportunity_once(cast: Cast, run: Run, path) -> None:
     job = run(path, "salesforce_iso_currency.csv", "salesforce")
     assert job.status == "done", job.errors
     assert _values(cast, "revenue")[("rita", MAR2)] == 12500 + 1500
@@ -83,7 +95,7 @@ def test_it_counts_a_repeated_opportunity_once(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_a_german_export_under_its_declared_locale(cast, run, path):
+def test_it_reads_a_german_export_under_its_declared_locale(cast: Cast, run: Run, path) -> None:
     import_mapping_save(
         organization=cast.org,
         source="salesforce",
@@ -98,7 +110,7 @@ def test_it_reads_a_german_export_under_its_declared_locale(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_refuses_ambiguous_uk_dates_saying_where(cast, run, path):
+def test_it_refuses_ambiguous_uk_dates_saying_where(cast: Cast, run: Run, path) -> None:
     job = run(path, "salesforce_uk_dates.csv", "salesforce")
     assert job.status == "failed"
     assert _errors(job) == [
@@ -112,7 +124,9 @@ def test_it_refuses_ambiguous_uk_dates_saying_where(cast, run, path):
 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("name", ["hubspot_deals.csv", "hubspot_deals.xlsx"])
-def test_it_reads_hubspot_deals_in_csv_and_xlsx_in_calendar_days(cast, run, path, name):
+def test_it_reads_hubspot_deals_in_csv_and_xlsx_in_calendar_days(
+    cast: Cast, run: Run, path, name: str
+) -> None:
     job = run(path, name, "hubspot")
     assert job.status == "done", job.errors
     assert _values(cast, "revenue") == {("rita", MAR2): 7000, ("oscar", MAR2): 2500.5}
@@ -122,7 +136,7 @@ def test_it_reads_hubspot_deals_in_csv_and_xlsx_in_calendar_days(cast, run, path
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_imports_hubspot_deals_without_create_date(cast, run, path):
+def test_it_imports_hubspot_deals_without_create_date(cast: Cast, run: Run, path) -> None:
     job = run(path, "hubspot_deals_no_create_date.csv", "hubspot")
     assert job.status == "done", job.errors
     assert {k["key"] for k in job.preview["kpis"]} == {"revenue", "wins", "win_rate"}
@@ -130,7 +144,7 @@ def test_it_imports_hubspot_deals_without_create_date(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_excel_unicode_text_keeping_header_names(cast, run, path):
+def test_it_reads_excel_unicode_text_keeping_header_names(cast: Cast, run: Run, path) -> None:
     job = run(path, "panel_wide_unicode.txt", "panel")
     assert job.status == "done", job.errors
     kpi = KpiDefinition.objects.get(organization=cast.org, key="ünïcødé_kpi")
@@ -142,7 +156,7 @@ def test_it_reads_excel_unicode_text_keeping_header_names(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_excels_sep_line_in_latin1(cast, run, path):
+def test_it_reads_excels_sep_line_in_latin1(cast: Cast, run: Run, path) -> None:
     job = run(path, "panel_long_sep_latin1.csv", "panel")
     assert job.status == "done", job.errors
     assert KpiDefinition.objects.get(organization=cast.org, key="démos").name == "Démos"
@@ -150,7 +164,7 @@ def test_it_reads_excels_sep_line_in_latin1(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_a_parquet_panel(cast, run, path):
+def test_it_reads_a_parquet_panel(cast: Cast, run: Run, path) -> None:
     job = run(path, "panel_long.parquet", "panel")
     assert job.status == "done", job.errors
     assert _values(cast, "revenue") == {
@@ -160,7 +174,7 @@ def test_it_reads_a_parquet_panel(cast, run, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_refuses_a_truncated_file_saying_where(cast, run, path):
+def test_it_refuses_a_truncated_file_saying_where(cast: Cast, run: Run, path) -> None:
     job = run(path, "panel_truncated.csv", "panel")
     assert job.status == "failed"
     assert _errors(job) == [(4, "wins", "")]

@@ -15,6 +15,7 @@ from sustain.metrics import importer
 from sustain.metrics.importer import ImportRejected
 from sustain.metrics.models import KpiValue, StagedValue
 from sustain.metrics.services import kpi_import
+from tests.conftest import Cast
 
 TRICKY = [
     "",
@@ -86,7 +87,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".parquet", ".txt"]))
-def test_it_reads_or_refuses_any_bytes(data, suffix):
+def test_it_reads_or_refuses_any_bytes(data, suffix) -> None:
     try:
         tabular.read_table(data, f"f{suffix}")
     except tabular.Rejected as exc:
@@ -95,7 +96,7 @@ def test_it_reads_or_refuses_any_bytes(data, suffix):
 
 @settings(max_examples=300, deadline=None)
 @given(data=csv_files(), source=st.sampled_from(["panel", "salesforce", "hubspot"]))
-def test_it_parses_or_refuses_export_shaped_files(data, source):
+def test_it_parses_or_refuses_export_shaped_files(data, source) -> None:
     reps = importer.RepLookup([(1, "rita.rep@acme-corp.example", "", "Rita Rep")])
     try:
         parsed = importer.parse_file(
@@ -119,7 +120,7 @@ def test_it_parses_or_refuses_export_shaped_files(data, source):
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=csv_files(), source=st.sampled_from(["panel", "salesforce", "hubspot"]))
-def test_it_never_writes_part_of_a_refused_file(cast, data, source):
+def test_it_never_writes_part_of_a_refused_file(cast: Cast, data, source) -> None:
     before = sorted(KpiValue.objects.values_list("rep_id", "period", "kpi_id", "value"))
     try:
         kpi_import(organization=cast.org, file=data, filename="f.csv", source=source, replace=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,13 +12,14 @@ from django.core.management.base import CommandError
 from sustain.metrics.importer import ImportRejected, Settings
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import kpi_import
+from tests.conftest import Cast
 
 
 def _values(kpi: str) -> dict[tuple[int, dt.date], float]:
     return {(v.rep_id, v.period): v.value for v in KpiValue.objects.filter(kpi__key=kpi)}
 
 
-def test_it_turns_a_salesforce_export_into_weekly_measures(cast, sf_csv):
+def test_it_turns_a_salesforce_export_into_weekly_measures(cast: Cast, sf_csv: bytes) -> None:
     kpi_import(organization=cast.org, file=sf_csv, filename="opps.csv", source="salesforce")
     week = dt.date(2026, 3, 2)
     assert _values("revenue")[(cast.rep.pk, week)] == 1000
@@ -28,7 +30,7 @@ def test_it_turns_a_salesforce_export_into_weekly_measures(cast, sf_csv):
     assert _values("revenue")[(cast.other_rep.pk, week)] == 2000
 
 
-def test_it_reads_a_hubspot_export_matching_owners_by_name(cast):
+def test_it_reads_a_hubspot_export_matching_owners_by_name(cast: Cast) -> None:
     data = (
         b"Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
         b"1,X,Closed won,700,2026-03-03 10:00,2026-02-27 09:00,Rita Rep\n"
@@ -37,7 +39,7 @@ def test_it_reads_a_hubspot_export_matching_owners_by_name(cast):
     assert _values("revenue") == {(cast.rep.pk, dt.date(2026, 3, 2)): 700}
 
 
-def test_it_imports_wide_and_long_panels_csv_and_parquet(cast):
+def test_it_imports_wide_and_long_panels_csv_and_parquet(cast: Cast) -> None:
     wide = pd.DataFrame(
         {
             "rep": [cast.rep.email, cast.other_rep.external_id or cast.other_rep.email],
@@ -62,7 +64,7 @@ def test_it_imports_wide_and_long_panels_csv_and_parquet(cast):
     assert _values("revenue")[(cast.rep.pk, dt.date(2026, 1, 12))] == 11
 
 
-def test_it_replaces_on_reimport_and_never_duplicates(cast, sf_csv):
+def test_it_replaces_on_reimport_and_never_duplicates(cast: Cast, sf_csv: bytes) -> None:
     kpi_import(organization=cast.org, file=sf_csv, filename="opps.csv", source="salesforce")
     count = KpiValue.objects.count()
     changed = sf_csv.replace(b"Closed Won,1000", b"Closed Won,1500")
@@ -104,7 +106,9 @@ def test_it_replaces_on_reimport_and_never_duplicates(cast, sf_csv):
         ("rep,kpi,value\n{rep},revenue,1\n", 1, "period", "", "missing column"),
     ],
 )
-def test_it_rejects_bad_rows_and_writes_nothing(cast, body, row, column, value, reason):
+def test_it_rejects_bad_rows_and_writes_nothing(
+    cast: Cast, body: str, row: int, column: str, value: str, reason: str
+) -> None:
     data = body.format(rep=cast.rep.email).encode()
     with pytest.raises(ImportRejected) as info:
         kpi_import(organization=cast.org, file=data, filename="bad.csv", source="panel")
@@ -114,7 +118,7 @@ def test_it_rejects_bad_rows_and_writes_nothing(cast, body, row, column, value, 
     assert KpiValue.objects.count() == 0
 
 
-def test_it_reports_every_rejected_row(cast):
+def test_it_reports_every_rejected_row(cast: Cast) -> None:
     data = (
         f"rep,period,kpi,value\na@x,2026-01-05,revenue,1\n{cast.rep.email},2026-01-05,"
         "revenue,x\nb@x,2026-01-05,revenue,2\n"
@@ -124,7 +128,7 @@ def test_it_reports_every_rejected_row(cast):
     assert [e.row for e in info.value.errors] == [2, 3, 4]
 
 
-def test_it_rejects_a_bad_salesforce_date(cast, sf_csv):
+def test_it_rejects_a_bad_salesforce_date(cast: Cast, sf_csv: bytes) -> None:
     bad = sf_csv.replace(b"2026-03-10", b"someday")
     with pytest.raises(ImportRejected) as info:
         kpi_import(organization=cast.org, file=bad, filename="o.csv", source="salesforce")
@@ -132,7 +136,7 @@ def test_it_rejects_a_bad_salesforce_date(cast, sf_csv):
     assert KpiValue.objects.count() == 0
 
 
-def test_it_uses_the_saved_mapping(cast):
+def test_it_uses_the_saved_mapping(cast: Cast) -> None:
     from sustain.metrics.services import import_mapping_save
 
     import_mapping_save(
@@ -143,7 +147,9 @@ def test_it_uses_the_saved_mapping(cast):
     assert list(_values("revenue").values()) == [5]
 
 
-def _test_it_imports_from_the_command(cast, sf_csv, tmp_path, capsys):
+def _test_it_imports_from_the_command(
+    cast: Cast, sf_csv: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "opps.csv"
     path.write_bytes(sf_csv)
     call_command("import_kpis", str(path), "--source", "salesforce", "--org", cast.org.slug)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from sustain.metrics.importer import ImportRejected
 from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue, StagedValue
 from sustain.metrics.services import import_job_apply, import_job_undo, kpi_import
+from tests.conftest import Api, Cast, Login
 
 WEEK = dt.date(2026, 1, 5)
 
 
-def _csv(cast, revenue: float, wins: int = 1) -> bytes:  # type: ignore[no-untyped-def]
+def _csv(cast: Cast, revenue: float, wins: int = 1) -> bytes:
     return f"rep,period,revenue,wins\n{cast.rep.email},{WEEK},{revenue},{wins}\n".encode()
 
 
@@ -26,11 +29,11 @@ def _stored(kpi: str) -> float | None:
     return value.value if value else None
 
 
-def _import(cast, data: bytes, **kw):  # type: ignore[no-untyped-def]
+def _import(cast: Cast, data: bytes, **kw):
     return kpi_import(organization=cast.org, file=data, filename="p.csv", source="panel", **kw)
 
 
-def test_it_previews_without_writing_anything(cast):
+def test_it_previews_without_writing_anything(cast: Cast) -> None:
     job = _import(cast, _csv(cast, 10), dry_run=True)
     assert job.status == "preview"
     assert [(k["key"], k["rows"], k["new"], k["replaced"]) for k in job.preview["kpis"]] == [
@@ -40,7 +43,7 @@ def test_it_previews_without_writing_anything(cast):
     assert KpiValue.objects.count() == 0 and not KpiDefinition.objects.filter(key="wins").exists()
 
 
-def test_it_asks_before_replacing_and_counts_what_would_change(cast):
+def test_it_asks_before_replacing_and_counts_what_would_change(cast: Cast) -> None:
     _import(cast, _csv(cast, 10, wins=1))
     job = _import(cast, _csv(cast, 12, wins=1))
     assert job.status == "preview" and _stored("revenue") == 10
@@ -52,12 +55,12 @@ def test_it_asks_before_replacing_and_counts_what_would_change(cast):
     assert job.status == "done" and _stored("revenue") == 12
 
 
-def test_it_does_not_ask_when_nothing_would_change(cast):
+def test_it_does_not_ask_when_nothing_would_change(cast: Cast) -> None:
     _import(cast, _csv(cast, 10))
     assert _import(cast, _csv(cast, 10)).status == "done"
 
 
-def test_it_undoes_an_import_restoring_what_it_replaced(cast):
+def test_it_undoes_an_import_restoring_what_it_replaced(cast: Cast) -> None:
     _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())
     job = _import(cast, _csv(cast, 12, wins=3), replace=True)
     assert (_stored("revenue"), _stored("wins")) == (12, 3)
@@ -66,7 +69,7 @@ def test_it_undoes_an_import_restoring_what_it_replaced(cast):
     assert (_stored("revenue"), _stored("wins")) == (10, None)
 
 
-def test_it_undoes_only_the_latest_import(cast):
+def test_it_undoes_only_the_latest_import(cast: Cast) -> None:
     first = _import(cast, _csv(cast, 10))
     _import(cast, _csv(cast, 12), replace=True)
     with pytest.raises(ValidationError):
@@ -74,7 +77,7 @@ def test_it_undoes_only_the_latest_import(cast):
     assert _stored("revenue") == 12
 
 
-def test_it_keeps_nothing_staged_when_a_file_is_refused(cast):
+def test_it_keeps_nothing_staged_when_a_file_is_refused(cast: Cast) -> None:
     with pytest.raises(ImportRejected):
         _import(cast, b"rep,period,revenue\nnobody@x.example,2026-01-05,1\n")
     assert StagedValue.objects.count() == 0 and KpiValue.objects.count() == 0
@@ -85,8 +88,8 @@ def _upload(data: bytes, **extra: object) -> dict[str, object]:
 
 
 def test_it_previews_applies_and_undoes_through_the_api(
-    cast, api, django_capture_on_commit_callbacks
-):
+    cast: Cast, api: Api, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client = api(cast.analyst).client
     _import(cast, _csv(cast, 10))
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +105,7 @@ def test_it_previews_applies_and_undoes_through_the_api(
     assert undone.json()["status"] == "undone" and _stored("revenue") == 10
 
 
-def test_it_hides_apply_and_undo_from_outsiders(cast, api, login):
+def test_it_hides_apply_and_undo_from_outsiders(cast: Cast, api: Api, login: Login) -> None:
     job = _import(cast, _csv(cast, 10), dry_run=True)
     client = api(cast.outsider).client
     assert client.post(f"/api/v1/imports/{job.pk}/apply", {}, "application/json").status_code == 404
@@ -111,7 +114,9 @@ def test_it_hides_apply_and_undo_from_outsiders(cast, api, login):
     assert api(cast.rep).client.post(f"/api/v1/imports/{job.pk}/undo").status_code == 403
 
 
-def test_it_confirms_and_undoes_on_the_page(cast, login, django_capture_on_commit_callbacks):
+def test_it_confirms_and_undoes_on_the_page(
+    cast: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     _import(cast, _csv(cast, 10))
     browser = login(cast.analyst)
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,7 +131,7 @@ def test_it_confirms_and_undoes_on_the_page(cast, login, django_capture_on_commi
     assert _stored("revenue") == 10
 
 
-def test_it_shows_expected_columns_and_serves_templates(cast, login):
+def test_it_shows_expected_columns_and_serves_templates(cast: Cast, login: Login) -> None:
     browser = login(cast.analyst)
     page = browser.get("/metrics/import/").content.decode()
     assert "Opportunity Owner" in page and "Deal owner email" in page
@@ -134,7 +139,7 @@ def test_it_shows_expected_columns_and_serves_templates(cast, login):
     assert template.content.decode().startswith("Record ID,Deal Name,Deal Stage")
 
 
-def test_it_edits_a_mapping_on_its_page(cast, login):
+def test_it_edits_a_mapping_on_its_page(cast: Cast, login: Login) -> None:
     browser = login(cast.analyst)
     browser.post(
         "/metrics/mappings/salesforce/",
@@ -147,7 +152,9 @@ def test_it_edits_a_mapping_on_its_page(cast, login):
     assert login(cast.rep).get("/metrics/mappings/salesforce/").status_code == 403
 
 
-def test_it_previews_applies_and_undoes_from_the_command_line(cast, tmp_path, capsys):
+def test_it_previews_applies_and_undoes_from_the_command_line(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(_csv(cast, 10))
     call_command("import_kpis", str(path), "--org", cast.org.slug, "--dry-run")
@@ -163,7 +170,9 @@ def test_it_previews_applies_and_undoes_from_the_command_line(cast, tmp_path, ca
     assert _stored("revenue") == 10
 
 
-def test_it_lists_at_most_n_errors_on_the_command_line(cast, tmp_path, capsys):
+def test_it_lists_at_most_n_errors_on_the_command_line(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     day = dt.date(2020, 1, 6)
     rows = "".join(f"{cast.rep.email},{day + dt.timedelta(days=i)},x{i}\n" for i in range(500))
     path = tmp_path / "bad.csv"
@@ -174,7 +183,7 @@ def test_it_lists_at_most_n_errors_on_the_command_line(cast, tmp_path, capsys):
     assert len(lines) == 6 and lines[-1] == "... and 495 more."
 
 
-def test_it_queues_imports_ahead_of_mail(cast, settings):
+def test_it_queues_imports_ahead_of_mail(cast: Cast, settings: Settings) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from sustain.metrics.tasks import run_import
@@ -190,7 +199,9 @@ def test_it_queues_imports_ahead_of_mail(cast, settings):
     assert first.queue_name == "imports" and first.task_path.endswith("run_import")
 
 
-def test_it_rolls_back_a_swap_that_fails_halfway(cast, monkeypatch):
+def test_it_rolls_back_a_swap_that_fails_halfway(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sustain.metrics import services
 
     _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())
@@ -211,7 +222,7 @@ def test_it_rolls_back_a_swap_that_fails_halfway(cast, monkeypatch):
     assert ImportJob.objects.latest("id").status == "failed"
 
 
-def test_it_rolls_back_a_swap_left_by_a_crash(cast):
+def test_it_rolls_back_a_swap_left_by_a_crash(cast: Cast) -> None:
     from sustain.metrics import services
 
     _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())

@@ -9,9 +9,10 @@ import pytest
 from sustain.metrics.importer import ImportRejected, Settings
 from sustain.metrics.models import KpiDefinition, KpiValue, StagedValue
 from sustain.metrics.services import kpi_import
+from tests.conftest import Cast
 
 
-def _panel(cast, body: str, **settings):  # type: ignore[no-untyped-def]
+def _panel(cast: Cast, body: str, **settings):
     data = body.format(rep=cast.rep.email).encode()
     return kpi_import(
         organization=cast.org,
@@ -22,7 +23,7 @@ def _panel(cast, body: str, **settings):  # type: ignore[no-untyped-def]
     )
 
 
-def _refused(cast, body: str, source: str = "panel") -> list[tuple[int, str, str, str]]:  # type: ignore[no-untyped-def]
+def _refused(cast: Cast, body: str, source: str = "panel") -> list[tuple[int, str, str, str]]:
     data = body.format(rep=cast.rep.email).encode()
     with pytest.raises(ImportRejected) as info:
         kpi_import(organization=cast.org, file=data, filename="p.csv", source=source)
@@ -43,14 +44,14 @@ def _refused(cast, body: str, source: str = "panel") -> list[tuple[int, str, str
         ("-5", "below the minimum"),
     ],
 )
-def test_it_refuses_values_it_cannot_store_truthfully(cast, value, reason):
+def test_it_refuses_values_it_cannot_store_truthfully(cast: Cast, value: str, reason: str) -> None:
     ((row, column, _value, why),) = _refused(
         cast, f'rep,period,revenue\n{{rep}},2026-01-05,"{value}"\n'
     )
     assert (row, column) == (2, "revenue") and reason in why
 
 
-def test_it_skips_and_counts_blanks_when_the_mapping_says_they_mean_no_data(cast):
+def test_it_skips_and_counts_blanks_when_the_mapping_says_they_mean_no_data(cast: Cast) -> None:
     job = _panel(
         cast,
         "rep,period,revenue,wins\n{rep},2026-01-05,,1\n{rep},2026-01-12,NaN,2\n",
@@ -65,7 +66,7 @@ def test_it_skips_and_counts_blanks_when_the_mapping_says_they_mean_no_data(cast
     ]
 
 
-def test_it_applies_a_kpis_own_range(cast):
+def test_it_applies_a_kpis_own_range(cast: Cast) -> None:
     KpiDefinition.objects.create(
         organization=cast.org, key="nps", name="NPS", min_value=-100, max_value=100
     )
@@ -73,7 +74,7 @@ def test_it_applies_a_kpis_own_range(cast):
     assert _panel(cast, "rep,period,NPS\n{rep},2026-01-05,-40\n").status == "done"
 
 
-def test_it_allows_negative_revenue_only_when_the_kpi_does(cast):
+def test_it_allows_negative_revenue_only_when_the_kpi_does(cast: Cast) -> None:
     assert _refused(cast, "rep,period,revenue\n{rep},2026-01-05,-5\n")
     KpiDefinition.objects.create(
         organization=cast.org, key="revenue", name="Revenue", unit="currency", allow_negative=True
@@ -81,31 +82,31 @@ def test_it_allows_negative_revenue_only_when_the_kpi_does(cast):
     assert _panel(cast, "rep,period,revenue\n{rep},2026-01-05,-5\n").status == "done"
 
 
-def test_it_refuses_periods_outside_the_sane_window(cast):
+def test_it_refuses_periods_outside_the_sane_window(cast: Cast) -> None:
     late = (dt.date.today() + dt.timedelta(days=400)).isoformat()
     errors = _refused(cast, f"rep,period,revenue\n{{rep}},1989-12-25,1\n{{rep}},{late},1\n")
     assert [(r, c) for r, c, _v, _w in errors] == [(2, "period"), (3, "period")]
 
 
-def test_it_refuses_a_duplicated_header_instead_of_inventing_a_kpi(cast):
+def test_it_refuses_a_duplicated_header_instead_of_inventing_a_kpi(cast: Cast) -> None:
     errors = _refused(cast, "rep,period,revenue,revenue\n{rep},2026-01-05,1,2\n")
     assert errors[0][:2] == (1, "revenue") and "duplicate" in errors[0][3]
     assert not KpiDefinition.objects.filter(key__startswith="revenue_").exists()
 
 
-def test_it_refuses_a_won_deal_without_an_amount(cast):
+def test_it_refuses_a_won_deal_without_an_amount(cast: Cast) -> None:
     body = "Owner Email,Stage,Amount,Close Date,Created Date\n{rep},Closed Won,,2026-03-02,2026-02-01\n"
     ((row, column, _v, why),) = _refused(cast, body, "salesforce")
     assert (row, column) == (2, "Amount") and "no value" in why
 
 
-def test_it_refuses_a_file_of_open_deals_only(cast):
+def test_it_refuses_a_file_of_open_deals_only(cast: Cast) -> None:
     body = "Owner Email,Stage,Amount,Close Date,Created Date\n{rep},Prospecting,5,2026-03-02,2026-02-01\n"
     ((_row, column, _v, why),) = _refused(cast, body, "salesforce")
     assert column == "Stage" and "no closed deal" in why
 
 
-def test_it_refuses_a_currency_other_than_the_kpis(cast):
+def test_it_refuses_a_currency_other_than_the_kpis(cast: Cast) -> None:
     KpiDefinition.objects.create(
         organization=cast.org, key="revenue", name="Revenue", unit="currency", currency="EUR"
     )

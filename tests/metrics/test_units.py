@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from sustain.metrics.models import Direction, KpiDefinition, KpiUnit
 from sustain.metrics.units import effect_words, format_value, verdict
+from tests.conftest import Api, Cast, Login
 
 
 def kpi(**fields: object) -> KpiDefinition:
     return KpiDefinition(key="k", name=str(fields.pop("name", "Revenue")), **fields)
 
 
-def test_it_writes_money_in_the_kpis_currency_per_rep_per_week():
+def test_it_writes_money_in_the_kpis_currency_per_rep_per_week() -> None:
     revenue = kpi(unit=KpiUnit.CURRENCY, monetary=True, currency="USD")
     assert effect_words(revenue, 2239.68, period_days=7) == (
         "+$2,240 Revenue per rep per week since training"
@@ -16,7 +17,7 @@ def test_it_writes_money_in_the_kpis_currency_per_rep_per_week():
     assert format_value(kpi(unit=KpiUnit.CURRENCY, currency="SEK"), 1500) == "1,500 SEK"
 
 
-def test_it_says_lower_is_better_and_judges_by_direction():
+def test_it_says_lower_is_better_and_judges_by_direction() -> None:
     cycle = kpi(name="Sales cycle", unit=KpiUnit.DAYS, direction=Direction.DOWN)
     assert effect_words(cycle, -2.5, period_days=30) == (
         "\u22122.5 days Sales cycle per rep per month since training (lower is better)"
@@ -26,13 +27,13 @@ def test_it_says_lower_is_better_and_judges_by_direction():
     assert verdict(cycle, -2.5, -4, 1) == "no clear change"
 
 
-def test_it_writes_ratios_as_percentage_points():
+def test_it_writes_ratios_as_percentage_points() -> None:
     win_rate = kpi(name="Win rate", unit=KpiUnit.RATIO)
     assert format_value(win_rate, 0.031, signed=True) == "+3.1 percentage points"
     assert format_value(win_rate, 0.25) == "25.0%"
 
 
-def test_it_edits_a_kpis_unit_direction_and_currency_from_the_api(cast, api):
+def test_it_edits_a_kpis_unit_direction_and_currency_from_the_api(cast: Cast, api: Api) -> None:
     from sustain.metrics.services import _ensure_kpis
 
     kpi_id = _ensure_kpis(cast.org, ["cycle_days"])["cycle_days"]
@@ -49,7 +50,7 @@ def test_it_edits_a_kpis_unit_direction_and_currency_from_the_api(cast, api):
     assert api(cast.outsider).patch(f"/kpis/{kpi_id}", {"direction": "down"}).status_code == 404
 
 
-def test_it_edits_a_kpi_on_its_page(cast, login):
+def test_it_edits_a_kpi_on_its_page(cast: Cast, login: Login) -> None:
     from sustain.metrics.services import _ensure_kpis
 
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]

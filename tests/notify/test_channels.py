@@ -8,12 +8,13 @@ import time
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from sustain.audit.models import AuditEvent
 from sustain.notify import targets
 from sustain.notify.models import Channel, ChannelKind, OutboxMessage, OutboxStatus
 from sustain.notify.services import channel_test, outbox_deliver_due
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.notify.conftest import Receiver
 
 
@@ -26,7 +27,7 @@ def _channel(cast: Cast, receiver: Receiver, kind: str = ChannelKind.WEBHOOK) ->
 
 
 def test_it_creates_a_webhook_channel_and_shows_its_secret_once(
-    cast: Cast, api, receiver: Receiver
+    cast: Cast, api: Api, receiver: Receiver
 ) -> None:
     r = api(cast.manager).post("/channels", {"kind": "webhook", "target": receiver.url})
     assert r.status_code == 201, r.content
@@ -54,7 +55,7 @@ def test_it_creates_a_webhook_channel_and_shows_its_secret_once(
     ],
 )
 def test_it_refuses_a_bad_target_and_writes_nothing(
-    cast: Cast, api, kind: str, target: str, problem: str
+    cast: Cast, api: Api, kind: str, target: str, problem: str
 ) -> None:
     r = api(cast.manager).post("/channels", {"kind": kind, "target": target})
     assert r.status_code in (400, 422), r.content
@@ -67,14 +68,16 @@ def test_it_refuses_a_bad_target_and_writes_nothing(
     "target",
     ["http://127.0.0.1:9/x", "https://127.0.0.1/x", "https://10.1.2.3/x", "https://[::1]/x"],
 )
-def test_it_refuses_private_addresses_in_production(cast: Cast, api, settings, target: str) -> None:
+def test_it_refuses_private_addresses_in_production(
+    cast: Cast, api: Api, settings: Settings, target: str
+) -> None:
     settings.SUSTAIN_CHANNELS_ALLOW_PRIVATE = False
     r = api(cast.manager).post("/channels", {"kind": "webhook", "target": target})
     assert r.status_code == 400, r.content
     assert not Channel.objects.exists()
 
 
-def test_it_accepts_slack_and_teams_webhook_hosts(cast: Cast, api) -> None:
+def test_it_accepts_slack_and_teams_webhook_hosts(cast: Cast, api: Api) -> None:
     slack = api(cast.rep).post(
         "/channels", {"kind": "slack", "target": "https://hooks.slack.com/services/T0/B0/x"}
     )
@@ -84,7 +87,7 @@ def test_it_accepts_slack_and_teams_webhook_hosts(cast: Cast, api) -> None:
     assert (slack.status_code, teams.status_code) == (201, 201)
 
 
-def test_it_lets_only_admins_add_the_organizations_channels(cast: Cast, api) -> None:
+def test_it_lets_only_admins_add_the_organizations_channels(cast: Cast, api: Api) -> None:
     body = {"kind": "email", "target": "sales@acme.example", "organization_wide": True}
     assert api(cast.manager).post("/channels", body).status_code == 403
     r = api(cast.admin).post("/channels", body)
@@ -94,7 +97,7 @@ def test_it_lets_only_admins_add_the_organizations_channels(cast: Cast, api) -> 
 
 
 def test_it_hides_a_persons_channel_from_others_and_outsiders(
-    cast: Cast, api, receiver: Receiver
+    cast: Cast, api: Api, receiver: Receiver
 ) -> None:
     channel = _channel(cast, receiver)
     for person in (cast.rep, cast.admin, cast.outsider):
@@ -103,14 +106,17 @@ def test_it_hides_a_persons_channel_from_others_and_outsiders(
     assert Channel.objects.filter(pk=channel.pk).exists()
 
 
-def test_it_deletes_a_channel(cast: Cast, api, receiver: Receiver) -> None:
+def test_it_deletes_a_channel(cast: Cast, api: Api, receiver: Receiver) -> None:
     channel = _channel(cast, receiver)
     assert api(cast.manager).delete(f"/channels/{channel.pk}").status_code == 204
     assert not Channel.objects.exists()
 
 
 def test_it_delivers_the_test_message_signed_through_the_outbox(
-    cast: Cast, api, receiver: Receiver, django_capture_on_commit_callbacks
+    cast: Cast,
+    api: Api,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     channel = _channel(cast, receiver)
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +173,7 @@ def test_it_retries_a_receiver_answering_500_and_records_why(
 
 
 def test_it_gives_up_on_a_receiver_that_does_not_answer_in_time(
-    cast: Cast, receiver: Receiver, settings
+    cast: Cast, receiver: Receiver, settings: Settings
 ) -> None:
     settings.SUSTAIN_CHANNEL_TIMEOUT_SECONDS = 0.3
     receiver.delay = 2.0
@@ -190,7 +196,7 @@ def test_it_fails_a_message_whose_channel_was_deleted(cast: Cast, receiver: Rece
 
 
 def test_it_shows_admins_a_webhooks_host_not_its_url(
-    cast: Cast, api, login, receiver: Receiver
+    cast: Cast, api: Api, login: Login, receiver: Receiver
 ) -> None:
     channel_test(channel=_channel(cast, receiver), by=cast.manager)
     [row] = api(cast.admin).get("/outbox").json()["items"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from sustain.notify.models import OutboxMessage, OutboxStatus
 from sustain.notify.services import OutboxDraft, outbox_enqueue, outbox_enqueue_many
@@ -20,7 +21,9 @@ def _drafts(cast: Cast, day: str) -> list[OutboxDraft]:
 
 
 def test_it_queues_every_message_with_one_insert(
-    cast: Cast, django_assert_num_queries, django_capture_on_commit_callbacks
+    cast: Cast,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # One read of the recipients' preferences, one INSERT.
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(2):
@@ -48,7 +51,9 @@ def test_it_skips_messages_whose_dedupe_key_is_queued(cast: Cast) -> None:
 
 
 def test_it_does_nothing_for_no_messages(
-    db: None, django_assert_num_queries, django_capture_on_commit_callbacks
+    db: None,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(0):
         assert outbox_enqueue_many(messages=[]) == 0

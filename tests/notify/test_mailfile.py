@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+
+import pytest
+from pytest_django import Settings
 
 from sustain.notify.services import outbox_deliver_due, outbox_enqueue
 from tests.conftest import Cast
 
 
 def test_it_writes_mail_to_files_with_one_log_line_per_batch(
-    cast: Cast, settings, tmp_path, caplog, capsys
+    cast: Cast,
+    settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings.MAILERS = {
         "default": {

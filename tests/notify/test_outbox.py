@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.notify.models import OutboxMessage, OutboxStatus
 from sustain.notify.services import outbox_deliver_due, outbox_enqueue
@@ -19,7 +20,9 @@ from tests.conftest import Cast
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def on_commit(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> DjangoCaptureOnCommitCallbacks:
     return django_capture_on_commit_callbacks
 
 
@@ -53,7 +56,9 @@ def smtp() -> Iterator[Inbox]:
     controller.stop()
 
 
-def test_it_delivers_a_queued_message_over_smtp(cast: Cast, smtp: Inbox, on_commit) -> None:
+def test_it_delivers_a_queued_message_over_smtp(
+    cast: Cast, smtp: Inbox, on_commit: DjangoCaptureOnCommitCallbacks
+) -> None:
     with on_commit(execute=True):
         message = outbox_enqueue(recipient=cast.rep, subject="Your refreshers", body="3 due")
     assert message is not None
@@ -63,7 +68,9 @@ def test_it_delivers_a_queued_message_over_smtp(cast: Cast, smtp: Inbox, on_comm
     assert f"Message-ID: {message.message_id}".encode() in smtp.messages[0][1]
 
 
-def test_it_never_sends_a_message_twice(cast: Cast, smtp: Inbox, on_commit) -> None:
+def test_it_never_sends_a_message_twice(
+    cast: Cast, smtp: Inbox, on_commit: DjangoCaptureOnCommitCallbacks
+) -> None:
     with on_commit(execute=True):
         outbox_enqueue(recipient=cast.rep, subject="Once", body="only once")
     assert outbox_deliver_due() == 0
@@ -71,7 +78,9 @@ def test_it_never_sends_a_message_twice(cast: Cast, smtp: Inbox, on_commit) -> N
     assert len(smtp.messages) == 1
 
 
-def test_it_queues_a_deduplicated_message_once(cast: Cast, smtp: Inbox, on_commit) -> None:
+def test_it_queues_a_deduplicated_message_once(
+    cast: Cast, smtp: Inbox, on_commit: DjangoCaptureOnCommitCallbacks
+) -> None:
     with on_commit(execute=True):
         first = outbox_enqueue(recipient=cast.rep, subject="Digest", body="x", dedupe_key="d-1")
         second = outbox_enqueue(recipient=cast.rep, subject="Digest", body="x", dedupe_key="d-1")
@@ -111,7 +120,9 @@ def test_it_gives_exactly_one_of_two_racing_workers_the_message(cast: Cast, smtp
     assert [bool(_claim(message.pk, now)), bool(_claim(message.pk, now))] == [True, False]
 
 
-def test_it_retries_later_when_the_server_is_down(cast: Cast, on_commit) -> None:
+def test_it_retries_later_when_the_server_is_down(
+    cast: Cast, on_commit: DjangoCaptureOnCommitCallbacks
+) -> None:
     mailers = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -138,7 +149,7 @@ def test_it_sends_nothing_when_the_change_rolls_back(cast: Cast, smtp: Inbox) ->
 
 
 def test_it_sends_the_digest_with_html_and_one_click_unsubscribe(
-    cast: Cast, smtp: Inbox, client
+    cast: Cast, smtp: Inbox, client: Client
 ) -> None:
     from sustain.health.digest import Digest, Line, Section, digest_drafts
     from sustain.notify.models import NotificationPreferences

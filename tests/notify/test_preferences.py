@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from sustain.notify.models import Channel, NotificationPreferences, OutboxMessage
@@ -19,10 +20,10 @@ from sustain.notify.services import (
     unsubscribe_headers,
     unsubscribe_token,
 )
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 
-def test_it_answers_the_defaults_and_saves_a_patch(cast: Cast, api) -> None:
+def test_it_answers_the_defaults_and_saves_a_patch(cast: Cast, api: Api) -> None:
     client = api(cast.rep)
     assert client.get("/me/notifications").json() == {
         "digest_email": True,
@@ -38,7 +39,7 @@ def test_it_answers_the_defaults_and_saves_a_patch(cast: Cast, api) -> None:
     assert prefs.digest_email is True
 
 
-def test_it_refuses_half_quiet_hours_and_changes_nothing(cast: Cast, api) -> None:
+def test_it_refuses_half_quiet_hours_and_changes_nothing(cast: Cast, api: Api) -> None:
     r = api(cast.rep).patch("/me/notifications", {"quiet_start": "22:00"})
     assert r.status_code == 400 and "both" in r.json()["detail"]
     r = api(cast.rep).patch("/me/notifications", {"alerts_mode": "never"})
@@ -46,7 +47,7 @@ def test_it_refuses_half_quiet_hours_and_changes_nothing(cast: Cast, api) -> Non
     assert not NotificationPreferences.objects.exists()
 
 
-def test_it_saves_preferences_from_the_page(cast: Cast, login) -> None:
+def test_it_saves_preferences_from_the_page(cast: Cast, login: Login) -> None:
     client = login(cast.manager)
     page = client.get("/settings/notifications/")
     assert page.status_code == 200 and b"Add a channel" in page.content
@@ -60,7 +61,9 @@ def test_it_saves_preferences_from_the_page(cast: Cast, login) -> None:
     assert (prefs.alerts_mode, prefs.digest_email) == ("digest", False)
 
 
-def test_it_shows_a_bad_channel_beside_the_field_and_writes_nothing(cast: Cast, login) -> None:
+def test_it_shows_a_bad_channel_beside_the_field_and_writes_nothing(
+    cast: Cast, login: Login
+) -> None:
     r = login(cast.rep).post(
         "/settings/notifications/channels/",
         {"kind": "slack", "target": "https://example.com/x"},
@@ -147,7 +150,7 @@ def test_it_copies_an_alert_to_her_channels_that_take_alerts(cast: Cast) -> None
     assert [(m.channel, m.destination_id) for m in rows] == [("email", None), ("slack", on.pk)]
 
 
-def test_it_unsubscribes_in_one_click_without_login(cast: Cast, client) -> None:
+def test_it_unsubscribes_in_one_click_without_login(cast: Cast, client: Client) -> None:
     preferences_update(person=cast.rep, alerts_mode="digest")
     token = unsubscribe_token(cast.rep)
     url = f"/notifications/unsubscribe/{token}/"
@@ -160,14 +163,16 @@ def test_it_unsubscribes_in_one_click_without_login(cast: Cast, client) -> None:
     assert (prefs.digest_email, prefs.alerts_mode) == (False, "digest")  # only that one
 
 
-def test_it_refuses_a_forged_unsubscribe_link(cast: Cast, client) -> None:
+def test_it_refuses_a_forged_unsubscribe_link(cast: Cast, client: Client) -> None:
     token = unsubscribe_token(cast.rep)
     r = client.post(f"/notifications/unsubscribe/{token[:-2]}xx/")
     assert r.status_code == 400
     assert not NotificationPreferences.objects.exists()
 
 
-def test_it_lets_nobody_else_test_or_remove_her_channel_from_the_page(cast: Cast, login) -> None:
+def test_it_lets_nobody_else_test_or_remove_her_channel_from_the_page(
+    cast: Cast, login: Login
+) -> None:
     channel = Channel.objects.create(
         organization=cast.org, owner=cast.rep, kind="slack", target="https://hooks.slack.com/x"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
@@ -15,7 +16,9 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_delivers_queued_mail_when_the_worker_runs(cast: Cast, mailoutbox) -> None:
+def test_it_delivers_queued_mail_when_the_worker_runs(
+    cast: Cast, mailoutbox: list[EmailMessage]
+) -> None:
     with override_settings(TASKS=DB_TASKS):
         outbox_enqueue(recipient=cast.rep, subject="Refreshers due", body="2 questions")
         assert DBTaskResult.objects.count() == 1

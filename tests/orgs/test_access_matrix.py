@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.helpers import matrix_cases
 
 # Object kinds and how to reach them: (API path, page path), built from the cast.
@@ -63,7 +63,7 @@ EDIT_PAGES = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_read_rules_to_the_api(
-    cast: Cast, api, kind: str, role: str, expected: int
+    cast: Cast, api: Api, kind: str, role: str, expected: int
 ) -> None:
     path, _ = OBJECTS[kind](cast)
     assert api(cast.by_role(role)).get(path).status_code == expected
@@ -75,7 +75,7 @@ def test_it_applies_read_rules_to_the_api(
     matrix_cases({k: v for k, v in READ.items() if k != "enrollments"}),
 )
 def test_it_applies_read_rules_to_pages(
-    cast: Cast, login, kind: str, role: str, expected: int
+    cast: Cast, login: Login, kind: str, role: str, expected: int
 ) -> None:
     _, page = OBJECTS[kind](cast)
     assert login(cast.by_role(role)).get(page).status_code == expected
@@ -83,7 +83,7 @@ def test_it_applies_read_rules_to_pages(
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_write_rules_to_the_api(
-    cast: Cast, api, kind: str, role: str, expected: object
+    cast: Cast, api: Api, kind: str, role: str, expected: object
 ) -> None:
     method, path, body, success = WRITES[kind](cast)
     response = getattr(api(cast.by_role(role)), method)(path, body)
@@ -94,38 +94,38 @@ def test_it_applies_write_rules_to_the_api(
     ("kind", "role", "expected"), matrix_cases({k: v for k, v in WRITE.items() if k in EDIT_PAGES})
 )
 def test_it_applies_write_rules_to_edit_pages(
-    cast: Cast, login, kind: str, role: str, expected: object
+    cast: Cast, login: Login, kind: str, role: str, expected: object
 ) -> None:
     response = login(cast.by_role(role)).get(EDIT_PAGES[kind](cast))
     assert response.status_code == (200 if expected == OK else expected)
 
 
 def test_it_hides_individual_enrollments_from_the_trainer_on_the_program_page(
-    cast: Cast, login
+    cast: Cast, login: Login
 ) -> None:
     page = login(cast.trainer).get(f"/programs/{cast.program.pk}/").content.decode()
     assert "Rita Rep" not in page
     assert "enrolled" in page
 
 
-def test_it_shows_a_manager_only_her_own_teams_reps_in_lists(cast: Cast, api) -> None:
+def test_it_shows_a_manager_only_her_own_teams_reps_in_lists(cast: Cast, api: Api) -> None:
     names = {p["name"] for p in api(cast.manager).get("/people").json()["items"]}
     assert names == {"Mia Manager", "Rita Rep"}
     teams = [t["name"] for t in api(cast.manager).get("/teams").json()["items"]]
     assert teams == ["West 1"]
 
 
-def test_it_shows_a_rep_only_herself(cast: Cast, api) -> None:
+def test_it_shows_a_rep_only_herself(cast: Cast, api: Api) -> None:
     assert [p["name"] for p in api(cast.rep).get("/people").json()["items"]] == ["Rita Rep"]
     assert api(cast.rep).get("/teams").json()["items"] == []
 
 
-def test_it_filters_enrollments_to_what_a_manager_may_see(cast: Cast, api) -> None:
+def test_it_filters_enrollments_to_what_a_manager_may_see(cast: Cast, api: Api) -> None:
     rows = api(cast.manager).get(f"/programs/{cast.program.pk}/enrollments").json()["items"]
     assert {r["name"] for r in rows} == {"Mia Manager", "Rita Rep"}
 
 
-def test_it_never_lists_another_organizations_programs(cast: Cast, api) -> None:
+def test_it_never_lists_another_organizations_programs(cast: Cast, api: Api) -> None:
     names = [p["name"] for p in api(cast.outsider).get("/programs").json()["items"]]
     assert names == ["Globex Selling"]
 
@@ -287,7 +287,11 @@ def _body(operation: dict, spec: dict, ids: dict[str, int]) -> object:
 
 
 def test_every_id_route_answers_an_outsider_404(
-    cast: Cast, every_object: dict[str, int], api, login, capsys
+    cast: Cast,
+    every_object: dict[str, int],
+    api: Api,
+    login: Login,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from sustain.api.urls import api as ninja_api
 

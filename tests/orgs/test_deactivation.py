@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from sustain.notify.models import OutboxMessage
 from sustain.orgs import services
 from sustain.orgs.models import Person
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import PASSWORD, Api, Cast, Login
 
 
 def _active(person: Person) -> bool:
@@ -23,7 +24,7 @@ def _active(person: Person) -> bool:
 # The API ---------------------------------------------------------------------------
 
 
-def test_it_deactivates_and_reactivates_through_the_api(cast: Cast, api) -> None:
+def test_it_deactivates_and_reactivates_through_the_api(cast: Cast, api: Api) -> None:
     admin = api(cast.admin)
     response = admin.post(f"/people/{cast.rep.pk}/deactivate")
     assert response.status_code == 200
@@ -35,19 +36,19 @@ def test_it_deactivates_and_reactivates_through_the_api(cast: Cast, api) -> None
 
 
 @pytest.mark.parametrize("role", ["executive", "owner", "analyst", "manager"])
-def test_it_lets_only_admins_deactivate(cast: Cast, api, role: str) -> None:
+def test_it_lets_only_admins_deactivate(cast: Cast, api: Api, role: str) -> None:
     assert api(cast.by_role(role)).post(f"/people/{cast.rep.pk}/deactivate").status_code == 403
     assert _active(cast.rep)
 
 
-def test_it_hides_deactivation_of_another_orgs_person(cast: Cast, api) -> None:
+def test_it_hides_deactivation_of_another_orgs_person(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post(f"/people/{cast.outsider.pk}/deactivate")
     assert response.status_code == 404
     assert _active(cast.outsider)
     assert api(cast.outsider).post(f"/people/{cast.rep.pk}/reactivate").status_code == 404
 
 
-def test_it_refuses_deactivating_yourself(cast: Cast, api) -> None:
+def test_it_refuses_deactivating_yourself(cast: Cast, api: Api) -> None:
     assert api(cast.admin).post(f"/people/{cast.admin.pk}/deactivate").status_code == 403
 
 
@@ -59,7 +60,7 @@ def test_it_refuses_deactivating_the_last_admin(cast: Cast) -> None:
 
 
 def test_it_refuses_deactivating_a_teams_manager_until_the_team_is_reassigned(
-    cast: Cast, api
+    cast: Cast, api: Api
 ) -> None:
     admin = api(cast.admin)
     response = admin.post(f"/people/{cast.manager.pk}/deactivate")
@@ -70,7 +71,7 @@ def test_it_refuses_deactivating_a_teams_manager_until_the_team_is_reassigned(
     assert admin.post(f"/people/{cast.manager.pk}/deactivate").status_code == 200
 
 
-def test_it_refuses_a_deactivated_manager_as_a_teams_manager(cast: Cast, api) -> None:
+def test_it_refuses_a_deactivated_manager_as_a_teams_manager(cast: Cast, api: Api) -> None:
     services.team_update(team=cast.team, data={"manager": cast.other_manager})
     services.person_deactivate(person=cast.manager)
     response = api(cast.admin).patch(f"/teams/{cast.team.pk}", {"manager": cast.manager.pk})
@@ -90,7 +91,7 @@ def test_the_service_checks_who_deactivates(cast: Cast) -> None:
 # The page --------------------------------------------------------------------------
 
 
-def test_it_asks_for_confirmation_then_deactivates_on_the_page(cast: Cast, login) -> None:
+def test_it_asks_for_confirmation_then_deactivates_on_the_page(cast: Cast, login: Login) -> None:
     client = login(cast.admin)
     person_page = client.get(f"/people/{cast.rep.pk}/").content.decode()
     assert f"/people/{cast.rep.pk}/deactivate/" in person_page
@@ -105,13 +106,13 @@ def test_it_asks_for_confirmation_then_deactivates_on_the_page(cast: Cast, login
     assert _active(cast.rep)
 
 
-def test_it_shows_why_a_deactivation_was_refused_on_the_page(cast: Cast, login) -> None:
+def test_it_shows_why_a_deactivation_was_refused_on_the_page(cast: Cast, login: Login) -> None:
     response = login(cast.admin).post(f"/people/{cast.manager.pk}/deactivate/")
     assert response.status_code == 400
     assert "West 1" in response.content.decode()
 
 
-def test_it_offers_no_deactivation_to_an_executive(cast: Cast, login) -> None:
+def test_it_offers_no_deactivation_to_an_executive(cast: Cast, login: Login) -> None:
     client = login(cast.executive)
     assert "deactivate" not in client.get(f"/people/{cast.rep.pk}/").content.decode()
     assert client.post(f"/people/{cast.rep.pk}/deactivate/").status_code == 403
@@ -122,7 +123,7 @@ def test_it_offers_no_deactivation_to_an_executive(cast: Cast, login) -> None:
 # Logins and tokens -----------------------------------------------------------------
 
 
-def test_it_ends_her_session(cast: Cast, client) -> None:
+def test_it_ends_her_session(cast: Cast, client: Client) -> None:
     assert client.login(username=cast.rep.email, password=PASSWORD)
     assert client.get("/").status_code == 200
     services.person_deactivate(person=cast.rep)
@@ -131,13 +132,13 @@ def test_it_ends_her_session(cast: Cast, client) -> None:
     assert "/login/" in response["Location"]
 
 
-def test_it_refuses_her_login(cast: Cast, client) -> None:
+def test_it_refuses_her_login(cast: Cast, client: Client) -> None:
     services.person_deactivate(person=cast.rep)
     client.post("/login/", {"username": cast.rep.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
 
 
-def test_it_refuses_her_token(cast: Cast, api) -> None:
+def test_it_refuses_her_token(cast: Cast, api: Api) -> None:
     rep = api(cast.rep)
     services.person_deactivate(person=cast.rep)
     assert rep.get("/me").status_code == 401
@@ -251,7 +252,7 @@ def test_it_keeps_her_kpis_in_the_analysis(cast: Cast) -> None:
     assert cast.rep.pk in set(panel["rep"])
 
 
-def test_it_keeps_her_in_the_people_list_marked_deactivated(cast: Cast, login) -> None:
+def test_it_keeps_her_in_the_people_list_marked_deactivated(cast: Cast, login: Login) -> None:
     services.person_deactivate(person=cast.rep)
     page = login(cast.admin).get("/people/").content.decode()
     assert "Rita Rep" in page

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from sustain.orgs import services
 from sustain.orgs.models import Person
 from sustain.orgs.services import UNUSABLE_EMAIL
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import PASSWORD, Api, Cast, Login
 
 # Another organization's login (the cast's outsider, at Globex).
 FOREIGN = "xavier.outsider@globex.example"
 
 
-def test_it_answers_another_orgs_email_exactly_like_an_invalid_one(cast: Cast, api) -> None:
+def test_it_answers_another_orgs_email_exactly_like_an_invalid_one(cast: Cast, api: Api) -> None:
     admin = api(cast.admin)
     before = Person.objects.count()
     foreign = admin.post("/people", {"email": FOREIGN, "name": "Probe"})
@@ -33,25 +34,27 @@ def test_it_answers_another_orgs_email_exactly_like_an_invalid_one(cast: Cast, a
     assert Person.objects.count() == before
 
 
-def test_it_hides_another_orgs_email_in_any_case(cast: Cast, api) -> None:
+def test_it_hides_another_orgs_email_in_any_case(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post("/people", {"email": FOREIGN.upper(), "name": "Probe"})
     assert response.json()["errors"] == {"email": [UNUSABLE_EMAIL]}
 
 
-def test_it_hides_another_orgs_email_when_changing_one(cast: Cast, api) -> None:
+def test_it_hides_another_orgs_email_when_changing_one(cast: Cast, api: Api) -> None:
     response = api(cast.admin).patch(f"/people/{cast.rep.pk}", {"email": FOREIGN})
     assert response.json()["errors"] == {"email": [UNUSABLE_EMAIL]}
     cast.rep.refresh_from_db()
     assert cast.rep.email == "rita.rep@acme-corp.example"
 
 
-def test_it_names_a_clash_inside_the_organization(cast: Cast, api) -> None:
+def test_it_names_a_clash_inside_the_organization(cast: Cast, api: Api) -> None:
     response = api(cast.admin).post("/people", {"email": "RITA.REP@acme-corp.example", "name": "D"})
     assert response.status_code == 400
     assert response.json()["errors"]["email"] == ["Rita Rep already has this email here."]
 
 
-def test_it_answers_the_page_form_the_same_for_foreign_and_invalid(cast: Cast, login) -> None:
+def test_it_answers_the_page_form_the_same_for_foreign_and_invalid(
+    cast: Cast, login: Login
+) -> None:
     client = login(cast.admin)
 
     def errors(email: str) -> str:
@@ -77,7 +80,7 @@ def test_it_refuses_a_case_variant_duplicate_even_behind_the_services(cast: Cast
         )
 
 
-def test_it_logs_in_with_the_email_in_any_case(cast: Cast, client) -> None:
+def test_it_logs_in_with_the_email_in_any_case(cast: Cast, client: Client) -> None:
     response = client.post(
         "/login/", {"username": "  Rita.Rep@ACME-Corp.example", "password": PASSWORD}
     )
@@ -85,7 +88,7 @@ def test_it_logs_in_with_the_email_in_any_case(cast: Cast, client) -> None:
     assert client.session["_auth_user_id"] == str(cast.rep.pk)
 
 
-def test_it_still_refuses_a_wrong_password(cast: Cast, client) -> None:
+def test_it_still_refuses_a_wrong_password(cast: Cast, client: Client) -> None:
     response = client.post("/login/", {"username": "Rita.Rep@acme-corp.example", "password": "x"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session

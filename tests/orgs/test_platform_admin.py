@@ -8,7 +8,9 @@ import importlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client, RequestFactory
 
+from sustain.demo.context import DemoContext
 from sustain.orgs.models import Person
 from tests.conftest import PASSWORD, Cast
 
@@ -19,12 +21,12 @@ def operator(db: None) -> Person:
 
 
 @pytest.fixture
-def demo_admin(demo) -> Person:  # type: ignore[no-untyped-def]
+def demo_admin(demo: DemoContext) -> Person:
     return Person.objects.get(pk=demo.logins["admin"].pk)
 
 
 def test_it_keeps_the_demo_org_admin_out_of_djangos_admin(
-    cast: Cast, client, demo_admin: Person
+    cast: Cast, client: Client, demo_admin: Person
 ) -> None:
     client.force_login(demo_admin)
     response = client.get(f"/admin/orgs/person/?organization__id__exact={cast.org.pk}")
@@ -39,7 +41,7 @@ def test_it_keeps_the_demo_org_admin_out_of_djangos_admin(
     assert cast.executive.check_password(PASSWORD)
 
 
-def test_the_admin_site_refuses_staff_with_an_organization(rf) -> None:
+def test_the_admin_site_refuses_staff_with_an_organization(rf: RequestFactory) -> None:
     from sustain.orgs.adminsite import PlatformAdminSite
 
     request = rf.get("/admin/")
@@ -49,7 +51,9 @@ def test_the_admin_site_refuses_staff_with_an_organization(rf) -> None:
     assert PlatformAdminSite().has_permission(request)
 
 
-def test_it_refuses_setting_another_orgs_password_through_the_admin(cast: Cast, client) -> None:
+def test_it_refuses_setting_another_orgs_password_through_the_admin(
+    cast: Cast, client: Client
+) -> None:
     client.force_login(cast.admin)
     response = client.post(
         f"/admin/orgs/person/{cast.outsider.pk}/password/",
@@ -60,7 +64,9 @@ def test_it_refuses_setting_another_orgs_password_through_the_admin(cast: Cast, 
     assert cast.outsider.check_password(PASSWORD)
 
 
-def test_it_lets_a_platform_operator_use_the_admin(cast: Cast, client, operator: Person) -> None:
+def test_it_lets_a_platform_operator_use_the_admin(
+    cast: Cast, client: Client, operator: Person
+) -> None:
     client.force_login(operator)
     assert client.get("/admin/orgs/person/").status_code == 200
 

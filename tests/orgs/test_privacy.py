@@ -10,13 +10,13 @@ import pytest
 from sustain.metrics.models import KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs.models import Organization, Role
-from tests.conftest import Cast, make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 PERIOD = dt.date(2026, 1, 5)
 
 
 @pytest.fixture
-def revenue(cast: Cast):  # type: ignore[no-untyped-def]
+def revenue(cast: Cast) -> int:
     """One period with a single rep's value, one with six reps' values."""
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     reps = [cast.rep] + [
@@ -44,7 +44,9 @@ MEANS = {
 
 
 @pytest.mark.parametrize(("role", "sees"), MEANS.items())
-def test_a_mean_over_fewer_than_k_reps_is_withheld(cast: Cast, api, revenue, role, sees) -> None:
+def test_a_mean_over_fewer_than_k_reps_is_withheld(
+    cast: Cast, api: Api, revenue: int, role, sees
+) -> None:
     first, second = api(cast.by_role(role)).get(f"/kpis/{revenue}/means").json()["items"]
     assert first["reps"] == 1
     assert first["mean"] == (1234.0 if sees else None)
@@ -52,7 +54,7 @@ def test_a_mean_over_fewer_than_k_reps_is_withheld(cast: Cast, api, revenue, rol
     assert (second["mean"], second["suppressed"]) == (100.0, None)
 
 
-def test_an_admin_sets_k_on_the_page_and_in_the_api(cast: Cast, api, login) -> None:
+def test_an_admin_sets_k_on_the_page_and_in_the_api(cast: Cast, api: Api, login: Login) -> None:
     r = api(cast.admin).patch("/organization", {"min_group_size": 8})
     assert r.status_code == 200 and r.json()["min_group_size"] == 8
     page = login(cast.admin).post("/organization/", {"name": "Acme Corp", "min_group_size": "6"})
@@ -61,20 +63,22 @@ def test_an_admin_sets_k_on_the_page_and_in_the_api(cast: Cast, api, login) -> N
     assert api(cast.rep).get("/organization").json()["min_group_size"] == 6
 
 
-def test_k_changes_what_is_withheld(cast: Cast, api, revenue) -> None:
+def test_k_changes_what_is_withheld(cast: Cast, api: Api, revenue: int) -> None:
     api(cast.admin).patch("/organization", {"min_group_size": 7})
     _, second = api(cast.trainer).get(f"/kpis/{revenue}/means").json()["items"]
     assert (second["mean"], second["suppressed"]) == (None, "fewer than 7 reps")
 
 
 @pytest.mark.parametrize("bad", [0, 1, 51, "x"])
-def test_k_below_two_or_nonsense_is_refused_and_changes_nothing(cast: Cast, api, bad) -> None:
+def test_k_below_two_or_nonsense_is_refused_and_changes_nothing(
+    cast: Cast, api: Api, bad: int | str
+) -> None:
     r = api(cast.admin).patch("/organization", {"min_group_size": bad})
     assert r.status_code in (400, 422)
     assert Organization.objects.get(pk=cast.org.pk).min_group_size == 5
 
 
 @pytest.mark.parametrize("role", ["executive", "manager", "rep", "trainer", "analyst"])
-def test_only_admins_change_k(cast: Cast, api, role: str) -> None:
+def test_only_admins_change_k(cast: Cast, api: Api, role: str) -> None:
     assert api(cast.by_role(role)).patch("/organization", {"min_group_size": 2}).status_code == 403
     assert Organization.objects.get(pk=cast.org.pk).min_group_size == 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -12,14 +13,14 @@ from django.utils import timezone
 from sustain.audit.models import AuditEvent, AuditKind
 from sustain.orgs.models import ApiToken
 from sustain.orgs.services import api_token_create
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 
 def _bearer(raw: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
-def test_it_lists_my_tokens_without_their_secret(cast: Cast, api) -> None:
+def test_it_lists_my_tokens_without_their_secret(cast: Cast, api: Api) -> None:
     client = api(cast.rep)
     body = client.get("/tokens").json()["items"]
     assert len(body) == 1
@@ -28,7 +29,7 @@ def test_it_lists_my_tokens_without_their_secret(cast: Cast, api) -> None:
     assert ApiToken.objects.get(pk=body[0]["id"]).digest not in str(body)
 
 
-def test_it_shows_a_new_tokens_secret_once_and_the_secret_works(cast: Cast, api) -> None:
+def test_it_shows_a_new_tokens_secret_once_and_the_secret_works(cast: Cast, api: Api) -> None:
     client = api(cast.rep)
     response = client.post("/tokens", {"name": "CRM sync", "expires_in_days": 30})
     assert response.status_code == 201
@@ -39,7 +40,7 @@ def test_it_shows_a_new_tokens_secret_once_and_the_secret_works(cast: Cast, api)
     assert "CRM sync" in [t["name"] for t in listed]
 
 
-def test_it_refuses_a_token_with_a_silly_expiry_and_creates_nothing(cast: Cast, api) -> None:
+def test_it_refuses_a_token_with_a_silly_expiry_and_creates_nothing(cast: Cast, api: Api) -> None:
     client = api(cast.rep)
     before = ApiToken.objects.count()
     assert client.post("/tokens", {"name": "x", "expires_in_days": 0}).status_code == 422
@@ -75,14 +76,14 @@ def test_it_records_last_use_at_most_once_a_minute(cast: Cast) -> None:
     assert token.last_used_at > recent
 
 
-def test_it_revokes_my_token(cast: Cast, api) -> None:
+def test_it_revokes_my_token(cast: Cast, api: Api) -> None:
     raw = api_token_create(person=cast.rep, label="old script")
     token = ApiToken.objects.get(person=cast.rep, label="old script")
     assert api(cast.rep).delete(f"/tokens/{token.pk}").status_code == 204
     assert _bearer(raw).get("/api/v1/me").status_code == 401
 
 
-def test_it_will_not_let_a_rep_see_or_revoke_someone_elses_token(cast: Cast, api) -> None:
+def test_it_will_not_let_a_rep_see_or_revoke_someone_elses_token(cast: Cast, api: Api) -> None:
     api_token_create(person=cast.manager, label="hers")
     theirs = ApiToken.objects.get(person=cast.manager, label="hers")
     client = api(cast.rep)
@@ -91,7 +92,7 @@ def test_it_will_not_let_a_rep_see_or_revoke_someone_elses_token(cast: Cast, api
     assert ApiToken.objects.filter(pk=theirs.pk).exists()
 
 
-def test_it_lets_an_admin_list_and_revoke_anyones_in_her_organization(cast: Cast, api) -> None:
+def test_it_lets_an_admin_list_and_revoke_anyones_in_her_organization(cast: Cast, api: Api) -> None:
     raw = api_token_create(person=cast.rep, label="rep's")
     client = api(cast.admin)
     listed = client.get(f"/tokens?person={cast.rep.pk}").json()["items"]
@@ -100,7 +101,7 @@ def test_it_lets_an_admin_list_and_revoke_anyones_in_her_organization(cast: Cast
     assert _bearer(raw).get("/api/v1/me").status_code == 401
 
 
-def test_it_hides_other_organizations_tokens_from_an_admin(cast: Cast, api) -> None:
+def test_it_hides_other_organizations_tokens_from_an_admin(cast: Cast, api: Api) -> None:
     api_token_create(person=cast.outsider, label="globex")
     foreign = ApiToken.objects.get(person=cast.outsider)
     client = api(cast.admin)
@@ -116,7 +117,7 @@ def test_it_refuses_a_deactivated_persons_token(cast: Cast) -> None:
     assert _bearer(raw).get("/api/v1/me").status_code == 401
 
 
-def test_it_audits_token_creation_and_revocation(cast: Cast, api) -> None:
+def test_it_audits_token_creation_and_revocation(cast: Cast, api: Api) -> None:
     client = api(cast.admin)
     token = client.post("/tokens", {"name": "audit me"}).json()
     client.delete(f"/tokens/{token['id']}")
@@ -124,7 +125,9 @@ def test_it_audits_token_creation_and_revocation(cast: Cast, api) -> None:
     assert {AuditKind.TOKEN_CREATED, AuditKind.TOKEN_REVOKED} <= kinds
 
 
-def test_it_creates_an_expiring_token_from_the_command_line(cast: Cast, capsys) -> None:
+def test_it_creates_an_expiring_token_from_the_command_line(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("token", "create", cast.analyst.email, "--expires-in", "7")
     raw = capsys.readouterr().out.strip()
     token = ApiToken.objects.get(digest=ApiToken.hash(raw))
@@ -135,11 +138,11 @@ def test_it_creates_an_expiring_token_from_the_command_line(cast: Cast, capsys) 
 # The page ---------------------------------------------------------------------------
 
 
-def test_it_links_the_tokens_page_from_the_user_menu(cast: Cast, login) -> None:
+def test_it_links_the_tokens_page_from_the_user_menu(cast: Cast, login: Login) -> None:
     assert b'href="/tokens/"' in login(cast.rep).get("/").content
 
 
-def test_it_creates_a_token_on_the_page_and_shows_the_secret_once(cast: Cast, login) -> None:
+def test_it_creates_a_token_on_the_page_and_shows_the_secret_once(cast: Cast, login: Login) -> None:
     client = login(cast.rep)
     response = client.post("/tokens/", {"name": "Laptop", "expires_in_days": "90"})
     assert response.status_code == 200
@@ -151,13 +154,13 @@ def test_it_creates_a_token_on_the_page_and_shows_the_secret_once(cast: Cast, lo
     assert secret.encode() not in page.content
 
 
-def test_it_refuses_a_bad_expiry_on_the_page(cast: Cast, login) -> None:
+def test_it_refuses_a_bad_expiry_on_the_page(cast: Cast, login: Login) -> None:
     response = login(cast.rep).post("/tokens/", {"name": "Laptop", "expires_in_days": "-3"})
     assert response.status_code == 400
     assert not ApiToken.objects.filter(person=cast.rep).exists()
 
 
-def test_it_revokes_from_the_page(cast: Cast, login) -> None:
+def test_it_revokes_from_the_page(cast: Cast, login: Login) -> None:
     raw = api_token_create(person=cast.rep, label="old")
     token = ApiToken.objects.get(person=cast.rep)
     response = login(cast.rep).post(f"/tokens/{token.pk}/revoke/")
@@ -165,7 +168,7 @@ def test_it_revokes_from_the_page(cast: Cast, login) -> None:
     assert _bearer(raw).get("/api/v1/me").status_code == 401
 
 
-def test_it_shows_a_rep_only_her_own_tokens_on_the_page(cast: Cast, login) -> None:
+def test_it_shows_a_rep_only_her_own_tokens_on_the_page(cast: Cast, login: Login) -> None:
     api_token_create(person=cast.manager, label="managers-token")
     api_token_create(person=cast.rep, label="reps-token")
     content = login(cast.rep).get("/tokens/").content
@@ -173,7 +176,7 @@ def test_it_shows_a_rep_only_her_own_tokens_on_the_page(cast: Cast, login) -> No
     assert b"managers-token" not in content
 
 
-def test_it_shows_an_admin_everyones_tokens_on_the_page(cast: Cast, login) -> None:
+def test_it_shows_an_admin_everyones_tokens_on_the_page(cast: Cast, login: Login) -> None:
     api_token_create(person=cast.manager, label="managers-token")
     api_token_create(person=cast.outsider, label="globex-token")
     content = login(cast.admin).get("/tokens/").content
@@ -181,7 +184,7 @@ def test_it_shows_an_admin_everyones_tokens_on_the_page(cast: Cast, login) -> No
     assert b"globex-token" not in content
 
 
-def test_it_404s_revoking_someone_elses_token_on_the_page(cast: Cast, login) -> None:
+def test_it_404s_revoking_someone_elses_token_on_the_page(cast: Cast, login: Login) -> None:
     api_token_create(person=cast.manager)
     api_token_create(person=cast.outsider)
     for token in ApiToken.objects.all():
@@ -191,7 +194,7 @@ def test_it_404s_revoking_someone_elses_token_on_the_page(cast: Cast, login) -> 
     assert ApiToken.objects.count() == 2
 
 
-def test_it_costs_the_same_queries_for_many_tokens(cast: Cast, login) -> None:
+def test_it_costs_the_same_queries_for_many_tokens(cast: Cast, login: Login) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -209,7 +212,7 @@ def test_it_costs_the_same_queries_for_many_tokens(cast: Cast, login) -> None:
     assert queries() == few
 
 
-def test_it_lets_an_admin_revoke_someone_elses_token_on_the_page(cast: Cast, login) -> None:
+def test_it_lets_an_admin_revoke_someone_elses_token_on_the_page(cast: Cast, login: Login) -> None:
     raw = api_token_create(person=cast.manager, label="hers")
     token = ApiToken.objects.get(person=cast.manager)
     assert login(cast.admin).post(f"/tokens/{token.pk}/revoke/").status_code == 302

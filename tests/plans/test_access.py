@@ -8,21 +8,21 @@ import pytest
 from sustain.plans import services
 from sustain.plans.models import Plan
 from sustain.plans.services import plan_item_add
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 SEES_ALL = ["executive", "owner", "analyst", "admin"]
 
 
 @pytest.mark.parametrize("role", SEES_ALL)
 def test_org_wide_roles_see_every_plan(
-    api, role: str, trained: Cast, plan: Plan, other_plan: Plan
+    api: Api, role: str, trained: Cast, plan: Plan, other_plan: Plan
 ) -> None:
     body = api(trained.by_role(role)).get(f"/programs/{trained.program.pk}/plans").json()["items"]
     assert {p["id"] for p in body} == {plan.pk, other_plan.pk}
 
 
 def test_a_manager_sees_only_her_teams_plans(
-    api, trained: Cast, plan: Plan, other_plan: Plan
+    api: Api, trained: Cast, plan: Plan, other_plan: Plan
 ) -> None:
     client = api(trained.manager)
     body = client.get(f"/programs/{trained.program.pk}/plans").json()["items"]
@@ -31,7 +31,9 @@ def test_a_manager_sees_only_her_teams_plans(
     assert client.get(f"/teams/{trained.other_team.pk}/plans").status_code == 404
 
 
-def test_a_rep_sees_only_her_own_plan(api, trained: Cast, plan: Plan, other_plan: Plan) -> None:
+def test_a_rep_sees_only_her_own_plan(
+    api: Api, trained: Cast, plan: Plan, other_plan: Plan
+) -> None:
     client = api(trained.rep)
     assert client.get(f"/plans/{plan.pk}").status_code == 200
     assert client.get(f"/plans/{other_plan.pk}").status_code == 404
@@ -40,7 +42,7 @@ def test_a_rep_sees_only_her_own_plan(api, trained: Cast, plan: Plan, other_plan
     ] == [plan.pk]
 
 
-def test_the_trainer_sees_only_aggregates(api, trained: Cast, plan: Plan) -> None:
+def test_the_trainer_sees_only_aggregates(api: Api, trained: Cast, plan: Plan) -> None:
     client = api(trained.trainer)
     assert client.get(f"/programs/{trained.program.pk}/plans").status_code == 403
     assert client.get(f"/plans/{plan.pk}").status_code == 404
@@ -51,7 +53,7 @@ def test_the_trainer_sees_only_aggregates(api, trained: Cast, plan: Plan) -> Non
 
 @pytest.mark.parametrize(("role", "sees"), [("analyst", True), ("trainer", False), ("rep", False)])
 def test_plan_rates_over_fewer_than_k_reps_are_withheld(
-    api, login, trained: Cast, plan: Plan, role: str, sees: bool
+    api: Api, login: Login, trained: Cast, plan: Plan, role: str, sees: bool
 ) -> None:
     services.check_in_record(plan=plan, applied="x", struggled="", rating=2)
     person = trained.by_role(role)
@@ -63,28 +65,28 @@ def test_plan_rates_over_fewer_than_k_reps_are_withheld(
     assert ('id="withheld"' in page) == (not sees)
 
 
-def test_the_trainer_cannot_open_a_plan_page(login, trained: Cast, plan: Plan) -> None:
+def test_the_trainer_cannot_open_a_plan_page(login: Login, trained: Cast, plan: Plan) -> None:
     client = login(trained.trainer)
     assert client.get(f"/plans/{plan.pk}/").status_code == 404
     assert client.get("/plans/team/").status_code == 403
     assert client.get(f"/plans/program/{trained.program.pk}/").status_code == 200
 
 
-def test_a_rep_cannot_restart_her_plan(api, plan: Plan) -> None:
+def test_a_rep_cannot_restart_her_plan(api: Api, plan: Plan) -> None:
     response = api(plan.rep).post(
         f"/plans/{plan.pk}/restart", {"start": str(plan.start), "note": "x"}
     )
     assert response.status_code == 403
 
 
-def test_the_other_manager_cannot_touch_the_plan(api, trained: Cast, plan: Plan) -> None:
+def test_the_other_manager_cannot_touch_the_plan(api: Api, trained: Cast, plan: Plan) -> None:
     client = api(trained.other_manager)
     assert client.post(f"/plans/{plan.pk}/below-quota", {"below_quota": True}).status_code == 404
     plan.refresh_from_db()
     assert not plan.below_quota_flag
 
 
-def test_outsiders_get_404_everywhere(api, login, trained: Cast, plan: Plan) -> None:
+def test_outsiders_get_404_everywhere(api: Api, login: Login, trained: Cast, plan: Plan) -> None:
     client = api(trained.outsider)
     pk, program = plan.pk, trained.program.pk
     item = plan_item_add(plan=plan, text="Role-play", source="coaching")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from sustain.plans.models import CheckIn, Plan
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 
-def test_it_returns_my_plan_with_the_fixed_contract(api, plan: Plan) -> None:
+def test_it_returns_my_plan_with_the_fixed_contract(api: Api, plan: Plan) -> None:
     body = api(plan.rep).get("/me/plan").json()
     assert body["committed_at"] is None
     assert [p["concept"] for p in body["phases"]] == ["Discovery", "Objections", "Closing"]
@@ -12,18 +12,18 @@ def test_it_returns_my_plan_with_the_fixed_contract(api, plan: Plan) -> None:
     assert {"start", "end", "concept"} <= set(body["phases"][0])
 
 
-def test_it_404s_my_plan_when_i_have_none(api, trained: Cast) -> None:
+def test_it_404s_my_plan_when_i_have_none(api: Api, trained: Cast) -> None:
     assert api(trained.rep).get("/me/plan").status_code == 404
 
 
-def test_it_commits_my_plan(api, plan: Plan) -> None:
+def test_it_commits_my_plan(api: Api, plan: Plan) -> None:
     response = api(plan.rep).post("/me/plan/commit")
     assert response.status_code == 200
     assert response.json()["committed_at"]
     assert api(plan.rep).post("/me/plan/commit").status_code == 400
 
 
-def test_it_records_my_check_in(api, plan: Plan) -> None:
+def test_it_records_my_check_in(api: Api, plan: Plan) -> None:
     response = api(plan.rep).post(
         "/me/check-ins", {"applied": "Impact questions", "struggled": "Silence", "rating": 4}
     )
@@ -32,7 +32,7 @@ def test_it_records_my_check_in(api, plan: Plan) -> None:
     assert plan.check_ins.get().rating == 4
 
 
-def test_it_rejects_a_rating_out_of_range_and_changes_nothing(api, plan: Plan) -> None:
+def test_it_rejects_a_rating_out_of_range_and_changes_nothing(api: Api, plan: Plan) -> None:
     for rating in (0, 6, "five"):
         response = api(plan.rep).post(
             "/me/check-ins", {"applied": "", "struggled": "", "rating": rating}
@@ -41,7 +41,7 @@ def test_it_rejects_a_rating_out_of_range_and_changes_nothing(api, plan: Plan) -
     assert not CheckIn.objects.exists()
 
 
-def test_it_refuses_a_check_in_on_another_reps_plan(api, plan: Plan, other_plan: Plan) -> None:
+def test_it_refuses_a_check_in_on_another_reps_plan(api: Api, plan: Plan, other_plan: Plan) -> None:
     path = f"/plans/{other_plan.pk}/check-ins"
     assert api(plan.rep).post(path, {"rating": 3}).status_code == 404
     # Her manager sees the plan but only the rep reports her own progress.
@@ -49,7 +49,7 @@ def test_it_refuses_a_check_in_on_another_reps_plan(api, plan: Plan, other_plan:
     assert not CheckIn.objects.exists()
 
 
-def test_it_refuses_a_plan_for_someone_not_enrolled(api, trained: Cast) -> None:
+def test_it_refuses_a_plan_for_someone_not_enrolled(api: Api, trained: Cast) -> None:
     trained.program.enrollments.filter(person=trained.rep).delete()
     response = api(trained.owner).post(
         f"/programs/{trained.program.pk}/plans", {"person": trained.rep.pk}
@@ -59,7 +59,7 @@ def test_it_refuses_a_plan_for_someone_not_enrolled(api, trained: Cast) -> None:
     assert not Plan.objects.exists()
 
 
-def test_the_manager_creates_a_plan_for_her_rep(api, trained: Cast) -> None:
+def test_the_manager_creates_a_plan_for_her_rep(api: Api, trained: Cast) -> None:
     response = api(trained.manager).post(
         f"/programs/{trained.program.pk}/plans", {"person": trained.rep.pk}
     )
@@ -67,7 +67,7 @@ def test_the_manager_creates_a_plan_for_her_rep(api, trained: Cast) -> None:
     assert Plan.objects.get().rep == trained.rep
 
 
-def test_the_manager_reweights_her_reps_plan(api, plan: Plan) -> None:
+def test_the_manager_reweights_her_reps_plan(api: Api, plan: Plan) -> None:
     ids = list(plan.phases.values_list("pk", flat=True))
     response = api(plan.rep.team.manager).patch(
         f"/plans/{plan.pk}/phases",
@@ -77,7 +77,7 @@ def test_the_manager_reweights_her_reps_plan(api, plan: Plan) -> None:
     assert response.json()["phases"][0]["concept"] == "Closing"
 
 
-def test_it_rejects_a_phase_of_another_plan(api, plan: Plan, other_plan: Plan) -> None:
+def test_it_rejects_a_phase_of_another_plan(api: Api, plan: Plan, other_plan: Plan) -> None:
     ids = list(plan.phases.values_list("pk", flat=True))
     foreign = other_plan.phases.first().pk
     response = api(plan.rep).patch(
@@ -87,13 +87,13 @@ def test_it_rejects_a_phase_of_another_plan(api, plan: Plan, other_plan: Plan) -
     assert list(plan.phases.values_list("pk", flat=True)) == ids
 
 
-def test_the_team_endpoint_lists_progress(api, plan: Plan, other_plan: Plan) -> None:
+def test_the_team_endpoint_lists_progress(api: Api, plan: Plan, other_plan: Plan) -> None:
     body = api(plan.rep.team.manager).get(f"/teams/{plan.rep.team_id}/plans").json()["items"]
     assert [p["rep_name"] for p in body] == [plan.rep.name]
     assert {"streak", "missed_check_ins", "percent"} <= set(body[0])
 
 
-def test_the_owner_sets_the_plan_policy_and_a_manager_cannot(api, trained: Cast) -> None:
+def test_the_owner_sets_the_plan_policy_and_a_manager_cannot(api: Api, trained: Cast) -> None:
     path = f"/programs/{trained.program.pk}/plan-policy"
     assert api(trained.manager).get(path).json()["new_hire_days"] == 180
     assert api(trained.manager).patch(path, {"new_hire_days": 90}).status_code == 403
@@ -102,7 +102,7 @@ def test_the_owner_sets_the_plan_policy_and_a_manager_cannot(api, trained: Cast)
     assert api(trained.outsider).get(path).status_code == 404
 
 
-def test_the_plan_days_policy_shapes_new_plans(api, trained: Cast) -> None:
+def test_the_plan_days_policy_shapes_new_plans(api: Api, trained: Cast) -> None:
     api(trained.owner).patch(f"/programs/{trained.program.pk}/plan-policy", {"plan_days": 60})
     body = (
         api(trained.owner)
@@ -112,7 +112,7 @@ def test_the_plan_days_policy_shapes_new_plans(api, trained: Cast) -> None:
     assert [p["days"] for p in body["phases"]] == [20, 20, 20]
 
 
-def test_the_rep_marks_a_coaching_item_done(api, plan: Plan, other_plan: Plan) -> None:
+def test_the_rep_marks_a_coaching_item_done(api: Api, plan: Plan, other_plan: Plan) -> None:
     from sustain.plans.services import plan_item_add
 
     item = plan_item_add(plan=plan, text="Role-play", source="coaching")

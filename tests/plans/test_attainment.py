@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.metrics.models import KpiDefinition, KpiUnit, KpiValue
 from sustain.metrics.services import _ensure_kpis, kpi_import
@@ -87,7 +88,9 @@ def test_it_falls_back_to_quota_attainment(trained: Cast) -> None:
     assert _plan(trained).mandatory_reason == MandatoryReason.BELOW_QUOTA
 
 
-def test_it_reads_in_a_fixed_number_of_queries(trained: Cast, django_assert_num_queries) -> None:
+def test_it_reads_in_a_fixed_number_of_queries(
+    trained: Cast, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     _import(trained, [(trained.rep.email, w, 0.5) for w in range(20)])
     with django_assert_num_queries(2):
         selectors.attainment_periods(trained.rep)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from sustain.plans.models import Plan
+from tests.conftest import Login
 
 
-def test_the_rep_commits_and_checks_in_on_her_page(login, plan: Plan) -> None:
+def test_the_rep_commits_and_checks_in_on_her_page(login: Login, plan: Plan) -> None:
     client = login(plan.rep)
     assert b"I commit to this plan" in client.get("/plans/me/").content
     client.post(f"/plans/{plan.pk}/commit/")
@@ -17,20 +18,20 @@ def test_the_rep_commits_and_checks_in_on_her_page(login, plan: Plan) -> None:
     assert plan.check_ins.get().rating == 4
 
 
-def test_a_bad_rating_shows_next_to_the_field(login, plan: Plan) -> None:
+def test_a_bad_rating_shows_next_to_the_field(login: Login, plan: Plan) -> None:
     response = login(plan.rep).post(f"/plans/{plan.pk}/check-in/", {"rating": "9"})
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     assert not plan.check_ins.exists()
 
 
-def test_the_team_page_shows_her_reps(login, plan: Plan, other_plan: Plan) -> None:
+def test_the_team_page_shows_her_reps(login: Login, plan: Plan, other_plan: Plan) -> None:
     content = login(plan.rep.team.manager).get("/plans/team/").content.decode()
     assert plan.rep.name in content
     assert other_plan.rep.name not in content
 
 
-def test_the_manager_restarts_a_plan(login, plan: Plan) -> None:
+def test_the_manager_restarts_a_plan(login: Login, plan: Plan) -> None:
     import datetime as dt
 
     new_start = plan.start + dt.timedelta(days=10)
@@ -42,7 +43,7 @@ def test_the_manager_restarts_a_plan(login, plan: Plan) -> None:
     assert plan.start == new_start and plan.restart_note == "After leave"
 
 
-def test_the_manager_opens_her_reps_plan_and_the_program_tab(login, plan: Plan) -> None:
+def test_the_manager_opens_her_reps_plan_and_the_program_tab(login: Login, plan: Plan) -> None:
     client = login(plan.rep.team.manager)
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "Restart plan" in page and "Discovery" in page
@@ -51,5 +52,5 @@ def test_the_manager_opens_her_reps_plan_and_the_program_tab(login, plan: Plan) 
     assert "Plans" in client.get(f"/programs/{plan.program_id}/").content.decode()
 
 
-def test_the_home_page_shows_the_reps_plan_panel(login, plan: Plan) -> None:
+def test_the_home_page_shows_the_reps_plan_panel(login: Login, plan: Plan) -> None:
     assert "My 90-day plan" in login(plan.rep).get("/").content.decode()

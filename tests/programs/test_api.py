@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from sustain.programs.models import Concept, Enrollment, Program
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 
-def test_it_creates_a_program_with_its_owner(cast: Cast, api) -> None:
+def test_it_creates_a_program_with_its_owner(cast: Cast, api: Api) -> None:
     response = api(cast.executive).post(
         "/programs",
         {
@@ -20,21 +20,21 @@ def test_it_creates_a_program_with_its_owner(cast: Cast, api) -> None:
     assert round(body["reinforcement_share"], 3) == 0.333
 
 
-def test_it_rejects_an_owner_from_another_organization(cast: Cast, api) -> None:
+def test_it_rejects_an_owner_from_another_organization(cast: Cast, api: Api) -> None:
     before = Program.objects.count()
     response = api(cast.executive).post("/programs", {"name": "X", "owner": cast.outsider.pk})
     assert response.status_code == 404
     assert Program.objects.count() == before
 
 
-def test_it_rejects_a_negative_budget(cast: Cast, api) -> None:
+def test_it_rejects_a_negative_budget(cast: Cast, api: Api) -> None:
     response = api(cast.executive).patch(f"/programs/{cast.program.pk}", {"budget_workshop": "-5"})
     assert response.status_code == 422
     cast.program.refresh_from_db()
     assert cast.program.budget_workshop == 100000
 
 
-def test_it_lists_concepts_in_order_with_their_glossary(cast: Cast, api) -> None:
+def test_it_lists_concepts_in_order_with_their_glossary(cast: Cast, api: Api) -> None:
     owner = api(cast.owner)
     owner.post(f"/programs/{cast.program.pk}/concepts", {"name": "Closing"})
     owner.post(
@@ -47,7 +47,7 @@ def test_it_lists_concepts_in_order_with_their_glossary(cast: Cast, api) -> None
     ]
 
 
-def test_it_rejects_a_duplicate_glossary_term(cast: Cast, api) -> None:
+def test_it_rejects_a_duplicate_glossary_term(cast: Cast, api: Api) -> None:
     owner = api(cast.owner)
     owner.post(f"/concepts/{cast.concept.pk}/terms", {"term": "Pain", "definition": "a"})
     response = owner.post(f"/concepts/{cast.concept.pk}/terms", {"term": "pain", "definition": "b"})
@@ -56,7 +56,7 @@ def test_it_rejects_a_duplicate_glossary_term(cast: Cast, api) -> None:
     assert cast.concept.terms.count() == 1
 
 
-def test_it_rejects_a_session_that_ends_before_it_starts(cast: Cast, api) -> None:
+def test_it_rejects_a_session_that_ends_before_it_starts(cast: Cast, api: Api) -> None:
     response = api(cast.owner).post(
         f"/programs/{cast.program.pk}/sessions",
         {
@@ -70,7 +70,7 @@ def test_it_rejects_a_session_that_ends_before_it_starts(cast: Cast, api) -> Non
     assert cast.program.sessions.count() == 0
 
 
-def test_it_refuses_to_enroll_someone_twice(cast: Cast, api) -> None:
+def test_it_refuses_to_enroll_someone_twice(cast: Cast, api: Api) -> None:
     response = api(cast.owner).post(
         f"/programs/{cast.program.pk}/enrollments", {"person": cast.rep.pk}
     )
@@ -96,19 +96,19 @@ def test_it_records_the_cohort_when_attendance_is_recorded(cast: Cast) -> None:
     assert enrollment.trained_on == dt.date(2026, 3, 3)
 
 
-def test_it_gives_the_trainer_counts_not_people(cast: Cast, api) -> None:
+def test_it_gives_the_trainer_counts_not_people(cast: Cast, api: Api) -> None:
     assert api(cast.trainer).get(f"/programs/{cast.program.pk}/enrollments").status_code == 403
     assert api(cast.trainer).get(f"/programs/{cast.program.pk}").status_code == 200
 
 
-def test_it_answers_unknown_ids_with_404_json(cast: Cast, api) -> None:
+def test_it_answers_unknown_ids_with_404_json(cast: Cast, api: Api) -> None:
     response = api(cast.owner).get("/programs/999999")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": {}}
     assert Concept.objects.count() == 1
 
 
-def test_it_records_attendance_through_the_api(cast: Cast, api) -> None:
+def test_it_records_attendance_through_the_api(cast: Cast, api: Api) -> None:
     owner = api(cast.owner)
     session = owner.post(
         f"/programs/{cast.program.pk}/sessions",
@@ -126,7 +126,7 @@ def test_it_records_attendance_through_the_api(cast: Cast, api) -> None:
     assert body["attended"] is True
 
 
-def test_it_refuses_attendance_without_a_session(cast: Cast, api) -> None:
+def test_it_refuses_attendance_without_a_session(cast: Cast, api: Api) -> None:
     enrollment = Enrollment.objects.get(person=cast.rep)
     response = api(cast.owner).patch(f"/enrollments/{enrollment.pk}", {"attended": True})
     assert response.status_code == 400
@@ -134,7 +134,7 @@ def test_it_refuses_attendance_without_a_session(cast: Cast, api) -> None:
     assert enrollment.trained_on is None
 
 
-def test_it_hides_enrollments_of_other_teams_from_a_manager(cast: Cast, api) -> None:
+def test_it_hides_enrollments_of_other_teams_from_a_manager(cast: Cast, api: Api) -> None:
     enrollment = Enrollment.objects.get(person=cast.other_rep)
     assert api(cast.manager).patch(f"/enrollments/{enrollment.pk}", {}).status_code == 404
     assert api(cast.outsider).patch(f"/enrollments/{enrollment.pk}", {}).status_code == 404

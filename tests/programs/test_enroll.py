@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Role
 from sustain.programs.models import Enrollment
-from tests.conftest import Cast, make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 
 def _enrolled(cast: Cast) -> set[str]:
     return set(cast.program.enrollments.values_list("person__name", flat=True))
 
 
-def test_it_enrolls_a_whole_team_in_one_action(login, cast: Cast) -> None:
+def test_it_enrolls_a_whole_team_in_one_action(login: Login, cast: Cast) -> None:
     cast.program.enrollments.all().delete()
     url = reverse("programs:enroll", args=[cast.program.pk])
     response = login(cast.owner).post(url, {"scope": "all", "team": cast.team.pk})
@@ -23,7 +24,7 @@ def test_it_enrolls_a_whole_team_in_one_action(login, cast: Cast) -> None:
     assert Enrollment.objects.get(person=cast.rep).role == Role.REP
 
 
-def test_it_enrolls_a_role_and_leaves_those_enrolled_alone(login, cast: Cast) -> None:
+def test_it_enrolls_a_role_and_leaves_those_enrolled_alone(login: Login, cast: Cast) -> None:
     url = reverse("programs:enroll", args=[cast.program.pk])
     response = login(cast.owner).post(url, {"scope": "all", "role": Role.MANAGER}, follow=True)
     assert "Enrolled 1." in response.content.decode()
@@ -31,7 +32,7 @@ def test_it_enrolls_a_role_and_leaves_those_enrolled_alone(login, cast: Cast) ->
     assert cast.program.enrollments.count() == 4
 
 
-def test_it_enrolls_a_region_but_not_the_deactivated(login, cast: Cast) -> None:
+def test_it_enrolls_a_region_but_not_the_deactivated(login: Login, cast: Cast) -> None:
     east = org_services.region_get_or_create(organization=cast.org, name="East")
     make_person(cast.org, "Ed East", Role.REP, region=east)
     gone = make_person(cast.org, "Gina Gone", Role.REP, region=east)
@@ -42,7 +43,7 @@ def test_it_enrolls_a_region_but_not_the_deactivated(login, cast: Cast) -> None:
     assert {"Ed East"} == _enrolled(cast) - {"Rita Rep", "Mia Manager", "Oscar Otherrep"}
 
 
-def test_the_list_shows_team_and_role_and_filters_by_them(login, cast: Cast) -> None:
+def test_the_list_shows_team_and_role_and_filters_by_them(login: Login, cast: Cast) -> None:
     cast.program.enrollments.all().delete()
     url = reverse("programs:enroll", args=[cast.program.pk])
     page = login(cast.owner).get(url, {"team": cast.other_team.pk}).content.decode()
@@ -54,13 +55,13 @@ def test_the_list_shows_team_and_role_and_filters_by_them(login, cast: Cast) -> 
     assert "Mia Manager" in page and "Rita Rep" not in page
 
 
-def test_the_list_leaves_out_people_already_enrolled(login, cast: Cast) -> None:
+def test_the_list_leaves_out_people_already_enrolled(login: Login, cast: Cast) -> None:
     page = login(cast.owner).get(reverse("programs:enroll", args=[cast.program.pk]))
     html = page.content.decode()
     assert "Eve Executive" in html and "Rita Rep" not in html
 
 
-def test_it_enrolls_the_people_ticked(login, cast: Cast) -> None:
+def test_it_enrolls_the_people_ticked(login: Login, cast: Cast) -> None:
     url = reverse("programs:enroll", args=[cast.program.pk])
     response = login(cast.owner).post(
         url, {"scope": "selected", "people": [cast.executive.pk, cast.analyst.pk]}
@@ -69,7 +70,7 @@ def test_it_enrolls_the_people_ticked(login, cast: Cast) -> None:
     assert {"Eve Executive", "Ana Analyst"} <= _enrolled(cast)
 
 
-def test_it_asks_for_a_group_or_a_tick_and_enrolls_nobody(login, cast: Cast) -> None:
+def test_it_asks_for_a_group_or_a_tick_and_enrolls_nobody(login: Login, cast: Cast) -> None:
     url = reverse("programs:enroll", args=[cast.program.pk])
     before = cast.program.enrollments.count()
     response = login(cast.owner).post(url, {"scope": "all"})
@@ -79,7 +80,7 @@ def test_it_asks_for_a_group_or_a_tick_and_enrolls_nobody(login, cast: Cast) -> 
     assert cast.program.enrollments.count() == before
 
 
-def test_the_enroll_page_is_for_program_editors(login, cast: Cast) -> None:
+def test_the_enroll_page_is_for_program_editors(login: Login, cast: Cast) -> None:
     url = reverse("programs:enroll", args=[cast.program.pk])
     assert login(cast.rep).get(url).status_code == 403
     assert login(cast.outsider).get(url).status_code == 404
@@ -89,7 +90,7 @@ def test_the_enroll_page_is_for_program_editors(login, cast: Cast) -> None:
     )
 
 
-def test_the_api_still_enrolls_one_person(api, cast: Cast) -> None:
+def test_the_api_still_enrolls_one_person(api: Api, cast: Cast) -> None:
     response = api(cast.owner).post(
         f"/programs/{cast.program.pk}/enrollments", {"person": cast.analyst.pk, "role": "rep"}
     )
@@ -98,7 +99,7 @@ def test_the_api_still_enrolls_one_person(api, cast: Cast) -> None:
     assert Enrollment.objects.get(person=cast.analyst).role == Role.REP
 
 
-def test_the_api_enrolls_a_team_region_role_or_people(api, cast: Cast) -> None:
+def test_the_api_enrolls_a_team_region_role_or_people(api: Api, cast: Cast) -> None:
     cast.program.enrollments.all().delete()
     owner = api(cast.owner)
     url = f"/programs/{cast.program.pk}/enrollments"
@@ -112,7 +113,7 @@ def test_the_api_enrolls_a_team_region_role_or_people(api, cast: Cast) -> None:
     assert _enrolled(cast) == {"Oscar Otherrep", "Mia Manager", "Otto Othermanager", "Rita Rep"}
 
 
-def test_the_api_refuses_a_group_it_cannot_see(api, cast: Cast) -> None:
+def test_the_api_refuses_a_group_it_cannot_see(api: Api, cast: Cast) -> None:
     owner = api(cast.owner)
     url = f"/programs/{cast.program.pk}/enrollments"
     before = Enrollment.objects.count()
@@ -124,7 +125,7 @@ def test_the_api_refuses_a_group_it_cannot_see(api, cast: Cast) -> None:
     assert Enrollment.objects.count() == before
 
 
-def test_the_select_all_shown_script_is_served(client) -> None:
+def test_the_select_all_shown_script_is_served(client: Client) -> None:
     response = client.get("/static/programs/enroll.js")
     assert response.status_code == 200
     assert b"data-select-all" in b"".join(response.streaming_content)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from sustain.programs.models import Program
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 INELIGIBLE = ["manager", "rep", "trainer", "analyst"]
 ELIGIBLE = ["executive", "owner", "admin"]
 
 
 @pytest.mark.parametrize("role", INELIGIBLE)
-def test_the_api_refuses_an_ineligible_owner(cast: Cast, api, role: str) -> None:
+def test_the_api_refuses_an_ineligible_owner(cast: Cast, api: Api, role: str) -> None:
     person = cast.by_role(role)
     response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"owner": person.pk})
     assert response.status_code == 400, response.content
@@ -26,7 +26,7 @@ def test_the_api_refuses_an_ineligible_owner(cast: Cast, api, role: str) -> None
 
 
 @pytest.mark.parametrize("role", ELIGIBLE)
-def test_the_api_accepts_an_eligible_owner(cast: Cast, api, role: str) -> None:
+def test_the_api_accepts_an_eligible_owner(cast: Cast, api: Api, role: str) -> None:
     person = cast.by_role(role)
     response = api(cast.admin).patch(f"/programs/{cast.program.pk}", {"owner": person.pk})
     assert response.status_code == 200, response.content
@@ -46,7 +46,7 @@ def _form(cast: Cast, **changes: object) -> dict[str, object]:
 
 
 def test_the_page_refuses_an_ineligible_owner_and_offers_only_eligible_people(
-    cast: Cast, login
+    cast: Cast, login: Login
 ) -> None:
     client = login(cast.admin)
     page = client.get(f"/programs/{cast.program.pk}/edit/").content.decode()
@@ -61,7 +61,7 @@ def test_the_page_refuses_an_ineligible_owner_and_offers_only_eligible_people(
 
 
 def test_the_page_keeps_an_existing_ineligible_owner_while_other_fields_change(
-    cast: Cast, login
+    cast: Cast, login: Login
 ) -> None:
     Program.objects.filter(pk=cast.program.pk).update(owner=cast.manager)
     cast.program.refresh_from_db()
@@ -72,7 +72,7 @@ def test_the_page_keeps_an_existing_ineligible_owner_while_other_fields_change(
     assert (cast.program.name, cast.program.owner) == ("Renamed", cast.manager)
 
 
-def test_an_ineligible_owner_already_in_place_gets_no_rights_from_it(cast: Cast, api) -> None:
+def test_an_ineligible_owner_already_in_place_gets_no_rights_from_it(cast: Cast, api: Api) -> None:
     Program.objects.filter(pk=cast.program.pk).update(owner=cast.rep)
     response = api(cast.rep).patch(f"/programs/{cast.program.pk}", {"vendor": "Summit"})
     assert response.status_code == 403

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from sustain.readiness import services
+from tests.conftest import Api, Cast, Login
 
 PREP_READERS = ["owner", "executive", "analyst", "admin"]
 PREP_GET = [
@@ -34,46 +35,46 @@ PAGES = [
 @pytest.mark.parametrize(
     "path", [*PREP_GET, "needs", "pulse", "brief", "panel", "expectations", "why-message"]
 )
-def test_it_hides_everything_from_outsiders_in_the_api(api, cast, path):
+def test_it_hides_everything_from_outsiders_in_the_api(api: Api, cast: Cast, path) -> None:
     r = api(cast.outsider).get(f"/programs/{cast.program.pk}/{path}")
     assert r.status_code == 404
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_it_hides_every_page_from_outsiders(login, cast, path):
+def test_it_hides_every_page_from_outsiders(login: Login, cast: Cast, path) -> None:
     assert login(cast.outsider).get(f"/readiness/{cast.program.pk}/{path}").status_code == 404
 
 
 @pytest.mark.parametrize("role", PREP_READERS)
 @pytest.mark.parametrize("path", PREP_GET)
-def test_it_shows_preparation_to_leadership(api, cast, role, path):
+def test_it_shows_preparation_to_leadership(api: Api, cast: Cast, role, path) -> None:
     assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["rep", "manager", "trainer"])
 @pytest.mark.parametrize("path", PREP_GET)
-def test_it_refuses_preparation_to_others(api, cast, role, path):
+def test_it_refuses_preparation_to_others(api: Api, cast: Cast, role: str, path) -> None:
     assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
 
 
 @pytest.mark.parametrize("role", ["rep", "manager", "trainer"])
-def test_it_refuses_the_readiness_page_to_others(login, cast, role):
+def test_it_refuses_the_readiness_page_to_others(login: Login, cast: Cast, role: str) -> None:
     assert login(cast.by_role(role)).get(f"/readiness/{cast.program.pk}/").status_code == 403
 
 
 @pytest.mark.parametrize("role", PREP_READERS)
-def test_it_renders_the_readiness_page(login, ready_cast, role):
+def test_it_renders_the_readiness_page(login: Login, ready_cast: Cast, role) -> None:
     r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/")
     assert r.status_code == 200
     assert b"Ready" in r.content
 
 
-def test_it_refuses_writes_to_the_analyst(api, cast):
+def test_it_refuses_writes_to_the_analyst(api: Api, cast: Cast) -> None:
     r = api(cast.analyst).post(f"/programs/{cast.program.pk}/goals", {"kpi": "revenue"})
     assert r.status_code == 403
 
 
-def test_it_refuses_the_manager_the_rep_expectations(api, cast):
+def test_it_refuses_the_manager_the_rep_expectations(api: Api, cast: Cast) -> None:
     r = api(cast.manager).client.put(
         f"/api/v1/programs/{cast.program.pk}/expectations/rep",
         {"do_differently": "x", "measured_by": "y", "recognized_by": "z"},
@@ -82,14 +83,14 @@ def test_it_refuses_the_manager_the_rep_expectations(api, cast):
     assert r.status_code == 403
 
 
-def test_it_shows_reps_only_their_expectations(api, ready_cast):
+def test_it_shows_reps_only_their_expectations(api: Api, ready_cast: Cast) -> None:
     body = (
         api(ready_cast.rep).get(f"/programs/{ready_cast.program.pk}/expectations").json()["items"]
     )
     assert [e["role"] for e in body] == ["rep"]
 
 
-def test_it_never_shows_the_trainer_a_rep_answer(api, login, ready_cast):
+def test_it_never_shows_the_trainer_a_rep_answer(api: Api, login: Login, ready_cast: Cast) -> None:
     program = ready_cast.program
     services.acknowledgement_record(program=program, rep=ready_cast.rep, pulse=1)
     trainer = ready_cast.trainer
@@ -101,12 +102,12 @@ def test_it_never_shows_the_trainer_a_rep_answer(api, login, ready_cast):
     assert login(trainer).get(f"/readiness/{program.pk}/brief/").status_code == 403
 
 
-def test_it_lets_the_trainer_read_the_needs_assessment(api, ready_cast):
+def test_it_lets_the_trainer_read_the_needs_assessment(api: Api, ready_cast: Cast) -> None:
     r = api(ready_cast.trainer).get(f"/programs/{ready_cast.program.pk}/needs")
     assert r.status_code == 200 and r.json()["count"] == 7
 
 
-def test_it_lets_a_rep_acknowledge_on_the_page(login, ready_cast):
+def test_it_lets_a_rep_acknowledge_on_the_page(login: Login, ready_cast: Cast) -> None:
     client = login(ready_cast.rep)
     url = f"/readiness/{ready_cast.program.pk}/brief/"
     assert b"Buyers research alone." in client.get(url).content
@@ -114,23 +115,25 @@ def test_it_lets_a_rep_acknowledge_on_the_page(login, ready_cast):
     assert ready_cast.program.acknowledgements.get().pulse == 4
 
 
-def test_it_shows_the_owner_what_to_fix_first(login, cast):
+def test_it_shows_the_owner_what_to_fix_first(login: Login, cast: Cast) -> None:
     r = login(cast.owner).get("/")
     assert b"Fix first" in r.content and b"owner_fit" in r.content
 
 
 @pytest.mark.parametrize("path", ["needs", "pulse", "panel", "why-message"])
-def test_it_shows_a_rep_nothing_else_of_the_preparation(api, ready_cast, path):
+def test_it_shows_a_rep_nothing_else_of_the_preparation(
+    api: Api, ready_cast: Cast, path: str
+) -> None:
     r = api(ready_cast.rep).get(f"/programs/{ready_cast.program.pk}/{path}")
     assert r.status_code == (200 if path == "why-message" else 403)
 
 
 @pytest.mark.parametrize("path", ["needs", "pulse"])
-def test_it_keeps_aggregates_from_managers(api, cast, path):
+def test_it_keeps_aggregates_from_managers(api: Api, cast: Cast, path: str) -> None:
     assert api(cast.manager).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
 
 
-def test_it_keeps_the_panel_of_another_manager_hers(api, ready_cast):
+def test_it_keeps_the_panel_of_another_manager_hers(api: Api, ready_cast: Cast) -> None:
     member = ready_cast.program.panel.get()
     r = api(ready_cast.other_manager).patch(f"/panel/{member.pk}", {"scenarios": "mine now"})
     assert r.status_code == 403
@@ -141,7 +144,9 @@ def test_it_keeps_the_panel_of_another_manager_hers(api, ready_cast):
     )
 
 
-def test_it_hides_goals_and_touches_from_outsiders(api, login, ready_cast):
+def test_it_hides_goals_and_touches_from_outsiders(
+    api: Api, login: Login, ready_cast: Cast
+) -> None:
     goal = ready_cast.program.goals.get()
     touch = ready_cast.program.touches.first()
     outsider = ready_cast.outsider
@@ -165,7 +170,7 @@ TEXT_WRITERS = {
 EXPECTATION = {"do_differently": "d2", "measured_by": "m2", "recognized_by": "r2"}
 
 
-def _text_writes(cast):
+def _text_writes(cast: Cast):
     pk = cast.program.pk
     why = {"market_change": "New", "status_quo": "Old", "author": cast.executive.pk}
     return [
@@ -179,8 +184,8 @@ def _text_writes(cast):
 
 @pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
 def test_only_the_owner_and_admins_write_program_wide_text_in_the_api(
-    api, ready_cast, role, writes
-):
+    api: Api, ready_cast: Cast, role, writes
+) -> None:
     client = api(ready_cast.by_role(role))
     for method, path, body in _text_writes(ready_cast):
         r = getattr(client, method)(path, body)
@@ -192,13 +197,15 @@ def test_only_the_owner_and_admins_write_program_wide_text_in_the_api(
 @pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
 @pytest.mark.parametrize("page", ["why/", "expectations/manager/", "expectations/executive/"])
 def test_only_the_owner_and_admins_open_the_program_text_forms(
-    login, ready_cast, role, writes, page
-):
+    login: Login, ready_cast: Cast, role, writes, page: str
+) -> None:
     r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/{page}")
     assert r.status_code == (200 if writes else 403)
 
 
-def test_a_manager_cannot_post_the_manager_expectations_page(login, ready_cast):
+def test_a_manager_cannot_post_the_manager_expectations_page(
+    login: Login, ready_cast: Cast
+) -> None:
     url = f"/readiness/{ready_cast.program.pk}/expectations/manager/"
     assert login(ready_cast.manager).post(url, EXPECTATION).status_code == 403
     assert ready_cast.program.expectations.get(role="manager").do_differently == "d"
@@ -216,7 +223,9 @@ EXPECTATIONS_READ = {
 
 
 @pytest.mark.parametrize(("role", "roles"), EXPECTATIONS_READ.items())
-def test_each_role_reads_the_same_expectations_everywhere(api, login, ready_cast, role, roles):
+def test_each_role_reads_the_same_expectations_everywhere(
+    api: Api, login: Login, ready_cast: Cast, role, roles
+) -> None:
     person, pk = ready_cast.by_role(role), ready_cast.program.pk
     brief = api(person).get(f"/programs/{pk}/brief").json()
     assert sorted(e["role"] for e in brief["expectations"]) == roles
@@ -228,14 +237,16 @@ def test_each_role_reads_the_same_expectations_everywhere(api, login, ready_cast
     )
 
 
-def test_the_trainer_reads_no_expectations(api, ready_cast):
+def test_the_trainer_reads_no_expectations(api: Api, ready_cast: Cast) -> None:
     assert (
         api(ready_cast.trainer).get(f"/programs/{ready_cast.program.pk}/expectations").status_code
         == 403
     )
 
 
-def test_a_manager_acknowledges_the_why_and_stays_out_of_the_team_pulse(api, login, ready_cast):
+def test_a_manager_acknowledges_the_why_and_stays_out_of_the_team_pulse(
+    api: Api, login: Login, ready_cast: Cast
+) -> None:
     pk = ready_cast.program.pk
     r = api(ready_cast.manager).post(f"/programs/{pk}/acknowledgement", {"pulse": 5})
     assert r.status_code == 201
@@ -249,7 +260,9 @@ def test_a_manager_acknowledges_the_why_and_stays_out_of_the_team_pulse(api, log
 @pytest.mark.parametrize(
     ("role", "links"), [("owner", True), ("admin", True), ("executive", False)]
 )
-def test_the_preparation_page_links_the_text_forms_only_for_their_writers(login, cast, role, links):
+def test_the_preparation_page_links_the_text_forms_only_for_their_writers(
+    login: Login, cast: Cast, role: str, links: bool
+) -> None:
     page = login(cast.by_role(role)).get(f"/readiness/{cast.program.pk}/").content.decode()
     assert (f'href="/readiness/{cast.program.pk}/why/"' in page) == links
     assert (f'href="/readiness/{cast.program.pk}/expectations/manager/"' in page) == links

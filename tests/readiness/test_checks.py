@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from pytest_django import DjangoAssertNumQueries
+
 from sustain.orgs.models import Role
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment, Program
@@ -18,6 +20,7 @@ from sustain.readiness.models import (
     Touch,
     WhyMessage,
 )
+from tests.conftest import Cast
 from tests.readiness.conftest import FIRST_SESSION
 
 
@@ -35,13 +38,13 @@ def _flips(program, key: str, fix) -> None:  # type: ignore[no-untyped-def]
     assert readiness_for(Program.objects.get(pk=program.pk)).ready is all(items.values())
 
 
-def test_it_is_ready_when_everything_is_fixed(ready_cast):
+def test_it_is_ready_when_everything_is_fixed(ready_cast: Cast) -> None:
     result = readiness_for(ready_cast.program)
     assert [i.key for i in result.items if not i.ok] == []
     assert result.ready is True
 
 
-def test_it_lists_the_twelve_items_in_order(cast):
+def test_it_lists_the_twelve_items_in_order(cast: Cast) -> None:
     keys = [i.key for i in readiness_for(cast.program).items]
     assert keys == [
         "owner_named",
@@ -60,7 +63,7 @@ def test_it_lists_the_twelve_items_in_order(cast):
     assert readiness_for(cast.program).ready is False
 
 
-def test_it_flips_owner_named(ready_cast):
+def test_it_flips_owner_named(ready_cast: Cast) -> None:
     program = ready_cast.program
     program_services.program_update(program=program, data={"owner": None})
     _flips(
@@ -70,7 +73,7 @@ def test_it_flips_owner_named(ready_cast):
     )
 
 
-def test_it_flips_owner_fit_on_each_warning(ready_cast):
+def test_it_flips_owner_fit_on_each_warning(ready_cast: Cast) -> None:
     program = ready_cast.program
     for bad in (
         {"has_sales_experience": False, "sales_years": 0},
@@ -86,7 +89,7 @@ def test_it_flips_owner_fit_on_each_warning(ready_cast):
         )
 
 
-def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
+def test_it_warns_when_the_owner_is_the_trainer(ready_cast: Cast) -> None:
     program = ready_cast.program
     Program.objects.filter(pk=program.pk).update(owner=ready_cast.trainer)  # set before the rule
     fresh = Program.objects.get(pk=program.pk)
@@ -94,21 +97,21 @@ def test_it_warns_when_the_owner_is_the_trainer(ready_cast):
     assert not item.ok and "vendor" in item.detail
 
 
-def test_it_flags_an_existing_ineligible_owner(ready_cast):
+def test_it_flags_an_existing_ineligible_owner(ready_cast: Cast) -> None:
     Program.objects.filter(pk=ready_cast.program.pk).update(owner=ready_cast.manager)
     fresh = Program.objects.get(pk=ready_cast.program.pk)
     item = next(i for i in readiness_for(fresh).items if i.key == "owner_fit")
     assert not item.ok and "must be an executive" in item.detail
 
 
-def test_it_flips_goals_with_baselines(ready_cast):
+def test_it_flips_goals_with_baselines(ready_cast: Cast) -> None:
     Goal.objects.all().delete()
     from tests.readiness.conftest import goal_ready
 
     _flips(ready_cast.program, "goals_with_baselines", lambda: goal_ready(ready_cast))
 
 
-def test_it_flips_measurement_horizon(ready_cast):
+def test_it_flips_measurement_horizon(ready_cast: Cast) -> None:
     goal = Goal.objects.get()
     services.goal_update(goal=goal, data={"horizon_days": 90})
     _flips(
@@ -118,7 +121,7 @@ def test_it_flips_measurement_horizon(ready_cast):
     )
 
 
-def test_it_flips_needs_assessment(ready_cast):
+def test_it_flips_needs_assessment(ready_cast: Cast) -> None:
     NeedsFactor.objects.filter(factor="brand").delete()
     _flips(
         ready_cast.program,
@@ -129,7 +132,7 @@ def test_it_flips_needs_assessment(ready_cast):
     )
 
 
-def test_it_flips_why_message(ready_cast):
+def test_it_flips_why_message(ready_cast: Cast) -> None:
     WhyMessage.objects.all().delete()
     _flips(
         ready_cast.program,
@@ -143,7 +146,7 @@ def test_it_flips_why_message(ready_cast):
     )
 
 
-def test_it_flips_dissemination(ready_cast):
+def test_it_flips_dissemination(ready_cast: Cast) -> None:
     program = ready_cast.program
     Touch.objects.exclude(channel="email").delete()
     _flips(
@@ -161,7 +164,7 @@ def test_it_flips_dissemination(ready_cast):
     )
 
 
-def test_it_wants_the_first_touch_early_enough(ready_cast):
+def test_it_wants_the_first_touch_early_enough(ready_cast: Cast) -> None:
     program = ready_cast.program
     Touch.objects.update(date=FIRST_SESSION - dt.timedelta(days=13))
     assert _items(program)["dissemination"] is False
@@ -169,7 +172,7 @@ def test_it_wants_the_first_touch_early_enough(ready_cast):
     assert _items(program)["dissemination"] is True
 
 
-def test_it_flips_expectations_per_role(ready_cast):
+def test_it_flips_expectations_per_role(ready_cast: Cast) -> None:
     Expectation.objects.filter(role="rep").delete()
     _flips(
         ready_cast.program,
@@ -184,7 +187,7 @@ def test_it_flips_expectations_per_role(ready_cast):
     )
 
 
-def test_it_flips_managers_engaged(ready_cast):
+def test_it_flips_managers_engaged(ready_cast: Cast) -> None:
     PanelMember.objects.all().delete()
     _flips(
         ready_cast.program,
@@ -195,7 +198,7 @@ def test_it_flips_managers_engaged(ready_cast):
     )
 
 
-def test_it_flips_managers_trained_first(ready_cast):
+def test_it_flips_managers_trained_first(ready_cast: Cast) -> None:
     program = ready_cast.program
     later = program_services.session_create(
         program=program, title="Later", starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2027, 4, 1)
@@ -210,7 +213,7 @@ def test_it_flips_managers_trained_first(ready_cast):
     )
 
 
-def test_it_flips_reinforcement_plan_on_budget_share(ready_cast):
+def test_it_flips_reinforcement_plan_on_budget_share(ready_cast: Cast) -> None:
     program = ready_cast.program
     program_services.program_update(program=program, data={"budget_reinforcement": Decimal(1)})
     _flips(
@@ -222,7 +225,7 @@ def test_it_flips_reinforcement_plan_on_budget_share(ready_cast):
     )
 
 
-def test_it_flips_reinforcement_plan_on_activities(ready_cast):
+def test_it_flips_reinforcement_plan_on_activities(ready_cast: Cast) -> None:
     program = ready_cast.program
     services.reinforcement_plan_update(program=program, data={"coaching_cadence": "none"})
     _flips(
@@ -232,7 +235,7 @@ def test_it_flips_reinforcement_plan_on_activities(ready_cast):
     )
 
 
-def test_it_flips_control_group_plan(ready_cast):
+def test_it_flips_control_group_plan(ready_cast: Cast) -> None:
     MeasurementPlan.objects.all().delete()
     _flips(
         ready_cast.program,
@@ -243,7 +246,9 @@ def test_it_flips_control_group_plan(ready_cast):
     )
 
 
-def test_it_costs_a_fixed_number_of_queries(ready_cast, django_assert_max_num_queries):
+def test_it_costs_a_fixed_number_of_queries(
+    ready_cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     program = ready_cast.program
     with django_assert_max_num_queries(16):
         readiness_for(program)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.test import Client
+
+from sustain.demo.context import DemoContext
 from sustain.orgs.models import Person
 from sustain.readiness.checks import readiness_for
 
 
-def test_it_builds_a_half_ready_demo_program(demo, client):
+def test_it_builds_a_half_ready_demo_program(demo: DemoContext, client: Client) -> None:
     ctx = demo
     result = readiness_for(ctx.program)
     assert 4 <= result.n_ok <= 8

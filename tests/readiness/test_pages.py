@@ -4,14 +4,15 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.orgs.models import Role
 from sustain.readiness import services
 from sustain.readiness.models import Acknowledgement, Goal, PanelMember, Touch
-from tests.conftest import make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 
-def test_it_shows_a_goal_without_baseline_next_to_the_field(login, cast):
+def test_it_shows_a_goal_without_baseline_next_to_the_field(login: Login, cast: Cast) -> None:
     r = login(cast.owner).post(
         f"/readiness/{cast.program.pk}/goals/new/",
         {
@@ -28,7 +29,7 @@ def test_it_shows_a_goal_without_baseline_next_to_the_field(login, cast):
     assert not Goal.objects.exists()
 
 
-def test_it_refuses_a_touch_after_the_program_closed_on_the_page(login, cast):
+def test_it_refuses_a_touch_after_the_program_closed_on_the_page(login: Login, cast: Cast) -> None:
     cast.program.closed_on = dt.date(2026, 12, 31)
     cast.program.save(update_fields=["closed_on"])
     r = login(cast.owner).post(
@@ -45,14 +46,14 @@ def test_it_refuses_a_touch_after_the_program_closed_on_the_page(login, cast):
     assert not Touch.objects.exists()
 
 
-def test_it_refuses_a_pulse_of_7_on_the_page(login, ready_cast):
+def test_it_refuses_a_pulse_of_7_on_the_page(login: Login, ready_cast: Cast) -> None:
     r = login(ready_cast.rep).post(f"/readiness/{ready_cast.program.pk}/brief/", {"pulse": "7"})
     assert r.status_code == 400
     assert r.context["form"].errors["pulse"]
     assert not Acknowledgement.objects.exists()
 
 
-def test_it_edits_a_touch(login, ready_cast):
+def test_it_edits_a_touch(login: Login, ready_cast: Cast) -> None:
     touch = Touch.objects.first()
     r = login(ready_cast.owner).post(
         f"/readiness/touches/{touch.pk}/edit/",
@@ -69,7 +70,7 @@ def test_it_edits_a_touch(login, ready_cast):
     assert touch.status == "done"
 
 
-def test_it_lets_a_manager_join_the_panel_on_her_page(login, cast):
+def test_it_lets_a_manager_join_the_panel_on_her_page(login: Login, cast: Cast) -> None:
     client = login(cast.manager)
     assert client.get(f"/readiness/{cast.program.pk}/managers/").status_code == 200
     r = client.post(
@@ -80,7 +81,7 @@ def test_it_lets_a_manager_join_the_panel_on_her_page(login, cast):
     assert PanelMember.objects.get().manager == cast.manager
 
 
-def test_it_keeps_a_manager_from_adding_another_manager(login, cast):
+def test_it_keeps_a_manager_from_adding_another_manager(login: Login, cast: Cast) -> None:
     r = login(cast.manager).post(
         f"/readiness/{cast.program.pk}/panel/new/",
         {"manager": cast.other_manager.pk, "scenarios": "x"},
@@ -89,11 +90,11 @@ def test_it_keeps_a_manager_from_adding_another_manager(login, cast):
     assert not PanelMember.objects.exists()
 
 
-def test_it_refuses_the_rep_the_manager_page(login, cast):
+def test_it_refuses_the_rep_the_manager_page(login: Login, cast: Cast) -> None:
     assert login(cast.rep).get(f"/readiness/{cast.program.pk}/managers/").status_code == 403
 
 
-def test_it_refuses_preparation_writes_to_a_manager(login, cast):
+def test_it_refuses_preparation_writes_to_a_manager(login: Login, cast: Cast) -> None:
     r = login(cast.manager).post(
         f"/readiness/{cast.program.pk}/expectations/rep/",
         {"do_differently": "x", "measured_by": "y", "recognized_by": "z"},
@@ -101,17 +102,17 @@ def test_it_refuses_preparation_writes_to_a_manager(login, cast):
     assert r.status_code == 403
 
 
-def test_it_asks_the_rep_to_read_the_why_on_her_home_page(login, ready_cast):
+def test_it_asks_the_rep_to_read_the_why_on_her_home_page(login: Login, ready_cast: Cast) -> None:
     assert b"Why we are changing" in login(ready_cast.rep).get("/").content
     services.acknowledgement_record(program=ready_cast.program, rep=ready_cast.rep)
     assert b"Why we are changing" not in login(ready_cast.rep).get("/").content
 
 
-def test_it_hides_the_fix_first_panel_when_ready(login, ready_cast):
+def test_it_hides_the_fix_first_panel_when_ready(login: Login, ready_cast: Cast) -> None:
     assert b"Fix first" not in login(ready_cast.owner).get("/").content
 
 
-def test_it_shows_a_team_average_from_k_answers(api, cast):
+def test_it_shows_a_team_average_from_k_answers(api: Api, cast: Cast) -> None:
     from sustain.orgs import services as org_services
     from sustain.programs import services as program_services
     from sustain.readiness.selectors import pulse_by_team
@@ -137,7 +138,7 @@ def test_it_shows_a_team_average_from_k_answers(api, cast):
     assert row.average is None  # answers are private to all: leaders too get no average
 
 
-def test_it_changes_thresholds_over_the_api(api, cast):
+def test_it_changes_thresholds_over_the_api(api: Api, cast: Cast) -> None:
     r = api(cast.owner).patch(
         f"/programs/{cast.program.pk}/readiness-settings", {"min_reinforcement_share": 20}
     )
@@ -148,7 +149,7 @@ def test_it_changes_thresholds_over_the_api(api, cast):
     assert r.status_code == 422
 
 
-def test_it_refuses_a_touch_moved_after_closing(api, ready_cast):
+def test_it_refuses_a_touch_moved_after_closing(api: Api, ready_cast: Cast) -> None:
     program = ready_cast.program
     program.closed_on = dt.date(2027, 6, 30)
     program.save(update_fields=["closed_on"])
@@ -159,7 +160,7 @@ def test_it_refuses_a_touch_moved_after_closing(api, ready_cast):
     assert touch.date < dt.date(2027, 6, 30)
 
 
-def test_it_shows_a_manager_only_her_own_training_order(login, ready_cast):
+def test_it_shows_a_manager_only_her_own_training_order(login: Login, ready_cast: Cast) -> None:
     page = login(ready_cast.manager).get(f"/readiness/{ready_cast.program.pk}/managers/")
     assert b"West 1" in page.content and b"West 2" not in page.content
     page = login(ready_cast.owner).get(f"/readiness/{ready_cast.program.pk}/managers/")
@@ -167,8 +168,8 @@ def test_it_shows_a_manager_only_her_own_training_order(login, ready_cast):
 
 
 def test_it_costs_the_same_queries_whatever_the_org_size(
-    login, ready_cast, django_assert_num_queries
-):
+    login: Login, ready_cast: Cast, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -192,7 +193,7 @@ def test_it_costs_the_same_queries_whatever_the_org_size(
         client.get(url)
 
 
-def test_it_keeps_the_channel_threshold_within_the_six_channels(cast) -> None:
+def test_it_keeps_the_channel_threshold_within_the_six_channels(cast: Cast) -> None:
     """The limit lives on the model: the service refuses it too, not only the form and API."""
     with pytest.raises(ValidationError) as refused:
         services.readiness_settings_update(program=cast.program, data={"min_channels": 7})

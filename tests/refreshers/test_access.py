@@ -6,24 +6,26 @@ from __future__ import annotations
 import pytest
 
 from sustain.refreshers.models import Question, Review
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 
 def test_the_trainer_reads_the_bank_and_aggregates(
-    api, login, cast: Cast, question: Question
+    api: Api, login: Login, cast: Cast, question: Question
 ) -> None:
     assert api(cast.trainer).get(f"/concepts/{cast.concept.pk}/questions").status_code == 200
     assert login(cast.trainer).get(f"/refreshers/program/{cast.program.pk}/").status_code == 200
 
 
-def test_a_manager_and_a_rep_cannot_write_questions(api, cast: Cast) -> None:
+def test_a_manager_and_a_rep_cannot_write_questions(api: Api, cast: Cast) -> None:
     data = {"prompt": "?", "choices": ["a", "b"], "answer": "a", "explanation": "e"}
     for person in (cast.manager, cast.rep, cast.trainer):
         assert api(person).post(f"/concepts/{cast.concept.pk}/questions", data).status_code == 403
     assert not Question.objects.exists()
 
 
-def test_outsiders_get_404_everywhere(api, login, cast: Cast, question: Question) -> None:
+def test_outsiders_get_404_everywhere(
+    api: Api, login: Login, cast: Cast, question: Question
+) -> None:
     client = api(cast.outsider)
     assert client.get(f"/concepts/{cast.concept.pk}/questions").status_code == 404
     assert (
@@ -47,7 +49,7 @@ def test_outsiders_get_404_everywhere(api, login, cast: Cast, question: Question
     assert not Review.objects.exists()
 
 
-def test_the_page_answers_a_due_refresher(login, cast: Cast, question: Question) -> None:
+def test_the_page_answers_a_due_refresher(login: Login, cast: Cast, question: Question) -> None:
     client = login(cast.manager)  # managers get refreshers too
     assert question.prompt in client.get("/refreshers/").content.decode()
     response = client.post(
@@ -63,7 +65,7 @@ def test_the_page_answers_a_due_refresher(login, cast: Cast, question: Question)
 
 
 def test_the_program_page_embeds_the_retention_charts(
-    login, cast: Cast, question: Question
+    login: Login, cast: Cast, question: Question
 ) -> None:
     page = login(cast.owner).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
     assert 'id="spec-concept"' in page and 'id="spec-team"' in page
@@ -85,7 +87,7 @@ ANSWER_KEY = {
 
 @pytest.mark.parametrize(("role", "sees"), ANSWER_KEY.items())
 def test_it_gives_the_answer_key_only_to_those_who_write_and_review_the_bank(
-    api, login, cast: Cast, question: Question, role: str, sees: bool
+    api: Api, login: Login, cast: Cast, question: Question, role: str, sees: bool
 ) -> None:
     person = cast.by_role(role)
     [row] = api(person).get(f"/concepts/{cast.concept.pk}/questions").json()["items"]
@@ -97,7 +99,7 @@ def test_it_gives_the_answer_key_only_to_those_who_write_and_review_the_bank(
 
 
 def test_a_rep_reads_the_answer_after_she_has_answered(
-    api, login, cast: Cast, question: Question
+    api: Api, login: Login, cast: Cast, question: Question
 ) -> None:
     client = api(cast.rep)
     client.post(f"/me/refreshers/{question.pk}/answer", {"answer": "The budget"})
@@ -108,7 +110,7 @@ def test_a_rep_reads_the_answer_after_she_has_answered(
 
 
 def test_it_shuffles_the_choices_at_each_showing_and_grades_the_text(
-    api, login, cast: Cast, question: Question
+    api: Api, login: Login, cast: Cast, question: Question
 ) -> None:
     client = api(cast.rep)
     orders = {

@@ -4,11 +4,11 @@ import datetime as dt
 
 from sustain.refreshers import services
 from sustain.refreshers.models import Card, Question, Review
-from tests.conftest import Cast
+from tests.conftest import Api, Cast
 
 
 def test_it_lists_my_due_refreshers_with_the_fixed_contract(
-    api, cast: Cast, question: Question
+    api: Api, cast: Cast, question: Question
 ) -> None:
     body = api(cast.rep).get("/me/refreshers/due").json()["items"]
     assert [q["id"] for q in body] == [question.pk]
@@ -18,7 +18,7 @@ def test_it_lists_my_due_refreshers_with_the_fixed_contract(
 
 
 def test_it_grades_my_answer_and_returns_the_next_due_date(
-    api, cast: Cast, question: Question
+    api: Api, cast: Cast, question: Question
 ) -> None:
     response = api(cast.rep).post(
         f"/me/refreshers/{question.pk}/answer", {"answer": "The cost of the problem"}
@@ -30,7 +30,9 @@ def test_it_grades_my_answer_and_returns_the_next_due_date(
     assert api(cast.rep).get("/me/refreshers/due").json()["items"] == []
 
 
-def test_it_refuses_an_answer_to_a_question_not_due(api, cast: Cast, question: Question) -> None:
+def test_it_refuses_an_answer_to_a_question_not_due(
+    api: Api, cast: Cast, question: Question
+) -> None:
     Card.objects.filter(person=cast.rep).update(
         due=services.day_start(dt.date.today() + dt.timedelta(days=5))
     )
@@ -43,7 +45,7 @@ def test_it_refuses_an_answer_to_a_question_not_due(api, cast: Cast, question: Q
 
 
 def test_it_404s_an_answer_to_a_question_she_does_not_have(
-    api, cast: Cast, question: Question
+    api: Api, cast: Cast, question: Question
 ) -> None:
     assert (
         api(cast.trainer).post(f"/me/refreshers/{question.pk}/answer", {"answer": "x"}).status_code
@@ -53,7 +55,7 @@ def test_it_404s_an_answer_to_a_question_she_does_not_have(
 
 
 def test_the_owner_adds_a_question_and_participants_get_it(
-    api, cast: Cast, question: Question
+    api: Api, cast: Cast, question: Question
 ) -> None:
     response = api(cast.owner).post(
         f"/concepts/{cast.concept.pk}/questions",
@@ -69,7 +71,7 @@ def test_the_owner_adds_a_question_and_participants_get_it(
     assert Card.objects.filter(question_id=response.json()["id"]).count() == 3
 
 
-def test_it_rejects_an_answer_that_is_not_a_choice(api, cast: Cast) -> None:
+def test_it_rejects_an_answer_that_is_not_a_choice(api: Api, cast: Cast) -> None:
     response = api(cast.owner).post(
         f"/concepts/{cast.concept.pk}/questions",
         {"prompt": "?", "choices": ["a", "b"], "answer": "c", "explanation": "e"},
@@ -79,7 +81,7 @@ def test_it_rejects_an_answer_that_is_not_a_choice(api, cast: Cast) -> None:
 
 
 def test_the_retention_aggregates_group_by_concept_and_team(
-    api, cast: Cast, question: Question
+    api: Api, cast: Cast, question: Question
 ) -> None:
     api(cast.rep).post(f"/me/refreshers/{question.pk}/answer", {"answer": "The budget"})
     api(cast.other_rep).post(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sustain.refreshers import services
 from sustain.refreshers.models import Card, Question, Review
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 from tests.refreshers.conftest import TRAINED_ON
 
 QUESTION = {
@@ -22,7 +22,9 @@ QUESTION = {
 }
 
 
-def test_it_lets_the_owner_write_a_question_that_trained_people_get(login, cast: Cast) -> None:
+def test_it_lets_the_owner_write_a_question_that_trained_people_get(
+    login: Login, cast: Cast
+) -> None:
     cast.program.enrollments.update(trained_on=TRAINED_ON)
     url = reverse("refreshers:question_create", args=[cast.concept.pk])
     response = login(cast.owner).post(url, QUESTION)
@@ -33,7 +35,7 @@ def test_it_lets_the_owner_write_a_question_that_trained_people_get(login, cast:
     assert Card.objects.filter(question=question, person=cast.rep).exists()
 
 
-def test_it_previews_a_question_as_a_rep_sees_it_without_saving(login, cast: Cast) -> None:
+def test_it_previews_a_question_as_a_rep_sees_it_without_saving(login: Login, cast: Cast) -> None:
     url = reverse("refreshers:question_create", args=[cast.concept.pk])
     response = login(cast.owner).post(url, {**QUESTION, "preview": "1"})
     assert response.status_code == 200
@@ -43,7 +45,7 @@ def test_it_previews_a_question_as_a_rep_sees_it_without_saving(login, cast: Cas
     assert not Question.objects.exists()
 
 
-def test_it_refuses_a_right_answer_that_is_an_empty_choice(login, cast: Cast) -> None:
+def test_it_refuses_a_right_answer_that_is_an_empty_choice(login: Login, cast: Cast) -> None:
     url = reverse("refreshers:question_create", args=[cast.concept.pk])
     response = login(cast.owner).post(url, {**QUESTION, "correct": "3"})
     assert response.status_code == 200
@@ -51,7 +53,7 @@ def test_it_refuses_a_right_answer_that_is_an_empty_choice(login, cast: Cast) ->
     assert not Question.objects.exists()
 
 
-def test_it_edits_and_deletes_a_question(login, cast: Cast, question: Question) -> None:
+def test_it_edits_and_deletes_a_question(login: Login, cast: Cast, question: Question) -> None:
     client = login(cast.owner)
     edit = reverse("refreshers:question_edit", args=[question.pk])
     assert question.prompt in client.get(edit).content.decode()
@@ -65,7 +67,7 @@ def test_it_edits_and_deletes_a_question(login, cast: Cast, question: Question) 
 
 
 def test_the_delete_page_says_how_many_answers_go_with_it(
-    login, cast: Cast, question: Question
+    login: Login, cast: Cast, question: Question
 ) -> None:
     card = Card.objects.get(person=cast.rep, question=question)
     services.refresher_answer(person=cast.rep, card=card, answer=question.answer)
@@ -75,7 +77,7 @@ def test_the_delete_page_says_how_many_answers_go_with_it(
 
 
 def test_it_grades_a_tried_answer_in_the_preview_and_records_nothing(
-    login, cast: Cast, question: Question
+    login: Login, cast: Cast, question: Question
 ) -> None:
     url = reverse("refreshers:question_preview", args=[question.pk])
     page = login(cast.owner).post(url, {"answer": "The budget"}).content.decode()
@@ -83,7 +85,9 @@ def test_it_grades_a_tried_answer_in_the_preview_and_records_nothing(
     assert not Review.objects.exists()
 
 
-def test_it_keeps_the_bank_pages_to_program_editors(login, cast: Cast, question: Question) -> None:
+def test_it_keeps_the_bank_pages_to_program_editors(
+    login: Login, cast: Cast, question: Question
+) -> None:
     pages = [
         reverse("refreshers:bank", args=[cast.program.pk]),
         reverse("refreshers:question_create", args=[cast.concept.pk]),
@@ -104,7 +108,7 @@ def _csv(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("bank.csv", text.encode(), content_type="text/csv")
 
 
-def test_the_downloadable_template_imports_as_it_is(login, cast: Cast) -> None:
+def test_the_downloadable_template_imports_as_it_is(login: Login, cast: Cast) -> None:
     template = login(cast.owner).get(reverse("refreshers:bank_template"))
     assert template["Content-Disposition"].startswith("attachment")
     url = reverse("refreshers:bank_import", args=[cast.program.pk])
@@ -113,7 +117,9 @@ def test_the_downloadable_template_imports_as_it_is(login, cast: Cast) -> None:
     assert Question.objects.get().answer == "What the problem costs"
 
 
-def test_it_imports_nothing_and_names_row_and_column_of_each_problem(login, cast: Cast) -> None:
+def test_it_imports_nothing_and_names_row_and_column_of_each_problem(
+    login: Login, cast: Cast
+) -> None:
     text = (
         "concept,prompt,choice_1,choice_2,answer,explanation\n"
         "Discovery,Good one?,Yes,No,1,Because.\n"
@@ -128,7 +134,7 @@ def test_it_imports_nothing_and_names_row_and_column_of_each_problem(login, cast
     assert not Question.objects.exists()
 
 
-def test_the_api_edits_and_deletes_a_question(api, cast: Cast, question: Question) -> None:
+def test_the_api_edits_and_deletes_a_question(api: Api, cast: Cast, question: Question) -> None:
     owner = api(cast.owner)
     response = owner.patch(f"/questions/{question.pk}", {"explanation": "Clearer."})
     assert response.status_code == 200, response.content
@@ -143,7 +149,7 @@ def test_the_api_edits_and_deletes_a_question(api, cast: Cast, question: Questio
     assert not Question.objects.exists()
 
 
-def test_the_api_imports_a_bank_all_or_nothing(api, cast: Cast) -> None:
+def test_the_api_imports_a_bank_all_or_nothing(api: Api, cast: Cast) -> None:
     client = api(cast.owner).client
     url = f"/api/v1/programs/{cast.program.pk}/questions/import"
     good = "concept,prompt,choice_1,choice_2,answer,explanation\nDiscovery,Q?,A,B,B,Why.\n"

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sustain.demo.context import DemoContext
 from sustain.plans import selectors as plan_selectors
 from sustain.refreshers.models import Review
 from sustain.refreshers.selectors import due_cards
 
 
-def test_the_printed_rep_has_a_plan_in_progress_and_a_refresher_due(demo) -> None:
+def test_the_printed_rep_has_a_plan_in_progress_and_a_refresher_due(demo: DemoContext) -> None:
     ctx, today = demo, dt.date(2026, 11, 23)
     assert ctx.today == today
     riley = ctx.logins["rep"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from pytest_django import DjangoAssertNumQueries
 
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Person, Role
@@ -28,7 +29,7 @@ def test_it_sends_nothing_when_nothing_is_due(cast: Cast, question: Question) ->
 
 
 def test_the_sweep_costs_a_fixed_number_of_queries_per_batch(
-    cast: Cast, question: Question, django_assert_num_queries
+    cast: Cast, question: Question, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     today = dt.date.today()
     for i in range(4):

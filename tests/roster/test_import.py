@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.roster import services
 from sustain.roster.services import RosterRejected, roster_import
-from tests.conftest import Cast
+from tests.conftest import Api, Cast, Login
 
 HEADER = "email,name,role,team,region,manager_email,hire_date\n"
 ROSTER = HEADER + (
@@ -203,7 +204,7 @@ def _upload(text: str, name: str = "roster.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
-def test_the_api_imports_with_the_fixed_contract(api, cast: Cast) -> None:
+def test_the_api_imports_with_the_fixed_contract(api: Api, cast: Cast) -> None:
     client = api(cast.admin).client
     response = client.post("/api/v1/people/import?dry_run=true", {"file": _upload(ROSTER)})
     assert response.status_code == 200, response.content
@@ -220,7 +221,7 @@ def test_the_api_imports_with_the_fixed_contract(api, cast: Cast) -> None:
     assert Person.objects.filter(email="paul.north@acme-corp.example").exists()
 
 
-def test_the_api_answers_400_with_every_error_and_writes_nothing(api, cast: Cast) -> None:
+def test_the_api_answers_400_with_every_error_and_writes_nothing(api: Api, cast: Cast) -> None:
     client = api(cast.admin).client
     text = ROSTER + "x@acme-corp.example,X,wizard,,,,\nbad,Y,rep,,,,\n"
     response = client.post("/api/v1/people/import", {"file": _upload(text)})
@@ -236,14 +237,14 @@ def test_the_api_answers_400_with_every_error_and_writes_nothing(api, cast: Cast
     assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
 
 
-def test_only_admins_import_people(api, cast: Cast) -> None:
+def test_only_admins_import_people(api: Api, cast: Cast) -> None:
     for person in (cast.executive, cast.owner, cast.manager, cast.rep, cast.analyst):
         response = api(person).client.post("/api/v1/people/import", {"file": _upload(ROSTER)})
         assert response.status_code == 403, person.role
     assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
 
 
-def test_the_api_saves_the_column_mapping(api, cast: Cast) -> None:
+def test_the_api_saves_the_column_mapping(api: Api, cast: Cast) -> None:
     admin = api(cast.admin)
     response = admin.put(
         "/people/import/mapping", {"columns": {"team": "Pod"}, "date_order": "mdy"}
@@ -259,7 +260,7 @@ def test_the_api_saves_the_column_mapping(api, cast: Cast) -> None:
 # The page: upload, preview, confirm -------------------------------------------------------
 
 
-def test_the_page_previews_then_imports_on_confirm(login, cast: Cast) -> None:
+def test_the_page_previews_then_imports_on_confirm(login: Login, cast: Cast) -> None:
     client = login(cast.admin)
     response = client.post(reverse("roster:import"), {"file": _upload(ROSTER)})
     assert response.status_code == 200
@@ -275,7 +276,7 @@ def test_the_page_previews_then_imports_on_confirm(login, cast: Cast) -> None:
     assert client.post(reverse("roster:confirm"), {"key": key}).status_code == 404
 
 
-def test_the_page_lists_errors_with_rows_and_columns(login, cast: Cast) -> None:
+def test_the_page_lists_errors_with_rows_and_columns(login: Login, cast: Cast) -> None:
     response = login(cast.admin).post(
         reverse("roster:import"), {"file": _upload(ROSTER + "x@acme-corp.example,X,wizard,,,,\n")}
     )
@@ -283,7 +284,9 @@ def test_the_page_lists_errors_with_rows_and_columns(login, cast: Cast) -> None:
     assert [(e.row, e.column) for e in response.context["errors"]] == [(5, "role")]
 
 
-def test_the_page_is_for_admins_and_the_confirm_for_its_own_organization(login, cast: Cast) -> None:
+def test_the_page_is_for_admins_and_the_confirm_for_its_own_organization(
+    login: Login, cast: Cast
+) -> None:
     assert login(cast.executive).get(reverse("roster:import")).status_code == 403
     response = login(cast.admin).post(reverse("roster:import"), {"file": _upload(ROSTER)})
     key = response.context["key"]
@@ -295,7 +298,7 @@ def test_the_page_is_for_admins_and_the_confirm_for_its_own_organization(login, 
 # The command line ---------------------------------------------------------------------------
 
 
-def test_the_command_imports_and_dry_runs(cast: Cast, tmp_path) -> None:
+def test_the_command_imports_and_dry_runs(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     path.write_text(ROSTER)
     out = io.StringIO()
@@ -344,7 +347,7 @@ def test_a_salesforce_user_report_imports_with_its_role_column_ignored(cast: Cas
     assert (sam.name, sam.role, sam.team) == ("Sam Force", Role.REP, cast.other_team)
 
 
-def test_the_page_saves_the_mapping(login, cast: Cast) -> None:
+def test_the_page_saves_the_mapping(login: Login, cast: Cast) -> None:
     response = login(cast.admin).post(
         reverse("roster:mapping"), {"team": "Sales Pod", "role": "-", "date_order": "mdy"}
     )
@@ -373,7 +376,9 @@ def test_deactivation_withdraws_the_messages_queued_for_them(cast: Cast) -> None
     assert OutboxMessage.objects.get(recipient=cast.other_rep).status == OutboxStatus.FAILED
 
 
-def test_the_done_page_invites_everyone_imported_who_never_signed_in(login, cast: Cast) -> None:
+def test_the_done_page_invites_everyone_imported_who_never_signed_in(
+    login: Login, cast: Cast
+) -> None:
     from sustain.notify.models import OutboxMessage
 
     client = login(cast.admin)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.test import override_settings
+import pytest
+from django.test import Client, override_settings
 
 from sustain.metrics.models import ImportJob
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 CSS = Path(__file__).parents[2] / "src/sustain/web/static/web/sustain.css"
 
@@ -17,7 +18,7 @@ def _styled_with_a_way_back(page: str) -> None:
     assert 'href="/"' in page
 
 
-def test_it_shows_a_styled_404_with_a_way_home(cast: Cast, login) -> None:
+def test_it_shows_a_styled_404_with_a_way_home(cast: Cast, login: Login) -> None:
     response = login(cast.rep).get("/programs/999999/")
     assert response.status_code == 404
     page = response.content.decode()
@@ -25,7 +26,7 @@ def test_it_shows_a_styled_404_with_a_way_home(cast: Cast, login) -> None:
     _styled_with_a_way_back(page)
 
 
-def test_it_shows_a_styled_403_with_a_way_home(cast: Cast, login) -> None:
+def test_it_shows_a_styled_403_with_a_way_home(cast: Cast, login: Login) -> None:
     response = login(cast.rep).get(f"/programs/{cast.program.pk}/edit/")
     assert response.status_code == 403
     page = response.content.decode()
@@ -33,10 +34,12 @@ def test_it_shows_a_styled_403_with_a_way_home(cast: Cast, login) -> None:
     _styled_with_a_way_back(page)
 
 
-def test_it_shows_a_styled_500_with_a_way_home(cast: Cast, client, monkeypatch) -> None:
+def test_it_shows_a_styled_500_with_a_way_home(
+    cast: Cast, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sustain.web import views
 
-    def boom(request):  # type: ignore[no-untyped-def]
+    def boom(request: pytest.FixtureRequest):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views, "home", boom)
@@ -52,7 +55,7 @@ def test_it_shows_a_styled_500_with_a_way_home(cast: Cast, client, monkeypatch) 
 
 
 def test_it_sends_a_huge_upload_back_to_its_form_with_the_limit_beside_the_field(
-    cast: Cast, login
+    cast: Cast, login: Login
 ) -> None:
     client = login(cast.analyst)
     with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000):
@@ -66,7 +69,9 @@ def test_it_sends_a_huge_upload_back_to_its_form_with_the_limit_beside_the_field
     assert not ImportJob.objects.exists()
 
 
-def test_it_refuses_a_huge_body_on_other_methods_with_a_styled_413(cast: Cast, login) -> None:
+def test_it_refuses_a_huge_body_on_other_methods_with_a_styled_413(
+    cast: Cast, login: Login
+) -> None:
     with override_settings(SUSTAIN_MAX_UPLOAD_BYTES=1000):
         response = login(cast.analyst).put("/metrics/import/", "x" * 5000)
     assert response.status_code == 413
@@ -80,6 +85,6 @@ def test_it_wraps_a_long_unbroken_note_instead_of_widening_the_page() -> None:
     assert "minmax(0, 1fr)" in css
 
 
-def test_it_answers_an_id_beyond_64_bits_in_an_address_with_404(cast: Cast, login) -> None:
+def test_it_answers_an_id_beyond_64_bits_in_an_address_with_404(cast: Cast, login: Login) -> None:
     response = login(cast.owner).get(f"/programs/{2**70}/")
     assert response.status_code == 404

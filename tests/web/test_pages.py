@@ -1,25 +1,26 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import PASSWORD, Cast, Login
 
 
-def test_it_sends_anonymous_visitors_to_the_login_page(client) -> None:
+def test_it_sends_anonymous_visitors_to_the_login_page(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
 
 
-def test_it_logs_in_with_email_and_password(cast: Cast, client) -> None:
+def test_it_logs_in_with_email_and_password(cast: Cast, client: Client) -> None:
     response = client.post("/login/", {"username": cast.rep.email, "password": PASSWORD})
     assert response.status_code == 302
     assert "Rita Rep" in client.get("/").content.decode()
 
 
-def test_it_rejects_a_wrong_password(cast: Cast, client) -> None:
+def test_it_rejects_a_wrong_password(cast: Cast, client: Client) -> None:
     response = client.post("/login/", {"username": cast.rep.email, "password": "nope"})
     assert "didn't match" in response.content.decode()
 
@@ -27,18 +28,18 @@ def test_it_rejects_a_wrong_password(cast: Cast, client) -> None:
 @pytest.mark.parametrize(
     "role", ["executive", "owner", "manager", "rep", "trainer", "analyst", "admin"]
 )
-def test_it_shows_every_role_a_home_page(cast: Cast, login, role: str) -> None:
+def test_it_shows_every_role_a_home_page(cast: Cast, login: Login, role: str) -> None:
     page = login(cast.by_role(role)).get("/").content.decode()
     assert "Consultative Selling" in page
 
 
-def test_it_shows_a_manager_her_team_on_her_home_page(cast: Cast, login) -> None:
+def test_it_shows_a_manager_her_team_on_her_home_page(cast: Cast, login: Login) -> None:
     page = login(cast.manager).get("/").content.decode()
     assert "Rita Rep" in page
     assert "Oscar Otherrep" not in page
 
 
-def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, login) -> None:
+def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, login: Login) -> None:
     response = login(cast.admin).post(
         "/people/new/",
         {
@@ -53,7 +54,7 @@ def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, lo
     assert Person.objects.filter(email=cast.rep.email).count() == 1
 
 
-def test_it_creates_a_program_from_the_form(cast: Cast, login) -> None:
+def test_it_creates_a_program_from_the_form(cast: Cast, login: Login) -> None:
     response = login(cast.owner).post(
         "/programs/new/",
         {
@@ -69,7 +70,7 @@ def test_it_creates_a_program_from_the_form(cast: Cast, login) -> None:
     assert response["Location"] == f"/programs/{program.pk}/"
 
 
-def test_it_adds_a_glossary_term_with_htmx(cast: Cast, login) -> None:
+def test_it_adds_a_glossary_term_with_htmx(cast: Cast, login: Login) -> None:
     response = login(cast.owner).post(
         f"/programs/concepts/{cast.concept.pk}/terms/",
         {"term": "Impact question", "definition": "What the problem costs."},
@@ -80,7 +81,7 @@ def test_it_adds_a_glossary_term_with_htmx(cast: Cast, login) -> None:
     assert "<html" not in response.content.decode()
 
 
-def test_it_refuses_an_empty_glossary_term_with_htmx(cast: Cast, login) -> None:
+def test_it_refuses_an_empty_glossary_term_with_htmx(cast: Cast, login: Login) -> None:
     response = login(cast.owner).post(
         f"/programs/concepts/{cast.concept.pk}/terms/",
         {"term": "", "definition": ""},
@@ -90,18 +91,18 @@ def test_it_refuses_an_empty_glossary_term_with_htmx(cast: Cast, login) -> None:
     assert cast.concept.terms.count() == 0
 
 
-def test_it_filters_people_with_htmx(cast: Cast, login) -> None:
+def test_it_filters_people_with_htmx(cast: Cast, login: Login) -> None:
     response = login(cast.executive).get("/people/?q=rita", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "Rita Rep" in html and "Oscar" not in html
     assert "<html" not in html
 
 
-def test_it_serves_its_own_static_assets(client) -> None:
+def test_it_serves_its_own_static_assets(client: Client) -> None:
     assert client.get("/static/web/sustain.css").status_code == 200
 
 
-def test_it_enrolls_people_from_the_page(cast: Cast, login) -> None:
+def test_it_enrolls_people_from_the_page(cast: Cast, login: Login) -> None:
     response = login(cast.owner).post(
         f"/programs/{cast.program.pk}/enrollments/new/",
         {"people": [cast.executive.pk, cast.analyst.pk]},
@@ -110,7 +111,7 @@ def test_it_enrolls_people_from_the_page(cast: Cast, login) -> None:
     assert cast.program.enrollments.filter(person__in=[cast.executive, cast.analyst]).count() == 2
 
 
-def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
+def test_it_marks_attendance_with_htmx(cast: Cast, login: Login) -> None:
     import datetime as dt
 
     from sustain.programs.models import Enrollment
@@ -131,14 +132,14 @@ def test_it_marks_attendance_with_htmx(cast: Cast, login) -> None:
     assert enrollment.trained_on == dt.date(2026, 1, 6)
 
 
-def test_it_shows_a_duplicate_region_error_beside_the_field(cast: Cast, login) -> None:
+def test_it_shows_a_duplicate_region_error_beside_the_field(cast: Cast, login: Login) -> None:
     response = login(cast.admin).post("/organization/regions/", {"name": "west"})
     assert response.status_code == 400
     assert "already a region" in response.content.decode()
     assert cast.org.regions.count() == 1
 
 
-def test_it_assigns_a_session_from_the_enrollment_row(cast: Cast, login) -> None:
+def test_it_assigns_a_session_from_the_enrollment_row(cast: Cast, login: Login) -> None:
     import datetime as dt
 
     from sustain.programs.models import Enrollment
@@ -159,7 +160,7 @@ def test_it_assigns_a_session_from_the_enrollment_row(cast: Cast, login) -> None
     assert enrollment.trained_on is None
 
 
-def test_it_refuses_attendance_before_a_session_is_assigned(cast: Cast, login) -> None:
+def test_it_refuses_attendance_before_a_session_is_assigned(cast: Cast, login: Login) -> None:
     from sustain.programs.models import Enrollment
 
     enrollment = Enrollment.objects.get(person=cast.rep)
@@ -172,7 +173,7 @@ def test_it_refuses_attendance_before_a_session_is_assigned(cast: Cast, login) -
     assert enrollment.attended is None
 
 
-def test_it_will_not_let_a_manager_edit_enrollment_rows(cast: Cast, login) -> None:
+def test_it_will_not_let_a_manager_edit_enrollment_rows(cast: Cast, login: Login) -> None:
     from sustain.programs.models import Enrollment
 
     mine = Enrollment.objects.get(person=cast.rep)

@@ -9,7 +9,7 @@ import re
 from sustain.certification.models import RoleModelAssessment
 from sustain.plans import services as plan_services
 from sustain.plans.models import CheckIn
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 SELECTED = re.compile(r"<option[^>]*selected[^>]*>([^<]*)</option>")
 
@@ -19,7 +19,7 @@ def _select(page: str, name: str) -> str:
     return page[start : page.index("</select>", start)]
 
 
-def test_the_check_in_rating_starts_unselected_and_is_required(cast: Cast, login) -> None:
+def test_the_check_in_rating_starts_unselected_and_is_required(cast: Cast, login: Login) -> None:
     cast.program.enrollments.update(trained_on=dt.date.today() - dt.timedelta(days=30))
     plan = plan_services.plan_create(enrollment=cast.program.enrollments.get(person=cast.rep))
     client = login(cast.rep)
@@ -30,7 +30,7 @@ def test_the_check_in_rating_starts_unselected_and_is_required(cast: Cast, login
     assert not CheckIn.objects.exists()
 
 
-def test_the_role_play_scores_start_unselected(cast: Cast, login) -> None:
+def test_the_role_play_scores_start_unselected(cast: Cast, login: Login) -> None:
     client = login(cast.owner)
     path = f"/certification/program/{cast.program.pk}/managers/{cast.manager.pk}/assess/"
     page = client.get(path).content.decode()
@@ -41,7 +41,7 @@ def test_the_role_play_scores_start_unselected(cast: Cast, login) -> None:
     assert not RoleModelAssessment.objects.exists()
 
 
-def test_the_observation_scores_start_unselected(cast: Cast, login) -> None:
+def test_the_observation_scores_start_unselected(cast: Cast, login: Login) -> None:
     page = login(cast.manager).get(f"/coaching/reps/{cast.rep.pk}/observe/").content.decode()
     field = f"score_{cast.concept.pk}"
     assert SELECTED.findall(_select(page, field)) in ([], ["— not observed this time (no score)"])
