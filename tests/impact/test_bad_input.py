@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from sustain.impact import ImpactInputError, estimate
+from sustain.impact import ImpactInputError, ImpactResult, estimate
 
 
 def _panel() -> pd.DataFrame:
@@ -15,7 +17,7 @@ def _panel() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["rep", "week", "sales", "first"])
 
 
-def _fit(df: pd.DataFrame, **options: object):
+def _fit(df: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(df, unit="rep", time="week", outcome="sales", cohort="first", **options)
 
 

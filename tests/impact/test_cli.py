@@ -20,7 +20,8 @@ REQUIRED = ["--unit", "unit", "--time", "week", "--outcome", "y", "--cohort", "c
 def panel_csv(tmp_path: Path) -> Path:
     path = tmp_path / "panel.csv"
     df = make_panel(n_units=200, seed=1)
-    df["cohort"] = df["cohort"].astype("Int64").replace(0, pd.NA)  # empty = never trained
+    cohort = df["cohort"].astype("Int64")
+    df["cohort"] = cohort.mask(cohort == 0)  # empty = never trained
     df.to_csv(path, index=False)
     return path
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from sustain.impact import estimate
+from sustain.impact import ImpactResult, estimate
 
 REPS = 200  # bounded: each check takes a few seconds
 
@@ -41,11 +43,11 @@ def _team_panel(rng: np.random.Generator, teams: int = 40, size: int = 10) -> pd
     return pd.DataFrame({"unit": unit, "t": t, "y": y, "g": g, "team": np.repeat(team, periods)})
 
 
-def _covers(result, truth: float) -> bool:
+def _covers(result: ImpactResult, truth: float) -> bool:
     return result.overall.ci_low <= truth <= result.overall.ci_high
 
 
-def _fit(df: pd.DataFrame, **options: object):
+def _fit(df: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(df, unit="unit", time="t", outcome="y", cohort="g", **options)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sustain.impact import ImpactInputError, estimate
+from sustain.impact import ImpactInputError, ImpactResult, Sensitivity, estimate
 from sustain.impact.cli import main
 
 didhonest = pytest.importorskip("moderndid.didhonest")
@@ -44,7 +45,7 @@ def reference(mpdta: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return dynamic.att_by_event[keep], psi.T @ psi / len(psi) ** 2
 
 
-def _fit(mpdta: pd.DataFrame, **options: object):
+def _fit(mpdta: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(
         mpdta,
         unit="countyreal",
@@ -56,12 +57,18 @@ def _fit(mpdta: pd.DataFrame, **options: object):
     )
 
 
-def _l_vec(e: object) -> np.ndarray:
+def _sensitivity(mpdta: pd.DataFrame, **options: Any) -> Sensitivity:
+    sensitivity = _fit(mpdta, **options).sensitivity
+    assert sensitivity is not None
+    return sensitivity
+
+
+def _l_vec(e: int | str) -> np.ndarray:
     return np.full(4, 0.25) if e == "avg" else np.eye(4)[int(e)]
 
 
 def _theirs_rm(
-    reference: tuple[np.ndarray, np.ndarray], e: object, mbar: float, lo: float, hi: float
+    reference: tuple[np.ndarray, np.ndarray], e: int | str, mbar: float, lo: float, hi: float
 ) -> tuple[float, float]:
     betahat, sigma = reference
     with warnings.catch_warnings():
@@ -82,9 +89,9 @@ def _theirs_rm(
 
 @pytest.mark.parametrize("e", [0, "avg"])
 def test_it_matches_honestdid_relative_magnitudes_intervals(
-    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: object
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: int | str
 ) -> None:
-    ours = _fit(mpdta, sensitivity="rm", sensitivity_e=e, mbar=[0, 1, 2]).sensitivity
+    ours = _sensitivity(mpdta, sensitivity="rm", sensitivity_e=e, mbar=[0, 1, 2])
     assert ours.type == "rm" and ours.e == (e if e == "avg" else 0.0)
     assert [r.mbar for r in ours.rows] == [0, 1, 2]
     for row in ours.rows:
@@ -111,18 +118,18 @@ def test_it_matches_honestdid_on_its_own_default_grid(
         theirs = didhonest.create_sensitivity_results_rm(
             betahat, sigma, 3, 4, l_vec=_l_vec(0), m_bar_vec=[1.0], grid_points=100
         )
-    row = _fit(mpdta, sensitivity="rm", mbar=[1.0]).sensitivity.rows[0]
+    row = _sensitivity(mpdta, sensitivity="rm", mbar=[1.0]).rows[0]
     assert row.ci_low <= theirs["lb"][0] <= row.ci_low + 0.006
     assert row.ci_high - 0.006 <= theirs["ub"][0] <= row.ci_high
 
 
 @pytest.mark.parametrize("e", [0, "avg"])
 def test_it_matches_honestdid_smoothness_flci(
-    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: object
+    mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray], e: int | str
 ) -> None:
     betahat, sigma = reference
     bounds = [0.0, 0.01, 0.02, 0.05]
-    ours = _fit(mpdta, sensitivity="smooth", sensitivity_e=e, mbar=bounds).sensitivity
+    ours = _sensitivity(mpdta, sensitivity="smooth", sensitivity_e=e, mbar=bounds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = didhonest.create_sensitivity_results_sm(
@@ -138,7 +145,7 @@ def test_it_finds_the_relative_magnitudes_breakdown_value(
 ) -> None:
     """The average effect excludes 0 up to Mbar = breakdown and not beyond (moderndid's
     test at theta = 0 on both sides)."""
-    ours = _fit(mpdta, sensitivity="rm", sensitivity_e="avg").sensitivity
+    ours = _sensitivity(mpdta, sensitivity="rm", sensitivity_e="avg")
     breakdown = ours.breakdown_mbar
     assert breakdown is not None and 0.3 < breakdown < 0.7
     below = _theirs_rm(reference, "avg", breakdown - 0.005, -10 * STEP, 10 * STEP)
@@ -146,7 +153,7 @@ def test_it_finds_the_relative_magnitudes_breakdown_value(
     assert np.isnan(below[0]) or below[1] < 0  # 0 rejected: still significant
     assert above[0] <= 0 <= above[1]  # 0 accepted: no longer
     # The effect at e = 0 is not significant even under exact parallel trends.
-    at_zero = _fit(mpdta, sensitivity="rm").sensitivity
+    at_zero = _sensitivity(mpdta, sensitivity="rm")
     assert at_zero.e == 0.0 and at_zero.breakdown_mbar is None
 
 
@@ -154,7 +161,7 @@ def test_it_finds_the_smoothness_breakdown_value(
     mpdta: pd.DataFrame, reference: tuple[np.ndarray, np.ndarray]
 ) -> None:
     betahat, sigma = reference
-    ours = _fit(mpdta, sensitivity="smooth", sensitivity_e="avg").sensitivity
+    ours = _sensitivity(mpdta, sensitivity="smooth", sensitivity_e="avg")
     breakdown = ours.breakdown_mbar
     assert breakdown is not None and breakdown > 0
     with warnings.catch_warnings():
@@ -288,7 +295,7 @@ def test_it_limits_the_event_times_it_uses_to_the_window(
     """With the window -3..1 HonestDiD sees pre-periods -3, -2 and post-periods 0, 1 only: the
     same as moderndid given those rows and columns of the event study."""
     betahat, sigma = reference
-    ours = _fit(mpdta, sensitivity="smooth", mbar=[0.02], sensitivity_window=(-3, 1)).sensitivity
+    ours = _sensitivity(mpdta, sensitivity="smooth", mbar=[0.02], sensitivity_window=(-3, 1))
     pick = [1, 2, 3, 4]  # -3, -2, 0, 1 among -4, -3, -2, 0, 1, 2, 3
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -304,8 +311,8 @@ def test_it_limits_the_event_times_it_uses_to_the_window(
 def test_its_relative_magnitudes_do_not_depend_on_the_kpi_units(mpdta: pd.DataFrame) -> None:
     """Revenue in cents instead of thousands: the intervals scale, the breakdown is the same."""
     scaled = mpdta.assign(lemp=mpdta["lemp"] * 1e5)
-    plain = _fit(mpdta, sensitivity="rm", sensitivity_e="avg").sensitivity
-    big = _fit(scaled, sensitivity="rm", sensitivity_e="avg").sensitivity
+    plain = _sensitivity(mpdta, sensitivity="rm", sensitivity_e="avg")
+    big = _sensitivity(scaled, sensitivity="rm", sensitivity_e="avg")
     for a, b in zip(plain.rows, big.rows, strict=True):
         assert b.ci_low == pytest.approx(a.ci_low * 1e5, rel=1e-5)
         assert b.ci_high == pytest.approx(a.ci_high * 1e5, rel=1e-5)

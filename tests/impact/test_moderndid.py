@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from moderndid import aggte, att_gt
 
-from sustain.impact import estimate
+from sustain.impact import ImpactResult, estimate
 
 KW = dict(yname="lemp", tname="year", idname="countyreal", gname="first.treat", boot=False)
 
 
-def _ref(mpdta: pd.DataFrame, **options: object):
+def _ref(mpdta: pd.DataFrame, **options: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return att_gt(mpdta, **KW, **options)
 
 
-def _agg(ref, kind: str, **options: object):
+def _agg(ref: Any, kind: str, **options: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return aggte(ref, type=kind, boot=False, cband=False, **options)
 
 
-def _fit(mpdta: pd.DataFrame, **options: object):
+def _fit(mpdta: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(
         mpdta, unit="countyreal", time="year", outcome="lemp", cohort="first.treat", **options
     )
@@ -38,10 +39,11 @@ def _close(got: object, want: object, rtol: float = 1e-9) -> None:
     )
 
 
-def _assert_matches(ours, ref, *, balance_e: float | None = None) -> None:
+def _assert_matches(ours: ImpactResult, ref: Any, *, balance_e: float | None = None) -> None:
     _close([c.att for c in ours.att_gt], ref.att_gt)
     _close([c.se for c in ours.att_gt], ref.se_gt)
     dynamic = _agg(ref, "dynamic", balance_e=balance_e)
+    assert ours.dynamic_overall and ours.group_overall and ours.calendar_overall
     _close([e.e for e in ours.event_study], dynamic.event_times)
     _close([e.att for e in ours.event_study], dynamic.att_by_event)
     _close([e.se for e in ours.event_study], dynamic.se_by_event)
@@ -69,6 +71,7 @@ def test_it_matches_moderndid_summaries_and_wald_pretest(mpdta: pd.DataFrame, co
     ref = _ref(mpdta, control_group="nevertreated" if control == "never" else "notyettreated")
     ours = _fit(mpdta, control=control)
     _assert_matches(ours, ref)
+    assert ours.pretrend_wald is not None and ours.pretrend is not None
     assert ours.pretrend_wald.stat == pytest.approx(ref.wald_stat, rel=1e-9)
     assert ours.pretrend_wald.p_value == pytest.approx(ref.wald_pvalue, abs=1e-5)
     assert ours.pretrend_wald.df == 5 and "did" in ours.pretrend_wald.test
@@ -104,12 +107,14 @@ def test_it_matches_moderndid_with_the_universal_base_period(
     _close([e.att for e in ours.event_study], dynamic.att_by_event)
     _close([e.se for e in ours.event_study], dynamic.se_by_event)
     assert ours.to_dict()["event_study"][3]["se"] is None  # e = -1, the base itself
+    assert ours.pretrend_wald is not None
     assert ours.pretrend_wald.stat == pytest.approx(ref.wald_stat, rel=1e-9)
 
 
 def test_it_matches_moderndid_with_balance_e(mpdta: pd.DataFrame) -> None:
     ref = _ref(mpdta)
     ours = _fit(mpdta, balance_e=1)
+    assert ours.dynamic_overall is not None
     dynamic = _agg(ref, "dynamic", balance_e=1)
     _close([e.e for e in ours.event_study], dynamic.event_times)
     _close([e.att for e in ours.event_study], dynamic.att_by_event)
@@ -201,6 +206,7 @@ def test_it_clusters_influence_functions_as_summed_by_state(mpdta: pd.DataFrame)
     _close([c.se for c in ours.att_gt], clustered_se(ref.influence_func))
     dynamic = _agg(ref, "dynamic")
     _close([e.se for e in ours.event_study], clustered_se(dynamic.influence_func))
+    assert ours.dynamic_overall is not None
     _close([ours.dynamic_overall.se], clustered_se(dynamic.influence_func_overall))
     assert ours.n_clusters == len(set(state))
     unclustered = _fit(data, covariates=["lpop"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 from moderndid import aggte, att_gt
 
-from sustain.impact import estimate
+from sustain.impact import ImpactResult, estimate
 
 # did 2.5.1 on mpdta, as printed in its documentation: (group, time) -> (ATT, SE).
 DID_ATT_GT = {
@@ -37,7 +39,7 @@ DID_DYNAMIC = {
 DID_GROUP = {2004: (-0.0797, 0.0264), 2006: (-0.0229, 0.0167), 2007: (-0.0261, 0.0167)}
 
 
-def _fit(mpdta: pd.DataFrame, **options: object):
+def _fit(mpdta: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(
         mpdta, unit="countyreal", time="year", outcome="lemp", cohort="first.treat", **options
     )

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 from moderndid import aggte, att_gt
 
-from sustain.impact import estimate
+from sustain.impact import ImpactResult, estimate
 from tests.impact.synth import brute_force_cell, make_panel
 
 
 def ramp_then_decay(e: np.ndarray) -> np.ndarray:
-    return np.array([0.0, 2.0, 4.0, 3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])[np.clip(e, 0, 11)]
+    effect: np.ndarray = np.array([0.0, 2.0, 4.0, 3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])[
+        np.clip(e, 0, 11)
+    ]
+    return effect
 
 
-def _fit(df: pd.DataFrame, **options: object):
+def _fit(df: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(df, unit="unit", time="week", outcome="y", cohort="cohort", **options)
 
 
@@ -149,7 +154,7 @@ def test_it_matches_moderndid_on_random_panels(seed: int, control: str) -> None:
 def test_it_uses_units_observed_in_both_periods_on_an_unbalanced_panel() -> None:
     df = make_panel(n_units=300, n_periods=8, cohorts=(4, 6), seed=9, effect=lambda e: 1.0 + e)
     rng = np.random.default_rng(0)
-    df = df.drop(index=rng.choice(len(df), size=len(df) // 6, replace=False))
+    df = df.drop(index=rng.choice(len(df), size=len(df) // 6, replace=False).tolist())
     df.loc[df.sample(frac=0.02, random_state=1).index, "y"] = np.nan  # missing outcomes
     result = _fit(df.reset_index(drop=True), control="notyet")
     assert result.notes
@@ -162,7 +167,7 @@ def test_it_uses_units_observed_in_both_periods_on_an_unbalanced_panel() -> None
 
 def test_it_gives_the_brute_force_overall_se_on_an_unbalanced_panel() -> None:
     df = make_panel(n_units=200, n_periods=6, cohorts=(3, 5), seed=4, effect=lambda e: 1.0 + 0 * e)
-    df = df.drop(index=np.random.default_rng(1).choice(len(df), size=100, replace=False))
+    df = df.drop(index=np.random.default_rng(1).choice(len(df), size=100, replace=False).tolist())
     result = _fit(df)
     clean = df
     n = clean.unit.nunique()
@@ -196,4 +201,5 @@ def test_it_gives_the_same_answer_on_both_paths_when_each_rep_is_its_own_cluster
     )
     assert general.overall.se == pytest.approx(fast.overall.se, rel=1e-10)
     assert general.differences[0].se == pytest.approx(fast.differences[0].se, rel=1e-10)
+    assert general.pretrend_wald is not None and fast.pretrend_wald is not None
     assert general.pretrend_wald.stat == pytest.approx(fast.pretrend_wald.stat, rel=1e-8)

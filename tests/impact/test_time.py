@@ -4,24 +4,26 @@ consecutive period numbers; YYYYWW integers and repeated cross-sections are refu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sustain.impact import ImpactInputError, estimate
+from sustain.impact import ImpactInputError, ImpactResult, estimate
 from sustain.impact.cli import main
 from tests.impact.synth import make_panel
 
 MONDAY = dt.date(2025, 11, 24)  # weeks 1..12 straddle the New Year
 
 
-def _fit(df: pd.DataFrame, **options: object):
+def _fit(df: pd.DataFrame, **options: Any) -> ImpactResult:
     return estimate(df, unit="unit", time="week", outcome="y", cohort="cohort", **options)
 
 
-def _as_weeks(df: pd.DataFrame, to_value) -> pd.DataFrame:
+def _as_weeks(df: pd.DataFrame, to_value: Callable[[dt.date], str | pd.Timestamp]) -> pd.DataFrame:
     out = df.copy()
     out["week"] = [to_value(MONDAY + dt.timedelta(weeks=int(w) - 1)) for w in df["week"]]
     out["cohort"] = [
@@ -44,7 +46,9 @@ def _iso_week(day: dt.date) -> str:
         _iso_week,  # 2026-W01 codes
     ],
 )
-def test_it_counts_dates_and_week_codes_in_weeks(to_value) -> None:
+def test_it_counts_dates_and_week_codes_in_weeks(
+    to_value: Callable[[dt.date], str | pd.Timestamp],
+) -> None:
     df = make_panel(n_units=300, seed=3, effect=lambda e: 1.0 + 0 * e)
     numbered = _fit(df)
     dated = _fit(_as_weeks(df, to_value), period="week" if to_value is not _iso_week else None)
@@ -63,10 +67,9 @@ def test_it_counts_dates_and_week_codes_in_weeks(to_value) -> None:
 def test_it_infers_the_period_from_the_spacing_of_dates() -> None:
     df = make_panel(n_units=100, seed=3)
     assert _fit(_as_weeks(df, lambda d: d.isoformat())).period == "week"
-    months = df.assign(
-        week=[f"2025-{int(w):02d}" for w in df["week"]],
-        cohort=[None if g == 0 else f"2025-{int(g):02d}-01" for g in df["cohort"]],
-    )
+    months = df.copy()
+    months["week"] = [f"2025-{int(w):02d}" for w in df["week"]]
+    months["cohort"] = [None if g == 0 else f"2025-{int(g):02d}-01" for g in df["cohort"]]
     result = _fit(months)
     assert result.period == "month"
     assert result.to_dict()["group"][0]["group"] == "2025-04"
