@@ -23,8 +23,10 @@ from sustain.programs import services as program_services
 from sustain.programs.models import Concept, Program
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
     # What the test client answers: a response with json(), templates and context.
-    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+    Response = _MonkeyPatchedWSGIResponse
 
 PASSWORD = "correct-horse-battery"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 # The columns of every access-matrix table: the fixed cast's people, in this order
 # (`Cast.by_role` reaches each).
 ROLES = [
@@ -18,7 +20,7 @@ ROLES = [
 ]
 
 
-def matrix_cases(table: dict[str, list[object]]) -> list[tuple[str, str, object]]:
+def matrix_cases(table: Mapping[str, Sequence[object]]) -> list[tuple[str, str, object]]:
     """A table {kind: [expected answer per role, in ROLES order]} as parametrize cases
     (kind, role, expected)."""
     return [(kind, role, row[i]) for kind, row in table.items() for i, role in enumerate(ROLES)]

@@ -6,7 +6,7 @@ from django.test import Client
 
 from sustain.notify.models import OutboxMessage
 from tests.accounts.conftest import last_link
-from tests.conftest import Cast
+from tests.conftest import Cast, Response
 
 
 def test_it_offers_forgot_password_on_the_login_page(cast: Cast, client: Client) -> None:
@@ -26,7 +26,7 @@ def test_it_answers_the_same_for_an_unknown_email(cast: Cast, client: Client) ->
     unknown = client.post("/password/forgot/", {"email": "nobody@acme-corp.example"})
     assert known.status_code == unknown.status_code == 200
 
-    def page(response, email: str) -> str:  # type: ignore[no-untyped-def]
+    def page(response: Response, email: str) -> str:
         return re.sub(r'"X-CSRFToken": "\w+"', "", response.text.replace(email, "X"))
 
     assert page(known, cast.rep.email) == page(unknown, "nobody@acme-corp.example")

@@ -32,13 +32,15 @@ def sign_in_with_provider(client: Client, username: str, password: str) -> Respo
     browser = requests.Session()
     url = start["Location"]
     login = browser.get(url, timeout=10)  # redirected to the provider's login form
+    next_field = re.search(r'name="next" value="([^"]*)"', login.text)
+    assert next_field, login.text
     response = browser.post(
         login.url,
         {
             "username": username,
             "password": password,
             "csrfmiddlewaretoken": browser.cookies["provider_csrf"],
-            "next": html.unescape(re.search(r'name="next" value="([^"]*)"', login.text)[1]),
+            "next": html.unescape(next_field[1]),
         },
         allow_redirects=False,
         timeout=10,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 
-from tests.conftest import PASSWORD, Api, Cast, Login
+from tests.conftest import PASSWORD, Api, Cast, Login, Response
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +15,7 @@ def axes_on(settings: Settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
 
 
-def sign_in(client: Client, email: str, password: str, ip: str = "10.0.0.1"):
+def sign_in(client: Client, email: str, password: str, ip: str = "10.0.0.1") -> Response:
     return client.post("/login/", {"username": email, "password": password}, REMOTE_ADDR=ip)
 
 

@@ -85,6 +85,7 @@ def test_it_finds_a_reworded_use_the_lexical_detector_misses(
     assert found.detector == "semantic"
     assert found.used
     assert "hardest problem" in found.evidence[0]["text"]
+    assert call.transcript is not None
     lexical = detect.detect(
         detect.build_profiles(selectors.concept_texts(cast.program, detectors.LEXICAL_DETECTOR)),
         [("", t[2]) for t in call.transcript if t[3]],

@@ -40,7 +40,12 @@ def run(cast: Cast, revenue: KpiDefinition) -> AnalysisRun:
 
 @pytest.mark.parametrize(("role", "expected"), IMPACT.items())
 def test_the_impact_page_shows_each_role_its_part(
-    cast: Cast, revenue: KpiDefinition, run: AnalysisRun, login: Login, role, expected
+    cast: Cast,
+    revenue: KpiDefinition,
+    run: AnalysisRun,
+    login: Login,
+    role: str,
+    expected: tuple[int, bool],
 ) -> None:
     status, costs = expected
     page = login(cast.by_role(role)).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
@@ -58,7 +63,7 @@ def test_the_impact_page_shows_each_role_its_part(
 
 @pytest.mark.parametrize(("role", "expected"), IMPACT.items())
 def test_the_impact_api_shows_each_role_its_part(
-    cast: Cast, run: AnalysisRun, api: Api, role, expected
+    cast: Cast, run: AnalysisRun, api: Api, role: str, expected: tuple[int, bool]
 ) -> None:
     status, costs = expected
     client = api(cast.by_role(role))

@@ -19,6 +19,7 @@ def test_it_estimates_the_effect_with_roi(
         run = analysis_run_create(program=cast.program, kpi=revenue)
     run.refresh_from_db()
     assert run.status == "done", run.message
+    assert run.result is not None
     assert run.result["overall"]["att"] == pytest.approx(100)
     assert run.result["roi"]["treated_periods"] == 6
 
@@ -123,7 +124,7 @@ def test_it_fails_clearly_when_a_covariate_separates_the_reps(
     [({"covariates": ["shoe_size"]}, "shoe_size"), ({"anticipation": 99}, "anticipation")],
 )
 def test_it_rejects_bad_design_options(
-    cast: Cast, revenue: KpiDefinition, api: Api, change, field: str
+    cast: Cast, revenue: KpiDefinition, api: Api, change: dict[str, object], field: str
 ) -> None:
     response = api(cast.analyst).post(
         f"/programs/{cast.program.pk}/analyses", {"kpi": revenue.pk, **change}

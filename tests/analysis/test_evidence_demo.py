@@ -18,6 +18,7 @@ def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(
     trained = dict(ctx.program.enrollments.values_list("person_id", "trained_on"))
     team_names = {t.pk: t.name for t in ctx.teams}
     for rep in ctx.reps:
+        assert rep.team_id is not None
         expected = (
             "not trained"
             if trained.get(rep.pk) is None
@@ -29,12 +30,13 @@ def test_it_derives_coached_from_the_demo_observations_and_splits_the_run(
 
     run = AnalysisRun.objects.get(program=ctx.program, by="coached")
     assert run.status == "done", run.message
+    assert run.result is not None
     by = run.result["by"]
     assert set(by) == {"yes", "no"}
 
     def late(value: str) -> float:  # average effect 17+ weeks after the workshop
         rows = [e["att"] for e in by[value]["event_study"] if e["e"] >= 17]
-        return sum(rows) / len(rows)
+        return float(sum(rows) / len(rows))
 
     revenue = run.result["overall"]["att"]
     assert revenue > 0
@@ -51,6 +53,7 @@ def test_the_demo_run_shows_its_sensitivity_to_pre_trends(demo: DemoContext) -> 
 
     run = AnalysisRun.objects.get(program=demo.program, by="coached")
     assert run.base_period == "universal"
+    assert run.result is not None
     sens = run.result["sensitivity"]
     assert sens["type"] == "rm" and len(sens["rows"]) == 5
     words = sensitivity_summary(result=run.result, period_days=7)["words"]

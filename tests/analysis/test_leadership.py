@@ -19,7 +19,7 @@ from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
 from sustain.programs.selectors import measurement_groups
 from sustain.readiness.checks import readiness_for
-from tests.conftest import Api, Cast, Login, make_person
+from tests.conftest import Api, Cast, Login, Response, make_person
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_the_report_tells_the_follow_through_health_itself(
     assert f"<strong>{row.score}/100</strong>" in page
 
 
-def _pdf_text(response) -> str:  # type: ignore[no-untyped-def]
+def _pdf_text(response: Response) -> str:
     pdf = PdfReader(io.BytesIO(response.content))
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
 
@@ -166,7 +166,7 @@ def test_the_leadership_pages_cost_the_same_queries_at_two_sizes(
     assert [_queries(client, p) for p in pages] == small
 
 
-def test_it_says_where_the_effect_holds_and_where_it_fades():
+def test_it_says_where_the_effect_holds_and_where_it_fades() -> None:
     from sustain.analysis.leadership import _faded_at, _fades
 
     def week(e: int, low: float, high: float) -> dict[str, float]:

@@ -11,7 +11,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.selectors import sensitivity_summary
 from sustain.analysis.services import analysis_run_create
-from sustain.metrics.models import KpiValue
+from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs.models import Role
 from sustain.programs import services as program_services
@@ -20,7 +20,7 @@ from tests.conftest import Api, Cast, Login, make_person
 START = dt.date(2026, 1, 5)
 
 
-def _revenue(cast: Cast, lift: float):
+def _revenue(cast: Cast, lift: float) -> KpiDefinition:
     """40 reps over 14 weeks, 20 trained in week 6 gaining ``lift`` a week from then on."""
     rng = np.random.default_rng(3)
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
@@ -45,7 +45,7 @@ def _revenue(cast: Cast, lift: float):
     return cast.org.kpis.get(key="revenue")
 
 
-def _page(login: Login, cast: Cast, kpi) -> str:  # type: ignore[no-untyped-def]
+def _page(login: Login, cast: Cast, kpi: KpiDefinition) -> str:
     page = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{kpi.pk}/")
     assert page.status_code == 200
     return page.content.decode()
@@ -57,6 +57,7 @@ def test_it_shows_how_robust_a_clear_effect_is(cast: Cast, login: Login) -> None
         program=cast.program, kpi=kpi, base_period="universal", cluster="rep", run_now=True
     )
     assert run.status == "done", run.message
+    assert run.result is not None
     sens = run.result["sensitivity"]
     assert sens["type"] == "rm" and sens["e"] == "avg"
     assert [r["mbar"] for r in sens["rows"]] == [0, 0.5, 1, 1.5, 2]
@@ -77,6 +78,7 @@ def test_it_says_when_the_effect_is_not_robust(cast: Cast, login: Login) -> None
         program=cast.program, kpi=kpi, base_period="universal", cluster="rep", run_now=True
     )
     assert run.status == "done", run.message
+    assert run.result is not None
     assert run.result["sensitivity"]["breakdown_mbar"] is None
     body = _page(login, cast, kpi)
     assert "is not robust even to M̄ = 0" in body
@@ -88,6 +90,7 @@ def test_it_explains_why_there_is_no_sensitivity_without_the_universal_base_peri
     kpi = _revenue(cast, lift=100.0)
     run = analysis_run_create(program=cast.program, kpi=kpi, cluster="rep", run_now=True)
     assert run.status == "done" and run.sensitivity == "rm"
+    assert run.result is not None
     assert run.result["sensitivity"] is None
     body = _page(login, cast, kpi)
     assert "Not computed: the sensitivity analysis bounds every effect" in body

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 
 from sustain.programs.models import WorkshopSession
-from tests.conftest import Api, Cast
+from tests.conftest import Api, Cast, Response
 
 
-def _shape(response) -> dict:  # type: ignore[no-untyped-def]
+def _shape(response: Response) -> dict[str, Any]:
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert isinstance(body["detail"], str)
     assert isinstance(body["errors"], dict)
     return body

@@ -5,21 +5,24 @@ from __future__ import annotations
 import enum
 import typing
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 from django.test import Client
+from ninja.operation import Operation
 from pydantic import BaseModel
 
 from sustain.api.urls import api
 
 
-def _operations():
+def _operations() -> Iterator[tuple[str, Operation]]:
     for _prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for op in view.operations:
                 yield path, op
 
 
-def _named_types(annotation: object, seen: set[object]):
+def _named_types(annotation: object, seen: set[object]) -> Iterator[type]:
     if annotation in seen:
         return
     seen.add(annotation)
@@ -47,7 +50,7 @@ def _paged_item(model: type) -> object:
 
 
 def test_it_gives_every_schema_and_enumeration_its_own_name() -> None:
-    by_name: dict[str, set[type]] = defaultdict(set)
+    by_name: dict[str, set[object]] = defaultdict(set)
     seen: set[object] = set()
     for _path, op in _operations():
         for model in [*op.models, *op.response_models.values()]:
@@ -84,7 +87,9 @@ def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client: Client) 
 IMPLIED_LENGTH = {"date", "date-time", "time", "email", "uri", "uuid", "binary", "duration"}
 
 
-def _unbounded_text(schema: dict, schemas: dict, where: str, seen: set[str]) -> list[str]:  # type: ignore[type-arg]
+def _unbounded_text(
+    schema: dict[str, Any], schemas: dict[str, Any], where: str, seen: set[str]
+) -> list[str]:
     """The string properties (and string list items) under `schema` that declare no
     maxLength, as `Schema.property`."""
     if "$ref" in schema:

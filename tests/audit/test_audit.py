@@ -148,11 +148,13 @@ def test_it_404s_an_outsiders_event(cast: Cast, events: None, api: Api) -> None:
     foreign = AuditEvent.objects.get(organization=cast.outsider.organization)
     assert api(cast.admin).get(f"/audit/{foreign.pk}").status_code == 404
     own = AuditEvent.objects.filter(organization=cast.org).first()
+    assert own is not None
     assert api(cast.admin).get(f"/audit/{own.pk}").status_code == 200
 
 
 def test_it_offers_no_way_to_write_the_log(cast: Cast, events: None, api: Api) -> None:
     event = AuditEvent.objects.filter(organization=cast.org).first()
+    assert event is not None
     client = api(cast.admin)
     assert client.post("/audit", {"kind": "role_changed"}).status_code == 405
     assert client.delete(f"/audit/{event.pk}").status_code == 405

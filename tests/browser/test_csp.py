@@ -66,6 +66,7 @@ def test_every_main_page_passes_the_policy(
     charts = 0
     for url in _main_pages(page, live_server, cast):
         response = page.goto(f"{live_server.url}{url}")
+        assert response is not None, url
         assert "script-src 'self'" in response.headers["content-security-policy"], url
         page.wait_for_function(CHARTS_SETTLED, timeout=15_000)
         for chart in page.locator(".chart").all():

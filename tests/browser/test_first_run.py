@@ -25,8 +25,11 @@ def received_link(inbox: Inbox, to: str) -> str:
         for rcpt, raw in inbox.messages:
             if rcpt == to:
                 message = email.message_from_bytes(raw, policy=email.policy.default)
-                body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-                return LINK.search(body)[0]  # type: ignore[index]
+                part = message.get_body(("plain",))
+                assert part is not None
+                link = LINK.search(part.get_content())
+                assert link, raw
+                return link[0]
         time.sleep(0.1)
     raise AssertionError(f"no mail to {to}")
 
@@ -68,7 +71,9 @@ def test_it_takes_a_new_company_from_nothing_to_a_signed_in_manager(
         "--admin-name",
         "Ada Admin",
     )
-    admin_link = LINK.search(capsys.readouterr().out)[0]  # type: ignore[index]
+    printed = LINK.search(capsys.readouterr().out)
+    assert printed
+    admin_link = printed[0]
     assert admin_link.startswith(live_server.url)
     choose_password(page, admin_link, "lantern-harbour-97")
     sign_in(page, live_server, "ada@acme.example", "lantern-harbour-97")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from pyarrow.lib import ArrowInvalid
@@ -50,7 +51,7 @@ def test_it_shows_an_import_that_broke_as_failed_with_try_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def explode(*args, **kwargs):
+    def explode(*args: object, **kwargs: object) -> NoReturn:
         raise ArrowInvalid("Parquet magic bytes not found in footer")
 
     monkeypatch.setattr(importer, "parse_file", explode)  # what no one planned for

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from sustain.certification.models import DiagnosisCase, RoleModelAssessment, TerminologyAttempt
+from sustain.programs.models import GlossaryTerm
 from tests.conftest import Api, Cast, Login
 from tests.helpers import matrix_cases
 
@@ -26,7 +27,13 @@ READ = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(READ))
 def test_it_applies_certification_read_rules(
-    cast: Cast, api: Api, login: Login, glossary: list, kind: str, role: str, expected: int
+    cast: Cast,
+    api: Api,
+    login: Login,
+    glossary: list[GlossaryTerm],
+    kind: str,
+    role: str,
+    expected: int,
 ) -> None:
     viewer = cast.by_role(role)
     p, m = cast.program.pk, cast.manager.pk
@@ -52,7 +59,7 @@ WRITE = {
 
 @pytest.mark.parametrize(("kind", "role", "expected"), matrix_cases(WRITE))
 def test_it_applies_certification_write_rules(
-    cast: Cast, api: Api, glossary: list, kind: str, role: str, expected: int
+    cast: Cast, api: Api, glossary: list[GlossaryTerm], kind: str, role: str, expected: int
 ) -> None:
     client = api(cast.by_role(role))
     p, m = cast.program.pk, cast.manager.pk

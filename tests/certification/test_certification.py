@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from pytest_django import DjangoAssertNumQueries
@@ -14,18 +15,19 @@ from sustain.certification.models import (
     TerminologyAttempt,
 )
 from sustain.coaching import services as coaching_services
+from sustain.programs.models import GlossaryTerm
 from tests.conftest import Api, Cast, Login
 
 pytestmark = pytest.mark.django_db
 
 
-def _row(cast: Cast, today: dt.date) -> dict:
+def _row(cast: Cast, today: dt.date) -> dict[str, Any]:
     return selectors.certification_rows(program=cast.program, managers=[cast.manager], today=today)[
         0
     ]
 
 
-def _pass_all_but_consistency(cast: Cast, glossary: list, today: dt.date) -> None:
+def _pass_all_but_consistency(cast: Cast, glossary: list[GlossaryTerm], today: dt.date) -> None:
     services.terminology_submit(
         program=cast.program, manager=cast.manager, answers={t.pk: t.pk for t in glossary}
     )
@@ -60,7 +62,9 @@ def _coach_weekly(cast: Cast, today: dt.date, weeks: int) -> None:
         )
 
 
-def test_it_builds_a_multiple_choice_quiz_from_the_glossary(cast: Cast, glossary: list) -> None:
+def test_it_builds_a_multiple_choice_quiz_from_the_glossary(
+    cast: Cast, glossary: list[GlossaryTerm]
+) -> None:
     questions = selectors.quiz_questions(program=cast.program)
     assert len(questions) == 5
     for q in questions:
@@ -69,7 +73,7 @@ def test_it_builds_a_multiple_choice_quiz_from_the_glossary(cast: Cast, glossary
     assert questions == selectors.quiz_questions(program=cast.program)
 
 
-def test_it_grades_the_quiz(cast: Cast, glossary: list) -> None:
+def test_it_grades_the_quiz(cast: Cast, glossary: list[GlossaryTerm]) -> None:
     answers = {t.pk: t.pk for t in glossary[:3]} | {glossary[3].pk: glossary[0].pk}
     attempt = services.terminology_submit(
         program=cast.program, manager=cast.manager, answers=answers
@@ -77,7 +81,7 @@ def test_it_grades_the_quiz(cast: Cast, glossary: list) -> None:
     assert (attempt.correct, attempt.total, attempt.pct) == (3, 5, 60)
 
 
-def test_it_rejects_an_option_not_on_the_quiz(cast: Cast, glossary: list) -> None:
+def test_it_rejects_an_option_not_on_the_quiz(cast: Cast, glossary: list[GlossaryTerm]) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
@@ -87,7 +91,9 @@ def test_it_rejects_an_option_not_on_the_quiz(cast: Cast, glossary: list) -> Non
     assert not TerminologyAttempt.objects.exists()
 
 
-def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list, today: dt.date) -> None:
+def test_it_starts_not_started_then_in_progress(
+    cast: Cast, glossary: list[GlossaryTerm], today: dt.date
+) -> None:
     assert _row(cast, today)["status"] == "not_started"
     first, second = glossary[0], glossary[1]
     services.terminology_submit(
@@ -100,7 +106,7 @@ def test_it_starts_not_started_then_in_progress(cast: Cast, glossary: list, toda
 
 
 def test_it_certifies_when_all_four_pass_and_lapses_when_coaching_stops(
-    trained: Cast, glossary: list, today: dt.date
+    trained: Cast, glossary: list[GlossaryTerm], today: dt.date
 ) -> None:
     trained.program.enrollments.update(trained_on=today - dt.timedelta(days=60))
     _coach_weekly(trained, today, 8)
@@ -115,7 +121,7 @@ def test_it_certifies_when_all_four_pass_and_lapses_when_coaching_stops(
 
 
 def test_it_does_not_certify_without_consistency(
-    trained: Cast, glossary: list, today: dt.date
+    trained: Cast, glossary: list[GlossaryTerm], today: dt.date
 ) -> None:
     _pass_all_but_consistency(trained, glossary, today)
     assert not Certification.objects.exists()
@@ -154,7 +160,9 @@ def test_it_grades_a_diagnosis_against_the_known_root_cause(cast: Cast) -> None:
     ).correct
 
 
-def test_it_answers_the_certification_contract(cast: Cast, api: Api, glossary: list) -> None:
+def test_it_answers_the_certification_contract(
+    cast: Cast, api: Api, glossary: list[GlossaryTerm]
+) -> None:
     body = api(cast.owner).get(f"/managers/{cast.manager.pk}/certification").json()
     assert body["status"] == "not_started"
     assert set(body["components"]) == {"terminology", "role_model", "diagnosis", "consistency"}
@@ -163,7 +171,9 @@ def test_it_answers_the_certification_contract(cast: Cast, api: Api, glossary: l
         assert isinstance(component["evidence"], str) and component["evidence"]
 
 
-def test_it_takes_the_quiz_from_the_page(cast: Cast, login: Login, glossary: list) -> None:
+def test_it_takes_the_quiz_from_the_page(
+    cast: Cast, login: Login, glossary: list[GlossaryTerm]
+) -> None:
     client = login(cast.manager)
     assert client.get(f"/certification/program/{cast.program.pk}/quiz/").status_code == 200
     r = client.post(
@@ -222,7 +232,7 @@ def test_it_shows_the_manager_her_status_at_home(cast: Cast, login: Login) -> No
 
 def test_it_reads_every_managers_status_in_fixed_queries(
     trained: Cast,
-    glossary: list,
+    glossary: list[GlossaryTerm],
     today: dt.date,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:

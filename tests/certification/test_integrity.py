@@ -5,18 +5,23 @@ own history, and an empty glossary quiz is refused."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sustain.certification import selectors, services
-from sustain.certification.models import DiagnosisAnswer, DiagnosisAttempt, TerminologyAttempt
-from tests.conftest import Api, Cast, Login
+from sustain.certification.models import (
+    DiagnosisAnswer,
+    DiagnosisAttempt,
+    DiagnosisCase,
+    TerminologyAttempt,
+)
+from sustain.programs.models import GlossaryTerm
+from tests.conftest import Api, ApiClient, Cast, Login, Response
 
 CASES = [("Quinn", "will"), ("Nate", "knowledge"), ("Frank", "process"), ("Sam", "skill")]
 
 
 @pytest.fixture
-def cases(cast: Cast) -> list:
+def cases(cast: Cast) -> list[DiagnosisCase]:
     return [
         services.diagnosis_case_create(
             program=cast.program,
@@ -29,14 +34,14 @@ def cases(cast: Cast) -> list:
     ]
 
 
-def _answer(client: Client, case, cause: str):  # type: ignore[no-untyped-def]
+def _answer(client: ApiClient, case: DiagnosisCase, cause: str) -> Response:
     return client.post(
         f"/diagnosis-cases/{case.pk}/answers", {"root_cause": cause, "prescription": "p"}
     )
 
 
 def test_the_attack_two_of_four_then_peek_then_four_of_four_is_refused(
-    cast: Cast, api: Api, cases: list
+    cast: Cast, api: Api, cases: list[DiagnosisCase]
 ) -> None:
     client = api(cast.manager)
     for case, (_, cause) in zip(cases, CASES, strict=True):
@@ -53,7 +58,7 @@ def test_the_attack_two_of_four_then_peek_then_four_of_four_is_refused(
 
 
 def test_a_case_is_answered_once_and_hides_results_until_the_last_answer(
-    cast: Cast, api: Api, cases: list
+    cast: Cast, api: Api, cases: list[DiagnosisCase]
 ) -> None:
     client = api(cast.manager)
     first = _answer(client, cases[0], "will").json()
@@ -74,7 +79,7 @@ def test_a_case_is_answered_once_and_hides_results_until_the_last_answer(
 
 
 def test_the_page_shows_model_answers_only_after_the_last_case(
-    cast: Cast, login: Login, cases: list
+    cast: Cast, login: Login, cases: list[DiagnosisCase]
 ) -> None:
     client = login(cast.manager)
     url = f"/certification/program/{cast.program.pk}/cases/"
@@ -96,7 +101,7 @@ def test_the_page_shows_model_answers_only_after_the_last_case(
 
 
 def test_a_retake_is_a_new_attempt_with_its_own_history(
-    cast: Cast, api: Api, login: Login, cases: list
+    cast: Cast, api: Api, login: Login, cases: list[DiagnosisCase]
 ) -> None:
     client = api(cast.manager)
     assert client.post(f"/programs/{cast.program.pk}/diagnosis-attempts").status_code == 201
@@ -119,7 +124,7 @@ def test_a_retake_is_a_new_attempt_with_its_own_history(
 
 
 def test_an_empty_glossary_quiz_is_refused(
-    cast: Cast, api: Api, login: Login, glossary: list
+    cast: Cast, api: Api, login: Login, glossary: list[GlossaryTerm]
 ) -> None:
     r = api(cast.manager).post(f"/programs/{cast.program.pk}/terminology-quiz", {"answers": []})
     assert r.status_code == 400

@@ -4,6 +4,7 @@ no score, left out of the average, and not a pass either."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -25,9 +26,10 @@ def _assess_url(cast: Cast) -> str:
     return f"/certification/program/{cast.program.pk}/managers/{cast.manager.pk}/assess/"
 
 
-def _role_model(cast: Cast, today: dt.date) -> dict:
+def _role_model(cast: Cast, today: dt.date) -> dict[str, Any]:
     row = selectors.certification_rows(program=cast.program, managers=[cast.manager], today=today)
-    return row[0]["components"]["role_model"]
+    role_model: dict[str, Any] = row[0]["components"]["role_model"]
+    return role_model
 
 
 def test_it_offers_not_observed_apart_from_the_scores(

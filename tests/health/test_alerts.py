@@ -11,7 +11,7 @@ from tests.conftest import Cast, Login
 from tests.health.conftest import observe
 
 
-def _run(cast: Cast, day):  # type: ignore[no-untyped-def]
+def _run(cast: Cast, day: dt.date) -> dict[str, int]:
     return services.health_run_day(program=cast.program, day=day)
 
 

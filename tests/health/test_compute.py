@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sustain.health import services
 from sustain.health.models import HealthDay, Level
 from sustain.plans.models import CheckIn, Plan
+from sustain.programs.models import Program
 from sustain.readiness.models import Acknowledgement, OwnerProfile
 from tests.conftest import Cast
 from tests.health.conftest import observe
 
 
-def _row(program, level, subject_id, day):  # type: ignore[no-untyped-def]
+def _row(program: Program, level: str, subject_id: int, day: dt.date) -> HealthDay:
     return HealthDay.objects.get(program=program, level=level, subject_id=subject_id, day=day)
 
 
-def _signal(row, key):  # type: ignore[no-untyped-def]
+def _signal(row: HealthDay, key: str) -> dict[str, Any]:
     return next(s for s in row.signals if s["key"] == key)
 
 

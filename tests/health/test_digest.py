@@ -13,11 +13,11 @@ from sustain.health.digest import digest_for, digests_sweep, organization_digest
 from sustain.health.models import Alert, HealthDay, Level
 from sustain.notify.models import Channel, OutboxMessage
 from sustain.notify.services import outbox_deliver_due, preferences_update
-from sustain.orgs.models import Team
+from sustain.orgs.models import Person, Team
 from tests.conftest import DEMO_TODAY, Cast, Login
 
 
-def _titles(person) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(person: Person) -> list[str]:
     return [s.title for s in digest_for(person, today=DEMO_TODAY).sections]
 
 

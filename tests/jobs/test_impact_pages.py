@@ -13,21 +13,22 @@ from sustain.analysis import selectors
 from sustain.analysis.models import AnalysisRun
 from sustain.analysis.services import analysis_run_create
 from sustain.demo.builder import LOGIN_ROLES
-from sustain.metrics.models import KpiValue
+from sustain.metrics.models import KpiDefinition, KpiValue
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs import access
-from sustain.programs.models import Enrollment
+from sustain.orgs.models import Person
+from sustain.programs.models import Enrollment, Program
 from tests.conftest import Api, Cast, Login
 
 ROLES = LOGIN_ROLES  # every role the demo prints a login for
 
 
-def _expected(person, program) -> int:  # type: ignore[no-untyped-def]
+def _expected(person: Person, program: Program) -> int:
     """Reps may not see the impact analysis at all (docs/access.md): a 403, never a 500."""
     return 200 if access.sees_impact(person, program) else 403
 
 
-def _revenue(cast: Cast, odd: float):
+def _revenue(cast: Cast, odd: float) -> KpiDefinition:
     kpi_id = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     start = dt.date(2026, 1, 5)
     Enrollment.objects.filter(program=cast.program, person=cast.rep).update(
@@ -115,7 +116,9 @@ def test_it_stores_results_as_strict_json(cast: Cast) -> None:
 
 
 @pytest.mark.parametrize("odd", [float("inf"), float("-inf"), float("nan")])
-def test_it_reads_stored_non_finite_kpi_values_as_valid_json(cast: Cast, api: Api, odd) -> None:
+def test_it_reads_stored_non_finite_kpi_values_as_valid_json(
+    cast: Cast, api: Api, odd: float
+) -> None:
     if odd != odd and connection.vendor == "sqlite":
         pytest.skip("SQLite stores NaN as NULL, which the column refuses")
     kpi = _revenue(cast, 1.0)

@@ -4,6 +4,7 @@ person can act on, and the page offers to try again."""
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,10 +16,18 @@ from sustain.analysis.models import AnalysisRun
 from sustain.metrics import importer
 from sustain.metrics.models import ImportJob
 from sustain.metrics.services import _ensure_kpis
+from sustain.orgs.models import Person
 from tests.conftest import Api, Cast, Login
 
 
-def _upload(login: Login, person, name: str, body: bytes, on_commit, source="panel"):  # type: ignore[no-untyped-def]
+def _upload(
+    login: Login,
+    person: Person,
+    name: str,
+    body: bytes,
+    on_commit: DjangoCaptureOnCommitCallbacks,
+    source: str = "panel",
+) -> ImportJob:
     with on_commit(execute=True):
         response = login(person).post(
             "/metrics/import/",
@@ -31,7 +40,7 @@ def _upload(login: Login, person, name: str, body: bytes, on_commit, source="pan
 def _reader_raises(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
     """Make the file reader fail the way no one planned for."""
 
-    def explode(*args, **kwargs):
+    def explode(*args: object, **kwargs: object) -> NoReturn:
         raise exc
 
     monkeypatch.setattr(importer, "parse_file", explode)
@@ -131,7 +140,7 @@ def test_it_fails_an_analysis_on_any_error(
 ) -> None:
     kpi = cast.org.kpis.get(pk=_ensure_kpis(cast.org, ["revenue"])["revenue"])
 
-    def explode(**kwargs):
+    def explode(**kwargs: object) -> NoReturn:
         raise MemoryError("out of memory")
 
     monkeypatch.setattr(analysis_services, "build_panel", explode)

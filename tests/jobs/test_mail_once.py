@@ -15,6 +15,7 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.test import override_settings
 from django.utils import timezone
 from pytest_django import Settings
@@ -35,7 +36,8 @@ class Inbox:
         self.peers: set[object] = set()
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)
         await asyncio.sleep(self.delay)
         with self.lock:
             self.subjects.append(str(message_from_bytes(envelope.content)["Subject"]))

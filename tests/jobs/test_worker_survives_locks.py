@@ -26,7 +26,7 @@ def _hold_write_lock(deployment: Deployment, log: str, seconds: float) -> None:
 
 def _all_sent(deployment: Deployment, n: int) -> bool:
     rows = deployment.query("SELECT status, count(*) FROM notify_outboxmessage GROUP BY status")
-    return dict(rows).get("sent") == n  # type: ignore[arg-type]
+    return {status: count for status, count in rows}.get("sent") == n
 
 
 def test_it_keeps_the_worker_process_running_through_a_locked_database(

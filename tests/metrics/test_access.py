@@ -25,7 +25,7 @@ def _upload(sf_csv: bytes) -> dict[str, object]:
 @pytest.mark.parametrize("role", IMPORTERS)
 def test_it_lets_importers_upload(
     cast: Cast,
-    role,
+    role: str,
     sf_csv: bytes,
     login: Login,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
@@ -39,7 +39,7 @@ def test_it_lets_importers_upload(
 
 @pytest.mark.parametrize("role", READERS_ONLY)
 def test_it_forbids_others_to_upload(
-    cast: Cast, role, sf_csv: bytes, login: Login, api: Api
+    cast: Cast, role: str, sf_csv: bytes, login: Login, api: Api
 ) -> None:
     assert login(cast.by_role(role)).post("/metrics/import/", _upload(sf_csv)).status_code == 403
     client = api(cast.by_role(role)).client

@@ -67,7 +67,7 @@ def _errors(job: ImportJob) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("path", PATHS)
 def test_it_reads_a_salesforce_report_with_its_footer_and_dollar_amounts(
-    cast: Cast, run: Run, path
+    cast: Cast, run: Run, path: str
 ) -> None:
     import_mapping_save(organization=cast.org, source="salesforce", columns={}, date_order="mdy")
     job = run(path, "salesforce_us_footer.csv", "salesforce")
@@ -85,7 +85,7 @@ def test_it_reads_a_salesforce_report_with_its_footer_and_dollar_amounts(
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_counts_a_repeated_opportunity_once(cast: Cast, run: Run, path) -> None:
+def test_it_counts_a_repeated_opportunity_once(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "salesforce_iso_currency.csv", "salesforce")
     assert job.status == "done", job.errors
     assert _values(cast, "revenue")[("rita", MAR2)] == 12500 + 1500
@@ -95,7 +95,9 @@ def test_it_counts_a_repeated_opportunity_once(cast: Cast, run: Run, path) -> No
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_a_german_export_under_its_declared_locale(cast: Cast, run: Run, path) -> None:
+def test_it_reads_a_german_export_under_its_declared_locale(
+    cast: Cast, run: Run, path: str
+) -> None:
     import_mapping_save(
         organization=cast.org,
         source="salesforce",
@@ -110,7 +112,7 @@ def test_it_reads_a_german_export_under_its_declared_locale(cast: Cast, run: Run
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_refuses_ambiguous_uk_dates_saying_where(cast: Cast, run: Run, path) -> None:
+def test_it_refuses_ambiguous_uk_dates_saying_where(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "salesforce_uk_dates.csv", "salesforce")
     assert job.status == "failed"
     assert _errors(job) == [
@@ -125,7 +127,7 @@ def test_it_refuses_ambiguous_uk_dates_saying_where(cast: Cast, run: Run, path) 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("name", ["hubspot_deals.csv", "hubspot_deals.xlsx"])
 def test_it_reads_hubspot_deals_in_csv_and_xlsx_in_calendar_days(
-    cast: Cast, run: Run, path, name: str
+    cast: Cast, run: Run, path: str, name: str
 ) -> None:
     job = run(path, name, "hubspot")
     assert job.status == "done", job.errors
@@ -136,7 +138,7 @@ def test_it_reads_hubspot_deals_in_csv_and_xlsx_in_calendar_days(
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_imports_hubspot_deals_without_create_date(cast: Cast, run: Run, path) -> None:
+def test_it_imports_hubspot_deals_without_create_date(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "hubspot_deals_no_create_date.csv", "hubspot")
     assert job.status == "done", job.errors
     assert {k["key"] for k in job.preview["kpis"]} == {"revenue", "wins", "win_rate"}
@@ -144,7 +146,7 @@ def test_it_imports_hubspot_deals_without_create_date(cast: Cast, run: Run, path
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_excel_unicode_text_keeping_header_names(cast: Cast, run: Run, path) -> None:
+def test_it_reads_excel_unicode_text_keeping_header_names(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "panel_wide_unicode.txt", "panel")
     assert job.status == "done", job.errors
     kpi = KpiDefinition.objects.get(organization=cast.org, key="ünïcødé_kpi")
@@ -156,7 +158,7 @@ def test_it_reads_excel_unicode_text_keeping_header_names(cast: Cast, run: Run, 
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_excels_sep_line_in_latin1(cast: Cast, run: Run, path) -> None:
+def test_it_reads_excels_sep_line_in_latin1(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "panel_long_sep_latin1.csv", "panel")
     assert job.status == "done", job.errors
     assert KpiDefinition.objects.get(organization=cast.org, key="démos").name == "Démos"
@@ -164,7 +166,7 @@ def test_it_reads_excels_sep_line_in_latin1(cast: Cast, run: Run, path) -> None:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_reads_a_parquet_panel(cast: Cast, run: Run, path) -> None:
+def test_it_reads_a_parquet_panel(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "panel_long.parquet", "panel")
     assert job.status == "done", job.errors
     assert _values(cast, "revenue") == {
@@ -174,7 +176,7 @@ def test_it_reads_a_parquet_panel(cast: Cast, run: Run, path) -> None:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_it_refuses_a_truncated_file_saying_where(cast: Cast, run: Run, path) -> None:
+def test_it_refuses_a_truncated_file_saying_where(cast: Cast, run: Run, path: str) -> None:
     job = run(path, "panel_truncated.csv", "panel")
     assert job.status == "failed"
     assert _errors(job) == [(4, "wins", "")]

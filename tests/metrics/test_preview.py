@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ def _stored(kpi: str) -> float | None:
     return value.value if value else None
 
 
-def _import(cast: Cast, data: bytes, **kw):
+def _import(cast: Cast, data: bytes, **kw: Any) -> ImportJob:
     return kpi_import(organization=cast.org, file=data, filename="p.csv", source="panel", **kw)
 
 
@@ -209,7 +210,7 @@ def test_it_rolls_back_a_swap_that_fails_halfway(
     real = services._swap_chunk
     calls = []
 
-    def failing(job, low, high):  # type: ignore[no-untyped-def]
+    def failing(job: ImportJob, low: int, high: int) -> None:
         calls.append(low)
         if len(calls) == 2:
             raise RuntimeError("disk full")

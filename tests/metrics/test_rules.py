@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from sustain.metrics.importer import ImportRejected, Settings
-from sustain.metrics.models import KpiDefinition, KpiValue, StagedValue
+from sustain.metrics.models import ImportJob, KpiDefinition, KpiValue, StagedValue
 from sustain.metrics.services import kpi_import
 from tests.conftest import Cast
 
 
-def _panel(cast: Cast, body: str, **settings):
+def _panel(cast: Cast, body: str, **settings: Any) -> ImportJob:
     data = body.format(rep=cast.rep.email).encode()
     return kpi_import(
         organization=cast.org,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
@@ -31,7 +32,8 @@ class Inbox:
         self.messages: list[tuple[str, bytes]] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)
         with self.lock:
             self.messages.append((envelope.rcpt_tos[0], envelope.content))
         return "250 Message accepted"

@@ -20,6 +20,7 @@ from sustain.notify.services import (
     unsubscribe_headers,
     unsubscribe_token,
 )
+from sustain.orgs.models import Person
 from tests.conftest import Api, Cast, Login
 
 
@@ -119,13 +120,14 @@ def test_it_holds_a_message_until_quiet_hours_end(cast: Cast) -> None:
     end = (now + dt.timedelta(hours=2)).time().replace(second=0, microsecond=0)
     preferences_update(person=cast.rep, quiet_start=start, quiet_end=end)
     message = outbox_enqueue(recipient=cast.rep, subject="Hi", body="b", kind="test")
-    assert message is not None and message.claimed_until > timezone.now()
+    assert message is not None and message.claimed_until is not None
+    assert message.claimed_until > timezone.now()
     assert outbox_deliver_due() == 0 and mail.outbox == []
     later = message.claimed_until + dt.timedelta(seconds=1)
     assert outbox_deliver_due(clock=lambda: later) == 1
 
 
-def _alert(cast: Cast, person) -> OutboxDraft:  # type: ignore[no-untyped-def]
+def _alert(cast: Cast, person: Person) -> OutboxDraft:
     return OutboxDraft.for_person(
         person, subject="Alert", body="b", kind="alert_opened", dedupe_key=f"alert:1:{person.pk}"
     )

@@ -4,6 +4,8 @@ Each row is what a person in that role gets; an outsider always gets 404."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -11,7 +13,7 @@ from tests.conftest import Api, Cast, Login
 from tests.helpers import matrix_cases
 
 # Object kinds and how to reach them: (API path, page path), built from the cast.
-OBJECTS = {
+OBJECTS: dict[str, Callable[[Cast], tuple[str, str | None]]] = {
     "person": lambda c: (f"/people/{c.rep.pk}", f"/people/{c.rep.pk}/"),
     "team": lambda c: (f"/teams/{c.team.pk}", f"/teams/{c.team.pk}/"),
     "program": lambda c: (f"/programs/{c.program.pk}", f"/programs/{c.program.pk}/"),
@@ -29,7 +31,7 @@ READ = {
 }
 
 # Writes through the API: (method, path, body, success status).
-WRITES = {
+WRITES: dict[str, Callable[[Cast], tuple[str, str, dict[str, object], int]]] = {
     "person": lambda c: ("patch", f"/people/{c.rep.pk}", {"title": "Senior AE"}, 200),
     "team": lambda c: ("patch", f"/teams/{c.team.pk}", {"name": "West One"}, 200),
     "program": lambda c: ("patch", f"/programs/{c.program.pk}", {"vendor": "Summit"}, 200),
@@ -78,6 +80,7 @@ def test_it_applies_read_rules_to_pages(
     cast: Cast, login: Login, kind: str, role: str, expected: int
 ) -> None:
     _, page = OBJECTS[kind](cast)
+    assert page is not None
     assert login(cast.by_role(role)).get(page).status_code == expected
 
 
@@ -184,6 +187,9 @@ def every_object(cast: Cast) -> dict[str, int]:
     case = cert_services.diagnosis_case_create(
         program=cast.program, title="t", situation="s", root_cause="will", prescription="p"
     )
+    region_id, first_item = cast.team.region_id, plan.items.first()
+    first_touch = cast.program.touches.first()
+    assert region_id is not None and first_item is not None and first_touch is not None
     return {
         "program_id": cast.program.pk,
         "concept_id": cast.concept.pk,
@@ -192,13 +198,13 @@ def every_object(cast: Cast) -> dict[str, int]:
         "rep_id": cast.rep.pk,
         "manager_id": cast.manager.pk,
         "team_id": cast.team.pk,
-        "region_id": cast.team.region_id,
+        "region_id": region_id,
         "plan_id": plan.pk,
-        "item_id": plan.items.first().pk,
+        "item_id": first_item.pk,
         "observation_id": observation.pk,
         "action_id": observation.actions.get().pk,
         "goal_id": cast.program.goals.get().pk,
-        "touch_id": cast.program.touches.first().pk,
+        "touch_id": first_touch.pk,
         "member_id": cast.program.panel.get().pk,
         "kpi_id": kpi.pk,
         "job_id": ImportJob.objects.create(
@@ -232,7 +238,7 @@ def _fill(path: str, ids: dict[str, int], style: str) -> str | None:
 def _pages() -> list[str]:
     from django.urls import URLResolver, get_resolver
 
-    def walk(resolver, prefix: str):  # type: ignore[no-untyped-def]
+    def walk(resolver: URLResolver, prefix: str) -> Iterator[str]:
         for p in resolver.url_patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p, prefix + str(p.pattern))
@@ -246,7 +252,7 @@ def _pages() -> list[str]:
 REFUSED_BEFORE_READING = {401, 404, 405, 422}
 
 
-def _example(schema: dict, spec: dict, ids: dict[str, int]) -> object:
+def _example(schema: dict[str, Any], spec: dict[str, Any], ids: dict[str, int]) -> object:
     """A plausible value for an OpenAPI schema, so a write reaches its access check."""
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
@@ -279,7 +285,7 @@ def _example(schema: dict, spec: dict, ids: dict[str, int]) -> object:
     return "x"
 
 
-def _body(operation: dict, spec: dict, ids: dict[str, int]) -> object:
+def _body(operation: dict[str, Any], spec: dict[str, Any], ids: dict[str, int]) -> object:
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return {}

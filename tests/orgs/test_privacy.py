@@ -45,7 +45,7 @@ MEANS = {
 
 @pytest.mark.parametrize(("role", "sees"), MEANS.items())
 def test_a_mean_over_fewer_than_k_reps_is_withheld(
-    cast: Cast, api: Api, revenue: int, role, sees
+    cast: Cast, api: Api, revenue: int, role: str, sees: bool
 ) -> None:
     first, second = api(cast.by_role(role)).get(f"/kpis/{revenue}/means").json()["items"]
     assert first["reps"] == 1

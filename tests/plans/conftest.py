@@ -4,12 +4,20 @@ import datetime as dt
 
 import pytest
 
+from sustain.orgs.models import Person
 from sustain.plans import services
 from sustain.plans.models import Plan
 from sustain.programs import services as program_services
 from tests.conftest import Cast
 
 TRAINED_ON = dt.date.today() - dt.timedelta(days=30)
+
+
+def manager_of(plan: Plan) -> Person:
+    """The manager of the team of the plan's rep (every rep of the cast has one)."""
+    team = plan.rep.team
+    assert team is not None and team.manager is not None
+    return team.manager
 
 
 @pytest.fixture

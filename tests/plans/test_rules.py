@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sustain.plans import rules
 from sustain.plans.models import MandatoryReason
@@ -8,8 +9,8 @@ from sustain.plans.models import MandatoryReason
 TRAINED = dt.date(2026, 9, 1)
 
 
-def _reason(**kw: object) -> str:
-    args = dict(
+def _reason(**kw: Any) -> str:
+    args: dict[str, Any] = dict(
         hire_date=dt.date(2020, 1, 1),
         trained_on=TRAINED,
         new_hire_days=180,
@@ -19,7 +20,7 @@ def _reason(**kw: object) -> str:
         manager_flag=False,
     )
     args.update(kw)
-    return rules.mandatory_reason(**args)  # type: ignore[arg-type]
+    return rules.mandatory_reason(**args)
 
 
 def test_it_splits_90_days_evenly() -> None:

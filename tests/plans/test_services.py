@@ -10,7 +10,7 @@ from sustain.notify.models import OutboxMessage
 from sustain.plans import selectors, services
 from sustain.plans.models import MandatoryReason, Plan
 from tests.conftest import Cast
-from tests.plans.conftest import TRAINED_ON
+from tests.plans.conftest import TRAINED_ON, manager_of
 
 
 def test_it_creates_one_phase_per_concept_in_order_from_the_day_after(plan: Plan) -> None:
@@ -97,7 +97,7 @@ def test_it_flags_an_uncommitted_plan_to_the_manager_after_7_days(plan: Plan) ->
     assert services.plans_flag_uncommitted(today=TRAINED_ON + dt.timedelta(days=7)) == 1
     assert services.plans_flag_uncommitted(today=TRAINED_ON + dt.timedelta(days=8)) == 0
     message = OutboxMessage.objects.get(kind="plan_uncommitted")
-    assert message.recipient == plan.rep.team.manager
+    assert message.recipient == manager_of(plan)
     plan.refresh_from_db()
     assert plan.flagged_at is not None
 

@@ -35,25 +35,25 @@ PAGES = [
 @pytest.mark.parametrize(
     "path", [*PREP_GET, "needs", "pulse", "brief", "panel", "expectations", "why-message"]
 )
-def test_it_hides_everything_from_outsiders_in_the_api(api: Api, cast: Cast, path) -> None:
+def test_it_hides_everything_from_outsiders_in_the_api(api: Api, cast: Cast, path: str) -> None:
     r = api(cast.outsider).get(f"/programs/{cast.program.pk}/{path}")
     assert r.status_code == 404
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_it_hides_every_page_from_outsiders(login: Login, cast: Cast, path) -> None:
+def test_it_hides_every_page_from_outsiders(login: Login, cast: Cast, path: str) -> None:
     assert login(cast.outsider).get(f"/readiness/{cast.program.pk}/{path}").status_code == 404
 
 
 @pytest.mark.parametrize("role", PREP_READERS)
 @pytest.mark.parametrize("path", PREP_GET)
-def test_it_shows_preparation_to_leadership(api: Api, cast: Cast, role, path) -> None:
+def test_it_shows_preparation_to_leadership(api: Api, cast: Cast, role: str, path: str) -> None:
     assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["rep", "manager", "trainer"])
 @pytest.mark.parametrize("path", PREP_GET)
-def test_it_refuses_preparation_to_others(api: Api, cast: Cast, role: str, path) -> None:
+def test_it_refuses_preparation_to_others(api: Api, cast: Cast, role: str, path: str) -> None:
     assert api(cast.by_role(role)).get(f"/programs/{cast.program.pk}/{path}").status_code == 403
 
 
@@ -63,7 +63,7 @@ def test_it_refuses_the_readiness_page_to_others(login: Login, cast: Cast, role:
 
 
 @pytest.mark.parametrize("role", PREP_READERS)
-def test_it_renders_the_readiness_page(login: Login, ready_cast: Cast, role) -> None:
+def test_it_renders_the_readiness_page(login: Login, ready_cast: Cast, role: str) -> None:
     r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/")
     assert r.status_code == 200
     assert b"Ready" in r.content
@@ -149,6 +149,7 @@ def test_it_hides_goals_and_touches_from_outsiders(
 ) -> None:
     goal = ready_cast.program.goals.get()
     touch = ready_cast.program.touches.first()
+    assert touch is not None
     outsider = ready_cast.outsider
     assert api(outsider).patch(f"/goals/{goal.pk}", {"horizon_days": 1}).status_code == 404
     assert api(outsider).patch(f"/touches/{touch.pk}", {"forum": "x"}).status_code == 404
@@ -170,9 +171,13 @@ TEXT_WRITERS = {
 EXPECTATION = {"do_differently": "d2", "measured_by": "m2", "recognized_by": "r2"}
 
 
-def _text_writes(cast: Cast):
+def _text_writes(cast: Cast) -> list[tuple[str, str, dict[str, object]]]:
     pk = cast.program.pk
-    why = {"market_change": "New", "status_quo": "Old", "author": cast.executive.pk}
+    why: dict[str, object] = {
+        "market_change": "New",
+        "status_quo": "Old",
+        "author": cast.executive.pk,
+    }
     return [
         ("put", f"/programs/{pk}/why-message", why),
         ("put", f"/programs/{pk}/expectations/executive", EXPECTATION),
@@ -184,7 +189,7 @@ def _text_writes(cast: Cast):
 
 @pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
 def test_only_the_owner_and_admins_write_program_wide_text_in_the_api(
-    api: Api, ready_cast: Cast, role, writes
+    api: Api, ready_cast: Cast, role: str, writes: bool
 ) -> None:
     client = api(ready_cast.by_role(role))
     for method, path, body in _text_writes(ready_cast):
@@ -197,7 +202,7 @@ def test_only_the_owner_and_admins_write_program_wide_text_in_the_api(
 @pytest.mark.parametrize(("role", "writes"), TEXT_WRITERS.items())
 @pytest.mark.parametrize("page", ["why/", "expectations/manager/", "expectations/executive/"])
 def test_only_the_owner_and_admins_open_the_program_text_forms(
-    login: Login, ready_cast: Cast, role, writes, page: str
+    login: Login, ready_cast: Cast, role: str, writes: bool, page: str
 ) -> None:
     r = login(ready_cast.by_role(role)).get(f"/readiness/{ready_cast.program.pk}/{page}")
     assert r.status_code == (200 if writes else 403)
@@ -224,7 +229,7 @@ EXPECTATIONS_READ = {
 
 @pytest.mark.parametrize(("role", "roles"), EXPECTATIONS_READ.items())
 def test_each_role_reads_the_same_expectations_everywhere(
-    api: Api, login: Login, ready_cast: Cast, role, roles
+    api: Api, login: Login, ready_cast: Cast, role: str, roles: list[str]
 ) -> None:
     person, pk = ready_cast.by_role(role), ready_cast.program.pk
     brief = api(person).get(f"/programs/{pk}/brief").json()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from pytest_django import DjangoAssertNumQueries
@@ -24,12 +25,12 @@ from tests.conftest import Cast
 from tests.readiness.conftest import FIRST_SESSION
 
 
-def _items(program) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+def _items(program: Program) -> dict[str, bool]:
     fresh = Program.objects.get(pk=program.pk)  # no cached one-to-one rows
     return {i.key: i.ok for i in readiness_for(fresh).items}
 
 
-def _flips(program, key: str, fix) -> None:  # type: ignore[no-untyped-def]
+def _flips(program: Program, key: str, fix: Callable[[], object]) -> None:
     assert _items(program)[key] is False
     fix()
     program.refresh_from_db()

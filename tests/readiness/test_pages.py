@@ -55,6 +55,7 @@ def test_it_refuses_a_pulse_of_7_on_the_page(login: Login, ready_cast: Cast) -> 
 
 def test_it_edits_a_touch(login: Login, ready_cast: Cast) -> None:
     touch = Touch.objects.first()
+    assert touch is not None
     r = login(ready_cast.owner).post(
         f"/readiness/touches/{touch.pk}/edit/",
         {
@@ -154,6 +155,7 @@ def test_it_refuses_a_touch_moved_after_closing(api: Api, ready_cast: Cast) -> N
     program.closed_on = dt.date(2027, 6, 30)
     program.save(update_fields=["closed_on"])
     touch = Touch.objects.first()
+    assert touch is not None
     r = api(ready_cast.owner).patch(f"/touches/{touch.pk}", {"date": "2027-07-01"})
     assert r.status_code == 400
     touch.refresh_from_db()
