@@ -22,11 +22,14 @@ from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.programs import services as program_services
 from sustain.programs.models import Concept, Program
 
+# What the test client answers: a response with json(), templates and context (a type the
+# stubs declare; at run time only annotations use the name).
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
-    # What the test client answers: a response with json(), templates and context.
     Response = _MonkeyPatchedWSGIResponse
+else:
+    from django.http import HttpResponseBase as Response
 
 PASSWORD = "correct-horse-battery"
 

@@ -56,5 +56,7 @@ def test_the_demo_run_shows_its_sensitivity_to_pre_trends(demo: DemoContext) -> 
     assert run.result is not None
     sens = run.result["sensitivity"]
     assert sens["type"] == "rm" and len(sens["rows"]) == 5
-    words = sensitivity_summary(result=run.result, period_days=7)["words"]
+    summary = sensitivity_summary(result=run.result, period_days=7)
+    assert summary is not None
+    words = summary["words"]
     assert words.startswith("The average effect over the first 6 weeks after training")

@@ -58,9 +58,12 @@ def test_it_reports_refresher_retention(trained: Cast) -> None:
     ):
         card = Card.objects.get(person=person, question=question)
         refresher_services.refresher_answer(person=person, card=card, answer=answer, now=now)
-    items = {i["label"]: i["value"] for i in evidence.refresher_retention(trained.program)}
+    retention = evidence.refresher_retention(trained.program)
+    assert retention is not None
+    items = {i["label"]: i["value"] for i in retention}
     assert items["Refresher answers correct"] == "67% of 3"
     recall = items["Predicted recall today (FSRS retrievability)"]
+    assert isinstance(recall, str)
     assert recall.endswith("over 3 cards") and 0 < int(recall.split("%")[0]) <= 100
     assert "Refresher answers correct" in [i["label"] for i in _levels(trained)[2]]
 
@@ -83,7 +86,8 @@ def test_it_reports_the_share_of_managers_certified(trained: Cast) -> None:
         program=trained.program, manager=trained.manager, certified_on=timezone.localdate()
     )
     # Certified, but her reps are overdue for coaching: lapsed, not counted.
-    assert evidence.manager_certification(trained.program)[0]["value"] == "0 of 1 (0%)"
+    certified = evidence.manager_certification(trained.program)
+    assert certified is not None and certified[0]["value"] == "0 of 1 (0%)"
     for days_ago in range(0, 60, 7):  # her rep observed weekly since the workshop
         coaching_services.observation_create(
             observer=trained.manager,
@@ -93,7 +97,8 @@ def test_it_reports_the_share_of_managers_certified(trained: Cast) -> None:
             diagnosis="skill",
             scores=[{"concept": trained.concept.pk, "score": 3, "evidence": ""}],
         )
-    assert evidence.manager_certification(trained.program)[0]["value"] == "1 of 1 (100%)"
+    certified = evidence.manager_certification(trained.program)
+    assert certified is not None and certified[0]["value"] == "1 of 1 (100%)"
     assert "Managers certified as coaches" in [i["label"] for i in _levels(trained)[2]]
 
 
@@ -109,9 +114,10 @@ def test_it_reports_the_rubric_score_trend(trained: Cast) -> None:
             scores=[{"concept": trained.concept.pk, "score": score, "evidence": ""}],
         )
     items = evidence.rubric_trend(trained.program)
+    assert items is not None
     assert items[0]["value"] == "1.50 / 4 (2 scores)"
     assert items[1]["value"] == "3.50 / 4 (2 scores, +2.00)"
-    assert items[1]["label"].endswith(str(start + dt.timedelta(days=55)))
+    assert str(items[1]["label"]).endswith(str(start + dt.timedelta(days=55)))
 
 
 def test_it_reports_check_in_ratings(trained: Cast) -> None:

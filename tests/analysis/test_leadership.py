@@ -124,7 +124,7 @@ def test_the_report_tells_the_follow_through_health_itself(
     weak = next(s for s in row.explained if s["status"] != "ok")
     text = _pdf_text(api(cast.executive).get(path))
     assert f"Follow-through health: {row.score}/100 on {row.day}." in text
-    assert re.sub(r"\s+", " ", weak["detail"]) in text
+    assert re.sub(r"\s+", " ", str(weak["detail"])) in text
     page = login(cast.executive).get(f"/analysis{path[: -len('.pdf')]}/").content.decode()
     assert f"<strong>{row.score}/100</strong>" in page
 

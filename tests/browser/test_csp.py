@@ -56,7 +56,7 @@ def _main_pages(page: Page, live_server: LiveServer, cast: Cast) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_main_page_passes_the_policy(
-    cast: Cast, sign_in: SignIn, live_server: LiveServer, role
+    cast: Cast, sign_in: SignIn, live_server: LiveServer, role: str
 ) -> None:
     _with_an_analysis(cast)
     page = sign_in(cast.by_role(role).email)

@@ -45,5 +45,9 @@ def test_an_admin_imports_a_bamboohr_export(
     assert not Person.objects.filter(email="rep0@acme-corp.example").exists()
     page.get_by_role("button", name="Import").click()
     expect(page.locator("[data-done]")).to_contain_text("200")
-    assert Team.objects.get(name="Pod 7").manager.email == "lead7@acme-corp.example"
-    assert Person.objects.get(email="rep71@acme-corp.example").team.name == "Pod 7"
+    lead, team = (
+        Team.objects.get(name="Pod 7").manager,
+        Person.objects.get(email="rep71@acme-corp.example").team,
+    )
+    assert lead is not None and lead.email == "lead7@acme-corp.example"
+    assert team is not None and team.name == "Pod 7"

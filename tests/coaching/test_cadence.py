@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -26,7 +27,7 @@ def _observe(cast: Cast, rep: Person, date: dt.date) -> None:
     )
 
 
-def _team_cov(cast: Cast, today: dt.date) -> dict:
+def _team_cov(cast: Cast, today: dt.date) -> dict[str, Any]:
     return selectors.coverage(reps=selectors.team_reps([cast.team.pk]), today=today)
 
 

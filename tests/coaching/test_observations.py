@@ -45,7 +45,7 @@ def test_it_records_an_observation_through_the_api(trained: Cast, api: Api, toda
     ],
 )
 def test_it_rejects_bad_input_and_writes_nothing(
-    trained: Cast, api: Api, today: dt.date, override: dict, field: str
+    trained: Cast, api: Api, today: dt.date, override: dict[str, object], field: str
 ) -> None:
     if field == "scores":
         override = {"scores": [{"concept": trained.concept.pk, "score": 5, "evidence": ""}]}
@@ -125,7 +125,7 @@ def test_it_records_an_observation_from_the_page(
         },
     )
     obs = Observation.objects.get()
-    assert r.status_code == 302 and r.url == f"/coaching/observations/{obs.pk}/"
+    assert r.status_code == 302 and r["Location"] == f"/coaching/observations/{obs.pk}/"
     assert [s.concept for s in obs.scores.all()] == [trained.concept]
     assert obs.actions.get().due == due
 

@@ -37,9 +37,12 @@ def test_it_prints_a_manager_who_leads_the_printed_reps_first_cohort_team(
     logins = dict(line.split(": ") for line in format_logins().splitlines())
     manager = Person.objects.get(email=logins["manager"].split(" / ")[0])
     rep = Person.objects.get(email=logins["rep"].split(" / ")[0])
+    assert rep.team_id is not None
     assert Team.objects.get(pk=rep.team_id).manager == manager
     first_cohort = min(
-        Enrollment.objects.exclude(trained_on=None).values_list("trained_on", flat=True)
+        day
+        for day in Enrollment.objects.exclude(trained_on=None).values_list("trained_on", flat=True)
+        if day is not None
     )
     assert Enrollment.objects.get(person=rep).trained_on == first_cohort
 
@@ -53,6 +56,7 @@ def test_it_lets_the_printed_people_log_in(demo: DemoContext, client: Client) ->
 def test_it_hires_every_trained_rep_before_her_workshop(demo: DemoContext) -> None:
     for enrollment in Enrollment.objects.exclude(trained_on=None).select_related("person"):
         if enrollment.person.hire_date:
+            assert enrollment.trained_on is not None
             assert enrollment.person.hire_date < enrollment.trained_on
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from sustain.demo.context import DemoContext
 from sustain.health.digest import digest_for, digests_sweep, organization_digest, render
@@ -32,6 +33,7 @@ def test_it_gives_each_role_its_own_digest(demo: DemoContext) -> None:
 
 def test_it_tells_a_manager_who_stopped_coaching_about_her_alert(demo: DemoContext) -> None:
     manager = Team.objects.get(name="North 2").manager
+    assert manager is not None
     digest = digest_for(manager, today=DEMO_TODAY)
     text = render(digest)["text"]
     assert "OPEN ALERTS FOR YOU" in text
@@ -71,6 +73,7 @@ def test_it_sends_the_digest_email_with_html_and_unsubscribe_headers(demo: DemoC
     assert outbox_deliver_due() == 1
     [sent] = mail.outbox
     assert sent.to == [demo.logins["rep"].email]
+    assert isinstance(sent, EmailMultiAlternatives)
     assert sent.alternatives[0][1] == "text/html"
     assert sent.extra_headers["List-Unsubscribe"].startswith("<http")
 

@@ -88,6 +88,7 @@ def test_it_marks_where_follow_through_fell(trained: Cast, today: dt.date) -> No
     for days_after in (1, 2, 8, 9, 15):
         observe(trained, trained.rep, trained.manager, today - dt.timedelta(days=70 - days_after))
     data = selectors.fade(program=trained.program, today=today)
+    assert data is not None
     assert data["fell_day"] == 21
 
 
@@ -107,6 +108,7 @@ def test_it_puts_the_effect_curve_on_the_same_axis(trained: Cast, today: dt.date
         },
     )
     data = selectors.fade(program=trained.program, today=today)
+    assert data is not None
     assert data["effect"] == [{"day": 0.0, "att": 10.0}, {"day": 91.0, "att": 2.0}]
     assert charts.fade_spec(data)["layer"][-1]["encoding"]["y"]["title"] == "effect on Revenue"
 

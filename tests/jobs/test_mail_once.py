@@ -9,13 +9,15 @@ import datetime as dt
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from email import message_from_bytes
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.core.mail import EmailMessage
 from django.test import override_settings
 from django.utils import timezone
 from pytest_django import Settings
@@ -94,20 +96,19 @@ def test_it_counts_the_lease_from_each_claim_not_from_the_batch(
     ticks = iter(start + dt.timedelta(minutes=m) for m in range(100))
     leases = []
 
-    def watch(*args, **kwargs):
-        leases.append(OutboxMessage.objects.filter(status="sending").get().claimed_until)
-
     with override_settings(
         MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     ):
         from django.core.mail.backends.locmem import EmailBackend
 
         original = EmailBackend.send_messages
-        EmailBackend.send_messages = lambda self, msgs: (watch(), original(self, msgs))[1]
-        try:
+
+        def watch(self: EmailBackend, messages: Sequence[EmailMessage]) -> int:
+            leases.append(OutboxMessage.objects.filter(status="sending").get().claimed_until)
+            return original(self, messages)
+
+        with mock.patch.object(EmailBackend, "send_messages", watch):
             outbox_deliver_due(clock=lambda: next(ticks))
-        finally:
-            EmailBackend.send_messages = original
     # Claimed at minutes 1, 2 and 3 of the batch: each lease ends 60 s after its claim.
     assert leases == [start + dt.timedelta(minutes=m, seconds=60) for m in (1, 2, 3)]
 

@@ -32,7 +32,9 @@ def _number(text: str, locale: Locale = US) -> tuple[float | None, str]:
         ("1e3", US, 1000.0),
     ],
 )
-def test_it_reads_numbers_as_the_locale_writes_them(text: str, locale, value: float) -> None:
+def test_it_reads_numbers_as_the_locale_writes_them(
+    text: str, locale: Locale, value: float
+) -> None:
     assert _number(text, locale) == (value, "")
 
 
@@ -48,7 +50,7 @@ def test_it_reads_numbers_as_the_locale_writes_them(text: str, locale, value: fl
         ("$1,00", US, "ambiguous"),
     ],
 )
-def test_it_refuses_numbers_it_would_have_to_guess(text: str, locale, reason: str) -> None:
+def test_it_refuses_numbers_it_would_have_to_guess(text: str, locale: Locale, reason: str) -> None:
     value, why = _number(text, locale)
     assert value is None and reason in why
 

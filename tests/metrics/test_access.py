@@ -68,7 +68,10 @@ def test_it_uploads_through_the_api_and_reports_rejections(
 
 def test_it_scopes_kpi_values_by_role(cast: Cast, imported: KpiDefinition, api: Api) -> None:
     path = f"/kpis/{imported.pk}/values"
-    reps = lambda who: {r["rep"] for r in api(cast.by_role(who)).get(path).json()["items"]}  # noqa: E731
+
+    def reps(who: str) -> set[int]:
+        return {r["rep"] for r in api(cast.by_role(who)).get(path).json()["items"]}
+
     assert reps("analyst") == {cast.rep.pk, cast.other_rep.pk}
     assert reps("manager") == {cast.rep.pk}
     assert reps("rep") == {cast.rep.pk}

@@ -87,7 +87,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".parquet", ".txt"]))
-def test_it_reads_or_refuses_any_bytes(data, suffix) -> None:
+def test_it_reads_or_refuses_any_bytes(data: bytes, suffix: str) -> None:
     try:
         tabular.read_table(data, f"f{suffix}")
     except tabular.Rejected as exc:
@@ -96,7 +96,7 @@ def test_it_reads_or_refuses_any_bytes(data, suffix) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(data=csv_files(), source=st.sampled_from(["panel", "salesforce", "hubspot"]))
-def test_it_parses_or_refuses_export_shaped_files(data, source) -> None:
+def test_it_parses_or_refuses_export_shaped_files(data: bytes, source: str) -> None:
     reps = importer.RepLookup([(1, "rita.rep@acme-corp.example", "", "Rita Rep")])
     try:
         parsed = importer.parse_file(
@@ -120,7 +120,7 @@ def test_it_parses_or_refuses_export_shaped_files(data, source) -> None:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=csv_files(), source=st.sampled_from(["panel", "salesforce", "hubspot"]))
-def test_it_never_writes_part_of_a_refused_file(cast: Cast, data, source) -> None:
+def test_it_never_writes_part_of_a_refused_file(cast: Cast, data: bytes, source: str) -> None:
     before = sorted(KpiValue.objects.values_list("rep_id", "period", "kpi_id", "value"))
     try:
         kpi_import(organization=cast.org, file=data, filename="f.csv", source=source, replace=True)

@@ -197,6 +197,7 @@ def test_it_queues_imports_ahead_of_mail(cast: Cast, settings: Settings) -> None
         deliver_outbox.enqueue()
     run_import.enqueue(1)
     first = DBTaskResult.objects.ready().first()
+    assert first is not None
     assert first.queue_name == "imports" and first.task_path.endswith("run_import")
 
 
@@ -229,6 +230,7 @@ def test_it_rolls_back_a_swap_left_by_a_crash(cast: Cast) -> None:
     _import(cast, f"rep,period,revenue\n{cast.rep.email},{WEEK},10\n".encode())
     job = _import(cast, _csv(cast, 12, wins=3), replace=True)
     # As if the process died after the swap's chunks but before it finished.
+    assert job.applied_at is not None
     ImportJob.objects.filter(pk=job.pk).update(
         status="applying", heartbeat_at=job.applied_at - services.STALE_SWAP * 2
     )

@@ -11,6 +11,7 @@ from tests.conftest import Api, Cast, Login
 
 @pytest.fixture
 def failed(cast: Cast) -> OutboxMessage:
+    assert cast.outsider.organization is not None
     OutboxMessage.objects.create(
         organization=cast.outsider.organization, to="x@globex.example", subject="Globex digest"
     )

@@ -55,6 +55,7 @@ def test_it_rejects_an_unknown_role_with_422(cast: Cast, api: Api) -> None:
 def test_it_will_not_put_a_person_on_another_organizations_team(cast: Cast, api: Api) -> None:
     from sustain.orgs.services import team_create
 
+    assert cast.outsider.organization is not None
     foreign = team_create(organization=cast.outsider.organization, name="Globex 1")
     response = api(cast.admin).patch(f"/people/{cast.rep.pk}", {"team": foreign.pk})
     assert response.status_code == 404

@@ -57,10 +57,11 @@ def test_it_answers_the_page_form_the_same_for_foreign_and_invalid(
 ) -> None:
     client = login(cast.admin)
 
-    def errors(email: str) -> str:
+    def errors(email: str) -> list[str]:
         response = client.post("/people/new/", {"name": "Probe", "email": email, "role": "rep"})
         assert response.status_code == 200
-        return response.context["form"].errors["email"]
+        messages: list[str] = response.context["form"].errors["email"]
+        return messages
 
     assert errors(FOREIGN) == errors("not-an-address") == [UNUSABLE_EMAIL]
     assert errors("rita.rep@acme-corp.example") == ["Rita Rep already has this email here."]

@@ -51,6 +51,7 @@ def test_it_reads_the_reps_values_oldest_first(trained: Cast) -> None:
             (trained.other_rep.email, 0, 1.4),
         ],
     )
+    assert trained.outsider.organization is not None
     other_kpi = _ensure_kpis(trained.outsider.organization, ["attainment"])["attainment"]
     KpiValue.objects.create(rep=trained.outsider, kpi_id=other_kpi, period=MONDAY, value=0.1)
     assert selectors.attainment_periods(trained.rep) == [0.9, 0.6, 0.7]

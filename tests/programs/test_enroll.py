@@ -9,6 +9,7 @@ from sustain.orgs import services as org_services
 from sustain.orgs.models import Role
 from sustain.programs.models import Enrollment
 from tests.conftest import Api, Cast, Login, make_person
+from tests.helpers import streamed
 
 
 def _enrolled(cast: Cast) -> set[str]:
@@ -106,6 +107,7 @@ def test_the_api_enrolls_a_team_region_role_or_people(api: Api, cast: Cast) -> N
     body = owner.post(url, {"team": cast.other_team.pk}).json()
     assert body["enrolled"] == 1 and body["enrollments"][0]["name"] == "Oscar Otherrep"
     region = cast.team.region
+    assert region is not None
     body = owner.post(url, {"region": region.pk, "role": "manager"}).json()
     assert body["enrolled"] == 2 and body["already_enrolled"] == 0
     body = owner.post(url, {"people": [cast.rep.pk, cast.other_rep.pk]}).json()
@@ -128,4 +130,4 @@ def test_the_api_refuses_a_group_it_cannot_see(api: Api, cast: Cast) -> None:
 def test_the_select_all_shown_script_is_served(client: Client) -> None:
     response = client.get("/static/programs/enroll.js")
     assert response.status_code == 200
-    assert b"data-select-all" in b"".join(response.streaming_content)
+    assert b"data-select-all" in streamed(response)

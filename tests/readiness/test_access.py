@@ -168,7 +168,11 @@ TEXT_WRITERS = {
     "rep": False,
     "trainer": False,
 }
-EXPECTATION = {"do_differently": "d2", "measured_by": "m2", "recognized_by": "r2"}
+EXPECTATION: dict[str, object] = {
+    "do_differently": "d2",
+    "measured_by": "m2",
+    "recognized_by": "r2",
+}
 
 
 def _text_writes(cast: Cast) -> list[tuple[str, str, dict[str, object]]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from pytest_django import DjangoAssertNumQueries
 
@@ -86,7 +87,7 @@ def test_it_flips_owner_fit_on_each_warning(ready_cast: Cast) -> None:
         _flips(
             program,
             "owner_fit",
-            lambda good=good: services.owner_profile_update(program=program, data=good),
+            partial(services.owner_profile_update, program=program, data=good),
         )
 
 

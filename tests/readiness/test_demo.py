@@ -17,4 +17,5 @@ def test_it_builds_a_half_ready_demo_program(demo: DemoContext, client: Client) 
     response = client.get("/")
     assert response.status_code == 200, response
     page = response.content.decode()
+    assert result.first_todo is not None
     assert "Fix first" in page and result.first_todo.key in page

@@ -12,7 +12,9 @@ def test_the_printed_rep_has_a_plan_in_progress_and_a_refresher_due(demo: DemoCo
     ctx, today = demo, dt.date(2026, 11, 23)
     assert ctx.today == today
     riley = ctx.logins["rep"]
-    progress = plan_selectors.plan_progress(plan_selectors.plan_for_rep(riley), today=today)
+    plan = plan_selectors.plan_for_rep(riley)
+    assert plan is not None
+    progress = plan_selectors.plan_progress(plan, today=today)
     assert progress.status == "in progress"
     assert progress.plan.restart_note
     assert due_cards(person=riley, today=today).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +28,7 @@ ROSTER = HEADER + (
 )
 
 
-def _import(cast: Cast, text: str, **kwargs: object) -> services.RosterResult:
+def _import(cast: Cast, text: str, **kwargs: Any) -> services.RosterResult:
     return roster_import(organization=cast.org, data=text.encode(), filename="roster.csv", **kwargs)
 
 
@@ -52,8 +53,8 @@ def test_it_creates_and_updates_people_by_email_in_any_case(cast: Cast) -> None:
 def test_it_creates_teams_and_regions_and_sets_each_teams_manager(cast: Cast) -> None:
     result = _import(cast, ROSTER)
     team = Team.objects.get(organization=cast.org, name="North 1")
-    assert team.manager.email == "nina.north@acme-corp.example"
-    assert team.region.name == "North"
+    assert team.manager is not None and team.manager.email == "nina.north@acme-corp.example"
+    assert team.region is not None and team.region.name == "North"
     assert Person.objects.get(email="paul.north@acme-corp.example").team == team
     assert result.new_teams == ["North 1"] and result.new_regions == ["North"]
     assert Region.objects.filter(organization=cast.org, name="West").count() == 1
@@ -320,7 +321,8 @@ def test_a_team_whose_only_member_is_a_manager_is_hers(cast: Cast) -> None:
         + "new.lead@acme-corp.example,New Lead,manager,East 9,East,mia.manager@acme-corp.example,\n"
     )
     _import(cast, text)
-    assert Team.objects.get(name="East 9").manager.email == "new.lead@acme-corp.example"
+    lead = Team.objects.get(name="East 9").manager
+    assert lead is not None and lead.email == "new.lead@acme-corp.example"
 
 
 def test_it_refuses_to_demote_a_team_manager_or_the_importing_admin(cast: Cast) -> None:

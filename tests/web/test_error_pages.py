@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 
 from sustain.metrics.models import ImportJob
@@ -39,7 +40,7 @@ def test_it_shows_a_styled_500_with_a_way_home(
 ) -> None:
     from sustain.web import views
 
-    def boom(request: pytest.FixtureRequest):
+    def boom(request: HttpRequest) -> HttpResponse:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views, "home", boom)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Cast, Login
+from tests.conftest import Cast, Login, Response
 
 SIDEBAR = {
     "rep": ["Home", "My plan", "Refreshers", "My coaching", "Programs"],
@@ -23,7 +23,7 @@ SIDEBAR = {
 }
 
 
-def _labels(response) -> list[str]:
+def _labels(response: Response) -> list[str]:
     return [item["label"] for item in response.context["nav"]]
 
 
