@@ -32,7 +32,8 @@ test-deps:
 test: setup test-deps
 	@scripts/test-all $(ARGS)
 
-## lint: ruff (lint and format) and mypy with django-stubs, at the strictness in pyproject.toml.
+## lint: ruff (lint and format) and mypy with django-stubs over src and tests, strict
+## (the files and flags are in pyproject.toml's [tool.mypy]).
 lint: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
