@@ -147,7 +147,7 @@ def test_it_uses_the_saved_mapping(cast: Cast) -> None:
     assert list(_values("revenue").values()) == [5]
 
 
-def _test_it_imports_from_the_command(
+def test_it_imports_from_the_command(
     cast: Cast, sf_csv: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "opps.csv"
