@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import Settings
 
 from sustain.accounts import selectors, services
 from sustain.notify.models import OutboxMessage
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Person, Role
-from tests.conftest import Cast, make_person
+from tests.conftest import Api, Cast, Login, make_person
 
 
 def steps(cast: Cast) -> dict[str, selectors.GoLiveStep]:
@@ -37,7 +38,7 @@ def test_it_names_the_teams_without_a_manager_and_the_reps_in_no_team(cast: Cast
     assert teams.detail == "1 team has no manager (East 1); 1 rep is in no team."
 
 
-def test_it_counts_who_signed_in_was_invited_or_never_invited(cast: Cast, login) -> None:
+def test_it_counts_who_signed_in_was_invited_or_never_invited(cast: Cast, login: Login) -> None:
     login(cast.rep)
     services.invitation_send(person=cast.other_rep)
     step = steps(cast)["invitations"]
@@ -49,7 +50,7 @@ def test_it_counts_who_signed_in_was_invited_or_never_invited(cast: Cast, login)
 
 
 def test_it_invites_only_the_people_never_invited_and_never_signed_in(
-    cast: Cast, login, settings
+    cast: Cast, login: Login, settings: Settings
 ) -> None:
     settings.SUSTAIN_MAIL_CONFIGURED = True
     services.invitation_send(person=cast.other_rep)
@@ -70,7 +71,7 @@ def test_it_invites_only_the_people_never_invited_and_never_signed_in(
 
 
 def test_it_reports_mail_written_to_files_and_links_nobody_else_can_open(
-    cast: Cast, settings
+    cast: Cast, settings: Settings
 ) -> None:
     settings.SUSTAIN_MAIL_CONFIGURED = False
     assert "nobody receives them" in steps(cast)["mail"].detail
@@ -88,7 +89,7 @@ def test_it_reports_mail_written_to_files_and_links_nobody_else_can_open(
 
 
 def test_it_shows_the_checklist_to_admins_only_until_the_organization_is_ready(
-    cast: Cast, login, settings
+    cast: Cast, login: Login, settings: Settings
 ) -> None:
     assert 'id="go-live-panel"' in login(cast.admin).get("/").text
     for role in ("owner", "executive", "manager", "rep"):
@@ -116,7 +117,7 @@ def test_it_costs_the_same_queries_whatever_the_organization_size(cast: Cast) ->
 
 
 def test_it_refuses_to_invite_everyone_while_mail_only_goes_to_files(
-    cast: Cast, login, api, settings
+    cast: Cast, login: Login, api: Api, settings: Settings
 ) -> None:
     settings.SUSTAIN_MAIL_CONFIGURED = False
     page = login(cast.admin).get("/").text
@@ -131,7 +132,7 @@ def test_it_refuses_to_invite_everyone_while_mail_only_goes_to_files(
 
 
 def test_it_answers_the_checklist_and_the_invitation_on_the_api_to_admins_only(
-    cast: Cast, api, settings
+    cast: Cast, api: Api, settings: Settings
 ) -> None:
     settings.SUSTAIN_MAIL_CONFIGURED = True
     response = api(cast.admin).get("/organization/go-live")
@@ -156,7 +157,9 @@ def test_it_answers_the_checklist_and_the_invitation_on_the_api_to_admins_only(
     assert len(invited()) == 9
 
 
-def test_it_reports_single_sign_on_as_optional_until_it_is_set(cast: Cast, settings) -> None:
+def test_it_reports_single_sign_on_as_optional_until_it_is_set(
+    cast: Cast, settings: Settings
+) -> None:
     assert steps(cast)["sso"].state == "optional"
     settings.SUSTAIN_OIDC_ISSUER = "https://accounts.google.com"
     settings.OIDC_RP_CLIENT_ID = "sustain"

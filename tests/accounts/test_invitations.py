@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from pytest_django import DjangoCaptureOnCommitCallbacks
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from sustain.accounts import links, services
 from sustain.notify.models import OutboxMessage
@@ -208,7 +208,7 @@ def test_it_invites_many_in_a_fixed_number_of_queries(cast: Cast) -> None:
 
 
 def test_it_invites_to_sign_in_with_the_company_account_when_sso_is_set(
-    cast: Cast, settings
+    cast: Cast, settings: Settings
 ) -> None:
     settings.SUSTAIN_OIDC_ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
     settings.OIDC_RP_CLIENT_ID = "sustain"

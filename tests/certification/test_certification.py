@@ -243,7 +243,9 @@ def test_it_reads_every_managers_status_in_fixed_queries(
     assert [r["status"] for r in rows] == ["in_progress", "not_started"]
 
 
-def test_it_offers_the_quiz_only_to_managers_enrolled_in_the_program(cast: Cast, login) -> None:
+def test_it_offers_the_quiz_only_to_managers_enrolled_in_the_program(
+    cast: Cast, login: Login
+) -> None:
     page = login(cast.manager).get(f"/certification/program/{cast.program.pk}/").text
     assert "Take the glossary quiz" in page
     # Otto leads a team but is not enrolled: no link that would answer 404, a reason instead.

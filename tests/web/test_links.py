@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 LINK = re.compile(r'href="(/[^"#?]*)')
 NOT_PAGES = ("/static/", "/logout/", "/api/", "/admin/")
@@ -18,7 +18,7 @@ NOT_HTML = (".csv", ".pdf", ".zip", ".json")
 @pytest.mark.parametrize(
     "role", ["admin", "executive", "owner", "analyst", "manager", "other_manager", "rep", "trainer"]
 )
-def test_it_shows_no_link_that_answers_404_or_500(cast: Cast, login, role: str) -> None:
+def test_it_shows_no_link_that_answers_404_or_500(cast: Cast, login: Login, role: str) -> None:
     client = login(cast.by_role(role))
     seen: set[str] = set()
     todo = ["/"]
