@@ -97,7 +97,9 @@ def test_it_keeps_quiet_hours_in_the_persons_own_time_zone(cast: Cast) -> None:
     assert quiet_until(prefs, dt.datetime(2026, 11, 24, 23, tzinfo=utc)) is None
 
 
-def test_it_saves_a_time_zone_and_refuses_one_that_does_not_exist(cast: Cast, api, login) -> None:
+def test_it_saves_a_time_zone_and_refuses_one_that_does_not_exist(
+    cast: Cast, api: Api, login: Login
+) -> None:
     r = api(cast.rep).patch("/me/notifications", {"time_zone": "Europe/Atlantis"})
     assert r.status_code == 400 and "not a time zone" in r.json()["detail"]
     assert not NotificationPreferences.objects.exists()
