@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 
 
-def people_list(*, viewer: Person, role: str | None = None, q: str = "") -> QuerySet[Person]:
+def people_list(
+    *,
+    viewer: Person,
+    role: str | None = None,
+    q: str = "",
+    team: str = "",
+    active: bool | None = None,
+) -> QuerySet[Person]:
+    """The people the viewer sees, narrowed by role, a name or email search, a team name
+    search and active status (each when given)."""
     people = access.people_visible_to(viewer).select_related("region", "team")
     if role:
         people = people.filter(role=role)
     if q:
         people = people.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    if team:
+        people = people.filter(team__name__icontains=team)
+    if active is not None:
+        people = people.filter(is_active=active)
     return people
 
 
@@ -25,11 +39,22 @@ def regions_list(*, viewer: Person) -> QuerySet[Region]:
     )
 
 
-def teams_list(*, viewer: Person) -> QuerySet[Team]:
-    return (
-        access.teams_visible_to(viewer)
-        .select_related("region", "manager")
-        .annotate(size=Count("members", filter=Q(members__role=Role.REP)))
+def teams_list(*, viewer: Person, q: str = "") -> QuerySet[Team]:
+    """The teams the viewer sees, each with `size` (its reps), narrowed by a search on the
+    team's or its manager's name. `size` is a subquery per row, not a join with GROUP BY,
+    so counting the list and cutting a page of it stay cheap."""
+    reps = (
+        Person.objects.filter(team=OuterRef("pk"), role=Role.REP)
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    teams = access.teams_visible_to(viewer).select_related("region", "manager")
+    if q:
+        teams = teams.filter(Q(name__icontains=q) | Q(manager__name__icontains=q))
+    return teams.annotate(
+        size=Coalesce(Subquery(reps, output_field=IntegerField()), Value(0))
     )
 
 

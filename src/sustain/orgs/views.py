@@ -21,7 +21,9 @@ from sustain.orgs.forms import (
     TokenForm,
 )
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Role
 from sustain.web.forms import call_service, form_page
+from sustain.web.pagination import page_of
 
 
 @login_required
@@ -80,21 +82,29 @@ def region_edit(request: AuthenticatedHttpRequest, region_id: int) -> HttpRespon
     )
 
 
+ACTIVE_FILTER = {"yes": True, "no": False}
+
+
 @login_required
 def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.sees_individuals(request.user):
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    people = selectors.people_list(viewer=request.user, role=role or None, q=q)
-    template = "orgs/people.html#rows" if request.htmx else "orgs/people.html"
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "role", "team", "active")}
+    people = selectors.people_list(
+        viewer=request.user,
+        role=filters["role"] or None,
+        q=filters["q"],
+        team=filters["team"],
+        active=ACTIVE_FILTER.get(filters["active"]),
+    )
+    template = "orgs/people.html#results" if request.htmx else "orgs/people.html"
     return render(
         request,
         template,
         {
-            "people": people,
-            "q": q,
-            "role": role,
+            "page": page_of(request, people.order_by("name", "pk")),
+            "filters": filters,
+            "roles": Role.choices,
             "can_edit": access.can_edit_people(request.user),
         },
     )
@@ -188,11 +198,15 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 
 @login_required
 def teams_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    teams = selectors.teams_list(viewer=request.user, q=q).order_by("name", "pk")
+    template = "orgs/teams.html#results" if request.htmx else "orgs/teams.html"
     return render(
         request,
-        "orgs/teams.html",
+        template,
         {
-            "teams": selectors.teams_list(viewer=request.user),
+            "page": page_of(request, teams),
+            "q": q,
             "can_edit": access.can_edit_teams(request.user),
         },
     )
