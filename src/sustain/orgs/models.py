@@ -124,6 +124,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        # The people page lists an organization's people by name, one page at a time.
+        indexes = [models.Index(fields=["organization", "name", "id"], name="person_org_name")]
         constraints = [
             # Emails are stored lower-cased; this also catches writes that skip the services.
             models.UniqueConstraint(Lower("email"), name="person_unique_email_ci"),
