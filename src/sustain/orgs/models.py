@@ -125,7 +125,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         ordering = ["name"]
         verbose_name_plural = "people"
         # The people page lists an organization's people by name, one page at a time.
-        indexes = [models.Index(fields=["organization", "name", "id"], name="person_org_name")]
+        indexes = [
+            models.Index(fields=["organization", "name", "id"], name="person_org_name"),
+            # Counts of an organization's reps (the comparison group, coverage).
+            models.Index(fields=["organization", "role"], name="person_org_role"),
+        ]
         constraints = [
             # Emails are stored lower-cased; this also catches writes that skip the services.
             models.UniqueConstraint(Lower("email"), name="person_unique_email_ci"),

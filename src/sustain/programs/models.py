@@ -140,6 +140,14 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "person"], name="enrollment_unique_person")
         ]
+        # Covers the program page's cohorts and attendance (grouped by training date) and
+        # the trained-by-a-date counts, without reading the table's rows.
+        indexes = [
+            models.Index(
+                fields=["program", "trained_on", "role", "attended", "person"],
+                name="enrollment_cohorts",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.program}"

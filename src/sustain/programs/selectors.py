@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sustain.orgs import access
@@ -28,20 +29,23 @@ def program_settings(program: Program, model: type[Row]) -> Row:
     return row
 
 
+def _count(rows: QuerySet[Enrollment]) -> Coalesce:
+    """The number of `rows` (filtered on `program=OuterRef("pk")`) as a correlated subquery:
+    each program's count is read by index, not by joining and grouping every enrollment."""
+    counted = rows.order_by().values("program").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def programs_list(*, viewer: Person) -> QuerySet[Program]:
+    enrollments = Enrollment.objects.filter(program=OuterRef("pk"))
     return (
         access.programs_visible_to(viewer)
         .select_related("owner")
         .annotate(
-            n_enrolled=Count("enrollments", distinct=True),
+            n_enrolled=_count(enrollments),
             # Trained reps as `measurement_groups` counts them.
-            n_trained=Count(
-                "enrollments",
-                filter=Q(
-                    enrollments__trained_on__lte=timezone.localdate(),
-                    enrollments__person__role=Role.REP,
-                ),
-                distinct=True,
+            n_trained=_count(
+                enrollments.filter(trained_on__lte=timezone.localdate(), person__role=Role.REP)
             ),
         )
     )
@@ -57,7 +61,7 @@ def enrollments_list(*, viewer: Person, program: Program) -> QuerySet[Enrollment
     return (
         access.enrollments_visible_to(viewer, program)
         .select_related("person__team", "session")
-        .order_by("trained_on", "person__name")
+        .order_by("trained_on", "person__name", "pk")
     )
 
 
@@ -104,11 +108,15 @@ class EnrollmentSummary:
 
 
 def enrollment_summary(*, program: Program) -> EnrollmentSummary:
-    rows = (
+    # One grouped pass over the enrollments gives the cohorts and, summed, the totals.
+    rows = list(
         program.enrollments.values("trained_on")
         .annotate(
             reps=Count("pk", filter=Q(role=Role.REP)),
             managers=Count("pk", filter=Q(role=Role.MANAGER)),
+            n=Count("pk"),
+            marked=Count("pk", filter=Q(attended__isnull=False)),
+            attended=Count("pk", filter=Q(attended=True)),
         )
         .order_by("trained_on")
     )
@@ -120,15 +128,13 @@ def enrollment_summary(*, program: Program) -> EnrollmentSummary:
         )
         for r in rows
     ]
-    marked = program.enrollments.exclude(attended__isnull=True)
-    n_marked = marked.count()
-    attended = marked.filter(attended=True).count()
-    total = program.enrollments.count()
-    groups = measurement_groups(program=program)
+    n_marked = sum(r["marked"] for r in rows)
+    attended = sum(r["attended"] for r in rows)
+    n_trained, n_comparison = measurement_group_sizes(program=program)
     return EnrollmentSummary(
-        enrolled=total,
-        trained=groups.n_trained,
-        comparison=groups.n_comparison,
+        enrolled=sum(r["n"] for r in rows),
+        trained=n_trained,
+        comparison=n_comparison,
         attended_rate=(attended / n_marked) if n_marked else None,
         cohorts=cohorts,
     )
@@ -190,3 +196,15 @@ def measurement_groups(*, program: Program, on: dt.date | None = None) -> Measur
     reps = Person.objects.filter(organization_id=program.organization_id, role=Role.REP)
     comparison = frozenset(reps.exclude(pk__in=list(trained)).values_list("pk", flat=True))
     return MeasurementGroups(trained=trained, comparison=comparison)
+
+
+def measurement_group_sizes(*, program: Program, on: dt.date | None = None) -> tuple[int, int]:
+    """(trained, comparison): the sizes of `measurement_groups`, counted in SQL. The
+    comparison group is the organization's reps less those of them who are trained."""
+    on = on or timezone.localdate()
+    org = program.organization_id
+    trained = program.enrollments.filter(
+        trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
+    ).aggregate(n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=org)))
+    reps = Person.objects.filter(organization_id=org, role=Role.REP).count()
+    return trained["n"], reps - trained["in_org"]

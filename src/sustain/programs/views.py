@@ -26,6 +26,7 @@ from sustain.programs.forms import (
 from sustain.programs.tabs import program_tabs
 from sustain.web.formfields import model_choice_field
 from sustain.web.forms import call_service, form_page
+from sustain.web.pagination import page_of
 
 
 @login_required
@@ -51,7 +52,9 @@ def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "concepts": selectors.concepts_with_terms(program=program),
             "sessions": list(program.sessions.all()),
             "summary": selectors.enrollment_summary(program=program),
-            "enrollments": selectors.enrollments_list(viewer=request.user, program=program),
+            "enrollments": page_of(
+                request, selectors.enrollments_list(viewer=request.user, program=program)
+            ),
             "sees_individuals": access.sees_individuals(request.user),
             "can_edit": access.can_edit_program(request.user, program),
             "sees_costs": access.sees_impact_costs(request.user, program),
