@@ -5,15 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Avg,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Floor, Greatest, Power, TruncWeek
 
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Program
 from sustain.refreshers import choice
 from sustain.refreshers.models import Card, Question, Review
-from sustain.refreshers.services import SCHEDULER, due_cutoff, to_fsrs
+from sustain.refreshers.services import SCHEDULER, due_cutoff
 
 
 def due_cards(*, person: Person, today: dt.date) -> QuerySet[Card]:
@@ -91,6 +102,27 @@ def retention(*, program: Program, by: str, viewer: Person | None = None) -> lis
     ]
 
 
+class _DaysBetween(Func):
+    """The days (with their fraction) from the first datetime to the second."""
+
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+
+    def __init__(self, start: Expression | F, end: Expression | F) -> None:
+        # PostgreSQL reads `end - start`: the arguments in that order.
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] | None:
     """Kirkpatrick level 2 from refreshers: the share of answers correct (all of them, and
     those of the last 30 days) and the average FSRS retrievability `now` of the cards
@@ -106,12 +138,19 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
     )
     if not counts["total"]:
         return None
-    cards = list(
-        Card.objects.filter(
-            question__concept__program=program, last_review__isnull=False, stability__isnull=False
-        )
+    # FSRS retrievability (fsrs.Scheduler.get_card_retrievability) per card, averaged in
+    # SQL: (1 + FACTOR * elapsed_days / stability) ** DECAY, elapsed_days being the whole
+    # days since the card's last review (at least 0).
+    decay = -SCHEDULER.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed = Greatest(Floor(_DaysBetween(F("last_review"), Value(now))), Value(0.0))
+    cards = Card.objects.filter(
+        question__concept__program=program, last_review__isnull=False, stability__isnull=False
+    ).aggregate(
+        n=Count("pk"),
+        people=Count("person", distinct=True),
+        retrievability=Avg(Power(1 + factor * elapsed / F("stability"), decay)),
     )
-    values = [SCHEDULER.get_card_retrievability(to_fsrs(c), current_datetime=now) for c in cards]
     return {
         "answers": counts["total"],
         "people": counts["people"],
@@ -121,9 +160,9 @@ def retention_summary(*, program: Program, now: dt.datetime) -> dict[str, Any] |
         "recent_correct": (
             counts["recent_right"] / counts["recent_total"] if counts["recent_total"] else None
         ),
-        "cards": len(values),
-        "card_people": len({c.person_id for c in cards}),
-        "retrievability": sum(values) / len(values) if values else None,
+        "cards": cards["n"],
+        "card_people": cards["people"],
+        "retrievability": cards["retrievability"],
     }
 
 
