@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from sustain.orgs.models import Person
 from sustain.refreshers.models import Card, Question, Review
-from sustain.refreshers.selectors import retention_summary
+from sustain.refreshers import views
+from sustain.refreshers.selectors import lowest_retention_teams, retention_summary
 from tests.conftest import Cast
 
 NOW = timezone.now()
@@ -61,3 +65,30 @@ def test_it_summarizes_answers_and_predicted_recall(cast: Cast, question: Questi
 
 def test_it_has_nothing_to_say_before_the_first_answer(cast: Cast, question: Question) -> None:
     assert retention_summary(program=cast.program, now=NOW) is None
+
+
+def test_it_charts_the_teams_with_the_lowest_retention(
+    cast: Cast, question: Question, login: Callable[[Person], Client], monkeypatch: Any
+) -> None:
+    for person, correct in ((cast.rep, True), (cast.other_rep, False)):
+        card = _card(person, question)
+        Review.objects.create(
+            card=card,
+            person=person,
+            concept=cast.concept,
+            team=person.team,
+            answer="x",
+            correct=correct,
+            rating=3,
+            reviewed_at=NOW,
+            next_due=NOW,
+        )
+    assert lowest_retention_teams(program=cast.program, viewer=cast.owner, n=1) == (
+        [cast.other_team.pk],
+        2,
+    )
+    monkeypatch.setattr(views, "TEAMS_CHARTED", 1)
+    page = login(cast.owner).get(f"/refreshers/program/{cast.program.pk}/").content.decode()
+    assert "the 1 with the lowest retention of 2 teams" in page
+    team_spec = page[page.index('id="spec-team"') :]
+    assert "West 2" in team_spec and "West 1" not in team_spec

@@ -10,14 +10,16 @@ from sustain.refreshers import selectors
 from sustain.web.charts import VEGA_LITE
 
 
-def retention_spec(*, program: Program, by: str, viewer: Person | None = None) -> dict[str, Any]:
-    """A Vega-Lite line chart of weekly retention."""
+def retention_spec(
+    *, program: Program, by: str, viewer: Person | None = None, teams: list[int] | None = None
+) -> dict[str, Any]:
+    """A Vega-Lite line chart of weekly retention (of the given `teams` only, if given)."""
     label = "Concept" if by == "concept" else "Team"
     return {
         "$schema": VEGA_LITE,
         "width": "container",
         "height": 260,
-        "data": {"values": selectors.retention(program=program, by=by, viewer=viewer)},
+        "data": {"values": selectors.retention(program=program, by=by, viewer=viewer, teams=teams)},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "week", "type": "temporal", "title": "Week"},

@@ -74,14 +74,34 @@ def recent_reviews(*, person: Person, limit: int = 10) -> QuerySet[Review]:
     )
 
 
-def retention(*, program: Program, by: str, viewer: Person | None = None) -> list[dict[str, Any]]:
+class _Week(TruncWeek):
+    """TruncWeek, with the Monday computed by SQLite itself when the time zone is UTC
+    (Django's SQLite TruncWeek calls back into Python once per row)."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        if self.get_tzname() not in (None, "UTC"):
+            return super().as_sqlite(compiler, connection, **extra)
+        sql, params = compiler.compile(self.lhs)
+        return f"datetime(date({sql}, 'weekday 0', '-6 days'))", params
+
+
+def retention(
+    *,
+    program: Program,
+    by: str,
+    viewer: Person | None = None,
+    teams: list[int] | None = None,
+) -> list[dict[str, Any]]:
     """Share of answers correct per week and per concept (`by="concept"`) or per team
-    (`by="team"`): aggregates only, no person appears. A week and group answered by fewer
-    than k people is left out for a viewer who may not see them one by one."""
+    (`by="team"`, of the given `teams` only when given): aggregates only, no person
+    appears. A week and group answered by fewer than k people is left out for a viewer
+    who may not see them one by one."""
     field = "concept__name" if by == "concept" else "team__name"
+    reviews = Review.objects.filter(concept__program=program)
+    if teams is not None:
+        reviews = reviews.filter(team__in=teams)
     rows = (
-        Review.objects.filter(concept__program=program)
-        .annotate(week=TruncWeek("reviewed_at"))
+        reviews.annotate(week=_Week("reviewed_at"))
         .values("week", field)
         .annotate(
             n=Count("id"),
@@ -100,6 +120,29 @@ def retention(*, program: Program, by: str, viewer: Person | None = None) -> lis
         for r in rows
         if privacy.shown(viewer, r["people"], organization=program.organization)
     ]
+
+
+def lowest_retention_teams(
+    *, program: Program, viewer: Person | None, n: int
+) -> tuple[list[int], int]:
+    """The `n` teams with the lowest share of answers correct over the whole program (among
+    those whose figure the viewer may see), and how many teams answered at all."""
+    rows = [
+        r
+        for r in Review.objects.filter(concept__program=program, team__isnull=False)
+        .values("team")
+        .annotate(
+            n=Count("id"),
+            correct=Count("id", filter=Q(correct=True)),
+            people=Count("person", distinct=True),
+        )
+        .order_by()
+    ]
+    shown = [
+        r for r in rows if privacy.shown(viewer, r["people"], organization=program.organization)
+    ]
+    shown.sort(key=lambda r: (r["correct"] / r["n"], r["team"]))
+    return [r["team"] for r in shown[:n]], len(rows)
 
 
 class _DaysBetween(Func):

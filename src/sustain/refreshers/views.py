@@ -62,16 +62,28 @@ def answer(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+# Past this many teams, the chart shows those with the lowest retention (the API has all).
+TEAMS_CHARTED = 10
+
+
 @login_required
 def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
+    lowest, n_teams = selectors.lowest_retention_teams(
+        program=program, viewer=request.user, n=TEAMS_CHARTED
+    )
+    teams = lowest if n_teams > TEAMS_CHARTED else None
     return render(
         request,
         "refreshers/program.html",
         {
             "program": program,
             "by_concept": charts.retention_spec(program=program, by="concept", viewer=request.user),
-            "by_team": charts.retention_spec(program=program, by="team", viewer=request.user),
+            "by_team": charts.retention_spec(
+                program=program, by="team", viewer=request.user, teams=teams
+            ),
+            "teams_charted": len(lowest) if teams is not None else None,
+            "n_teams": n_teams,
             "questions": selectors.questions_shown_to(
                 request.user, selectors.questions_for(program)
             ),
