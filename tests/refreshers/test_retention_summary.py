@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sustain.orgs.models import Person
-from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers import views
+from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers.selectors import lowest_retention_teams, retention_summary
 from tests.conftest import Cast
 

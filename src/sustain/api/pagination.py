@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -31,3 +32,20 @@ def paginated[F: Callable[..., Any]](func: F) -> F:
     own module, first."""
     func.__annotations__ = typing.get_type_hints(func, include_extras=True)
     return typing.cast(F, paginate(Pagination)(func))
+
+
+class PageRows[M: Model, R]:
+    """A list endpoint's rows built in Python one page at a time: the paginator counts
+    `queryset` in SQL and slices it, and only that slice goes through `build` (which turns
+    the page's objects into the response rows, in order). Hand it to a `@paginated`
+    endpoint instead of a list of every row."""
+
+    def __init__(self, queryset: QuerySet[M], build: Callable[[list[M]], list[R]]) -> None:
+        self.queryset = queryset
+        self.build = build
+
+    def __getitem__(self, page: slice) -> list[R]:
+        return self.build(list(self.queryset[page]))
+
+    def __len__(self) -> int:
+        return self.queryset.count()

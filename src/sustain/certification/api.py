@@ -7,17 +7,19 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
-from sustain.api.pagination import paginated
+from sustain.api.pagination import PageRows, paginated
 from sustain.api.schemas import Input
 from sustain.certification import selectors, services
 from sustain.certification.models import DiagnosisAnswer, DiagnosisCase, RoleModelAssessment
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Person
 from sustain.programs.models import Program
 
 router = Router(tags=["certification"])
@@ -176,13 +178,18 @@ def manager_certification(
 @paginated
 def program_certifications(
     request: AuthenticatedHttpRequest, program_id: int
-) -> list[dict[str, Any]]:
+) -> PageRows[Person, dict[str, Any]]:
+    """The managers by name; each page's statuses are computed when it is cut."""
     program = access.get_program_for(request.user, program_id)
-    managers = access.managers_certifiable_by(request.user, program).order_by("name")
-    rows = selectors.certification_rows(
-        program=program, managers=managers, today=timezone.localdate()
+    managers = access.managers_certifiable_by(request.user, program).order_by("name", "pk")
+    today = timezone.localdate()
+    return PageRows(
+        managers,
+        lambda page: [
+            certification_out(program, r)
+            for r in selectors.certification_rows(program=program, managers=page, today=today)
+        ],
     )
-    return [certification_out(program, r) for r in rows]
 
 
 @router.post("/programs/{program_id}/terminology-quiz", response={201: QuizResultOut})
@@ -223,9 +230,9 @@ def role_model_create(
 
 @router.get("/programs/{program_id}/diagnosis-cases", response=list[CaseOut])
 @paginated
-def cases_list(request: AuthenticatedHttpRequest, program_id: int) -> list[Any]:
+def cases_list(request: AuthenticatedHttpRequest, program_id: int) -> QuerySet[DiagnosisCase]:
     program = access.get_program_for(request.user, program_id)
-    return list(program.diagnosis_cases.all())
+    return program.diagnosis_cases.order_by("id")
 
 
 @router.post("/programs/{program_id}/diagnosis-cases", response={201: CaseOut})

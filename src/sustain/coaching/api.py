@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
-from sustain.api.pagination import paginated
+from sustain.api.pagination import PageRows, paginated
 from sustain.api.schemas import Input
 from sustain.coaching import selectors, services
 from sustain.coaching.models import MAX_ACTIONS, Observation, ObservationScore, RubricBehaviour
@@ -183,12 +183,15 @@ def observations_detail(request: AuthenticatedHttpRequest, observation_id: int) 
 
 @router.get("/reps/{rep_id}/observations", response=list[ObservationOut])
 @paginated
-def rep_observations(request: AuthenticatedHttpRequest, rep_id: int) -> list[dict[str, Any]]:
+def rep_observations(
+    request: AuthenticatedHttpRequest, rep_id: int
+) -> PageRows[Observation, dict[str, Any]]:
+    """Newest first."""
     rep = access.get_rep_for(request.user, rep_id)
     qs = selectors.observations_for_rep(
         observations=access.observations_visible_to(request.user), rep=rep
-    )
-    return [observation_out(request.user, o) for o in qs]
+    ).order_by("-date", "-id")
+    return PageRows(qs, lambda page: [observation_out(request.user, o) for o in page])
 
 
 @router.get("/teams/{team_id}/coverage", response=CoverageOut)

@@ -48,6 +48,19 @@ def shown(
     return people >= min_group_size(_org(viewer, organization))
 
 
+def fewest_shown(
+    viewer: Person | None,
+    *,
+    organization: Organization | None = None,
+    private_to_all: bool = False,
+) -> int:
+    """The fewest people an aggregate shown to `viewer` may stand on: `shown()` as a
+    number, for filtering grouped rows in SQL (`HAVING people >= fewest_shown(...)`)."""
+    if viewer is not None and not private_to_all and sees_members(viewer):
+        return 0
+    return min_group_size(_org(viewer, organization))
+
+
 def withheld(viewer: Person | None, *, organization: Organization | None = None) -> str:
     """What is shown in place of a suppressed figure."""
     return f"fewer than {min_group_size(_org(viewer, organization))} reps"

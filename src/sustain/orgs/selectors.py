@@ -53,9 +53,7 @@ def teams_list(*, viewer: Person, q: str = "") -> QuerySet[Team]:
     teams = access.teams_visible_to(viewer).select_related("region", "manager")
     if q:
         teams = teams.filter(Q(name__icontains=q) | Q(manager__name__icontains=q))
-    return teams.annotate(
-        size=Coalesce(Subquery(reps, output_field=IntegerField()), Value(0))
-    )
+    return teams.annotate(size=Coalesce(Subquery(reps, output_field=IntegerField()), Value(0)))
 
 
 def team_with_members(*, viewer: Person, team: Team) -> Team:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from sustain.api.pagination import paginated
+from sustain.api.pagination import PageRows, paginated
 from sustain.api.schemas import Input
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -304,12 +304,14 @@ def plans_item_add(
 
 @router.get("/programs/{program_id}/plans", response=list[PlanOut])
 @paginated
-def program_plans(request: AuthenticatedHttpRequest, program_id: int) -> list[dict[str, object]]:
+def program_plans(
+    request: AuthenticatedHttpRequest, program_id: int
+) -> PageRows[Plan, dict[str, object]]:
     program = access.get_program_for(request.user, program_id)
     if not access.sees_individuals(request.user):
         raise PermissionDenied("Trainers see the plans' aggregates, not individual reps.")
     plans = access.plans_visible_to(request.user).filter(program=program)
-    return [_out(p) for p in selectors.plans_progress(plans, today=_today())]
+    return _page_rows(plans)
 
 
 @router.post("/programs/{program_id}/plans", response={201: PlanOut})
@@ -338,11 +340,20 @@ def program_plans_summary(request: AuthenticatedHttpRequest, program_id: int) ->
 
 @router.get("/teams/{team_id}/plans", response=list[PlanOut])
 @paginated
-def team_plans(request: AuthenticatedHttpRequest, team_id: int) -> list[dict[str, object]]:
+def team_plans(
+    request: AuthenticatedHttpRequest, team_id: int
+) -> PageRows[Plan, dict[str, object]]:
     team = access.get_team_for(request.user, team_id)
-    return [
-        _out(p) for p in selectors.team_progress(viewer=request.user, team=team, today=_today())
-    ]
+    return _page_rows(selectors.team_plans(viewer=request.user, team=team))
+
+
+def _page_rows(plans: QuerySet[Plan]) -> PageRows[Plan, dict[str, object]]:
+    """The plans by rep name, each page's progress computed when it is cut."""
+    today = _today()
+    return PageRows(
+        selectors.plans_with_everything(plans),
+        lambda page: [_out(p) for p in selectors.plans_progress_of(page, today=today)],
+    )
 
 
 @router.post("/plans/{plan_id}/items/{item_id}/done", response=PlanItemOut)

@@ -173,6 +173,16 @@ def plan_progress(plan: Plan, *, today: dt.date) -> PlanProgress:
 
 
 def plans_progress(plans: QuerySet[Plan], *, today: dt.date) -> list[PlanProgress]:
+    return plans_progress_of(list(_plans_with_everything(plans)), today=today)
+
+
+def plans_with_everything(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """`plans` with what `plans_progress_of` reads, in the list's order (by rep, then id)."""
+    return _plans_with_everything(plans).order_by("rep__name", "pk")
+
+
+def plans_progress_of(plans: list[Plan], *, today: dt.date) -> list[PlanProgress]:
+    """The progress of plans loaded by `plans_with_everything` (e.g. one page of them)."""
     return [
         PlanProgress(
             plan=p,
@@ -180,7 +190,7 @@ def plans_progress(plans: QuerySet[Plan], *, today: dt.date) -> list[PlanProgres
             today=today,
             check_ins=list(p.check_ins.all()),
         )
-        for p in _plans_with_everything(plans)
+        for p in plans
     ]
 
 
@@ -189,10 +199,13 @@ def plan_for_rep(rep: Person) -> Plan | None:
     return Plan.objects.filter(rep=rep).order_by("-start", "-pk").first()
 
 
-def team_progress(*, viewer: Person, team: Team, today: dt.date) -> list[PlanProgress]:
+def team_plans(*, viewer: Person, team: Team) -> QuerySet[Plan]:
     # A deactivated rep's plan leaves the team's list; it stays in the program's history.
-    plans = access.plans_visible_to(viewer).filter(rep__team=team, rep__is_active=True)
-    return plans_progress(plans, today=today)
+    return access.plans_visible_to(viewer).filter(rep__team=team, rep__is_active=True)
+
+
+def team_progress(*, viewer: Person, team: Team, today: dt.date) -> list[PlanProgress]:
+    return plans_progress(team_plans(viewer=viewer, team=team), today=today)
 
 
 def program_summary(

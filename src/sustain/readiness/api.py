@@ -14,11 +14,11 @@ from django.http import Http404
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
-from sustain.api.pagination import paginated
+from sustain.api.pagination import PageRows, paginated
 from sustain.api.schemas import Input, api_enum
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.orgs.models import Region
+from sustain.orgs.models import Region, Team
 from sustain.programs.models import Program
 from sustain.programs.selectors import program_settings
 from sustain.readiness import models, selectors, services
@@ -349,9 +349,15 @@ class TeamPulseOut(Schema):
 
 @router.get("/programs/{program_id}/pulse", response=list[TeamPulseOut])
 @paginated
-def pulse(request: AuthenticatedHttpRequest, program_id: int) -> list[selectors.TeamPulse]:
+def pulse(
+    request: AuthenticatedHttpRequest, program_id: int
+) -> PageRows[Team, selectors.TeamPulse]:
+    """By team name."""
     program = access.get_program_aggregates_for(request.user, program_id)
-    return selectors.pulse_by_team(program=program)
+    return PageRows(
+        selectors.pulse_teams(program=program),
+        lambda page: selectors.pulse_of_teams(program=program, teams=page),
+    )
 
 
 class TouchOut(Schema):

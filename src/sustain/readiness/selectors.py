@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
@@ -58,18 +58,33 @@ class TeamPulse:
 
 def pulse_by_team(*, program: Program) -> list[TeamPulse]:
     """Acknowledgements and pulse answers aggregated per team; never per rep."""
-    teams = (
-        Team.objects.filter(
-            organization_id=program.organization_id,
-            members__enrollments__program=program,
-            members__role=Role.REP,
-        )
-        .annotate(reps=Count("members", distinct=True))
-        .order_by("name")
+    return pulse_of_teams(program=program, teams=list(pulse_teams(program=program)))
+
+
+def pulse_teams(*, program: Program) -> QuerySet[Team]:
+    """The teams with reps enrolled in the program, by name, each with `reps` (how many)."""
+    reps = (
+        Person.objects.filter(team=OuterRef("pk"), role=Role.REP, enrollments__program=program)
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
     )
+    return (
+        Team.objects.filter(organization_id=program.organization_id)
+        .annotate(reps=Subquery(reps, output_field=IntegerField()))
+        .filter(reps__gt=0)
+        .order_by("name", "pk")
+    )
+
+
+def pulse_of_teams(*, program: Program, teams: list[Team]) -> list[TeamPulse]:
+    """`pulse_by_team`'s rows for the given teams (from `pulse_teams`), in their order."""
     stats = {
         row["rep__team"]: row
-        for row in Acknowledgement.objects.filter(program=program, rep__role=Role.REP)
+        for row in Acknowledgement.objects.filter(
+            program=program, rep__role=Role.REP, rep__team__in=[t.pk for t in teams]
+        )
         .values("rep__team")
         .annotate(n=Count("id"), answered=Count("pulse"), average=Avg("pulse"))
     }
@@ -84,7 +99,7 @@ def pulse_by_team(*, program: Program) -> list[TeamPulse]:
         result.append(
             TeamPulse(
                 team.name,
-                team.reps,
+                team.reps,  # type: ignore[attr-defined]  # annotated by pulse_teams
                 row["n"],
                 row["answered"],
                 round(float(average), 2) if average is not None else None,

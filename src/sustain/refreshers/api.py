@@ -12,7 +12,7 @@ from ninja import Field, File, ModelSchema, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from sustain.api.pagination import paginated
+from sustain.api.pagination import PageRows, paginated
 from sustain.api.schemas import Input
 from sustain.lib.uploads import TableRejected
 from sustain.orgs import access
@@ -102,19 +102,21 @@ class RetentionOut(Schema):
 
 @router.get("/me/refreshers/due", response=list[DueOut])
 @paginated
-def me_due(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+def me_due(request: AuthenticatedHttpRequest) -> PageRows[Card, dict[str, Any]]:
+    """Her due cards, the most overdue first."""
     cards = selectors.due_cards(person=request.user, today=timezone.localdate())
-    return [
-        {
-            "id": c.question_id,
-            "concept": c.question.concept.name,
-            "kind": c.question.kind,
-            "prompt": c.question.prompt,
-            "choices": choice.shuffled(c.question.choices),
-            "due": c.due.date(),
-        }
-        for c in cards
-    ]
+    return PageRows(cards, lambda page: [_due_out(c) for c in page])
+
+
+def _due_out(c: Card) -> dict[str, Any]:
+    return {
+        "id": c.question_id,
+        "concept": c.question.concept.name,
+        "kind": c.question.kind,
+        "prompt": c.question.prompt,
+        "choices": choice.shuffled(c.question.choices),
+        "due": c.due.date(),
+    }
 
 
 @router.post("/me/refreshers/{question_id}/answer", response=AnswerOut)
@@ -153,9 +155,11 @@ def questions_create(
 @paginated
 def retention(
     request: AuthenticatedHttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
-) -> list[dict[str, Any]]:
+) -> PageRows[Any, dict[str, Any]]:
+    """By week, then group name."""
     program = access.get_program_for(request.user, program_id)
-    return selectors.retention(program=program, by=by, viewer=request.user)
+    rows = selectors.retention_rows(program=program, by=by, viewer=request.user)
+    return PageRows(rows, lambda page: selectors.retention_points(page, by=by))
 
 
 @router.patch("/questions/{question_id}", response=QuestionOut)

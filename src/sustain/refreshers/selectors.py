@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -96,11 +97,25 @@ def retention(
     (`by="team"`, of the given `teams` only when given): aggregates only, no person
     appears. A week and group answered by fewer than k people is left out for a viewer
     who may not see them one by one."""
-    field = "concept__name" if by == "concept" else "team__name"
+    return retention_points(
+        retention_rows(program=program, by=by, viewer=viewer, teams=teams), by=by
+    )
+
+
+def retention_rows(
+    *,
+    program: Program,
+    by: str,
+    viewer: Person | None = None,
+    teams: list[int] | None = None,
+) -> QuerySet[Any]:
+    """`retention`'s grouped rows, the privacy rule applied in SQL: count it and cut it
+    there, then `retention_points` the page."""
     reviews = Review.objects.filter(concept__program=program)
     if teams is not None:
         reviews = reviews.filter(team__in=teams)
-    rows = (
+    field = _RETENTION_GROUP[by]
+    return (
         reviews.annotate(week=_Week("reviewed_at"))
         .values("week", field)
         .annotate(
@@ -108,8 +123,16 @@ def retention(
             correct=Count("id", filter=Q(correct=True)),
             people=Count("person", distinct=True),
         )
+        .filter(people__gte=privacy.fewest_shown(viewer, organization=program.organization))
         .order_by("week", field)
     )
+
+
+_RETENTION_GROUP = {"concept": "concept__name", "team": "team__name"}
+
+
+def retention_points(rows: Iterable[dict[str, Any]], *, by: str) -> list[dict[str, Any]]:
+    field = _RETENTION_GROUP[by]
     return [
         {
             "week": r["week"].date().isoformat(),
@@ -118,7 +141,6 @@ def retention(
             "answers": r["n"],
         }
         for r in rows
-        if privacy.shown(viewer, r["people"], organization=program.organization)
     ]
 
 

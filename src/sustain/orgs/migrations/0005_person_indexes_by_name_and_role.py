@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('orgs', '0004_apitoken_expiry_and_order'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("orgs", "0004_apitoken_expiry_and_order"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organization', 'name', 'id'], name='person_org_name'),
+            model_name="person",
+            index=models.Index(fields=["organization", "name", "id"], name="person_org_name"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organization', 'role'], name='person_org_role'),
+            model_name="person",
+            index=models.Index(fields=["organization", "role"], name="person_org_role"),
         ),
     ]

@@ -5,15 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['program', 'trained_on', 'role', 'attended', 'person'], name='enrollment_cohorts'),
+            model_name="enrollment",
+            index=models.Index(
+                fields=["program", "trained_on", "role", "attended", "person"],
+                name="enrollment_cohorts",
+            ),
         ),
     ]
