@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sustain.certification.models import (
     Certification,
@@ -19,9 +19,9 @@ from sustain.certification.models import (
     RoleModelAssessment,
     TerminologyAttempt,
 )
-from sustain.coaching import selectors as coaching_selectors
+from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs.models import Person, Role
-from sustain.programs.models import GlossaryTerm, Program
+from sustain.programs.models import Enrollment, GlossaryTerm, Program, ProgramStatus
 from sustain.programs.selectors import program_settings
 from sustain.refreshers.choice import GlossaryQuestion, glossary_questions
 
@@ -49,29 +49,74 @@ def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
     )
 
 
+def _on_time(program: Program, coaching: CoachingPolicy, as_of: dt.date) -> Q:
+    """An enrollment (of a trained rep) is on time `as_of` when her last observation in the
+    program on or before that day, or her training date if later, is no older than the
+    policy's interval (`coaching.selectors.CadenceData.due_by`, as a condition)."""
+
+    def within(period: Q, interval: int) -> Q:
+        since = as_of - dt.timedelta(days=interval)
+        seen = Exists(
+            Observation.objects.filter(
+                rep=OuterRef("person"), program=program, date__gte=since, date__lte=as_of
+            )
+        )
+        return period & (Q(trained_on__gte=since) | seen)
+
+    intensive_until = as_of - dt.timedelta(days=coaching.intensive_days)
+    return within(Q(trained_on__gt=intensive_until), coaching.interval_days(0)) | within(
+        Q(trained_on__lte=intensive_until), coaching.interval_days(coaching.intensive_days)
+    )
+
+
+def _weeks_met(
+    program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
+) -> tuple[dict[int, int], set[int]]:
+    """For each of `managers` (people or a queryset of them): in how many of the last
+    `consistency_window` weeks her due reps' coverage reached the policy's share, and
+    whether any week had due reps at all. Counted in SQL, in one grouped query."""
+    met: dict[int, int] = defaultdict(int)
+    measured: set[int] = set()
+    if program.status == ProgramStatus.CLOSED:
+        return met, measured
+    coaching = program_settings(program, CoachingPolicy)
+    threshold = policy.consistency_min_coverage / 100
+    trained = Enrollment.objects.filter(
+        program=program,
+        person__role=Role.REP,
+        trained_on__isnull=False,
+        person__team__manager__in=managers,
+    )
+    counts: dict[str, Count] = {}
+    for w in range(policy.consistency_window):
+        as_of = today - dt.timedelta(weeks=w)
+        due = Q(trained_on__lte=as_of)
+        counts[f"due{w}"] = Count("pk", filter=due)
+        counts[f"on_time{w}"] = Count("pk", filter=due & _on_time(program, coaching, as_of))
+    rows = trained.values("person__team__manager").annotate(**counts).order_by()
+    for row in rows:
+        manager_id = row["person__team__manager"]
+        for w in range(policy.consistency_window):
+            due, on_time = row[f"due{w}"], row[f"on_time{w}"]
+            if not due:
+                continue
+            measured.add(manager_id)
+            # As coaching.selectors.summarize rounds the coverage.
+            if round(on_time / due, 4) >= threshold:
+                met[manager_id] += 1
+    return met, measured
+
+
 def _consistency(
     program: Program, managers: list[Person], policy: CertificationPolicy, today: dt.date
 ) -> dict[int, dict[str, Any]]:
-    reps = Person.objects.filter(role=Role.REP, team__manager__in=managers)
-    data = coaching_selectors.cadence_data(reps=reps, program=program)
-    met: dict[int, int] = defaultdict(int)
-    measured: dict[int, int] = defaultdict(int)
+    met, measured = _weeks_met(program, managers, policy, today)
     weeks = policy.consistency_window
-    threshold = policy.consistency_min_coverage / 100
-    for w in range(weeks):
-        by_manager: dict[int, list[Any]] = defaultdict(list)
-        for status in data.statuses(today - dt.timedelta(weeks=w)):
-            if status.rep.team is not None and status.rep.team.manager_id:
-                by_manager[status.rep.team.manager_id].append(status)
-        for manager_id, statuses in by_manager.items():
-            measured[manager_id] += 1
-            if coaching_selectors.summarize(statuses)["coverage"] >= threshold:
-                met[manager_id] += 1
     return {
         m.pk: {
             "passed": met[m.pk] >= policy.consistency_weeks,
             "evidence": "None of her reps has been trained yet: no cadence to meet."
-            if not measured[m.pk]
+            if m.pk not in measured
             else f"Cadence met in {met[m.pk]} of the last {weeks} weeks "
             f"(needs {policy.consistency_weeks}; a week counts at "
             f"{policy.consistency_min_coverage}% of her due reps on time).",
@@ -80,6 +125,40 @@ def _consistency(
         }
         for m in managers
     }
+
+
+def status_counts(
+    *, program: Program, managers: QuerySet[Person], today: dt.date
+) -> dict[str, int]:
+    """How many of `managers` are in each status (by label), as `certification_rows`
+    decides it, without building their rows: in progress is having started any
+    component (passing one implies starting it) or meeting the cadence."""
+    policy = program_settings(program, CertificationPolicy)
+    ids = managers.values("pk")
+    met, _measured = _weeks_met(program, ids, policy, today)
+    consistent = {m for m, n in met.items() if n >= policy.consistency_weeks}
+    started: set[int] = set()
+    for model in (TerminologyAttempt, RoleModelAssessment, DiagnosisAttempt):
+        started.update(
+            model.objects.filter(program=program, manager_id__in=ids).values_list(
+                "manager_id", flat=True
+            )
+        )
+    certified = set(
+        Certification.objects.filter(
+            program=program, manager_id__in=ids, certified_on__isnull=False
+        ).values_list("manager_id", flat=True)
+    )
+    counts = dict.fromkeys(STATUS_LABELS.values(), 0)
+    for manager_id in managers.values_list("pk", flat=True):
+        if manager_id in certified:
+            status = CERTIFIED if manager_id in consistent else LAPSED
+        elif manager_id in started or manager_id in consistent:
+            status = IN_PROGRESS
+        else:
+            status = NOT_STARTED
+        counts[STATUS_LABELS[status]] += 1
+    return counts
 
 
 def certification_rows(

@@ -27,6 +27,7 @@ from sustain.orgs.models import Role
 from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service, form_page
+from sustain.web.pagination import page_of
 
 
 @login_required
@@ -34,14 +35,11 @@ def program_certification(request: AuthenticatedHttpRequest, program_id: int) ->
     program = access.get_program_for(request.user, program_id)
     if not access.sees_program_certification(request.user, program):
         raise PermissionDenied("Certification is for managers.")
-    managers = access.managers_certifiable_by(request.user, program).order_by("name")
-    rows = selectors.certification_rows(
-        program=program, managers=managers, today=timezone.localdate()
-    )
-    counts = {
-        label: sum(r["status_label"] == label for r in rows)
-        for label in selectors.STATUS_LABELS.values()
-    }
+    managers = access.managers_certifiable_by(request.user, program).order_by("name", "pk")
+    today = timezone.localdate()
+    page = page_of(request, managers)
+    rows = selectors.certification_rows(program=program, managers=page.object_list, today=today)
+    counts = selectors.status_counts(program=program, managers=managers, today=today)
     return render(
         request,
         "certification/program.html",
@@ -49,6 +47,7 @@ def program_certification(request: AuthenticatedHttpRequest, program_id: int) ->
             "program": program,
             "tabs": program_tabs(request.user, program),
             "rows": rows,
+            "page": page,
             "counts": counts,
             "policy": program_settings(program, CertificationPolicy),
             "is_manager": access.takes_certification(request.user, program),
