@@ -61,7 +61,7 @@ def _on_time(program: Program, coaching: CoachingPolicy, as_of: dt.date) -> Q:
                 rep=OuterRef("person"), program=program, date__gte=since, date__lte=as_of
             )
         )
-        return period & (Q(trained_on__gte=since) | seen)
+        return period & (Q(trained_on__gte=since) | Q(seen))
 
     intensive_until = as_of - dt.timedelta(days=coaching.intensive_days)
     return within(Q(trained_on__gt=intensive_until), coaching.interval_days(0)) | within(
@@ -93,11 +93,15 @@ def _weeks_met(
         due = Q(trained_on__lte=as_of)
         counts[f"due{w}"] = Count("pk", filter=due)
         counts[f"on_time{w}"] = Count("pk", filter=due & _on_time(program, coaching, as_of))
-    rows = trained.values("person__team__manager").annotate(**counts).order_by()
-    for row in rows:
-        manager_id = row["person__team__manager"]
+    rows = (
+        trained.values("person__team__manager")
+        .annotate(**counts)
+        .values_list("person__team__manager", *counts)
+        .order_by()
+    )
+    for manager_id, *figures in rows:
         for w in range(policy.consistency_window):
-            due, on_time = row[f"due{w}"], row[f"on_time{w}"]
+            due, on_time = figures[2 * w], figures[2 * w + 1]
             if not due:
                 continue
             measured.add(manager_id)

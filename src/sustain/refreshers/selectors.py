@@ -115,7 +115,7 @@ def retention_rows(
     if teams is not None:
         reviews = reviews.filter(team__in=teams)
     field = _RETENTION_GROUP[by]
-    return (
+    rows: QuerySet[Any] = (
         reviews.annotate(week=_Week("reviewed_at"))
         .values("week", field)
         .annotate(
@@ -126,6 +126,7 @@ def retention_rows(
         .filter(people__gte=privacy.fewest_shown(viewer, organization=program.organization))
         .order_by("week", field)
     )
+    return rows
 
 
 _RETENTION_GROUP = {"concept": "concept__name", "team": "team__name"}
