@@ -15,7 +15,7 @@ from sustain.programs import services as program_services
 from sustain.readiness.models import Acknowledgement
 from sustain.refreshers import services as refresher_services
 from sustain.refreshers.models import Review
-from tests.conftest import Cast
+from tests.conftest import Api, ApiClient, Cast
 
 TODAY = timezone.localdate()
 
@@ -26,7 +26,7 @@ def trained(cast: Cast) -> Cast:
     return cast
 
 
-def _walk(client: Any, path: str) -> tuple[dict[str, Any], list[Any]]:
+def _walk(client: ApiClient, path: str) -> tuple[dict[str, Any], list[Any]]:
     """The whole list in one page, and the same list walked one row at a time."""
     sep = "&" if "?" in path else "?"
     whole = client.get(f"{path}{sep}limit=1000").json()
@@ -38,7 +38,7 @@ def _walk(client: Any, path: str) -> tuple[dict[str, Any], list[Any]]:
     return whole, walked
 
 
-def test_it_pages_a_programs_plans(trained: Cast, api: Any) -> None:
+def test_it_pages_a_programs_plans(trained: Cast, api: Api) -> None:
     for rep in (trained.rep, trained.other_rep):
         plan_services.plan_create(enrollment=trained.program.enrollments.get(person=rep))
     whole, walked = _walk(api(trained.owner), f"/programs/{trained.program.pk}/plans")
@@ -46,20 +46,20 @@ def test_it_pages_a_programs_plans(trained: Cast, api: Any) -> None:
     assert [p["rep_name"] for p in walked] == ["Oscar Otherrep", "Rita Rep"]
 
 
-def test_it_pages_a_teams_plans(trained: Cast, api: Any) -> None:
+def test_it_pages_a_teams_plans(trained: Cast, api: Api) -> None:
     plan_services.plan_create(enrollment=trained.program.enrollments.get(person=trained.rep))
     whole, walked = _walk(api(trained.manager), f"/teams/{trained.team.pk}/plans")
     assert whole["count"] == 1 and walked == whole["items"]
 
 
-def test_it_pages_the_certifications(trained: Cast, api: Any) -> None:
+def test_it_pages_the_certifications(trained: Cast, api: Api) -> None:
     program_services.enrollment_create(program=trained.program, person=trained.other_manager)
     whole, walked = _walk(api(trained.owner), f"/programs/{trained.program.pk}/certifications")
     assert whole["count"] == 2 and walked == whole["items"]
     assert [c["manager"] for c in walked] == [trained.manager.pk, trained.other_manager.pk]
 
 
-def test_it_pages_a_reps_observations_newest_first(trained: Cast, api: Any) -> None:
+def test_it_pages_a_reps_observations_newest_first(trained: Cast, api: Api) -> None:
     for days in (3, 1, 2):
         Observation.objects.create(
             organization=trained.org,
@@ -75,7 +75,7 @@ def test_it_pages_a_reps_observations_newest_first(trained: Cast, api: Any) -> N
     assert [o["date"] for o in walked] == sorted((o["date"] for o in walked), reverse=True)
 
 
-def test_it_pages_her_due_refreshers(trained: Cast, api: Any) -> None:
+def test_it_pages_her_due_refreshers(trained: Cast, api: Api) -> None:
     for n in range(3):
         refresher_services.question_create(
             concept=trained.concept,
@@ -92,7 +92,7 @@ def test_it_pages_her_due_refreshers(trained: Cast, api: Any) -> None:
 
 
 def test_it_pages_retention_and_leaves_small_groups_out_for_a_manager(
-    trained: Cast, api: Any
+    trained: Cast, api: Api
 ) -> None:
     question = refresher_services.question_create(
         concept=trained.concept, prompt="Q?", choices=["Yes", "No"], answer="Yes", explanation="."
@@ -122,7 +122,7 @@ def test_it_pages_retention_and_leaves_small_groups_out_for_a_manager(
     assert api(trained.manager).get(path).json() == {"items": [], "count": 0}
 
 
-def test_it_pages_the_pulse_by_team(trained: Cast, api: Any) -> None:
+def test_it_pages_the_pulse_by_team(trained: Cast, api: Api) -> None:
     Acknowledgement.objects.create(program=trained.program, rep=trained.rep, pulse=4)
     whole, walked = _walk(api(trained.owner), f"/programs/{trained.program.pk}/pulse")
     assert whole["count"] == 2 and walked == whole["items"]

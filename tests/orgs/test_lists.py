@@ -3,15 +3,9 @@ of matches, and links to the other pages that keep the search."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.test import Client
-
 from sustain.orgs import services
 from sustain.orgs.models import Person, Role, Team
-from tests.conftest import Cast
-
-Login = Callable[[Person], Client]
+from tests.conftest import Cast, Login
 
 
 def _add_reps(cast: Cast, n: int) -> None:

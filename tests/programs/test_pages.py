@@ -4,17 +4,13 @@ enrollment list at a time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from django.test import Client
 from django.utils import timezone
 
 from sustain.orgs.models import Person, Role
 from sustain.programs import selectors
 from sustain.programs.models import Enrollment
-from tests.conftest import Cast
-
-Login = Callable[[Person], Client]
+from tests.conftest import Cast, Login
 
 
 def _train(cast: Cast) -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sustain.orgs.models import Person
 from sustain.refreshers import views
 from sustain.refreshers.models import Card, Question, Review
 from sustain.refreshers.selectors import lowest_retention_teams, retention_summary
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 NOW = timezone.now()
 
@@ -68,7 +66,7 @@ def test_it_has_nothing_to_say_before_the_first_answer(cast: Cast, question: Que
 
 
 def test_it_charts_the_teams_with_the_lowest_retention(
-    cast: Cast, question: Question, login: Callable[[Person], Client], monkeypatch: Any
+    cast: Cast, question: Question, login: Login, monkeypatch: Any
 ) -> None:
     for person, correct in ((cast.rep, True), (cast.other_rep, False)):
         card = _card(person, question)
