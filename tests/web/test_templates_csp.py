@@ -29,3 +29,13 @@ def test_no_template_has_what_the_policy_blocks() -> None:
         if pattern.search(re.sub(r"\{#.*?#\}", "", path.read_text()))
     ]
     assert found == []
+
+
+def test_no_template_comment_spans_lines() -> None:
+    # Django's {# #} is one line only: one that spans lines is printed on the page.
+    found = [
+        str(path.relative_to(Path(sustain.__file__).parent))
+        for path in TEMPLATES
+        if re.search(r"\{#(?:(?!#\}).)*\n", path.read_text())
+    ]
+    assert found == []
