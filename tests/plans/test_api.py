@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from sustain.plans.models import CheckIn, Plan
+import pytest
+from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
+
+from sustain.plans import services
+from sustain.plans.models import CheckIn, Plan, PlanPolicy
 from tests.conftest import Api, Cast
 from tests.plans.conftest import manager_of
 
@@ -124,3 +129,31 @@ def test_the_rep_marks_a_coaching_item_done(api: Api, plan: Plan, other_plan: Pl
     assert api(plan.rep).post(f"/plans/{plan.pk}/items/{foreign.pk}/done").status_code == 404
     foreign.refresh_from_db()
     assert foreign.done_at is None
+
+
+def test_it_refuses_the_policy_limits_the_admin_form_refuses(api, trained: Cast) -> None:
+    # The limits were the API's alone; the admin's form (from the model) took 91 days.
+    form = modelform_factory(PlanPolicy, fields=["commit_within_days", "quota_periods"])
+    assert not form({"commit_within_days": 91, "quota_periods": 3}).is_valid()
+    assert not form({"commit_within_days": 7, "quota_periods": 53}).is_valid()
+    path = f"/programs/{trained.program.pk}/plan-policy"
+    assert api(trained.owner).patch(path, {"commit_within_days": 91}).status_code == 422
+    assert api(trained.owner).patch(path, {"quota_periods": 53}).status_code == 422
+    assert api(trained.owner).patch(path, {"commit_within_days": 90}).status_code == 200
+
+
+def test_it_refuses_a_phase_longer_than_a_plan_on_the_page_as_in_the_api(
+    client, api, plan: Plan
+) -> None:
+    phases = list(plan.phases.order_by("position"))
+    # One phase of 181 days (the others emptied) was refused by the API, not by the model.
+    body = {"phases": [{"id": phases[0].pk, "days": 181}] + [{"id": p.pk} for p in phases[1:]]}
+    assert api(plan.rep).patch("/me/plan/phases", body).status_code == 422
+    with pytest.raises(ValidationError) as refused:
+        services.plan_phases_update(
+            plan=plan,
+            phases=[{"id": phases[0].pk, "days": 181}]
+            + [{"id": p.pk, "days": 1} for p in phases[1:]],
+        )
+    assert "days" in refused.value.message_dict
+    assert [p.days for p in plan.phases.order_by("position")] == [p.days for p in phases]

@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticUndefined
 
 from sustain.lib.validation import text_problem
 
@@ -130,7 +131,7 @@ def _limits_from_model(cls: type[Schema]) -> None:
         field = _column(cls, name)
         if field is None:
             continue
-        if patch and info.default is not None:
+        if patch and not info.is_required() and info.default is not None:
             # A field left out of a patch keeps its value: no default to document.
             info.default = None
             changed = True
@@ -258,6 +259,44 @@ class Input(Schema):
     def _clean(cls, value: Any) -> Any:
         # After the schema's own checks, so that "\x00" is valid text that becomes "".
         return _clean_text(value)
+
+
+def _not_optional(annotation: Any) -> Any:
+    """`int | None` → `int`."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kept = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return typing.Union[tuple(kept)] if len(kept) > 1 else kept[0]  # noqa: UP007
+    return annotation
+
+
+class Output(Schema):
+    """Base of a response schema made from a model (`Meta.model` of a ModelSchema): every
+    field is always answered, and may be null only where its column may. Ninja makes a
+    column optional when it has a default or may be blank, which suits a request, not a
+    response."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        model = _model_of(cls)
+        if model is None:
+            return
+        changed = False
+        for name, info in cls.model_fields.items():
+            try:
+                column = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not column.concrete or column.many_to_many:
+                continue
+            if not column.null and info.annotation is not None:
+                info.annotation = _not_optional(info.annotation)
+            if not info.is_required():
+                info.default = PydanticUndefined
+                info.default_factory = None
+            changed = True
+        if changed:
+            cls.model_rebuild(force=True)
 
 
 def api_enum(name: str, choices: type[enum.Enum]) -> type[enum.StrEnum]:

@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import PageRows, paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.plans import models, selectors, services
-from sustain.plans.models import PLAN_DAYS_MAX, PLAN_DAYS_MIN, CheckIn, Plan, PlanItem
+from sustain.plans.models import CheckIn, Phase, Plan, PlanItem
 from sustain.plans.selectors import PlanProgress
 from sustain.programs.selectors import program_settings
 
@@ -79,30 +79,31 @@ class PlanSummaryOut(Schema):
     suppressed: str | None = None
 
 
-class CheckInIn(Input):
-    applied: str = Field("", max_length=4000)
-    struggled: str = Field("", max_length=4000)
-    rating: int = Field(ge=1, le=5)
+class CheckInIn(Input, ModelSchema):
+    class Meta:
+        model = CheckIn
+        fields = ["applied", "struggled", "rating"]
 
 
-class CheckInOut(Schema):
-    id: int
-    week: dt.date
+class CheckInOut(Output, ModelSchema):
     concept: str | None
-    applied: str
-    struggled: str
-    rating: int
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "week", "applied", "struggled", "rating"]
 
     @staticmethod
     def resolve_concept(obj: CheckIn) -> str | None:
         return obj.phase.concept.name if obj.phase else None
 
 
-class PhaseIn(Input):
+class PhaseIn(Input, ModelSchema):
     id: int
-    days: int | None = Field(None, ge=1, le=PLAN_DAYS_MAX)
-    goal: str | None = Field(None, max_length=4000)
-    behaviours: str | None = Field(None, max_length=4000)
+
+    class Meta:
+        model = Phase
+        fields = ["days", "goal", "behaviours"]
+        fields_optional = "__all__"
 
 
 class PhasesIn(Input):
@@ -113,40 +114,40 @@ class PlanCreateIn(Input):
     person: int
 
 
-class RestartIn(Input):
-    start: dt.date
-    note: str = Field(min_length=1, max_length=300)
+class RestartIn(Input, ModelSchema):
+    # The plan's `restart_note`, which a restart must give.
+    note: str = Field(min_length=1, max_length=Plan._meta.get_field("restart_note").max_length)
+
+    class Meta:
+        model = Plan
+        fields = ["start"]
 
 
 class BelowQuotaIn(Input):
     below_quota: bool
 
 
-class PolicyOut(Schema):
-    plan_days: int
-    commit_within_days: int
-    new_hire_days: int
-    quota_threshold: float
-    quota_periods: int
+class PolicyOut(Output, ModelSchema):
+    class Meta:
+        model = models.PlanPolicy
+        fields = list(services.POLICY_FIELDS)
 
 
-class PolicyPatch(Input):
-    __model__ = models.PlanPolicy
-    plan_days: int | None = Field(None, ge=PLAN_DAYS_MIN, le=PLAN_DAYS_MAX)
-    commit_within_days: int | None = Field(None, ge=0, le=90)
-    new_hire_days: int | None = Field(None, ge=0, le=3650)
-    quota_threshold: float | None = Field(None, ge=0, le=5)
-    quota_periods: int | None = Field(None, ge=1, le=52)
+class PolicyPatch(Input, ModelSchema):
+    class Meta:
+        model = models.PlanPolicy
+        fields = list(services.POLICY_FIELDS)
+        fields_optional = "__all__"
 
 
 class ItemDoneIn(Input):
     done: bool = True
 
 
-class ItemIn(Input):
-    text: str = Field(min_length=1, max_length=500)
-    due: dt.date | None = None
-    source: str = Field("", max_length=40)
+class ItemIn(Input, ModelSchema):
+    class Meta:
+        model = PlanItem
+        fields = ["text", "due", "source"]
 
 
 def _out(p: PlanProgress) -> dict[str, object]:
@@ -277,7 +278,7 @@ def plans_restart(
     request: AuthenticatedHttpRequest, plan_id: int, payload: RestartIn
 ) -> dict[str, object]:
     plan = access.get_plan_for(request.user, plan_id, write=access.can_manage_plan)
-    services.plan_restart(plan=plan, start=payload.start, note=payload.note)
+    services.plan_restart(plan=plan, **payload.dict())
     return _out(selectors.plan_progress(plan, today=_today()))
 
 

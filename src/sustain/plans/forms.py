@@ -2,24 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from sustain.plans.models import CheckIn, Plan, PlanItem
 from sustain.web.forms import DateInput
 
 RATINGS = [(i, str(i)) for i in range(1, 6)]
 
 
-class CheckInForm(forms.Form):
-    applied = forms.CharField(
-        label="What I applied this week",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=4000,
-    )
-    struggled = forms.CharField(
-        label="Where I struggled",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=4000,
-    )
+class CheckInForm(forms.ModelForm[CheckIn]):
     # Nothing is preselected: a default of 1 would record a rating nobody gave.
     rating = forms.TypedChoiceField(
         label="How well I practise the current concept (1 to 5)",
@@ -28,12 +17,33 @@ class CheckInForm(forms.Form):
         error_messages={"required": "Choose how well you practised, from 1 to 5."},
     )
 
+    class Meta:
+        model = CheckIn
+        fields = ["applied", "struggled", "rating"]
+        labels = {"applied": "What I applied this week", "struggled": "Where I struggled"}
+        widgets = {
+            "applied": forms.Textarea(attrs={"rows": 2}),
+            "struggled": forms.Textarea(attrs={"rows": 2}),
+        }
 
-class RestartForm(forms.Form):
-    start = forms.DateField(label="New first day", widget=DateInput)
-    note = forms.CharField(label="Why (the rep reads this)", max_length=300)
+
+class RestartForm(forms.ModelForm[Plan]):
+    # The plan's `restart_note`, which a restart must give.
+    note = forms.CharField(
+        label="Why (the rep reads this)",
+        max_length=Plan._meta.get_field("restart_note").max_length,
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["start"]
+        labels = {"start": "New first day"}
+        widgets = {"start": DateInput()}
 
 
-class ItemForm(forms.Form):
-    text = forms.CharField(label="Item", max_length=500)
-    due = forms.DateField(label="Due", widget=DateInput, required=False)
+class ItemForm(forms.ModelForm[PlanItem]):
+    class Meta:
+        model = PlanItem
+        fields = ["text", "due"]
+        labels = {"text": "Item", "due": "Due"}
+        widgets = {"due": DateInput()}

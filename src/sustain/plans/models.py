@@ -25,19 +25,20 @@ class PlanPolicy(models.Model):
         validators=[MinValueValidator(PLAN_DAYS_MIN), MaxValueValidator(PLAN_DAYS_MAX)],
         help_text=f"Days from the first day to the last, {PLAN_DAYS_MIN} to {PLAN_DAYS_MAX}.",
     )
-    commit_within_days = models.PositiveIntegerField(default=7)
+    commit_within_days = models.PositiveIntegerField(default=7, validators=[MaxValueValidator(90)])
     new_hire_days = models.PositiveIntegerField(
         default=180,
+        validators=[MaxValueValidator(3650)],
         help_text="A rep hired within this many days of her workshop must follow the plan.",
     )
     quota_threshold = models.FloatField(
         default=0.8,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
         help_text="Attainment (1.0 = 100% of quota) under which a period counts as below quota.",
     )
     quota_periods = models.PositiveIntegerField(
         default=3,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Consecutive latest periods below the threshold that make the plan mandatory.",
     )
 
@@ -111,7 +112,10 @@ class Phase(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="phases")
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="plan_phases")
     position = models.PositiveIntegerField()
-    days = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(365)])
+    # No phase is longer than the longest plan.
+    days = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(PLAN_DAYS_MAX)]
+    )
     behaviours = LongTextField(blank=True, help_text="What to practise, one per line.")
     goal = LongTextField(blank=True, help_text="The rep's personal goal for this phase.")
 
