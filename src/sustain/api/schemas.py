@@ -202,7 +202,9 @@ IsoDate = Annotated[dt.date, BeforeValidator(iso_only)]
 
 def _clean_text(value: Any) -> Any:
     """NUL characters are dropped (no database stores them, and they carry nothing);
-    text with a lone surrogate is refused."""
+    text with a lone surrogate is refused. A choice stays a choice (its value is checked)."""
+    if isinstance(value, enum.Enum):
+        return value
     if isinstance(value, str):
         value = value.replace("\x00", "")
         problem = text_problem(value)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, QuerySet
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, ModelSchema, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input, IsoDate, api_enum
+from sustain.api.schemas import Input, IsoDate, Output, api_enum
 from sustain.metrics import services
 from sustain.metrics.models import (
     DateOrder,
@@ -40,32 +40,40 @@ router = Router(tags=["metrics"])
 FINITE = {"value__gte": -sys.float_info.max, "value__lte": sys.float_info.max}
 
 
-class KpiOut(Schema):
-    id: int
-    key: str
-    name: str
-    unit: str
-    direction: str
-    monetary: bool
-    currency: str
+KPI_FIELDS = ["key", "name", "unit", "direction", "monetary"]
+# What the service accepts: three letters, or empty for none.
+CURRENCY = r"^([A-Za-z]{3})?$"
 
 
-class KpiPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=200)
+class KpiOut(Output, ModelSchema):
+    class Meta:
+        model = KpiDefinition
+        fields = ["id", *KPI_FIELDS, "currency"]
+
+
+class KpiPatch(Input, ModelSchema):
+    # Unit and direction are enumerations in the document, under names of their own.
     unit: KpiUnit | None = None
     direction: KpiDirection | None = Field(None, description="up: higher is better; down: lower.")
-    monetary: bool | None = None
     currency: str | None = Field(
-        None, pattern=r"^([A-Za-z]{3})?$", description="ISO 4217, e.g. USD; empty: none."
+        None, pattern=CURRENCY, description="ISO 4217, e.g. USD; empty: none."
     )
 
+    class Meta:
+        model = KpiDefinition
+        fields = ["name", "unit", "direction", "monetary", "currency"]
+        fields_optional = "__all__"
 
-class KpiIn(Input):
-    key: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+$")
-    name: str = Field(min_length=1, max_length=200)
+
+class KpiIn(Input, ModelSchema):
+    # Stricter than the column's slug: the key files name the KPI by.
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
     unit: KpiUnit = KpiUnit.NUMBER
     direction: KpiDirection = KpiDirection.UP
-    monetary: bool = False
+
+    class Meta:
+        model = KpiDefinition
+        fields = KPI_FIELDS
 
 
 class ValueOut(Schema):
@@ -89,33 +97,43 @@ class PeriodMeanOut(Schema):
     )
 
 
-class JobOut(Schema):
-    id: int
-    source: str
-    format: str
-    filename: str
-    status: str
-    progress: int
-    rows_read: int
-    values_written: int
-    error_count: int
+class JobOut(Output, ModelSchema):
     errors: list[dict[str, Any]]
-    dry_run: bool
     # Per KPI (`kpis`: key, name, rows, new, replaced, unchanged, skipped), the skipped rows
     # with reasons (`skipped`), and `notes` (encoding read, footer dropped...).
     preview: dict[str, Any]
-    message: str
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-    applied_at: dt.datetime | None
-    undone_at: dt.datetime | None
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "source",
+            "format",
+            "filename",
+            "status",
+            "progress",
+            "rows_read",
+            "values_written",
+            "error_count",
+            "errors",
+            "dry_run",
+            "preview",
+            "message",
+            "created_at",
+            "finished_at",
+            "applied_at",
+            "undone_at",
+        ]
 
 
 class ApplyIn(Input):
     replace: bool = False
 
 
-class MappingIn(Input):
+MAPPING_FIELDS = list(services.MAPPING_FIELDS)
+
+
+class MappingIn(Input, ModelSchema):
     columns: dict[str, Any] = Field(
         default_factory=dict,
         description="Field -> header as written (e.g. owner: 'Rep Email'); kpis: list of "
@@ -123,21 +141,20 @@ class MappingIn(Input):
     )
     number_format: NumberFormat | None = None
     date_order: DateOrder | None = None
-    encoding: str | None = Field(default=None, max_length=20)
-    delimiter: str | None = Field(default=None, max_length=1)
-    blanks_are_no_data: bool | None = None
-    currency: str | None = Field(default=None, pattern=r"^([A-Za-z]{3})?$")
+    currency: str | None = Field(default=None, pattern=CURRENCY)
+
+    class Meta:
+        model = ImportMapping
+        fields = MAPPING_FIELDS
+        fields_optional = "__all__"
 
 
-class MappingOut(Schema):
-    source: str
+class MappingOut(Output, ModelSchema):
     columns: dict[str, Any]
-    number_format: str
-    date_order: str
-    encoding: str
-    delimiter: str
-    blanks_are_no_data: bool
-    currency: str
+
+    class Meta:
+        model = ImportMapping
+        fields = ["source", "columns", *MAPPING_FIELDS]
 
 
 def _importer(request: AuthenticatedHttpRequest) -> None:

@@ -7,7 +7,6 @@ import csv
 import io
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -16,65 +15,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.metrics import importer, services
+from sustain.metrics.forms import KpiForm, MappingForm, UploadForm
 from sustain.metrics.models import (
-    DateOrder,
     ImportJob,
     ImportMapping,
     JobStatus,
     KpiDefinition,
-    NumberFormat,
     Source,
 )
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.web.forms import UploadField, form_page
-
-
-class UploadForm(forms.Form):
-    file = UploadField(help_text="CSV/TSV, XLSX or Parquet, as your CRM exports it.")
-    source = forms.ChoiceField(choices=Source.choices)
-    format = forms.ChoiceField(
-        choices=[("", "Guess from the header"), ("wide", "Wide"), ("long", "Long")],
-        required=False,
-        help_text="Panels only.",
-    )
-    dry_run = forms.BooleanField(
-        required=False,
-        label="Preview only",
-        help_text="Show what would be imported and replaced; write nothing yet.",
-    )
-
-
-class MappingForm(forms.Form):
-    number_format = forms.ChoiceField(choices=NumberFormat.choices)
-    date_order = forms.ChoiceField(choices=DateOrder.choices, required=False)
-    blanks_are_no_data = forms.BooleanField(
-        required=False,
-        label="Blank values mean no data",
-        help_text="Skip and count blank or NaN values instead of refusing the file.",
-    )
-    currency = forms.CharField(
-        max_length=3, required=False, help_text="ISO code of the amounts, e.g. USD. Blank: read."
-    )
-    encoding = forms.CharField(max_length=20, required=False, help_text="Blank: detected.")
-    delimiter = forms.CharField(
-        max_length=1, required=False, strip=False, help_text="Blank: detected."
-    )
-    kpis = forms.CharField(
-        required=False,
-        label="KPIs to import",
-        help_text="Comma-separated columns (wide panels) or KPI keys; blank: all.",
-    )
-
-    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.source = source
-        for name, candidates in importer.DEFAULT_COLUMNS[source].items():
-            self.fields[f"col_{name}"] = forms.CharField(
-                required=False,
-                label=f"Column for {name.replace('_', ' ')}",
-                help_text=f"Blank: the first of {', '.join(candidates[:3])}.",
-            )
+from sustain.web.forms import form_page
 
 
 def _expected_columns() -> list[dict[str, object]]:
@@ -198,10 +149,7 @@ def mapping(request: AuthenticatedHttpRequest, source: str) -> HttpResponse:
     org = access.get_organization_for(request.user)
     saved = ImportMapping.objects.filter(organization=org, source=source).first()
     saved = saved or ImportMapping(organization=org, source=source)
-    initial: dict[str, object] = {f: getattr(saved, f) for f in services.MAPPING_FIELDS}
-    initial["kpis"] = ", ".join(saved.columns.get("kpis", []))
-    initial.update({f"col_{k}": v for k, v in saved.columns.items() if k != "kpis"})
-    form = MappingForm(request.POST or None, initial=initial, source=source)
+    form = MappingForm(request.POST or None, instance=saved, source=source)
 
     def save(data: dict[str, Any]) -> object:
         columns = {name: data[f"col_{name}"] for name in importer.DEFAULT_COLUMNS[source]} | {
@@ -234,13 +182,6 @@ def job_retry(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     if import_job.status == JobStatus.FAILED:  # a second click finds it queued: no-op
         services.import_job_retry(job=import_job)
     return redirect("metrics:job", import_job.pk)
-
-
-class KpiForm(forms.ModelForm[KpiDefinition]):
-    class Meta:
-        model = KpiDefinition
-        fields = ["name", "unit", "direction", "monetary", "currency"]
-        labels = {"direction": "Better is", "currency": "Currency (ISO code)"}
 
 
 @login_required
