@@ -11,9 +11,15 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import PageRows, paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.coaching import selectors, services
-from sustain.coaching.models import MAX_ACTIONS, Observation, ObservationScore, RubricBehaviour
+from sustain.coaching.models import (
+    MAX_ACTIONS,
+    DevelopmentAction,
+    Observation,
+    ObservationScore,
+    RubricBehaviour,
+)
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Person
@@ -31,9 +37,10 @@ class ScoreIn(Input, ModelSchema):
         fields = ["evidence"]
 
 
-class ActionIn(Input):
-    text: str = Field(min_length=1, max_length=500)
-    due: dt.date
+class ActionIn(Input, ModelSchema):
+    class Meta:
+        model = DevelopmentAction
+        fields = ["text", "due"]
 
 
 class ObservationIn(Input, ModelSchema):
@@ -55,12 +62,10 @@ class ScoreOut(Schema):
     evidence: str
 
 
-class ActionOut(Schema):
-    id: int
-    text: str
-    due: dt.date
-    done_on: dt.date | None
-    plan_item_id: int | None
+class ActionOut(Output, ModelSchema):
+    class Meta:
+        model = DevelopmentAction
+        fields = ["id", "text", "due", "done_on", "plan_item_id"]
 
 
 class ObservationOut(Schema):
@@ -93,26 +98,19 @@ class CoverageOut(Schema):
     overdue_reps: list[OverdueRepOut]
 
 
-class BehaviourText(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    level_1: str = Field(min_length=1, max_length=300)
-    level_2: str = Field(min_length=1, max_length=300)
-    level_3: str = Field(min_length=1, max_length=300)
-    level_4: str = Field(min_length=1, max_length=300)
+BEHAVIOUR_TEXT = ["name", "level_1", "level_2", "level_3", "level_4"]
 
 
-class BehaviourIn(BehaviourText, Input):
-    pass
+class BehaviourIn(Input, ModelSchema):
+    class Meta:
+        model = RubricBehaviour
+        fields = BEHAVIOUR_TEXT
 
 
-class BehaviourOut(BehaviourText):
-    id: int
-    concept: int
-    position: int
-
-    @staticmethod
-    def resolve_concept(obj: RubricBehaviour) -> int:
-        return obj.concept_id
+class BehaviourOut(Output, ModelSchema):
+    class Meta:
+        model = RubricBehaviour
+        fields = [*BEHAVIOUR_TEXT, "id", "concept", "position"]
 
 
 def observation_out(viewer: Person, obs: Observation) -> dict[str, Any]:
