@@ -273,9 +273,9 @@ def _not_optional(annotation: Any) -> Any:
 
 class Output(Schema):
     """Base of a response schema made from a model (`Meta.model` of a ModelSchema): every
-    field is always answered, and may be null only where its column may. Ninja makes a
+    field is always answered, and may be null only where its column may (ninja makes a
     column optional when it has a default or may be blank, which suits a request, not a
-    response."""
+    response), and no length is enforced on what is stored."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -293,6 +293,9 @@ class Output(Schema):
                 continue
             if not column.null and info.annotation is not None:
                 info.annotation = _not_optional(info.annotation)
+            # An answer describes what is stored: a length is a request's limit (SQLite
+            # keeps longer text, and it must not turn a read into an error).
+            info.metadata = [m for m in info.metadata if not isinstance(m, annotated_types.MaxLen)]
             if not info.is_required():
                 info.default = PydanticUndefined
                 info.default_factory = None

@@ -12,7 +12,7 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.orgs import access, models, selectors, services
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
@@ -20,25 +20,26 @@ from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Te
 router = Router(tags=["people and teams"])
 
 
-class PersonOut(Schema):
-    id: int
-    email: str
-    name: str
-    title: str
-    role: str
-    hire_date: dt.date | None
-    region: str | None
-    team: int | None
-    external_id: str
-    is_active: bool
+class PersonOut(Output, ModelSchema):
+    region: str | None = Field(description="The region's name.")
+
+    class Meta:
+        model = models.Person
+        fields = [
+            "id",
+            "email",
+            "name",
+            "title",
+            "role",
+            "hire_date",
+            "team",
+            "external_id",
+            "is_active",
+        ]
 
     @staticmethod
     def resolve_region(obj: Person) -> str | None:
         return obj.region.name if obj.region is not None else None
-
-    @staticmethod
-    def resolve_team(obj: Person) -> int | None:
-        return obj.team_id
 
 
 # A region is named (and made when new): as long as a region's name may be.
@@ -66,20 +67,17 @@ class PersonPatch(Input, ModelSchema):
         fields_optional = "__all__"
 
 
-class TeamOut(Schema):
-    id: int
-    name: str
-    region: str | None
-    manager: int | None
+class TeamOut(Output, ModelSchema):
+    region: str | None = Field(description="The region's name.")
     size: int = 0
+
+    class Meta:
+        model = models.Team
+        fields = ["id", "name", "manager"]
 
     @staticmethod
     def resolve_region(obj: Team) -> str | None:
         return obj.region.name if obj.region is not None else None
-
-    @staticmethod
-    def resolve_manager(obj: Team) -> int | None:
-        return obj.manager_id
 
 
 class TeamIn(Input, ModelSchema):
@@ -209,13 +207,16 @@ def teams_update(request: AuthenticatedHttpRequest, team_id: int, payload: TeamP
         return services.team_update(team=team, data=data)
 
 
-class RegionOut(Schema):
-    id: int
-    name: str
+class RegionOut(Output, ModelSchema):
+    class Meta:
+        model = Region
+        fields = ["id", "name"]
 
 
-class RegionIn(Input):
-    name: str = Field(min_length=1, max_length=120)
+class RegionIn(Input, ModelSchema):
+    class Meta:
+        model = Region
+        fields = ["name"]
 
 
 @router.get("/regions", response=list[RegionOut])
@@ -229,29 +230,30 @@ def regions_list(request: AuthenticatedHttpRequest) -> QuerySet[Region]:
 def regions_create(request: AuthenticatedHttpRequest, payload: RegionIn) -> Status[Region]:
     access.require_region_creation(request.user)
     org = access.get_organization_for(request.user)
-    return Status(201, services.region_create(organization=org, name=payload.name))
+    return Status(201, services.region_create(organization=org, **payload.dict()))
 
 
 @router.patch("/regions/{region_id}", response=RegionOut)
 def regions_update(request: AuthenticatedHttpRequest, region_id: int, payload: RegionIn) -> Region:
     """Rename a region: admins only."""
     region = access.get_region_for(request.user, region_id, write=True)
-    return services.region_update(region=region, name=payload.name)
+    return services.region_update(region=region, **payload.dict())
 
 
 # The organization ----------------------------------------------------------------
 
 
-class OrganizationOut(Schema):
-    id: int
-    name: str
-    slug: str
-    min_group_size: int
+class OrganizationOut(Output, ModelSchema):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "min_group_size"]
 
 
-class OrganizationPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    min_group_size: int | None = Field(None, ge=2, le=50)
+class OrganizationPatch(Input, ModelSchema):
+    class Meta:
+        model = Organization
+        fields = ["name", "min_group_size"]
+        fields_optional = "__all__"
 
 
 @router.get("/organization", response=OrganizationOut)
@@ -305,7 +307,8 @@ class TokenCreated(TokenOut):
 
 
 class TokenIn(Input):
-    name: str = Field(min_length=1, max_length=120)
+    # The token's label, which the API requires.
+    name: str = Field(min_length=1, max_length=ApiToken._meta.get_field("label").max_length)
     expires_in_days: int | None = Field(
         None, ge=1, le=services.TOKEN_MAX_DAYS, description="Omit for a token without expiry."
     )

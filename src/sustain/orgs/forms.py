@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from sustain.orgs import access
-from sustain.orgs.models import Organization, Person, Region, Role, Team
+from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 from sustain.orgs.services import TOKEN_MAX_DAYS, UNUSABLE_EMAIL
 from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput, UniqueCheckedByService
@@ -89,7 +89,11 @@ class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="What uses it, e.g. “CRM sync”.")
+    # The token's label, which the form requires (as the API does).
+    name = forms.CharField(
+        max_length=ApiToken._meta.get_field("label").max_length,
+        help_text="What uses it, e.g. “CRM sync”.",
+    )
     expires_in_days = forms.IntegerField(
         required=False,
         min_value=1,
