@@ -284,7 +284,11 @@ class Output(Schema):
         if model is None:
             return
         changed = False
+        # The fields made from columns; those the schema declares itself are as declared.
+        made = getattr(cls.Meta, "fields", None)  # type: ignore[attr-defined]
         for name, info in cls.model_fields.items():
+            if made != "__all__" and name not in (made or ()):
+                continue
             try:
                 column = model._meta.get_field(name)
             except FieldDoesNotExist:

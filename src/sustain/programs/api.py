@@ -13,7 +13,7 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Person, Role
@@ -29,21 +29,14 @@ from sustain.programs.models import (
 router = Router(tags=["programs"])
 
 
-class ProgramOut(Schema):
-    id: int
-    name: str
-    vendor: str
-    description: str
-    owner: int | None
-    status: str
+class ProgramOut(Output, ModelSchema):
     budget_workshop: Decimal | None = Field(description="None for those who may not see costs.")
     budget_reinforcement: Decimal | None
     reinforcement_share: float | None
-    closed_on: dt.date | None
 
-    @staticmethod
-    def resolve_owner(obj: Program) -> int | None:
-        return obj.owner_id
+    class Meta:
+        model = models.Program
+        fields = ["id", "name", "vendor", "description", "owner", "status", "closed_on"]
 
     @staticmethod
     def resolve_budget_workshop(obj: Program, context: dict[str, Any]) -> Decimal | None:
@@ -85,10 +78,10 @@ class ProgramPatch(Input, ModelSchema):
         fields_optional = "__all__"
 
 
-class TermOut(Schema):
-    id: int
-    term: str
-    definition: str
+class TermOut(Output, ModelSchema):
+    class Meta:
+        model = models.GlossaryTerm
+        fields = ["id", "term", "definition"]
 
 
 class TermIn(Input, ModelSchema):
@@ -97,12 +90,12 @@ class TermIn(Input, ModelSchema):
         fields = ["term", "definition"]
 
 
-class ConceptOut(Schema):
-    id: int
-    position: int
-    name: str
-    description: str
+class ConceptOut(Output, ModelSchema):
     terms: list[TermOut]
+
+    class Meta:
+        model = models.Concept
+        fields = ["id", "position", "name", "description"]
 
 
 class ConceptIn(Input, ModelSchema):
@@ -113,12 +106,10 @@ class ConceptIn(Input, ModelSchema):
         fields = ["name", "description"]
 
 
-class SessionOut(Schema):
-    id: int
-    title: str
-    starts_on: dt.date
-    ends_on: dt.date
-    location: str
+class SessionOut(Output, ModelSchema):
+    class Meta:
+        model = models.WorkshopSession
+        fields = ["id", "title", "starts_on", "ends_on", "location"]
 
 
 class SessionIn(Input, ModelSchema):
@@ -127,26 +118,16 @@ class SessionIn(Input, ModelSchema):
         fields = ["title", "starts_on", "ends_on", "location"]
 
 
-class EnrollmentOut(Schema):
-    id: int
-    person: int
-    name: str
-    role: str
-    session: int | None
-    attended: bool | None
-    trained_on: dt.date | None
+class EnrollmentOut(Output, ModelSchema):
+    name: str = Field(description="The person's name.")
 
-    @staticmethod
-    def resolve_person(obj: Enrollment) -> int:
-        return obj.person_id
+    class Meta:
+        model = models.Enrollment
+        fields = ["id", "person", "role", "session", "attended", "trained_on"]
 
     @staticmethod
     def resolve_name(obj: Enrollment) -> str:
         return obj.person.name
-
-    @staticmethod
-    def resolve_session(obj: Enrollment) -> int | None:
-        return obj.session_id
 
 
 class EnrollmentIn(Input):
