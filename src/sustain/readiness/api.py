@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,7 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import PageRows, paginated
-from sustain.api.schemas import Input, api_enum
+from sustain.api.schemas import Input, Output, api_enum
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Region, Team
@@ -66,13 +65,10 @@ def readiness(request: AuthenticatedHttpRequest, program_id: int) -> dict[str, A
     return {"ready": result.ready, "items": [i.as_dict() for i in result.items]}
 
 
-class SettingsSchema(Schema):
-    min_owner_time_share: int = Field(25, ge=0, le=100)
-    min_touches: int = Field(3, ge=1)
-    min_channels: int = Field(2, ge=1, le=6)
-    first_touch_lead_days: int = Field(14, ge=0)
-    min_horizon_days: int = Field(120, ge=1)
-    min_reinforcement_share: int = Field(25, ge=0, le=100)
+class SettingsSchema(Output, ModelSchema):
+    class Meta:
+        model = models.ReadinessSettings
+        fields = list(services.SETTINGS_FIELDS)
 
 
 class SettingsPatch(Input, ModelSchema):
@@ -146,18 +142,12 @@ def owner_profile_update(
     return _owner_profile(program)
 
 
-class GoalOut(Schema):
-    id: int
-    kpi: str
-    label: str
-    custom_name: str
-    baseline_value: Decimal | None
-    baseline_start: dt.date | None
-    baseline_end: dt.date | None
-    target_value: Decimal | None
-    direction: str
-    horizon_days: int
-    leading_indicators: str
+class GoalOut(Output, ModelSchema):
+    label: str = Field(description="The KPI's name, or the custom one.")
+
+    class Meta:
+        model = models.Goal
+        fields = ["id", *services.GOAL_FIELDS]
 
 
 # Kpi and direction are enumerations in the document, under names of their own.
@@ -259,11 +249,10 @@ class WhyIn(Input, ModelSchema):
         fields = ["market_change", "status_quo", "body"]
 
 
-class ExpectationOut(Schema):
-    role: str
-    do_differently: str
-    measured_by: str
-    recognized_by: str
+class ExpectationOut(Output, ModelSchema):
+    class Meta:
+        model = models.Expectation
+        fields = ["role", "do_differently", "measured_by", "recognized_by"]
 
 
 class BriefOut(Schema):
@@ -360,28 +349,20 @@ def pulse(
     )
 
 
-class TouchOut(Schema):
-    id: int
-    date: dt.date
-    channel: str
-    forum: str
-    audience: str
-    region: int | None
-    team: int | None
-    sender: int
-    status: str
-
-    @staticmethod
-    def resolve_region(obj: Touch) -> int | None:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_team(obj: Touch) -> int | None:
-        return obj.team_id
-
-    @staticmethod
-    def resolve_sender(obj: Touch) -> int:
-        return obj.sender_id
+class TouchOut(Output, ModelSchema):
+    class Meta:
+        model = models.Touch
+        fields = [
+            "id",
+            "date",
+            "channel",
+            "forum",
+            "audience",
+            "region",
+            "team",
+            "sender",
+            "status",
+        ]
 
 
 class TouchIn(Input, ModelSchema):
@@ -475,15 +456,12 @@ def expectations_write(
     return services.expectation_write(program=program, role=role, **payload.dict())
 
 
-class PanelOut(Schema):
-    id: int
-    manager: int
+class PanelOut(Output, ModelSchema):
     manager_name: str
-    scenarios: str
 
-    @staticmethod
-    def resolve_manager(obj: PanelMember) -> int:
-        return obj.manager_id
+    class Meta:
+        model = models.PanelMember
+        fields = ["id", "manager", "scenarios"]
 
     @staticmethod
     def resolve_manager_name(obj: PanelMember) -> str:
