@@ -8,6 +8,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from sustain.orgs.models import Role
 from sustain.readiness import services
+from sustain.readiness.forms import GoalForm
 from sustain.readiness.models import Acknowledgement, Goal, PanelMember, Touch
 from tests.conftest import Api, Cast, Login, make_person
 
@@ -200,3 +201,27 @@ def test_it_keeps_the_channel_threshold_within_the_six_channels(cast: Cast) -> N
     with pytest.raises(ValidationError) as refused:
         services.readiness_settings_update(program=cast.program, data={"min_channels": 7})
     assert "min_channels" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("custom_name", "x" * 121), ("horizon_days", str(3 * 365 + 1))]
+)
+def test_the_goal_form_refuses_what_the_api_refuses(login, api, cast, field, value):
+    goal = {
+        "kpi": "custom",
+        "custom_name": "Renewals",
+        "baseline_value": "100",
+        "baseline_start": "2026-01-01",
+        "baseline_end": "2026-03-31",
+        "target_value": "120",
+        "direction": "increase",
+        "horizon_days": "120",
+        field: value,
+    }
+    # The form had no limit of its own: the value reached the service.
+    assert not GoalForm(goal).is_valid()
+    r = login(cast.owner).post(f"/readiness/{cast.program.pk}/goals/new/", goal)
+    assert r.context["form"].errors[field]
+    body = {**goal, field: int(value) if field == "horizon_days" else value}
+    assert api(cast.owner).post(f"/programs/{cast.program.pk}/goals", body).status_code == 422
+    assert not Goal.objects.exists()

@@ -8,25 +8,26 @@ from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Program
 from sustain.readiness.models import (
-    Audience,
-    Channel,
-    Direction,
     Expectation,
     Factor,
-    Kpi,
+    Goal,
     MeasurementPlan,
+    OwnerProfile,
+    PanelMember,
     ReadinessSettings,
     ReinforcementPlan,
     Severity,
-    TouchStatus,
+    Touch,
+    WhyMessage,
 )
+from sustain.readiness.services import GOAL_FIELDS, OWNER_PROFILE_FIELDS, TOUCH_FIELDS
 from sustain.web.formfields import model_choice_field
 from sustain.web.forms import DateInput
 
 YES_NO = [("", "Unknown"), ("true", "Yes"), ("false", "No")]
 
 
-class OwnerProfileForm(forms.Form):
+class OwnerProfileForm(forms.ModelForm[OwnerProfile]):
     has_sales_experience = forms.TypedChoiceField(
         choices=YES_NO,
         required=False,
@@ -34,39 +35,41 @@ class OwnerProfileForm(forms.Form):
         empty_value=None,
         label="Sales experience",
     )
-    sales_years = forms.IntegerField(
-        min_value=0, max_value=60, initial=0, label="Years of sales experience"
-    )
-    time_share = forms.IntegerField(
-        min_value=0, max_value=100, initial=0, label="Share of her time for the program (%)"
-    )
-    carries_quota = forms.BooleanField(required=False, label="Also carries a quota")
-    paid_for_success = forms.BooleanField(
-        required=False, label="Program success is part of her pay"
-    )
-    other_programs = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Other programs she owns"
-    )
+
+    class Meta:
+        model = OwnerProfile
+        fields = list(OWNER_PROFILE_FIELDS)
+        labels = {
+            "sales_years": "Years of sales experience",
+            "time_share": "Share of her time for the program (%)",
+            "carries_quota": "Also carries a quota",
+            "paid_for_success": "Program success is part of her pay",
+            "other_programs": "Other programs she owns",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {"other_programs": forms.Textarea(attrs={"rows": 2})}
 
 
-class GoalForm(forms.Form):
-    kpi = forms.ChoiceField(choices=Kpi.choices, label="KPI")
-    custom_name = forms.CharField(required=False, label="Custom KPI name")
-    baseline_value = forms.DecimalField(required=False, label="Baseline value")
-    baseline_start = forms.DateField(
-        required=False, widget=DateInput(), label="Baseline period from"
-    )
-    baseline_end = forms.DateField(required=False, widget=DateInput(), label="Baseline period to")
-    target_value = forms.DecimalField(required=False, label="Target")
-    direction = forms.ChoiceField(choices=Direction.choices)
-    horizon_days = forms.IntegerField(
-        min_value=1, initial=120, label="Measured this many days after the workshop"
-    )
-    leading_indicators = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        label="Leading behaviour indicators",
-    )
+class GoalForm(forms.ModelForm[Goal]):
+    class Meta:
+        model = Goal
+        fields = list(GOAL_FIELDS)
+        labels = {
+            "kpi": "KPI",
+            "custom_name": "Custom KPI name",
+            "baseline_value": "Baseline value",
+            "baseline_start": "Baseline period from",
+            "baseline_end": "Baseline period to",
+            "target_value": "Target",
+            "horizon_days": "Measured this many days after the workshop",
+            "leading_indicators": "Leading behaviour indicators",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {
+            "baseline_start": DateInput(),
+            "baseline_end": DateInput(),
+            "leading_indicators": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class NeedsForm(forms.Form):
@@ -83,39 +86,41 @@ class NeedsForm(forms.Form):
             )
 
 
-class WhyForm(forms.Form):
-    author = forms.ModelChoiceField(queryset=Person.objects.none(), label="Executive")
-    market_change = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="What changed in the market"
-    )
-    status_quo = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Why the status quo is not okay"
-    )
-    body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        label="The message as reps will read it",
-    )
+class WhyForm(forms.ModelForm[WhyMessage]):
+    class Meta:
+        model = WhyMessage
+        fields = ["author", "market_change", "status_quo", "body"]
+        labels = {
+            "author": "Executive",
+            "market_change": "What changed in the market",
+            "status_quo": "Why the status quo is not okay",
+            "body": "The message as reps will read it",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {
+            "market_change": forms.Textarea(attrs={"rows": 3}),
+            "status_quo": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 5}),
+        }
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own checks compare organizations while the form validates.
+        self.instance.program = program
         model_choice_field(self, "author").queryset = Person.objects.filter(
             organization_id=program.organization_id, role=Role.EXECUTIVE
         )
 
 
-class TouchForm(forms.Form):
-    date = forms.DateField(widget=DateInput())
-    channel = forms.ChoiceField(choices=Channel.choices)
-    forum = forms.CharField(required=False)
-    audience = forms.ChoiceField(choices=Audience.choices)
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
-    sender = forms.ModelChoiceField(queryset=Person.objects.none())
-    status = forms.ChoiceField(choices=TouchStatus.choices)
+class TouchForm(forms.ModelForm[Touch]):
+    class Meta:
+        model = Touch
+        fields = list(TOUCH_FIELDS)
+        widgets = {"date": DateInput()}
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.instance.program = program
         org = program.organization_id
         model_choice_field(self, "region").queryset = Region.objects.filter(organization_id=org)
         model_choice_field(self, "team").queryset = Team.objects.filter(organization_id=org)
@@ -137,14 +142,17 @@ class ExpectationForm(forms.ModelForm[Expectation]):
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields}
 
 
-class PanelForm(forms.Form):
-    manager = forms.ModelChoiceField(queryset=Person.objects.none())
-    scenarios = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Scenarios she contributed"
-    )
+class PanelForm(forms.ModelForm[PanelMember]):
+    class Meta:
+        model = PanelMember
+        fields = ["manager", "scenarios"]
+        labels = {"scenarios": "Scenarios she contributed"}
+        help_texts = {"scenarios": ""}
+        widgets = {"scenarios": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, program: Program, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.instance.program = program
         managers = Person.objects.filter(organization_id=program.organization_id, role=Role.MANAGER)
         if access.joins_panel_as_herself_only(viewer):
             managers = managers.filter(pk=viewer.pk)

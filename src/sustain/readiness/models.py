@@ -339,6 +339,8 @@ class PanelMember(models.Model):
         return f"{self.manager} on the panel of {self.program}"
 
     def clean(self) -> None:
+        if self.manager_id is None:  # refused as a required field
+            return
         if self.manager.role != Role.MANAGER:
             raise ValidationError({"manager": "The customization panel is made of managers."})
         if self.manager.organization_id != self.program.organization_id:
