@@ -23,6 +23,7 @@ from sustain.accounts.links import LinkState, link_check
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
+from sustain.web.forms import form_page
 
 
 def _sign_in_context() -> dict[str, Any]:
@@ -92,19 +93,15 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if check.state != LinkState.VALID or check.person is None:
         return render(request, "accounts/link_invalid.html", {"state": check.state}, status=410)
     person = check.person
-    form = SetPasswordForm(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_set(person=person, password=form.cleaned_data["new_password1"])
-        except ValidationError as exc:
-            form.add_error("new_password2", exc)
-        else:
-            messages.success(request, "Your password is set. Sign in with it now.")
-            return redirect(reverse("login") + "?" + urlencode({"email": person.email}))
-    return render(
+    return form_page(
         request,
-        "accounts/password_set.html",
-        {"form": form, "person": person, "first_time": person.last_login is None},
+        SetPasswordForm(person, request.POST or None),
+        lambda d: services.password_set(person=person, password=d["new_password1"]),
+        done=reverse("login") + "?" + urlencode({"email": person.email}),
+        message="Your password is set. Sign in with it now.",
+        template="accounts/password_set.html",
+        person=person,
+        first_time=person.last_login is None,
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sustain.health import alerts as alert_services
@@ -14,6 +15,7 @@ from sustain.health import charts, selectors, services
 from sustain.health.forms import HealthSettingsForm, SnoozeForm
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.web.forms import form_page
 
 
 @login_required
@@ -50,23 +52,15 @@ def settings_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
     form = HealthSettingsForm(
         request.POST if write else None, table=selectors.settings_table(program)
     )
-    if write and form.is_valid():
-        try:
-            services.health_settings_update(program=program, **form.overrides())
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            return redirect("health:program", program.pk)
-    return render(
+    return form_page(
         request,
-        "health/settings.html",
-        {
-            "program": program,
-            "form": form,
-            "can_edit": access.can_edit_health_settings(request.user, program),
-        },
-        status=400 if write else 200,
+        form,
+        lambda _d: services.health_settings_update(program=program, **form.overrides()),
+        done=reverse("health:program", args=[program.pk]),
+        template="health/settings.html",
+        invalid_status=400,
+        program=program,
+        can_edit=access.can_edit_health_settings(request.user, program),
     )
 
 

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from sustain.orgs import access
@@ -21,7 +20,7 @@ from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
 from sustain.readiness.checks import training_order
 from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
-from sustain.web.forms import call_service, form_page
+from sustain.web.forms import form_page
 
 
 def _prepare_url(program: Program, anchor: str = "") -> str:
@@ -308,35 +307,22 @@ def brief(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     """The why message and the expectations the viewer may read; reps acknowledge here."""
     program = access.get_program_brief_for(request.user, program_id)
     viewer = request.user
-    form = rforms.AcknowledgeForm(request.POST or None)
-    if request.method == "POST":
-        if not access.can_acknowledge_brief(viewer, program):
-            raise PermissionDenied
-        if (
-            form.is_valid()
-            and call_service(
-                form,
-                lambda: services.acknowledgement_record(
-                    program=program, rep=viewer, pulse=form.cleaned_data["pulse"]
-                ),
-            )
-            is not None
-        ):
-            messages.success(request, "Thank you: your acknowledgement is recorded.")
-            return redirect("readiness:brief", program.pk)
+    if request.method == "POST" and not access.can_acknowledge_brief(viewer, program):
+        raise PermissionDenied
     roles = access.expectation_roles_for(viewer, program)
-    return render(
+    return form_page(
         request,
-        "readiness/brief.html",
-        {
-            "program": program,
-            "why": selectors.one_to_one(program, "why_message"),
-            "form": form,
-            "expectations": program.expectations.filter(role__in=roles),
-            "ack": program.acknowledgements.filter(rep=viewer).first(),
-            "can_acknowledge": access.can_acknowledge_brief(viewer, program),
-        },
-        status=400 if form.errors else 200,
+        rforms.AcknowledgeForm(request.POST or None),
+        lambda d: services.acknowledgement_record(program=program, rep=viewer, pulse=d["pulse"]),
+        done=reverse("readiness:brief", args=[program.pk]),
+        message="Thank you: your acknowledgement is recorded.",
+        template="readiness/brief.html",
+        invalid_status=400,
+        program=program,
+        why=selectors.one_to_one(program, "why_message"),
+        expectations=program.expectations.filter(role__in=roles),
+        ack=program.acknowledgements.filter(rep=viewer).first(),
+        can_acknowledge=access.can_acknowledge_brief(viewer, program),
     )
 
 

@@ -73,12 +73,14 @@ def form_page(
     done: Callable[[T], str] | str,
     message: Callable[[T], str] | str = "",
     template: str = "web/form.html",
+    invalid_status: int = 200,
     **context: object,
 ) -> HttpResponse:
     """Every create/edit page: on a valid POST call `save(cleaned_data)` (a service),
     flash `message` and redirect to `done` (each a value or a function of the service's
     result); otherwise render `template` with the form, its errors beside the fields (the
-    service's too, through `call_service`), and `context`."""
+    service's too, through `call_service`), and `context`; a form sent back with errors
+    answers `invalid_status`."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = call_service(form, lambda: save(data))
@@ -87,4 +89,5 @@ def form_page(
             if text:
                 messages.success(request, text)
             return redirect(done(result) if callable(done) else done)
-    return render(request, template, {"form": form, **context})
+    status = invalid_status if form.is_bound and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
