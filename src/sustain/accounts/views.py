@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -19,6 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from sustain.accounts import services, sso, throttling
+from sustain.accounts.forms import EmailForm
 from sustain.accounts.links import LinkState, link_check
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -66,10 +66,6 @@ def locked_out(
         },
         status=429,
     )
-
-
-class EmailForm(forms.Form):
-    email = forms.EmailField(max_length=254)
 
 
 def password_forgot(request: HttpRequest) -> HttpResponse:
