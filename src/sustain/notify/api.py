@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.notify import selectors, services
 from sustain.notify.models import (
     AlertsMode,
@@ -59,35 +59,30 @@ def outbox_list(
 NOTIFICATIONS = ["notifications"]
 
 
-# Literals rather than the enums: Input cleans text into plain str, which an enum field
-# would then warn about when dumped.
+# Literals rather than the enums, under these names in the document.
 KindIn = Literal["email", "slack", "teams", "webhook"]
 AlertsModeIn = Literal["immediate", "digest"]
 
 
-class ChannelIn(Input):
+class ChannelIn(Input, ModelSchema):
     kind: KindIn
-    target: str = Field(
-        min_length=1, max_length=500, description="The https webhook URL or email address."
-    )
-    label: str = Field("", max_length=100)
+    target: str = Field(description="The https webhook URL or email address.")
     organization_wide: bool = Field(
         False, description="Admins: the organization's channel (its weekly summary)."
     )
-    digests: bool = True
-    alerts: bool = True
+
+    class Meta:
+        model = Channel
+        fields = ["target", "label", "digests", "alerts"]
 
 
-class ChannelOut(Schema):
-    id: int
+class ChannelOut(Output, ModelSchema):
     kind: ChannelKind
-    target: str
-    label: str
     owner: int | None = Field(description="Null for the organization's channels.")
-    digests: bool
-    alerts: bool
-    is_active: bool
-    created_at: dt.datetime
+
+    class Meta:
+        model = Channel
+        fields = ["id", "target", "label", "digests", "alerts", "is_active", "created_at"]
 
     @staticmethod
     def resolve_owner(obj: Channel) -> int | None:
@@ -138,22 +133,21 @@ def channels_test(request: AuthenticatedHttpRequest, channel_id: int) -> Status[
 # Preferences ------------------------------------------------------------------------------
 
 
-class PreferencesOut(Schema):
-    digest_email: bool
+class PreferencesOut(Output, ModelSchema):
     alerts_mode: AlertsMode
-    quiet_start: dt.time | None
-    quiet_end: dt.time | None
-    # IANA name; empty: the installation's time zone.
-    time_zone: str
+
+    class Meta:
+        model = NotificationPreferences
+        fields = ["digest_email", "quiet_start", "quiet_end", "time_zone"]
 
 
-class PreferencesPatch(Input):
-    __model__ = NotificationPreferences
-    digest_email: bool | None = None
+class PreferencesPatch(Input, ModelSchema):
     alerts_mode: AlertsModeIn | None = None
-    quiet_start: dt.time | None = None
-    quiet_end: dt.time | None = None
-    time_zone: str | None = Field(None, max_length=64)
+
+    class Meta:
+        model = NotificationPreferences
+        fields = ["digest_email", "quiet_start", "quiet_end", "time_zone"]
+        fields_optional = "__all__"
 
 
 @router.get("/me/notifications", response=PreferencesOut, tags=NOTIFICATIONS)

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from sustain.notify.models import ChannelKind, NotificationPreferences, time_zone_names
-from sustain.notify.targets import MAX_TARGET_LENGTH
+from sustain.notify.models import Channel, ChannelKind, NotificationPreferences, time_zone_names
+from sustain.web.formfields import choice_field
 
 
 class PreferencesForm(forms.ModelForm[NotificationPreferences]):
@@ -30,21 +30,24 @@ class PreferencesForm(forms.ModelForm[NotificationPreferences]):
         )
 
 
-class ChannelForm(forms.Form):
-    kind = forms.ChoiceField(choices=ChannelKind.choices)
-    target = forms.CharField(
-        label="Webhook URL or email address",
-        max_length=MAX_TARGET_LENGTH,
-        help_text="Slack: https://hooks.slack.com/…; Teams: the channel's incoming webhook; "
-        "a signed webhook: any https URL.",
-    )
-    label = forms.CharField(max_length=100, required=False)
+class ChannelForm(forms.ModelForm[Channel]):
     organization_wide = forms.BooleanField(
         required=False,
         label="The organization's channel (gets the weekly organization summary)",
     )
 
-    def __init__(self, *args: object, admin: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    class Meta:
+        model = Channel
+        fields = ["kind", "target", "label"]
+        labels = {"target": "Webhook URL or email address"}
+        help_texts = {
+            "target": "Slack: https://hooks.slack.com/…; Teams: the channel's incoming webhook; "
+            "a signed webhook: any https URL."
+        }
+
+    def __init__(self, *args: Any, admin: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Email is preselected, as a kind is always chosen.
+        choice_field(self, "kind").choices = ChannelKind.choices
         if not admin:
             del self.fields["organization_wide"]
