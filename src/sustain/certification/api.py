@@ -14,7 +14,7 @@ from ninja import Field, ModelSchema, Router, Schema
 from ninja.responses import Status
 
 from sustain.api.pagination import PageRows, paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.certification import selectors, services
 from sustain.certification.models import DiagnosisAnswer, DiagnosisCase, RoleModelAssessment
 from sustain.orgs import access
@@ -82,10 +82,10 @@ class CaseIn(Input, ModelSchema):
         fields = ["title", "situation", "root_cause", "prescription"]
 
 
-class CaseOut(Schema):
-    id: int
-    title: str
-    situation: str
+class CaseOut(Output, ModelSchema):
+    class Meta:
+        model = DiagnosisCase
+        fields = ["id", "title", "situation"]
 
 
 class CaseAnswerIn(Input, ModelSchema):

@@ -5,10 +5,16 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from sustain.certification.models import CertificationPolicy, DiagnosisCase
+from sustain.certification.models import (
+    CertificationPolicy,
+    DiagnosisAnswer,
+    DiagnosisCase,
+    RoleModelAssessment,
+)
 from sustain.coaching.models import Diagnosis, Score
 from sustain.programs.models import Concept
 from sustain.refreshers.choice import GlossaryQuestion
+from sustain.web.formfields import choice_field
 from sustain.web.forms import DateInput
 
 
@@ -39,11 +45,15 @@ def _score_or_none(value: str) -> int | None:
     return None if value == NOT_OBSERVED else int(value)
 
 
-class AssessmentForm(forms.Form):
-    date = forms.DateField(widget=DateInput, initial=timezone.localdate)
+class AssessmentForm(forms.ModelForm[RoleModelAssessment]):
+    class Meta:
+        model = RoleModelAssessment
+        fields = ["date", "notes"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, concepts: list[Concept], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
         self.concepts = concepts
         for c in concepts:
             # Nothing is preselected: the first choice would score a concept unseen. "Not
@@ -58,9 +68,7 @@ class AssessmentForm(forms.Form):
                 ],
                 error_messages={"required": f"Score {c.name}, or mark it not observed."},
             )
-        self.fields["notes"] = forms.CharField(
-            required=False, widget=forms.Textarea(attrs={"rows": 3})
-        )
+        self.order_fields(["date", *(f"score_{c.pk}" for c in concepts), "notes"])
 
     def scores(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.concepts}
@@ -72,9 +80,18 @@ class CaseForm(forms.ModelForm[DiagnosisCase]):
         fields = ["title", "situation", "root_cause", "prescription"]
 
 
-class CaseAnswerForm(forms.Form):
-    root_cause = forms.ChoiceField(label="Root cause", choices=[("", "—"), *Diagnosis.choices])
-    prescription = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class CaseAnswerForm(forms.ModelForm[DiagnosisAnswer]):
+    class Meta:
+        model = DiagnosisAnswer
+        fields = ["root_cause", "prescription"]
+        labels = {"root_cause": "Root cause"}
+        widgets = {"prescription": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "root_cause").choices = [("", "—"), *Diagnosis.choices]
+        # As in the API, the prescription may be left out (it is then "").
+        self.fields["prescription"].required = False
 
 
 class PolicyForm(forms.ModelForm[CertificationPolicy]):
