@@ -3,12 +3,11 @@
 # No `from __future__ import annotations`: ninja reads the query parameters' types
 # through @paginate's wrapper, whose globals do not hold this module's names.
 
-import datetime as dt
-
 from django.db.models import QuerySet
-from ninja import Router, Schema
+from ninja import ModelSchema, Router
 
 from sustain.api.pagination import paginated
+from sustain.api.schemas import Output
 from sustain.audit import selectors
 from sustain.audit.models import AuditEvent, AuditKind
 from sustain.orgs import access
@@ -17,28 +16,19 @@ from sustain.orgs.http import AuthenticatedHttpRequest
 router = Router(tags=["audit log"])
 
 
-class AuditEventOut(Schema):
-    id: int
-    created_at: dt.datetime
+class AuditEventOut(Output, ModelSchema):
     kind: AuditKind
-    actor: int | None
     actor_email: str
-    subject: int | None
     subject_email: str
-    summary: str
     detail: dict[str, object]
 
-    @staticmethod
-    def resolve_actor(obj: AuditEvent) -> int | None:
-        return obj.actor_id
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "created_at", "actor", "subject", "summary", "detail"]
 
     @staticmethod
     def resolve_actor_email(obj: AuditEvent) -> str:
         return obj.actor_label
-
-    @staticmethod
-    def resolve_subject(obj: AuditEvent) -> int | None:
-        return obj.subject_id
 
     @staticmethod
     def resolve_subject_email(obj: AuditEvent) -> str:

@@ -23,6 +23,10 @@ from sustain.refreshers.models import Card, Question, QuestionKind
 router = Router(tags=["refreshers"])
 
 
+# A choice is a possible answer: as long as the answer column allows.
+Choice = Annotated[str, Field(max_length=Question._meta.get_field("answer").max_length)]
+
+
 class DueOut(Schema):
     id: int
     concept: str
@@ -33,7 +37,7 @@ class DueOut(Schema):
 
 
 class AnswerIn(Input):
-    answer: str = Field(max_length=300)
+    answer: Choice
 
 
 class AnswerOut(Schema):
@@ -57,10 +61,6 @@ class QuestionOut(Schema):
     @staticmethod
     def resolve_concept(obj: Any) -> int:
         return cast(int, obj["concept"].pk if isinstance(obj, dict) else obj.concept_id)
-
-
-# A choice is a possible answer: as long as the answer column allows.
-Choice = Annotated[str, Field(max_length=Question._meta.get_field("answer").max_length)]
 
 
 class QuestionIn(Input, ModelSchema):

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from sustain.refreshers.models import Question, QuestionKind
 from sustain.web.forms import UploadField
 
 CHOICE_FIELDS = 6
+
+
+def _length(name: str) -> int | None:
+    """A column's length, so the form refuses what the model and the API refuse."""
+    field = Question._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.max_length
 
 
 class QuestionForm(forms.Form):
@@ -19,7 +27,7 @@ class QuestionForm(forms.Form):
     kind = forms.ChoiceField(choices=QuestionKind.choices, initial=QuestionKind.CHOICE)
     prompt = forms.CharField(
         label="Question",
-        max_length=4000,
+        max_length=_length("prompt"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A scenario question describes a moment on a call and asks for the best move.",
     )
@@ -29,7 +37,7 @@ class QuestionForm(forms.Form):
         coerce=int,
     )
     explanation = forms.CharField(
-        max_length=4000,
+        max_length=_length("explanation"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown after she answers, right or wrong: why this answer.",
     )
@@ -51,7 +59,10 @@ class QuestionForm(forms.Form):
         for i in range(1, CHOICE_FIELDS + 1):
             name = f"choice_{i}"
             self.fields[name] = forms.CharField(
-                label=f"Choice {i}", max_length=300, required=i <= 2
+                # A choice may be the answer: as long as the answer column allows.
+                label=f"Choice {i}",
+                max_length=_length("answer"),
+                required=i <= 2,
             )
             ordered.append(name)
         self.order_fields([*ordered, "correct", "explanation"])
