@@ -17,6 +17,8 @@ from openpyxl import Workbook
 
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.roster import services
+from sustain.roster.forms import RosterMappingForm
+from sustain.roster.importer import HEADER_MAX_LENGTH
 from sustain.roster.services import RosterRejected, roster_import
 from tests.conftest import Api, Cast, Login
 
@@ -394,3 +396,12 @@ def test_the_done_page_invites_everyone_imported_who_never_signed_in(
     invited = set(OutboxMessage.objects.values_list("to", flat=True))
     assert {"nina.north@acme-corp.example", "paul.north@acme-corp.example"} <= invited
     assert len(invited) == 3  # Rita too: she never signed in
+
+
+def test_the_api_refuses_a_header_the_page_refuses(api, login, cast: Cast) -> None:
+    header = "x" * (HEADER_MAX_LENGTH + 1)
+    # The page's fields were bounded, the API's columns were not.
+    assert not RosterMappingForm({"team": header}).is_valid()
+    response = api(cast.admin).put("/people/import/mapping", {"columns": {"team": header}})
+    assert response.status_code == 422
+    assert api(cast.admin).get("/people/import/mapping").json()["columns"] == {}

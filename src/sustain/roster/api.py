@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, File, Router, Schema
@@ -14,7 +14,7 @@ from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Organization
 from sustain.roster import services
-from sustain.roster.importer import MAPPABLE
+from sustain.roster.importer import HEADER_MAX_LENGTH, MAPPABLE
 
 router = Router(tags=["people and teams"])
 
@@ -33,8 +33,12 @@ class RosterImportOut(Schema):
     errors: list[RowErrorOut]
 
 
+# As long as the page's header fields allow.
+Header = Annotated[str, Field(max_length=HEADER_MAX_LENGTH)]
+
+
 class RosterMappingIn(Input):
-    columns: dict[str, str] = Field(
+    columns: dict[str, Header] = Field(
         default_factory=dict,
         description=f"Roster field → the header of your export. Fields: {', '.join(MAPPABLE)}.",
     )

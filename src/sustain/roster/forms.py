@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from sustain.roster.importer import MAPPABLE
+from sustain.roster.importer import HEADER_MAX_LENGTH, MAPPABLE
 from sustain.web.forms import UploadField
 
 
@@ -38,7 +38,7 @@ class RosterMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in MAPPABLE:
             self.fields[field] = forms.CharField(
-                label=field.replace("_", " "), required=False, max_length=200
+                label=field.replace("_", " "), required=False, max_length=HEADER_MAX_LENGTH
             )
         self.order_fields([*MAPPABLE, "date_order"])
 

@@ -66,6 +66,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 MAPPABLE = (*FIELDS, "first_name", "last_name")
+# A saved mapping's header, on the page and in the API.
+HEADER_MAX_LENGTH = 200
 # Mapped to IGNORE, a field is not read even when a recognized header is there (Salesforce's
 # "Role" column holds its own role hierarchy, not Sustain's roles).
 IGNORE = "-"
