@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from sustain.adoption.models import AdoptionPolicy
 from sustain.adoption.services import MAX_FILES
 from sustain.orgs.models import Person
 from sustain.web.formfields import model_choice_field
@@ -43,7 +44,8 @@ class CallUploadForm(forms.Form):
         model_choice_field(self, "rep").queryset = reps
 
 
-class RetentionForm(forms.Form):
-    retention_days = forms.IntegerField(
-        min_value=1, max_value=3650, label="Keep transcripts (days)"
-    )
+class RetentionForm(forms.ModelForm[AdoptionPolicy]):
+    class Meta:
+        model = AdoptionPolicy
+        fields = ["retention_days"]
+        labels = {"retention_days": "Keep transcripts (days)"}

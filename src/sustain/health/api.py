@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from ninja import Field, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 
 from sustain.api.pagination import paginated
 from sustain.api.schemas import Input
 from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
-from sustain.health.models import Alert, HealthDay
+from sustain.health.models import Alert, HealthDay, HealthSettings
 from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 
@@ -68,10 +68,14 @@ class RuleConfig(Input):
     escalate_after_days: int | None = Field(default=None, ge=1, le=90)
 
 
-class SettingsIn(Input):
+class SettingsIn(Input, ModelSchema):
     signals: dict[str, SignalConfig] | None = None
     rules: dict[str, RuleConfig] | None = None
-    refresher_max_interval_days: int | None = Field(default=None, ge=1, le=365)
+
+    class Meta:
+        model = HealthSettings
+        fields = ["refresher_max_interval_days"]
+        fields_optional = "__all__"
 
 
 class SettingsOut(Schema):

@@ -9,12 +9,14 @@ from django import forms
 
 from sustain.health import rules as rules_mod
 from sustain.health import signals as sig
+from sustain.health.models import HealthSettings
 
 
 class HealthSettingsForm(forms.Form):
-    refresher_max_interval_days = forms.IntegerField(
-        min_value=1, max_value=365, label="Longest refresher interval (days)"
-    )
+    # The column's limits, as in the API.
+    refresher_max_interval_days = HealthSettings._meta.get_field(
+        "refresher_max_interval_days"
+    ).formfield(label="Longest refresher interval (days)", help_text="")
 
     def __init__(self, *args: Any, table: dict[str, Any], **kwargs: Any) -> None:
         initial = {"refresher_max_interval_days": table["settings"].refresher_max_interval_days}
