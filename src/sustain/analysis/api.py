@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from ninja.responses import Status
 from sustain.analysis import selectors, services
 from sustain.analysis.models import AnalysisRun, BasePeriod, Cluster, Control, Sensitivity
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.lib.jobs import finite_or_none
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
@@ -50,32 +49,30 @@ class RunIn(Input, ModelSchema):
         fields = ["by"]
 
 
-class RunListOut(Schema):
+class RunListOut(Output, ModelSchema):
     """A run in the list: what was asked and how far it got. The result is on the run
     itself (GET /analyses/{id})."""
 
-    id: int
-    program: int
-    kpi: int
-    by: str
-    control: str
     covariates: list[str]
-    cluster: str
-    anticipation: int
-    base_period: str
-    sensitivity: str
-    status: str
-    progress: int
-    message: str
-    created_at: dt.datetime
 
-    @staticmethod
-    def resolve_program(obj: AnalysisRun) -> int:
-        return obj.program_id
-
-    @staticmethod
-    def resolve_kpi(obj: AnalysisRun) -> int:
-        return obj.kpi_id
+    class Meta:
+        model = AnalysisRun
+        fields = [
+            "id",
+            "program",
+            "kpi",
+            "by",
+            "control",
+            "covariates",
+            "cluster",
+            "anticipation",
+            "base_period",
+            "sensitivity",
+            "status",
+            "progress",
+            "message",
+            "created_at",
+        ]
 
 
 class RunOut(RunListOut):

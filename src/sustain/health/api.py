@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from ninja import Field, ModelSchema, Router, Schema
 
 from sustain.api.pagination import paginated
-from sustain.api.schemas import Input
+from sustain.api.schemas import Input, Output
 from sustain.health import alerts as alert_services
 from sustain.health import selectors, services
 from sustain.health.models import Alert, HealthDay, HealthSettings
@@ -135,17 +135,14 @@ class SubjectOut(Schema):
     name: str
 
 
-class AlertOut(Schema):
-    id: int
-    rule: str
-    severity: str
+class AlertOut(Output, ModelSchema):
     subject: SubjectOut
-    detail: str
-    opened_at: dt.datetime
-    recipient: str
-    status: str
-    escalated_to: str | None
-    snoozed_until: dt.date | None
+    recipient: str = Field(description="The recipient's name.")
+    escalated_to: str | None = Field(description="The name of whom it was escalated to.")
+
+    class Meta:
+        model = Alert
+        fields = ["id", "rule", "severity", "detail", "opened_at", "status", "snoozed_until"]
 
     @staticmethod
     def resolve_subject(obj: Alert) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations`: ninja reads the query parameters' types
 # through @paginate's wrapper, whose globals do not hold this module's names.
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -29,16 +28,13 @@ from sustain.orgs.http import AuthenticatedHttpRequest
 router = Router()
 
 
-class OutboxMessageOut(Schema):
-    id: int
-    created_at: dt.datetime
-    kind: str
+class OutboxMessageOut(Output, ModelSchema):
     to: str
-    subject: str
     status: OutboxStatus
-    attempts: int
-    last_error: str
-    sent_at: dt.datetime | None
+
+    class Meta:
+        model = OutboxMessage
+        fields = ["id", "created_at", "kind", "subject", "attempts", "last_error", "sent_at"]
 
     @staticmethod
     def resolve_to(obj: OutboxMessage) -> str:
