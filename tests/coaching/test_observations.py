@@ -196,3 +196,23 @@ def test_it_documents_the_endpoints_in_openapi(cast: Cast, client: Client) -> No
         "/api/v1/managers/{manager_id}/certification",
     ):
         assert path in paths
+
+
+def test_the_page_refuses_evidence_the_api_refuses(trained: Cast, api, login, today) -> None:
+    evidence = "x" * 4001
+    # The page's evidence had no limit: the service refused it, apart from the field.
+    r = login(trained.manager).post(
+        f"/coaching/reps/{trained.rep.pk}/observe/",
+        {
+            "date": today.isoformat(),
+            "channel": "field",
+            f"score_{trained.concept.pk}": "3",
+            f"evidence_{trained.concept.pk}": evidence,
+            "diagnosis": "skill",
+        },
+    )
+    assert r.context["form"].errors[f"evidence_{trained.concept.pk}"]
+    scores = [{"concept": trained.concept.pk, "score": 2, "evidence": evidence}]
+    payload = observation_payload(trained, today, scores=scores)
+    assert api(trained.manager).post("/observations", payload).status_code == 422
+    assert not Observation.objects.exists()

@@ -4,25 +4,61 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
-from sustain.coaching.models import Channel, CoachingPolicy, Diagnosis, RubricBehaviour, Score
+from sustain.coaching.models import (
+    Channel,
+    CoachingPolicy,
+    DevelopmentAction,
+    Diagnosis,
+    Observation,
+    ObservationScore,
+    RubricBehaviour,
+    Score,
+)
 from sustain.programs.models import Concept
+from sustain.web.formfields import choice_field
 from sustain.web.forms import DateInput
 
 ACTION_ROWS = 3
 
 
-class ObservationForm(forms.Form):
+def _formfield(model: type[models.Model], name: str, **kwargs: Any) -> forms.Field:
+    """A column's form field, with its limits (as in the API's schemas)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    formfield = field.formfield(**kwargs)
+    assert formfield is not None
+    return formfield
+
+
+class ObservationForm(forms.ModelForm[Observation]):
     """Scores are optional per concept (a call rarely shows all of them); at least one is
     required, which the service checks so page and API say the same thing."""
 
-    date = forms.DateField(widget=DateInput, initial=timezone.localdate)
-    channel = forms.ChoiceField(choices=Channel.choices)
+    class Meta:
+        model = Observation
+        fields = ["date", "channel", "diagnosis", "summary", "private_note"]
+        labels = {
+            "diagnosis": "Diagnosis (root cause of the gap)",
+            "summary": "Summary for the rep",
+            "private_note": "Private note (never shown to the rep)",
+        }
+        help_texts = {f: "" for f in fields}
+        widgets = {
+            "date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "private_note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, concepts: list[Concept], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        choice_field(self, "channel").choices = Channel.choices
+        choice_field(self, "diagnosis").choices = [("", "—"), *Diagnosis.choices]
         self.concepts = concepts
+        order = ["date", "channel"]
         for c in concepts:
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
                 label=f"{c.name}: score",
@@ -31,29 +67,25 @@ class ObservationForm(forms.Form):
                 empty_value=None,
                 choices=[("", "— not observed this time (no score)"), *Score.choices],
             )
-            self.fields[f"evidence_{c.pk}"] = forms.CharField(
+            self.fields[f"evidence_{c.pk}"] = _formfield(
+                ObservationScore,
+                "evidence",
                 label=f"{c.name}: evidence",
                 required=False,
+                help_text="",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        self.fields["diagnosis"] = forms.ChoiceField(
-            label="Diagnosis (root cause of the gap)", choices=[("", "—"), *Diagnosis.choices]
-        )
-        self.fields["summary"] = forms.CharField(
-            label="Summary for the rep", required=False, widget=forms.Textarea(attrs={"rows": 3})
-        )
+            order += [f"score_{c.pk}", f"evidence_{c.pk}"]
+        order += ["diagnosis", "summary"]
         for i in range(1, ACTION_ROWS + 1):
-            self.fields[f"action_text_{i}"] = forms.CharField(
-                label=f"Development action {i}", required=False, max_length=500
+            self.fields[f"action_text_{i}"] = _formfield(
+                DevelopmentAction, "text", label=f"Development action {i}", required=False
             )
             self.fields[f"action_due_{i}"] = forms.DateField(
                 label=f"Action {i} due", required=False, widget=DateInput
             )
-        self.fields["private_note"] = forms.CharField(
-            label="Private note (never shown to the rep)",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        )
+            order += [f"action_text_{i}", f"action_due_{i}"]
+        self.order_fields([*order, "private_note"])
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
