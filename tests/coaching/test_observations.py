@@ -198,7 +198,9 @@ def test_it_documents_the_endpoints_in_openapi(cast: Cast, client: Client) -> No
         assert path in paths
 
 
-def test_the_page_refuses_evidence_the_api_refuses(trained: Cast, api, login, today) -> None:
+def test_the_page_refuses_evidence_the_api_refuses(
+    trained: Cast, api: Api, login: Login, today: dt.date
+) -> None:
     evidence = "x" * 4001
     # The page's evidence had no limit: the service refused it, apart from the field.
     r = login(trained.manager).post(

@@ -131,7 +131,7 @@ def test_the_rep_marks_a_coaching_item_done(api: Api, plan: Plan, other_plan: Pl
     assert foreign.done_at is None
 
 
-def test_it_refuses_the_policy_limits_the_admin_form_refuses(api, trained: Cast) -> None:
+def test_it_refuses_the_policy_limits_the_admin_form_refuses(api: Api, trained: Cast) -> None:
     # The limits were the API's alone; the admin's form (from the model) took 91 days.
     form = modelform_factory(PlanPolicy, fields=["commit_within_days", "quota_periods"])
     assert not form({"commit_within_days": 91, "quota_periods": 3}).is_valid()
@@ -143,7 +143,7 @@ def test_it_refuses_the_policy_limits_the_admin_form_refuses(api, trained: Cast)
 
 
 def test_it_refuses_a_phase_longer_than_a_plan_on_the_page_as_in_the_api(
-    client, api, plan: Plan
+    api: Api, plan: Plan
 ) -> None:
     phases = list(plan.phases.order_by("position"))
     # One phase of 181 days (the others emptied) was refused by the API, not by the model.

@@ -206,7 +206,9 @@ def test_it_keeps_the_channel_threshold_within_the_six_channels(cast: Cast) -> N
 @pytest.mark.parametrize(
     ("field", "value"), [("custom_name", "x" * 121), ("horizon_days", str(3 * 365 + 1))]
 )
-def test_the_goal_form_refuses_what_the_api_refuses(login, api, cast, field, value):
+def test_the_goal_form_refuses_what_the_api_refuses(
+    login: Login, api: Api, cast: Cast, field: str, value: str
+) -> None:
     goal = {
         "kpi": "custom",
         "custom_name": "Renewals",

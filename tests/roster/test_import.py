@@ -398,7 +398,7 @@ def test_the_done_page_invites_everyone_imported_who_never_signed_in(
     assert len(invited) == 3  # Rita too: she never signed in
 
 
-def test_the_api_refuses_a_header_the_page_refuses(api, login, cast: Cast) -> None:
+def test_the_api_refuses_a_header_the_page_refuses(api: Api, cast: Cast) -> None:
     header = "x" * (HEADER_MAX_LENGTH + 1)
     # The page's fields were bounded, the API's columns were not.
     assert not RosterMappingForm({"team": header}).is_valid()
