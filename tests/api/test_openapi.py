@@ -83,6 +83,17 @@ def test_it_does_not_offer_null_for_columns_that_cannot_hold_it(client: Client) 
     assert {"type": "null"} in person["hire_date"]["anyOf"]
 
 
+def test_it_answers_every_column_of_a_model_response(client: Client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    check_in = schemas["CheckInOut"]
+    # Blank text and a column with a default are still always answered, never null.
+    assert {"id", "applied", "struggled", "rating", "week"} <= set(check_in["required"])
+    assert check_in["properties"]["applied"]["type"] == "string"
+    # A nullable column answers null.
+    enrollment = schemas["EnrollmentOut"]["properties"]
+    assert {"type": "null"} in enrollment["attended"]["anyOf"]
+
+
 # Text whose format bounds its length (a date, a time, an address) needs no maxLength.
 IMPLIED_LENGTH = {"date", "date-time", "time", "email", "uri", "uuid", "binary", "duration"}
 
