@@ -4,7 +4,11 @@ import pytest
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.analysis.models import AnalysisRun
-from sustain.analysis.services import analysis_run_create, analysis_run_execute
+from sustain.analysis.services import (
+    analysis_run_create,
+    analysis_run_execute,
+    kirkpatrick_refresh,
+)
 from sustain.metrics.models import KpiDefinition
 from sustain.metrics.services import _ensure_kpis
 from tests.conftest import Api, Cast, Login
@@ -34,6 +38,7 @@ def test_it_shows_the_page_with_chart_and_kirkpatrick(
     cast: Cast, revenue: KpiDefinition, login: Login
 ) -> None:
     analysis_run_create(program=cast.program, kpi=revenue, run_now=True)
+    kirkpatrick_refresh(program=cast.program)
     page = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{revenue.pk}/")
     body = page.content.decode()
     assert page.status_code == 200

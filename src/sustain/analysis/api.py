@@ -158,7 +158,8 @@ def report_pdf(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
     from sustain.analysis.views import pdf_response
 
     program = access.get_program_impact_for(request.user, program_id)
-    return pdf_response(program, report_for(viewer=request.user, program=program))
+    summary = services.kirkpatrick_request(program=program)
+    return pdf_response(program, report_for(viewer=request.user, program=program, summary=summary))
 
 
 class FadeOut(Schema):

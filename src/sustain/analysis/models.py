@@ -83,3 +83,22 @@ class AnalysisRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class KirkpatrickSummary(models.Model):
+    """A program's Kirkpatrick levels 1-3 as last computed in the background: each reads
+    other apps' data over every rep and manager (pulse, refresher retention, certification
+    with its coaching cadence, rubric scores, check-ins), too much work for a page view.
+    `levels` maps "1".."3" to items {"label", "value", "people"}; the minimum group size
+    is applied when they are read, per viewer."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="kirkpatrick_summary"
+    )
+    levels = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # When a page last asked for a fresh computation; one request per lease, not per view.
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Kirkpatrick summary of {self.program_id} at {self.computed_at}"

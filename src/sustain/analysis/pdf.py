@@ -7,6 +7,7 @@ import io
 import logging
 from pathlib import Path
 
+from django.utils import timezone
 from fpdf import FPDF
 
 from sustain.analysis.report import Report
@@ -124,7 +125,10 @@ def report_pdf(report: Report) -> bytes:
             pdf.para(f"Weakest teams: {teams}.")
     for level in report.levels:
         items = "; ".join(f"{i['label']}: {i['value']}" for i in level["items"])
-        pdf.para(f"Level {level['level']} · {level['name']}: {items or 'not measured yet'}")
+        empty = "being computed" if level["pending"] else "not measured yet"
+        pdf.para(f"Level {level['level']} · {level['name']}: {items or empty}")
+    if report.kirkpatrick_as_of is not None:
+        pdf.para(f"Levels 1-3 as of {timezone.localtime(report.kirkpatrick_as_of):%Y-%m-%d %H:%M}.")
 
     pdf.h2("Context: what training cannot fix")
     rated = [n for n in report.needs if n.rating]

@@ -4,11 +4,13 @@ needs-assessment context and recommendations. One context feeds both renderings.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from sustain.analysis import selectors
 from sustain.analysis.leadership import Leadership, _finite, leadership_for, split_label
+from sustain.analysis.models import KirkpatrickSummary
 from sustain.health.selectors import health_for
 from sustain.orgs import access
 from sustain.orgs.models import Person
@@ -24,6 +26,8 @@ class Report:
     needs: list[Any]
     sees_needs_notes: bool
     health: dict[str, Any] | None  # health_summary
+    # When levels 1-3 were computed (None: not yet, a background refresh is on its way).
+    kirkpatrick_as_of: dt.datetime | None = None
 
 
 def health_summary(*, viewer: Person, program: Program) -> dict[str, Any] | None:
@@ -41,8 +45,9 @@ def health_summary(*, viewer: Person, program: Program) -> dict[str, Any] | None
     }
 
 
-def report_for(*, viewer: Person, program: Program) -> Report:
-    """Call with a program the viewer `sees_impact` of."""
+def report_for(*, viewer: Person, program: Program, summary: KirkpatrickSummary | None) -> Report:
+    """Call with a program the viewer `sees_impact` of, and its stored Kirkpatrick
+    `summary` (`services.kirkpatrick_request`)."""
     from sustain.readiness.checks import readiness_for
 
     lead = leadership_for(viewer=viewer, program=program)
@@ -53,10 +58,13 @@ def report_for(*, viewer: Person, program: Program) -> Report:
         program=program,
         lead=lead,
         readiness=readiness_for(program) if access.can_see_preparation(viewer, program) else None,
-        levels=selectors.kirkpatrick(program=program, run=first_run, viewer=viewer),
+        levels=selectors.kirkpatrick(
+            program=program, run=first_run, summary=summary, viewer=viewer
+        ),
         needs=selectors.needs_context(program=program),
         sees_needs_notes=access.sees_impact_costs(viewer, program),
         health=health_summary(viewer=viewer, program=program),
+        kirkpatrick_as_of=summary.computed_at if summary is not None else None,
     )
 
 

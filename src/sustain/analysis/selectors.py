@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from sustain.analysis.models import AnalysisRun
+from sustain.analysis.models import AnalysisRun, KirkpatrickSummary
 from sustain.metrics.models import KpiDefinition
 from sustain.metrics.units import format_value
 from sustain.orgs import privacy
@@ -54,18 +54,44 @@ def _within_k(viewer: Person | None, program: Program, item: dict[str, Any]) -> 
     return {**item, "value": privacy.withheld(viewer, organization=program.organization)}
 
 
+def kirkpatrick_measured(program: Program) -> dict[str, list[dict[str, Any]]]:
+    """Levels 1-3 as each app's providers measure them now: what the background refresh
+    stores (`services.kirkpatrick_refresh`), keyed "1".."3" (JSON keys). Each item may say
+    how many distinct people stand behind it ("people")."""
+    return {
+        str(level): [
+            dict(item)
+            for provider in KIRKPATRICK_PROVIDERS[level]
+            for item in provider(program) or []
+        ]
+        for level, _name, _measures in LEVELS[:3]
+    }
+
+
 def kirkpatrick(
-    *, program: Program, run: AnalysisRun | None, viewer: Person | None = None
+    *,
+    program: Program,
+    run: AnalysisRun | None,
+    summary: KirkpatrickSummary | None,
+    viewer: Person | None = None,
 ) -> list[dict[str, Any]]:
-    """The four levels; a figure over fewer than k people is withheld from a viewer who
-    may not see them one by one (None: the rule for everyone)."""
+    """The four levels: 1-3 from the stored `summary` (each level `pending` while it has
+    never been computed), 4 from the run. A figure over fewer than k people is withheld
+    from a viewer who may not see them one by one (None: the rule for everyone)."""
+    computed = summary is not None and summary.computed_at is not None
+    stored = summary.levels if summary is not None and computed else {}
     levels = []
     for level, name, measures in LEVELS[:3]:
-        items: list[dict[str, Any]] = []
-        for provider in KIRKPATRICK_PROVIDERS[level]:
-            items += [dict(item) for item in provider(program) or []]
-        items = [_within_k(viewer, program, i) for i in items]
-        levels.append({"level": level, "name": name, "measures": measures, "items": items})
+        items = [_within_k(viewer, program, dict(i)) for i in stored.get(str(level), [])]
+        levels.append(
+            {
+                "level": level,
+                "name": name,
+                "measures": measures,
+                "items": items,
+                "pending": not computed,
+            }
+        )
     items = []
     if run is not None and run.result and run_shown(viewer, run):
         from sustain.metrics.units import effect_words, format_value
@@ -86,7 +112,9 @@ def kirkpatrick(
                 "value": value,
             }
         )
-    levels.append({"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items})
+    levels.append(
+        {"level": 4, "name": "Results", "measures": LEVELS[3][2], "items": items, "pending": False}
+    )
     return levels
 
 

@@ -8,16 +8,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from sustain.analysis import selectors
 from sustain.analysis.attributes import attribute_values, available_attributes
 from sustain.analysis.models import (
     AnalysisRun,
     BasePeriod,
     Cluster,
     Control,
+    KirkpatrickSummary,
     RunStatus,
     Sensitivity,
 )
@@ -303,3 +307,50 @@ def analysis_runs_reap(*, stale_before: dt.datetime) -> int:
         progress=100,
         finished_at=timezone.now(),
     )
+
+
+# The Kirkpatrick summary is recomputed in the background at most this old: the page
+# shows when it was computed.
+KIRKPATRICK_MAX_AGE = dt.timedelta(days=1)
+
+
+def kirkpatrick_refresh(*, program: Program) -> KirkpatrickSummary:
+    """Measure levels 1-3 now (slow: every rep's and manager's data) and store them."""
+    levels = finite_or_none(selectors.kirkpatrick_measured(program))
+    summary, _ = KirkpatrickSummary.objects.update_or_create(
+        program=program, defaults={"levels": levels, "computed_at": timezone.now()}
+    )
+    return summary
+
+
+@transaction.atomic
+def kirkpatrick_request(*, program: Program, now: dt.datetime | None = None) -> KirkpatrickSummary:
+    """The program's stored summary, as it is. When it was never computed or is older than
+    KIRKPATRICK_MAX_AGE, a background refresh is enqueued: once per task lease however many
+    pages ask (a conditional UPDATE claims it), and again after a lease if it never came."""
+    from sustain.analysis.tasks import refresh_kirkpatrick
+
+    now = now or timezone.now()
+    summary, _ = KirkpatrickSummary.objects.get_or_create(program=program)
+    if summary.computed_at is not None and summary.computed_at > now - KIRKPATRICK_MAX_AGE:
+        return summary
+    lease = now - dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    claimed = (
+        KirkpatrickSummary.objects.filter(pk=summary.pk)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=lease))
+        .update(requested_at=now)
+    )
+    if claimed:
+        transaction.on_commit(lambda: refresh_kirkpatrick.enqueue(program.pk))
+    return summary
+
+
+def kirkpatrick_refresh_all() -> int:
+    """Enqueue a refresh of every program's summary that a page has asked for once (the
+    daily sweep): the figures move with coaching and refreshers, not only with events."""
+    from sustain.analysis.tasks import refresh_kirkpatrick
+
+    ids = list(KirkpatrickSummary.objects.values_list("program_id", flat=True))
+    for program_id in ids:
+        refresh_kirkpatrick.enqueue(program_id)
+    return len(ids)

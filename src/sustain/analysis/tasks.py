@@ -7,6 +7,7 @@ from django.tasks import task
 from sustain.analysis import services
 from sustain.analysis.models import AnalysisRun
 from sustain.lib.jobs import failure_message, job_boundary
+from sustain.programs.models import Program
 
 
 def _failed(run_id: int, *, exc: Exception) -> None:
@@ -21,3 +22,16 @@ def run_analysis(run_id: int) -> None:
     run = AnalysisRun.objects.select_related("program", "kpi").filter(pk=run_id).first()
     if run is not None and not run.finished:
         services.analysis_run_execute(run=run)
+
+
+@task()
+@job_boundary("refresh_kirkpatrick")
+def refresh_kirkpatrick(program_id: int) -> None:
+    program = Program.objects.filter(pk=program_id).first()
+    if program is not None:
+        services.kirkpatrick_refresh(program=program)
+
+
+@task()
+def refresh_kirkpatrick_all() -> int:
+    return services.kirkpatrick_refresh_all()

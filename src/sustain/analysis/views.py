@@ -50,6 +50,7 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
     program = access.get_program_impact_for(request.user, program_id)
     kpi = access.get_kpi_for(request.user, kpi_id)
     runs = selectors.runs_for(program=program, kpi=kpi)
+    summary = services.kirkpatrick_request(program=program)
     run = (
         runs.filter(pk=request.GET["run"]).first()
         if request.GET.get("run", "").isdigit()
@@ -68,7 +69,10 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         ),
         "estimated": selectors.estimated(run),
         "history": selectors.run_history(program=program, kpi=kpi),
-        "levels": selectors.kirkpatrick(program=program, run=run, viewer=request.user),
+        "levels": selectors.kirkpatrick(
+            program=program, run=run, summary=summary, viewer=request.user
+        ),
+        "kirkpatrick_as_of": summary.computed_at,
         "withheld": None
         if run is None or selectors.run_shown(request.user, run)
         else privacy.withheld(request.user),
@@ -169,17 +173,22 @@ def _run_url(run: AnalysisRun) -> str:
 @login_required
 def report(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
+    summary = services.kirkpatrick_request(program=program)
     return render(
         request,
         "analysis/report.html",
-        {"program": program, "report": report_for(viewer=request.user, program=program)},
+        {
+            "program": program,
+            "report": report_for(viewer=request.user, program=program, summary=summary),
+        },
     )
 
 
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_impact_for(request.user, program_id)
-    return pdf_response(program, report_for(viewer=request.user, program=program))
+    summary = services.kirkpatrick_request(program=program)
+    return pdf_response(program, report_for(viewer=request.user, program=program, summary=summary))
 
 
 def pdf_response(program: Program, report: Report) -> HttpResponse:

@@ -34,6 +34,8 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
     ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
     ("transcript-retention", "sustain.adoption.tasks.delete_old_transcripts", dt.timedelta(days=1)),
+    # Kirkpatrick levels 1-3 of every program a page has shown (analysis.KirkpatrickSummary).
+    ("kirkpatrick-daily", "sustain.analysis.tasks.refresh_kirkpatrick_all", dt.timedelta(days=1)),
     # Re-running a day replaces its rows; alerts are deduplicated per subject.
     ("health-daily", "sustain.health.tasks.health_daily_sweep", dt.timedelta(days=1)),
     # Daily, so a week's digest goes out on its first day even after downtime; the dedupe
