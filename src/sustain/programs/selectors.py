@@ -208,3 +208,44 @@ def measurement_group_sizes(*, program: Program, on: dt.date | None = None) -> t
     ).aggregate(n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=org)))
     reps = Person.objects.filter(organization_id=org, role=Role.REP).count()
     return trained["n"], reps - trained["in_org"]
+
+
+@dataclass(frozen=True)
+class MeasurementCounts:
+    """The sizes of `measurement_groups`, counted in the database: what the analysis and
+    leadership pages show, without reading every rep of the organization."""
+
+    n_trained: int
+    n_comparison: int
+
+
+def measurement_counts_for(
+    programs: list[Program], *, on: dt.date | None = None
+) -> dict[int, MeasurementCounts]:
+    """`measurement_counts` of several programs of one organization, in two queries."""
+    if not programs:
+        return {}
+    on = on or timezone.localdate()
+    trained = dict(
+        Enrollment.objects.filter(
+            program__in=programs,
+            trained_on__isnull=False,
+            trained_on__lte=on,
+            person__role=Role.REP,
+        )
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("program_id", "n")
+    )
+    reps = Person.objects.filter(organization_id=programs[0].organization_id, role=Role.REP).count()
+    return {
+        p.pk: MeasurementCounts(
+            n_trained=trained.get(p.pk, 0), n_comparison=reps - trained.get(p.pk, 0)
+        )
+        for p in programs
+    }
+
+
+def measurement_counts(*, program: Program, on: dt.date | None = None) -> MeasurementCounts:
+    return measurement_counts_for([program], on=on)[program.pk]
