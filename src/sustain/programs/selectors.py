@@ -235,7 +235,7 @@ def measurement_counts_for(
         )
         .order_by()
         .values("program_id")
-        .annotate(n=Count("person_id", distinct=True))
+        .annotate(n=Count("pk"))  # one enrollment per program and person
         .values_list("program_id", "n")
     )
     reps = Person.objects.filter(organization_id=programs[0].organization_id, role=Role.REP).count()
