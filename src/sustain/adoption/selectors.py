@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,35 +243,49 @@ def detections_with_labels(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-def trained_on(program: Program) -> dict[int, dt.date]:
+def trained_on(program: Program, reps: Collection[int] | None = None) -> dict[int, dt.date]:
+    """Each enrolled person's training day (of `reps` only, when given)."""
+    enrollments = program.enrollments.filter(trained_on__isnull=False)
+    if reps is not None:
+        enrollments = enrollments.filter(person_id__in=list(reps))
     return {
         person_id: day
-        for person_id, day in program.enrollments.filter(trained_on__isnull=False).values_list(
-            "person_id", "trained_on"
-        )
+        for person_id, day in enrollments.values_list("person_id", "trained_on")
         if day is not None
     }
 
 
 def adoption_rows(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
-    """Share of calls using each concept, by week since the rep's training."""
-    trained = trained_on(program)
-    counts: dict[tuple[str, int, int], list[int]] = defaultdict(lambda: [0, 0])
-    rows = Detection.objects.filter(
-        call__in=calls.filter(program=program, status=CallStatus.DONE)
-    ).values_list("call__rep_id", "call__date", "concept__name", "concept__position", "used")
-    for rep_id, date, name, position, used in rows:
-        start = trained.get(rep_id)
-        if start is None:
-            continue
-        week = (date - start).days // 7
-        cell = counts[(name, position, week)]
-        cell[0] += int(used)
-        cell[1] += 1
-    return [
-        {"concept": n, "position": p, "week": w, "share": round(u / t, 3), "calls": t}
-        for (n, p, w), (u, t) in sorted(counts.items(), key=lambda kv: (kv[0][2], kv[0][1]))
+    """Share of calls using each concept, by week since the rep's training (reps without a
+    training day left out). Counted in the database per concept, training day and call
+    day, so Python sees at most concepts x cohorts x days with calls, never each call."""
+    concepts = {c.pk: c for c in program.concepts.all()}
+    cells = (
+        Detection.objects.filter(
+            call__in=calls.filter(program=program, status=CallStatus.DONE),
+            call__rep__enrollments__program=program,
+            call__rep__enrollments__trained_on__isnull=False,
+        )
+        .order_by()
+        .values_list("concept_id", "call__rep__enrollments__trained_on", "call__date")
+        .annotate(total=Count("id"), used=Count("id", filter=Q(used=True)))
+    )
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for concept_id, start, date, total, used in cells:
+        cell = counts[(concept_id, (date - start).days // 7)]
+        cell[0] += used
+        cell[1] += total
+    rows = [
+        {
+            "concept": concepts[k].name,
+            "position": concepts[k].position,
+            "week": w,
+            "share": round(u / t, 3),
+            "calls": t,
+        }
+        for (k, w), (u, t) in counts.items()
     ]
+    return sorted(rows, key=lambda r: (r["week"], r["position"], r["concept"]))
 
 
 def concept_shares(program: Program, calls: QuerySet[Call]) -> list[dict[str, Any]]:
@@ -298,13 +313,18 @@ def reps_with_calls(program: Program) -> int:
     return Call.objects.filter(program=program).values("rep_id").distinct().count()
 
 
-def plan_phases(program: Program) -> dict[int, list[tuple[dt.date, dt.date, int]]]:
-    """Per rep: (first day, last day, concept) of each phase of her 90-day plan."""
+def plan_phases(
+    program: Program, reps: Collection[int] | None = None
+) -> dict[int, list[tuple[dt.date, dt.date, int]]]:
+    """Per rep (of `reps` only, when given): (first day, last day, concept) of each phase
+    of her 90-day plan."""
     from sustain.plans.models import Phase
 
     out: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
     ends: dict[int, dt.date] = {}
     rows = Phase.objects.filter(plan__program=program).order_by("plan_id", "position")
+    if reps is not None:
+        rows = rows.filter(plan__rep_id__in=list(reps))
     for rep_id, plan_id, start, days, concept_id in rows.values_list(
         "plan__rep_id", "plan_id", "plan__start", "days", "concept_id"
     ):
@@ -320,13 +340,15 @@ def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) ->
     plan phase not seen, concepts the rep has not yet been seen using, and reps in their
     first 90 days after the workshop."""
     cuts: dict[int, float] = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
-    trained = trained_on(program)
-    phases = plan_phases(program)
     candidates: list[Call] = list(
         calls_of(calls.filter(program=program, status=CallStatus.DONE))
         .annotate(n_labels=Count("labels", distinct=True))
         .order_by("-date", "-id")[:500]
     )
+    # Only the candidates' reps: the program may have many more.
+    reps = {call.rep_id for call in candidates}
+    trained = trained_on(program, reps)
+    phases = plan_phases(program, reps)
     adopted: dict[int, set[int]] = defaultdict(set)
     for call in candidates:
         for d in call.detections.all():

@@ -3,13 +3,14 @@ detections and one-click labels, uploads, re-scoring, the retention setting."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from sustain.adoption.forms import CallUploadForm, RetentionForm
 from sustain.adoption.models import Call
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import call_service
@@ -31,6 +32,100 @@ def _upload_reps(viewer: Person, program: Program) -> QuerySet[Person]:
     )
 
 
+# A <select> lists at most this many teams or reps; past that the page offers a search
+# (an organization may have 100,000 reps) and lists at most MAX_MATCHES of what it finds.
+MAX_CHOICES = 200
+MAX_MATCHES = 20
+M = TypeVar("M", bound=Model)
+
+
+def _bounded(rows: QuerySet[M]) -> list[M] | None:
+    """The rows when there are at most MAX_CHOICES of them, else None: too many to list."""
+    out = list(rows[: MAX_CHOICES + 1])
+    return out if len(out) <= MAX_CHOICES else None
+
+
+@dataclass
+class _Scope:
+    """What the page is narrowed to (a team, a rep, both or neither), and the choices
+    offered: a list, or None where there are too many and a search is offered instead."""
+
+    team: Team | None = None
+    rep: Person | None = None
+    teams: list[Team] | None = field(default_factory=list)
+    reps: list[Person] | None = field(default_factory=list)
+    query: str = ""
+    found_teams: list[Team] = field(default_factory=list)
+    found_reps: list[Person] = field(default_factory=list)
+
+    @property
+    def upload_reps(self) -> list[Person]:
+        """Whom the upload form offers: the reps listed, else the rep narrowed to."""
+        if self.reps is not None:
+            return self.reps
+        return [self.rep] if self.rep is not None else []
+
+
+def _scope(request: AuthenticatedHttpRequest, program: Program) -> _Scope:
+    """Narrowed to one team or one rep the viewer may see (404 otherwise)."""
+    viewer = request.user
+    scope = _Scope()
+    if not access.sees_individuals(viewer):
+        return scope
+    if request.GET.get("team"):
+        scope.team = access.get_team_for(viewer, request.GET["team"])
+    if request.GET.get("rep"):
+        scope.rep = access.get_rep_for(viewer, request.GET["rep"])
+    reps = _upload_reps(viewer, program)
+    scope.teams = _bounded(access.teams_visible_to(viewer))
+    scope.reps = _bounded(reps.filter(team=scope.team) if scope.team else reps)
+    scope.query = request.GET.get("q", "").strip()[:100]
+    if scope.query:
+        teams = access.teams_visible_to(viewer).filter(name__icontains=scope.query)
+        scope.found_teams = list(teams[:MAX_MATCHES])
+        scope.found_reps = list(reps.filter(name__icontains=scope.query)[:MAX_MATCHES])
+    return scope
+
+
+def _upload_form(
+    request: AuthenticatedHttpRequest, program: Program, scope: _Scope
+) -> CallUploadForm:
+    """Validated against every rep the viewer may upload for; offering the scope's."""
+    posted = request.method == "POST"
+    form = CallUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        reps=_upload_reps(request.user, program),
+        initial={"rep": scope.rep.pk if scope.rep else None},
+    )
+    form.fields["rep"].widget.choices = [("", "---------")] + [
+        (r.pk, r.name) for r in scope.upload_reps
+    ]
+    return form
+
+
+def _upload(
+    request: AuthenticatedHttpRequest, program: Program, form: CallUploadForm
+) -> HttpResponse | None:
+    """Store the valid form's calls and redirect; None when the service refused them (the
+    reason is on the form)."""
+    uploads = [services.Upload(f.name, services.read_upload(f)) for f in form.cleaned_data["files"]]
+    created = call_service(
+        form,
+        lambda: services.calls_create(
+            uploaded_by=request.user,
+            program=program,
+            rep=form.cleaned_data["rep"],
+            date=form.cleaned_data["date"],
+            uploads=uploads,
+        ),
+    )
+    if created is None:
+        return None
+    messages.success(request, f"{len(created)} call(s) uploaded; scoring them now.")
+    return redirect("adoption:program", program.pk)
+
+
 @login_required
 def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     viewer = request.user
@@ -38,38 +133,20 @@ def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> Http
     individual = access.sees_individuals(viewer)
     # The trainer reads the whole program's figures, and only over enough reps.
     calls = access.calls_visible_to(viewer) if individual else Call.objects.filter(program=program)
-    # Narrowed to one team or one rep the viewer may see (404 otherwise).
-    team = rep = None
-    if individual and request.GET.get("team"):
-        team = access.get_team_for(viewer, request.GET["team"])
-        calls = calls.filter(rep__team=team)
-    if individual and request.GET.get("rep"):
-        rep = access.get_rep_for(viewer, request.GET["rep"])
-        calls = calls.filter(rep=rep)
+    scope = _scope(request, program)
+    if scope.team is not None:
+        calls = calls.filter(rep__team=scope.team)
+    if scope.rep is not None:
+        calls = calls.filter(rep=scope.rep)
     # The trainer reads aggregates only, from the organization's minimum group size up.
     enough = individual or privacy.shown(
         viewer, selectors.reps_with_calls(program), organization=program.organization
     )
-    form = CallUploadForm(reps=_upload_reps(viewer, program)) if individual else None
-    if form is not None and request.method == "POST":
-        form = CallUploadForm(request.POST, request.FILES, reps=_upload_reps(viewer, program))
-        if form.is_valid():
-            uploads = [
-                services.Upload(f.name, services.read_upload(f)) for f in form.cleaned_data["files"]
-            ]
-            created = call_service(
-                form,
-                lambda: services.calls_create(
-                    uploaded_by=viewer,
-                    program=program,
-                    rep=form.cleaned_data["rep"],
-                    date=form.cleaned_data["date"],
-                    uploads=uploads,
-                ),
-            )
-            if created is not None:
-                messages.success(request, f"{len(created)} call(s) uploaded; scoring them now.")
-                return redirect("adoption:program", program.pk)
+    form = _upload_form(request, program, scope) if individual else None
+    if form is not None and form.is_bound and form.is_valid():
+        uploaded = _upload(request, program, form)
+        if uploaded is not None:
+            return uploaded
     rows = selectors.adoption_rows(program, calls) if enough else []
     calibration = {r.concept.pk: r for r in selectors.calibration(program)}
     shares = selectors.concept_shares(program, calls) if enough else []
@@ -82,9 +159,8 @@ def program_adoption(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "program": program,
             "tabs": program_tabs(viewer, program),
             "enough": enough,
-            "scope": rep or team,
-            "teams": access.teams_visible_to(viewer) if individual else [],
-            "reps": _upload_reps(viewer, program) if individual else [],
+            "scope": scope,
+            "max_matches": MAX_MATCHES,
             "min_group": privacy.min_group_size(program.organization),
             "shares": shares,
             "calibration": calibration.values(),
