@@ -334,47 +334,60 @@ def plan_phases(
     return out
 
 
+REVIEW_CANDIDATES = 500
+
+
 def review_queue(program: Program, calls: QuerySet[Call], *, limit: int = 20) -> list[Call]:
     """Calls most worth a manager's time: unconfirmed detections nearest their threshold
     (where a label teaches the detector most), the concept of the rep's current 90-day
     plan phase not seen, concepts the rep has not yet been seen using, and reps in their
-    first 90 days after the workshop."""
+    first 90 days after the workshop. Ranks the latest REVIEW_CANDIDATES scored calls from
+    their detections' and labels' values; only the `limit` chosen are loaded as calls."""
     cuts: dict[int, float] = {c.key: c.threshold for c in _learned(program, detectors.current())[0]}
-    candidates: list[Call] = list(
-        calls_of(calls.filter(program=program, status=CallStatus.DONE))
-        .annotate(n_labels=Count("labels", distinct=True))
-        .order_by("-date", "-id")[:500]
+    candidates = list(
+        calls.filter(program=program, status=CallStatus.DONE)
+        .order_by("-date", "-id")
+        .values_list("pk", "rep_id", "date")[:REVIEW_CANDIDATES]
     )
+    ids = [pk for pk, _, _ in candidates]
+    detections: dict[int, list[tuple[int, float, bool]]] = defaultdict(list)
+    for call_id, concept_id, score, used in Detection.objects.filter(call_id__in=ids).values_list(
+        "call_id", "concept_id", "score", "used"
+    ):
+        detections[call_id].append((concept_id, score, used))
+    labeled: dict[int, set[int]] = defaultdict(set)
+    for call_id, concept_id in Label.objects.filter(call_id__in=ids).values_list(
+        "call_id", "concept_id"
+    ):
+        labeled[call_id].add(concept_id)
     # Only the candidates' reps: the program may have many more.
-    reps = {call.rep_id for call in candidates}
+    reps = {rep_id for _, rep_id, _ in candidates}
     trained = trained_on(program, reps)
     phases = plan_phases(program, reps)
     adopted: dict[int, set[int]] = defaultdict(set)
-    for call in candidates:
-        for d in call.detections.all():
-            if d.used:
-                adopted[call.rep_id].add(d.concept_id)
+    for pk, rep_id, _ in candidates:
+        adopted[rep_id] |= {k for k, _, used in detections[pk] if used}
 
-    def worth(call: Call) -> float:
-        labeled = {lab.concept_id for lab in call.labels.all()}
-        open_ = [d for d in call.detections.all() if d.concept_id not in labeled]
+    def worth(pk: int, rep_id: int, date: dt.date) -> float:
+        open_ = [d for d in detections[pk] if d[0] not in labeled[pk]]
         if not open_:
             return -1.0
-        margin = min(abs(d.score - cuts.get(d.concept_id, detect.DEFAULT_THRESHOLD)) for d in open_)
+        margin = min(abs(score - cuts.get(k, detect.DEFAULT_THRESHOLD)) for k, score, _ in open_)
         value = 1.0 - min(margin * 4, 1.0)
-        value += 0.5 * sum(d.concept_id not in adopted[call.rep_id] for d in open_) / len(open_)
-        in_phase = {
-            k for first, last, k in phases.get(call.rep_id, []) if first <= call.date <= last
-        }
-        if any(d.concept_id in in_phase and not d.used for d in open_):
+        value += 0.5 * sum(k not in adopted[rep_id] for k, _, _ in open_) / len(open_)
+        in_phase = {k for first, last, k in phases.get(rep_id, []) if first <= date <= last}
+        if any(k in in_phase and not used for k, _, used in open_):
             value += 0.6
-        start = trained.get(call.rep_id)
-        if start is not None and 0 <= (call.date - start).days <= 90:
+        start = trained.get(rep_id)
+        if start is not None and 0 <= (date - start).days <= 90:
             value += 0.3
         return value
 
-    ranked = sorted(((worth(c), c) for c in candidates), key=lambda wc: -wc[0])
-    return [c for w, c in ranked if w >= 0][:limit]
+    # A stable sort: equally worth it, the later call first.
+    ranked = sorted(((worth(*c), c[0]) for c in candidates), key=lambda wc: -wc[0])
+    chosen = [pk for w, pk in ranked if w >= 0][:limit]
+    loaded = Call.objects.select_related("rep", "program").in_bulk(chosen)
+    return [loaded[pk] for pk in chosen]
 
 
 def adopter_attribute(org: Organization, on: dt.date) -> dict[int, str]:

@@ -3,7 +3,9 @@ detections and one-click labels, uploads, re-scoring, the retention setting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -39,10 +41,12 @@ MAX_MATCHES = 20
 M = TypeVar("M", bound=Model)
 
 
-def _bounded(rows: QuerySet[M]) -> list[M] | None:
-    """The rows when there are at most MAX_CHOICES of them, else None: too many to list."""
-    out = list(rows[: MAX_CHOICES + 1])
-    return out if len(out) <= MAX_CHOICES else None
+def _bounded(rows: QuerySet[M], key: Callable[[M], str]) -> list[M] | None:
+    """The rows sorted by `key` when there are at most MAX_CHOICES of them, else None: too
+    many to list. Read unordered, so the database stops at MAX_CHOICES + 1 rows instead of
+    sorting them all."""
+    out = list(rows.order_by()[: MAX_CHOICES + 1])
+    return sorted(out, key=key) if len(out) <= MAX_CHOICES else None
 
 
 @dataclass
@@ -77,8 +81,8 @@ def _scope(request: AuthenticatedHttpRequest, program: Program) -> _Scope:
     if request.GET.get("rep"):
         scope.rep = access.get_rep_for(viewer, request.GET["rep"])
     reps = _upload_reps(viewer, program)
-    scope.teams = _bounded(access.teams_visible_to(viewer))
-    scope.reps = _bounded(reps.filter(team=scope.team) if scope.team else reps)
+    scope.teams = _bounded(access.teams_visible_to(viewer), key=attrgetter("name"))
+    scope.reps = _bounded(reps.filter(team=scope.team) if scope.team else reps, attrgetter("name"))
     scope.query = request.GET.get("q", "").strip()[:100]
     if scope.query:
         teams = access.teams_visible_to(viewer).filter(name__icontains=scope.query)
