@@ -108,3 +108,28 @@ def test_an_upload_is_checked_against_every_rep_the_viewer_may_see(
     data["files"] = [SimpleUploadedFile("c.vtt", GOOD_CALL)]
     response = login(cast.manager).post(url, data)
     assert response.status_code == 200 and Call.objects.count() == 1
+
+
+def test_calibration_is_recomputed_only_when_its_labels_or_detections_change(
+    cast: Cast, discovery, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sustain.adoption import services
+    from sustain.adoption.models import Label
+    from tests.adoption.test_services import make_call
+
+    monkeypatch.setattr(selectors, "_calibration_cache", {})  # another test's program 1
+    computed = []
+    compute = selectors.compute_calibration
+    monkeypatch.setattr(
+        selectors, "compute_calibration", lambda *a, **k: computed.append(1) or compute(*a, **k)
+    )
+    call = make_call(cast)
+    selectors.calibration(cast.program)
+    selectors.calibration(cast.program)  # the same inputs: read, not recomputed
+    assert len(computed) == 1
+    Label.objects.create(call=call, concept=discovery, used=True)
+    rows = {r.concept.pk: r for r in selectors.calibration(cast.program)}
+    assert len(computed) == 2 and rows[discovery.pk].labels == 1
+    services.call_process(call=call)  # re-scored: its detections are replaced
+    selectors.calibration(cast.program)
+    assert len(computed) == 3

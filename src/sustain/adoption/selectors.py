@@ -177,7 +177,39 @@ CALIBRATION_FOLDS = 5
 CALIBRATION_VALIDATION = f"{CALIBRATION_FOLDS}-fold cross-validation by call"
 
 
+_calibration_cache: dict[tuple[int, str], tuple[tuple[Any, ...], list[CalibrationRow]]] = {}
+
+
 def calibration(
+    program: Program, detector: detectors.Detector | None = None
+) -> list[CalibrationRow]:
+    """`compute_calibration`, recomputed only when what it reads changed: the program's
+    labels, the detections of its labeled calls (re-scoring replaces them), its concepts'
+    texts or the detector. Every page showing agreement reads it, and cross-validating
+    re-scores every labeled call once per fold."""
+    detector = detector or detectors.current()
+    version = (
+        Label.objects.filter(call__program=program).aggregate(
+            n=Count("id"), last=Max("labeled_at"), top=Max("id")
+        ),
+        Detection.objects.filter(call__program=program, call__labels__isnull=False).aggregate(
+            n=Count("id", distinct=True), top=Max("id")
+        ),
+        [
+            (c.key, c.name, c.description, tuple(c.terms), tuple(c.behaviours))
+            for c in _base_texts(program)
+        ],
+    )
+    key = (program.pk, detector.name)
+    hit = _calibration_cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    rows = compute_calibration(program, detector)
+    _calibration_cache[key] = (version, rows)
+    return rows
+
+
+def compute_calibration(
     program: Program, detector: detectors.Detector | None = None
 ) -> list[CalibrationRow]:
     """Agreement with managers' labels per concept, out of sample: the labeled calls are

@@ -88,7 +88,12 @@ def people_visible_to(viewer: Person) -> QuerySet[Person]:
     if sees_whole_org(viewer):
         return people
     if viewer.role == Role.MANAGER:
-        return people.filter(Q(pk=viewer.pk) | Q(team__manager=viewer))
+        # Herself, or in a team of her organization that she leads: two indexed lookups
+        # the database ORs. Not filtered by organization again (both are in hers: a
+        # person's team is her organization's, Person.clean): with that filter SQLite
+        # scanned every person of the organization to answer it.
+        teams = Team.objects.filter(organization=viewer.organization_id, manager=viewer)
+        return Person.objects.filter(Q(pk=viewer.pk) | Q(team__in=teams))
     return people.filter(pk=viewer.pk)
 
 
