@@ -226,8 +226,10 @@ def measurement_counts_for(
     if not programs:
         return {}
     on = on or timezone.localdate()
-    trained = dict(
-        Enrollment.objects.filter(
+    organization_id = programs[0].organization_id
+    trained = {
+        row["program_id"]: (row["n"], row["in_org"])
+        for row in Enrollment.objects.filter(
             program__in=programs,
             trained_on__isnull=False,
             trained_on__lte=on,
@@ -235,13 +237,16 @@ def measurement_counts_for(
         )
         .order_by()
         .values("program_id")
-        .annotate(n=Count("pk"))  # one enrollment per program and person
-        .values_list("program_id", "n")
-    )
-    reps = Person.objects.filter(organization_id=programs[0].organization_id, role=Role.REP).count()
+        # One enrollment per program and person: no DISTINCT needed.
+        .annotate(
+            n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=organization_id))
+        )
+    }
+    reps = Person.objects.filter(organization_id=organization_id, role=Role.REP).count()
     return {
         p.pk: MeasurementCounts(
-            n_trained=trained.get(p.pk, 0), n_comparison=reps - trained.get(p.pk, 0)
+            n_trained=trained.get(p.pk, (0, 0))[0],
+            n_comparison=reps - trained.get(p.pk, (0, 0))[1],
         )
         for p in programs
     }
