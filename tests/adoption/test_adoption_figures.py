@@ -133,3 +133,24 @@ def test_calibration_is_recomputed_only_when_its_labels_or_detections_change(
     services.call_process(call=call)  # re-scored: its detections are replaced
     selectors.calibration(cast.program)
     assert len(computed) == 3
+
+
+def test_it_counts_each_teams_weekly_share_of_calls_showing_a_concept(
+    cast: Cast, discovery
+) -> None:  # type: ignore[no-untyped-def]
+    day = TRAINED + dt.timedelta(days=40)
+    closing = Concept.objects.get(program=cast.program, name="Closing")
+
+    def on(rep, days_before: int, used: bool, status=CallStatus.DONE) -> None:  # type: ignore[no-untyped-def]
+        # Both concepts at once: a call counts once however many it shows.
+        _call(cast, rep, 40 - days_before, {discovery: used, closing: used}, status=status)
+
+    on(cast.rep, 0, True)  # West 1, this week
+    on(cast.rep, 1, False)  # West 1, this week
+    on(cast.rep, 8, True)  # West 1, last week
+    on(cast.rep, 2, True, status=CallStatus.FAILED)  # not scored
+    on(cast.rep, 30, True)  # before the three weeks
+    on(cast.other_rep, 15, False)  # West 2, three weeks ago
+    shares, calibrated = selectors.team_weekly_adoption(cast.program, day, 3)
+    assert shares == {cast.team.pk: [None, 1.0, 0.5], cast.other_team.pk: [0.0, None, None]}
+    assert calibrated is False  # no concept has 10 labels: any concept counts

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from sustain.adoption import detect, detectors
 from sustain.adoption.models import AdoptionPolicy, Call, CallStatus, Detection, Label
@@ -467,17 +467,20 @@ def team_weekly_adoption(
             rep__team__isnull=False,
         )
         .annotate(
-            hits=Count(
-                "detections", filter=Q(detections__used=True, detections__concept_id__in=concepts)
+            hit=Exists(
+                Detection.objects.filter(call=OuterRef("pk"), used=True, concept_id__in=concepts)
             )
         )
-        .values_list("rep__team_id", "date", "hits")
+        # Counted per team and day in the database: Python sees teams x days, not calls.
+        .order_by()
+        .values_list("rep__team_id", "date")
+        .annotate(n=Count("pk"), used=Count("pk", filter=Q(hit=True)))
     )
     counts: dict[int, list[list[int]]] = defaultdict(lambda: [[0, 0] for _ in range(weeks)])
-    for team_id, date, hits in rows:
+    for team_id, date, n, used in rows:
         week = weeks - 1 - (day - date).days // 7
-        counts[team_id][week][0] += 1
-        counts[team_id][week][1] += bool(hits)
+        counts[team_id][week][0] += n
+        counts[team_id][week][1] += used
     shares = {
         team: [used / n if n else None for n, used in per_week] for team, per_week in counts.items()
     }
