@@ -4,21 +4,26 @@ short however many reps the organization has."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.adoption import selectors, views
 from sustain.adoption.models import Call, CallStatus, Detection
+from sustain.orgs.models import Person
 from sustain.programs.models import Concept
 from tests.adoption.conftest import GOOD_CALL, TRAINED
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 pytestmark = pytest.mark.django_db
 
 
-def _call(cast: Cast, rep, days: int, used: dict[Concept, bool], status=CallStatus.DONE) -> Call:  # type: ignore[no-untyped-def]
+def _call(
+    cast: Cast, rep: Person, days: int, used: dict[Concept, bool], status: str = CallStatus.DONE
+) -> Call:
     call = Call.objects.create(
         organization=cast.org,
         program=cast.program,
@@ -33,7 +38,9 @@ def _call(cast: Cast, rep, days: int, used: dict[Concept, bool], status=CallStat
     return call
 
 
-def test_it_counts_the_share_of_calls_by_week_since_training(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_it_counts_the_share_of_calls_by_week_since_training(
+    cast: Cast, discovery: Concept
+) -> None:
     closing = Concept.objects.get(program=cast.program, name="Closing")
     _call(cast, cast.rep, -3, {discovery: False})  # week -1
     _call(cast, cast.rep, 0, {discovery: True, closing: False})  # week 0
@@ -51,7 +58,7 @@ def test_it_counts_the_share_of_calls_by_week_since_training(cast: Cast, discove
     ]
 
 
-def test_it_counts_only_the_calls_in_scope(cast: Cast, discovery) -> None:  # type: ignore[no-untyped-def]
+def test_it_counts_only_the_calls_in_scope(cast: Cast, discovery: Concept) -> None:
     cast.program.enrollments.filter(person=cast.other_rep).update(trained_on=TRAINED)
     _call(cast, cast.rep, 0, {discovery: True})
     _call(cast, cast.other_rep, 1, {discovery: False})
@@ -63,8 +70,8 @@ def test_it_counts_only_the_calls_in_scope(cast: Cast, discovery) -> None:  # ty
 
 
 def test_it_offers_a_search_instead_of_too_long_a_list(
-    cast: Cast, discovery, login, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(views, "MAX_CHOICES", 1)  # the owner sees two teams and two reps
     url = reverse("adoption:program", args=[cast.program.pk])
     page = login(cast.owner).get(url).content.decode()
@@ -82,8 +89,8 @@ def test_it_offers_a_search_instead_of_too_long_a_list(
 
 
 def test_the_search_finds_only_whom_the_viewer_may_see(
-    cast: Cast, discovery, login, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(views, "MAX_CHOICES", 0)
     url = reverse("adoption:program", args=[cast.program.pk])
     found = login(cast.manager).get(url, {"q": "e"}).content.decode()  # Rita, Oscar, West
@@ -92,8 +99,12 @@ def test_the_search_finds_only_whom_the_viewer_may_see(
 
 
 def test_an_upload_is_checked_against_every_rep_the_viewer_may_see(
-    cast: Cast, discovery, login, monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast,
+    discovery: Concept,
+    login: Login,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     monkeypatch.setattr(views, "MAX_CHOICES", 0)  # no rep listed on the page
     url = reverse("adoption:program", args=[cast.program.pk])
     data = {
@@ -111,18 +122,21 @@ def test_an_upload_is_checked_against_every_rep_the_viewer_may_see(
 
 
 def test_calibration_is_recomputed_only_when_its_labels_or_detections_change(
-    cast: Cast, discovery, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sustain.adoption import services
     from sustain.adoption.models import Label
     from tests.adoption.test_services import make_call
 
     monkeypatch.setattr(selectors, "_calibration_cache", {})  # another test's program 1
-    computed = []
+    computed: list[int] = []
     compute = selectors.compute_calibration
-    monkeypatch.setattr(
-        selectors, "compute_calibration", lambda *a, **k: computed.append(1) or compute(*a, **k)
-    )
+
+    def counted(*args: Any, **kwargs: Any) -> list[selectors.CalibrationRow]:
+        computed.append(1)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "compute_calibration", counted)
     call = make_call(cast)
     selectors.calibration(cast.program)
     selectors.calibration(cast.program)  # the same inputs: read, not recomputed
@@ -136,12 +150,12 @@ def test_calibration_is_recomputed_only_when_its_labels_or_detections_change(
 
 
 def test_it_counts_each_teams_weekly_share_of_calls_showing_a_concept(
-    cast: Cast, discovery
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, discovery: Concept
+) -> None:
     day = TRAINED + dt.timedelta(days=40)
     closing = Concept.objects.get(program=cast.program, name="Closing")
 
-    def on(rep, days_before: int, used: bool, status=CallStatus.DONE) -> None:  # type: ignore[no-untyped-def]
+    def on(rep: Person, days_before: int, used: bool, status: str = CallStatus.DONE) -> None:
         # Both concepts at once: a call counts once however many it shows.
         _call(cast, rep, 40 - days_before, {discovery: used, closing: used}, status=status)
 

@@ -8,13 +8,14 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.analysis import services
 from sustain.analysis.models import KirkpatrickSummary
 from sustain.metrics.services import _ensure_kpis
 from sustain.orgs.models import Person
 from sustain.plans import services as plan_services
-from tests.conftest import Cast
+from tests.conftest import Cast, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def _rate_again(cast: Cast, rating: int) -> None:
     _rate(cast, cast.other_rep, rating)
 
 
-def _page(cast: Cast, login) -> str:  # type: ignore[no-untyped-def]
+def _page(cast: Cast, login: Login) -> str:
     kpi = _ensure_kpis(cast.org, ["revenue"])["revenue"]
     response = login(cast.analyst).get(f"/analysis/programs/{cast.program.pk}/kpis/{kpi}/")
     assert response.status_code == 200
@@ -49,7 +50,7 @@ def _page(cast: Cast, login) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_it_computes_them_in_the_background_the_first_time(
-    rated: Cast, login, django_capture_on_commit_callbacks
+    rated: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as enqueued:
         body = _page(rated, login)
@@ -58,7 +59,7 @@ def test_it_computes_them_in_the_background_the_first_time(
     assert RATED_4 in _page(rated, login)  # the immediate backend ran the refresh
 
 
-def test_it_shows_the_stored_figures_and_their_age(rated: Cast, login) -> None:
+def test_it_shows_the_stored_figures_and_their_age(rated: Cast, login: Login) -> None:
     services.kirkpatrick_refresh(program=rated.program)
     _rate_again(rated, 2)  # live it would read 3.0 / 5 over 2 check-ins
     body = _page(rated, login)
@@ -67,7 +68,7 @@ def test_it_shows_the_stored_figures_and_their_age(rated: Cast, login) -> None:
 
 
 def test_it_asks_once_per_lease_however_many_views(
-    rated: Cast, login, django_capture_on_commit_callbacks
+    rated: Cast, login: Login, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks() as enqueued:
         _page(rated, login)
@@ -81,7 +82,7 @@ def test_it_asks_once_per_lease_however_many_views(
 
 
 def test_it_refreshes_figures_older_than_a_day(
-    rated: Cast, django_capture_on_commit_callbacks
+    rated: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     services.kirkpatrick_refresh(program=rated.program)
     _rate_again(rated, 2)
@@ -106,7 +107,7 @@ def test_the_daily_sweep_refreshes_every_program_shown_once(rated: Cast) -> None
 
 
 def test_it_withholds_stored_figures_over_fewer_than_k_reps_from_the_trainer(
-    rated: Cast, login
+    rated: Cast, login: Login
 ) -> None:
     services.kirkpatrick_refresh(program=rated.program)
     response = login(rated.trainer).get(f"/analysis/programs/{rated.program.pk}/report/")
@@ -115,7 +116,7 @@ def test_it_withholds_stored_figures_over_fewer_than_k_reps_from_the_trainer(
     assert "fewer than 5 reps" in body and RATED_4 not in body
 
 
-def test_the_pdf_reads_the_stored_figures(rated: Cast, login) -> None:
+def test_the_pdf_reads_the_stored_figures(rated: Cast, login: Login) -> None:
     services.kirkpatrick_refresh(program=rated.program)
     response = login(rated.analyst).get(f"/analysis/programs/{rated.program.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

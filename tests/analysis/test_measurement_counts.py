@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 
 from sustain.analysis.leadership import leadership_for, leadership_of
+from sustain.metrics.models import KpiDefinition
 from sustain.orgs.models import Role
 from sustain.programs import services as program_services
 from sustain.programs.selectors import measurement_counts
-from tests.conftest import Cast, make_person
+from tests.conftest import Cast, Login, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_it_counts_each_program_apart(cast: Cast) -> None:
     ]
 
 
-def test_the_page_shows_them(cast: Cast, revenue, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_shows_them(cast: Cast, revenue: KpiDefinition, login: Login) -> None:
     from sustain.analysis.services import analysis_run_create
 
     analysis_run_create(program=cast.program, kpi=revenue, run_now=True)  # Rita trained
