@@ -13,7 +13,7 @@ from sustain.analysis.leadership import leadership_for, leadership_of
 from sustain.metrics.models import KpiDefinition
 from sustain.orgs.models import Role
 from sustain.programs import services as program_services
-from sustain.programs.selectors import measurement_counts
+from sustain.programs.selectors import measurement_group_sizes
 from tests.conftest import Cast, Login, make_person
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _train(cast: Cast, person_days: dict[str, int]) -> None:
 
 
 def test_it_counts_nobody_trained_before_the_workshop(cast: Cast) -> None:
-    counts = measurement_counts(program=cast.program)
+    counts = measurement_group_sizes(program=cast.program)
     assert (counts.n_trained, counts.n_comparison) == (0, 2)  # Rita and Oscar
 
 
@@ -37,7 +37,7 @@ def test_it_counts_reps_trained_up_to_today_only(cast: Cast) -> None:
     _train(cast, {"rep": 7, "other_rep": -7, "manager": 7})
     make_person(cast.org, "Una Unenrolled", Role.REP)
     make_person(cast.outsider_program.organization, "Gus Globex", Role.REP)
-    counts = measurement_counts(program=cast.program)
+    counts = measurement_group_sizes(program=cast.program)
     assert (counts.n_trained, counts.n_comparison) == (1, 2)  # Rita; Oscar and Una
     lead = leadership_for(viewer=cast.executive, program=cast.program)
     assert (lead.groups.n_trained, lead.groups.n_comparison) == (1, 2)

@@ -19,9 +19,9 @@ from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
 from sustain.programs.selectors import (
-    MeasurementCounts,
-    measurement_counts,
-    measurement_counts_for,
+    GroupSizes,
+    measurement_group_sizes,
+    measurement_group_sizes_for,
 )
 
 FADE_DAYS = (90, 120)
@@ -67,7 +67,7 @@ class Goal:
 @dataclass
 class Leadership:
     program: Program
-    groups: MeasurementCounts
+    groups: GroupSizes
     goals: list[Goal]
     withheld: list[str]  # KPI names whose effect is withheld from this viewer
     sees_costs: bool
@@ -236,7 +236,7 @@ def _next_steps(lead: Leadership) -> list[str]:
 def leadership_of(*, viewer: Person, programs: list[Program]) -> list[Leadership]:
     """`leadership_for` of several programs of one organization, in three queries."""
     runs = latest_runs_for(programs)
-    groups = measurement_counts_for(programs)
+    groups = measurement_group_sizes_for(programs)
     return [
         leadership_for(viewer=viewer, program=p, runs=runs[p.pk], groups=groups[p.pk])
         for p in programs
@@ -248,7 +248,7 @@ def leadership_for(
     viewer: Person,
     program: Program,
     runs: list[AnalysisRun] | None = None,
-    groups: MeasurementCounts | None = None,
+    groups: GroupSizes | None = None,
 ) -> Leadership:
     """What the viewer may see of the program's results (call only when sees_impact)."""
     sees_costs = access.sees_impact_costs(viewer, program)
@@ -262,7 +262,7 @@ def leadership_for(
             withheld.append(run.kpi.name)
     lead = Leadership(
         program=program,
-        groups=measurement_counts(program=program) if groups is None else groups,
+        groups=measurement_group_sizes(program=program) if groups is None else groups,
         goals=goals,
         withheld=withheld,
         sees_costs=sees_costs,

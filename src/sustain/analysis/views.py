@@ -27,7 +27,7 @@ from sustain.metrics.models import KpiDefinition
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.programs.models import Program
-from sustain.programs.selectors import measurement_counts
+from sustain.programs.selectors import measurement_group_sizes
 from sustain.web.forms import call_service
 
 
@@ -77,7 +77,7 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         if run is None or selectors.run_shown(request.user, run)
         else privacy.withheld(request.user),
         "needs": selectors.needs_context(program=program),
-        "groups": measurement_counts(program=program),
+        "groups": measurement_group_sizes(program=program),
         "goal": goal_for(run, sees_costs=access.sees_impact_costs(request.user, program))
         if run
         and run.status == "done"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -198,35 +198,26 @@ def measurement_groups(*, program: Program, on: dt.date | None = None) -> Measur
     return MeasurementGroups(trained=trained, comparison=comparison)
 
 
-def measurement_group_sizes(*, program: Program, on: dt.date | None = None) -> tuple[int, int]:
+class GroupSizes(NamedTuple):
     """(trained, comparison): the sizes of `measurement_groups`, counted in SQL. The
     comparison group is the organization's reps less those of them who are trained."""
-    on = on or timezone.localdate()
-    org = program.organization_id
-    trained = program.enrollments.filter(
-        trained_on__isnull=False, trained_on__lte=on, person__role=Role.REP
-    ).aggregate(n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=org)))
-    reps = Person.objects.filter(organization_id=org, role=Role.REP).count()
-    return trained["n"], reps - trained["in_org"]
-
-
-@dataclass(frozen=True)
-class MeasurementCounts:
-    """The sizes of `measurement_groups`, counted in the database: what the analysis and
-    leadership pages show, without reading every rep of the organization."""
 
     n_trained: int
     n_comparison: int
 
 
-def measurement_counts_for(
+def measurement_group_sizes(*, program: Program, on: dt.date | None = None) -> GroupSizes:
+    return measurement_group_sizes_for([program], on=on)[program.pk]
+
+
+def measurement_group_sizes_for(
     programs: list[Program], *, on: dt.date | None = None
-) -> dict[int, MeasurementCounts]:
-    """`measurement_counts` of several programs of one organization, in two queries."""
+) -> dict[int, GroupSizes]:
+    """`measurement_group_sizes` of several programs of one organization, in two queries."""
     if not programs:
         return {}
     on = on or timezone.localdate()
-    organization_id = programs[0].organization_id
+    org = programs[0].organization_id
     trained = {
         row["program_id"]: (row["n"], row["in_org"])
         for row in Enrollment.objects.filter(
@@ -238,19 +229,10 @@ def measurement_counts_for(
         .order_by()
         .values("program_id")
         # One enrollment per program and person: no DISTINCT needed.
-        .annotate(
-            n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=organization_id))
-        )
+        .annotate(n=Count("pk"), in_org=Count("pk", filter=Q(person__organization_id=org)))
     }
-    reps = Person.objects.filter(organization_id=organization_id, role=Role.REP).count()
+    reps = Person.objects.filter(organization_id=org, role=Role.REP).count()
     return {
-        p.pk: MeasurementCounts(
-            n_trained=trained.get(p.pk, (0, 0))[0],
-            n_comparison=reps - trained.get(p.pk, (0, 0))[1],
-        )
+        p.pk: GroupSizes(trained.get(p.pk, (0, 0))[0], reps - trained.get(p.pk, (0, 0))[1])
         for p in programs
     }
-
-
-def measurement_counts(*, program: Program, on: dt.date | None = None) -> MeasurementCounts:
-    return measurement_counts_for([program], on=on)[program.pk]
