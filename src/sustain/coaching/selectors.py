@@ -240,8 +240,9 @@ def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
 
 def team_scope(team_ids: Iterable[int] | QuerySet[Any]) -> Q:
     """`team_reps` as a condition on enrollments, for `coverage` and the cadence reads."""
-    teams = team_ids if isinstance(team_ids, QuerySet) else list(team_ids)
-    return Q(person__team_id__in=teams, person__is_active=True)
+    # A subquery of people, so that SQL starts from them (the enrollment's person index)
+    # rather than from every enrollment of the program.
+    return Q(person__in=team_reps(team_ids))
 
 
 def org_scope(organization_id: int) -> Q:
@@ -599,12 +600,15 @@ def _stalled_rows(
     queries = []
     for p in open_programs:
         last = Observation.objects.filter(program=p, observer=OuterRef("pk")).order_by("-date")
-        reps_due = Enrollment.objects.filter(
-            program=p,
-            person__team__manager=OuterRef("pk"),
-            person__role=Role.REP,
-            person__is_active=True,
-            trained_on__lte=today,
+        # From the manager's teams to their reps to each rep's enrollment (the indexed way
+        # in), never from the program's enrollments.
+        reps_due = Person.objects.filter(
+            Exists(
+                Enrollment.objects.filter(person=OuterRef("pk"), program=p, trained_on__lte=today)
+            ),
+            team__manager=OuterRef("pk"),
+            role=Role.REP,
+            is_active=True,
         )
         queries.append(
             managers.annotate(program_id=Value(p.pk), last=Subquery(last.values("date")[:1]))
@@ -627,7 +631,8 @@ def _with_counts(
     """`rows` of managers with their reps' coverage in the program (one query)."""
     if not rows:
         return []
-    scope = Q(person__team__manager_id__in=[r["manager"].pk for r in rows], person__is_active=True)
+    managers = [r["manager"].pk for r in rows]
+    scope = Q(person__in=Person.objects.filter(team__manager_id__in=managers, is_active=True))
     counts = {
         row["person__team__manager_id"]: row
         for row in _due_enrollments(reps=scope, today=today, programs=[program])

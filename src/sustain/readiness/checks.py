@@ -172,9 +172,7 @@ def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrd
         )
         .order_by("person__team__name", "person__team_id")
     )
-    managers = Team.objects.filter(organization_id=programs[0].organization_id).values(
-        "manager_id"
-    )
+    managers = Team.objects.filter(organization_id=programs[0].organization_id).values("manager_id")
     manager_dates = {
         (program_id, person_id): day
         for program_id, person_id, day in Enrollment.objects.filter(
@@ -261,9 +259,7 @@ def group_counts_of(programs: list[Program]) -> dict[int, GroupCounts]:
     reps = Person.objects.filter(organization_id=organization_id, role=Role.REP).count()
     none = {"n": 0, "in_org": 0}
     return {
-        p.pk: GroupCounts(
-            trained.get(p.pk, none)["n"], reps - trained.get(p.pk, none)["in_org"]
-        )
+        p.pk: GroupCounts(trained.get(p.pk, none)["n"], reps - trained.get(p.pk, none)["in_org"])
         for p in programs
     }
 
