@@ -575,9 +575,8 @@ def stalled_observers_of(
     """The first `limit` `stalled_observers` of several programs of one organization,
     and their number, in a fixed number of queries."""
     rows = _stalled_rows(programs, today, quiet_weeks)
-    return {
-        p.pk: Stalled(_with_counts(p, rows[p.pk][:limit], today), len(rows[p.pk])) for p in programs
-    }
+    shown = _with_counts_of({p.pk: rows[p.pk][:limit] for p in programs}, programs, today)
+    return {p.pk: Stalled(shown[p.pk], len(rows[p.pk])) for p in programs}
 
 
 def _stalled_rows(
@@ -621,27 +620,43 @@ def _stalled_rows(
     for program_id, pk, name, last_date in sorted(
         union, key=lambda r: (r[3] or dt.date.min, r[2], r[1])
     ):
-        out[program_id].append({"manager": Person(pk=pk, name=name), "last": last_date})
+        out[program_id].append({"manager_id": pk, "name": name, "last": last_date})
     return out
 
 
 def _with_counts(
     program: Program, rows: list[dict[str, Any]], today: dt.date
 ) -> list[dict[str, Any]]:
-    """`rows` of managers with their reps' coverage in the program (one query)."""
-    if not rows:
-        return []
-    managers = [r["manager"].pk for r in rows]
+    """`rows` of managers with their reps' coverage in the program (two queries)."""
+    return _with_counts_of({program.pk: rows}, [program], today)[program.pk]
+
+
+def _with_counts_of(
+    rows: dict[int, list[dict[str, Any]]], programs: list[Program], today: dt.date
+) -> dict[int, list[dict[str, Any]]]:
+    """Each program's `rows` of managers with their reps' coverage in it, in two queries
+    however many programs."""
+    managers = {r["manager_id"] for p in programs for r in rows[p.pk]}
+    if not managers:
+        return {p.pk: [] for p in programs}
     scope = Q(person__in=Person.objects.filter(team__manager_id__in=managers, is_active=True))
     counts = {
-        row["person__team__manager_id"]: row
-        for row in _due_enrollments(reps=scope, today=today, programs=[program])
-        .values("person__team__manager_id")
+        (row["program_id"], row["person__team__manager_id"]): row
+        for row in _due_enrollments(reps=scope, today=today, programs=programs)
+        .values("program_id", "person__team__manager_id")
         .annotate(due=Count("person_id", distinct=True), late=_late_reps())
         .order_by()
     }
-    return [
-        {**r, **_counts(counts[r["manager"].pk]["due"], counts[r["manager"].pk]["late"])}
-        for r in rows
-        if r["manager"].pk in counts
-    ]
+    # Only the rows shown become people (a display name is all a row needs).
+    return {
+        p.pk: [
+            {
+                "manager": Person(pk=r["manager_id"], name=r["name"]),
+                "last": r["last"],
+                **_counts(counts[key]["due"], counts[key]["late"]),
+            }
+            for r in rows[p.pk]
+            if (key := (p.pk, r["manager_id"])) in counts
+        ]
+        for p in programs
+    }
