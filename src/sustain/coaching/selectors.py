@@ -231,7 +231,7 @@ def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
     }
 
 
-def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
+def team_reps(team_ids: Iterable[int] | QuerySet[Any, int]) -> QuerySet[Person]:
     """The teams' active reps: a deactivated rep leaves the due lists (her observations
     stay in her history and in the analysis)."""
     teams = team_ids if isinstance(team_ids, QuerySet) else list(team_ids)

@@ -45,7 +45,9 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
     if request.GET.get("team") and access.sees_individuals(viewer):
         team = access.get_team_for(viewer, request.GET["team"])
     scope_reps = selectors.team_reps(
-        team_ids if access.sees_individuals(viewer) else program.organization.teams.values("pk")
+        team_ids
+        if access.sees_individuals(viewer)
+        else program.organization.teams.values_list("pk", flat=True)
     )
     dist_reps = selectors.team_reps([team.pk]) if team else scope_reps
     # Figures over fewer than k reps are withheld from the trainer (orgs/privacy.py).
