@@ -67,7 +67,7 @@ def prepare(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         request,
         "readiness/prepare.html",
         {
-            "prep": selectors.preparation(program=program),
+            "prep": selectors.preparation(program=program, pulse_page=request.GET.get("page")),
             "program": program,
             "can_edit": access.can_edit_program(request.user, program),
             "can_write_text": access.can_write_program_text(request.user, program),
