@@ -11,7 +11,7 @@ from sustain.coaching import selectors, services
 from sustain.coaching.models import CoachingPolicy
 from sustain.orgs.models import Person, Role
 from sustain.programs import services as program_services
-from tests.conftest import Cast, make_person
+from tests.conftest import Cast, Login, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_it_counts_coverage_and_orders_the_overdue(
 
 
 def test_it_lists_the_overdue_first_on_the_manager_home(
-    cast: Cast, three: dict[str, Person], login
+    cast: Cast, three: dict[str, Person], login: Login
 ) -> None:
     page = login(cast.manager).get("/").content.decode()
     assert page.index("Lena Late") < page.index("Nina Never") < page.index("Fay Fresh")
