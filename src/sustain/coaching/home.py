@@ -14,13 +14,16 @@ from sustain.orgs.models import Person
 from sustain.programs.models import ProgramStatus
 from sustain.web.home import home_panel
 
+# Rows a list on the panel shows; the program's coaching page has them all.
+SHOWN = 10
+
 
 @home_panel("coaching/_panel.html")
 def coaching_panel(viewer: Person) -> dict[str, Any] | None:
     today = timezone.localdate()
     if access.leads_a_team(viewer):
         teams = access.teams_visible_to(viewer).values_list("pk", flat=True)
-        cov = selectors.coverage(reps=selectors.team_reps(teams), today=today)
+        cov = selectors.coverage(reps=selectors.team_scope(teams), today=today, limit=SHOWN)
         return {"kind": "manager", "coverage": cov}
     if access.has_own_plan(viewer):
         actions = DevelopmentAction.objects.filter(
@@ -29,7 +32,10 @@ def coaching_panel(viewer: Person) -> dict[str, Any] | None:
         return {"kind": "rep", "actions": list(actions)}
     if access.sees_stalled_observers(viewer):
         programs = list(access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)[:3])
-        stalled = selectors.stalled_observers_of(programs=programs, today=today)
-        rows = [{"program": p, "stalled": stalled[p.pk]} for p in programs]
+        stalled = selectors.stalled_observers_of(programs=programs, today=today, limit=SHOWN)
+        rows = [
+            {"program": p, "stalled": stalled[p.pk].rows, "total": stalled[p.pk].total}
+            for p in programs
+        ]
         return {"kind": "leader", "programs": rows} if rows else None
     return None

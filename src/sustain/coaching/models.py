@@ -133,7 +133,11 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["rep", "program", "date"])]
+        indexes = [
+            models.Index(fields=["rep", "program", "date"]),
+            # Each manager's last observation in a program (who stopped coaching).
+            models.Index(fields=["observer", "program", "date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rep} · {self.date}"

@@ -14,7 +14,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from sustain.coaching.models import (
     CoachingPolicy,
@@ -23,7 +40,7 @@ from sustain.coaching.models import (
     RubricBehaviour,
     Score,
 )
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Enrollment, Program, ProgramStatus
 
 
@@ -214,16 +231,192 @@ def summarize(statuses: list[RepStatus]) -> dict[str, Any]:
     }
 
 
-def team_reps(team_ids: Iterable[int]) -> QuerySet[Person]:
+def team_reps(team_ids: Iterable[int] | QuerySet[Any, int]) -> QuerySet[Person]:
     """The teams' active reps: a deactivated rep leaves the due lists (her observations
     stay in her history and in the analysis)."""
-    return Person.objects.filter(team_id__in=list(team_ids), role=Role.REP, is_active=True)
+    teams = team_ids if isinstance(team_ids, QuerySet) else list(team_ids)
+    return Person.objects.filter(team_id__in=teams, role=Role.REP, is_active=True)
+
+
+def team_scope(team_ids: Iterable[int] | QuerySet[Any]) -> Q:
+    """`team_reps` as a condition on enrollments, for `coverage` and the cadence reads."""
+    # A subquery of people, so that SQL starts from them (the enrollment's person index)
+    # rather than from every enrollment of the program.
+    return Q(person__in=team_reps(team_ids))
+
+
+def org_scope(organization_id: int) -> Q:
+    """Every team's reps in the organization (`team_scope` of all its teams), as a join
+    rather than a list of teams."""
+    return Q(
+        person__organization_id=organization_id,
+        person__team__isnull=False,
+        person__is_active=True,
+    )
 
 
 def coverage(
-    *, reps: QuerySet[Person], today: dt.date, program: Program | None = None
+    *,
+    reps: QuerySet[Person] | Q,
+    today: dt.date,
+    program: Program | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    return summarize(cadence_data(reps=reps, program=program).statuses(today))
+    """`summarize` of the reps' statuses (`reps` a queryset, or a `team_scope` or
+    `org_scope`), counted in SQL: "due", "on_time", "coverage", "n_overdue", and the
+    first `limit` statuses (all when None) in `summarize`'s order as "statuses", with the
+    overdue among them as "overdue". Four queries."""
+    programs = [program] if program else None
+    due = _due_enrollments(reps=reps, today=today, programs=programs)
+    counts = due.aggregate(due=Count("person_id", distinct=True), late=_late_reps())
+    statuses = _statuses(due, today, limit, one_program=program is not None)
+    return {
+        **_counts(counts["due"], counts["late"]),
+        "overdue": [s for s in statuses if not s.on_time],
+        "statuses": statuses,
+    }
+
+
+class DayNumber(Func):
+    """A date as days since 1970-01-01, so that cadence arithmetic (the due date is the
+    last observation plus the policy's interval) runs in SQL, alike on SQLite and
+    PostgreSQL."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(%(expressions)s - DATE '1970-01-01')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _interval(policies: list[CoachingPolicy], today: dt.date) -> Case:
+    """The interval in days of each enrollment (`CoachingPolicy.interval_days`): its
+    program's policy (the default one without a row), intensive while she is within
+    `intensive_days` of her training, steady after."""
+
+    def intensive(policy: CoachingPolicy) -> Q:
+        return Q(trained_on__gt=today - dt.timedelta(days=policy.intensive_days))
+
+    def steady(policy: CoachingPolicy) -> Value:
+        return Value(policy.interval_days(policy.intensive_days))
+
+    default = CoachingPolicy()
+    return Case(
+        *[
+            w
+            for p in policies
+            for w in (
+                When(Q(program_id=p.program_id) & intensive(p), then=Value(p.interval_days(0))),
+                When(program_id=p.program_id, then=steady(p)),
+            )
+        ],
+        When(intensive(default), then=Value(default.interval_days(0))),
+        default=steady(default),
+    )
+
+
+def _due_enrollments(
+    *, reps: QuerySet[Person] | Q, today: dt.date, programs: list[Program] | None = None
+) -> QuerySet[Enrollment]:
+    """The enrollments that make reps due on `today` (trained by then, in a program not
+    closed), each annotated with `due_day`, the DayNumber of the date her next
+    observation is due by: the later of her last observation in the program on or
+    before `today` and her training date, plus the policy's interval. One query (the
+    programs' policies) to build."""
+    enrollments = Enrollment.objects.filter(
+        reps if isinstance(reps, Q) else Q(person__in=reps),
+        person__role=Role.REP,
+        trained_on__isnull=False,
+        trained_on__lte=today,
+    ).exclude(program__status=ProgramStatus.CLOSED)
+    policies = CoachingPolicy.objects.exclude(program__status=ProgramStatus.CLOSED)
+    if programs is not None:
+        enrollments = enrollments.filter(program__in=programs)
+        policies = policies.filter(program__in=programs)
+    else:  # the programs of the reps' organization
+        policies = policies.filter(
+            program__organization_id__in=enrollments.values("program__organization_id")[:1]
+        )
+    last_since_training = Observation.objects.filter(
+        rep=OuterRef("person_id"),
+        program=OuterRef("program_id"),
+        date__gte=OuterRef("trained_on"),
+        date__lte=today,
+    ).order_by("-date")
+    today_n = (today - _EPOCH).days
+    reference = Coalesce(Subquery(last_since_training.values("date")[:1]), F("trained_on"))
+    return enrollments.annotate(
+        due_day=DayNumber(reference) + _interval(list(policies), today),
+    ).annotate(late_rep=Case(When(due_day__lt=today_n, then=F("person_id"))))
+
+
+def _late_reps() -> Count:
+    """Reps with at least one enrollment overdue (due before today), over
+    `_due_enrollments`."""
+    return Count("late_rep", distinct=True)
+
+
+def _counts(due: int, late: int) -> dict[str, Any]:
+    on_time = due - late
+    return {
+        "due": due,
+        "on_time": on_time,
+        "n_overdue": late,
+        "coverage": round(on_time / due, 4) if due else 1.0,
+    }
+
+
+def _statuses(
+    due: QuerySet[Enrollment], today: dt.date, limit: int | None, *, one_program: bool
+) -> list[RepStatus]:
+    """The first `limit` reps' statuses in `summarize`'s order: overdue first, most overdue
+    on top, then by next due date (a rep is overdue exactly when her next due date, the
+    earliest over her programs, has passed), then by name."""
+    # In one program a rep has one enrollment: no grouping needed.
+    first = (
+        (
+            due.annotate(next_due=F("due_day"))
+            if one_program
+            else due.values("person_id").annotate(next_due=Min("due_day"))
+        )
+        .order_by("next_due", "person__name", "person_id")
+        .values_list("person_id", "next_due")
+    )
+    rows = list(first if limit is None else first[:limit])
+    today_n = (today - _EPOCH).days
+    statuses = {
+        pk: RepStatus(
+            rep=Person(pk=pk),
+            on_time=next_due >= today_n,
+            days_overdue=max(0, today_n - next_due),
+            next_due=_EPOCH + dt.timedelta(days=next_due),
+        )
+        for pk, next_due in rows
+    }
+    last = Observation.objects.filter(
+        rep=OuterRef("person_id"), program=OuterRef("program_id"), date__lte=today
+    ).order_by("-date")
+    enrollments = Enrollment.objects.filter(
+        pk__in=due.filter(person_id__in=list(statuses)).values("pk")
+    )
+    for e in (
+        enrollments.select_related("person__team", "program")
+        .annotate(last=Subquery(last.values("date")[:1]))
+        .order_by("program_id")
+    ):
+        status = statuses[e.person_id]
+        status.rep = e.person
+        status.programs.append(e.program)
+        if e.last and (status.last_observed is None or e.last > status.last_observed):
+            status.last_observed = e.last
+    return list(statuses.values())
 
 
 def weekly_coverage(
@@ -238,12 +431,23 @@ def weekly_coverage(
 def team_coverage_rows(
     *, program: Program, teams: Iterable[Any], today: dt.date
 ) -> list[dict[str, Any]]:
+    """Coverage of each of `teams` (a page of them) in the program, in one query."""
     teams = list(teams)
-    statuses = cadence_data(reps=team_reps(t.pk for t in teams), program=program).statuses(today)
-    by_team: dict[int | None, list[RepStatus]] = defaultdict(list)
-    for s in statuses:
-        by_team[s.rep.team_id].append(s)
-    return [{"team": t, **summarize(by_team.get(t.pk, []))} for t in teams]
+    counts = {
+        row["person__team_id"]: row
+        for row in _due_enrollments(
+            reps=team_reps(t.pk for t in teams), today=today, programs=[program]
+        )
+        .values("person__team_id")
+        .annotate(due=Count("person_id", distinct=True), late=_late_reps())
+        .order_by()
+    }
+    return [
+        {"team": t, **_counts(counts[t.pk]["due"], counts[t.pk]["late"])}
+        if t.pk in counts
+        else {"team": t, **_counts(0, 0)}
+        for t in teams
+    ]
 
 
 def observations_for_rep(
@@ -337,74 +541,122 @@ def observer_weeks(
     ]
 
 
+@dataclass(frozen=True)
+class Stalled:
+    """A program's managers who stopped coaching: the first rows, and how many in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
 def stalled_observers(
     *, program: Program, today: dt.date, quiet_weeks: int = 3
 ) -> list[dict[str, Any]]:
-    """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks."""
-    return stalled_observers_of(programs=[program], today=today, quiet_weeks=quiet_weeks)[
-        program.pk
-    ]
+    """Managers with reps due who have recorded nothing in the last `quiet_weeks` weeks,
+    longest silent first (never first): {"manager", "last", "due", "on_time",
+    "coverage", "n_overdue"}."""
+    rows = _stalled_rows([program], today, quiet_weeks)[program.pk]
+    return _with_counts(program, rows, today)
+
+
+def stalled_observers_page(
+    *, program: Program, today: dt.date, page: Any, per_page: int = 25, quiet_weeks: int = 3
+) -> Page[dict[str, Any]]:
+    """One page of `stalled_observers` (Django's Paginator: `?page=`), counted per page."""
+    rows = _stalled_rows([program], today, quiet_weeks)[program.pk]
+    shown = Paginator(rows, per_page).get_page(page)
+    shown.object_list = _with_counts(program, list(shown.object_list), today)
+    return shown
 
 
 def stalled_observers_of(
-    *, programs: list[Program], today: dt.date, quiet_weeks: int = 3
+    *, programs: list[Program], today: dt.date, limit: int, quiet_weeks: int = 3
+) -> dict[int, Stalled]:
+    """The first `limit` `stalled_observers` of several programs of one organization,
+    and their number, in a fixed number of queries."""
+    rows = _stalled_rows(programs, today, quiet_weeks)
+    shown = _with_counts_of({p.pk: rows[p.pk][:limit] for p in programs}, programs, today)
+    return {p.pk: Stalled(shown[p.pk], len(rows[p.pk])) for p in programs}
+
+
+def _stalled_rows(
+    programs: list[Program], today: dt.date, quiet_weeks: int
 ) -> dict[int, list[dict[str, Any]]]:
-    """`stalled_observers` of several programs of one organization, in six queries."""
-    if not programs:
-        return {}
-    managers = list(
-        Person.objects.filter(
-            role=Role.MANAGER,
-            organization_id=programs[0].organization_id,
-            managed_teams__isnull=False,
-            is_active=True,
-        ).distinct()
+    """Per program, the active managers of a team with a rep due (trained by `today`, in a
+    program not closed) whose last observation in it is older than `quiet_weeks` weeks
+    or missing, never-observed first, then the oldest; one query for all programs."""
+    out: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in programs}
+    open_programs = [p for p in programs if p.status != ProgramStatus.CLOSED]
+    if not open_programs:
+        return out
+    cutoff = today - dt.timedelta(weeks=quiet_weeks)
+    managers = Person.objects.filter(
+        Exists(Team.objects.filter(manager=OuterRef("pk"))),
+        role=Role.MANAGER,
+        organization_id=open_programs[0].organization_id,
+        is_active=True,
     )
-    last: dict[int, dict[int, dt.date]] = defaultdict(dict)
-    for program_id, observer_id, date in (
-        Observation.objects.filter(program__in=programs)
-        .order_by()
-        .values("program_id", "observer_id")
-        .annotate(last=Max("date"))
-        .values_list("program_id", "observer_id", "last")
-    ):
-        last[program_id][observer_id] = date
-    data = cadence_data(
-        reps=Person.objects.filter(team__manager__in=managers, role=Role.REP, is_active=True),
-        programs=programs,
-    )
-    return {
-        p.pk: _stalled(
-            CadenceData(
-                [e for e in data.enrollments if e.program_id == p.pk], data.policies, data.dates
+    queries = []
+    for p in open_programs:
+        last = Observation.objects.filter(program=p, observer=OuterRef("pk")).order_by("-date")
+        # From the manager's teams to their reps to each rep's enrollment (the indexed way
+        # in), never from the program's enrollments.
+        reps_due = Person.objects.filter(
+            Exists(
+                Enrollment.objects.filter(person=OuterRef("pk"), program=p, trained_on__lte=today)
             ),
-            managers,
-            last[p.pk],
-            today,
-            quiet_weeks,
+            team__manager=OuterRef("pk"),
+            role=Role.REP,
+            is_active=True,
         )
+        queries.append(
+            managers.annotate(program_id=Value(p.pk), last=Subquery(last.values("date")[:1]))
+            .filter(Q(last__isnull=True) | Q(last__lt=cutoff))
+            .filter(Exists(reps_due))
+            .values_list("program_id", "pk", "name", "last")
+            .order_by()
+        )
+    union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    for program_id, pk, name, last_date in sorted(
+        union, key=lambda r: (r[3] or dt.date.min, r[2], r[1])
+    ):
+        out[program_id].append({"manager_id": pk, "name": name, "last": last_date})
+    return out
+
+
+def _with_counts(
+    program: Program, rows: list[dict[str, Any]], today: dt.date
+) -> list[dict[str, Any]]:
+    """`rows` of managers with their reps' coverage in the program (two queries)."""
+    return _with_counts_of({program.pk: rows}, [program], today)[program.pk]
+
+
+def _with_counts_of(
+    rows: dict[int, list[dict[str, Any]]], programs: list[Program], today: dt.date
+) -> dict[int, list[dict[str, Any]]]:
+    """Each program's `rows` of managers with their reps' coverage in it, in two queries
+    however many programs."""
+    managers = {r["manager_id"] for p in programs for r in rows[p.pk]}
+    if not managers:
+        return {p.pk: [] for p in programs}
+    scope = Q(person__in=Person.objects.filter(team__manager_id__in=managers, is_active=True))
+    counts = {
+        (row["program_id"], row["person__team__manager_id"]): row
+        for row in _due_enrollments(reps=scope, today=today, programs=programs)
+        .values("program_id", "person__team__manager_id")
+        .annotate(due=Count("person_id", distinct=True), late=_late_reps())
+        .order_by()
+    }
+    # Only the rows shown become people (a display name is all a row needs).
+    return {
+        p.pk: [
+            {
+                "manager": Person(pk=r["manager_id"], name=r["name"]),
+                "last": r["last"],
+                **_counts(counts[key]["due"], counts[key]["late"]),
+            }
+            for r in rows[p.pk]
+            if (key := (p.pk, r["manager_id"])) in counts
+        ]
         for p in programs
     }
-
-
-def _stalled(
-    data: CadenceData,
-    managers: list[Person],
-    last: dict[int, dt.date],
-    today: dt.date,
-    quiet_weeks: int,
-) -> list[dict[str, Any]]:
-    statuses = data.statuses(today)
-    due_by_manager: dict[int, list[RepStatus]] = defaultdict(list)
-    for s in statuses:
-        due_by_manager[(s.rep.team.manager_id or 0) if s.rep.team else 0].append(s)
-    cutoff = today - dt.timedelta(weeks=quiet_weeks)
-    rows = []
-    for m in managers:
-        reps_due = due_by_manager.get(m.pk, [])
-        if not reps_due:
-            continue
-        last_date = last.get(m.pk)
-        if last_date is None or last_date < cutoff:
-            rows.append({"manager": m, "last": last_date, **summarize(reps_due)})
-    return sorted(rows, key=lambda r: r["last"] or dt.date.min)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,10 @@ from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import form_page
 
+# Rows the program's coaching page lists at once; the rest is a page away.
+OVERDUE_SHOWN = 10
+TEAMS_PER_PAGE = 25
+
 
 @login_required
 def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
@@ -30,20 +35,25 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
     today = timezone.localdate()
     teams = access.teams_visible_to(viewer).select_related("manager")
     # The trainer reads the whole program's numbers, never a team's or a person's.
+    whole = access.sees_whole_org(viewer) or not access.sees_individuals(viewer)
+    team_ids = teams.values_list("pk", flat=True)
     scope = (
-        selectors.team_reps(teams.values_list("pk", flat=True))
-        if access.sees_individuals(viewer)
-        else selectors.team_reps(program.organization.teams.values_list("pk", flat=True))
+        selectors.org_scope(program.organization_id) if whole else selectors.team_scope(team_ids)
     )
-    overall = selectors.coverage(reps=scope, today=today, program=program)
+    overall = selectors.coverage(reps=scope, today=today, program=program, limit=OVERDUE_SHOWN)
     team = None
     if request.GET.get("team") and access.sees_individuals(viewer):
         team = access.get_team_for(viewer, request.GET["team"])
-    dist_reps = selectors.team_reps([team.pk]) if team else scope
+    scope_reps = selectors.team_reps(
+        team_ids
+        if access.sees_individuals(viewer)
+        else program.organization.teams.values_list("pk", flat=True)
+    )
+    dist_reps = selectors.team_reps([team.pk]) if team else scope_reps
     # Figures over fewer than k reps are withheld from the trainer (orgs/privacy.py).
     withheld = (
         None
-        if access.sees_individuals(viewer) or privacy.shown(viewer, scope.count())
+        if access.sees_individuals(viewer) or privacy.shown(viewer, scope_reps.count())
         else privacy.withheld(viewer)
     )
     context = {
@@ -59,11 +69,15 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
         "policy": program_settings(program, CoachingPolicy),
     }
     if access.sees_individuals(viewer):
+        teams_page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+        context["teams_page"] = teams_page
         context["team_rows"] = selectors.team_coverage_rows(
-            program=program, teams=teams, today=today
+            program=program, teams=teams_page.object_list, today=today
         )
     if access.sees_whole_org(viewer):
-        context["stalled"] = selectors.stalled_observers(program=program, today=today)
+        context["stalled"] = selectors.stalled_observers_page(
+            program=program, today=today, page=request.GET.get("stalled_page")
+        )
         context["weeks_spec"] = charts.observer_weeks_spec(program=program, today=today)
     return render(request, "coaching/program.html", context)
 

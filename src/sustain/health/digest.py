@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -89,19 +89,44 @@ def _programs(viewer: Person) -> list[Program]:
 
 def _health(viewer: Person, programs: list[Program]) -> Section | None:
     """The health the person answers for, and what pulled it down: her own (rep), her
-    reps' (manager), the program's (owner, executive)."""
-    lines = []
-    for program in programs:
-        rows = health_selectors.health_for(viewer=viewer, program=program)
-        if viewer.role == Role.REP:
-            mine = [r for r in rows["reps"] if r.subject_id == viewer.pk]
-            lines += [_health_line(r, f"{program.name}, your follow-through") for r in mine]
-        elif viewer.role == Role.MANAGER:
-            mine = [r for r in rows["managers"] if r.subject_id == viewer.pk]
-            lines += [_health_line(r, f"{program.name}, your reps") for r in mine]
-        elif rows["program"] is not None:
-            lines.append(_health_line(rows["program"], program.name))
-            lines += [_health_line(t, f"Lowest team, {t.name}") for t in rows["teams"][:1]]
+    reps' (manager), the program's and its lowest team's (owner, executive); the rows of
+    each program's latest computed day, in three queries however many programs."""
+    days = (
+        HealthDay.objects.filter(program__in=programs)
+        .values("program_id")
+        .annotate(last=Max("day"))
+        .values_list("program_id", "last")
+        .order_by()
+    )
+    latest = Q(pk__in=[])
+    for program_id, day in days:
+        latest |= Q(program_id=program_id, day=day)
+    visible = HealthDay.objects.filter(latest).filter(access.health_rows_visible_to(viewer))
+    by_program: dict[int, list[Line]] = {p.pk: [] for p in programs}
+    names = {p.pk: p.name for p in programs}
+    if viewer.role in (Role.REP, Role.MANAGER):
+        level, whose = (
+            ("rep", "your follow-through") if viewer.role == Role.REP else ("manager", "your reps")
+        )
+        for row in visible.filter(level=level, subject_id=viewer.pk):
+            by_program[row.program_id].append(
+                _health_line(row, f"{names[row.program_id]}, {whose}")
+            )
+    else:
+        lowest_team = visible.filter(
+            level="team", program=OuterRef("program"), day=OuterRef("day")
+        ).order_by("score", "name")
+        rows = list(
+            visible.filter(level="program").annotate(lowest=Subquery(lowest_team.values("pk")[:1]))
+        )
+        teams = HealthDay.objects.in_bulk([r.lowest for r in rows if r.lowest])
+        for row in rows:
+            lines = by_program[row.program_id]
+            lines.append(_health_line(row, names[row.program_id]))
+            if row.lowest:
+                team = teams[row.lowest]
+                lines.append(_health_line(team, f"Lowest team, {team.name}"))
+    lines = [line for p in programs for line in by_program[p.pk]]
     if not lines:
         return None
     link = _link("health:program", programs[0].pk) if len(programs) == 1 else ""
@@ -124,15 +149,14 @@ def _alerts(viewer: Person) -> Section | None:
 
 
 def _effect(viewer: Person, programs: list[Program]) -> Section | None:
-    from sustain.analysis.leadership import leadership_for
+    from sustain.analysis.leadership import leadership_of
 
     if not access.sees_leadership_view(viewer):
         return None
     lines = []
-    for program in programs:
-        if not access.sees_impact(viewer, program):
-            continue
-        lead = leadership_for(viewer=viewer, program=program)
+    shown = [p for p in programs if access.sees_impact(viewer, p)]
+    for lead in leadership_of(viewer=viewer, programs=shown):
+        program = lead.program
         lines += [Line(f"{program.name}: {g.words}") for g in lead.goals]
         lines += [Line(f"{program.name}: {step}") for step in lead.next_steps[:1]]
     return Section("Did it work?", lines, _link("home")) if lines else None

@@ -7,8 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sustain.analysis.models import AnalysisRun, RunStatus
@@ -111,17 +110,39 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
         .values_list("date", "n")
     ):
         obs[week(d)] += n
-    answers: dict[int, int] = defaultdict(int)
-    for d, n in (
-        Review.objects.filter(
-            concept__program=program, reviewed_at__date__gte=start, reviewed_at__date__lte=end
+
+    # Answers are timestamps: counted per week between local midnights in SQL, not
+    # truncated to a date row by row (a Python function per row on SQLite).
+    def midnight(d: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(d, dt.time.min))
+
+    weeks = range(HORIZON_DAYS // 7 + 1)
+    bounds = [
+        (
+            midnight(start + dt.timedelta(weeks=w)),
+            midnight(min(start + dt.timedelta(weeks=w + 1), end + dt.timedelta(days=1))),
         )
-        .annotate(d=TruncDate("reviewed_at"))
-        .values("d")
+        for w in weeks
+    ]
+    answers = dict(
+        Review.objects.filter(
+            concept__program=program,
+            reviewed_at__gte=bounds[0][0],
+            reviewed_at__lt=bounds[-1][1],
+        )
+        .annotate(
+            w=Case(
+                *[
+                    When(reviewed_at__lt=high, then=Value(w))
+                    for w, (_low, high) in zip(weeks, bounds, strict=True)
+                ]
+            )
+        )
+        .values("w")
         .annotate(n=Count("id"))
-        .values_list("d", "n")
-    ):
-        answers[week(d)] += n
+        .values_list("w", "n")
+        .order_by()
+    )
     checkins: dict[int, int] = defaultdict(int)
     for d, n in (
         CheckIn.objects.filter(plan__program=program, week__gte=start, week__lte=end)
@@ -197,8 +218,6 @@ def alerts_for(
     today = today or timezone.localdate()
     alerts = access.alerts_visible_to(viewer).select_related("recipient", "escalated_to", "program")
     if status == "open":
-        from django.db.models import Q
-
         return alerts.filter(status=AlertStatus.OPEN).filter(
             Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
         )

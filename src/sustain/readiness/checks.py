@@ -8,18 +8,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, F, Min, Q, QuerySet, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from sustain.lib.services import M
 from sustain.orgs import access
-from sustain.orgs.models import Role, Team
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Enrollment, Program, WorkshopSession
-from sustain.programs.selectors import (
-    MeasurementGroups,
-    measurement_groups,
-    measurement_groups_for,
-    program_settings,
-)
+from sustain.programs.selectors import program_settings
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
@@ -135,39 +132,66 @@ class TeamTrainingOrder:
         return self.manager_date is not None and self.manager_date <= self.first_rep_date
 
 
-def _prefetched(program: Program, name: str) -> bool:
-    return name in getattr(program, "_prefetched_objects_cache", {})
+def _planned() -> Coalesce:
+    """`_planned_date` of an enrollment, in SQL."""
+    session_start = Case(
+        When(Q(session__isnull=False) & ~Q(attended=False), then=F("session__starts_on"))
+    )
+    return Coalesce("trained_on", session_start)
 
 
 def training_order(program: Program) -> list[TeamTrainingOrder]:
     """Per team with a dated rep: the manager's training date against her first rep's."""
-    enrollments = list(
-        program.enrollments.all()
-        if _prefetched(program, "enrollments")  # readiness_of: every program at once
-        else program.enrollments.select_related("session", "person__team__manager")
+    return training_order_of([program])[program.pk]
+
+
+def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrder]]:
+    """`training_order` of several programs of one organization, in two queries: the
+    first rep's date per program and team is a MIN in SQL, never a walk over reps."""
+    out: dict[int, list[TeamTrainingOrder]] = {p.pk: [] for p in programs}
+    if not programs:
+        return out
+    firsts = (
+        Enrollment.objects.filter(program__in=programs, role=Role.REP, person__team__isnull=False)
+        .annotate(planned=_planned())
+        .filter(planned__isnull=False)
+        .values(
+            "program_id",
+            "person__team_id",
+            "person__team__name",
+            "person__team__manager_id",
+            "person__team__manager__name",
+        )
+        .annotate(first=Min("planned"))
+        .values_list(
+            "program_id",
+            "person__team__name",
+            "person__team__manager_id",
+            "person__team__manager__name",
+            "first",
+        )
+        .order_by("person__team__name", "person__team_id")
     )
-    by_person = {e.person_id: e for e in enrollments}
-    first_rep: dict[int, tuple[dt.date, Team]] = {}
-    for e in enrollments:
-        team = e.person.team
-        date = _planned_date(e)
-        if e.role != Role.REP or team is None or date is None:
-            continue
-        if team.pk not in first_rep or date < first_rep[team.pk][0]:
-            first_rep[team.pk] = (date, team)
-    rows = []
-    for date, team in first_rep.values():
-        mine = by_person.get(team.manager_id) if team.manager_id else None
-        rows.append(
+    managers = Team.objects.filter(organization_id=programs[0].organization_id).values("manager_id")
+    manager_dates = {
+        (program_id, person_id): day
+        for program_id, person_id, day in Enrollment.objects.filter(
+            program__in=programs, person__in=managers
+        )
+        .annotate(planned=_planned())
+        .values_list("program_id", "person_id", "planned")
+    }
+    for program_id, team, manager_id, manager, first in firsts:
+        out[program_id].append(
             TeamTrainingOrder(
-                team=team.name,
-                manager=team.manager.name if team.manager else "no manager",
-                manager_id=team.manager_id,
-                manager_date=_planned_date(mine) if mine else None,
-                first_rep_date=date,
+                team=team,
+                manager=manager if manager_id else "no manager",
+                manager_id=manager_id,
+                manager_date=manager_dates.get((program_id, manager_id)),
+                first_rep_date=first,
             )
         )
-    return sorted(rows, key=lambda r: r.team)
+    return out
 
 
 def managers_trained_first(rows: list[TeamTrainingOrder]) -> tuple[bool, str]:
@@ -195,14 +219,57 @@ class Facts:
     expectations: set[str]  # roles whose expectation is complete
     panel: int
     first_session: WorkshopSession | None
-    groups: MeasurementGroups
+    groups: GroupCounts
+    order: list[TeamTrainingOrder]
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """How many reps `programs.selectors.measurement_groups` puts in each group."""
+
+    n_trained: int
+    n_comparison: int
+
+
+def group_counts_of(programs: list[Program]) -> dict[int, GroupCounts]:
+    """`measurement_groups` of several programs of one organization, counted in SQL (two
+    queries): trained reps enrolled with a training date by today; the comparison
+    group is every other rep of the organization."""
+    if not programs:
+        return {}
+    today = timezone.localdate()
+    organization_id = programs[0].organization_id
+    trained = {
+        row["program_id"]: row
+        for row in Enrollment.objects.filter(
+            program__in=programs,
+            trained_on__isnull=False,
+            trained_on__lte=today,
+            person__role=Role.REP,
+        )
+        .values("program_id")
+        .annotate(
+            n=Count("person_id", distinct=True),
+            in_org=Count(
+                "person_id", distinct=True, filter=Q(person__organization_id=organization_id)
+            ),
+        )
+        .order_by()
+    }
+    reps = Person.objects.filter(organization_id=organization_id, role=Role.REP).count()
+    none = {"n": 0, "in_org": 0}
+    return {
+        p.pk: GroupCounts(trained.get(p.pk, none)["n"], reps - trained.get(p.pk, none)["in_org"])
+        for p in programs
+    }
 
 
 def _facts(
     program: Program,
     *,
     settings: ReadinessSettings | None = None,
-    groups: MeasurementGroups | None = None,
+    groups: GroupCounts | None = None,
+    order: list[TeamTrainingOrder] | None = None,
 ) -> Facts:
     """Related rows are read through `.all()`: `readiness_of` prefetches them for many
     programs at once and passes the settings and groups it read in bulk."""
@@ -228,7 +295,8 @@ def _facts(
         },
         panel=len(program.panel.all()),
         first_session=first_session,
-        groups=measurement_groups(program=program) if groups is None else groups,
+        groups=group_counts_of([program])[program.pk] if groups is None else groups,
+        order=training_order(program) if order is None else order,
     )
 
 
@@ -380,7 +448,7 @@ def managers_engaged(f: Facts) -> Item:
 
 
 def managers_trained_first_item(f: Facts) -> Item:
-    ok, detail = managers_trained_first(training_order(f.program))
+    ok, detail = managers_trained_first(f.order)
     return _item(
         "managers_trained_first",
         ok,
@@ -483,23 +551,20 @@ READINESS_PREFETCH = (
     "expectations",
     "panel",
     "sessions",
-    Prefetch(
-        "enrollments",
-        queryset=Enrollment.objects.select_related("session", "person__team__manager"),
-    ),
 )
 
 
 def readiness_of(programs: QuerySet[Program]) -> list[tuple[Program, Readiness]]:
     """`readiness_for` of several programs of one organization, in a fixed number of
-    queries however many they are."""
+    queries however many they are (and however many people they enroll)."""
     checked = list(programs.select_related(*READINESS_SELECT).prefetch_related(*READINESS_PREFETCH))
     settings = {s.program_id: s for s in ReadinessSettings.objects.filter(program__in=checked)}
-    groups = measurement_groups_for(checked)
+    groups = group_counts_of(checked)
+    orders = training_order_of(checked)
     results = []
     for p in checked:
         row = settings.get(p.pk) or ReadinessSettings(program_id=p.pk)
         row.program = p
-        facts = _facts(p, settings=row, groups=groups[p.pk])
+        facts = _facts(p, settings=row, groups=groups[p.pk], order=orders[p.pk])
         results.append((p, _readiness(facts)))
     return results

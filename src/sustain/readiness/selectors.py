@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from sustain.orgs import privacy
@@ -23,6 +24,9 @@ from sustain.readiness.models import (
 
 # A team's pulse average is shown only when this many reps answered, so nobody can
 # read one rep's answer off a team of one or two.
+
+# Teams the preparation page lists at once in the pulse table.
+PULSE_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class Preparation:
     expectations: list[tuple[str, str, Any]]
     panel: list[Any]
     pulse: list[TeamPulse]
+    pulse_page: Page[Team]
 
 
 def one_to_one(program: Program, attr: str) -> Any:
@@ -144,8 +149,10 @@ def other_owned(*, program: Program) -> list[Program]:
     )
 
 
-def preparation(*, program: Program) -> Preparation:
+def preparation(*, program: Program, pulse_page: Any = None) -> Preparation:
+    """`pulse_page`: the page (`?page=`) of teams whose pulse is shown."""
     settings = program_settings(program, ReadinessSettings)
+    teams = Paginator(pulse_teams(program=program), PULSE_PER_PAGE).get_page(pulse_page)
     by_role = {e.role: e for e in program.expectations.all()}
     return Preparation(
         program=program,
@@ -160,7 +167,8 @@ def preparation(*, program: Program) -> Preparation:
             (value, label, by_role.get(value)) for value, label in ExpectationRole.choices
         ],
         panel=list(program.panel.select_related("manager__region")),
-        pulse=pulse_by_team(program=program),
+        pulse=pulse_of_teams(program=program, teams=list(teams.object_list)),
+        pulse_page=teams,
     )
 
 

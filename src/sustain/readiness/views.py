@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,9 @@ from sustain.readiness import selectors, services
 from sustain.readiness.checks import training_order
 from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
 from sustain.web.forms import form_page
+
+# Teams the managers' page lists at once in the training order.
+ORDER_PER_PAGE = 50
 
 
 def _prepare_url(program: Program, anchor: str = "") -> str:
@@ -63,7 +67,7 @@ def prepare(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         request,
         "readiness/prepare.html",
         {
-            "prep": selectors.preparation(program=program),
+            "prep": selectors.preparation(program=program, pulse_page=request.GET.get("page")),
             "program": program,
             "can_edit": access.can_edit_program(request.user, program),
             "can_write_text": access.can_write_program_text(request.user, program),
@@ -340,11 +344,14 @@ def managers(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse
             "can_edit": access.can_edit_manager_part(request.user, program),
             "can_write_text": access.can_write_program_text(request.user, program),
             "on_panel": program.panel.filter(manager=request.user).exists(),
-            "order": [
-                r
-                for r in training_order(program)
-                if access.can_see_preparation(request.user, program)
-                or r.manager_id == request.user.pk
-            ],
+            "order": Paginator(
+                [
+                    r
+                    for r in training_order(program)
+                    if access.can_see_preparation(request.user, program)
+                    or r.manager_id == request.user.pk
+                ],
+                ORDER_PER_PAGE,
+            ).get_page(request.GET.get("page")),
         },
     )

@@ -1,0 +1,52 @@
+"""The readiness figures read in SQL (the training order per team, the measurement
+groups' sizes), on the small cast worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sustain.programs import services as program_services
+from sustain.programs.models import Enrollment
+from sustain.programs.selectors import measurement_groups
+from sustain.readiness.checks import GroupCounts, group_counts_of, training_order_of
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dated(cast: Cast) -> Cast:
+    """Mia (West 1) trained on 1 March, her rep Rita on 10 March; Oscar (West 2) booked
+    on the 5 March session, his manager Otto not enrolled."""
+    session = program_services.session_create(
+        program=cast.program, title="W", starts_on=dt.date(2026, 3, 5), ends_on=dt.date(2026, 3, 5)
+    )
+    mine = Enrollment.objects.filter(program=cast.program)
+    mine.filter(person=cast.manager).update(trained_on=dt.date(2026, 3, 1))
+    mine.filter(person=cast.rep).update(trained_on=dt.date(2026, 3, 10))
+    mine.filter(person=cast.other_rep).update(session=session)
+    return cast
+
+
+def test_it_orders_training_per_team(dated: Cast) -> None:
+    rows = training_order_of([dated.program])[dated.program.pk]
+    assert [(r.team, r.manager, r.manager_date, r.first_rep_date, r.ok) for r in rows] == [
+        ("West 1", "Mia Manager", dt.date(2026, 3, 1), dt.date(2026, 3, 10), True),
+        ("West 2", "Otto Othermanager", None, dt.date(2026, 3, 5), False),
+    ]
+
+
+def test_it_skips_a_rep_who_missed_her_session(dated: Cast) -> None:
+    Enrollment.objects.filter(person=dated.other_rep).update(attended=False)
+    rows = training_order_of([dated.program])[dated.program.pk]
+    assert [r.team for r in rows] == ["West 1"]
+
+
+def test_it_counts_the_measurement_groups(dated: Cast) -> None:
+    # Two reps in the organization; only Rita has a training date (Oscar is booked).
+    counts = group_counts_of([dated.program])[dated.program.pk]
+    assert counts == GroupCounts(n_trained=1, n_comparison=1)
+    groups = measurement_groups(program=dated.program)
+    assert (groups.n_trained, groups.n_comparison) == (1, 1)
