@@ -9,8 +9,8 @@ import pytest
 
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
-from sustain.programs.selectors import measurement_groups
-from sustain.readiness.checks import GroupCounts, group_counts_of, training_order_of
+from sustain.programs.selectors import GroupSizes, measurement_group_sizes_for, measurement_groups
+from sustain.readiness.checks import training_order_of
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_it_skips_a_rep_who_missed_her_session(dated: Cast) -> None:
 
 def test_it_counts_the_measurement_groups(dated: Cast) -> None:
     # Two reps in the organization; only Rita has a training date (Oscar is booked).
-    counts = group_counts_of([dated.program])[dated.program.pk]
-    assert counts == GroupCounts(n_trained=1, n_comparison=1)
+    counts = measurement_group_sizes_for([dated.program])[dated.program.pk]
+    assert counts == GroupSizes(n_trained=1, n_comparison=1)
     groups = measurement_groups(program=dated.program)
     assert (groups.n_trained, groups.n_comparison) == (1, 1)

@@ -8,15 +8,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, F, Min, Q, QuerySet, When
+from django.db.models import Case, F, Min, Q, QuerySet, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from sustain.lib.services import M
 from sustain.orgs import access
-from sustain.orgs.models import Person, Role, Team
+from sustain.orgs.models import Role, Team
 from sustain.programs.models import Enrollment, Program, WorkshopSession
-from sustain.programs.selectors import program_settings
+from sustain.programs.selectors import (
+    GroupSizes,
+    measurement_group_sizes,
+    measurement_group_sizes_for,
+    program_settings,
+)
 from sustain.readiness.models import (
     ExpectationRole,
     Factor,
@@ -219,56 +223,15 @@ class Facts:
     expectations: set[str]  # roles whose expectation is complete
     panel: int
     first_session: WorkshopSession | None
-    groups: GroupCounts
+    groups: GroupSizes
     order: list[TeamTrainingOrder]
-
-
-@dataclass(frozen=True)
-class GroupCounts:
-    """How many reps `programs.selectors.measurement_groups` puts in each group."""
-
-    n_trained: int
-    n_comparison: int
-
-
-def group_counts_of(programs: list[Program]) -> dict[int, GroupCounts]:
-    """`measurement_groups` of several programs of one organization, counted in SQL (two
-    queries): trained reps enrolled with a training date by today; the comparison
-    group is every other rep of the organization."""
-    if not programs:
-        return {}
-    today = timezone.localdate()
-    organization_id = programs[0].organization_id
-    trained = {
-        row["program_id"]: row
-        for row in Enrollment.objects.filter(
-            program__in=programs,
-            trained_on__isnull=False,
-            trained_on__lte=today,
-            person__role=Role.REP,
-        )
-        .values("program_id")
-        .annotate(
-            n=Count("person_id", distinct=True),
-            in_org=Count(
-                "person_id", distinct=True, filter=Q(person__organization_id=organization_id)
-            ),
-        )
-        .order_by()
-    }
-    reps = Person.objects.filter(organization_id=organization_id, role=Role.REP).count()
-    none = {"n": 0, "in_org": 0}
-    return {
-        p.pk: GroupCounts(trained.get(p.pk, none)["n"], reps - trained.get(p.pk, none)["in_org"])
-        for p in programs
-    }
 
 
 def _facts(
     program: Program,
     *,
     settings: ReadinessSettings | None = None,
-    groups: GroupCounts | None = None,
+    groups: GroupSizes | None = None,
     order: list[TeamTrainingOrder] | None = None,
 ) -> Facts:
     """Related rows are read through `.all()`: `readiness_of` prefetches them for many
@@ -295,7 +258,7 @@ def _facts(
         },
         panel=len(program.panel.all()),
         first_session=first_session,
-        groups=group_counts_of([program])[program.pk] if groups is None else groups,
+        groups=measurement_group_sizes(program=program) if groups is None else groups,
         order=training_order(program) if order is None else order,
     )
 
@@ -559,7 +522,7 @@ def readiness_of(programs: QuerySet[Program]) -> list[tuple[Program, Readiness]]
     queries however many they are (and however many people they enroll)."""
     checked = list(programs.select_related(*READINESS_SELECT).prefetch_related(*READINESS_PREFETCH))
     settings = {s.program_id: s for s in ReadinessSettings.objects.filter(program__in=checked)}
-    groups = group_counts_of(checked)
+    groups = measurement_group_sizes_for(checked)
     orders = training_order_of(checked)
     results = []
     for p in checked:
