@@ -6,18 +6,29 @@ per page, with the build time.
 
     .venv/bin/python benchmarks/pages/run.py [REPS ...] [--repeat R]
     scripts/pg-throwaway .venv/bin/python benchmarks/pages/run.py [REPS ...]
+    DATABASE_URL=sqlite:////tmp/big.sqlite3 .venv/bin/python benchmarks/pages/run.py --existing
+
+`--existing` measures the demo already in DATABASE_URL instead of building one (a
+100,000-rep build takes 15 minutes; build it once with `sustain demo --reps 100000`). It
+signs in, so it writes sessions: point it at a copy.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sustain.demo.context import DemoContext
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sustain.config.settings.local")
 
@@ -40,7 +51,23 @@ def _p95(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
-def measure(reps: int, repeat: int) -> dict[str, object]:
+def _built_demo() -> DemoContext:
+    """The context of a demo already in DATABASE_URL (`--existing`)."""
+    from sustain.demo.builder import demo_logins
+    from sustain.demo.context import DEMO_SLUG, DemoContext
+    from sustain.orgs.models import Organization, Person
+
+    org = Organization.objects.get(slug=DEMO_SLUG)
+    return DemoContext(
+        today=dt.date.today(),
+        rng=random.Random(0),
+        org=org,
+        program=org.programs.order_by("pk").first(),  # type: ignore[arg-type]
+        logins={role: Person.objects.get(email=email) for role, email in demo_logins()},
+    )
+
+
+def measure(reps: int, repeat: int, *, existing: bool = False) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -50,7 +77,9 @@ def measure(reps: int, repeat: int) -> dict[str, object]:
     from sustain.orgs.models import Person
 
     started = time.perf_counter()
-    ctx = build_demo(reps=reps)
+    ctx = _built_demo() if existing else build_demo(reps=reps)
+    if existing:
+        reps = Person.objects.filter(organization=ctx.org, role="rep").count()
     build = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -98,7 +127,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the demo already in DATABASE_URL (built by `sustain demo --reps N`)",
+    )
     args = parser.parse_args()
+    if args.existing:
+        args.one = True
     if not args.one:  # one process per size, each on its own fresh database
         for reps in args.reps:
             env = {**os.environ, "DATABASE_URL": _fresh_database(reps)}
@@ -116,7 +152,7 @@ def main() -> None:
 
     logging.disable(logging.CRITICAL)  # refused pages (403, 405) log a traceback each
     call_command("migrate", verbosity=0)
-    result = measure(args.reps[0], args.repeat)
+    result = measure(args.reps[0], args.repeat, existing=args.existing)
     pages = result["pages"]
     slow = [p for p in pages if p["p95"] > GOAL_MS]
     print(
