@@ -30,8 +30,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from sustain.coaching.models import (
     CoachingPolicy,
@@ -488,32 +489,33 @@ def skill_trend_rows(*, rep: Person, program: Program | None = None) -> list[dic
 
 def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[str, Any]]:
     """Each rep's latest score per concept, counted per concept and score: an aggregate
-    that names nobody."""
-    latest: dict[tuple[int, int], tuple[dt.date, int, str, int]] = {}
-    rows = (
-        ObservationScore.objects.filter(
-            observation__program=program,
-            observation__rep__in=reps,
-        )
-        .values_list(
-            "observation__rep_id",
-            "concept_id",
-            "observation__date",
-            "score",
-            "concept__name",
-            "concept__position",
-        )
-        .order_by("observation__date", "id")
+    that names nobody. In SQL: the latest score of each (rep, concept) by a window, then
+    counted per concept and score."""
+    scores = ObservationScore.objects.filter(
+        observation__program=program, observation__rep__in=reps
     )
-    for rep_id, concept_id, date, score, name, pos in rows:
-        latest[(rep_id, concept_id)] = (date, score, name, pos)
-    counts: dict[tuple[str, int, int], int] = defaultdict(int)
-    for _date, score, name, pos in latest.values():
-        counts[(name, pos, score)] += 1
+    latest = (
+        scores.annotate(
+            nth=Window(
+                RowNumber(),
+                partition_by=[F("observation__rep_id"), F("concept_id")],
+                order_by=[F("observation__date").desc(), F("id").desc()],
+            )
+        )
+        .filter(nth=1)
+        .values("pk")
+    )
+    rows = (
+        ObservationScore.objects.filter(pk__in=latest)
+        .order_by()
+        .values_list("concept__name", "concept__position", "score")
+        .annotate(n=Count("id"))
+        .order_by("concept__position", "concept_id", "score")
+    )
     labels = dict(Score.choices)
     return [
         {"concept": name, "position": pos, "score": score, "level": labels[score], "reps": n}
-        for (name, pos, score), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][2]))
+        for name, pos, score, n in rows
     ]
 
 
@@ -521,24 +523,25 @@ def observer_weeks(
     *, program: Program, today: dt.date, weeks: int = 26, observers: QuerySet[Person] | None = None
 ) -> list[dict[str, Any]]:
     """Observations per observer per week since the workshop, oldest week first: the
-    manager who stopped coaching after week 4 shows as a row that goes blank."""
+    manager who stopped coaching after week 4 shows as a row that goes blank. Counted in
+    SQL per observer's name and week (0 = the last 7 days, -1 the 7 before, ...)."""
     start = today - dt.timedelta(weeks=weeks)
     qs = Observation.objects.filter(program=program, date__gt=start)
     if observers is not None:
         qs = qs.filter(observer__in=observers)
-    counts: dict[tuple[str, int], int] = defaultdict(int)
-    names: set[str] = set()
-    for name, date in qs.values_list("observer__name", "date"):
-        week = weeks - 1 - (today - date).days // 7
-        counts[(name, week)] += 1
-        names.add(name)
+    week = Case(
+        *[When(date__gt=today - dt.timedelta(weeks=k + 1), then=Value(-k)) for k in range(weeks)],
+        output_field=IntegerField(),
+    )
+    rows = (
+        qs.order_by()
+        .annotate(week=week)
+        .values_list("observer__name", "week")
+        .annotate(n=Count("id"))
+        .order_by("observer__name", "week")
+    )
     # Only weeks with observations get a cell: a manager who stopped leaves a blank row.
-    return [
-        {"observer": n, "week": w - weeks + 1, "observations": counts[(n, w)]}
-        for n in sorted(names)
-        for w in range(weeks)
-        if counts.get((n, w))
-    ]
+    return [{"observer": name, "week": w, "observations": n} for name, w, n in rows]
 
 
 @dataclass(frozen=True)
