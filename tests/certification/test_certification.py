@@ -256,3 +256,20 @@ def test_it_offers_the_quiz_only_to_managers_enrolled_in_the_program(
         login(cast.other_manager).get(f"/certification/program/{cast.program.pk}/quiz/").status_code
         == 404
     )
+
+
+def test_it_counts_each_managers_cadence_over_her_own_reps_only(
+    trained: Cast, today: dt.date
+) -> None:
+    # Mia observes Rita this week and last; Otto never observes Oscar (both trained 30
+    # days ago). Three weeks ago both reps were 9 days in, not yet due an observation.
+    _coach_weekly(trained, today, 2)
+    CertificationPolicy.objects.create(
+        program=trained.program, consistency_weeks=3, consistency_window=4
+    )
+    rows = selectors.certification_rows(
+        program=trained.program, managers=[trained.manager, trained.other_manager], today=today
+    )
+    evidence = [r["components"]["consistency"]["evidence"] for r in rows]
+    assert "in 3 of the last 4 weeks" in evidence[0]
+    assert "in 1 of the last 4 weeks" in evidence[1]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from sustain.orgs.models import Team
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
 from sustain.programs.selectors import GroupSizes, measurement_group_sizes_for, measurement_groups
@@ -42,6 +43,15 @@ def test_it_skips_a_rep_who_missed_her_session(dated: Cast) -> None:
     Enrollment.objects.filter(person=dated.other_rep).update(attended=False)
     rows = training_order_of([dated.program])[dated.program.pk]
     assert [r.team for r in rows] == ["West 1"]
+
+
+def test_it_names_a_leaderless_team_and_orders_teams_by_name(dated: Cast) -> None:
+    Team.objects.filter(pk=dated.other_team.pk).update(manager=None, name="Alpha")
+    rows = training_order_of([dated.program])[dated.program.pk]
+    assert [(r.team, r.manager, r.manager_id, r.ok) for r in rows] == [
+        ("Alpha", "no manager", None, False),
+        ("West 1", "Mia Manager", dated.manager.pk, True),
+    ]
 
 
 def test_it_counts_the_measurement_groups(dated: Cast) -> None:

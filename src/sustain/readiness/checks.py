@@ -150,32 +150,32 @@ def training_order(program: Program) -> list[TeamTrainingOrder]:
 
 
 def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrder]]:
-    """`training_order` of several programs of one organization, in two queries: the
+    """`training_order` of several programs of one organization, in three queries: the
     first rep's date per program and team is a MIN in SQL, never a walk over reps."""
     out: dict[int, list[TeamTrainingOrder]] = {p.pk: [] for p in programs}
     if not programs:
         return out
-    firsts = (
+    # Grouped by the team's id alone (its name and manager are read once per team below):
+    # grouping 100,000 enrollments by four joined columns costs a third more.
+    firsts = list(
         Enrollment.objects.filter(program__in=programs, role=Role.REP, person__team__isnull=False)
         .annotate(planned=_planned())
         .filter(planned__isnull=False)
-        .values(
-            "program_id",
-            "person__team_id",
-            "person__team__name",
-            "person__team__manager_id",
-            "person__team__manager__name",
-        )
+        .values("program_id", "person__team_id")
         .annotate(first=Min("planned"))
-        .values_list(
-            "program_id",
-            "person__team__name",
-            "person__team__manager_id",
-            "person__team__manager__name",
-            "first",
-        )
-        .order_by("person__team__name", "person__team_id")
+        .values_list("program_id", "person__team_id", "first")
+        .order_by()
     )
+    named = Team.objects.values_list("pk", "name", "manager_id", "manager__name")
+    teams = {
+        pk: (name, manager_id, manager)
+        for pk, name, manager_id, manager in named.filter(
+            organization_id=programs[0].organization_id
+        )
+    }
+    # A rep filed in another organization's team (never in a consistent roster) still counts.
+    if strays := {team_id for _, team_id, _ in firsts} - teams.keys():
+        teams.update({pk: (n, m_id, m) for pk, n, m_id, m in named.filter(pk__in=strays)})
     managers = Team.objects.filter(organization_id=programs[0].organization_id).values("manager_id")
     manager_dates = {
         (program_id, person_id): day
@@ -185,7 +185,8 @@ def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrd
         .annotate(planned=_planned())
         .values_list("program_id", "person_id", "planned")
     }
-    for program_id, team, manager_id, manager, first in firsts:
+    for program_id, team_id, first in sorted(firsts, key=lambda r: (teams[r[1]][0], r[1])):
+        team, manager_id, manager = teams[team_id]
         out[program_id].append(
             TeamTrainingOrder(
                 team=team,
