@@ -107,11 +107,14 @@ def effect_svg(result: dict[str, Any], *, by: str = "", width: int = 640, height
         f'<line x1="{left}" x2="{width - right}" y1="{sy(0):.1f}" y2="{sy(0):.1f}" '
         'stroke="#9ca3af"/>',
     ]
-    for e, label in ((0, "training"), (90 / pdays, "day 90"), (120 / pdays, "day 120")):
+    marks = ((0, "training"), (90 / pdays, "day 90"), (120 / pdays, "day 120"))
+    for i, (e, label) in enumerate(marks):
+        # Each label a line lower than the one before: day 90 and day 120 stand close.
         parts.append(
             f'<line x1="{sx(e):.1f}" x2="{sx(e):.1f}" y1="{top}" y2="{height - bottom}" '
             f'stroke="#6b7280" stroke-dasharray="4 4"/><text x="{sx(e) - 3:.1f}" '
-            f'y="{top + 10}" font-size="10" text-anchor="end" fill="#6b7280">{label}</text>'
+            f'y="{top + 10 + 12 * i}" font-size="10" text-anchor="end" fill="#6b7280">'
+            f"{label}</text>"
         )
     for value in (y0, y1):
         parts.append(
