@@ -7,7 +7,7 @@ from django import forms
 from sustain.orgs import access
 from sustain.orgs.models import ApiToken, Organization, Person, Region, Role, Team
 from sustain.orgs.services import TOKEN_MAX_DAYS, UNUSABLE_EMAIL
-from sustain.web.formfields import model_choice_field
+from sustain.web.formfields import LookupChoiceField, model_choice_field
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -33,6 +33,7 @@ class PersonForm(UniqueCheckedByService, forms.ModelForm[Person]):
         fields = ["name", "email", "title", "role", "hire_date", "region", "team", "external_id"]
         widgets = {"hire_date": DateInput()}
         labels = {"external_id": "CRM id"}
+        field_classes = {"region": LookupChoiceField, "team": LookupChoiceField}
         # The same words as for an address used in another organization (no oracle).
         error_messages = {"email": {"invalid": UNUSABLE_EMAIL}}
 
@@ -75,6 +76,7 @@ class TeamForm(UniqueCheckedByService, forms.ModelForm[Team]):
     class Meta:
         model = Team
         fields = ["name", "region", "manager"]
+        field_classes = {"region": LookupChoiceField, "manager": LookupChoiceField}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

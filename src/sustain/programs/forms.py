@@ -9,7 +9,7 @@ from sustain.orgs import access
 from sustain.orgs.models import Organization, Person, Region, Role, Team
 from sustain.programs import selectors
 from sustain.programs.models import Concept, GlossaryTerm, Program, WorkshopSession
-from sustain.web.formfields import model_choice_field
+from sustain.web.formfields import LookupChoiceField, model_choice_field
 from sustain.web.forms import DateInput, UniqueCheckedByService
 
 
@@ -32,6 +32,7 @@ class ProgramForm(forms.ModelForm[Program]):
             "closed_on": "Closed on",
         }
         widgets = {"closed_on": DateInput()}
+        field_classes = {"owner": LookupChoiceField}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from sustain.readiness.models import (
     WhyMessage,
 )
 from sustain.readiness.services import GOAL_FIELDS, OWNER_PROFILE_FIELDS, TOUCH_FIELDS
-from sustain.web.formfields import model_choice_field
+from sustain.web.formfields import LookupChoiceField, model_choice_field
 from sustain.web.forms import DateInput
 
 YES_NO = [("", "Unknown"), ("true", "Yes"), ("false", "No")]
@@ -90,6 +90,7 @@ class WhyForm(forms.ModelForm[WhyMessage]):
     class Meta:
         model = WhyMessage
         fields = ["author", "market_change", "status_quo", "body"]
+        field_classes = {"author": LookupChoiceField}
         labels = {
             "author": "Executive",
             "market_change": "What changed in the market",
@@ -117,6 +118,7 @@ class TouchForm(forms.ModelForm[Touch]):
         model = Touch
         fields = list(TOUCH_FIELDS)
         widgets = {"date": DateInput()}
+        field_classes = {f: LookupChoiceField for f in ("region", "team", "sender")}
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,6 +148,7 @@ class PanelForm(forms.ModelForm[PanelMember]):
     class Meta:
         model = PanelMember
         fields = ["manager", "scenarios"]
+        field_classes = {"manager": LookupChoiceField}
         labels = {"scenarios": "Scenarios she contributed"}
         help_texts = {"scenarios": ""}
         widgets = {"scenarios": forms.Textarea(attrs={"rows": 3})}
