@@ -57,6 +57,7 @@ def test_it_refuses_an_unknown_name_beside_the_field(
 def test_it_refuses_another_organizations_team_as_unknown(
     cast: Cast, login: Login, low_limit: None
 ) -> None:
+    assert cast.outsider.organization is not None
     org_services.team_create(organization=cast.outsider.organization, name="Globex 1")
     data = {"name": cast.rep.name, "email": cast.rep.email, "role": Role.REP, "team": "Globex 1"}
     page = login(cast.admin).post(f"/people/{cast.rep.pk}/edit/", data).content.decode()

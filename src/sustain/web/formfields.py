@@ -84,7 +84,7 @@ class LookupChoiceField(forms.ModelChoiceField[Any]):
         assert queryset is not None
         by_email = _by_email(queryset)
         match = Q(name__iexact=text) | Q(email__iexact=text) if by_email else Q(name__iexact=text)
-        found = list(queryset.filter(match)[:2])
+        found: list[Model] = list(queryset.filter(match)[:2])
         noun = str(queryset.model._meta.verbose_name)
         if not found:
             raise ValidationError(f"No {noun} named “{text}”.", code="invalid_choice")
