@@ -84,3 +84,26 @@ def test_it_asks_for_the_email_when_a_name_is_ambiguous(
     response = client.post(url, _team_post(cast.team, manager="ANA.TWO@acme.example"))
     assert response.status_code == 302
     assert Team.objects.get(pk=cast.team.pk).manager == second
+
+
+def test_it_filters_and_enrolls_a_team_typed_by_name_on_the_enroll_page(
+    cast: Cast, login: Login, low_limit: None
+) -> None:
+    org_services.person_create(
+        organization=cast.org,
+        email="nia@acme.example",
+        name="Nia New",
+        role=Role.REP,
+        team=cast.other_team,
+    )
+    url = f"/programs/{cast.program.pk}/enrollments/new/"
+    page = login(cast.owner).get(url).content.decode()
+    assert 'id="g-team"' in page and 'id="f-team"' in page
+    assert "West 2</option>" not in page  # no team listed as an option
+    listed = login(cast.owner).get(url, {"team": "west 2"}).content.decode()
+    assert "Nia New" in listed
+    response = login(cast.owner).post(url, {"scope": "all", "team": "West 2", "role": "rep"})
+    assert response.status_code == 302
+    assert cast.program.enrollments.filter(person__name="Nia New").exists()
+    refused = login(cast.owner).post(url, {"scope": "all", "team": "West 9"})
+    assert refused.status_code == 400 and "No team named “West 9”." in refused.content.decode()

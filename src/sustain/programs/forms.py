@@ -72,10 +72,10 @@ class EnrollFilterForm(forms.Form):
     """Who is listed on the enroll page: a name or email search, team, region, role."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="Any team"
-    )
-    region = forms.ModelChoiceField(
+    # A whole organization's teams and regions may be thousands: past LOOKUP_LIMIT a
+    # typed name, not a <select>.
+    team = LookupChoiceField(queryset=Team.objects.none(), required=False, empty_label="Any team")
+    region = LookupChoiceField(
         queryset=Region.objects.none(), required=False, empty_label="Any region"
     )
     role = forms.ChoiceField(choices=[("", "Any role"), *Role.choices], required=False)

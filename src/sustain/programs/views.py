@@ -24,7 +24,6 @@ from sustain.programs.forms import (
     SessionForm,
 )
 from sustain.programs.tabs import program_tabs
-from sustain.web.formfields import model_choice_field
 from sustain.web.forms import call_service, form_page
 from sustain.web.pagination import page_of
 
@@ -192,7 +191,7 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
     filters: EnrollFilterForm = (
         form
         if request.method == "POST"
-        else EnrollFilterForm(request.GET, program=program, viewer=request.user)
+        else EnrollFilterForm(request.GET, program=program, viewer=request.user, auto_id="f-%s")
     )
     matching = filters.matching()
     context = {
@@ -204,8 +203,8 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         "filter_values": {
             k: filters.data[k] for k in ("q", "team", "region", "role") if filters.data.get(k)
         },
-        "teams": model_choice_field(filters, "team").queryset,
-        "regions": model_choice_field(filters, "region").queryset,
+        # The "enroll a group" form: the same fields, unbound, with ids of their own.
+        "group": EnrollFilterForm(program=program, viewer=request.user, auto_id="g-%s"),
         "roles": Role.choices,
         "sessions": program.sessions.all(),
     }
