@@ -3,6 +3,8 @@ of matches, and links to the other pages that keep the search."""
 
 from __future__ import annotations
 
+import re
+
 from sustain.orgs import services
 from sustain.orgs.models import Person, Role, Team
 from tests.conftest import Cast, Login
@@ -95,3 +97,14 @@ def test_it_shows_a_manager_only_her_team(cast: Cast, login: Login) -> None:
     assert "West 1" in page and "West 2" not in page and "1 team." in page
     outsider = login(cast.outsider).get("/teams/?q=west").content.decode()
     assert "West 1" not in outsider and "No teams you can see" in outsider
+
+
+def test_it_counts_each_regions_teams_and_people_and_pages_them(cast: Cast, login: Login) -> None:
+    page = login(cast.admin).get("/organization/").content.decode()
+    # West: teams West 1 and West 2; people Mia, Otto, Rita and Oscar.
+    assert re.search(r"West</a></td><td class=\"num\">2</td><td class=\"num\">4</td>", page)
+    for i in range(55):
+        services.region_get_or_create(organization=cast.org, name=f"Zone {i:02d}")
+    first = login(cast.admin).get("/organization/").content.decode()
+    assert "Page 1 of 2" in first and "Zone 54" not in first
+    assert "Zone 54" in login(cast.admin).get("/organization/?page=2").content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -31,10 +33,26 @@ def people_list(
     return people
 
 
+def _count_by(rows: QuerySet[Any], field: str) -> Coalesce:
+    """How many of `rows` point at the outer row through `field`: a subquery per row, not
+    a join with GROUP BY, so counting a list and cutting a page of it stay cheap."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def regions_list(*, viewer: Person) -> QuerySet[Region]:
     return (
         Region.objects.filter(organization=viewer.organization_id)
-        .annotate(n_teams=Count("teams", distinct=True), n_people=Count("people", distinct=True))
+        .annotate(
+            n_teams=_count_by(Team.objects.all(), "region"),
+            n_people=_count_by(Person.objects.all(), "region"),
+        )
         .order_by("name")
     )
 
@@ -43,17 +61,10 @@ def teams_list(*, viewer: Person, q: str = "") -> QuerySet[Team]:
     """The teams the viewer sees, each with `size` (its reps), narrowed by a search on the
     team's or its manager's name. `size` is a subquery per row, not a join with GROUP BY,
     so counting the list and cutting a page of it stay cheap."""
-    reps = (
-        Person.objects.filter(team=OuterRef("pk"), role=Role.REP)
-        .order_by()
-        .values("team")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     teams = access.teams_visible_to(viewer).select_related("region", "manager")
     if q:
         teams = teams.filter(Q(name__icontains=q) | Q(manager__name__icontains=q))
-    return teams.annotate(size=Coalesce(Subquery(reps, output_field=IntegerField()), Value(0)))
+    return teams.annotate(size=_count_by(Person.objects.filter(role=Role.REP), "team"))
 
 
 def team_with_members(*, viewer: Person, team: Team) -> Team:

@@ -38,7 +38,7 @@ def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         message="Organization saved.",
         template="orgs/organization.html",
         region_form=RegionForm(),
-        regions=selectors.regions_list(viewer=request.user),
+        regions=page_of(request, selectors.regions_list(viewer=request.user)),
         can_edit_regions=access.can_create_regions(request.user),
     )
 
@@ -60,7 +60,7 @@ def region_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": OrganizationForm(instance=org),
             "region_form": form,
-            "regions": selectors.regions_list(viewer=request.user),
+            "regions": page_of(request, selectors.regions_list(viewer=request.user)),
             "can_edit_regions": True,
         },
         status=400,
