@@ -98,7 +98,9 @@ def goal_analysis(request: AuthenticatedHttpRequest, program_id: int, kpi_id: in
         and selectors.run_shown(request.user, run)
         else None,
     }
-    if request.htmx:
+    # The run's progress polls for its own part; the Kirkpatrick card being computed polls
+    # for the whole page and keeps only itself (`?part=kirkpatrick`).
+    if request.htmx and request.GET.get("part") != "kirkpatrick":
         return render(request, "analysis/analysis.html#run", context)
     return render(request, "analysis/analysis.html", context)
 
