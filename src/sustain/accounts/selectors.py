@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from sustain.accounts import sso, throttling
+from sustain.accounts import services, sso, throttling
 from sustain.accounts.services import INVITATION
 from sustain.notify.models import OutboxMessage
 from sustain.orgs.models import Organization, Person, Role, Team
@@ -186,7 +186,6 @@ def go_live(*, organization: Organization) -> GoLive:
     admin's checklist, from an empty database to everyone invited. A fixed number of
     queries whatever the organization's size."""
     everyone = Person.objects.filter(organization=organization, is_active=True)
-    invited = OutboxMessage.objects.filter(recipient=OuterRef("pk"), kind=INVITATION)
     people = everyone.aggregate(
         active=Count("pk"),
         others=Count("pk", filter=~Q(role=Role.ADMIN)),
@@ -196,7 +195,7 @@ def go_live(*, organization: Organization) -> GoLive:
         signed_in=Count("pk", filter=Q(last_login__isnull=False)),
         never_signed_in=Count("pk", filter=Q(last_login__isnull=True)),
         # `services.never_invited`, counted in the same pass over the people.
-        never_invited=Count("pk", filter=Q(last_login__isnull=True) & ~Q(Exists(invited))),
+        never_invited=Count("pk", filter=services.not_invited()),
     )
     teams = Team.objects.filter(organization=organization).aggregate(
         all=Count("pk"), leaderless=Count("pk", filter=Q(manager__isnull=True))

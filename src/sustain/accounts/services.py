@@ -109,10 +109,15 @@ def never_signed_in(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.filter(is_active=True, last_login__isnull=True, organization__isnull=False)
 
 
+def not_invited() -> Q:
+    """Never signed in and never sent an invitation (a condition on people)."""
+    invited = OutboxMessage.objects.filter(recipient=OuterRef("pk"), kind=INVITATION)
+    return Q(last_login__isnull=True) & ~Q(Exists(invited))
+
+
 def never_invited(people: QuerySet[Person]) -> QuerySet[Person]:
     """Those of `people` who have never signed in and were never sent an invitation."""
-    invited = OutboxMessage.objects.filter(recipient=OuterRef("pk"), kind=INVITATION)
-    return never_signed_in(people).exclude(Exists(invited))
+    return never_signed_in(people).filter(not_invited())
 
 
 @transaction.atomic

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.db.models import Count, Q, QuerySet
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-
+from sustain.lib.queries import count_per_row
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 
@@ -33,25 +31,12 @@ def people_list(
     return people
 
 
-def _count_by(rows: QuerySet[Any], field: str) -> Coalesce:
-    """How many of `rows` point at the outer row through `field`: a subquery per row, not
-    a join with GROUP BY, so counting a list and cutting a page of it stay cheap."""
-    counted = (
-        rows.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def regions_list(*, viewer: Person) -> QuerySet[Region]:
     return (
         Region.objects.filter(organization=viewer.organization_id)
         .annotate(
-            n_teams=_count_by(Team.objects.all(), "region"),
-            n_people=_count_by(Person.objects.all(), "region"),
+            n_teams=count_per_row(Team.objects.all(), "region"),
+            n_people=count_per_row(Person.objects.all(), "region"),
         )
         .order_by("name")
     )
@@ -64,7 +49,7 @@ def teams_list(*, viewer: Person, q: str = "") -> QuerySet[Team]:
     teams = access.teams_visible_to(viewer).select_related("region", "manager")
     if q:
         teams = teams.filter(Q(name__icontains=q) | Q(manager__name__icontains=q))
-    return teams.annotate(size=_count_by(Person.objects.filter(role=Role.REP), "team"))
+    return teams.annotate(size=count_per_row(Person.objects.filter(role=Role.REP), "team"))
 
 
 def team_with_members(*, viewer: Person, team: Team) -> Team:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from sustain.lib.queries import count_per_row
 from sustain.orgs import access
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.programs.models import Concept, Enrollment, GlossaryTerm, Program
@@ -29,24 +29,15 @@ def program_settings(program: Program, model: type[Row]) -> Row:
     return row
 
 
-def _count(rows: QuerySet[Enrollment]) -> Coalesce:
-    """The number of `rows` (filtered on `program=OuterRef("pk")`) as a correlated subquery:
-    each program's count is read by index, not by joining and grouping every enrollment."""
-    counted = rows.order_by().values("program").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def programs_list(*, viewer: Person) -> QuerySet[Program]:
-    enrollments = Enrollment.objects.filter(program=OuterRef("pk"))
+    trained = Enrollment.objects.filter(trained_on__lte=timezone.localdate(), person__role=Role.REP)
     return (
         access.programs_visible_to(viewer)
         .select_related("owner")
         .annotate(
-            n_enrolled=_count(enrollments),
+            n_enrolled=count_per_row(Enrollment.objects.all(), "program"),
             # Trained reps as `measurement_groups` counts them.
-            n_trained=_count(
-                enrollments.filter(trained_on__lte=timezone.localdate(), person__role=Role.REP)
-            ),
+            n_trained=count_per_row(trained, "program"),
         )
     )
 
