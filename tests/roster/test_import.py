@@ -15,6 +15,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
+from sustain.notify import services as notify_services
+from sustain.notify.models import NotificationPreferences
 from sustain.orgs.models import Person, Region, Role, Team
 from sustain.roster import services
 from sustain.roster.forms import RosterMappingForm
@@ -405,3 +407,51 @@ def test_the_api_refuses_a_header_the_page_refuses(api: Api, cast: Cast) -> None
     response = api(cast.admin).put("/people/import/mapping", {"columns": {"team": header}})
     assert response.status_code == 422
     assert api(cast.admin).get("/people/import/mapping").json()["columns"] == {}
+
+
+ZONED = (
+    "email,name,Time Zone\n"
+    "rita.rep@acme-corp.example,Rita Rep,america/new_york\n"
+    "paul.north@acme-corp.example,Paul North,Europe/Paris\n"
+)
+
+
+def test_it_sets_each_persons_time_zone_in_its_canonical_spelling(cast: Cast) -> None:
+    NotificationPreferences.objects.create(
+        person=cast.rep, quiet_start=dt.time(20, 0), quiet_end=dt.time(7, 0)
+    )
+    result = _import(cast, ZONED)
+    assert (result.created, result.updated) == (1, 1)  # Rita: only her zone changed
+    rita = NotificationPreferences.objects.get(person=cast.rep)
+    assert rita.time_zone == "America/New_York" and rita.quiet_start == dt.time(20, 0)
+    paul = Person.objects.get(email="paul.north@acme-corp.example")
+    assert NotificationPreferences.objects.get(person=paul).time_zone == "Europe/Paris"
+    # Her quiet hours are now kept in New York: 01:30 UTC is 20:30 there, inside them.
+    now = dt.datetime(2026, 1, 15, 1, 30, tzinfo=dt.UTC)
+    assert notify_services.quiet_until(rita, now) == dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
+    assert _import(cast, ZONED).unchanged == 2
+
+
+def test_it_clears_a_time_zone_on_an_empty_cell_and_keeps_it_without_the_column(
+    cast: Cast,
+) -> None:
+    _import(cast, ZONED)
+    _import(cast, "email,name\nrita.rep@acme-corp.example,Rita Rep\n")
+    assert NotificationPreferences.objects.get(person=cast.rep).time_zone == "America/New_York"
+    _import(cast, "email,name,timezone\nrita.rep@acme-corp.example,Rita Rep,\n")
+    assert NotificationPreferences.objects.get(person=cast.rep).time_zone == ""
+
+
+def test_it_refuses_an_offset_or_a_display_name_for_a_time_zone(cast: Cast) -> None:
+    text = ZONED + "x@acme-corp.example,X,GMT-05:00\ny@acme-corp.example,Y,Eastern Time\n"
+    errors = _errors(cast, text)
+    assert [(row, column) for row, column, _ in errors] == [(4, "Time Zone"), (5, "Time Zone")]
+    assert "IANA name" in errors[0][2]
+    assert not NotificationPreferences.objects.filter(person__organization=cast.org).exists()
+    assert not Person.objects.filter(email="paul.north@acme-corp.example").exists()
+
+
+def test_it_previews_a_time_zone_change_without_writing_it(cast: Cast) -> None:
+    result = _import(cast, ZONED, dry_run=True)
+    assert result.updated_emails == ["rita.rep@acme-corp.example"]
+    assert not NotificationPreferences.objects.exists()

@@ -64,7 +64,7 @@ def people_import(
     deactivate_missing: bool = False,
 ) -> Status[dict[str, Any]]:
     """Upsert people from a CSV or XLSX roster (columns email, name, role, team, region,
-    manager_email, hire_date, or the Workday/BambooHR/Salesforce names for them). Any error
+    manager_email, hire_date, time_zone, or the Workday/BambooHR/Salesforce names for them). Any error
     answers 400 with every error's row and column, and nothing is written."""
     org = _admin_organization(request)
     try:

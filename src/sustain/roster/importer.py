@@ -1,6 +1,6 @@
 """Reading a roster (the HRIS or CRM user export) into validated rows, without the database.
 
-Columns: `email, name, role, team, region, manager_email, hire_date`. The header names that
+Columns: `email, name, role, team, region, manager_email, hire_date, time_zone`. The header names that
 Workday, BambooHR and Salesforce user exports use are accepted too (ALIASES), and a saved
 mapping names the header of any field explicitly. Only `email` and a name (`name`, or first
 and last name columns) are required; a field whose column is absent leaves that field of
@@ -11,14 +11,16 @@ numbers it and the column as its header is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sustain.lib.uploads import CellError, Table
+from sustain.notify.models import time_zone_names
 from sustain.orgs.models import Role
 
-FIELDS = ("email", "name", "role", "team", "region", "manager_email", "hire_date")
+FIELDS = ("email", "name", "role", "team", "region", "manager_email", "hire_date", "time_zone")
 # Lower-case header names per field, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
     "email": (
@@ -64,6 +66,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "start date",
         "date of hire",
     ),
+    "time_zone": (
+        "time_zone",
+        "time zone",
+        "timezone",
+        "timezonesidkey",  # Salesforce user object: IANA names already
+        "time zone id",
+        "tz",
+    ),
 }
 MAPPABLE = (*FIELDS, "first_name", "last_name")
 # A saved mapping's header, on the page and in the API.
@@ -97,6 +107,7 @@ class RosterRow:
     manager_email: str | None
     hire_date: dt.date | None
     has_hire_date: bool
+    time_zone: str | None = None
 
 
 @dataclass
@@ -158,6 +169,22 @@ def parse_date(text: str, order: str = "") -> tuple[dt.date | None, str]:
         except ValueError:
             continue
     return None, "not a date (expected YYYY-MM-DD)"
+
+
+def parse_time_zone(text: str) -> tuple[str | None, str]:
+    """An IANA time zone name in its canonical spelling, whatever the case ("europe/paris"
+    is Europe/Paris). Offsets and display names ("GMT-05:00", "Eastern Time") are
+    refused: an offset changes with daylight saving time, so it cannot place quiet hours."""
+    name = text.strip()
+    canonical = _time_zones_folded().get(name.casefold())
+    if canonical is None:
+        return None, "not a time zone: use an IANA name such as Europe/Paris or America/New_York"
+    return canonical, ""
+
+
+@functools.cache
+def _time_zones_folded() -> dict[str, str]:
+    return {name.casefold(): name for name in time_zone_names()}
 
 
 def _day(y: int, m: int, d: int) -> tuple[dt.date | None, str]:
@@ -236,6 +263,11 @@ def parse_roster(
             hire_date, why = parse_date(hire_text, date_order)
             if hire_date is None:
                 errors.append(CellError(number, headers["hire_date"], why))
+        time_zone = cell("time_zone")
+        if time_zone:
+            time_zone, why = parse_time_zone(time_zone)
+            if time_zone is None:
+                errors.append(CellError(number, headers["time_zone"], why))
         rows.append(
             RosterRow(
                 row=number,
@@ -247,6 +279,7 @@ def parse_roster(
                 manager_email=manager,
                 hire_date=hire_date,
                 has_hire_date=hire_text is not None,
+                time_zone=time_zone,
             )
         )
     if not rows and not errors:

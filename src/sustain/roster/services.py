@@ -15,9 +15,12 @@ from typing import Any, cast
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sustain.lib.uploads import CellError, TableRejected, read_table
+from sustain.notify.models import NotificationPreferences
 from sustain.orgs import access
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Organization, Person, Region, Role, Team
@@ -151,7 +154,16 @@ def _changes(
 ) -> _RosterChanges:
     errors: list[CellError] = []
     people = Person.objects.filter(organization=organization).select_for_update()
-    existing = {p["email"].lower(): p for p in people.values("pk", "email", "name", *PERSON_FIELDS)}
+    existing = {
+        p["email"].lower(): p
+        for p in people.values(
+            "pk",
+            "email",
+            "name",
+            *PERSON_FIELDS,
+            time_zone=Coalesce("notification_preferences__time_zone", Value("")),
+        )
+    }
     teams: dict[str, Mapping[str, Any]] = {
         t["name"].strip().lower(): t
         for t in Team.objects.filter(organization=organization).values(
@@ -367,6 +379,7 @@ def _apply(organization: Organization, changes: _RosterChanges, result: RosterRe
 
     to_create: list[Person] = []
     to_update: list[Person] = []
+    zones: dict[str, str] = {}  # email -> the time zone the file changes hers to
     for r in rows:
         stored = existing.get(r.email)
         values = {
@@ -377,6 +390,8 @@ def _apply(organization: Organization, changes: _RosterChanges, result: RosterRe
             "hire_date": r.hire_date if r.has_hire_date else (stored or {}).get("hire_date"),
             "is_active": True,
         }
+        if r.time_zone is not None and r.time_zone != (stored or {}).get("time_zone", ""):
+            zones[r.email] = r.time_zone
         if stored is None:
             to_create.append(
                 Person(
@@ -390,18 +405,40 @@ def _apply(organization: Organization, changes: _RosterChanges, result: RosterRe
         elif any(stored[f] != v for f, v in values.items()):
             to_update.append(Person(pk=stored["pk"], **values))
             result.updated_emails.append(r.email)
+        elif r.email in zones:
+            result.updated_emails.append(r.email)
         else:
             result.unchanged += 1
     for chunk in _chunks(to_create):
         Person.objects.bulk_create(chunk)
     for chunk in _chunks(to_update):
         Person.objects.bulk_update(chunk, list(PERSON_FIELDS))
-    result.created, result.updated = len(to_create), len(to_update)
+    result.created, result.updated = len(to_create), len(result.updated_emails)
+    pks = {p.email: p.pk for p in to_create} | {e: p["pk"] for e, p in existing.items()}
+    _set_time_zones({pks[email]: zone for email, zone in zones.items()})
 
     _set_team_managers(organization, changes.team_managers, teams)
     _deactivate_many([p["pk"] for p in changes.missing])
     result.deactivated_emails = sorted(p["email"] for p in changes.missing)
     result.deactivated = len(changes.missing)
+
+
+def _set_time_zones(zones: dict[int, str]) -> None:
+    """Each person's time zone (of her notification preferences, where quiet hours are
+    kept): the row updated where she has one, created where she has none and the file
+    gives a zone."""
+    people = list(zones)
+    for chunk in _chunks(people):
+        stored = list(NotificationPreferences.objects.filter(person_id__in=chunk))
+        for prefs in stored:
+            prefs.time_zone, prefs.updated_at = zones[prefs.person_id], timezone.now()
+        NotificationPreferences.objects.bulk_update(stored, ["time_zone", "updated_at"])
+        have = {p.person_id for p in stored}
+        NotificationPreferences.objects.bulk_create(
+            NotificationPreferences(person_id=pk, time_zone=zones[pk])
+            for pk in chunk
+            if pk not in have and zones[pk]
+        )
 
 
 def _unusable_password() -> str:
