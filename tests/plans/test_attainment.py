@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
-from sustain.metrics.models import KpiDefinition, KpiUnit, KpiValue
-from sustain.metrics.services import _ensure_kpis, kpi_import
+from sustain.metrics.models import ImportJob, KpiDefinition, KpiUnit, KpiValue
+from sustain.metrics.services import _ensure_kpis, import_job_undo, kpi_import
 from sustain.plans import selectors, services
 from sustain.plans.models import MandatoryReason, Plan
 from sustain.programs.models import Enrollment
@@ -95,3 +95,84 @@ def test_it_reads_in_a_fixed_number_of_queries(
     _import(trained, [(trained.rep.email, w, 0.5) for w in range(20)])
     with django_assert_num_queries(2):
         selectors.attainment_periods(trained.rep)
+
+
+def _import_committed(
+    cast: Cast, rows: list[tuple[str, int, float]], capture: DjangoCaptureOnCommitCallbacks
+) -> ImportJob:
+    """An import as a worker runs it: the plans' refresh it triggers runs after commit."""
+    lines = ["rep,period,kpi,value"] + [
+        f"{email},{MONDAY + dt.timedelta(weeks=week)},attainment,{value}"
+        for email, week, value in rows
+    ]
+    with capture(execute=True):
+        return kpi_import(
+            organization=cast.org, file="\n".join(lines).encode(), filename="a.csv", source="panel"
+        )
+
+
+def _reason(plan: Plan) -> str:
+    plan.refresh_from_db()
+    return plan.mandatory_reason
+
+
+def test_an_import_after_the_plan_began_makes_it_mandatory_and_its_undo_voluntary_again(
+    trained: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    plan = _plan(trained)
+    assert _reason(plan) == MandatoryReason.NONE
+    below = [(trained.rep.email, w, 0.6) for w in range(3)]
+    job = _import_committed(trained, below, django_capture_on_commit_callbacks)
+    assert _reason(plan) == MandatoryReason.BELOW_QUOTA
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_undo(job=job)
+    assert _reason(plan) == MandatoryReason.NONE
+
+
+def test_a_rep_back_above_quota_has_a_voluntary_plan_unless_her_manager_flagged_it(
+    trained: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    _import_committed(trained, [(trained.rep.email, w, 0.6) for w in range(3)], capture)
+    mine = _plan(trained)
+    other = services.plan_create(
+        enrollment=Enrollment.objects.get(program=trained.program, person=trained.other_rep)
+    )
+    services.plan_set_below_quota(plan=other, flag=True)
+    assert _reason(mine) == MandatoryReason.BELOW_QUOTA
+    recovered = [
+        (e, w, 1.1) for e in (trained.rep.email, trained.other_rep.email) for w in (3, 4, 5)
+    ]
+    _import_committed(trained, recovered, capture)
+    assert _reason(mine) == MandatoryReason.NONE
+    assert _reason(other) == MandatoryReason.BELOW_QUOTA  # the manager's word stands
+
+
+def test_a_plan_that_has_ended_keeps_the_reason_it_ran_under(trained: Cast) -> None:
+    plan = _plan(trained)
+    _import(trained, [(trained.rep.email, w, 0.6) for w in range(3)])
+    ended = plan.start + dt.timedelta(days=sum(p.days for p in plan.phases.all()))
+    assert services.plans_mandatory_refresh(program=trained.program, today=ended) == 0
+    assert _reason(plan) == MandatoryReason.NONE
+    day_before = ended - dt.timedelta(days=1)
+    assert services.plans_mandatory_refresh(program=trained.program, today=day_before) == 1
+    assert _reason(plan) == MandatoryReason.BELOW_QUOTA
+
+
+def test_new_rules_apply_to_the_running_plans(
+    trained: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _import(trained, [(trained.rep.email, w, 0.7) for w in range(3)])
+    plan = _plan(trained)
+    assert _reason(plan) == MandatoryReason.BELOW_QUOTA  # under the default 80 %
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_policy_update(program=trained.program, data={"quota_threshold": 0.6})
+    assert _reason(plan) == MandatoryReason.NONE
+
+
+def test_the_daily_sweep_catches_up_a_refresh_that_never_ran(trained: Cast) -> None:
+    plan = _plan(trained)
+    _import(trained, [(trained.rep.email, w, 0.6) for w in range(3)])  # its job never ran
+    assert _reason(plan) == MandatoryReason.NONE
+    assert services.plans_daily()["mandatory_changed"] == 1
+    assert _reason(plan) == MandatoryReason.BELOW_QUOTA

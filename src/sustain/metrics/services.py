@@ -547,6 +547,17 @@ def _apply(job: ImportJob) -> None:
     job.values_written = sum(k.get("rows", 0) for k in job.preview.get("kpis", []))
     job.applied_at = timezone.now()
     _finish(job)
+    _values_changed(org)
+
+
+def _values_changed(organization_id: int) -> None:
+    """What reads the stored values and keeps a conclusion of them: whether each running
+    90-day plan is mandatory (consistently below quota) is decided again."""
+    from sustain.plans import tasks as plan_tasks
+
+    transaction.on_commit(
+        lambda: plan_tasks.refresh_mandatory_organization.enqueue(organization_id)
+    )
 
 
 def _swap_chunk(job: ImportJob, low: int, high: int) -> None:
@@ -685,6 +696,7 @@ def import_job_undo(*, job: ImportJob) -> ImportJob:
         job.save(update_fields=["status", "undone_at"])
         # An undone import cannot be redone: its journal has served.
         StagedValue.objects.filter(job=job).delete()
+    _values_changed(job.organization_id)
     return job
 
 

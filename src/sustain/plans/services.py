@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from sustain.lib.dates import week_of
@@ -138,12 +139,80 @@ POLICY_FIELDS = (
 
 @transaction.atomic
 def plan_policy_update(*, program: Any, data: dict[str, Any]) -> Any:
-    """Save the program's plan rules. Existing plans keep their phases; their mandatory
-    reason is recomputed when the manager next sets the below-quota flag."""
+    """Save the program's plan rules. Existing plans keep their phases; the mandatory
+    reason of those still running is recomputed under the new rules, in the background
+    (a program may have 100,000 plans)."""
+    from sustain.plans import tasks
     from sustain.plans.models import PlanPolicy
 
     policy, _ = PlanPolicy.objects.get_or_create(program=program)
-    return model_update(instance=policy, data=data, fields=POLICY_FIELDS)
+    policy = model_update(instance=policy, data=data, fields=POLICY_FIELDS)
+    transaction.on_commit(lambda: tasks.refresh_mandatory.enqueue(program.pk))
+    return policy
+
+
+MANDATORY_CHUNK = 5_000
+
+
+def plans_mandatory_refresh(*, program: Any, today: dt.date | None = None) -> int:
+    """Recompute why each running plan of the program is mandatory, as `plan_create` would
+    today: attainment imported since the plan began can make it mandatory ("consistently
+    below quota"), or voluntary again once she is back above it; a new-hire plan stays
+    one, and so does a plan the manager flagged. A plan that has ended keeps the reason it
+    ran under. Returns how many plans changed. A fixed number of queries per chunk of
+    MANDATORY_CHUNK plans."""
+    today = today or timezone.localdate()
+    policy = program_settings(program, PlanPolicy)
+    rows = [
+        row
+        for row in Plan.objects.filter(program=program)
+        .annotate(days=Sum("phases__days"))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "rep_id",
+            "start",
+            "days",
+            "rep__hire_date",
+            "enrollment__trained_on",
+            "below_quota_flag",
+            "mandatory_reason",
+        )
+        if row[2] + dt.timedelta(days=row[3] or 0) > today
+    ]
+    changed = 0
+    for low in range(0, len(rows), MANDATORY_CHUNK):
+        chunk = rows[low : low + MANDATORY_CHUNK]
+        attainment = selectors.attainment_by_rep(
+            organization_id=program.organization_id, reps=[r[1] for r in chunk]
+        )
+        updates = []
+        for pk, rep_id, _start, _days, hire_date, trained_on, flag, stored in chunk:
+            if trained_on is None:  # her attendance was withdrawn: nothing to decide on
+                continue
+            reason = rules.mandatory_reason(
+                hire_date=hire_date,
+                trained_on=trained_on,
+                new_hire_days=policy.new_hire_days,
+                attainment=attainment.get(rep_id, []),
+                quota_threshold=policy.quota_threshold,
+                quota_periods=policy.quota_periods,
+                manager_flag=flag,
+            )
+            if reason != stored:
+                updates.append(Plan(pk=pk, mandatory_reason=reason))
+        Plan.objects.bulk_update(updates, ["mandatory_reason"])
+        changed += len(updates)
+    return changed
+
+
+def plans_mandatory_refresh_organization(*, organization_id: int) -> int:
+    """`plans_mandatory_refresh` for every program of the organization that has plans (after
+    a KPI import or its undo changed the attainment they read)."""
+    from sustain.programs.models import Program
+
+    programs = Program.objects.filter(organization_id=organization_id, plans__isnull=False)
+    return sum(plans_mandatory_refresh(program=p) for p in programs.distinct())
 
 
 @transaction.atomic
@@ -316,4 +385,14 @@ def plans_daily(*, today: dt.date | None = None) -> dict[str, int]:
         enrollments__role=Role.REP,
     ).distinct():
         created += plans_generate(program=program)
-    return {"created": created, "flagged": plans_flag_uncommitted(today=today)}
+    # The attainment a plan read changes with every KPI import (each also triggers its own
+    # refresh); the sweep is the backstop for a refresh job lost with a worker.
+    mandatory = sum(
+        plans_mandatory_refresh(program=p, today=today)
+        for p in Program.objects.filter(plans__isnull=False).distinct()
+    )
+    return {
+        "created": created,
+        "flagged": plans_flag_uncommitted(today=today),
+        "mandatory_changed": mandatory,
+    }
