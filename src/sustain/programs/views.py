@@ -24,6 +24,7 @@ from sustain.programs.forms import (
     SessionForm,
 )
 from sustain.programs.tabs import program_tabs
+from sustain.web.formfields import TYPED_SUFFIX, lookup_suggestions
 from sustain.web.forms import call_service, form_page
 from sustain.web.pagination import page_of
 
@@ -168,6 +169,9 @@ def session_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
 
 
 SHOWN_AT_MOST = 500
+# What the candidates list carries into "enroll everyone matching": the filters, and the
+# lookup fields' marks that a team or region was typed (so "2026" stays a name, not a pk).
+ENROLL_FILTERS = ("q", "team", "region", "role", "team" + TYPED_SUFFIX, "region" + TYPED_SUFFIX)
 
 
 @login_required
@@ -175,6 +179,9 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
     """Enroll from a filterable list (tick people, or everyone shown) or a whole group."""
     program = access.get_program_for(request.user, program_id, write=True)
     form = EnrollForm(request.POST or None, program=program, viewer=request.user)
+    suggestions = lookup_suggestions(request, form)
+    if suggestions is not None:
+        return suggestions
     if request.method == "POST" and form.is_valid():
         result = call_service(
             form,
@@ -200,9 +207,7 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         "filters": filters,
         "shown": matching[:SHOWN_AT_MOST],
         "n_matching": matching.count(),
-        "filter_values": {
-            k: filters.data[k] for k in ("q", "team", "region", "role") if filters.data.get(k)
-        },
+        "filter_values": {k: filters.data[k] for k in ENROLL_FILTERS if filters.data.get(k)},
         # The "enroll a group" form: the same fields, unbound, with ids of their own.
         "group": EnrollFilterForm(program=program, viewer=request.user, auto_id="g-%s"),
         "roles": Role.choices,

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from sustain.lib.validation import max_upload_bytes, validate_upload_size
+from sustain.web.formfields import lookup_suggestions
 
 T = TypeVar("T")
 
@@ -80,7 +81,11 @@ def form_page(
     flash `message` and redirect to `done` (each a value or a function of the service's
     result); otherwise render `template` with the form, its errors beside the fields (the
     service's too, through `call_service`), and `context`; a form sent back with errors
-    answers `invalid_status`."""
+    answers `invalid_status`. A lookup field's request for suggestions is answered here,
+    from the form the viewer was given (`formfields.lookup_suggestions`)."""
+    suggestions = lookup_suggestions(request, form)
+    if suggestions is not None:
+        return suggestions
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = call_service(form, lambda: save(data))
