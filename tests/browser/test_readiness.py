@@ -42,7 +42,7 @@ def test_it_walks_an_owner_from_not_ready_to_ready(
     page.fill("#id_baseline_start", "2026-01-01")
     page.fill("#id_baseline_end", "2026-06-30")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#id_target_value-error")).to_contain_text("target")
+    expect(page.locator("#id_target_value_error")).to_contain_text("target")
     page.fill("#id_target_value", "25")
     page.get_by_role("button", name="Save").click()
     expect(page.locator('tr[data-key="goals_with_baselines"]')).to_have_attribute("data-ok", "true")

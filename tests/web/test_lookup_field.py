@@ -173,7 +173,8 @@ def test_it_refuses_an_unknown_name_beside_the_field(
 ) -> None:
     data = _person_post(cast, team="East 9", **{"team-typed": "1"})
     page = login(cast.admin).post(f"/people/{cast.rep.pk}/edit/", data).content.decode()
-    assert 'id="id_team-error">No team named “East 9”.' in page
+    assert 'id="id_team_error">No team named “East 9”.' in page
+    assert 'aria-describedby="id_team_error"' in page  # read out with the field
     assert 'value="East 9"' in page  # what she typed, to correct
     assert Person.objects.get(pk=cast.rep.pk).team == cast.team
 
@@ -204,7 +205,7 @@ def test_it_asks_for_the_email_when_a_name_is_ambiguous(
     url = f"/teams/{cast.team.pk}/edit/"
     typed = {"manager-typed": "1"}
     page = client.post(url, _team_post(cast.team, manager="ana smith", **typed)).content.decode()
-    assert 'id="id_manager-error">2 people are named “ana smith”: choose one' in page
+    assert 'id="id_manager_error">2 people are named “ana smith”: choose one' in page
     assert Team.objects.get(pk=cast.team.pk).manager == cast.manager
     response = client.post(url, _team_post(cast.team, manager="ANA.TWO@acme.example", **typed))
     assert response.status_code == 302

@@ -50,7 +50,7 @@ def test_it_shows_a_form_error_beside_the_field_and_saves_nothing(cast: Cast, lo
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="id_email-error"' in html
+    assert 'id="id_email_error"' in html
     assert Person.objects.filter(email=cast.rep.email).count() == 1
 
 
