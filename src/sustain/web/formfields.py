@@ -84,10 +84,10 @@ class NaturalOrderIterator(ModelChoiceIterator[Any]):
     Only ever a select of at most `LOOKUP_LIMIT` rows, so sorting in Python is cheap."""
 
     def __iter__(self) -> Iterator[Any]:
-        choices = list(super().__iter__())
-        head = 1 if self.field.empty_label is not None else 0
-        yield from choices[:head]
-        yield from sorted(choices[head:], key=lambda choice: natural_key(str(choice[1])))
+        rows = super().__iter__()
+        if self.field.empty_label is not None:
+            yield next(rows)
+        yield from sorted(rows, key=lambda choice: natural_key(str(choice[1])))
 
 
 class LookupSelect(forms.Select):
@@ -128,6 +128,13 @@ class LookupSelect(forms.Select):
             name + TYPED_SUFFIX,
             options,
         )
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Select's own test reads the first choice, which here would sort them all (and
+        # past the limit fetch a whole organization): an empty first choice is the
+        # empty label.
+        field: LookupChoiceField = self.choices.field  # type: ignore[attr-defined]
+        return not self.is_hidden and field.empty_label is not None
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
