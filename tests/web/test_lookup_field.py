@@ -100,6 +100,65 @@ def test_it_suggests_at_most_twenty_shortest_first(
     assert _suggested(page.content.decode()) == [f"Pod {n}" for n in range(1, 21)]
 
 
+# Every form with a lookup field, asked by a person who may open it (program ids filled in).
+EVERY_LOOKUP = [
+    ("owner", "/programs/{p}/edit/", "owner", "olga", "Olga Owner <olga.owner@acme-corp.example>"),
+    ("admin", "/people/new/", "team", "st 2", "West 2"),
+    ("admin", "/people/new/", "region", "wes", "West"),
+    ("admin", "/teams/new/", "region", "wes", "West"),
+    (
+        "admin",
+        "/teams/new/",
+        "manager",
+        "otto",
+        "Otto Othermanager <otto.othermanager@acme-corp.example>",
+    ),
+    (
+        "owner",
+        "/readiness/{p}/touches/new/",
+        "sender",
+        "eve",
+        "Eve Executive <eve.executive@acme-corp.example>",
+    ),
+    ("owner", "/readiness/{p}/touches/new/", "team", "1", "West 1"),
+    ("owner", "/readiness/{p}/touches/new/", "region", "w", "West"),
+    (
+        "owner",
+        "/readiness/{p}/why/",
+        "author",
+        "eve",
+        "Eve Executive <eve.executive@acme-corp.example>",
+    ),
+    (
+        "owner",
+        "/readiness/{p}/panel/new/",
+        "manager",
+        "mia",
+        "Mia Manager <mia.manager@acme-corp.example>",
+    ),
+    ("owner", "/programs/{p}/enrollments/new/", "team", "west 1", "West 1"),
+    ("owner", "/programs/{p}/enrollments/new/", "region", "WEST", "West"),
+]
+
+
+@pytest.mark.parametrize(("role", "path", "field", "text", "expected"), EVERY_LOOKUP)
+def test_it_suggests_on_every_form_with_a_lookup(
+    cast: Cast,
+    login: Login,
+    low_limit: None,
+    role: str,
+    path: str,
+    field: str,
+    text: str,
+    expected: str,
+) -> None:
+    url = path.format(p=cast.program.pk)
+    page = login(cast.by_role(role)).get(url).content.decode()
+    assert f'hx-get="?lookup={field}"' in page or f'<select name="{field}"' in page
+    answer = login(cast.by_role(role)).get(url, {"lookup": field, field: text})
+    assert answer.status_code == 200 and _suggested(answer.content.decode()) == [expected]
+
+
 def test_it_refuses_to_suggest_for_a_field_that_is_no_lookup(cast: Cast, login: Login) -> None:
     client = login(cast.admin)
     assert client.get(f"/teams/{cast.team.pk}/edit/?lookup=name&name=W").status_code == 404
