@@ -21,7 +21,9 @@ from sustain.orgs.models import Person
 from sustain.plans.models import CheckIn
 from sustain.programs.models import Program
 from sustain.programs.selectors import program_settings
-from sustain.refreshers.models import Review
+from sustain.refreshers.models import RetentionTotal, Review
+from sustain.refreshers.selectors import retention_since
+from sustain.refreshers.services import local_midnight
 
 HORIZON_DAYS = 180
 
@@ -124,10 +126,23 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
         )
         for w in weeks
     ]
-    answers = dict(
+    # Complete weeks' answers are stored per day (refreshers.RetentionTotal); the days
+    # from `since` on are counted from the answers.
+    since = retention_since(program)
+    answers: dict[int, int] = defaultdict(int)
+    for d, n in RetentionTotal.objects.filter(
+        program=program,
+        by=RetentionTotal.By.DAY,
+        period__gte=start,
+        period__lte=end,
+        period__lt=since or dt.date.min,
+    ).values_list("period", "answers"):
+        answers[week(d)] += n
+    live_from = max(bounds[0][0], local_midnight(since)) if since else bounds[0][0]
+    for w, n in (
         Review.objects.filter(
             concept__program=program,
-            reviewed_at__gte=bounds[0][0],
+            reviewed_at__gte=live_from,
             reviewed_at__lt=bounds[-1][1],
         )
         .annotate(
@@ -135,6 +150,7 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
                 *[
                     When(reviewed_at__lt=high, then=Value(w))
                     for w, (_low, high) in zip(weeks, bounds, strict=True)
+                    if high > live_from
                 ]
             )
         )
@@ -142,7 +158,8 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
         .annotate(n=Count("id"))
         .values_list("w", "n")
         .order_by()
-    )
+    ):
+        answers[w] += n
     checkins: dict[int, int] = defaultdict(int)
     for d, n in (
         CheckIn.objects.filter(plan__program=program, week__gte=start, week__lte=end)

@@ -151,15 +151,27 @@ def questions_create(
     return Status(201, services.question_create(concept=concept, **payload.dict()))
 
 
+class _RetentionPage:
+    """The retention rows one page at a time (`@paginated` counts it and slices it)."""
+
+    def __init__(self, rows: selectors.RetentionRows, by: str) -> None:
+        self.rows, self.by = rows, by
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return selectors.retention_points(self.rows[page], by=self.by)
+
+
 @router.get("/programs/{program_id}/refreshers/retention", response=list[RetentionOut])
 @paginated
 def retention(
     request: AuthenticatedHttpRequest, program_id: int, by: Literal["concept", "team"] = "concept"
-) -> PageRows[Any, dict[str, Any]]:
+) -> _RetentionPage:
     """By week, then group name."""
     program = access.get_program_for(request.user, program_id)
-    rows = selectors.retention_rows(program=program, by=by, viewer=request.user)
-    return PageRows(rows, lambda page: selectors.retention_points(page, by=by))
+    return _RetentionPage(selectors.retention_rows(program=program, by=by, viewer=request.user), by)
 
 
 @router.patch("/questions/{question_id}", response=QuestionOut)

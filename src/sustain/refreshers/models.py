@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sustain.lib.validation import LongTextField
 from sustain.orgs.models import Person
-from sustain.programs.models import Concept
+from sustain.programs.models import Concept, Program
 
 
 class QuestionKind(models.TextChoices):
@@ -99,7 +99,73 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-reviewed_at"]
-        indexes = [models.Index(fields=["concept", "reviewed_at"], name="review_concept_time")]
+        # Answers of a program in a time range, read from the index alone: the current
+        # week's retention (by concept and team, with distinct people) and the fade.
+        indexes = [
+            models.Index(
+                fields=["concept", "reviewed_at", "team", "person", "correct"],
+                name="review_concept_time_cover",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {'✓' if self.correct else '✗'} {self.reviewed_at:%Y-%m-%d}"
+
+
+class RetentionStore(models.Model):
+    """How far a program's refresher totals (`RetentionTotal`) are stored: every complete
+    week before `through` (a Monday in `time_zone`); answers from `through` on are counted
+    live from `Review`. Empty (`through` None) means everything is counted live.
+
+    Why complete weeks and a watermark, not a counter bumped by every answer: a past week
+    never changes once it is over, so it is counted once (by the daily sweep) and the
+    figures stay exact whoever writes answers (the answer service, the demo's bulk
+    inserts, an import): the current week is read live, a few thousand rows on the
+    `(concept, reviewed_at)` index. What can change a stored week lowers `through` so that
+    week is counted live again until the sweep stores it anew: an answer dated in the past
+    (`refresher_answer(now=...)`), a question deleted with its answers, and anything the
+    sweep's check finds (stored totals that no longer add up to the answers, e.g. a person
+    or team deleted in Django's admin). See docs/plans-and-refreshers.md."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="retention_store"
+    )
+    through = models.DateField(null=True, blank=True)
+    # Weeks and days are those of this time zone; stored under another, they are not used.
+    time_zone = models.CharField(max_length=64, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.program} through {self.through}"
+
+
+class RetentionTotal(models.Model):
+    """One stored bucket of answers: per week and concept (`by="concept"`), per week and
+    team (`by="team"`, team empty for "No team") or per day (`by="day"`, for the fade).
+    `people` is the distinct people who answered in the bucket (the minimum group size is
+    about people); `newcomers` (team rows) those whose first answer with that team in the
+    program falls in the bucket, so their sum over weeks is the team's distinct people."""
+
+    class By(models.TextChoices):
+        CONCEPT = "concept"
+        TEAM = "team"
+        DAY = "day"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    by = models.CharField(max_length=10, choices=By.choices)
+    period = models.DateField(help_text="The Monday of the week, or the day.")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, null=True, related_name="+")
+    team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, null=True, related_name="+")
+    answers = models.PositiveIntegerField()
+    correct = models.PositiveIntegerField()
+    people = models.PositiveIntegerField()
+    newcomers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["program", "by", "period"], name="retention_total_period"),
+            models.Index(fields=["program", "by", "team"], name="retention_total_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.period}: {self.correct}/{self.answers}"

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     Expression,
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Floor, Greatest, Power, TruncWeek
+from django.utils import timezone
 
 from sustain.orgs import access, privacy
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Program
-from sustain.refreshers import choice
-from sustain.refreshers.models import Card, Question, Review
+from sustain.refreshers import choice, services
+from sustain.refreshers.models import Card, Question, RetentionStore, RetentionTotal, Review
 from sustain.refreshers.services import SCHEDULER, due_cutoff
 
 
@@ -102,42 +106,98 @@ def retention(
     )
 
 
+def retention_since(program: Program) -> dt.date | None:
+    """The first week not in the program's stored totals (`RetentionStore.through`): the
+    weeks before it are read from `RetentionTotal`, the rest counted live. None when
+    nothing usable is stored (everything live)."""
+    row = (
+        RetentionStore.objects.filter(
+            program=program, time_zone=timezone.get_current_timezone_name()
+        )
+        .values_list("through", flat=True)
+        .first()
+    )
+    return row
+
+
+class RetentionRows:
+    """`retention_rows`' answer: the stored weeks' rows, then the live weeks' rows (all
+    later), counted and sliced in SQL, so the API pages them without reading them all."""
+
+    def __init__(self, stored: QuerySet[Any], live: QuerySet[Any]) -> None:
+        self.stored, self.live = stored, live
+        self._stored_count: int | None = None
+
+    def _first_count(self) -> int:
+        if self._stored_count is None:
+            self._stored_count = self.stored.count()
+        return self._stored_count
+
+    def __len__(self) -> int:
+        return self._first_count() + self.live.count()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        yield from self.stored
+        yield from self.live
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        start, stop = page.start or 0, page.stop
+        n = self._first_count()
+        rows = list(self.stored[start:stop]) if start < n else []
+        if stop is None or stop > n:
+            rows += list(self.live[max(start - n, 0) : None if stop is None else stop - n])
+        return rows
+
+
 def retention_rows(
     *,
     program: Program,
     by: str,
     viewer: Person | None = None,
     teams: list[int] | None = None,
-) -> QuerySet[Any]:
-    """`retention`'s grouped rows, the privacy rule applied in SQL: count it and cut it
-    there, then `retention_points` the page."""
+) -> RetentionRows:
+    """`retention`'s grouped rows (week, group id, name, answers `n`, `correct`,
+    `people`), by week then group name, the privacy rule applied in SQL: the complete
+    weeks from the stored totals, the others counted from the answers; then
+    `retention_points` the page. A group is a concept or a team (by id: two concepts of one
+    name are two groups)."""
+    since = retention_since(program)
+    fewest = privacy.fewest_shown(viewer, organization=program.organization)
+    group, name = _RETENTION_GROUP[by]
+    stored = RetentionTotal.objects.filter(
+        program=program, by=by, period__lt=since or dt.date.min, people__gte=fewest
+    )
     reviews = Review.objects.filter(concept__program=program)
+    if since is not None:
+        reviews = reviews.filter(reviewed_at__gte=services.local_midnight(since))
     if teams is not None:
-        reviews = reviews.filter(team__in=teams)
-    field = _RETENTION_GROUP[by]
-    rows: QuerySet[Any] = (
+        stored, reviews = stored.filter(team__in=teams), reviews.filter(team__in=teams)
+    live: QuerySet[Any] = (
         reviews.annotate(week=_Week("reviewed_at"))
-        .values("week", field)
+        .values("week", group, name)
         .annotate(
             n=Count("id"),
             correct=Count("id", filter=Q(correct=True)),
             people=Count("person", distinct=True),
         )
-        .filter(people__gte=privacy.fewest_shown(viewer, organization=program.organization))
-        .order_by("week", field)
+        .filter(people__gte=fewest)
+        .order_by("week", name, group)
     )
-    return rows
+    kept: QuerySet[Any] = stored.values(
+        group, name, "correct", "people", week=F("period"), n=F("answers")
+    ).order_by("period", name, group)
+    return RetentionRows(kept, live)
 
 
-_RETENTION_GROUP = {"concept": "concept__name", "team": "team__name"}
+_RETENTION_GROUP = {"concept": ("concept", "concept__name"), "team": ("team", "team__name")}
 
 
 def retention_points(rows: Iterable[dict[str, Any]], *, by: str) -> list[dict[str, Any]]:
-    field = _RETENTION_GROUP[by]
+    _group, name = _RETENTION_GROUP[by]
     return [
         {
-            "week": r["week"].date().isoformat(),
-            "group": r[field] or "No team",
+            "week": _day(r["week"]).isoformat(),
+            "group": r[name] or "No team",
             "retention": round(r["correct"] / r["n"], 3),
             "answers": r["n"],
         }
@@ -145,27 +205,77 @@ def retention_points(rows: Iterable[dict[str, Any]], *, by: str) -> list[dict[st
     ]
 
 
+def _day(week: dt.date | dt.datetime) -> dt.date:
+    return week.date() if isinstance(week, dt.datetime) else week
+
+
 def lowest_retention_teams(
     *, program: Program, viewer: Person | None, n: int
 ) -> tuple[list[int], int]:
     """The `n` teams with the lowest share of answers correct over the whole program (among
-    those whose figure the viewer may see), and how many teams answered at all."""
-    rows = [
-        r
-        for r in Review.objects.filter(concept__program=program, team__isnull=False)
+    those whose figure the viewer may see), and how many teams answered at all.
+
+    The stored weeks give each team's answers and, summing `newcomers`, its distinct
+    people before `since`; the live weeks add theirs. A team's people are then known
+    only between max(stored, live) and their sum (someone may have answered in both):
+    only where k falls in between are the live newcomers counted, for those teams."""
+    since = retention_since(program)
+    teams: dict[int, dict[str, int]] = {
+        team: {"team": team, "n": n, "correct": correct, "people": people}
+        for team, n, correct, people in RetentionTotal.objects.filter(
+            program=program, by="team", team__isnull=False, period__lt=since or dt.date.min
+        )
         .values("team")
+        .annotate(n=Sum("answers"), correct=Sum("correct"), people=Sum("newcomers"))
+        .values_list("team", "n", "correct", "people")
+        .order_by()
+    }
+    reviews = Review.objects.filter(concept__program=program, team__isnull=False)
+    if since is not None:
+        reviews = reviews.filter(reviewed_at__gte=services.local_midnight(since))
+    fewest = privacy.fewest_shown(viewer, organization=program.organization)
+    unsure = []
+    for r in (
+        reviews.values("team")
         .annotate(
             n=Count("id"),
             correct=Count("id", filter=Q(correct=True)),
             people=Count("person", distinct=True),
         )
         .order_by()
-    ]
-    shown = [
-        r for r in rows if privacy.shown(viewer, r["people"], organization=program.organization)
-    ]
+    ):
+        old = teams.setdefault(r["team"], {"team": r["team"], "n": 0, "correct": 0, "people": 0})
+        old["n"] += r["n"]
+        old["correct"] += r["correct"]
+        if max(old["people"], r["people"]) < fewest <= old["people"] + r["people"]:
+            unsure.append(r["team"])
+        old["people"] = max(old["people"], r["people"])
+    if unsure and since is not None:
+        earlier = Review.objects.filter(
+            person=OuterRef("person"),
+            team=OuterRef("team"),
+            concept__program=program,
+            reviewed_at__lt=services.local_midnight(since),
+        )
+        new = (
+            reviews.filter(team__in=unsure)
+            .values("team")
+            .annotate(new=Count("person", distinct=True, filter=~Exists(earlier)))
+        )
+        stored = dict(
+            RetentionTotal.objects.filter(
+                program=program, by="team", team__in=unsure, period__lt=since
+            )
+            .values("team")
+            .annotate(people=Sum("newcomers"))
+            .values_list("team", "people")
+            .order_by()
+        )
+        for team, people in new.values_list("team", "new").order_by():
+            teams[team]["people"] = stored.get(team, 0) + people
+    shown = [r for r in teams.values() if r["people"] >= fewest]
     shown.sort(key=lambda r: (r["correct"] / r["n"], r["team"]))
-    return [r["team"] for r in shown[:n]], len(rows)
+    return [r["team"] for r in shown[:n]], len(teams)
 
 
 class _DaysBetween(Func):

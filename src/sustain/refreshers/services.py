@@ -17,12 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
+from sustain.lib.dates import week_of
 from sustain.lib.services import model_create, model_update
 from sustain.lib.uploads import CellError, TableRejected, read_table
 from sustain.lib.urls import absolute_url
@@ -30,7 +32,14 @@ from sustain.notify.services import OutboxDraft, outbox_enqueue_many
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept, Enrollment, Program
 from sustain.refreshers.choice import is_correct
-from sustain.refreshers.models import Card, Question, QuestionKind, Review
+from sustain.refreshers.models import (
+    Card,
+    Question,
+    QuestionKind,
+    RetentionStore,
+    RetentionTotal,
+    Review,
+)
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
@@ -163,6 +172,8 @@ def refresher_answer(
     card.due, card.last_review = updated.due, updated.last_review
     card.reviews += 1
     card.lapses += rating == Rating.Again and card.reviews > 1
+    # An answer dated in a stored week (a back-dated one) puts that week back to live.
+    retention_totals_invalidate(program_id=card.question.concept.program_id, since=now)
     card.save(
         update_fields=[
             "state",
@@ -251,7 +262,12 @@ def refreshers_daily(*, today: dt.date | None = None) -> dict[str, int]:
         Exists(Enrollment.objects.filter(program=OuterRef("pk"), trained_on__isnull=False))
     ):
         synced += cards_sync(program=program)
-    return {"synced": synced, **refreshers_send_digests(today=today)}
+    stored = 0
+    for program in Program.objects.filter(
+        Exists(Review.objects.filter(concept__program=OuterRef("pk")))
+    ):
+        stored += retention_totals_refresh(program=program, today=today)
+    return {"synced": synced, "weeks_stored": stored, **refreshers_send_digests(today=today)}
 
 
 QUESTION_FIELDS = ("kind", "prompt", "choices", "answer", "explanation")
@@ -272,8 +288,16 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
 @transaction.atomic
 def question_delete(*, question: Question) -> int:
     """Remove a question with its cards and answers; returns how many answers went."""
-    answers = Review.objects.filter(card__question=question).count()
+    from sustain.refreshers.tasks import refresh_retention_totals
+
+    reviews = Review.objects.filter(card__question=question)
+    found = reviews.aggregate(n=Count("id"), first=Min("reviewed_at"))
+    program_id = question.concept.program_id
     question.delete()
+    if found["first"] is not None:
+        retention_totals_invalidate(program_id=program_id, since=found["first"])
+        transaction.on_commit(lambda: refresh_retention_totals.enqueue(program_id))
+    answers: int = found["n"]
     return answers
 
 
@@ -392,3 +416,112 @@ def questions_import(
     if dry_run:
         return [Question(**values) for values in rows]
     return [question_create(**values) for values in rows]
+
+
+# Stored weekly totals (RetentionStore, RetentionTotal) --------------------------------
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in the server's time zone: weeks and days of the retention
+    figures are local, as `TruncWeek` counts them."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def retention_totals_invalidate(*, program_id: int, since: dt.datetime) -> None:
+    """Answers at or after `since` changed: the weeks from `since`'s on are counted live
+    again until the next refresh stores them. One UPDATE when nothing stored is touched."""
+    week = week_of(timezone.localdate(since))
+    if RetentionStore.objects.filter(program_id=program_id, through__gt=week).update(through=week):
+        RetentionTotal.objects.filter(program_id=program_id, period__gte=week).delete()
+
+
+def _stored_add_up(program: Program, through: dt.date) -> bool:
+    """Whether the stored weeks still hold exactly the answers before `through`: the
+    concept rows and the team rows add up to their number, the "No team" rows to those
+    without a team. Deleting a person, a team or a concept (Django's admin) breaks this."""
+    answers = Review.objects.filter(
+        concept__program=program, reviewed_at__lt=local_midnight(through)
+    ).aggregate(n=Count("id"), no_team=Count("id", filter=Q(team__isnull=True)))
+    by = RetentionTotal.By
+    stored = RetentionTotal.objects.filter(program=program, period__lt=through).aggregate(
+        in_concepts=Sum("answers", filter=Q(by=by.CONCEPT)),
+        in_teams=Sum("answers", filter=Q(by=by.TEAM)),
+        in_no_team=Sum("answers", filter=Q(by=by.TEAM, team__isnull=True)),
+        in_days=Sum("answers", filter=Q(by=by.DAY)),
+    )
+    return (
+        all((stored[k] or 0) == answers["n"] for k in ("in_concepts", "in_teams", "in_days"))
+        and (stored["in_no_team"] or 0) == answers["no_team"]
+    )
+
+
+def _week_totals(program: Program, monday: dt.date) -> list[RetentionTotal]:
+    low, high = local_midnight(monday), local_midnight(monday + dt.timedelta(weeks=1))
+    reviews = Review.objects.filter(
+        concept__program=program, reviewed_at__gte=low, reviewed_at__lt=high
+    ).order_by()
+    counts = {
+        "answers": Count("id"),
+        "correct": Count("id", filter=Q(correct=True)),
+        "people": Count("person", distinct=True),
+    }
+    earlier = Review.objects.filter(
+        person=OuterRef("person"),
+        team=OuterRef("team"),
+        concept__program=program,
+        reviewed_at__lt=low,
+    )
+    rows = [
+        RetentionTotal(program=program, by=RetentionTotal.By.CONCEPT, period=monday, **r)
+        for r in reviews.values("concept_id").annotate(**counts)
+    ]
+    rows += [
+        RetentionTotal(program=program, by=RetentionTotal.By.TEAM, period=monday, **r)
+        for r in reviews.values("team_id").annotate(
+            **counts, newcomers=Count("person", distinct=True, filter=~Exists(earlier))
+        )
+    ]
+    days: QuerySet[Any] = (
+        reviews.annotate(period=TruncDate("reviewed_at"))
+        .values("period")
+        .annotate(answers=Count("id"))
+    )
+    rows += [
+        RetentionTotal(program=program, by=RetentionTotal.By.DAY, correct=0, people=0, **r)
+        for r in days
+    ]
+    return rows
+
+
+@transaction.atomic
+def retention_totals_refresh(*, program: Program, today: dt.date | None = None) -> int:
+    """Store the program's complete weeks not stored yet (all of them the first time, or
+    when the stored ones no longer add up or were counted in another time zone); returns
+    how many weeks were stored. Idempotent; the daily sweep calls it for every program."""
+    today = today or timezone.localdate()
+    target = week_of(today)
+    zone = timezone.get_current_timezone_name()
+    store, _ = RetentionStore.objects.get_or_create(program=program)
+    # Writing first takes the write lock (SQLite) or the row lock (PostgreSQL): a
+    # back-dated answer waits, then lowers `through` again.
+    RetentionStore.objects.filter(pk=store.pk).update(refreshed_at=timezone.now())
+    store = RetentionStore.objects.select_for_update().get(pk=store.pk)
+    through = store.through if store.time_zone == zone else None
+    if through is not None and not _stored_add_up(program, through):
+        through = None
+    if through is None:
+        RetentionTotal.objects.filter(program=program).delete()
+        first = Review.objects.filter(concept__program=program).aggregate(first=Min("reviewed_at"))[
+            "first"
+        ]
+        through = week_of(timezone.localdate(first)) if first is not None else target
+    else:
+        RetentionTotal.objects.filter(program=program, period__gte=through).delete()
+    weeks = 0
+    while through < target:
+        RetentionTotal.objects.bulk_create(_week_totals(program, through), batch_size=2000)
+        through += dt.timedelta(weeks=1)
+        weeks += 1
+    store.through, store.time_zone = max(through, target), zone
+    store.save(update_fields=["through", "time_zone"])
+    return weeks
