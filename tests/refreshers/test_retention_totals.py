@@ -13,7 +13,7 @@ from sustain.health.selectors import fade
 from sustain.orgs.models import Person, Team
 from sustain.refreshers import services
 from sustain.refreshers.models import Card, Question, RetentionStore, RetentionTotal, Review
-from sustain.refreshers.selectors import lowest_retention_teams
+from sustain.refreshers.selectors import lowest_retention_teams, stored_state
 from tests.conftest import Api, Cast
 
 TODAY = timezone.localdate()
@@ -94,9 +94,13 @@ def test_it_gives_the_same_weekly_figures_stored_or_live(
     assert services.retention_totals_refresh(program=cast.program) >= 2
 
     assert RetentionStore.objects.get(program=cast.program).through == THIS_WEEK
-    stored = RetentionTotal.objects.filter(program=cast.program)
-    assert set(stored.values_list("period", flat=True)) >= {TWO_WEEKS_AGO, LAST_WEEK}
-    assert not stored.filter(period__gte=THIS_WEEK).exists()
+    weeks = RetentionTotal.objects.filter(program=cast.program, by="concept")
+    assert list(weeks.order_by("period").values_list("period", "answers")) == [
+        (TWO_WEEKS_AGO, 2),
+        (LAST_WEEK, 3),
+        (THIS_WEEK, 1),
+    ]
+    assert stored_state(cast.program).whole
     assert _points(api, cast.analyst, cast.program.pk, "concept") == _by_concept()
     assert _points(api, cast.analyst, cast.program.pk, "team") == _by_team()
 
@@ -118,6 +122,22 @@ def test_it_counts_a_new_answer_this_week_and_keeps_past_weeks(
         (THIS_WEEK.isoformat(), "West 2", 0.0, 1),
     ]
     assert RetentionStore.objects.get(program=cast.program).through == THIS_WEEK
+    # The answer counted itself into the store: nothing is counted live.
+    assert stored_state(cast.program).whole
+
+
+def test_an_answer_written_around_the_service_is_counted_live(
+    api: Api, cast: Cast, question: Question
+) -> None:
+    _history(cast, question)
+    services.retention_totals_refresh(program=cast.program)
+    assert stored_state(cast.program).whole
+
+    _review(cast.rep, question, correct=True, day=THIS_WEEK, team=cast.team)
+
+    assert not stored_state(cast.program).whole
+    by_concept = _points(api, cast.analyst, cast.program.pk, "concept")
+    assert by_concept == [*_by_concept()[:2], (THIS_WEEK.isoformat(), "Discovery", 0.5, 2)]
 
 
 def test_a_back_dated_answer_puts_its_week_back_to_live(
@@ -203,6 +223,25 @@ def test_a_teams_people_count_across_stored_and_live_weeks(
     _review(again, question, correct=False, day=THIS_WEEK, team=cast.other_team)
 
     shown = [] if same_person else [cast.other_team.pk]
+    assert lowest_retention_teams(program=cast.program, viewer=cast.manager, n=5) == (shown, 1)
+
+
+@pytest.mark.parametrize("same_person", [True, False])
+def test_answers_counted_by_the_service_keep_a_teams_people(
+    cast: Cast, question: Question, same_person: bool
+) -> None:
+    """West 1: Rita, or Oscar while on it, last week (stored); then Rita answers today."""
+    cast.org.min_group_size = 2
+    cast.org.save(update_fields=["min_group_size"])
+    before = cast.rep if same_person else cast.other_rep
+    _review(before, question, correct=True, day=LAST_WEEK, team=cast.team)
+    services.retention_totals_refresh(program=cast.program)
+    card = Card.objects.get(person=cast.rep, question=question)
+
+    services.refresher_answer(person=cast.rep, card=card, answer="The budget")
+
+    assert stored_state(cast.program).whole
+    shown = [] if same_person else [cast.team.pk]
     assert lowest_retention_teams(program=cast.program, viewer=cast.manager, n=5) == (shown, 1)
 
 

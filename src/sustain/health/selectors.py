@@ -22,8 +22,7 @@ from sustain.plans.models import CheckIn
 from sustain.programs.models import Program
 from sustain.programs.selectors import program_settings
 from sustain.refreshers.models import RetentionTotal, Review
-from sustain.refreshers.selectors import retention_since
-from sustain.refreshers.services import local_midnight
+from sustain.refreshers.selectors import stored_state
 
 HORIZON_DAYS = 180
 
@@ -126,26 +125,26 @@ def fade(*, program: Program, today: dt.date | None = None) -> dict[str, Any] | 
         )
         for w in weeks
     ]
-    # Complete weeks' answers are stored per day (refreshers.RetentionTotal); the days
-    # from `since` on are counted from the answers.
-    since = retention_since(program)
+    # Answers are stored per day (refreshers.RetentionTotal); what the store does not
+    # hold (its `since` on, unless tallied) is counted from the answers.
+    stored = stored_state(program)
     answers: dict[int, int] = defaultdict(int)
-    for d, n in RetentionTotal.objects.filter(
-        program=program,
-        by=RetentionTotal.By.DAY,
-        period__gte=start,
-        period__lte=end,
-        period__lt=since or dt.date.min,
+    for d, n in stored.rows(
+        RetentionTotal.objects.filter(
+            program=program, by=RetentionTotal.By.DAY, period__gte=start, period__lte=end
+        )
     ).values_list("period", "answers"):
         answers[week(d)] += n
-    live_from = max(bounds[0][0], local_midnight(since)) if since else bounds[0][0]
-    for w, n in (
+    live = stored.live(
         Review.objects.filter(
             concept__program=program,
-            reviewed_at__gte=live_from,
+            reviewed_at__gte=bounds[0][0],
             reviewed_at__lt=bounds[-1][1],
         )
-        .annotate(
+    )
+    live_from = midnight(stored.since) if stored.since else bounds[0][0]
+    for w, n in (
+        live.annotate(
             w=Case(
                 *[
                     When(reviewed_at__lt=high, then=Value(w))

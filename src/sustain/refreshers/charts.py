@@ -11,7 +11,12 @@ from sustain.web.charts import VEGA_LITE
 
 
 def retention_spec(
-    *, program: Program, by: str, viewer: Person | None = None, teams: list[int] | None = None
+    *,
+    program: Program,
+    by: str,
+    viewer: Person | None = None,
+    teams: list[int] | None = None,
+    stored: selectors.Stored | None = None,
 ) -> dict[str, Any]:
     """A Vega-Lite line chart of weekly retention (of the given `teams` only, if given)."""
     label = "Concept" if by == "concept" else "Team"
@@ -19,7 +24,11 @@ def retention_spec(
         "$schema": VEGA_LITE,
         "width": "container",
         "height": 260,
-        "data": {"values": selectors.retention(program=program, by=by, viewer=viewer, teams=teams)},
+        "data": {
+            "values": selectors.retention(
+                program=program, by=by, viewer=viewer, teams=teams, stored=stored
+            )
+        },
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "week", "type": "temporal", "title": "Week"},

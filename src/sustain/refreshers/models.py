@@ -134,6 +134,13 @@ class RetentionStore(models.Model):
     # Weeks and days are those of this time zone; stored under another, they are not used.
     time_zone = models.CharField(max_length=64, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # [answers, answers without a team, last answer id] counted into the rows from
+    # `through` on, by the refresh and then by each answer (`retention_totals_add`). While
+    # the answers from `through` on still match it, those rows are the whole truth and
+    # nothing is counted live; an answer written another way (a bulk insert, a deletion)
+    # breaks the match, and the live count takes over until the next refresh. None: not
+    # tallied.
+    tallied = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.program} through {self.through}"

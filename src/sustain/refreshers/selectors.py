@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -21,7 +22,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Floor, Greatest, Power, TruncWeek
+from django.db.models.functions import Cast, Floor, Greatest, Power, TruncWeek
 from django.utils import timezone
 
 from sustain.orgs import access, privacy
@@ -96,28 +97,52 @@ def retention(
     by: str,
     viewer: Person | None = None,
     teams: list[int] | None = None,
+    stored: Stored | None = None,
 ) -> list[dict[str, Any]]:
     """Share of answers correct per week and per concept (`by="concept"`) or per team
     (`by="team"`, of the given `teams` only when given): aggregates only, no person
     appears. A week and group answered by fewer than k people is left out for a viewer
     who may not see them one by one."""
     return retention_points(
-        retention_rows(program=program, by=by, viewer=viewer, teams=teams), by=by
+        retention_rows(program=program, by=by, viewer=viewer, teams=teams, stored=stored), by=by
     )
 
 
-def retention_since(program: Program) -> dt.date | None:
-    """The first week not in the program's stored totals (`RetentionStore.through`): the
-    weeks before it are read from `RetentionTotal`, the rest counted live. None when
-    nothing usable is stored (everything live)."""
+@dataclass(frozen=True)
+class Stored:
+    """What a program's stored totals cover: the complete weeks before `since` (None:
+    nothing stored), and, when `whole`, the weeks from `since` on too (their tally still
+    matches the answers), so nothing needs counting live."""
+
+    since: dt.date | None
+    whole: bool
+
+    def rows(self, rows: QuerySet[RetentionTotal]) -> QuerySet[RetentionTotal]:
+        if self.whole:
+            return rows
+        return rows.filter(period__lt=self.since or dt.date.min)
+
+    def live(self, reviews: QuerySet[Review]) -> QuerySet[Review]:
+        if self.whole:
+            return reviews.none()
+        if self.since is None:
+            return reviews
+        return reviews.filter(reviewed_at__gte=services.local_midnight(self.since))
+
+
+def stored_state(program: Program) -> Stored:
+    """The program's `Stored`: one query, two when something is stored."""
     row = (
         RetentionStore.objects.filter(
             program=program, time_zone=timezone.get_current_timezone_name()
         )
-        .values_list("through", flat=True)
+        .values_list("through", "tallied")
         .first()
     )
-    return row
+    through, tallied = row or (None, None)
+    if through is None:
+        return Stored(None, False)
+    return Stored(through, tallied == services.retention_tally(program, through))
 
 
 class RetentionRows:
@@ -155,23 +180,20 @@ def retention_rows(
     by: str,
     viewer: Person | None = None,
     teams: list[int] | None = None,
+    stored: Stored | None = None,
 ) -> RetentionRows:
     """`retention`'s grouped rows (week, group id, name, answers `n`, `correct`,
     `people`), by week then group name, the privacy rule applied in SQL: the complete
     weeks from the stored totals, the others counted from the answers; then
     `retention_points` the page. A group is a concept or a team (by id: two concepts of one
     name are two groups)."""
-    since = retention_since(program)
+    state = stored or stored_state(program)
     fewest = privacy.fewest_shown(viewer, organization=program.organization)
     group, name = _RETENTION_GROUP[by]
-    stored = RetentionTotal.objects.filter(
-        program=program, by=by, period__lt=since or dt.date.min, people__gte=fewest
-    )
-    reviews = Review.objects.filter(concept__program=program)
-    if since is not None:
-        reviews = reviews.filter(reviewed_at__gte=services.local_midnight(since))
+    totals = state.rows(RetentionTotal.objects.filter(program=program, by=by, people__gte=fewest))
+    reviews = state.live(Review.objects.filter(concept__program=program))
     if teams is not None:
-        stored, reviews = stored.filter(team__in=teams), reviews.filter(team__in=teams)
+        totals, reviews = totals.filter(team__in=teams), reviews.filter(team__in=teams)
     live: QuerySet[Any] = (
         reviews.annotate(week=_Week("reviewed_at"))
         .values("week", group, name)
@@ -183,7 +205,7 @@ def retention_rows(
         .filter(people__gte=fewest)
         .order_by("week", name, group)
     )
-    kept: QuerySet[Any] = stored.values(
+    kept: QuerySet[Any] = totals.values(
         group, name, "correct", "people", week=F("period"), n=F("answers")
     ).order_by("period", name, group)
     return RetentionRows(kept, live)
@@ -210,30 +232,51 @@ def _day(week: dt.date | dt.datetime) -> dt.date:
 
 
 def lowest_retention_teams(
-    *, program: Program, viewer: Person | None, n: int
+    *, program: Program, viewer: Person | None, n: int, stored: Stored | None = None
 ) -> tuple[list[int], int]:
     """The `n` teams with the lowest share of answers correct over the whole program (among
-    those whose figure the viewer may see), and how many teams answered at all.
+    those whose figure the viewer may see), and how many teams answered at all."""
+    state = stored or stored_state(program)
+    fewest = privacy.fewest_shown(viewer, organization=program.organization)
+    if state.whole:
+        return _lowest_stored(program, fewest, n)
+    return _lowest_live(program, state, fewest, n)
 
-    The stored weeks give each team's answers and, summing `newcomers`, its distinct
+
+def _lowest_stored(program: Program, fewest: int, n: int) -> tuple[list[int], int]:
+    """From the stored totals alone: a team's distinct people are its `newcomers` summed."""
+    teams = (
+        RetentionTotal.objects.filter(program=program, by="team", team__isnull=False)
+        .values("team")
+        .annotate(n=Sum("answers"), right=Sum("correct"), people=Sum("newcomers"))
+        .order_by()
+    )
+    lowest = (
+        teams.filter(people__gte=fewest)
+        .annotate(share=Cast(F("right"), FloatField()) / F("n"))
+        .order_by("share", "team")
+        .values_list("team", flat=True)[:n]
+    )
+    return list(lowest), teams.count()
+
+
+def _lowest_live(program: Program, state: Stored, fewest: int, n: int) -> tuple[list[int], int]:
+    """The stored weeks give each team's answers and, summing `newcomers`, its distinct
     people before `since`; the live weeks add theirs. A team's people are then known
     only between max(stored, live) and their sum (someone may have answered in both):
     only where k falls in between are the live newcomers counted, for those teams."""
-    since = retention_since(program)
+    since = state.since
     teams: dict[int, dict[str, int]] = {
         team: {"team": team, "n": n, "correct": correct, "people": people}
-        for team, n, correct, people in RetentionTotal.objects.filter(
-            program=program, by="team", team__isnull=False, period__lt=since or dt.date.min
+        for team, n, correct, people in state.rows(
+            RetentionTotal.objects.filter(program=program, by="team", team__isnull=False)
         )
         .values("team")
         .annotate(n=Sum("answers"), correct=Sum("correct"), people=Sum("newcomers"))
         .values_list("team", "n", "correct", "people")
         .order_by()
     }
-    reviews = Review.objects.filter(concept__program=program, team__isnull=False)
-    if since is not None:
-        reviews = reviews.filter(reviewed_at__gte=services.local_midnight(since))
-    fewest = privacy.fewest_shown(viewer, organization=program.organization)
+    reviews = state.live(Review.objects.filter(concept__program=program, team__isnull=False))
     unsure = []
     for r in (
         reviews.values("team")
@@ -262,7 +305,7 @@ def lowest_retention_teams(
             .values("team")
             .annotate(new=Count("person", distinct=True, filter=~Exists(earlier)))
         )
-        stored = dict(
+        before = dict(
             RetentionTotal.objects.filter(
                 program=program, by="team", team__in=unsure, period__lt=since
             )
@@ -272,7 +315,7 @@ def lowest_retention_teams(
             .order_by()
         )
         for team, people in new.values_list("team", "new").order_by():
-            teams[team]["people"] = stored.get(team, 0) + people
+            teams[team]["people"] = before.get(team, 0) + people
     shown = [r for r in teams.values() if r["people"] >= fewest]
     shown.sort(key=lambda r: (r["correct"] / r["n"], r["team"]))
     return [r["team"] for r in shown[:n]], len(teams)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -172,8 +172,6 @@ def refresher_answer(
     card.due, card.last_review = updated.due, updated.last_review
     card.reviews += 1
     card.lapses += rating == Rating.Again and card.reviews > 1
-    # An answer dated in a stored week (a back-dated one) puts that week back to live.
-    retention_totals_invalidate(program_id=card.question.concept.program_id, since=now)
     card.save(
         update_fields=[
             "state",
@@ -186,7 +184,7 @@ def refresher_answer(
             "lapses",
         ]
     )
-    return Review.objects.create(
+    review = Review.objects.create(
         card=card,
         person=person,
         concept_id=card.question.concept_id,
@@ -197,6 +195,8 @@ def refresher_answer(
         reviewed_at=now,
         next_due=card.due,
     )
+    retention_totals_add(review=review, program_id=card.question.concept.program_id)
+    return review
 
 
 def _due_counts(person_ids: list[int], cutoff: dt.datetime) -> Any:
@@ -431,8 +431,87 @@ def retention_totals_invalidate(*, program_id: int, since: dt.datetime) -> None:
     """Answers at or after `since` changed: the weeks from `since`'s on are counted live
     again until the next refresh stores them. One UPDATE when nothing stored is touched."""
     week = week_of(timezone.localdate(since))
-    if RetentionStore.objects.filter(program_id=program_id, through__gt=week).update(through=week):
+    if RetentionStore.objects.filter(program_id=program_id, through__gt=week).update(
+        through=week, tallied=None
+    ):
         RetentionTotal.objects.filter(program_id=program_id, period__gte=week).delete()
+
+
+def retention_tally(program: Program, through: dt.date) -> list[int]:
+    """What the answers from `through` on are, in three numbers: how many, how many
+    without a team, the last id. The stored tally of those weeks holds while they match."""
+    found = Review.objects.filter(
+        concept__program=program, reviewed_at__gte=local_midnight(through)
+    ).aggregate(n=Count("id"), no_team=Count("id", filter=Q(team__isnull=True)), last=Max("id"))
+    return [found["n"], found["no_team"], found["last"] or 0]
+
+
+def _bump(row: dict[str, Any], *, correct: bool, new_person: bool, newcomer: bool) -> None:
+    bumped = RetentionTotal.objects.filter(**row).update(
+        answers=F("answers") + 1,
+        correct=F("correct") + int(correct),
+        people=F("people") + int(new_person),
+        newcomers=F("newcomers") + int(newcomer),
+    )
+    if not bumped:
+        RetentionTotal.objects.create(
+            **row,
+            answers=1,
+            correct=int(correct),
+            people=int(new_person),
+            newcomers=int(newcomer),
+        )
+
+
+def retention_totals_add(*, review: Review, program_id: int) -> None:
+    """Count a new answer into the stored totals, in the answer's transaction: its week's
+    concept and team rows and its day's row (a person counted once per bucket, a newcomer
+    once per team). An answer dated before the stored weeks' end puts them back to live
+    instead. The store's row is locked, so answers to one program are counted one at a
+    time (PostgreSQL) and a refresh never interleaves."""
+    store = RetentionStore.objects.select_for_update().filter(program_id=program_id).first()
+    if store is None or store.through is None:
+        return
+    if review.reviewed_at < local_midnight(store.through):
+        retention_totals_invalidate(program_id=program_id, since=review.reviewed_at)
+        return
+    if store.tallied is None:
+        return
+    day = timezone.localdate(review.reviewed_at)
+    week = week_of(day)
+    low, high = local_midnight(week), local_midnight(week + dt.timedelta(weeks=1))
+    others = Review.objects.filter(person_id=review.person_id).exclude(pk=review.pk)
+    same_week = others.filter(reviewed_at__gte=low, reviewed_at__lt=high)
+    team = {"team_id": review.team_id}
+    common = {"program_id": program_id, "concept_id": None, "team_id": None}
+    _bump(
+        {
+            **common,
+            "by": RetentionTotal.By.CONCEPT,
+            "period": week,
+            "concept_id": review.concept_id,
+        },
+        correct=review.correct,
+        new_person=not same_week.filter(concept_id=review.concept_id).exists(),
+        newcomer=False,
+    )
+    _bump(
+        {**common, "by": RetentionTotal.By.TEAM, "period": week, **team},
+        correct=review.correct,
+        new_person=not same_week.filter(**team).exists(),
+        newcomer=not others.filter(
+            **team, concept__program_id=program_id, reviewed_at__lt=high
+        ).exists(),
+    )
+    _bump(
+        {**common, "by": RetentionTotal.By.DAY, "period": day},
+        correct=False,
+        new_person=False,
+        newcomer=False,
+    )
+    n, no_team, last = store.tallied
+    store.tallied = [n + 1, no_team + (review.team_id is None), max(last, review.pk)]
+    store.save(update_fields=["tallied"])
 
 
 def _stored_add_up(program: Program, through: dt.date) -> bool:
@@ -515,13 +594,22 @@ def retention_totals_refresh(*, program: Program, today: dt.date | None = None) 
             "first"
         ]
         through = week_of(timezone.localdate(first)) if first is not None else target
-    else:
-        RetentionTotal.objects.filter(program=program, period__gte=through).delete()
+    RetentionTotal.objects.filter(program=program, period__gte=through).delete()
     weeks = 0
     while through < target:
         RetentionTotal.objects.bulk_create(_week_totals(program, through), batch_size=2000)
         through += dt.timedelta(weeks=1)
         weeks += 1
-    store.through, store.time_zone = max(through, target), zone
-    store.save(update_fields=["through", "time_zone"])
+    through = max(through, target)
+    # The weeks from `through` on (this one, and any later answer) are tallied too: from
+    # here on each answer adds itself (`retention_totals_add`).
+    last = Review.objects.filter(concept__program=program).aggregate(last=Max("reviewed_at"))[
+        "last"
+    ]
+    week = through
+    while last is not None and local_midnight(week) <= last:
+        RetentionTotal.objects.bulk_create(_week_totals(program, week), batch_size=2000)
+        week += dt.timedelta(weeks=1)
+    store.through, store.time_zone, store.tallied = through, zone, retention_tally(program, through)
+    store.save(update_fields=["through", "time_zone", "tallied"])
     return weeks

@@ -69,8 +69,9 @@ TEAMS_CHARTED = 10
 @login_required
 def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
+    stored = selectors.stored_state(program)
     lowest, n_teams = selectors.lowest_retention_teams(
-        program=program, viewer=request.user, n=TEAMS_CHARTED
+        program=program, viewer=request.user, n=TEAMS_CHARTED, stored=stored
     )
     teams = lowest if n_teams > TEAMS_CHARTED else None
     return render(
@@ -78,9 +79,11 @@ def program(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         "refreshers/program.html",
         {
             "program": program,
-            "by_concept": charts.retention_spec(program=program, by="concept", viewer=request.user),
+            "by_concept": charts.retention_spec(
+                program=program, by="concept", viewer=request.user, stored=stored
+            ),
             "by_team": charts.retention_spec(
-                program=program, by="team", viewer=request.user, teams=teams
+                program=program, by="team", viewer=request.user, teams=teams, stored=stored
             ),
             "teams_charted": len(lowest) if teams is not None else None,
             "n_teams": n_teams,
