@@ -572,37 +572,57 @@ def _week_totals(program: Program, monday: dt.date) -> list[RetentionTotal]:
     return rows
 
 
-@transaction.atomic
+def _locked_store(program: Program) -> RetentionStore:
+    """The program's store row, locked for this transaction. Writing first takes the write
+    lock (SQLite) or the row lock (PostgreSQL): an answer waits for the refresh's step,
+    then counts itself in or lowers `through` again."""
+    store, _ = RetentionStore.objects.get_or_create(program=program)
+    RetentionStore.objects.filter(pk=store.pk).update(refreshed_at=timezone.now())
+    return RetentionStore.objects.select_for_update().get(pk=store.pk)
+
+
 def retention_totals_refresh(*, program: Program, today: dt.date | None = None) -> int:
     """Store the program's complete weeks not stored yet (all of them the first time, or
-    when the stored ones no longer add up or were counted in another time zone); returns
-    how many weeks were stored. Idempotent; the daily sweep calls it for every program."""
-    today = today or timezone.localdate()
-    target = week_of(today)
+    when the stored ones no longer add up or were counted in another time zone), then the
+    weeks from this one on with their tally; returns how many complete weeks were stored.
+    Idempotent; the daily sweep calls it for every program. Each week commits on its own
+    (the first filling of a large program takes seconds per week): in between, the
+    figures stay exact, the weeks not yet stored being counted live."""
+    target = week_of(today or timezone.localdate())
     zone = timezone.get_current_timezone_name()
-    store, _ = RetentionStore.objects.get_or_create(program=program)
-    # Writing first takes the write lock (SQLite) or the row lock (PostgreSQL): a
-    # back-dated answer waits, then lowers `through` again.
-    RetentionStore.objects.filter(pk=store.pk).update(refreshed_at=timezone.now())
-    store = RetentionStore.objects.select_for_update().get(pk=store.pk)
-    through = store.through if store.time_zone == zone else None
-    if through is not None and not _stored_add_up(program, through):
-        through = None
-    if through is None:
-        RetentionTotal.objects.filter(program=program).delete()
-        first = Review.objects.filter(concept__program=program).aggregate(first=Min("reviewed_at"))[
-            "first"
-        ]
-        through = week_of(timezone.localdate(first)) if first is not None else target
-    RetentionTotal.objects.filter(program=program, period__gte=through).delete()
+    with transaction.atomic():
+        store = _locked_store(program)
+        through = store.through if store.time_zone == zone else None
+        if through is not None and not _stored_add_up(program, through):
+            through = None
+        if through is None:
+            RetentionTotal.objects.filter(program=program).delete()
+            first = Review.objects.filter(concept__program=program).aggregate(
+                first=Min("reviewed_at")
+            )["first"]
+            through = week_of(timezone.localdate(first)) if first is not None else target
+        RetentionTotal.objects.filter(program=program, period__gte=through).delete()
+        store.through, store.time_zone, store.tallied = through, zone, None
+        store.save(update_fields=["through", "time_zone", "tallied"])
     weeks = 0
-    while through < target:
-        RetentionTotal.objects.bulk_create(_week_totals(program, through), batch_size=2000)
-        through += dt.timedelta(weeks=1)
-        weeks += 1
-    through = max(through, target)
-    # The weeks from `through` on (this one, and any later answer) are tallied too: from
-    # here on each answer adds itself (`retention_totals_add`).
+    while True:
+        with transaction.atomic():
+            store = _locked_store(program)
+            through = store.through
+            assert through is not None  # set above; an invalidation only lowers it
+            RetentionTotal.objects.filter(program=program, period__gte=through).delete()
+            if through >= target:
+                _store_tallied_weeks(program, store, through)
+                return weeks
+            RetentionTotal.objects.bulk_create(_week_totals(program, through), batch_size=2000)
+            store.through = through + dt.timedelta(weeks=1)
+            store.save(update_fields=["through"])
+            weeks += 1
+
+
+def _store_tallied_weeks(program: Program, store: RetentionStore, through: dt.date) -> None:
+    """The weeks from `through` on (this one, and any later answer) with their tally: from
+    here on each answer adds itself (`retention_totals_add`)."""
     last = Review.objects.filter(concept__program=program).aggregate(last=Max("reviewed_at"))[
         "last"
     ]
@@ -610,6 +630,5 @@ def retention_totals_refresh(*, program: Program, today: dt.date | None = None) 
     while last is not None and local_midnight(week) <= last:
         RetentionTotal.objects.bulk_create(_week_totals(program, week), batch_size=2000)
         week += dt.timedelta(weeks=1)
-    store.through, store.time_zone, store.tallied = through, zone, retention_tally(program, through)
-    store.save(update_fields=["through", "time_zone", "tallied"])
-    return weeks
+    store.tallied = retention_tally(program, through)
+    store.save(update_fields=["tallied"])
