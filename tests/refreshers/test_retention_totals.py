@@ -4,16 +4,18 @@ store, the current week counted live, the same figures either way."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sustain.health.selectors import fade
 from sustain.orgs.models import Person, Team
 from sustain.refreshers import services
 from sustain.refreshers.models import Card, Question, RetentionStore, RetentionTotal, Review
-from sustain.refreshers.selectors import lowest_retention_teams, stored_state
+from sustain.refreshers.selectors import Stored, lowest_retention_teams, stored_state
 from tests.conftest import Api, Cast
 
 TODAY = timezone.localdate()
@@ -262,3 +264,12 @@ def test_the_fade_counts_answers_per_week_since_the_workshop_stored_or_live(
     services.retention_totals_refresh(program=cast.program)
     assert RetentionTotal.objects.filter(program=cast.program, by="day").exists()
     assert answers() == [67, 100, 33]
+
+
+def test_the_command_stores_every_programs_weeks(api: Api, cast: Cast, question: Question) -> None:
+    _history(cast, question)
+
+    call_command("retention_totals", stdout=io.StringIO())
+
+    assert stored_state(cast.program) == Stored(THIS_WEEK, True)
+    assert _points(api, cast.analyst, cast.program.pk, "concept") == _by_concept()

@@ -23,6 +23,7 @@ from sustain.orgs.models import Organization
 from sustain.plans import demo as plans_demo
 from sustain.readiness import demo as readiness_demo
 from sustain.refreshers import demo as refreshers_demo
+from sustain.refreshers.services import retention_totals_refresh_all
 
 # Each app's `build(ctx)`, run in order after the core.
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
@@ -60,6 +61,8 @@ def build_demo(*, today: dt.date | None = None, reps: int = CORE_REPS) -> DemoCo
         step(ctx)
     if reps > CORE_REPS:
         grow(ctx, reps=reps - CORE_REPS)
+    # As the daily sweep would: the answers written in bulk, counted into the stored totals.
+    retention_totals_refresh_all(today=ctx.today)
     return ctx
 
 

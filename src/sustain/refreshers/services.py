@@ -262,12 +262,18 @@ def refreshers_daily(*, today: dt.date | None = None) -> dict[str, int]:
         Exists(Enrollment.objects.filter(program=OuterRef("pk"), trained_on__isnull=False))
     ):
         synced += cards_sync(program=program)
-    stored = 0
-    for program in Program.objects.filter(
-        Exists(Review.objects.filter(concept__program=OuterRef("pk")))
-    ):
-        stored += retention_totals_refresh(program=program, today=today)
+    stored = retention_totals_refresh_all(today=today)
     return {"synced": synced, "weeks_stored": stored, **refreshers_send_digests(today=today)}
+
+
+def retention_totals_refresh_all(*, today: dt.date | None = None) -> int:
+    """`retention_totals_refresh` for every program with answers: the complete weeks stored."""
+    return sum(
+        retention_totals_refresh(program=program, today=today)
+        for program in Program.objects.filter(
+            Exists(Review.objects.filter(concept__program=OuterRef("pk")))
+        )
+    )
 
 
 QUESTION_FIELDS = ("kind", "prompt", "choices", "answer", "explanation")
