@@ -273,3 +273,21 @@ def test_the_command_stores_every_programs_weeks(api: Api, cast: Cast, question:
 
     assert stored_state(cast.program) == Stored(THIS_WEEK, True)
     assert _points(api, cast.analyst, cast.program.pk, "concept") == _by_concept()
+
+
+def test_the_api_pages_across_stored_and_live_weeks(
+    api: Api, cast: Cast, question: Question
+) -> None:
+    _history(cast, question)
+    services.retention_totals_refresh(program=cast.program)
+    _review(cast.rep, question, correct=True, day=THIS_WEEK, team=cast.team)  # live now
+    path = f"/programs/{cast.program.pk}/refreshers/retention?by=team&limit=2&offset="
+    weeks = [r["week"] for r in api(cast.analyst).get(path + "1").json()["items"]]
+    page = api(cast.analyst).get(path + "3").json()
+
+    assert weeks == [TWO_WEEKS_AGO.isoformat(), LAST_WEEK.isoformat()]
+    assert page["count"] == 6
+    assert [(r["week"], r["group"]) for r in page["items"]] == [
+        (LAST_WEEK.isoformat(), "West 2"),
+        (THIS_WEEK.isoformat(), "West 1"),
+    ]
