@@ -113,19 +113,21 @@ class Review(models.Model):
 
 
 class RetentionStore(models.Model):
-    """How far a program's refresher totals (`RetentionTotal`) are stored: every complete
-    week before `through` (a Monday in `time_zone`); answers from `through` on are counted
-    live from `Review`. Empty (`through` None) means everything is counted live.
+    """How far a program's refresher totals (`RetentionTotal`) go, so that retention, the
+    lowest teams and the fade never group every answer per request.
 
-    Why complete weeks and a watermark, not a counter bumped by every answer: a past week
-    never changes once it is over, so it is counted once (by the daily sweep) and the
-    figures stay exact whoever writes answers (the answer service, the demo's bulk
-    inserts, an import): the current week is read live, a few thousand rows on the
-    `(concept, reviewed_at)` index. What can change a stored week lowers `through` so that
-    week is counted live again until the sweep stores it anew: an answer dated in the past
-    (`refresher_answer(now=...)`), a question deleted with its answers, and anything the
-    sweep's check finds (stored totals that no longer add up to the answers, e.g. a person
-    or team deleted in Django's admin). See docs/plans-and-refreshers.md."""
+    Complete weeks (before `through`, a Monday in `time_zone`) never change once over: the
+    daily sweep counts each once, and a check that they still add up to the answers
+    rebuilds them if not. The weeks from `through` on (the current one) are counted by
+    each answer in its own transaction (`F()` increments, `retention_totals_add`), and
+    `tallied` says what they then hold; a read trusts them only while the answers still
+    match it, and otherwise counts those weeks live (on the `(concept, reviewed_at, ...)`
+    index), so the figures stay exact whoever writes answers: the service, the demo's bulk
+    inserts, a test, a deletion. Why not increments alone: then one write that bypasses
+    the service makes the figures wrong for good. Why not the store without increments: the
+    current week alone is tens of thousands of answers at 100,000 reps, too much to group
+    per request. What changes a stored week lowers `through` (an answer dated in the past,
+    a question deleted with its answers). See docs/plans-and-refreshers.md."""
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="retention_store"
