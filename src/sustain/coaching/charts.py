@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from sustain.coaching import selectors
 from sustain.coaching.models import Score
 from sustain.orgs.models import Person
@@ -46,12 +44,14 @@ def skill_trend_spec(*, rep: Person, program: Program | None = None) -> dict[str
     }
 
 
-def distribution_spec(*, program: Program, reps: QuerySet[Person]) -> dict[str, Any]:
+def distribution_spec(*, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Vega-Lite: the share of reps at each score per concept, from
+    `selectors.distribution_rows` (counted now or stored)."""
     return {
         "$schema": VEGA_LITE,
         "width": "container",
         "height": 220,
-        "data": {"values": selectors.distribution_rows(program=program, reps=reps)},
+        "data": {"values": rows},
         "mark": "bar",
         "encoding": {
             "y": {

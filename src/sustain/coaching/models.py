@@ -185,3 +185,51 @@ class DevelopmentAction(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CoachingSummary(models.Model):
+    """A program's coaching figures over every rep of its organization, as last computed
+    in the background (`services.coaching_summary_refresh`): at 100,000 reps the latest
+    score of each rep per concept and each rep's due date are too much work for a page
+    view. `distribution` holds `selectors.distribution_rows`; `coverage` the counts of
+    `selectors.coverage` on `as_of` with the most overdue reps as {"rep", "days_overdue",
+    "last_observed", "next_due"} (ISO dates). The minimum group size is applied when they
+    are read, per viewer, as for live figures."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="coaching_summary"
+    )
+    distribution = models.JSONField(default=list)
+    coverage = models.JSONField(default=dict)
+    as_of = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # A refresh is pending since then (enqueued once per task lease, however many asks).
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Coaching summary of {self.program_id} at {self.computed_at}"
+
+
+class StalledManager(models.Model):
+    """A manager who stopped coaching in the program (`selectors.stalled_observers`) as of
+    its `CoachingSummary`, with her reps' coverage then; `position` is the page's order,
+    longest silent first."""
+
+    summary = models.ForeignKey(CoachingSummary, on_delete=models.CASCADE, related_name="stalled")
+    position = models.PositiveIntegerField()
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    last = models.DateField(null=True, blank=True)
+    due = models.PositiveIntegerField()
+    on_time = models.PositiveIntegerField()
+    coverage = models.FloatField()
+
+    class Meta:
+        ordering = ["summary", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "position"], name="stalled_manager_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} stalled in {self.summary_id}"

@@ -36,10 +36,12 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from sustain.coaching.models import (
     CoachingPolicy,
+    CoachingSummary,
     Observation,
     ObservationScore,
     RubricBehaviour,
     Score,
+    StalledManager,
 )
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Enrollment, Program, ProgramStatus
@@ -237,6 +239,13 @@ def team_reps(team_ids: Iterable[int] | QuerySet[Any, int]) -> QuerySet[Person]:
     stay in her history and in the analysis)."""
     teams = team_ids if isinstance(team_ids, QuerySet) else list(team_ids)
     return Person.objects.filter(team_id__in=teams, role=Role.REP, is_active=True)
+
+
+def org_reps(organization_id: int) -> QuerySet[Person]:
+    """`team_reps` of every team of the organization."""
+    return team_reps(
+        Team.objects.filter(organization_id=organization_id).values_list("pk", flat=True)
+    )
 
 
 def team_scope(team_ids: Iterable[int] | QuerySet[Any]) -> Q:
@@ -487,6 +496,36 @@ def skill_trend_rows(*, rep: Person, program: Program | None = None) -> list[dic
     ]
 
 
+# The overdue reps the program's coaching page lists at once (the most overdue).
+OVERDUE_SHOWN = 10
+
+
+def stored_coverage(summary: CoachingSummary) -> dict[str, Any]:
+    """The organization's coverage as stored in `summary` (`services.coaching_summary_refresh`),
+    shaped as `coverage` returns it; its overdue reps' names and teams are read now (one
+    query), and a rep deleted since is left out."""
+    stored = summary.coverage
+    rows = stored.get("overdue", [])
+    people = Person.objects.select_related("team").in_bulk([r["rep"] for r in rows])
+    overdue = [
+        RepStatus(
+            rep=people[r["rep"]],
+            on_time=False,
+            days_overdue=r["days_overdue"],
+            last_observed=_day(r["last_observed"]),
+            next_due=_day(r["next_due"]),
+        )
+        for r in rows
+        if r["rep"] in people
+    ]
+    counts = {key: stored.get(key, 0) for key in ("due", "on_time", "n_overdue")}
+    return {**counts, "coverage": stored.get("coverage", 1.0), "overdue": overdue}
+
+
+def _day(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
 def distribution_rows(*, program: Program, reps: QuerySet[Person]) -> list[dict[str, Any]]:
     """Each rep's latest score per concept, counted per concept and score: an aggregate
     that names nobody. In SQL: the latest score of each (rep, concept) by a window, then
@@ -562,14 +601,13 @@ def stalled_observers(
     return _with_counts(program, rows, today)
 
 
-def stalled_observers_page(
-    *, program: Program, today: dt.date, page: Any, per_page: int = 25, quiet_weeks: int = 3
-) -> Page[dict[str, Any]]:
-    """One page of `stalled_observers` (Django's Paginator: `?page=`), counted per page."""
-    rows = _stalled_rows([program], today, quiet_weeks)[program.pk]
-    shown = Paginator(rows, per_page).get_page(page)
-    shown.object_list = _with_counts(program, list(shown.object_list), today)
-    return shown
+def stored_stalled_page(
+    *, summary: CoachingSummary, page: Any, per_page: int = 25
+) -> Page[StalledManager]:
+    """One page (`?stalled_page=`) of the managers who stopped coaching, as stored with
+    `summary` (`services.coaching_summary_refresh`), longest silent first."""
+    rows = summary.stalled.select_related("manager").order_by("position")
+    return Paginator(rows, per_page).get_page(page)
 
 
 def stalled_observers_of(

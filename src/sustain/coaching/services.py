@@ -7,18 +7,22 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sustain.coaching.models import (
     MAX_ACTIONS,
     CoachingPolicy,
+    CoachingSummary,
     DevelopmentAction,
     Observation,
     ObservationScore,
     RubricBehaviour,
     Score,
+    StalledManager,
 )
 from sustain.lib.services import model_create, model_update
 from sustain.orgs.models import Person, Role, Team
@@ -174,6 +178,7 @@ def observation_create(
     )
     for action in created:
         _add_to_plan(observation, action)
+    coaching_summary_changed(program=program)
     return observation
 
 
@@ -243,3 +248,115 @@ def managers_nudge(*, today: dt.date) -> int:
         )
         sent += message is not None
     return sent
+
+
+# The stored coaching summary is recomputed in the background at most this old (and on the
+# first view of a new day, since coverage is counted for a day): the page shows its age.
+SUMMARY_MAX_AGE = dt.timedelta(days=1)
+
+
+def coaching_summary_refresh(*, program: Program, today: dt.date | None = None) -> CoachingSummary:
+    """Count the program's skill distribution, coverage and the managers who stopped
+    coaching over its whole organization now (slow at scale: every rep's latest scores and
+    due date, every manager's last observation) and store them. A change recorded while
+    this runs asks for the next refresh."""
+    from sustain.coaching import selectors
+
+    today = today or timezone.localdate()
+    CoachingSummary.objects.filter(program=program).update(requested_at=None)
+    cov = selectors.coverage(
+        reps=selectors.org_scope(program.organization_id),
+        today=today,
+        program=program,
+        limit=selectors.OVERDUE_SHOWN,
+    )
+    coverage = {key: cov[key] for key in ("due", "on_time", "n_overdue", "coverage")}
+    coverage["overdue"] = [
+        {
+            "rep": s.rep.pk,
+            "days_overdue": s.days_overdue,
+            "last_observed": s.last_observed.isoformat() if s.last_observed else None,
+            "next_due": s.next_due.isoformat() if s.next_due else None,
+        }
+        for s in cov["overdue"]
+    ]
+    distribution = selectors.distribution_rows(
+        program=program, reps=selectors.org_reps(program.organization_id)
+    )
+    stalled = selectors.stalled_observers(program=program, today=today)
+    with transaction.atomic():
+        summary, _ = CoachingSummary.objects.update_or_create(
+            program=program,
+            defaults={
+                "distribution": distribution,
+                "coverage": coverage,
+                "as_of": today,
+                "computed_at": timezone.now(),
+            },
+        )
+        summary.stalled.all().delete()
+        StalledManager.objects.bulk_create(
+            StalledManager(
+                summary=summary,
+                position=n,
+                manager_id=row["manager"].pk,
+                last=row["last"],
+                due=row["due"],
+                on_time=row["on_time"],
+                coverage=row["coverage"],
+            )
+            for n, row in enumerate(stalled)
+        )
+    return summary
+
+
+@transaction.atomic
+def coaching_summary_request(
+    *, program: Program, now: dt.datetime | None = None
+) -> CoachingSummary:
+    """The program's stored summary, as it is. When it was never computed, is older than
+    SUMMARY_MAX_AGE or counted for another day, a background refresh is enqueued unless
+    one is pending (see `_summary_claim`)."""
+    now = now or timezone.now()
+    summary, _ = CoachingSummary.objects.get_or_create(program=program)
+    fresh = (
+        summary.computed_at is not None
+        and summary.computed_at > now - SUMMARY_MAX_AGE
+        and summary.as_of == timezone.localdate(now)
+    )
+    if not fresh:
+        _summary_claim(CoachingSummary.objects.filter(pk=summary.pk), program.pk, now)
+    return summary
+
+
+def coaching_summary_changed(*, program: Program, now: dt.datetime | None = None) -> bool:
+    """An observation changed the program's figures: refresh its stored summary (when a
+    page has shown it once) unless a refresh is already pending. Whether one was enqueued."""
+    rows = CoachingSummary.objects.filter(program=program)
+    return _summary_claim(rows, program.pk, now or timezone.now())
+
+
+def _summary_claim(rows: QuerySet[CoachingSummary], program_id: int, now: dt.datetime) -> bool:
+    """Enqueue a refresh when none is pending: a conditional UPDATE claims it, so however
+    many views and observations ask, one job is queued per task lease (and again after a
+    lease if it never ran); the job clears the claim when it starts."""
+    from sustain.coaching.tasks import refresh_coaching_summary
+
+    lease = now - dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    claimed = rows.filter(Q(requested_at__isnull=True) | Q(requested_at__lt=lease)).update(
+        requested_at=now
+    )
+    if claimed:
+        transaction.on_commit(lambda: refresh_coaching_summary.enqueue(program_id))
+    return bool(claimed)
+
+
+def coaching_summary_refresh_all() -> int:
+    """Enqueue a refresh of every program's summary that a page has asked for once (the
+    daily sweep): coverage moves with the calendar, not only with observations."""
+    from sustain.coaching.tasks import refresh_coaching_summary
+
+    ids = list(CoachingSummary.objects.values_list("program_id", flat=True))
+    for program_id in ids:
+        refresh_coaching_summary.enqueue(program_id)
+    return len(ids)

@@ -3,9 +3,12 @@ an observation, the rubric."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +20,13 @@ from sustain.coaching.forms import BehaviourForm, ObservationForm, PolicyForm
 from sustain.coaching.models import CoachingPolicy, Observation
 from sustain.orgs import access, privacy
 from sustain.orgs.http import AuthenticatedHttpRequest
+from sustain.orgs.models import Person, Team
+from sustain.programs.models import Program
 from sustain.programs.selectors import program_settings
 from sustain.programs.tabs import program_tabs
 from sustain.web.forms import form_page
 
-# Rows the program's coaching page lists at once; the rest is a page away.
-OVERDUE_SHOWN = 10
+# Teams the program's coaching page lists at once; the rest is a page away.
 TEAMS_PER_PAGE = 25
 
 
@@ -32,38 +36,14 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
     program = access.get_program_for(viewer, program_id)
     if not access.sees_program_coaching(viewer, program):
         return redirect("coaching:rep", viewer.pk)
-    today = timezone.localdate()
     teams = access.teams_visible_to(viewer).select_related("manager")
-    # The trainer reads the whole program's numbers, never a team's or a person's.
-    whole = access.sees_whole_org(viewer) or not access.sees_individuals(viewer)
-    team_ids = teams.values_list("pk", flat=True)
-    scope = (
-        selectors.org_scope(program.organization_id) if whole else selectors.team_scope(team_ids)
-    )
-    overall = selectors.coverage(reps=scope, today=today, program=program, limit=OVERDUE_SHOWN)
-    team = None
-    if request.GET.get("team") and access.sees_individuals(viewer):
-        team = access.get_team_for(viewer, request.GET["team"])
-    scope_reps = selectors.team_reps(
-        team_ids
-        if access.sees_individuals(viewer)
-        else program.organization.teams.values_list("pk", flat=True)
-    )
-    dist_reps = selectors.team_reps([team.pk]) if team else scope_reps
-    # Figures over fewer than k reps are withheld from the trainer (orgs/privacy.py).
-    withheld = (
-        None
-        if access.sees_individuals(viewer) or privacy.shown(viewer, scope_reps.count())
-        else privacy.withheld(viewer)
-    )
-    context = {
-        "program": program,
+    context = {"program": program, **_summary_context(request, program, teams)}
+    # While the stored figures are being computed, their part polls for itself alone.
+    if request.htmx and request.GET.get("part") == "summary":
+        return render(request, "coaching/program.html#summary", context)
+    today = timezone.localdate()
+    context |= {
         "tabs": program_tabs(viewer, program),
-        "withheld": withheld,
-        "overall": overall,
-        "sees_individuals": access.sees_individuals(viewer),
-        "distribution_spec": charts.distribution_spec(program=program, reps=dist_reps),
-        "dist_team": team,
         "rubric": selectors.rubric(program=program),
         "can_edit": access.can_edit_program(viewer, program),
         "policy": program_settings(program, CoachingPolicy),
@@ -75,11 +55,63 @@ def program_coaching(request: AuthenticatedHttpRequest, program_id: int) -> Http
             program=program, teams=teams_page.object_list, today=today
         )
     if access.sees_whole_org(viewer):
-        context["stalled"] = selectors.stalled_observers_page(
-            program=program, today=today, page=request.GET.get("stalled_page")
+        context["stalled"] = selectors.stored_stalled_page(
+            summary=context["summary"], page=request.GET.get("stalled_page")
         )
-        context["weeks_spec"] = charts.observer_weeks_spec(program=program, today=today)
+        # The heatmap's rows: the managers of the teams on this page of the list.
+        managers = [t.manager_id for t in context["teams_page"].object_list if t.manager_id]
+        context["weeks_spec"] = charts.observer_weeks_spec(
+            program=program, today=today, observers=Person.objects.filter(pk__in=managers)
+        )
     return render(request, "coaching/program.html", context)
+
+
+def _summary_context(
+    request: AuthenticatedHttpRequest, program: Program, teams: QuerySet[Team]
+) -> dict[str, Any]:
+    """Coverage and the skill distribution: over the whole organization (leaders, the
+    trainer) as stored in the background (`models.CoachingSummary`), over a manager's
+    own teams or one team picked (`?team=`) counted now."""
+    viewer = request.user
+    individuals = access.sees_individuals(viewer)
+    # The trainer reads the whole program's numbers, never a team's or a person's.
+    whole = access.sees_whole_org(viewer) or not individuals
+    team = (
+        access.get_team_for(viewer, request.GET["team"])
+        if request.GET.get("team") and individuals
+        else None
+    )
+    scope_reps = selectors.team_reps(
+        teams.values_list("pk", flat=True)
+        if individuals
+        else program.organization.teams.values_list("pk", flat=True)
+    )
+    # Figures over fewer than k reps are withheld from the trainer (orgs/privacy.py).
+    if not individuals and not privacy.shown(viewer, scope_reps.count()):
+        return {"withheld": privacy.withheld(viewer), "sees_individuals": False}
+    summary = services.coaching_summary_request(program=program) if whole else None
+    if summary is not None:
+        overall = selectors.stored_coverage(summary)
+    else:
+        overall = selectors.coverage(
+            reps=selectors.team_scope(teams.values_list("pk", flat=True)),
+            today=timezone.localdate(),
+            program=program,
+            limit=selectors.OVERDUE_SHOWN,
+        )
+    if team is not None or summary is None:
+        reps = selectors.team_reps([team.pk]) if team else scope_reps
+        rows = selectors.distribution_rows(program=program, reps=reps)
+    else:
+        rows = summary.distribution
+    return {
+        "withheld": None,
+        "summary": summary,
+        "overall": overall,
+        "sees_individuals": individuals,
+        "distribution_spec": charts.distribution_spec(rows=rows),
+        "dist_team": team,
+    }
 
 
 @login_required

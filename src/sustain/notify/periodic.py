@@ -26,6 +26,12 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ("reap-stuck-work", "sustain.notify.tasks.reap_stuck_work", dt.timedelta(minutes=1)),
     # The dedupe key (manager, ISO week) keeps it to one nudge a week even if run again.
     ("coaching-nudge", "sustain.coaching.tasks.nudge_managers", dt.timedelta(weeks=1)),
+    # The skill distribution and coverage of every program a page has shown.
+    (
+        "coaching-summary-daily",
+        "sustain.coaching.tasks.refresh_coaching_summaries",
+        dt.timedelta(days=1),
+    ),
     (
         "certification-refresh",
         "sustain.certification.tasks.refresh_certifications",
