@@ -6,41 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0004_observation_observer_program_date'),
-        ('programs', '0002_enrollment_cohorts_index'),
+        ("coaching", "0004_observation_observer_program_date"),
+        ("programs", "0002_enrollment_cohorts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoachingSummary',
+            name="CoachingSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('distribution', models.JSONField(default=list)),
-                ('coverage', models.JSONField(default=dict)),
-                ('as_of', models.DateField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_at', models.DateTimeField(blank=True, null=True)),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_summary', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("distribution", models.JSONField(default=list)),
+                ("coverage", models.JSONField(default=dict)),
+                ("as_of", models.DateField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("requested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_summary",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StalledManager',
+            name="StalledManager",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('last', models.DateField(blank=True, null=True)),
-                ('due', models.PositiveIntegerField()),
-                ('on_time', models.PositiveIntegerField()),
-                ('coverage', models.FloatField()),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('summary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stalled', to='coaching.coachingsummary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("last", models.DateField(blank=True, null=True)),
+                ("due", models.PositiveIntegerField()),
+                ("on_time", models.PositiveIntegerField()),
+                ("coverage", models.FloatField()),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stalled",
+                        to="coaching.coachingsummary",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['summary', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('summary', 'position'), name='stalled_manager_unique_position')],
+                "ordering": ["summary", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("summary", "position"), name="stalled_manager_unique_position"
+                    )
+                ],
             },
         ),
     ]
