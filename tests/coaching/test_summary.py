@@ -14,6 +14,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from sustain.coaching import services
 from sustain.coaching.models import CoachingSummary
 from sustain.orgs.models import Organization, Person
+from sustain.programs import services as program_services
 from sustain.programs.models import Concept
 from tests.conftest import Cast, Login
 
@@ -197,3 +198,26 @@ def test_an_outsider_cannot_read_another_orgs_figures(scored: Cast, login: Login
     url = f"/coaching/program/{scored.program.pk}/"
     assert client.get(url).status_code == 404
     assert client.get(url + "?part=summary", headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_the_leaders_home_lists_the_stored_managers_who_stopped(scored: Cast, login: Login) -> None:
+    home = login(scored.executive).get("/").content.decode()
+    assert "Managers who stopped coaching" in home and "Being computed" in home
+    services.coaching_summary_refresh(program=scored.program)
+    home = login(scored.executive).get("/").content.decode()
+    assert "Otto Othermanager" in home and "last observation" in home
+
+
+def test_one_request_for_several_programs_enqueues_each_once(
+    scored: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    second = program_services.program_create(
+        organization=scored.org, name="Negotiation", owner=scored.owner
+    )
+    programs = [scored.program, second]
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        services.coaching_summaries_request(programs=programs)
+        services.coaching_summaries_request(programs=programs)
+    assert len(enqueued) == 2
+    computed = CoachingSummary.objects.filter(computed_at__isnull=False)
+    assert sorted(computed.values_list("program_id", flat=True)) == [scored.program.pk, second.pk]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sustain.coaching import selectors
+from sustain.coaching import selectors, services
 from sustain.coaching.models import DevelopmentAction
 from sustain.orgs import access
 from sustain.orgs.models import Person
@@ -32,9 +32,16 @@ def coaching_panel(viewer: Person) -> dict[str, Any] | None:
         return {"kind": "rep", "actions": list(actions)}
     if access.sees_stalled_observers(viewer):
         programs = list(access.programs_visible_to(viewer).exclude(status=ProgramStatus.CLOSED)[:3])
-        stalled = selectors.stalled_observers_of(programs=programs, today=today, limit=SHOWN)
+        # As stored in the background with each program's coaching summary.
+        summaries = services.coaching_summaries_request(programs=programs)
+        stalled = selectors.stored_stalled_of(summaries=list(summaries.values()), limit=SHOWN)
         rows = [
-            {"program": p, "stalled": stalled[p.pk].rows, "total": stalled[p.pk].total}
+            {
+                "program": p,
+                "stalled": stalled[p.pk].rows,
+                "total": stalled[p.pk].total,
+                "as_of": summaries[p.pk].computed_at,
+            }
             for p in programs
         ]
         return {"kind": "leader", "programs": rows} if rows else None

@@ -585,9 +585,10 @@ def observer_weeks(
 
 @dataclass(frozen=True)
 class Stalled:
-    """A program's managers who stopped coaching: the first rows, and how many in all."""
+    """A program's managers who stopped coaching: the first rows (dicts, or stored
+    `StalledManager`s), and how many in all."""
 
-    rows: list[dict[str, Any]]
+    rows: list[Any]
     total: int
 
 
@@ -608,6 +609,24 @@ def stored_stalled_page(
     `summary` (`services.coaching_summary_refresh`), longest silent first."""
     rows = summary.stalled.select_related("manager").order_by("position")
     return Paginator(rows, per_page).get_page(page)
+
+
+def stored_stalled_of(*, summaries: list[CoachingSummary], limit: int) -> dict[int, Stalled]:
+    """By program, the first `limit` managers who stopped coaching and their number, as
+    stored with each summary; two queries however many programs."""
+    ids = [s.pk for s in summaries]
+    totals = dict(
+        StalledManager.objects.filter(summary__in=ids)
+        .order_by()
+        .values_list("summary")
+        .annotate(n=Count("id"))
+        .values_list("summary", "n")
+    )
+    rows: dict[int, list[StalledManager]] = defaultdict(list)
+    first = StalledManager.objects.filter(summary__in=ids, position__lt=limit)
+    for row in first.select_related("manager").order_by("summary", "position"):
+        rows[row.summary_id].append(row)
+    return {s.program_id: Stalled(rows[s.pk], totals.get(s.pk, 0)) for s in summaries}
 
 
 def stalled_observers_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -310,45 +311,60 @@ def coaching_summary_refresh(*, program: Program, today: dt.date | None = None) 
     return summary
 
 
-@transaction.atomic
 def coaching_summary_request(
     *, program: Program, now: dt.datetime | None = None
 ) -> CoachingSummary:
-    """The program's stored summary, as it is. When it was never computed, is older than
-    SUMMARY_MAX_AGE or counted for another day, a background refresh is enqueued unless
-    one is pending (see `_summary_claim`)."""
+    """The program's stored summary, as it is (`coaching_summaries_request` of one)."""
+    return coaching_summaries_request(programs=[program], now=now)[program.pk]
+
+
+@transaction.atomic
+def coaching_summaries_request(
+    *, programs: list[Program], now: dt.datetime | None = None
+) -> dict[int, CoachingSummary]:
+    """The programs' stored summaries by program id, as they are, in a fixed number of
+    queries. Those never computed, older than SUMMARY_MAX_AGE or counted for another day
+    get a background refresh unless one is pending (see `_summary_claim`)."""
     now = now or timezone.now()
-    summary, _ = CoachingSummary.objects.get_or_create(program=program)
-    fresh = (
-        summary.computed_at is not None
-        and summary.computed_at > now - SUMMARY_MAX_AGE
-        and summary.as_of == timezone.localdate(now)
-    )
-    if not fresh:
-        _summary_claim(CoachingSummary.objects.filter(pk=summary.pk), program.pk, now)
-    return summary
+    ids = [p.pk for p in programs]
+    summaries = {s.program_id: s for s in CoachingSummary.objects.filter(program_id__in=ids)}
+    if len(summaries) < len(set(ids)):
+        CoachingSummary.objects.bulk_create(
+            [CoachingSummary(program_id=pk) for pk in ids if pk not in summaries],
+            ignore_conflicts=True,
+        )
+        summaries = {s.program_id: s for s in CoachingSummary.objects.filter(program_id__in=ids)}
+    today = timezone.localdate(now)
+    stale = [
+        s.pk
+        for s in summaries.values()
+        if s.computed_at is None or s.computed_at <= now - SUMMARY_MAX_AGE or s.as_of != today
+    ]
+    if stale:
+        _summary_claim(CoachingSummary.objects.filter(pk__in=stale), now)
+    return summaries
 
 
 def coaching_summary_changed(*, program: Program, now: dt.datetime | None = None) -> bool:
     """An observation changed the program's figures: refresh its stored summary (when a
     page has shown it once) unless a refresh is already pending. Whether one was enqueued."""
-    rows = CoachingSummary.objects.filter(program=program)
-    return _summary_claim(rows, program.pk, now or timezone.now())
+    return _summary_claim(CoachingSummary.objects.filter(program=program), now or timezone.now())
 
 
-def _summary_claim(rows: QuerySet[CoachingSummary], program_id: int, now: dt.datetime) -> bool:
-    """Enqueue a refresh when none is pending: a conditional UPDATE claims it, so however
-    many views and observations ask, one job is queued per task lease (and again after a
-    lease if it never ran); the job clears the claim when it starts."""
+def _summary_claim(rows: QuerySet[CoachingSummary], now: dt.datetime) -> bool:
+    """Enqueue a refresh of each of `rows` with none pending: a conditional UPDATE claims
+    them, so however many views and observations ask, one job per program is queued per
+    task lease (and again after a lease if it never ran); the job clears the claim when
+    it starts."""
     from sustain.coaching.tasks import refresh_coaching_summary
 
     lease = now - dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
-    claimed = rows.filter(Q(requested_at__isnull=True) | Q(requested_at__lt=lease)).update(
-        requested_at=now
-    )
-    if claimed:
-        transaction.on_commit(lambda: refresh_coaching_summary.enqueue(program_id))
-    return bool(claimed)
+    claimable = Q(requested_at__isnull=True) | Q(requested_at__lt=lease)
+    if not rows.filter(claimable).update(requested_at=now):
+        return False
+    for program_id in rows.filter(requested_at=now).values_list("program_id", flat=True):
+        transaction.on_commit(functools.partial(refresh_coaching_summary.enqueue, program_id))
+    return True
 
 
 def coaching_summary_refresh_all() -> int:
