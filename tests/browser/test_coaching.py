@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
+from sustain.coaching import services
 from tests.browser.conftest import SignIn
 from tests.conftest import Cast
 
@@ -46,3 +47,27 @@ def test_it_takes_an_observation_from_manager_to_rep(
     expect(page.locator("#prescription").get_by_text(action)).to_be_visible()
     expect(page.locator("#prescription")).to_contain_text(f"due {due.day} {due:%b %Y}")
     expect(page.get_by_text("Nervous with senior buyers")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_program_page_fills_in_its_stored_figures_without_a_reload(
+    cast: Cast, sign_in: SignIn, live_server: LiveServer
+) -> None:
+    today = timezone.localdate()
+    cast.program.enrollments.update(trained_on=today - dt.timedelta(days=30))
+    services.observation_create(
+        observer=cast.manager,
+        rep=cast.rep,
+        date=today,
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": cast.concept.pk, "score": 3, "evidence": ""}],
+    )
+    page = sign_in(cast.analyst.email)
+    page.goto(f"{live_server.url}/coaching/program/{cast.program.pk}/")
+    # Computed in the background on a first view: the part says so, then fills itself in.
+    expect(page.locator("#coaching-summary")).to_contain_text("being computed")
+    expect(page.get_by_test_id("coverage")).to_have_text("50%", timeout=15_000)
+    expect(page.locator("#dist svg")).to_be_visible()
+    expect(page.locator("#overdue")).to_contain_text("Oscar Otherrep")
+    assert not page.locator("#coaching-summary[hx-trigger]").count()
