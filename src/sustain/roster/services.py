@@ -153,7 +153,7 @@ def _changes(
     by: Person | None,
 ) -> _RosterChanges:
     errors: list[CellError] = []
-    people = Person.objects.filter(organization=organization).select_for_update()
+    people = Person.objects.filter(organization=organization).select_for_update(of=("self",))
     existing = {
         p["email"].lower(): p
         for p in people.values(
