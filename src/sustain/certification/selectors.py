@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from sustain.certification.models import (
     Certification,
@@ -19,7 +19,8 @@ from sustain.certification.models import (
     RoleModelAssessment,
     TerminologyAttempt,
 )
-from sustain.coaching.models import CoachingPolicy, Observation
+from sustain.coaching import cadence
+from sustain.coaching.models import CoachingPolicy
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Enrollment, GlossaryTerm, Program, ProgramStatus
 from sustain.programs.selectors import program_settings
@@ -49,26 +50,6 @@ def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
     )
 
 
-def _on_time(program: Program, coaching: CoachingPolicy, as_of: dt.date) -> Q:
-    """An enrollment (of a trained rep) is on time `as_of` when her last observation in the
-    program on or before that day, or her training date if later, is no older than the
-    policy's interval (`coaching.selectors.CadenceData.due_by`, as a condition)."""
-
-    def within(period: Q, interval: int) -> Q:
-        since = as_of - dt.timedelta(days=interval)
-        seen = Exists(
-            Observation.objects.filter(
-                rep=OuterRef("person"), program=program, date__gte=since, date__lte=as_of
-            )
-        )
-        return period & (Q(trained_on__gte=since) | Q(seen))
-
-    intensive_until = as_of - dt.timedelta(days=coaching.intensive_days)
-    return within(Q(trained_on__gt=intensive_until), coaching.interval_days(0)) | within(
-        Q(trained_on__lte=intensive_until), coaching.interval_days(coaching.intensive_days)
-    )
-
-
 def _weeks_met(
     program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
 ) -> tuple[dict[int, int], set[int]]:
@@ -90,7 +71,7 @@ def _weeks_met(
         as_of = today - dt.timedelta(weeks=w)
         due = Q(trained_on__lte=as_of)
         counts[f"due{w}"] = Count("pk", filter=due)
-        counts[f"on_time{w}"] = Count("pk", filter=due & _on_time(program, coaching, as_of))
+        counts[f"on_time{w}"] = Count("pk", filter=cadence.on_time([coaching], as_of))
     rows = (
         trained.values("person__team__manager")
         .annotate(**counts)
