@@ -12,10 +12,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from sustain.certification.models import (
+    CadenceDay,
     Certification,
     CertificationPolicy,
     DiagnosisAttempt,
     DiagnosisCase,
+    ManagerCadence,
     RoleModelAssessment,
     TerminologyAttempt,
 )
@@ -50,28 +52,28 @@ def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
     )
 
 
-def _weeks_met(
-    program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
-) -> tuple[dict[int, int], set[int]]:
-    """For each of `managers` (people or a queryset of them): in how many of the last
-    `consistency_window` weeks her due reps' coverage reached the policy's share, and
-    whether any week had due reps at all. Counted in SQL, in one grouped query."""
-    met: dict[int, int] = defaultdict(int)
-    measured: set[int] = set()
-    if program.status == ProgramStatus.CLOSED:
-        return met, measured
+Figures = dict[int, dict[dt.date, tuple[int, int]]]
+
+
+def cadence_counts(program: Program, managers: Any, days: list[dt.date]) -> Figures:
+    """Counted live: for each manager with reps due on any of `days` (of `managers`,
+    people or a queryset of them; every manager when None), her reps due in the program
+    and on time (`coaching.cadence.on_time`) on each day: {manager: {day: (due, on_time)}}.
+    One grouped query over her reps' enrollments; empty for a closed program."""
+    out: Figures = defaultdict(dict)
+    if program.status == ProgramStatus.CLOSED or not days:
+        return out
     coaching = program_settings(program, CoachingPolicy)
-    threshold = policy.consistency_min_coverage / 100
     # From the managers' teams to their reps' enrollments (the indexed way in): a
     # manager's home page must not walk the program's 100,000 enrollments for her 12 reps.
-    reps = Person.objects.filter(role=Role.REP, team__manager__in=managers)
+    reps = Person.objects.filter(role=Role.REP, team__manager__isnull=False)
+    if managers is not None:
+        reps = reps.filter(team__manager__in=managers)
     trained = Enrollment.objects.filter(program=program, trained_on__isnull=False, person__in=reps)
     counts: dict[str, Count] = {}
-    for w in range(policy.consistency_window):
-        as_of = today - dt.timedelta(weeks=w)
-        due = Q(trained_on__lte=as_of)
-        counts[f"due{w}"] = Count("pk", filter=due)
-        counts[f"on_time{w}"] = Count("pk", filter=cadence.on_time([coaching], as_of))
+    for i, day in enumerate(days):
+        counts[f"due{i}"] = Count("pk", filter=Q(trained_on__lte=day))
+        counts[f"on_time{i}"] = Count("pk", filter=cadence.on_time([coaching], day))
     rows = (
         trained.values("person__team__manager")
         .annotate(**counts)
@@ -79,10 +81,49 @@ def _weeks_met(
         .order_by()
     )
     for manager_id, *figures in rows:
-        for w in range(policy.consistency_window):
-            due, on_time = figures[2 * w], figures[2 * w + 1]
-            if not due:
-                continue
+        for i, day in enumerate(days):
+            if figures[2 * i]:
+                out[manager_id][day] = (figures[2 * i], figures[2 * i + 1])
+    return out
+
+
+def _stored_counts(
+    program: Program, managers: Any, days: list[dt.date]
+) -> tuple[Figures, set[dt.date]]:
+    """The `cadence_counts` stored for those of `days` that are stored
+    (`CadenceDay`), and which days they are."""
+    stored = dict(CadenceDay.objects.filter(program=program, day__in=days).values_list("pk", "day"))
+    out: Figures = defaultdict(dict)
+    if stored:
+        rows = ManagerCadence.objects.filter(cadence_day__in=list(stored), manager__in=managers)
+        for manager_id, day_id, due, on_time in rows.values_list(
+            "manager_id", "cadence_day_id", "due", "on_time"
+        ):
+            out[manager_id][stored[day_id]] = (due, on_time)
+    return out, set(stored.values())
+
+
+def _weeks_met(
+    program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
+) -> tuple[dict[int, int], set[int]]:
+    """For each of `managers` (people or a queryset of them): in how many of the last
+    `consistency_window` weeks (each judged on its last day: `today`, a week before, ...)
+    her due reps' coverage reached the policy's share, and whether any week had due reps
+    at all. Past days come from `CadenceDay` when stored; the rest (today's, at least) are
+    counted live in one grouped query."""
+    met: dict[int, int] = defaultdict(int)
+    measured: set[int] = set()
+    if program.status == ProgramStatus.CLOSED:
+        return met, measured
+    days = [today - dt.timedelta(weeks=w) for w in range(policy.consistency_window)]
+    figures, stored = _stored_counts(program, managers, [d for d in days if d < today])
+    for manager_id, by_day in cadence_counts(
+        program, managers, [d for d in days if d not in stored]
+    ).items():
+        figures[manager_id].update(by_day)
+    threshold = policy.consistency_min_coverage / 100
+    for manager_id, by_day in figures.items():
+        for due, on_time in by_day.values():
             measured.add(manager_id)
             # As coaching.selectors.summarize rounds the coverage.
             if round(on_time / due, 4) >= threshold:

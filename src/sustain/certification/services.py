@@ -12,19 +12,22 @@ from django.utils import timezone
 
 from sustain.certification import selectors
 from sustain.certification.models import (
+    CadenceDay,
     Certification,
     CertificationPolicy,
     DiagnosisAnswer,
     DiagnosisAttempt,
     DiagnosisCase,
+    ManagerCadence,
     RoleModelAssessment,
     RoleModelScore,
     TerminologyAttempt,
 )
-from sustain.coaching.models import Score
+from sustain.coaching.models import CoachingPolicy, Score
 from sustain.lib.services import model_create, model_update
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.refreshers.choice import is_correct
 
 
@@ -234,3 +237,74 @@ def certifications_refresh_all(*, today: dt.date) -> int:
                 )
                 created += 1
     return created
+
+
+def _window_days(program: Program, today: dt.date) -> list[dt.date]:
+    """The past days consistency reads on `today` or any later day while they stay in
+    its window: yesterday back to the first day of the window's oldest week."""
+    weeks = program_settings(program, CertificationPolicy).consistency_window
+    return [today - dt.timedelta(days=n) for n in range(1, 7 * (weeks - 1) + 1)]
+
+
+@transaction.atomic
+def cadence_days_refresh(*, program: Program, days: list[dt.date], managers: Any = None) -> int:
+    """Count and store the cadence of `days` (past days) per manager (of `managers`, every
+    manager when None), replacing what was stored for them; returns the rows written."""
+    figures = selectors.cadence_counts(program, managers, days)
+    written = 0
+    for day in days:
+        cadence_day, created = CadenceDay.objects.get_or_create(program=program, day=day)
+        if not created:
+            stale = ManagerCadence.objects.filter(cadence_day=cadence_day)
+            if managers is not None:
+                stale = stale.filter(manager__in=managers)
+            stale.delete()
+            cadence_day.computed_at = timezone.now()
+            cadence_day.save(update_fields=["computed_at"])
+        rows = ManagerCadence.objects.bulk_create(
+            ManagerCadence(cadence_day=cadence_day, manager_id=m, due=due, on_time=on_time)
+            for m, by_day in figures.items()
+            if day in by_day
+            for due, on_time in [by_day[day]]
+        )
+        written += len(rows)
+    return written
+
+
+def cadence_days_refresh_all(*, today: dt.date) -> int:
+    """The daily sweep: every open program's past days in the consistency window counted
+    again (a day's figures move when a rep changes team or a training date is corrected,
+    not only with back-dated observations), and days that left the window dropped."""
+    from sustain.programs.models import ProgramStatus
+
+    written = 0
+    for program in Program.objects.exclude(status=ProgramStatus.CLOSED):
+        days = _window_days(program, today)
+        CadenceDay.objects.filter(program=program).exclude(day__in=days).delete()
+        for start in range(0, len(days), 7):  # a week of days per query
+            written += cadence_days_refresh(program=program, days=days[start : start + 7])
+    return written
+
+
+def cadence_observed(*, program: Program, rep: Person, date: dt.date) -> None:
+    """An observation of `rep` dated `date` changes her cadence on the days from `date`
+    to `date` plus the policy's longest interval: the stored ones among them are counted
+    again for her manager (only a back-dated observation reaches a stored day). One
+    query when no stored day is reached."""
+    stored = list(
+        CadenceDay.objects.filter(program=program, day__gte=date).values_list("day", flat=True)
+    )
+    if not stored or rep.team_id is None:
+        return
+    coaching = program_settings(program, CoachingPolicy)
+    reach = max(coaching.interval_days(0), coaching.interval_days(coaching.intensive_days))
+    days = [d for d in stored if d <= date + dt.timedelta(days=reach)]
+    manager_id = Team.objects.filter(pk=rep.team_id).values_list("manager_id", flat=True).first()
+    if days and manager_id is not None:
+        cadence_days_refresh(program=program, days=days, managers=[manager_id])
+
+
+def cadence_forget(*, program: Program) -> None:
+    """Drop the program's stored cadence (its coaching policy changed): counted live until
+    the next sweep stores it again."""
+    CadenceDay.objects.filter(program=program).delete()
