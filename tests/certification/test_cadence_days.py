@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from sustain.certification import selectors, services
-from sustain.certification.models import CadenceDay, ManagerCadence
+from sustain.certification.models import CadenceDay, CertificationPolicy, ManagerCadence
 from sustain.coaching import selectors as coaching
 from sustain.coaching import services as coaching_services
 from sustain.orgs.models import Person, Role
@@ -62,9 +62,9 @@ def test_it_counts_the_weeks_met_live(cast: Cast, rita: Person, today: dt.date) 
     assert "Cadence met in 5 of the last 8 weeks" in _evidence(cast, today)
 
 
-def test_it_stores_the_past_days_of_the_window(cast: Cast, rita: Person, today: dt.date) -> None:
+def test_it_stores_the_days_of_the_window(cast: Cast, rita: Person, today: dt.date) -> None:
     services.cadence_days_refresh_all(today=today)
-    assert CadenceDay.objects.filter(program=cast.program).count() == 49  # 7 weeks back
+    assert CadenceDay.objects.filter(program=cast.program).count() == 50  # today, 7 weeks back
     stored = {
         (r.cadence_day.day - today).days: (r.due, r.on_time)
         for r in ManagerCadence.objects.filter(manager=cast.manager).select_related("cadence_day")
@@ -77,6 +77,25 @@ def test_it_reads_the_stored_days(cast: Cast, rita: Person, today: dt.date) -> N
     services.cadence_days_refresh_all(today=today)
     ManagerCadence.objects.filter(cadence_day__day=today - dt.timedelta(21)).update(on_time=1)
     assert "Cadence met in 6 of the last 8 weeks" in _evidence(cast, today)
+
+
+def test_it_counts_every_manager_from_today_stored_and_her_row_live(
+    cast: Cast, rita: Person, today: dt.date
+) -> None:
+    services.cadence_days_refresh_all(today=today)
+    ManagerCadence.objects.filter(cadence_day__day=today).update(on_time=1)
+    policy = CertificationPolicy(program=cast.program)
+    managers = [cast.manager]
+    met, _ = selectors._weeks_met(cast.program, managers, policy, today, live_today=False)
+    assert met[cast.manager.pk] == 6
+    assert selectors._weeks_met(cast.program, managers, policy, today)[0][cast.manager.pk] == 5
+
+
+def test_it_recounts_today_after_an_observation(cast: Cast, rita: Person, today: dt.date) -> None:
+    services.cadence_days_refresh_all(today=today)
+    _observe(cast, rita, today)
+    row = ManagerCadence.objects.get(manager=cast.manager, cadence_day__day=today)
+    assert (row.due, row.on_time) == (1, 1)
 
 
 def test_it_recounts_stored_days_after_a_back_dated_observation(

@@ -206,12 +206,12 @@ class Certification(models.Model):
 
 
 class CadenceDay(models.Model):
-    """A past day of a program whose coaching cadence was stored per manager (the rows of
-    `ManagerCadence`): consistency looks back over weeks of past days, too many to count
-    live over every enrollment on each page view. Written by the daily sweep
-    (`services.cadence_days_refresh`); a back-dated observation recomputes the days it
-    changes for the rep's manager (`services.cadence_observed`). A day not stored is
-    counted live."""
+    """A day of a program whose coaching cadence was stored per manager (the rows of
+    `ManagerCadence`): consistency looks back over eight weeks of days, too much to count
+    live over every enrollment on each page view. Written by the daily sweep for the
+    window's days up to the day it runs (`services.cadence_days_refresh_all`); an
+    observation recounts the stored days it changes for the rep's manager
+    (`services.cadence_observed`). A day not stored is counted live."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cadence_days")
     day = models.DateField()
@@ -231,7 +231,9 @@ class ManagerCadence(models.Model):
     (`coaching.cadence.on_time`). Only managers with reps due have a row."""
 
     cadence_day = models.ForeignKey(CadenceDay, on_delete=models.CASCADE, related_name="managers")
-    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Not indexed on its own: the reads go by day (the unique index below), and with an
+    # index on the manager SQLite walks every manager's days instead of the 7 days' rows.
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     due = models.PositiveIntegerField()
     on_time = models.PositiveIntegerField()
 

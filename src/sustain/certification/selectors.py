@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual
 
 from sustain.certification.models import (
     CadenceDay,
@@ -87,45 +89,50 @@ def cadence_counts(program: Program, managers: Any, days: list[dt.date]) -> Figu
     return out
 
 
-def _stored_counts(
-    program: Program, managers: Any, days: list[dt.date]
-) -> tuple[Figures, set[dt.date]]:
-    """The `cadence_counts` stored for those of `days` that are stored
-    (`CadenceDay`), and which days they are."""
-    stored = dict(CadenceDay.objects.filter(program=program, day__in=days).values_list("pk", "day"))
-    out: Figures = defaultdict(dict)
-    if stored:
-        rows = ManagerCadence.objects.filter(cadence_day__in=list(stored), manager__in=managers)
-        for manager_id, day_id, due, on_time in rows.values_list(
-            "manager_id", "cadence_day_id", "due", "on_time"
-        ):
-            out[manager_id][stored[day_id]] = (due, on_time)
-    return out, set(stored.values())
-
-
 def _weeks_met(
-    program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
+    program: Program,
+    managers: Any,
+    policy: CertificationPolicy,
+    today: dt.date,
+    *,
+    live_today: bool = True,
 ) -> tuple[dict[int, int], set[int]]:
     """For each of `managers` (people or a queryset of them): in how many of the last
     `consistency_window` weeks (each judged on its last day: `today`, a week before, ...)
     her due reps' coverage reached the policy's share, and whether any week had due reps
-    at all. Past days come from `CadenceDay` when stored; the rest (today's, at least) are
-    counted live in one grouped query."""
+    at all. Days stored (`CadenceDay`) are read, counted in SQL; the others, and today
+    when `live_today`, are counted live in one grouped query (`cadence_counts`).
+
+    Today's stored figures miss only what changed since the sweep other than
+    observations (a rep trained or moved today): fine for counting every manager, not
+    for the few rows a page shows, which count today live."""
     met: dict[int, int] = defaultdict(int)
     measured: set[int] = set()
     if program.status == ProgramStatus.CLOSED:
         return met, measured
-    days = [today - dt.timedelta(weeks=w) for w in range(policy.consistency_window)]
-    figures, stored = _stored_counts(program, managers, [d for d in days if d < today])
-    for manager_id, by_day in cadence_counts(
-        program, managers, [d for d in days if d not in stored]
-    ).items():
-        figures[manager_id].update(by_day)
     threshold = policy.consistency_min_coverage / 100
-    for manager_id, by_day in figures.items():
+    days = [today - dt.timedelta(weeks=w) for w in range(policy.consistency_window)]
+    stored = dict(
+        CadenceDay.objects.filter(
+            program=program, day__in=[d for d in days if d < today or not live_today]
+        ).values_list("pk", "day")
+    )
+    if stored:
+        # As coaching.selectors.summarize rounds the coverage to 4 places.
+        reached = Q(GreaterThanOrEqual(Cast("on_time", FloatField()) / F("due"), threshold - 5e-5))
+        for manager_id, n in (
+            ManagerCadence.objects.filter(cadence_day__in=list(stored), manager__in=managers)
+            .values("manager_id")
+            .annotate(n=Count("pk", filter=reached))
+            .values_list("manager_id", "n")
+            .order_by()
+        ):
+            measured.add(manager_id)
+            met[manager_id] += n
+    live = [d for d in days if d not in stored.values()]
+    for manager_id, by_day in cadence_counts(program, managers, live).items():
         for due, on_time in by_day.values():
             measured.add(manager_id)
-            # As coaching.selectors.summarize rounds the coverage.
             if round(on_time / due, 4) >= threshold:
                 met[manager_id] += 1
     return met, measured
@@ -159,7 +166,7 @@ def status_counts(
     component (passing one implies starting it) or meeting the cadence."""
     policy = program_settings(program, CertificationPolicy)
     ids = managers.values("pk")
-    met, _measured = _weeks_met(program, ids, policy, today)
+    met, _measured = _weeks_met(program, ids, policy, today, live_today=False)
     consistent = {m for m, n in met.items() if n >= policy.consistency_weeks}
     started: set[int] = set()
     for model in (TerminologyAttempt, RoleModelAssessment, DiagnosisAttempt):

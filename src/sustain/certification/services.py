@@ -240,10 +240,10 @@ def certifications_refresh_all(*, today: dt.date) -> int:
 
 
 def _window_days(program: Program, today: dt.date) -> list[dt.date]:
-    """The past days consistency reads on `today` or any later day while they stay in
-    its window: yesterday back to the first day of the window's oldest week."""
+    """The days consistency reads on `today` or a later day while they stay in its
+    window: today back to the last day of the window's oldest week."""
     weeks = program_settings(program, CertificationPolicy).consistency_window
-    return [today - dt.timedelta(days=n) for n in range(1, 7 * (weeks - 1) + 1)]
+    return [today - dt.timedelta(days=n) for n in range(7 * (weeks - 1) + 1)]
 
 
 @transaction.atomic
@@ -272,9 +272,10 @@ def cadence_days_refresh(*, program: Program, days: list[dt.date], managers: Any
 
 
 def cadence_days_refresh_all(*, today: dt.date) -> int:
-    """The daily sweep: every open program's past days in the consistency window counted
-    again (a day's figures move when a rep changes team or a training date is corrected,
-    not only with back-dated observations), and days that left the window dropped."""
+    """The daily sweep: every open program's days in the consistency window, today
+    included, counted again (a day's figures also move when a rep changes team or a
+    training date is corrected, which no observation recounts), and the days that left
+    the window dropped."""
     from sustain.programs.models import ProgramStatus
 
     written = 0
@@ -288,9 +289,9 @@ def cadence_days_refresh_all(*, today: dt.date) -> int:
 
 def cadence_observed(*, program: Program, rep: Person, date: dt.date) -> None:
     """An observation of `rep` dated `date` changes her cadence on the days from `date`
-    to `date` plus the policy's longest interval: the stored ones among them are counted
-    again for her manager (only a back-dated observation reaches a stored day). One
-    query when no stored day is reached."""
+    to `date` plus the policy's longest interval: the stored ones among them (today's,
+    and past days when it is back-dated) are counted again for her manager. One query
+    when no stored day is reached."""
     stored = list(
         CadenceDay.objects.filter(program=program, day__gte=date).values_list("day", flat=True)
     )
