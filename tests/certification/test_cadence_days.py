@@ -73,6 +73,13 @@ def test_it_stores_the_days_of_the_window(cast: Cast, rita: Person, today: dt.da
     assert "Cadence met in 5 of the last 8 weeks" in _evidence(cast, today)
 
 
+def test_it_stores_the_days_in_the_daily_sweep(cast: Cast, rita: Person, today: dt.date) -> None:
+    from sustain.certification.tasks import refresh_certifications
+
+    refresh_certifications.enqueue()
+    assert CadenceDay.objects.filter(program=cast.program, day=today).exists()
+
+
 def test_it_reads_the_stored_days(cast: Cast, rita: Person, today: dt.date) -> None:
     services.cadence_days_refresh_all(today=today)
     ManagerCadence.objects.filter(cadence_day__day=today - dt.timedelta(21)).update(on_time=1)
