@@ -101,7 +101,8 @@ def _weeks_met(
     `consistency_window` weeks (each judged on its last day: `today`, a week before, ...)
     her due reps' coverage reached the policy's share, and whether any week had due reps
     at all. Days stored (`CadenceDay`) are read, counted in SQL; the others, and today
-    when `live_today`, are counted live in one grouped query (`cadence_counts`).
+    when `live_today`, are counted live in one grouped query (`cadence_counts`). With a
+    queryset the answer may hold other managers too: look them up by id.
 
     Today's stored figures miss only what changed since the sweep other than
     observations (a rep trained or moved today): fine for counting every manager, not
@@ -120,9 +121,13 @@ def _weeks_met(
     if stored:
         # As coaching.selectors.summarize rounds the coverage to 4 places.
         reached = Q(GreaterThanOrEqual(Cast("on_time", FloatField()) / F("due"), threshold - 5e-5))
+        rows = ManagerCadence.objects.filter(cadence_day__in=list(stored))
+        # A queryset is every manager a viewer sees, most of the program's: reading the
+        # days' rows whole is cheaper than testing each against it (extra ids are unused).
+        if not isinstance(managers, QuerySet):
+            rows = rows.filter(manager__in=managers)
         for manager_id, n in (
-            ManagerCadence.objects.filter(cadence_day__in=list(stored), manager__in=managers)
-            .values("manager_id")
+            rows.values("manager_id")
             .annotate(n=Count("pk", filter=reached))
             .values_list("manager_id", "n")
             .order_by()
