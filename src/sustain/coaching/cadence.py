@@ -11,9 +11,8 @@ program, within the interval up to D.
 
 `due_day` and `on_time` are the only places this rule is written: coaching's coverage and
 due lists (`coaching.selectors`) evaluate it on today, certification's consistency
-(`certification.selectors`) on each of its past weeks, and `coaching.selectors.CadenceData`
-repeats it in Python for the per-day label of `coached_labels` (the tests hold them
-equal)."""
+(`certification.selectors`) on each of its weeks; `coaching.selectors.CadenceData.due_by`
+is the same rule in Python, for the per-day labels of `coached_labels`."""
 
 from __future__ import annotations
 
