@@ -203,3 +203,46 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager} certified {self.certified_on}"
+
+
+class CadenceDay(models.Model):
+    """A day of a program whose coaching cadence was stored per manager (the rows of
+    `ManagerCadence`): consistency looks back over eight weeks of days, too much to count
+    live over every enrollment on each page view. Written by the daily sweep for the
+    window's days up to the day it runs (`services.cadence_days_refresh_all`); an
+    observation recounts the stored days it changes for the rep's manager
+    (`services.cadence_observed`). A day not stored is counted live."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cadence_days")
+    day = models.DateField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "day"], name="cadence_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cadence of {self.program_id} on {self.day}"
+
+
+class ManagerCadence(models.Model):
+    """On a `CadenceDay`, a manager's reps due in the program and how many were on time
+    (`coaching.cadence.on_time`). Only managers with reps due have a row."""
+
+    cadence_day = models.ForeignKey(CadenceDay, on_delete=models.CASCADE, related_name="managers")
+    # Not indexed on its own: the reads go by day (the unique index below), and with an
+    # index on the manager SQLite walks every manager's days instead of the 7 days' rows.
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    due = models.PositiveIntegerField()
+    on_time = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadence_day", "manager"], name="manager_cadence_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id}: {self.on_time}/{self.due} on {self.cadence_day_id}"

@@ -9,17 +9,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual
 
 from sustain.certification.models import (
+    CadenceDay,
     Certification,
     CertificationPolicy,
     DiagnosisAttempt,
     DiagnosisCase,
+    ManagerCadence,
     RoleModelAssessment,
     TerminologyAttempt,
 )
-from sustain.coaching.models import CoachingPolicy, Observation
+from sustain.coaching import cadence
+from sustain.coaching.models import CoachingPolicy
 from sustain.orgs.models import Person, Role
 from sustain.programs.models import Enrollment, GlossaryTerm, Program, ProgramStatus
 from sustain.programs.selectors import program_settings
@@ -49,48 +54,28 @@ def quiz_questions(*, program: Program) -> list[GlossaryQuestion]:
     )
 
 
-def _on_time(program: Program, coaching: CoachingPolicy, as_of: dt.date) -> Q:
-    """An enrollment (of a trained rep) is on time `as_of` when her last observation in the
-    program on or before that day, or her training date if later, is no older than the
-    policy's interval (`coaching.selectors.CadenceData.due_by`, as a condition)."""
-
-    def within(period: Q, interval: int) -> Q:
-        since = as_of - dt.timedelta(days=interval)
-        seen = Exists(
-            Observation.objects.filter(
-                rep=OuterRef("person"), program=program, date__gte=since, date__lte=as_of
-            )
-        )
-        return period & (Q(trained_on__gte=since) | Q(seen))
-
-    intensive_until = as_of - dt.timedelta(days=coaching.intensive_days)
-    return within(Q(trained_on__gt=intensive_until), coaching.interval_days(0)) | within(
-        Q(trained_on__lte=intensive_until), coaching.interval_days(coaching.intensive_days)
-    )
+Figures = dict[int, dict[dt.date, tuple[int, int]]]
 
 
-def _weeks_met(
-    program: Program, managers: Any, policy: CertificationPolicy, today: dt.date
-) -> tuple[dict[int, int], set[int]]:
-    """For each of `managers` (people or a queryset of them): in how many of the last
-    `consistency_window` weeks her due reps' coverage reached the policy's share, and
-    whether any week had due reps at all. Counted in SQL, in one grouped query."""
-    met: dict[int, int] = defaultdict(int)
-    measured: set[int] = set()
-    if program.status == ProgramStatus.CLOSED:
-        return met, measured
+def cadence_counts(program: Program, managers: Any, days: list[dt.date]) -> Figures:
+    """Counted live: for each manager with reps due on any of `days` (of `managers`,
+    people or a queryset of them; every manager when None), her reps due in the program
+    and on time (`coaching.cadence.on_time`) on each day: {manager: {day: (due, on_time)}}.
+    One grouped query over her reps' enrollments; empty for a closed program."""
+    out: Figures = defaultdict(dict)
+    if program.status == ProgramStatus.CLOSED or not days:
+        return out
     coaching = program_settings(program, CoachingPolicy)
-    threshold = policy.consistency_min_coverage / 100
     # From the managers' teams to their reps' enrollments (the indexed way in): a
     # manager's home page must not walk the program's 100,000 enrollments for her 12 reps.
-    reps = Person.objects.filter(role=Role.REP, team__manager__in=managers)
+    reps = Person.objects.filter(role=Role.REP, team__manager__isnull=False)
+    if managers is not None:
+        reps = reps.filter(team__manager__in=managers)
     trained = Enrollment.objects.filter(program=program, trained_on__isnull=False, person__in=reps)
     counts: dict[str, Count] = {}
-    for w in range(policy.consistency_window):
-        as_of = today - dt.timedelta(weeks=w)
-        due = Q(trained_on__lte=as_of)
-        counts[f"due{w}"] = Count("pk", filter=due)
-        counts[f"on_time{w}"] = Count("pk", filter=due & _on_time(program, coaching, as_of))
+    for i, day in enumerate(days):
+        counts[f"due{i}"] = Count("pk", filter=Q(trained_on__lte=day))
+        counts[f"on_time{i}"] = Count("pk", filter=cadence.on_time([coaching], day))
     rows = (
         trained.values("person__team__manager")
         .annotate(**counts)
@@ -98,12 +83,61 @@ def _weeks_met(
         .order_by()
     )
     for manager_id, *figures in rows:
-        for w in range(policy.consistency_window):
-            due, on_time = figures[2 * w], figures[2 * w + 1]
-            if not due:
-                continue
+        for i, day in enumerate(days):
+            if figures[2 * i]:
+                out[manager_id][day] = (figures[2 * i], figures[2 * i + 1])
+    return out
+
+
+def _weeks_met(
+    program: Program,
+    managers: Any,
+    policy: CertificationPolicy,
+    today: dt.date,
+    *,
+    live_today: bool = True,
+) -> tuple[dict[int, int], set[int]]:
+    """For each of `managers` (people or a queryset of them): in how many of the last
+    `consistency_window` weeks (each judged on its last day: `today`, a week before, ...)
+    her due reps' coverage reached the policy's share, and whether any week had due reps
+    at all. Days stored (`CadenceDay`) are read, counted in SQL; the others, and today
+    when `live_today`, are counted live in one grouped query (`cadence_counts`). With a
+    queryset the answer may hold other managers too: look them up by id.
+
+    Today's stored figures miss only what changed since the sweep other than
+    observations (a rep trained or moved today): fine for counting every manager, not
+    for the few rows a page shows, which count today live."""
+    met: dict[int, int] = defaultdict(int)
+    measured: set[int] = set()
+    if program.status == ProgramStatus.CLOSED:
+        return met, measured
+    threshold = policy.consistency_min_coverage / 100
+    days = [today - dt.timedelta(weeks=w) for w in range(policy.consistency_window)]
+    stored = dict(
+        CadenceDay.objects.filter(
+            program=program, day__in=[d for d in days if d < today or not live_today]
+        ).values_list("pk", "day")
+    )
+    if stored:
+        # As coaching.selectors.summarize rounds the coverage to 4 places.
+        reached = Q(GreaterThanOrEqual(Cast("on_time", FloatField()) / F("due"), threshold - 5e-5))
+        rows = ManagerCadence.objects.filter(cadence_day__in=list(stored))
+        # A queryset is every manager a viewer sees, most of the program's: reading the
+        # days' rows whole is cheaper than testing each against it (extra ids are unused).
+        if not isinstance(managers, QuerySet):
+            rows = rows.filter(manager__in=managers)
+        for manager_id, n in (
+            rows.values("manager_id")
+            .annotate(n=Count("pk", filter=reached))
+            .values_list("manager_id", "n")
+            .order_by()
+        ):
             measured.add(manager_id)
-            # As coaching.selectors.summarize rounds the coverage.
+            met[manager_id] += n
+    live = [d for d in days if d not in stored.values()]
+    for manager_id, by_day in cadence_counts(program, managers, live).items():
+        for due, on_time in by_day.values():
+            measured.add(manager_id)
             if round(on_time / due, 4) >= threshold:
                 met[manager_id] += 1
     return met, measured
@@ -137,7 +171,7 @@ def status_counts(
     component (passing one implies starting it) or meeting the cadence."""
     policy = program_settings(program, CertificationPolicy)
     ids = managers.values("pk")
-    met, _measured = _weeks_met(program, ids, policy, today)
+    met, _measured = _weeks_met(program, ids, policy, today, live_today=False)
     consistent = {m for m, n in met.items() if n >= policy.consistency_weeks}
     started: set[int] = set()
     for model in (TerminologyAttempt, RoleModelAssessment, DiagnosisAttempt):

@@ -12,19 +12,22 @@ from django.utils import timezone
 
 from sustain.certification import selectors
 from sustain.certification.models import (
+    CadenceDay,
     Certification,
     CertificationPolicy,
     DiagnosisAnswer,
     DiagnosisAttempt,
     DiagnosisCase,
+    ManagerCadence,
     RoleModelAssessment,
     RoleModelScore,
     TerminologyAttempt,
 )
-from sustain.coaching.models import Score
+from sustain.coaching.models import CoachingPolicy, Score
 from sustain.lib.services import model_create, model_update
-from sustain.orgs.models import Person, Role
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program
+from sustain.programs.selectors import program_settings
 from sustain.refreshers.choice import is_correct
 
 
@@ -234,3 +237,76 @@ def certifications_refresh_all(*, today: dt.date) -> int:
                 )
                 created += 1
     return created
+
+
+def _window_days(program: Program, today: dt.date) -> list[dt.date]:
+    """The days consistency reads on `today` or a later day while they stay in its
+    window: today back to the last day of the window's oldest week."""
+    weeks = program_settings(program, CertificationPolicy).consistency_window
+    return [today - dt.timedelta(days=n) for n in range(7 * (weeks - 1) + 1)]
+
+
+@transaction.atomic
+def cadence_days_refresh(*, program: Program, days: list[dt.date], managers: Any = None) -> int:
+    """Count and store the cadence of `days` per manager (of `managers`, every manager
+    when None), replacing what was stored for them; returns the rows written. Six
+    queries, however many days."""
+    figures = selectors.cadence_counts(program, managers, days)
+    stored = {d.day: d for d in CadenceDay.objects.filter(program=program, day__in=days)}
+    stale = ManagerCadence.objects.filter(cadence_day__in=list(stored.values()))
+    if managers is not None:
+        stale = stale.filter(manager__in=managers)
+    stale.delete()
+    CadenceDay.objects.filter(pk__in=[d.pk for d in stored.values()]).update(
+        computed_at=timezone.now()
+    )
+    for added in CadenceDay.objects.bulk_create(
+        CadenceDay(program=program, day=day) for day in days if day not in stored
+    ):
+        stored[added.day] = added
+    rows = ManagerCadence.objects.bulk_create(
+        ManagerCadence(cadence_day=stored[day], manager_id=m, due=due, on_time=on_time)
+        for m, by_day in figures.items()
+        for day, (due, on_time) in by_day.items()
+    )
+    return len(rows)
+
+
+def cadence_days_refresh_all(*, today: dt.date) -> int:
+    """The daily sweep: every open program's days in the consistency window, today
+    included, counted again (a day's figures also move when a rep changes team or a
+    training date is corrected, which no observation recounts), and the days that left
+    the window dropped."""
+    from sustain.programs.models import ProgramStatus
+
+    written = 0
+    for program in Program.objects.exclude(status=ProgramStatus.CLOSED):
+        days = _window_days(program, today)
+        CadenceDay.objects.filter(program=program).exclude(day__in=days).delete()
+        for start in range(0, len(days), 7):  # a week of days per query
+            written += cadence_days_refresh(program=program, days=days[start : start + 7])
+    return written
+
+
+def cadence_observed(*, program: Program, rep: Person, date: dt.date) -> None:
+    """An observation of `rep` dated `date` changes her cadence on the days from `date`
+    to `date` plus the policy's longest interval: the stored ones among them (today's,
+    and past days when it is back-dated) are counted again for her manager. One query
+    when no stored day is reached."""
+    stored = list(
+        CadenceDay.objects.filter(program=program, day__gte=date).values_list("day", flat=True)
+    )
+    if not stored or rep.team_id is None:
+        return
+    coaching = program_settings(program, CoachingPolicy)
+    reach = max(coaching.interval_days(0), coaching.interval_days(coaching.intensive_days))
+    days = [d for d in stored if d <= date + dt.timedelta(days=reach)]
+    manager_id = Team.objects.filter(pk=rep.team_id).values_list("manager_id", flat=True).first()
+    if days and manager_id is not None:
+        cadence_days_refresh(program=program, days=days, managers=[manager_id])
+
+
+def cadence_forget(*, program: Program) -> None:
+    """Drop the program's stored cadence (its coaching policy changed): counted live until
+    the next sweep stores it again."""
+    CadenceDay.objects.filter(program=program).delete()

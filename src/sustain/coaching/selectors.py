@@ -1,9 +1,9 @@
 """Reads of the coaching app: cadence and coverage, histories, skill-trend charts.
 
-Coverage: a rep is *due* once she has been trained in a program that is not closed; she
-is *on time* when her last observation in each such program (or her training date, if
-never observed) is no older than the policy's interval (15 days during the first 90
-days at 2 a month, then 30). Coverage = reps on time / reps due."""
+Coverage: a rep is *due* once she has been trained in a program that is not closed, and
+*on time* when she is on time in each such program by the cadence rule
+(`coaching.cadence`: observed, or trained, within the policy's interval). Coverage = reps
+on time / reps due."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -32,8 +31,9 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 
+from sustain.coaching import cadence
 from sustain.coaching.models import (
     CoachingPolicy,
     CoachingSummary,
@@ -287,59 +287,12 @@ def coverage(
     }
 
 
-class DayNumber(Func):
-    """A date as days since 1970-01-01, so that cadence arithmetic (the due date is the
-    last observation plus the policy's interval) runs in SQL, alike on SQLite and
-    PostgreSQL."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(%(expressions)s - DATE '1970-01-01')"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
-_EPOCH = dt.date(1970, 1, 1)
-
-
-def _interval(policies: list[CoachingPolicy], today: dt.date) -> Case:
-    """The interval in days of each enrollment (`CoachingPolicy.interval_days`): its
-    program's policy (the default one without a row), intensive while she is within
-    `intensive_days` of her training, steady after."""
-
-    def intensive(policy: CoachingPolicy) -> Q:
-        return Q(trained_on__gt=today - dt.timedelta(days=policy.intensive_days))
-
-    def steady(policy: CoachingPolicy) -> Value:
-        return Value(policy.interval_days(policy.intensive_days))
-
-    default = CoachingPolicy()
-    return Case(
-        *[
-            w
-            for p in policies
-            for w in (
-                When(Q(program_id=p.program_id) & intensive(p), then=Value(p.interval_days(0))),
-                When(program_id=p.program_id, then=steady(p)),
-            )
-        ],
-        When(intensive(default), then=Value(default.interval_days(0))),
-        default=steady(default),
-    )
-
-
 def _due_enrollments(
     *, reps: QuerySet[Person] | Q, today: dt.date, programs: list[Program] | None = None
 ) -> QuerySet[Enrollment]:
     """The enrollments that make reps due on `today` (trained by then, in a program not
-    closed), each annotated with `due_day`, the DayNumber of the date her next
-    observation is due by: the later of her last observation in the program on or
-    before `today` and her training date, plus the policy's interval. One query (the
-    programs' policies) to build."""
+    closed), each annotated with `due_day` (`cadence.due_day`) and, when she is not
+    `cadence.on_time`, `late_rep` (her id). One query (the programs' policies) to build."""
     enrollments = Enrollment.objects.filter(
         reps if isinstance(reps, Q) else Q(person__in=reps),
         person__role=Role.REP,
@@ -354,17 +307,14 @@ def _due_enrollments(
         policies = policies.filter(
             program__organization_id__in=enrollments.values("program__organization_id")[:1]
         )
-    last_since_training = Observation.objects.filter(
-        rep=OuterRef("person_id"),
-        program=OuterRef("program_id"),
-        date__gte=OuterRef("trained_on"),
-        date__lte=today,
-    ).order_by("-date")
-    today_n = (today - _EPOCH).days
-    reference = Coalesce(Subquery(last_since_training.values("date")[:1]), F("trained_on"))
+    policy_list = list(policies)
     return enrollments.annotate(
-        due_day=DayNumber(reference) + _interval(list(policies), today),
-    ).annotate(late_rep=Case(When(due_day__lt=today_n, then=F("person_id"))))
+        due_day=cadence.due_day(policy_list, today),
+        late_rep=Case(
+            When(cadence.on_time(policy_list, today), then=Value(None)),
+            default=F("person_id"),
+        ),
+    )
 
 
 def _late_reps() -> Count:
@@ -400,13 +350,13 @@ def _statuses(
         .values_list("person_id", "next_due")
     )
     rows = list(first if limit is None else first[:limit])
-    today_n = (today - _EPOCH).days
+    today_n = (today - cadence.EPOCH).days
     statuses = {
         pk: RepStatus(
             rep=Person(pk=pk),
             on_time=next_due >= today_n,
             days_overdue=max(0, today_n - next_due),
-            next_due=_EPOCH + dt.timedelta(days=next_due),
+            next_due=cadence.EPOCH + dt.timedelta(days=next_due),
         )
         for pk, next_due in rows
     }

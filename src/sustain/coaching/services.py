@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sustain.certification.services import cadence_forget, cadence_observed
 from sustain.coaching.models import (
     MAX_ACTIONS,
     CoachingPolicy,
@@ -62,11 +63,14 @@ def rubric_behaviour_create(
 @transaction.atomic
 def coaching_policy_set(*, program: Program, data: Mapping[str, Any]) -> CoachingPolicy:
     policy, _ = CoachingPolicy.objects.get_or_create(program=program)
-    return model_update(
+    policy = model_update(
         instance=policy,
         data=data,
         fields=["intensive_days", "intensive_per_month", "steady_per_month"],
     )
+    # The stored past days of consistency were counted under the old intervals.
+    cadence_forget(program=program)
+    return policy
 
 
 def _resolve_scores(
@@ -180,6 +184,8 @@ def observation_create(
     for action in created:
         _add_to_plan(observation, action)
     coaching_summary_changed(program=program)
+    # A back-dated observation changes days of her manager's consistency already stored.
+    cadence_observed(program=program, rep=rep, date=date)
     return observation
 
 
