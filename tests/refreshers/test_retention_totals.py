@@ -181,7 +181,7 @@ def test_the_sweep_rebuilds_totals_that_no_longer_add_up(
     # A person deleted outside the services (Django's admin) takes her answers along.
     Review.objects.filter(person=cast.other_rep).delete()
 
-    services.refreshers_daily()
+    services.retention_totals_refresh_all()
 
     assert _points(api, cast.analyst, cast.program.pk, "concept") == [
         (TWO_WEEKS_AGO.isoformat(), "Discovery", 1.0, 1),
@@ -266,10 +266,12 @@ def test_the_fade_counts_answers_per_week_since_the_workshop_stored_or_live(
     assert answers() == [67, 100, 33]
 
 
-def test_the_command_stores_every_programs_weeks(api: Api, cast: Cast, question: Question) -> None:
+def test_the_sweep_command_stores_every_programs_weeks(
+    api: Api, cast: Cast, question: Question
+) -> None:
     _history(cast, question)
 
-    call_command("retention_totals", stdout=io.StringIO())
+    call_command("sweep", "refresher-totals-daily", stdout=io.StringIO())
 
     assert stored_state(cast.program) == Stored(THIS_WEEK, True)
     assert _points(api, cast.analyst, cast.program.pk, "concept") == _by_concept()

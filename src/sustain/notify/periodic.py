@@ -39,6 +39,12 @@ SWEEPS: list[tuple[str, str, dt.timedelta]] = [
     ),
     ("plans-daily", "sustain.plans.tasks.plans_daily_sweep", dt.timedelta(days=1)),
     ("refreshers-daily", "sustain.refreshers.tasks.refreshers_daily_sweep", dt.timedelta(days=1)),
+    # The complete weeks of refresher retention (refreshers.RetentionTotal).
+    (
+        "refresher-totals-daily",
+        "sustain.refreshers.tasks.refresh_retention_totals_all",
+        dt.timedelta(days=1),
+    ),
     ("transcript-retention", "sustain.adoption.tasks.delete_old_transcripts", dt.timedelta(days=1)),
     # Kirkpatrick levels 1-3 of every program a page has shown (analysis.KirkpatrickSummary).
     ("kirkpatrick-daily", "sustain.analysis.tasks.refresh_kirkpatrick_all", dt.timedelta(days=1)),
@@ -77,6 +83,13 @@ def enqueue_due_sweeps(*, now: dt.datetime | None = None) -> list[str]:
             _task(path).enqueue()
             enqueued.append(name)
     return enqueued
+
+
+def run_sweep(name: str) -> Any:
+    """Run one sweep now, in this process (`sustain sweep`); what its task returns. A
+    failure raises, as the task would."""
+    path = next(p for n, p, _interval in SWEEPS if n == name)
+    return _task(path).call()
 
 
 def run_scheduler(stop: threading.Event, *, tick_seconds: float = 15.0) -> None:

@@ -256,14 +256,15 @@ def refreshers_send_digests(
 
 
 def refreshers_daily(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily sweep: cards for the newly trained, then the digests."""
+    """The daily sweep: cards for the newly trained, then the digests. (The retention
+    totals have a sweep of their own, `refresher-totals-daily`: recounting figures must be
+    possible without sending anything.)"""
     synced = 0
     for program in Program.objects.filter(
         Exists(Enrollment.objects.filter(program=OuterRef("pk"), trained_on__isnull=False))
     ):
         synced += cards_sync(program=program)
-    stored = retention_totals_refresh_all(today=today)
-    return {"synced": synced, "weeks_stored": stored, **refreshers_send_digests(today=today)}
+    return {"synced": synced, **refreshers_send_digests(today=today)}
 
 
 def retention_totals_refresh_all(*, today: dt.date | None = None) -> int:

@@ -4,7 +4,11 @@ from django.tasks import task
 
 from sustain.lib.jobs import job_boundary
 from sustain.programs.models import Program
-from sustain.refreshers.services import refreshers_daily, retention_totals_refresh
+from sustain.refreshers.services import (
+    refreshers_daily,
+    retention_totals_refresh,
+    retention_totals_refresh_all,
+)
 
 
 @task()
@@ -17,3 +21,9 @@ def refreshers_daily_sweep() -> dict[str, int]:
 def refresh_retention_totals(program_id: int) -> int:
     program = Program.objects.filter(pk=program_id).first()
     return retention_totals_refresh(program=program) if program is not None else 0
+
+
+@task()
+def refresh_retention_totals_all() -> int:
+    """The complete weeks of every program with answers, stored (the daily sweep)."""
+    return retention_totals_refresh_all()
