@@ -128,7 +128,7 @@ def test_it_builds_the_skill_trend_and_distribution(trained: Cast, today: dt.dat
 def test_it_keeps_program_coverage_queries_fixed(
     trained: Cast, today: dt.date, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         selectors.coverage(
             reps=selectors.team_reps([trained.team.pk, trained.other_team.pk]), today=today
         )

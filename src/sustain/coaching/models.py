@@ -137,6 +137,8 @@ class Observation(models.Model):
             models.Index(fields=["rep", "program", "date"]),
             # Each manager's last observation in a program (who stopped coaching).
             models.Index(fields=["observer", "program", "date"]),
+            # A program's observations by day (the fade page, coverage by week).
+            models.Index(fields=["program", "date"], name="observation_program_date"),
         ]
 
     def __str__(self) -> str:

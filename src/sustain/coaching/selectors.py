@@ -363,9 +363,11 @@ def _statuses(
     last = Observation.objects.filter(
         rep=OuterRef("person_id"), program=OuterRef("program_id"), date__lte=today
     ).order_by("-date")
-    enrollments = Enrollment.objects.filter(
-        pk__in=due.filter(person_id__in=list(statuses)).values("pk")
-    )
+    # The ids first (at most `limit` reps' enrollments): nested in the query below, the
+    # due filter's joins would pass PostgreSQL's join_collapse_limit, and the planner would
+    # hash-join every enrollment and person of the program to find these few.
+    ids = list(due.filter(person_id__in=list(statuses)).values_list("pk", flat=True))
+    enrollments = Enrollment.objects.filter(pk__in=ids)
     for e in (
         enrollments.select_related("person__team", "program")
         .annotate(last=Subquery(last.values("date")[:1]))
