@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from sustain.coaching import services
+from sustain.orgs.models import Person
 from sustain.programs import services as program_services
 from sustain.programs.models import Concept
 from tests.conftest import Cast
@@ -44,3 +46,15 @@ def observation_payload(cast: Cast, today: dt.date, **overrides: object) -> dict
     }
     payload.update(overrides)
     return payload
+
+
+def observe_scores(cast: Cast, rep: Person, date: dt.date, scores: dict[Concept, int]) -> None:
+    """An observation of `rep` by her team's manager with these scores."""
+    services.observation_create(
+        observer=cast.manager if rep == cast.rep else cast.other_manager,
+        rep=rep,
+        date=date,
+        channel="phone",
+        diagnosis="skill",
+        scores=[{"concept": c.pk, "score": s, "evidence": ""} for c, s in scores.items()],
+    )

@@ -6,23 +6,13 @@ import datetime as dt
 
 import pytest
 
-from sustain.coaching import selectors, services
+from sustain.coaching import selectors
 from sustain.orgs.models import Person
 from sustain.programs.models import Concept
+from tests.coaching.conftest import observe_scores
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
-
-
-def _observe(cast: Cast, rep: Person, date: dt.date, scores: dict[Concept, int]) -> None:
-    services.observation_create(
-        observer=cast.manager if rep == cast.rep else cast.other_manager,
-        rep=rep,
-        date=date,
-        channel="phone",
-        diagnosis="skill",
-        scores=[{"concept": c.pk, "score": s, "evidence": ""} for c, s in scores.items()],
-    )
 
 
 @pytest.fixture
@@ -30,12 +20,12 @@ def scored(trained: Cast, concept2: Concept, today: dt.date) -> Cast:
     c1, c2, days = trained.concept, concept2, dt.timedelta(days=1)
     trained.program.enrollments.update(trained_on=today - 100 * days)
     # Rep: Discovery 1 then 4 (latest 4); Closing scored once, 2.
-    _observe(trained, trained.rep, today - 20 * days, {c1: 1, c2: 2})
-    _observe(trained, trained.rep, today - 5 * days, {c1: 4})
+    observe_scores(trained, trained.rep, today - 20 * days, {c1: 1, c2: 2})
+    observe_scores(trained, trained.rep, today - 5 * days, {c1: 4})
     # Other rep: Closing 2; Discovery 2 then 3 on the same day (the later record wins).
-    _observe(trained, trained.other_rep, today - 40 * days, {c2: 2})
-    _observe(trained, trained.other_rep, today - 3 * days, {c1: 2})
-    _observe(trained, trained.other_rep, today - 3 * days, {c1: 3})
+    observe_scores(trained, trained.other_rep, today - 40 * days, {c2: 2})
+    observe_scores(trained, trained.other_rep, today - 3 * days, {c1: 2})
+    observe_scores(trained, trained.other_rep, today - 3 * days, {c1: 3})
     return trained
 
 
@@ -62,9 +52,9 @@ def test_it_counts_only_the_reps_in_scope(scored: Cast) -> None:
 def test_it_counts_observations_per_observer_and_week(scored: Cast, today: dt.date) -> None:
     days = dt.timedelta(days=1)
     # Boundaries: 6 days ago is this week, 7 days ago last week, 84 days ago out of 12 weeks.
-    _observe(scored, scored.rep, today - 6 * days, {scored.concept: 3})
-    _observe(scored, scored.rep, today - 7 * days, {scored.concept: 3})
-    _observe(scored, scored.rep, today - 84 * days, {scored.concept: 3})
+    observe_scores(scored, scored.rep, today - 6 * days, {scored.concept: 3})
+    observe_scores(scored, scored.rep, today - 7 * days, {scored.concept: 3})
+    observe_scores(scored, scored.rep, today - 84 * days, {scored.concept: 3})
     cells = selectors.observer_weeks(program=scored.program, today=today, weeks=12)
     assert [(c["observer"], c["week"], c["observations"]) for c in cells] == [
         ("Mia Manager", -2, 1),

@@ -16,22 +16,12 @@ from sustain.coaching.models import CoachingSummary
 from sustain.orgs.models import Organization, Person
 from sustain.programs import services as program_services
 from sustain.programs.models import Concept
+from tests.coaching.conftest import observe_scores
 from tests.conftest import Cast, Login
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
-
-
-def _observe(cast: Cast, rep: Person, date: dt.date, scores: dict[Concept, int]) -> None:
-    services.observation_create(
-        observer=cast.manager if rep == cast.rep else cast.other_manager,
-        rep=rep,
-        date=date,
-        channel="phone",
-        diagnosis="skill",
-        scores=[{"concept": c.pk, "score": s, "evidence": ""} for c, s in scores.items()],
-    )
 
 
 @pytest.fixture
@@ -40,13 +30,13 @@ def scored(cast: Cast, concept2: Concept, today: dt.date) -> Cast:
     c1, c2 = cast.concept, concept2
     cast.program.enrollments.update(trained_on=today - 100 * DAY)
     # Rita: Discovery 1 then 4, Closing 2; last seen 5 days ago, due in 25 days.
-    _observe(cast, cast.rep, today - 20 * DAY, {c1: 1, c2: 2})
-    _observe(cast, cast.rep, today - 5 * DAY, {c1: 4})
+    observe_scores(cast, cast.rep, today - 20 * DAY, {c1: 1, c2: 2})
+    observe_scores(cast, cast.rep, today - 5 * DAY, {c1: 4})
     # Oscar: Closing 2, Discovery 2 then 3 the same day (the later record wins); last seen
     # 35 days ago, so 5 days overdue; his manager Otto has been silent for 35 days.
-    _observe(cast, cast.other_rep, today - 40 * DAY, {c2: 2})
-    _observe(cast, cast.other_rep, today - 35 * DAY, {c1: 2})
-    _observe(cast, cast.other_rep, today - 35 * DAY, {c1: 3})
+    observe_scores(cast, cast.other_rep, today - 40 * DAY, {c2: 2})
+    observe_scores(cast, cast.other_rep, today - 35 * DAY, {c1: 2})
+    observe_scores(cast, cast.other_rep, today - 35 * DAY, {c1: 3})
     return cast
 
 
@@ -118,7 +108,7 @@ def test_it_shows_the_stored_figures_until_an_observation_refreshes_them(
     scored.other_rep.observations.all().delete()  # not a service: no refresh asked
     assert 'data-testid="coverage">50%' in _page(scored, login)
     with django_capture_on_commit_callbacks(execute=True) as enqueued:
-        _observe(scored, scored.other_rep, today, {scored.concept: 1})
+        observe_scores(scored, scored.other_rep, today, {scored.concept: 1})
     assert len(enqueued) == 1
     summary = CoachingSummary.objects.get(program=scored.program)
     assert (summary.coverage["on_time"], summary.coverage["overdue"]) == (2, [])
@@ -136,8 +126,8 @@ def test_it_enqueues_one_refresh_while_one_is_pending(
 ) -> None:
     with django_capture_on_commit_callbacks() as enqueued:
         services.coaching_summary_request(program=scored.program)
-        _observe(scored, scored.rep, today, {scored.concept: 2})
-        _observe(scored, scored.other_rep, today, {scored.concept: 2})
+        observe_scores(scored, scored.rep, today, {scored.concept: 2})
+        observe_scores(scored, scored.other_rep, today, {scored.concept: 2})
         services.coaching_summary_request(program=scored.program)
     assert len(enqueued) == 1
     later = timezone.now() + dt.timedelta(hours=2)  # past the task lease: the job died
@@ -150,7 +140,7 @@ def test_an_observation_asks_nothing_of_a_program_no_page_has_shown(
     scored: Cast, today: dt.date, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks() as enqueued:
-        _observe(scored, scored.rep, today, {scored.concept: 2})
+        observe_scores(scored, scored.rep, today, {scored.concept: 2})
     assert enqueued == [] and not CoachingSummary.objects.exists()
 
 
