@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from sustain.orgs.models import Team
 from sustain.plans.models import Plan
-from tests.conftest import Login
+from tests.conftest import Cast, Login
 from tests.plans.conftest import manager_of
 
 
@@ -55,3 +56,24 @@ def test_the_manager_opens_her_reps_plan_and_the_program_tab(login: Login, plan:
 
 def test_the_home_page_shows_the_reps_plan_panel(login: Login, plan: Plan) -> None:
     assert "My 90-day plan" in login(plan.rep).get("/").content.decode()
+
+
+def test_a_leader_picks_a_team_by_its_name_or_id(
+    login: Login, plan: Plan, other_plan: Plan
+) -> None:
+    client = login(plan.program.owner)
+    other_team = other_plan.rep.team
+    assert other_team is not None
+    for picked in (other_team.name.upper(), str(other_team.pk)):
+        content = client.get("/plans/team/", {"team": picked}).content.decode()
+        assert other_plan.rep.name in content and plan.rep.name not in content
+
+
+def test_a_team_the_leader_cannot_see_is_not_found(login: Login, cast: Cast, plan: Plan) -> None:
+    client = login(cast.executive)
+    outsiders = Team.objects.exclude(organization=cast.org)
+    team = outsiders.first() or Team.objects.create(
+        organization=cast.outsider.organization, name="Far"
+    )
+    assert client.get("/plans/team/", {"team": team.pk}).status_code == 404
+    assert client.get("/plans/team/", {"team": "No such team"}).status_code == 404

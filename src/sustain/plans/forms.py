@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from sustain.orgs import access
+from sustain.orgs.models import Person, Team
 from sustain.plans.models import CheckIn, Plan, PlanItem
+from sustain.web.formfields import LookupChoiceField, LookupSelect, model_choice_field
 from sustain.web.forms import DateInput
 
 RATINGS = [(i, str(i)) for i in range(1, 6)]
@@ -47,3 +52,18 @@ class ItemForm(forms.ModelForm[PlanItem]):
         fields = ["text", "due"]
         labels = {"text": "Item", "due": "Due"}
         widgets = {"due": DateInput()}
+
+
+class TeamPickForm(forms.Form):
+    """The team page's "show this team" (GET): among the teams the viewer sees, which may
+    be a whole organization's thousands, so a typed name past LOOKUP_LIMIT."""
+
+    team = LookupChoiceField(
+        queryset=Team.objects.none(),
+        empty_label=None,
+        widget=LookupSelect(attrs={"aria-label": "Team"}),
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "team").queryset = access.teams_visible_to(viewer)

@@ -18,7 +18,7 @@ from sustain.orgs import access
 from sustain.orgs.http import AuthenticatedHttpRequest
 from sustain.orgs.models import Team
 from sustain.plans import selectors, services
-from sustain.plans.forms import CheckInForm, ItemForm, RestartForm
+from sustain.plans.forms import CheckInForm, ItemForm, RestartForm, TeamPickForm
 from sustain.plans.models import Plan
 from sustain.web.forms import call_service, form_page
 
@@ -172,9 +172,11 @@ def team_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     visible = access.teams_visible_to(viewer).select_related("manager")
     teams: Iterable[Team] = visible
-    team_id = request.GET.get("team")
-    if team_id:
-        teams = [access.get_team_for(viewer, team_id)]
+    pick = TeamPickForm(request.GET if request.GET.get("team") else None, viewer=viewer)
+    if pick.is_bound:
+        if not pick.is_valid():  # another organization's team, or no team of that name
+            raise Http404
+        teams = [pick.cleaned_data["team"]]
     elif access.picks_any_team(viewer):
         teams = list(visible[:1])
     today = timezone.localdate()
@@ -186,7 +188,7 @@ def team_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 {"team": t, "rows": selectors.team_progress(viewer=viewer, team=t, today=today)}
                 for t in teams
             ],
-            "all_teams": access.teams_visible_to(viewer) if access.picks_any_team(viewer) else [],
+            "pick": pick if access.picks_any_team(viewer) else None,
         },
     )
 
