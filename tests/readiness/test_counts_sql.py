@@ -11,7 +11,8 @@ from sustain.orgs.models import Team
 from sustain.programs import services as program_services
 from sustain.programs.models import Enrollment
 from sustain.programs.selectors import GroupSizes, measurement_group_sizes_for, measurement_groups
-from sustain.readiness.checks import training_order_of
+from sustain.readiness import checks
+from sustain.readiness.checks import TeamTrainingOrder, training_order_of, training_order_page
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -31,23 +32,58 @@ def dated(cast: Cast) -> Cast:
     return cast
 
 
+def _rows(cast: Cast) -> list[TeamTrainingOrder]:
+    return list(training_order_page(cast.program, page=1, per_page=50))
+
+
 def test_it_orders_training_per_team(dated: Cast) -> None:
-    rows = training_order_of([dated.program])[dated.program.pk]
-    assert [(r.team, r.manager, r.manager_date, r.first_rep_date, r.ok) for r in rows] == [
+    assert [(r.team, r.manager, r.manager_date, r.first_rep_date, r.ok) for r in _rows(dated)] == [
         ("West 1", "Mia Manager", dt.date(2026, 3, 1), dt.date(2026, 3, 10), True),
         ("West 2", "Otto Othermanager", None, dt.date(2026, 3, 5), False),
     ]
 
 
+def test_it_counts_the_teams_and_names_the_late_managers(dated: Cast) -> None:
+    order = training_order_of([dated.program])[dated.program.pk]
+    assert (order.n_teams, order.n_late) == (2, 1)
+    assert [(r.team, r.manager, r.first_rep_date) for r in order.late] == [
+        ("West 2", "Otto Othermanager", dt.date(2026, 3, 5))
+    ]
+    assert checks.managers_trained_first(order) == (
+        False,
+        "Trained after their reps, or not at all: Otto Othermanager (West 2).",
+    )
+
+
+def test_it_names_the_first_late_managers_and_counts_the_others(
+    dated: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Enrollment.objects.filter(person=dated.manager).update(trained_on=dt.date(2026, 3, 20))
+    monkeypatch.setattr(checks, "LATE_NAMED", 1)
+    order = training_order_of([dated.program])[dated.program.pk]
+    assert (order.n_teams, order.n_late) == (2, 2)
+    assert checks.managers_trained_first(order)[1] == (
+        "Trained after their reps, or not at all: Mia Manager (West 1) and 1 more "
+        "(see the managers' page)."
+    )
+
+
+def test_it_pages_a_managers_own_teams(dated: Cast) -> None:
+    page = training_order_page(dated.program, page=1, per_page=1)
+    assert ([r.team for r in page], page.paginator.count) == (["West 1"], 2)
+    mine = training_order_page(dated.program, page=1, per_page=50, manager=dated.other_manager)
+    assert [r.team for r in mine] == ["West 2"]
+
+
 def test_it_skips_a_rep_who_missed_her_session(dated: Cast) -> None:
     Enrollment.objects.filter(person=dated.other_rep).update(attended=False)
-    rows = training_order_of([dated.program])[dated.program.pk]
-    assert [r.team for r in rows] == ["West 1"]
+    assert [r.team for r in _rows(dated)] == ["West 1"]
+    assert training_order_of([dated.program])[dated.program.pk].n_teams == 1
 
 
 def test_it_names_a_leaderless_team_and_orders_teams_by_name(dated: Cast) -> None:
     Team.objects.filter(pk=dated.other_team.pk).update(manager=None, name="Alpha")
-    rows = training_order_of([dated.program])[dated.program.pk]
+    rows = _rows(dated)
     assert [(r.team, r.manager, r.manager_id, r.ok) for r in rows] == [
         ("Alpha", "no manager", None, False),
         ("West 1", "Mia Manager", dated.manager.pk, True),

@@ -7,13 +7,13 @@ from typing import Any
 from sustain.analysis.leadership import leadership_of
 from sustain.orgs import access
 from sustain.orgs.models import Person
-from sustain.web.home import home_panel
+from sustain.web.home import Shared, shared_home_panel
 
 MAX_PROGRAMS = 5
 
 
-@home_panel("analysis/_leadership_panel.html", lead=True)
-def leadership_panel(viewer: Person) -> dict[str, Any] | None:
+@shared_home_panel("analysis/_leadership_panel.html", lead=True)
+def leadership_panel(viewer: Person, shared: Shared) -> dict[str, Any] | None:
     if viewer.organization_id is None or not access.sees_leadership_view(viewer):
         return None
     programs = [
@@ -23,4 +23,5 @@ def leadership_panel(viewer: Person) -> dict[str, Any] | None:
     ]
     if not programs:
         return None
-    return {"leads": leadership_of(viewer=viewer, programs=programs)}
+    leads = leadership_of(viewer=viewer, programs=programs, groups=shared.group_sizes(programs))
+    return {"leads": leads}

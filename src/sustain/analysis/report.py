@@ -15,6 +15,7 @@ from sustain.health.selectors import health_for
 from sustain.orgs import access
 from sustain.orgs.models import Person
 from sustain.programs.models import Program
+from sustain.programs.selectors import measurement_group_sizes
 
 
 @dataclass
@@ -50,14 +51,17 @@ def report_for(*, viewer: Person, program: Program, summary: KirkpatrickSummary 
     `summary` (`services.kirkpatrick_request`)."""
     from sustain.readiness.checks import readiness_for
 
-    lead = leadership_for(viewer=viewer, program=program)
+    groups = measurement_group_sizes(program=program)  # the leadership and readiness both
+    lead = leadership_for(viewer=viewer, program=program, groups=groups)
     for g in lead.goals:
         g.chart = effect_svg(g.run.result or {}, by=g.run.by)
     first_run = lead.goals[0].run if lead.goals else None
     return Report(
         program=program,
         lead=lead,
-        readiness=readiness_for(program) if access.can_see_preparation(viewer, program) else None,
+        readiness=readiness_for(program, groups=groups)
+        if access.can_see_preparation(viewer, program)
+        else None,
         levels=selectors.kirkpatrick(
             program=program, run=first_run, summary=summary, viewer=viewer
         ),

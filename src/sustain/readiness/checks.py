@@ -4,16 +4,18 @@ number of queries, used by the readiness page, the API and the home panel."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, Min, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from sustain.lib.services import M
 from sustain.orgs import access
-from sustain.orgs.models import Role, Team
+from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Enrollment, Program, WorkshopSession
 from sustain.programs.selectors import (
     GroupSizes,
@@ -144,15 +146,30 @@ def _planned() -> Coalesce:
     return Coalesce("trained_on", session_start)
 
 
-def training_order(program: Program) -> list[TeamTrainingOrder]:
-    """Per team with a dated rep: the manager's training date against her first rep's."""
-    return training_order_of([program])[program.pk]
+# Late managers the check names; the managers' page lists them all.
+LATE_NAMED = 10
 
 
-def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrder]]:
-    """`training_order` of several programs of one organization, in three queries: the
-    first rep's date per program and team is a MIN in SQL, never a walk over reps."""
-    out: dict[int, list[TeamTrainingOrder]] = {p.pk: [] for p in programs}
+@dataclass(frozen=True)
+class TrainingOrder:
+    """A program's managers against their reps: how many teams have a dated rep, how many
+    of their managers are trained after her first rep or not at all, and the first
+    `LATE_NAMED` of those by team name."""
+
+    n_teams: int
+    n_late: int
+    late: list[TeamTrainingOrder]
+
+
+# (team's name, team id, manager id, manager's name, first rep's date): one team of a
+# training order.
+_Row = tuple[str, int, int | None, str | None, dt.date]
+
+
+def _order_rows(programs: list[Program]) -> dict[int, list[_Row]]:
+    """Per program, its teams with a dated rep, by name, in two queries: the first rep's
+    date per program and team is a MIN in SQL, never a walk over reps."""
+    out: dict[int, list[_Row]] = {p.pk: [] for p in programs}
     if not programs:
         return out
     # Grouped by the team's id alone (its name and manager are read once per team below):
@@ -176,8 +193,19 @@ def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrd
     # A rep filed in another organization's team (never in a consistent roster) still counts.
     if strays := {team_id for _, team_id, _ in firsts} - teams.keys():
         teams.update({pk: (n, m_id, m) for pk, n, m_id, m in named.filter(pk__in=strays)})
-    managers = Team.objects.filter(organization_id=programs[0].organization_id).values("manager_id")
-    manager_dates = {
+    for program_id, team_id, first in firsts:
+        name, manager_id, manager = teams[team_id]
+        out[program_id].append((name, team_id, manager_id, manager, first))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def _manager_dates(
+    programs: list[Program], managers: Iterable[int] | QuerySet[Team, Any]
+) -> dict[tuple[int, int], Any]:
+    """(program id, person id) -> the planned training date of those of `managers`."""
+    return {
         (program_id, person_id): day
         for program_id, person_id, day in Enrollment.objects.filter(
             program__in=programs, person__in=managers
@@ -185,27 +213,78 @@ def training_order_of(programs: list[Program]) -> dict[int, list[TeamTrainingOrd
         .annotate(planned=_planned())
         .values_list("program_id", "person_id", "planned")
     }
-    for program_id, team_id, first in sorted(firsts, key=lambda r: (teams[r[1]][0], r[1])):
-        team, manager_id, manager = teams[team_id]
-        out[program_id].append(
-            TeamTrainingOrder(
-                team=team,
-                manager=manager if manager_id else "no manager",
-                manager_id=manager_id,
-                manager_date=manager_dates.get((program_id, manager_id)),
-                first_rep_date=first,
-            )
+
+
+def _with_names(
+    program: Program, rows: list[_Row], dates: dict[tuple[int, int], Any]
+) -> list[TeamTrainingOrder]:
+    """`rows` as `TeamTrainingOrder`s."""
+    return [
+        TeamTrainingOrder(
+            team=team,
+            manager=manager if manager_id and manager else "no manager",
+            manager_id=manager_id,
+            manager_date=dates.get((program.pk, manager_id)) if manager_id else None,
+            first_rep_date=first,
+        )
+        for team, _, manager_id, manager, first in rows
+    ]
+
+
+def _late(row: _Row, dates: dict[tuple[int, int], Any], program_id: int) -> bool:
+    _, _, manager_id, _, first = row
+    day = dates.get((program_id, manager_id)) if manager_id else None
+    return day is None or day > first
+
+
+def training_order_of(programs: list[Program]) -> dict[int, TrainingOrder]:
+    """`TrainingOrder` of several programs of one organization, in a fixed number of
+    queries however many teams and reps."""
+    rows = _order_rows(programs)
+    if not programs:
+        return {}
+    managers = Team.objects.filter(organization_id=programs[0].organization_id).values("manager_id")
+    dates = _manager_dates(programs, managers)
+    out = {}
+    for p in programs:
+        late = [r for r in rows[p.pk] if _late(r, dates, p.pk)]
+        out[p.pk] = TrainingOrder(
+            n_teams=len(rows[p.pk]),
+            n_late=len(late),
+            late=_with_names(p, late[:LATE_NAMED], dates),
         )
     return out
 
 
-def managers_trained_first(rows: list[TeamTrainingOrder]) -> tuple[bool, str]:
-    if not rows:
+def training_order_page(
+    program: Program, *, page: Any, per_page: int, manager: Person | None = None
+) -> Page[TeamTrainingOrder]:
+    """One page (`?page=`) of the program's teams with a dated rep, by name, each with her
+    manager's training date against her first rep's; only `manager`'s teams if given."""
+    rows = _order_rows([program])[program.pk]
+    if manager is not None:
+        rows = [r for r in rows if r[2] == manager.pk]
+    shown = Paginator(rows, per_page).get_page(page)
+    page_rows = list(shown.object_list)
+    dates = _manager_dates([program], {r[2] for r in page_rows if r[2]})
+    named: Page[Any] = shown
+    named.object_list = _with_names(program, page_rows, dates)
+    return named
+
+
+def managers_trained_first(order: TrainingOrder) -> tuple[bool, str]:
+    if not order.n_teams:
         return False, "No rep has a workshop date yet, so the order cannot be checked."
-    late = [f"{r.manager} ({r.team})" for r in rows if not r.ok]
-    if late:
-        return False, "Trained after their reps, or not at all: " + ", ".join(late) + "."
-    return True, f"All {len(rows)} managers are trained before or with their reps."
+    if order.n_late:
+        named = ", ".join(f"{r.manager} ({r.team})" for r in order.late)
+        more = order.n_late - len(order.late)
+        return False, (
+            "Trained after their reps, or not at all: "
+            + named
+            + (f" and {more} more (see the managers' page)" if more else "")
+            + "."
+        )
+    return True, f"All {order.n_teams} managers are trained before or with their reps."
 
 
 @dataclass(frozen=True)
@@ -225,7 +304,7 @@ class Facts:
     panel: int
     first_session: WorkshopSession | None
     groups: GroupSizes
-    order: list[TeamTrainingOrder]
+    order: TrainingOrder
 
 
 def _facts(
@@ -233,7 +312,7 @@ def _facts(
     *,
     settings: ReadinessSettings | None = None,
     groups: GroupSizes | None = None,
-    order: list[TeamTrainingOrder] | None = None,
+    order: TrainingOrder | None = None,
 ) -> Facts:
     """Related rows are read through `.all()`: `readiness_of` prefetches them for many
     programs at once and passes the settings and groups it read in bulk."""
@@ -260,7 +339,7 @@ def _facts(
         panel=len(program.panel.all()),
         first_session=first_session,
         groups=measurement_group_sizes(program=program) if groups is None else groups,
-        order=training_order(program) if order is None else order,
+        order=training_order_of([program])[program.pk] if order is None else order,
     )
 
 
@@ -491,8 +570,9 @@ CHECKS: list[Callable[[Facts], Item]] = [
 ]
 
 
-def readiness_for(program: Program) -> Readiness:
-    return _readiness(_facts(program))
+def readiness_for(program: Program, *, groups: GroupSizes | None = None) -> Readiness:
+    """`groups`: the program's `measurement_group_sizes`, when the page has them already."""
+    return _readiness(_facts(program, groups=groups))
 
 
 def _readiness(facts: Facts) -> Readiness:
@@ -518,12 +598,18 @@ READINESS_PREFETCH = (
 )
 
 
-def readiness_of(programs: QuerySet[Program]) -> list[tuple[Program, Readiness]]:
+GroupSizesOf = Callable[[list[Program]], dict[int, GroupSizes]]
+
+
+def readiness_of(
+    programs: QuerySet[Program], *, group_sizes: GroupSizesOf = measurement_group_sizes_for
+) -> list[tuple[Program, Readiness]]:
     """`readiness_for` of several programs of one organization, in a fixed number of
-    queries however many they are (and however many people they enroll)."""
+    queries however many they are (and however many people they enroll). `group_sizes`
+    counts their measurement groups (a page that counted them already passes its own)."""
     checked = list(programs.select_related(*READINESS_SELECT).prefetch_related(*READINESS_PREFETCH))
     settings = {s.program_id: s for s in ReadinessSettings.objects.filter(program__in=checked)}
-    groups = measurement_group_sizes_for(checked)
+    groups = group_sizes(checked) if checked else {}
     orders = training_order_of(checked)
     results = []
     for p in checked:

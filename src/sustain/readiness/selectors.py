@@ -13,8 +13,14 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subqu
 from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
 from sustain.programs.models import Program, ProgramStatus
-from sustain.programs.selectors import program_settings
-from sustain.readiness.checks import Readiness, owner_warnings, readiness_for, readiness_of
+from sustain.programs.selectors import measurement_group_sizes_for, program_settings
+from sustain.readiness.checks import (
+    GroupSizesOf,
+    Readiness,
+    owner_warnings,
+    readiness_for,
+    readiness_of,
+)
 from sustain.readiness.models import (
     Acknowledgement,
     ExpectationRole,
@@ -172,12 +178,16 @@ def preparation(*, program: Program, pulse_page: Any = None) -> Preparation:
     )
 
 
-def owner_todo(*, viewer: Person) -> list[tuple[Program, Readiness]]:
-    """The open programs the viewer owns that are not ready, for her home page."""
+def owner_todo(
+    *, viewer: Person, group_sizes: GroupSizesOf = measurement_group_sizes_for
+) -> list[tuple[Program, Readiness]]:
+    """The open programs the viewer owns that are not ready, for her home page.
+    `group_sizes`: where their `measurement_group_sizes_for` come from (the home page's
+    shared reads)."""
     programs = Program.objects.filter(organization=viewer.organization_id, owner=viewer).exclude(
         status=ProgramStatus.CLOSED
     )
-    checked = readiness_of(programs)
+    checked = readiness_of(programs, group_sizes=group_sizes)
     return [(p, r) for p, r in checked if not r.ready]
 
 

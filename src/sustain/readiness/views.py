@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from sustain.programs.models import Program
 from sustain.programs.selectors import program_settings
 from sustain.readiness import forms as rforms
 from sustain.readiness import selectors, services
-from sustain.readiness.checks import training_order
+from sustain.readiness.checks import training_order_page
 from sustain.readiness.models import ExpectationRole, Factor, Goal, ReadinessSettings, Touch
 from sustain.web.forms import form_page
 
@@ -344,14 +343,11 @@ def managers(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse
             "can_edit": access.can_edit_manager_part(request.user, program),
             "can_write_text": access.can_write_program_text(request.user, program),
             "on_panel": program.panel.filter(manager=request.user).exists(),
-            "order": Paginator(
-                [
-                    r
-                    for r in training_order(program)
-                    if access.can_see_preparation(request.user, program)
-                    or r.manager_id == request.user.pk
-                ],
-                ORDER_PER_PAGE,
-            ).get_page(request.GET.get("page")),
+            "order": training_order_page(
+                program,
+                page=request.GET.get("page"),
+                per_page=ORDER_PER_PAGE,
+                manager=None if access.can_see_preparation(request.user, program) else request.user,
+            ),
         },
     )
