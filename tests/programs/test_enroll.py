@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from sustain.orgs import services as org_services
 from sustain.orgs.models import Role
+from sustain.programs import views as program_views
 from sustain.programs.models import Enrollment
 from tests.conftest import Api, Cast, Login, make_person
 from tests.helpers import streamed
@@ -131,3 +133,19 @@ def test_the_select_all_shown_script_is_served(client: Client) -> None:
     response = client.get("/static/programs/enroll.js")
     assert response.status_code == 200
     assert b"data-select-all" in streamed(response)
+
+
+def test_it_counts_those_not_yet_enrolled_whether_or_not_the_list_is_cut(
+    login: Login, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nine active people; Mia, Rita and Oscar are enrolled: six are not, one of them gone.
+    cast.trainer.is_active = False
+    cast.trainer.save(update_fields=["is_active"])
+    url = reverse("programs:enroll", args=[cast.program.pk])
+    page = login(cast.owner).get(url).content.decode()
+    assert 'data-matching="5"' in page and "are shown" not in page
+    monkeypatch.setattr(program_views, "SHOWN_AT_MOST", 2)
+    page = login(cast.owner).get(url).content.decode()
+    assert 'data-matching="5"' in page and "the first 2 are shown" in page
+    page = login(cast.owner).get(url, {"role": Role.MANAGER}).content.decode()
+    assert 'data-matching="1"' in page and "Otto Othermanager" in page

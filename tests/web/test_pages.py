@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -180,3 +182,31 @@ def test_it_will_not_let_a_manager_edit_enrollment_rows(cast: Cast, login: Login
     theirs = Enrollment.objects.get(person=cast.other_rep)
     assert login(cast.manager).post(f"/programs/enrollments/{mine.pk}/", {}).status_code == 403
     assert login(cast.manager).post(f"/programs/enrollments/{theirs.pk}/", {}).status_code == 404
+
+
+def test_it_counts_the_measurement_groups_once_for_the_home_page(
+    cast: Cast, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sustain.analysis import leadership
+    from sustain.programs import selectors
+    from sustain.readiness import checks
+    from sustain.readiness import selectors as readiness_selectors
+
+    past, later = dt.date.today() - dt.timedelta(days=30), dt.date.today() + dt.timedelta(days=9)
+    enrolled = cast.program.enrollments
+    enrolled.filter(person__in=[cast.rep, cast.manager]).update(trained_on=past)
+    enrolled.filter(person=cast.other_rep).update(trained_on=later)
+    calls = []
+    counted = selectors.measurement_group_sizes_for
+    for module in (selectors, leadership, checks, readiness_selectors):
+        monkeypatch.setattr(
+            module, "measurement_group_sizes_for", lambda ps: calls.append(ps) or counted(ps)
+        )
+    response = login(cast.owner).get("/")
+    # Rita is the one rep trained by today (Mia is a manager, Oscar trains later).
+    [row] = response.context["programs"]
+    assert (row.n_enrolled, row.n_trained) == (3, 1)
+    [lead] = next(p["leads"] for p in response.context["lead_panels"] if "leads" in p)
+    assert (lead.groups.n_trained, lead.groups.n_comparison) == (1, 1)
+    assert any("todo" in p for p in response.context["panels"])  # the readiness panel
+    assert len(calls) == 1

@@ -29,17 +29,19 @@ def program_settings(program: Program, model: type[Row]) -> Row:
     return row
 
 
-def programs_list(*, viewer: Person) -> QuerySet[Program]:
-    trained = Enrollment.objects.filter(trained_on__lte=timezone.localdate(), person__role=Role.REP)
-    return (
+def programs_list(*, viewer: Person, count_trained: bool = True) -> QuerySet[Program]:
+    """The programs the viewer sees, each with `n_enrolled` and `n_trained` (trained reps
+    as `measurement_groups` counts them); without `count_trained`, the caller sets
+    `n_trained` from the `measurement_group_sizes_for` it reads anyway (the home page)."""
+    programs = (
         access.programs_visible_to(viewer)
         .select_related("owner")
-        .annotate(
-            n_enrolled=count_per_row(Enrollment.objects.all(), "program"),
-            # Trained reps as `measurement_groups` counts them.
-            n_trained=count_per_row(trained, "program"),
-        )
+        .annotate(n_enrolled=count_per_row(Enrollment.objects.all(), "program"))
     )
+    if not count_trained:
+        return programs
+    trained = Enrollment.objects.filter(trained_on__lte=timezone.localdate(), person__role=Role.REP)
+    return programs.annotate(n_trained=count_per_row(trained, "program"))
 
 
 def concepts_with_terms(*, program: Program) -> QuerySet[Concept]:

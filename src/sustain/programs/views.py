@@ -201,12 +201,15 @@ def enrollments_add(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         else EnrollFilterForm(request.GET, program=program, viewer=request.user, auto_id="f-%s")
     )
     matching = filters.matching()
+    shown = list(matching[:SHOWN_AT_MOST])
     context = {
         "program": program,
         "form": form,
         "filters": filters,
-        "shown": matching[:SHOWN_AT_MOST],
-        "n_matching": matching.count(),
+        "shown": shown,
+        # Counting means checking every person against the program's enrollments again:
+        # only when the list is cut.
+        "n_matching": matching.count() if len(shown) == SHOWN_AT_MOST else len(shown),
         "filter_values": {k: filters.data[k] for k in ENROLL_FILTERS if filters.data.get(k)},
         # The "enroll a group" form: the same fields, unbound, with ids of their own.
         "group": EnrollFilterForm(program=program, viewer=request.user, auto_id="g-%s"),

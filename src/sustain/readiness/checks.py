@@ -212,6 +212,7 @@ def _manager_dates(
         )
         .annotate(planned=_planned())
         .values_list("program_id", "person_id", "planned")
+        .order_by()  # not by the person's name: that would join every person
     }
 
 

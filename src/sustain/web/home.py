@@ -56,11 +56,17 @@ def shared_home_panel(template: str, *, lead: bool = False) -> Callable[[SharedP
 
 
 def home_context(viewer: Person) -> dict[str, Any]:
-    programs = (
-        list(program_selectors.programs_list(viewer=viewer)) if viewer.organization_id else []
-    )
-
     shared = Shared()
+    programs = (
+        list(program_selectors.programs_list(viewer=viewer, count_trained=False))
+        if viewer.organization_id
+        else []
+    )
+    # The programs' trained reps are their measurement groups' trained, which the
+    # leadership and readiness panels count too: counted once for the page.
+    sizes = shared.group_sizes(programs)
+    for program in programs:
+        program.n_trained = sizes[program.pk].n_trained  # type: ignore[attr-defined]
 
     def render(registry: list[tuple[str, SharedPanel]]) -> list[dict[str, Any]]:
         panels = []
