@@ -96,3 +96,16 @@ def test_it_counts_the_measurement_groups(dated: Cast) -> None:
     assert counts == GroupSizes(n_trained=1, n_comparison=1)
     groups = measurement_groups(program=dated.program)
     assert (groups.n_trained, groups.n_comparison) == (1, 1)
+
+
+def test_it_lists_the_teams_with_enrolled_reps_and_counts_them(cast: Cast) -> None:
+    from sustain.readiness.selectors import pulse_teams
+    from tests.conftest import make_person
+
+    idle = Team.objects.create(organization=cast.org, name="Idle", manager=cast.manager)
+    make_person(cast.org, "Ivy Idle", "rep", team=idle)  # not enrolled
+    second = make_person(cast.org, "Rob Rep", "rep", team=cast.team)
+    program_services.enrollment_create(program=cast.program, person=second)
+    teams = pulse_teams(program=cast.program)
+    assert [(t.name, t.reps) for t in teams] == [("West 1", 2), ("West 2", 1)]  # type: ignore[attr-defined]
+    assert teams.count() == 2

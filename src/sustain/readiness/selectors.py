@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 
 from sustain.orgs import privacy
 from sustain.orgs.models import Person, Role, Team
-from sustain.programs.models import Program, ProgramStatus
+from sustain.programs.models import Enrollment, Program, ProgramStatus
 from sustain.programs.selectors import measurement_group_sizes_for, program_settings
 from sustain.readiness.checks import (
     GroupSizesOf,
@@ -80,10 +80,16 @@ def pulse_teams(*, program: Program) -> QuerySet[Team]:
         .annotate(n=Count("pk", distinct=True))
         .values("n")
     )
+    # Which teams have one is an EXISTS (the first enrolled rep ends the search); the
+    # count runs only for the teams of the page shown, not for every team of the count.
+    enrolled = Person.objects.filter(
+        Exists(Enrollment.objects.filter(person=OuterRef("pk"), program=program)),
+        team=OuterRef("pk"),
+        role=Role.REP,
+    )
     return (
-        Team.objects.filter(organization_id=program.organization_id)
+        Team.objects.filter(Exists(enrolled), organization_id=program.organization_id)
         .annotate(reps=Subquery(reps, output_field=IntegerField()))
-        .filter(reps__gt=0)
         .order_by("name", "pk")
     )
 
