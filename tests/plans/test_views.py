@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from sustain.orgs.models import Team
 from sustain.plans.models import Plan
+from sustain.web import formfields
 from tests.conftest import Cast, Login
 from tests.plans.conftest import manager_of
 
@@ -59,21 +62,22 @@ def test_the_home_page_shows_the_reps_plan_panel(login: Login, plan: Plan) -> No
 
 
 def test_a_leader_picks_a_team_by_its_name_or_id(
-    login: Login, plan: Plan, other_plan: Plan
+    login: Login, cast: Cast, plan: Plan, other_plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = login(plan.program.owner)
-    other_team = other_plan.rep.team
-    assert other_team is not None
-    for picked in (other_team.name.upper(), str(other_team.pk)):
-        content = client.get("/plans/team/", {"team": picked}).content.decode()
+    monkeypatch.setattr(formfields, "LOOKUP_LIMIT", 1)  # the cast's two teams are "many"
+    client = login(cast.owner)
+    page = client.get("/plans/team/").content.decode()
+    assert 'hx-get="?lookup=team"' in page and "<option" not in page
+    suggested = client.get("/plans/team/", {"lookup": "team", "team": "st 2"}).content.decode()
+    assert 'value="West 2"' in suggested and "West 1" not in suggested
+    for picked in ({"team": "WEST 2", "team-typed": "1"}, {"team": cast.other_team.pk}):
+        content = client.get("/plans/team/", picked).content.decode()
         assert other_plan.rep.name in content and plan.rep.name not in content
 
 
 def test_a_team_the_leader_cannot_see_is_not_found(login: Login, cast: Cast, plan: Plan) -> None:
     client = login(cast.executive)
-    outsiders = Team.objects.exclude(organization=cast.org)
-    team = outsiders.first() or Team.objects.create(
-        organization=cast.outsider.organization, name="Far"
-    )
-    assert client.get("/plans/team/", {"team": team.pk}).status_code == 404
-    assert client.get("/plans/team/", {"team": "No such team"}).status_code == 404
+    far = Team.objects.create(organization=cast.outsider_program.organization, name="Far")
+    assert client.get("/plans/team/", {"team": far.pk}).status_code == 404
+    typed = {"team": "No such team", "team-typed": "1"}
+    assert client.get("/plans/team/", typed).status_code == 404

@@ -196,12 +196,15 @@ def test_it_counts_the_measurement_groups_once_for_the_home_page(
     enrolled = cast.program.enrollments
     enrolled.filter(person__in=[cast.rep, cast.manager]).update(trained_on=past)
     enrolled.filter(person=cast.other_rep).update(trained_on=later)
-    calls = []
+    calls: list[list[Program]] = []
     counted = selectors.measurement_group_sizes_for
+
+    def counting(programs: list[Program]) -> dict[int, selectors.GroupSizes]:
+        calls.append(programs)
+        return counted(programs)
+
     for module in (selectors, leadership, checks, readiness_selectors):
-        monkeypatch.setattr(
-            module, "measurement_group_sizes_for", lambda ps: calls.append(ps) or counted(ps)
-        )
+        monkeypatch.setattr(module, "measurement_group_sizes_for", counting)
     response = login(cast.owner).get("/")
     # Rita is the one rep trained by today (Mia is a manager, Oscar trains later).
     [row] = response.context["programs"]

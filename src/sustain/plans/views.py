@@ -20,6 +20,7 @@ from sustain.orgs.models import Team
 from sustain.plans import selectors, services
 from sustain.plans.forms import CheckInForm, ItemForm, RestartForm, TeamPickForm
 from sustain.plans.models import Plan
+from sustain.web.formfields import lookup_suggestions
 from sustain.web.forms import call_service, form_page
 
 
@@ -173,6 +174,9 @@ def team_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = access.teams_visible_to(viewer).select_related("manager")
     teams: Iterable[Team] = visible
     pick = TeamPickForm(request.GET if request.GET.get("team") else None, viewer=viewer)
+    suggestions = lookup_suggestions(request, pick)  # the team field's, as she types
+    if suggestions is not None:
+        return suggestions
     if pick.is_bound:
         if not pick.is_valid():  # another organization's team, or no team of that name
             raise Http404
