@@ -49,6 +49,16 @@ def test_it_counts_who_signed_in_was_invited_or_never_invited(cast: Cast, login:
     )
 
 
+def test_it_counts_a_person_invited_twice_once(cast: Cast, login: Login) -> None:
+    login(cast.rep)
+    services.invitation_send(person=cast.other_rep)
+    services.invitation_send(person=cast.other_rep)
+    services.invitation_send(person=cast.outsider)  # another organization's: not counted
+    status = selectors.go_live(organization=cast.org)
+    # 9 active people: the rep signed in, the other rep is invited, 7 were never invited.
+    assert status.never_invited == 7
+
+
 def test_it_invites_only_the_people_never_invited_and_never_signed_in(
     cast: Cast, login: Login, settings: Settings
 ) -> None:

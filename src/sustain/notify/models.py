@@ -158,7 +158,11 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "claimed_until"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "claimed_until"], name="outbox_due"),
+            # Who was sent an invitation (the go-live checklist's "never invited").
+            models.Index(fields=["kind", "recipient"], name="outbox_invitations"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind or 'message'} to {self.to} ({self.status})"

@@ -129,6 +129,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
             models.Index(fields=["organization", "name", "id"], name="person_org_name"),
             # Counts of an organization's reps (the comparison group, coverage).
             models.Index(fields=["organization", "role"], name="person_org_role"),
+            # The few people who are not reps (managers, leaders): "trained reps" are the
+            # trained enrollments less theirs, read on this small index rather than by
+            # joining every rep (`programs.selectors._not_reps`).
+            models.Index(fields=["id"], condition=~Q(role="rep"), name="person_not_rep"),
         ]
         constraints = [
             # Emails are stored lower-cased; this also catches writes that skip the services.

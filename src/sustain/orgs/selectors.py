@@ -64,7 +64,7 @@ def team_with_members(*, viewer: Person, team: Team) -> Team:
 
 def org_summary(*, viewer: Person) -> dict[str, int]:
     people = access.people_visible_to(viewer)
-    counts = dict(people.values_list("role").annotate(n=Count("pk")).values_list("role", "n"))
+    counts = dict(people.values_list("role").annotate(n=Count("*")).values_list("role", "n"))
     return {
         "reps": counts.get(Role.REP, 0),
         "managers": counts.get(Role.MANAGER, 0),

@@ -44,6 +44,8 @@ def programs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = access.get_program_for(request.user, program_id)
+    summary = selectors.enrollment_summary(program=program)
+    pages = selectors.enrollment_pages(viewer=request.user, program=program, summary=summary)
     return render(
         request,
         "programs/detail.html",
@@ -51,10 +53,8 @@ def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "program": program,
             "concepts": selectors.concepts_with_terms(program=program),
             "sessions": list(program.sessions.all()),
-            "summary": selectors.enrollment_summary(program=program),
-            "enrollments": page_of(
-                request, selectors.enrollments_list(viewer=request.user, program=program)
-            ),
+            "summary": summary,
+            "enrollments": page_of(request, pages),
             "sees_individuals": access.sees_individuals(request.user),
             "can_edit": access.can_edit_program(request.user, program),
             "sees_costs": access.sees_impact_costs(request.user, program),

@@ -137,7 +137,14 @@ TEMPLATES = [
 def _database() -> Mapping[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if database.get("ENGINE") == "django.db.backends.postgresql":
+            # Pages run short queries over big tables, which PostgreSQL's JIT compiles
+            # once their estimated cost is high: 20-400 ms a query at 100,000 reps,
+            # more than it saves (benchmarks/pages/README.md).
+            options = database.setdefault("OPTIONS", {})
+            options.setdefault("options", "-c jit=off")
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "sustain.sqlite3",
