@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from sustain.certification import selectors, services
 from sustain.certification.models import CadenceDay, CertificationPolicy, ManagerCadence
@@ -14,7 +15,7 @@ from sustain.coaching import selectors as coaching
 from sustain.coaching import services as coaching_services
 from sustain.orgs.models import Person, Role
 from sustain.programs import services as program_services
-from tests.conftest import Cast, make_person
+from tests.conftest import Cast, Login, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,24 @@ def test_coaching_and_certification_agree_on_the_cadence(
         assert live[day] == (3, on_time), offset
         if day in past:
             assert stored[day] == (3, on_time), offset
+
+
+def test_a_view_after_midnight_has_today_stored_once_in_the_background(
+    cast: Cast,
+    rita: Person,
+    today: dt.date,
+    login: Login,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    # Yesterday's sweep stored the window up to yesterday: today is missing.
+    services.cadence_days_refresh_all(today=today - dt.timedelta(days=1))
+    client = login(cast.owner)
+    url = f"/certification/program/{cast.program.pk}/"
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert client.get(url).status_code == 200
+    assert len(queued) == 1
+    assert ManagerCadence.objects.get(cadence_day__day=today, manager=cast.manager).due == 1
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.get(url)
+    assert queued == []
+    assert services.cadence_day_store(program=cast.program, day=today) == 0  # a late job

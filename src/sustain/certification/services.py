@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sustain.certification import selectors
@@ -286,6 +286,29 @@ def cadence_days_refresh_all(*, today: dt.date) -> int:
         for start in range(0, len(days), 7):  # a week of days per query
             written += cadence_days_refresh(program=program, days=days[start : start + 7])
     return written
+
+
+def cadence_today_request(*, program: Program, today: dt.date) -> bool:
+    """Ask for today's cadence to be stored when it is not yet (the daily sweep stores it
+    on its own schedule, which may be hours after midnight): until then the status tiles
+    count every manager live, slow in a large program. True when a job was queued."""
+    if CadenceDay.objects.filter(program=program, day=today).exists():
+        return False
+    from sustain.certification.tasks import store_cadence_day
+
+    transaction.on_commit(lambda: store_cadence_day.enqueue(program.pk, today.isoformat()))
+    return True
+
+
+def cadence_day_store(*, program: Program, day: dt.date) -> int:
+    """Store `day` unless it is stored already (several page views may have asked for it);
+    the rows written."""
+    if CadenceDay.objects.filter(program=program, day=day).exists():
+        return 0
+    try:
+        return cadence_days_refresh(program=program, days=[day])
+    except IntegrityError:  # another job stored it meanwhile
+        return 0
 
 
 def cadence_observed(*, program: Program, rep: Person, date: dt.date) -> None:

@@ -40,6 +40,7 @@ def program_certification(request: AuthenticatedHttpRequest, program_id: int) ->
     page = page_of(request, managers)
     rows = selectors.certification_rows(program=program, managers=page.object_list, today=today)
     counts = selectors.status_counts(program=program, managers=managers, today=today)
+    services.cadence_today_request(program=program, today=today)
     return render(
         request,
         "certification/program.html",
