@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sustain.refreshers import services
+from sustain.refreshers import selectors, services
 from sustain.refreshers.models import Card, Question, Review
 from tests.conftest import Api, Cast, Login
 from tests.refreshers.conftest import TRAINED_ON
@@ -171,3 +171,19 @@ def test_the_api_imports_a_bank_all_or_nothing(api: Api, cast: Cast) -> None:
     assert Question.objects.get().answer == "B"
     outsider = api(cast.outsider).client
     assert outsider.post(url, {"file": _csv(good)}).status_code == 404
+
+
+def test_the_bank_counts_each_questions_answers(
+    login: Login, cast: Cast, question: Question
+) -> None:
+    for person in (cast.rep, cast.other_rep):
+        card = Card.objects.get(person=person, question=question)
+        services.refresher_answer(person=person, card=card, answer=question.answer)
+    card = Card.objects.get(person=cast.rep, question=question)
+    services.refresher_answer(person=cast.rep, card=card, answer="not it", now=card.due)
+    (concept,) = [
+        c for c in selectors.bank_by_concept(program=cast.program) if c == question.concept
+    ]
+    counted = [(q.pk, getattr(q, "n_answers", None)) for q in concept.questions.all()]
+    assert counted == [(question.pk, 3)]
+    assert Review.objects.filter(card__question=question).count() == 3
