@@ -144,6 +144,7 @@ def test_it_lists_stalled_managers_never_observed_first(
         ("Otto Othermanager", None, 1, 0),
         ("Max Manager", today - dt.timedelta(days=30), 1, 0),
     ]
-    first = selectors.stalled_observers_of(programs=[cast.program], today=today, limit=1)
+    summary = services.coaching_summary_refresh(program=cast.program, today=today)
+    first = selectors.stored_stalled_of(summaries=[summary], limit=1)
     assert first[cast.program.pk].total == 2
-    assert [r["manager"].name for r in first[cast.program.pk].rows] == ["Otto Othermanager"]
+    assert [r.manager.name for r in first[cast.program.pk].rows] == ["Otto Othermanager"]

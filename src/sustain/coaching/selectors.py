@@ -581,16 +581,6 @@ def stored_stalled_of(*, summaries: list[CoachingSummary], limit: int) -> dict[i
     return {s.program_id: Stalled(rows[s.pk], totals.get(s.pk, 0)) for s in summaries}
 
 
-def stalled_observers_of(
-    *, programs: list[Program], today: dt.date, limit: int, quiet_weeks: int = 3
-) -> dict[int, Stalled]:
-    """The first `limit` `stalled_observers` of several programs of one organization,
-    and their number, in a fixed number of queries."""
-    rows = _stalled_rows(programs, today, quiet_weeks)
-    shown = _with_counts_of({p.pk: rows[p.pk][:limit] for p in programs}, programs, today)
-    return {p.pk: Stalled(shown[p.pk], len(rows[p.pk])) for p in programs}
-
-
 def _stalled_rows(
     programs: list[Program], today: dt.date, quiet_weeks: int
 ) -> dict[int, list[dict[str, Any]]]:
