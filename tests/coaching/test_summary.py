@@ -157,9 +157,12 @@ def test_it_refreshes_figures_counted_for_another_day(
     assert len(enqueued) == 1
 
 
-def test_the_daily_sweep_refreshes_every_program_shown_once(scored: Cast, today: dt.date) -> None:
+def test_the_daily_sweep_refreshes_every_program_shown_once(
+    scored: Cast, today: dt.date, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     services.coaching_summary_refresh(program=scored.program, today=today - 10 * DAY)
-    assert services.coaching_summary_refresh_all() == 1  # the immediate backend runs each
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.coaching_summary_refresh_all() == 1  # the immediate backend runs each
     summary = CoachingSummary.objects.get(program=scored.program)
     assert summary.as_of == today and summary.coverage["n_overdue"] == 1
     assert not CoachingSummary.objects.filter(program=scored.outsider_program).exists()

@@ -354,31 +354,30 @@ def coaching_summaries_request(
 def coaching_summary_changed(*, program: Program, now: dt.datetime | None = None) -> bool:
     """An observation changed the program's figures: refresh its stored summary (when a
     page has shown it once) unless a refresh is already pending. Whether one was enqueued."""
-    return _summary_claim(CoachingSummary.objects.filter(program=program), now or timezone.now())
+    rows = CoachingSummary.objects.filter(program=program)
+    return _summary_claim(rows, now or timezone.now()) > 0
 
 
-def _summary_claim(rows: QuerySet[CoachingSummary], now: dt.datetime) -> bool:
+def _summary_claim(rows: QuerySet[CoachingSummary], now: dt.datetime) -> int:
     """Enqueue a refresh of each of `rows` with none pending: a conditional UPDATE claims
     them, so however many views and observations ask, one job per program is queued per
     task lease (and again after a lease if it never ran); the job clears the claim when
-    it starts."""
+    it starts. How many were queued."""
     from sustain.coaching.tasks import refresh_coaching_summary
 
     lease = now - dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
     claimable = Q(requested_at__isnull=True) | Q(requested_at__lt=lease)
     if not rows.filter(claimable).update(requested_at=now):
-        return False
-    for program_id in rows.filter(requested_at=now).values_list("program_id", flat=True):
+        return 0
+    claimed = list(rows.filter(requested_at=now).values_list("program_id", flat=True))
+    for program_id in claimed:
         transaction.on_commit(functools.partial(refresh_coaching_summary.enqueue, program_id))
-    return True
+    return len(claimed)
 
 
 def coaching_summary_refresh_all() -> int:
-    """Enqueue a refresh of every program's summary that a page has asked for once (the
-    daily sweep): coverage moves with the calendar, not only with observations."""
-    from sustain.coaching.tasks import refresh_coaching_summary
-
-    ids = list(CoachingSummary.objects.values_list("program_id", flat=True))
-    for program_id in ids:
-        refresh_coaching_summary.enqueue(program_id)
-    return len(ids)
+    """Ask for a refresh of every program's summary that a page has asked for once (the
+    daily sweep: coverage moves with the calendar, not only with observations), through
+    the same claim as the pages: a program whose refresh is pending gets no second one.
+    How many were queued."""
+    return _summary_claim(CoachingSummary.objects.all(), timezone.now())
